@@ -1,0 +1,427 @@
+//! The notice as data: a call definition holds the outline, categories,
+//! industries, regions, applicant types, quota, milestones and package
+//! limits. Shipped presets are embedded; a project may bring its own file.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::text::normalize_title;
+
+/// Beijing time, the zone of every date in the notices.
+pub fn beijing() -> FixedOffset {
+    // 8 hours is always a valid offset.
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+pub const PRESETS: &[(&str, &str)] =
+    &[("cn-2022-pilot", include_str!("presets/cn-2022-pilot.yaml"))];
+
+pub const DEFAULT_PRESET: &str = "cn-2022-pilot";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub issuer: String,
+    pub year: i32,
+    pub document_kind: String,
+    pub document_name: String,
+    #[serde(default)]
+    pub required_version: Option<String>,
+    pub outline: Vec<OutlineEntry>,
+    pub categories: Vec<Category>,
+    pub key_industries: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub pollutant_aliases: BTreeMap<String, Vec<String>>,
+    pub applicant_types: Vec<ApplicantType>,
+    pub quota_per_province: usize,
+    pub milestones: Vec<Milestone>,
+    pub package: Package,
+    #[serde(default)]
+    pub placeholders: Vec<String>,
+    #[serde(default)]
+    pub review_points: Vec<ReviewStage>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlineEntry {
+    pub title: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub min_chars: usize,
+    #[serde(default)]
+    pub guidance: String,
+    #[serde(default)]
+    pub children: Vec<OutlineEntry>,
+}
+
+impl OutlineEntry {
+    /// Normalised forms of the title and every alias.
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(&self.title)
+            .chain(self.aliases.iter())
+            .map(|s| normalize_title(s))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Industry,
+    Park,
+    Region,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: u32,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionKind {
+    Region,
+    Basin,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: RegionKind,
+    pub industries: Vec<String>,
+    pub pollutants: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantType {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Words an applicant's name of this type usually contains.
+    #[serde(default)]
+    pub name_hints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Post,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub id: String,
+    pub name: String,
+    /// `MM-DD`, `MM-DD HH:MM` (Beijing time, follows the call's year) or a
+    /// full RFC 3339 date-time (fixed).
+    pub due: String,
+    pub what: String,
+    pub to: String,
+    pub channel: Channel,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub copies: u32,
+    #[serde(default)]
+    pub bound: bool,
+    #[serde(default)]
+    pub includes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub limit_bytes: u64,
+    pub warn_bytes: u64,
+    pub subject: String,
+    #[serde(default)]
+    pub includes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewStage {
+    pub stage: String,
+    pub items: Vec<String>,
+}
+
+/// Error in a call definition, with the YAML location when known.
+#[derive(Debug, Clone)]
+pub struct CallError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Call {
+    pub fn preset(id: &str) -> Option<Result<Call, CallError>> {
+        PRESETS
+            .iter()
+            .find(|(pid, _)| *pid == id)
+            .map(|(_, text)| Call::from_yaml(text))
+    }
+
+    pub fn from_yaml(text: &str) -> Result<Call, CallError> {
+        let call: Call = serde_yaml::from_str(text).map_err(|e| CallError {
+            message: e.to_string(),
+            line: e.location().map(|l| l.line()),
+            column: e.location().map(|l| l.column()),
+        })?;
+        call.validate()?;
+        Ok(call)
+    }
+
+    fn validate(&self) -> Result<(), CallError> {
+        let err = |m: String| CallError {
+            message: m,
+            line: None,
+            column: None,
+        };
+        if self.outline.is_empty() {
+            return Err(err("outline 不能为空".into()));
+        }
+        for m in &self.milestones {
+            Due::parse(&m.due)
+                .ok_or_else(|| err(format!("节点 {} 的 due 无法识别：{}", m.id, m.due)))?;
+        }
+        if self.package.warn_bytes > self.package.limit_bytes {
+            return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));
+        }
+        Ok(())
+    }
+
+    /// Move month-day milestones to another year.
+    pub fn with_year(mut self, year: i32) -> Call {
+        self.year = year;
+        self
+    }
+
+    pub fn due(&self, m: &Milestone) -> Option<DateTime<FixedOffset>> {
+        Due::parse(&m.due).and_then(|d| d.resolve(self.year))
+    }
+
+    pub fn category(&self, input: &str) -> Option<&Category> {
+        let n = normalize_title(input);
+        self.categories.iter().find(|c| {
+            c.id.to_string() == n
+                || normalize_title(&c.name) == n
+                || c.aliases.iter().any(|a| normalize_title(a) == n)
+        })
+    }
+
+    pub fn applicant_type(&self, input: &str) -> Option<&ApplicantType> {
+        let n = normalize_title(input);
+        self.applicant_types.iter().find(|t| {
+            t.id == input.trim()
+                || normalize_title(&t.name) == n
+                || t.aliases.iter().any(|a| normalize_title(a) == n)
+        })
+    }
+
+    pub fn region(&self, input: &str) -> Option<&Region> {
+        let n = normalize_title(input);
+        self.regions.iter().find(|r| {
+            normalize_title(&r.name) == n || r.aliases.iter().any(|a| normalize_title(a) == n)
+        })
+    }
+
+    /// Canonical name of a pollutant (`臭氧` → `O3`), or the input trimmed.
+    pub fn canonical_pollutant(&self, input: &str) -> String {
+        let t = input.trim();
+        let low = t.to_lowercase();
+        for (canon, aliases) in &self.pollutant_aliases {
+            if canon.to_lowercase() == low || aliases.iter().any(|a| a.to_lowercase() == low) {
+                return canon.clone();
+            }
+        }
+        t.to_string()
+    }
+
+    pub fn milestone(&self, key: &str) -> Option<&Milestone> {
+        let k = key.trim();
+        self.milestones
+            .iter()
+            .find(|m| m.id == k || normalize_title(&m.name) == normalize_title(k))
+    }
+
+    /// The e-mail subject from the call's pattern.
+    pub fn subject(&self, title: &str, applicant: &str) -> String {
+        self.package
+            .subject
+            .replace("{year}", &self.year.to_string())
+            .replace("{title}", title.trim())
+            .replace("{applicant}", applicant.trim())
+    }
+}
+
+/// A milestone's due time as written in the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    MonthDay {
+        month: u32,
+        day: u32,
+        time: Option<NaiveTime>,
+    },
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl Due {
+    pub fn parse(s: &str) -> Option<Due> {
+        let s = s.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+            return Some(Due::Fixed(dt));
+        }
+        let (md, time) = match s.split_once([' ', 'T']) {
+            Some((md, t)) => (md, Some(NaiveTime::parse_from_str(t.trim(), "%H:%M").ok()?)),
+            None => (s, None),
+        };
+        let (m, d) = md.split_once('-')?;
+        let month: u32 = m.parse().ok()?;
+        let day: u32 = d.parse().ok()?;
+        // Validate against a leap year so 02-29 is accepted.
+        NaiveDate::from_ymd_opt(2000, month, day)?;
+        Some(Due::MonthDay { month, day, time })
+    }
+
+    /// The instant, in Beijing time. A date without a time means the end of
+    /// that day (“7月15日前” is met by a submission on the 15th).
+    pub fn resolve(self, year: i32) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Due::Fixed(dt) => Some(dt),
+            Due::MonthDay { month, day, time } => {
+                let date = NaiveDate::from_ymd_opt(year, month, day)?;
+                let t = time.unwrap_or(NaiveTime::from_hms_opt(23, 59, 59)?);
+                beijing().from_local_datetime(&date.and_time(t)).single()
+            }
+        }
+    }
+}
+
+/// Parse a date or date-time as authors and `--today` write it:
+/// `2022-06-28`, `2022-06-28 16:00`, `2022-06-28T16:00`, RFC 3339, or
+/// `2022年6月28日`. Dates without a time mean the start of the day when
+/// `end_of_day` is false, and its end when true.
+pub fn parse_datetime(s: &str, end_of_day: bool) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt);
+    }
+    let tz = beijing();
+    for fmt in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(ndt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return tz.from_local_datetime(&ndt).single();
+        }
+    }
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y年%m月%d日"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y.%m.%d"))
+        .ok()?;
+    let t = if end_of_day {
+        NaiveTime::from_hms_opt(23, 59, 59)?
+    } else {
+        NaiveTime::from_hms_opt(0, 0, 0)?
+    };
+    tz.from_local_datetime(&date.and_time(t)).single()
+}
+
+/// Format as `2022年6月30日 18:00` (Beijing time).
+pub fn format_zh(dt: &DateTime<FixedOffset>) -> String {
+    let b = dt.with_timezone(&beijing());
+    b.format("%Y年%-m月%-d日 %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_loads_and_has_the_notice_facts() {
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        assert_eq!(call.outline.len(), 7);
+        assert_eq!(call.key_industries.len(), 13);
+        assert_eq!(call.categories.len(), 3);
+        assert_eq!(call.quota_per_province, 5);
+        assert_eq!(call.package.limit_bytes, 50 * 1024 * 1024);
+        let email = call.milestone("henan-email").unwrap();
+        assert_eq!(
+            call.due(email).unwrap().to_rfc3339(),
+            "2022-06-30T18:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn year_moves_month_day_milestones() {
+        let call = Call::preset(DEFAULT_PRESET)
+            .unwrap()
+            .unwrap()
+            .with_year(2023);
+        let m = call.milestone("national-post").unwrap();
+        assert_eq!(
+            call.due(m).unwrap().to_rfc3339(),
+            "2023-07-15T23:59:59+08:00"
+        );
+        assert_eq!(call.subject("甲项目", "乙管委会"), "2023+甲项目+乙管委会");
+    }
+
+    #[test]
+    fn lookups_accept_ids_names_and_aliases() {
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        assert_eq!(call.category("2").unwrap().scope, Scope::Park);
+        assert_eq!(call.category("工业园区").unwrap().id, 2);
+        assert_eq!(
+            call.applicant_type("园区管委会").unwrap().id,
+            "park-committee"
+        );
+        assert_eq!(
+            call.applicant_type("park-committee").unwrap().id,
+            "park-committee"
+        );
+        assert_eq!(call.region("黄河流域").unwrap().kind, RegionKind::Basin);
+        assert_eq!(call.canonical_pollutant("臭氧"), "O3");
+        assert_eq!(call.canonical_pollutant("PM₂.₅"), "PM2.5");
+        assert_eq!(call.milestone("省级电子件报送").unwrap().id, "henan-email");
+    }
+
+    #[test]
+    fn dates_parse_in_beijing_time() {
+        let d = parse_datetime("2022-06-30 18:00", false).unwrap();
+        assert_eq!(d.to_rfc3339(), "2022-06-30T18:00:00+08:00");
+        let d = parse_datetime("2022年6月28日", true).unwrap();
+        assert_eq!(d.to_rfc3339(), "2022-06-28T23:59:59+08:00");
+        assert!(parse_datetime("六月", false).is_none());
+        assert!(Due::parse("13-01").is_none());
+        assert_eq!(format_zh(&d), "2022年6月28日 23:59");
+    }
+
+    #[test]
+    fn a_bad_call_file_names_its_line() {
+        let err = Call::from_yaml("id: x\nname: [\n").unwrap_err();
+        assert!(err.line.is_some());
+    }
+}

@@ -1,0 +1,134 @@
+//! `applicant/type` and `applicant/same-entity` (申报与实施主体为同一主体).
+
+use super::{Ctx, diag};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::PlanMeta;
+use crate::text::normalize_title;
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+    let call = ctx.call;
+    let allowed = || {
+        call.applicant_types
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if let Some(t) = &plan.applicant_type {
+        match call.applicant_type(&t.value) {
+            None => out.push(
+                diag(
+                    "applicant/type",
+                    Severity::Error,
+                    doc,
+                    t.span.clone(),
+                    format!("申报主体类型“{}”不符合通知要求", t.value),
+                )
+                .with_label("不在通知范围内")
+                .with_help(format!("申报与实施主体须为：{}", allowed())),
+            ),
+            Some(ty) => {
+                // The applicant's name should read like the declared type.
+                // The applicant's name should read like the declared type:
+                // the type whose hint matches the longest part of the name.
+                if let Some(a) = &plan.applicant {
+                    let fit = |hints: &[String]| {
+                        hints
+                            .iter()
+                            .filter(|h| a.value.contains(h.as_str()))
+                            .map(|h| h.chars().count())
+                            .max()
+                            .unwrap_or(0)
+                    };
+                    let declared = fit(&ty.name_hints);
+                    let apparent = call
+                        .applicant_types
+                        .iter()
+                        .filter(|o| o.id != ty.id)
+                        .max_by_key(|o| fit(&o.name_hints))
+                        .filter(|o| fit(&o.name_hints) > declared);
+                    if let Some(o) = apparent {
+                        out.push(
+                            diag(
+                                "applicant/type",
+                                Severity::Warning,
+                                doc,
+                                t.span.clone(),
+                                format!(
+                                    "申报单位“{}”看起来是{}，但类型写的是{}",
+                                    a.value, o.name, ty.name
+                                ),
+                            )
+                            .with_label("类型与名称不一致")
+                            .with_help(format!(
+                                "核对 applicant_type，或写全申报单位的正式名称（可选：{}）",
+                                allowed()
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(a), Some(i)) = (&plan.applicant, &plan.implementer)
+        && normalize_title(&a.value) != normalize_title(&i.value)
+    {
+        out.push(
+            diag(
+                "applicant/same-entity",
+                Severity::Error,
+                doc,
+                i.span.clone(),
+                format!("实施主体“{}”与申报单位“{}”不是同一主体", i.value, a.value),
+            )
+            .with_label("须与申报单位相同")
+            .with_help("通知要求申报与实施主体为同一主体（一、（三））：两处写同一个单位的全称"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+
+    #[test]
+    fn type_outside_the_notice_fires() {
+        let f = Fixture::new();
+        let d = f.check(&good_plan().replace("applicant_type: 园区管委会", "applicant_type: 企业"));
+        assert_eq!(
+            problems(&d)
+                .iter()
+                .filter(|r| **r == "applicant/type")
+                .count(),
+            1
+        );
+        let d = f.check(&good_plan().replace(
+            "applicant_type: 园区管委会",
+            "applicant_type: 市（县、区）政府",
+        ));
+        assert!(
+            d.iter()
+                .any(|x| x.rule == "applicant/type" && x.message.contains("看起来是园区管委会")),
+            "{d:#?}"
+        );
+        assert!(!problems(&f.check(&good_plan())).contains(&"applicant/type"));
+    }
+
+    #[test]
+    fn implementer_must_be_the_applicant() {
+        let f = Fixture::new();
+        let d = f.check(&good_plan().replace(
+            "implementer: 伏牛经济技术开发区管理委员会",
+            "implementer: 伏牛市环境咨询有限公司",
+        ));
+        assert_eq!(
+            problems(&d)
+                .iter()
+                .filter(|r| **r == "applicant/same-entity")
+                .count(),
+            1
+        );
+        assert!(!problems(&f.check(&good_plan())).contains(&"applicant/same-entity"));
+    }
+}

@@ -1,0 +1,263 @@
+//! `attachment/missing-file`, `attachment/outside-project`,
+//! `attachment/format`, `attachment/remote-image` and
+//! `attachment/recommendation-letter`.
+//!
+//! Attachment paths are relative to the project root; image paths in the
+//! text are relative to the document, as in any Markdown.
+
+use std::path::{Path, PathBuf};
+
+use super::{Ctx, diag, key_span};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::{AttachmentKind, PlanMeta};
+use crate::project::{Inside, ensure_inside};
+
+const BINDABLE: &[&str] = &["pdf", "png", "jpg", "jpeg"];
+
+/// Resolve a path written in a document. `base` is the folder it is
+/// relative to. Ok(path) when it exists inside the project.
+pub fn resolve(root: &Path, base: &Path, written: &str) -> Result<PathBuf, Resolve> {
+    let written = percent_decode(written.trim());
+    let p = Path::new(&written);
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
+    match ensure_inside(root, &full) {
+        Err(_) => Err(Resolve::Outside),
+        Ok(Inside::Missing) => Err(Resolve::Missing),
+        Ok(Inside::Yes(real)) if real.is_file() => Ok(real),
+        Ok(Inside::Yes(_)) => Err(Resolve::Missing),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolve {
+    Missing,
+    Outside,
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+pub fn is_remote(dest: &str) -> bool {
+    let d = dest.trim().to_ascii_lowercase();
+    d.starts_with("http://")
+        || d.starts_with("https://")
+        || d.starts_with("//")
+        || d.starts_with("data:")
+        || d.starts_with("ftp:")
+}
+
+fn extension_ok(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| BINDABLE.iter().any(|b| b.eq_ignore_ascii_case(e)))
+}
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+    for a in &plan.attachments {
+        let span = a.file.span.clone();
+        match resolve(ctx.root, ctx.root, &a.file.value) {
+            Err(Resolve::Outside) => out.push(outside(doc, span, &a.file.value)),
+            Err(Resolve::Missing) => out.push(
+                diag(
+                    "attachment/missing-file",
+                    Severity::Error,
+                    doc,
+                    span,
+                    format!("附件文件“{}”不存在", a.file.value),
+                )
+                .with_label("找不到文件")
+                .with_help(
+                    "附件路径相对于项目根目录（shenbao.yaml 所在目录），如 attachments/推荐函.pdf",
+                ),
+            ),
+            Ok(_) if !extension_ok(&a.file.value) => out.push(
+                diag(
+                    "attachment/format",
+                    Severity::Error,
+                    doc,
+                    span,
+                    format!("附件“{}”不是 PDF 或图片，无法装订", a.file.value),
+                )
+                .with_help("把附件转成 PDF，或扫描为 PNG/JPG 图片"),
+            ),
+            Ok(_) => {}
+        }
+    }
+    let doc_dir = doc.path.parent().unwrap_or(ctx.root).to_path_buf();
+    for link in doc.body.links.iter().filter(|l| l.image) {
+        if is_remote(&link.dest) {
+            out.push(
+                diag(
+                    "attachment/remote-image",
+                    Severity::Warning,
+                    doc,
+                    link.span.clone(),
+                    format!("网络图片“{}”不会被下载，打印版中将缺失", link.dest),
+                )
+                .with_help("把图片下载到项目里（如 content/images/），用相对路径引用"),
+            );
+            continue;
+        }
+        if link.dest.trim().is_empty() {
+            continue;
+        }
+        match resolve(ctx.root, &doc_dir, &link.dest) {
+            Err(Resolve::Outside) => out.push(outside(doc, link.span.clone(), &link.dest)),
+            Err(Resolve::Missing) => out.push(
+                diag(
+                    "attachment/missing-file",
+                    Severity::Error,
+                    doc,
+                    link.span.clone(),
+                    format!("图片“{}”不存在", link.dest),
+                )
+                .with_label("找不到图片")
+                .with_help("图片路径相对于本文档所在目录"),
+            ),
+            Ok(_) => {}
+        }
+    }
+    if !plan
+        .attachments
+        .iter()
+        .any(|a| a.kind == AttachmentKind::RecommendationLetter)
+    {
+        out.push(
+            diag("attachment/recommendation-letter", Severity::Warning, doc, key_span(doc, "attachments"), "尚未附省级推荐函")
+                .with_help("国家纸质件须将实施方案与省级推荐函合订胶装成册。收到推荐函扫描件后放入项目，并在 attachments 中加 `- type: recommendation-letter` 和 `file: 路径`"),
+        );
+    }
+}
+
+fn outside(doc: &Document, span: std::ops::Range<usize>, written: &str) -> Diagnostic {
+    diag(
+        "attachment/outside-project",
+        Severity::Error,
+        doc,
+        span,
+        format!("路径“{written}”指向项目目录之外，出于安全不会读取"),
+    )
+    .with_label("项目之外")
+    .with_help("把文件复制到项目目录内（不要用绝对路径、`..` 或指向外部的符号链接）")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    fn with_attachment(file: &str) -> String {
+        good_plan().replace(
+            "---\n# ",
+            &format!("attachments:\n  - type: recommendation-letter\n    file: {file}\n---\n# "),
+        )
+    }
+
+    fn n(d: &[Diagnostic], rule: &str) -> usize {
+        d.iter().filter(|x| x.rule == rule).count()
+    }
+
+    #[test]
+    fn attachment_rules() {
+        let f = Fixture::new();
+        std::fs::create_dir_all(f.root().join("attachments")).unwrap();
+        std::fs::write(f.root().join("attachments/推荐函.pdf"), b"%PDF-1.4").unwrap();
+        std::fs::write(f.root().join("attachments/letter.docx"), b"x").unwrap();
+        let ok = f.check(&with_attachment("attachments/推荐函.pdf"));
+        assert!(
+            !rules(&ok).iter().any(|r| r.starts_with("attachment/")),
+            "{ok:#?}"
+        );
+        assert_eq!(
+            n(
+                &f.check(&with_attachment("attachments/无.pdf")),
+                "attachment/missing-file"
+            ),
+            1
+        );
+        assert_eq!(
+            n(
+                &f.check(&with_attachment("../../etc/passwd")),
+                "attachment/outside-project"
+            ),
+            1
+        );
+        assert_eq!(
+            n(
+                &f.check(&with_attachment("/etc/hostname")),
+                "attachment/outside-project"
+            ),
+            1
+        );
+        assert_eq!(
+            n(
+                &f.check(&with_attachment("attachments/letter.docx")),
+                "attachment/format"
+            ),
+            1
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/hostname", f.root().join("attachments/link.pdf"))
+                .unwrap();
+            assert_eq!(
+                n(
+                    &f.check(&with_attachment("attachments/link.pdf")),
+                    "attachment/outside-project"
+                ),
+                1
+            );
+        }
+        assert_eq!(
+            n(&f.check(&good_plan()), "attachment/recommendation-letter"),
+            1
+        );
+    }
+
+    #[test]
+    fn images_in_text() {
+        let f = Fixture::new();
+        std::fs::create_dir_all(f.root().join("content/img")).unwrap();
+        std::fs::write(f.root().join("content/img/区位图.png"), b"png").unwrap();
+        let text = format!(
+            "{}\n![区位图](img/区位图.png)\n![x](img/none.png)\n![y](../../../etc/hostname)\n![z](https://example.com/a.png)\n",
+            good_plan()
+        );
+        let d = f.check(&text);
+        assert_eq!(n(&d, "attachment/missing-file"), 1, "{d:#?}");
+        assert_eq!(n(&d, "attachment/outside-project"), 1);
+        assert_eq!(n(&d, "attachment/remote-image"), 1);
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b.png"), "a b.png");
+        assert_eq!(percent_decode("%E5%9B%BE.png"), "图.png");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

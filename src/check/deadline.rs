@@ -1,0 +1,134 @@
+//! `deadline/upcoming` (info), `deadline/passed` (warning) and
+//! `deadline/planned-late` (error), from the call's milestones.
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{Ctx, diag, key_span};
+use crate::call::{beijing, format_zh};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::PlanMeta;
+
+/// Whole calendar days from `today` to `due`, in Beijing time.
+pub fn days_left(today: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
+    let t = today.with_timezone(&beijing()).date_naive();
+    let d = due.with_timezone(&beijing()).date_naive();
+    (d - t).num_days()
+}
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+    let call = ctx.call;
+    let today = ctx.opts.today;
+    for m in &call.milestones {
+        let Some(due) = call.due(m) else { continue };
+        let planned = plan.submissions.iter().find(|s| {
+            call.milestone(&s.milestone.value)
+                .is_some_and(|x| x.id == m.id)
+        });
+        let span = match planned {
+            Some(s) => s.milestone.span.clone(),
+            None => key_span(doc, "submissions"),
+        };
+        let what = format!("“{}”（{}，{}）", m.name, m.what, m.to);
+        if today > due {
+            let ago = -days_left(&today, &due);
+            out.push(
+                diag(
+                    "deadline/passed",
+                    Severity::Warning,
+                    doc,
+                    span.clone(),
+                    format!("{what}已于 {} 截止（{} 天前）", format_zh(&due), ago.max(0)),
+                )
+                .with_help("如是新一年的申报，在 shenbao.yaml 中设置 year 或换用新的通知定义"),
+            );
+        } else {
+            let left = days_left(&today, &due);
+            let when = if left == 0 {
+                "今天截止".to_string()
+            } else {
+                format!("还有 {left} 天")
+            };
+            out.push(diag(
+                "deadline/upcoming",
+                Severity::Info,
+                doc,
+                span.clone(),
+                format!("{what}{when}：{}", format_zh(&due)),
+            ));
+        }
+        if let Some(s) = planned
+            && s.at.value > due
+        {
+            out.push(
+                diag(
+                    "deadline/planned-late",
+                    Severity::Error,
+                    doc,
+                    s.at.span.clone(),
+                    format!(
+                        "计划报送时间 {} 晚于“{}”的截止时间 {}",
+                        format_zh(&s.at.value),
+                        m.name,
+                        format_zh(&due)
+                    ),
+                )
+                .with_label("晚于截止时间")
+                .with_help("提前计划报送时间；逾期材料不予受理"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::call::parse_datetime;
+
+    #[test]
+    fn upcoming_passed_and_late() {
+        let mut f = Fixture::new();
+        let d = f.check(&good_plan());
+        let up: Vec<_> = d.iter().filter(|x| x.rule == "deadline/upcoming").collect();
+        assert_eq!(up.len(), 4);
+        assert!(
+            up.iter().any(|x| x.message.contains("还有 29 天")),
+            "{up:#?}"
+        );
+        assert!(!rules(&d).contains(&"deadline/passed"));
+
+        f.opts.today = parse_datetime("2022-07-01 09:00", false).unwrap();
+        let d = f.check(&good_plan());
+        assert_eq!(
+            rules(&d)
+                .iter()
+                .filter(|r| **r == "deadline/passed")
+                .count(),
+            1
+        );
+
+        let late = good_plan().replace(
+            "henan-email: 2022-06-29 17:00",
+            "henan-email: 2022-06-30 18:30",
+        );
+        let d = Fixture::new().check(&late);
+        let e = d
+            .iter()
+            .find(|x| x.rule == "deadline/planned-late")
+            .unwrap();
+        assert_eq!(e.line, Some(27));
+        let on_time = good_plan().replace(
+            "henan-email: 2022-06-29 17:00",
+            "henan-email: 2022-06-30 18:00",
+        );
+        assert!(!rules(&Fixture::new().check(&on_time)).contains(&"deadline/planned-late"));
+    }
+
+    #[test]
+    fn days_count_calendar_days_in_beijing() {
+        let a = parse_datetime("2022-06-29 23:00", false).unwrap();
+        let b = parse_datetime("2022-06-30 18:00", false).unwrap();
+        assert_eq!(days_left(&a, &b), 1);
+    }
+}

@@ -1,0 +1,304 @@
+//! `frontmatter/missing-field` and `frontmatter/invalid-value`: required
+//! fields present, enumerations within the call's values, contact details
+//! well-formed.
+
+use super::{Ctx, diag, field_span, key_span};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::PlanMeta;
+use crate::document::schema::{FieldSpec, Ty};
+use crate::text::closest;
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+    let Some(kind) = doc.kind else { return };
+    required(doc, kind.fields(), "", out);
+    let call = ctx.call;
+
+    if let Some(c) = &plan.category
+        && call.category(&c.value).is_none()
+    {
+        let allowed: Vec<String> = call
+            .categories
+            .iter()
+            .map(|c| format!("{} {}", c.id, c.name))
+            .collect();
+        out.push(invalid(
+            doc,
+            c.span.clone(),
+            format!("未知的试点类别“{}”", c.value),
+            format!("可选：{}", allowed.join("；")),
+        ));
+    }
+    if let Some(r) = &plan.region
+        && call.region(&r.value).is_none()
+    {
+        let names: Vec<&str> = call.regions.iter().map(|r| r.name.as_str()).collect();
+        let mut help = format!("可选：{}", names.join("、"));
+        if let Some(s) = closest(&r.value, names.iter().copied()) {
+            help = format!("是否想写“{s}”？{help}");
+        }
+        out.push(invalid(
+            doc,
+            r.span.clone(),
+            format!("未知的重点区域或流域“{}”", r.value),
+            help,
+        ));
+    }
+    if let (Some(v), Some(req)) = (&plan.version, &call.required_version)
+        && !v.value.contains(req.as_str())
+    {
+        out.push(
+            diag(
+                "frontmatter/invalid-value",
+                Severity::Warning,
+                doc,
+                v.span.clone(),
+                format!("版本为“{}”，通知要求报送{req}", v.value),
+            )
+            .with_help(format!("正式报送前把 version 改为“{req}”")),
+        );
+    }
+    if let Some(p) = &plan.contact.phone
+        && !is_phone(&p.value)
+    {
+        out.push(invalid(
+            doc,
+            p.span.clone(),
+            format!("联系电话“{}”格式不对", p.value),
+            "手机写11位数字（1开头），座机写区号-号码，如 0371-66309308".into(),
+        ));
+    }
+    if let Some(e) = &plan.contact.email
+        && !is_email(&e.value)
+    {
+        out.push(invalid(
+            doc,
+            e.span.clone(),
+            format!("电子邮箱“{}”格式不对", e.value),
+            "写成 name@example.cn 的形式".into(),
+        ));
+    }
+    for s in &plan.submissions {
+        if call.milestone(&s.milestone.value).is_none() {
+            let ids: Vec<String> = call
+                .milestones
+                .iter()
+                .map(|m| format!("{}（{}）", m.id, m.name))
+                .collect();
+            out.push(invalid(
+                doc,
+                s.milestone.span.clone(),
+                format!("通知中没有“{}”这个报送节点", s.milestone.value),
+                format!("可用节点：{}", ids.join("、")),
+            ));
+        }
+    }
+    if let Some(fm) = &doc.front {
+        for i in 0..fm
+            .get("attachments")
+            .and_then(|v| v.as_sequence())
+            .map_or(0, Vec::len)
+        {
+            let path = format!("attachments[{i}].type");
+            if let Some(t) = fm.get(&path).and_then(|v| v.as_str())
+                && !matches!(
+                    t.trim(),
+                    "recommendation-letter"
+                        | "recommendation_letter"
+                        | "推荐函"
+                        | "省级推荐函"
+                        | "other"
+                        | "其他"
+                )
+            {
+                out.push(invalid(
+                    doc,
+                    field_span(doc, &path),
+                    format!("未知的附件类型“{t}”"),
+                    "可选：recommendation-letter（省级推荐函）、other（其他）".into(),
+                ));
+            }
+        }
+    }
+}
+
+fn invalid(doc: &Document, span: std::ops::Range<usize>, msg: String, help: String) -> Diagnostic {
+    diag("frontmatter/invalid-value", Severity::Error, doc, span, msg)
+        .with_label("取值不对")
+        .with_help(help)
+}
+
+fn required(doc: &Document, specs: &'static [FieldSpec], prefix: &str, out: &mut Vec<Diagnostic>) {
+    let Some(fm) = &doc.front else { return };
+    for spec in specs {
+        let path = if prefix.is_empty() {
+            spec.key.to_string()
+        } else {
+            format!("{prefix}.{}", spec.key)
+        };
+        let present = fm.has(&path);
+        if spec.required && !present {
+            let zh = spec.zh.first().copied().unwrap_or("");
+            let written = fm.locs.contains_key(&path);
+            let msg = if written {
+                format!("必填字段 {path}（{zh}）没有填写")
+            } else {
+                format!("缺少必填字段 {path}（{zh}）")
+            };
+            let span = if written {
+                key_span(doc, &path)
+            } else {
+                field_span(doc, prefix)
+            };
+            out.push(
+                diag("frontmatter/missing-field", Severity::Error, doc, span, msg)
+                    .with_label(if written { "值为空" } else { "缺少字段" })
+                    .with_help(format!("{}：{}", spec.comment, example_line(spec))),
+            );
+            continue;
+        }
+        match spec.ty {
+            Ty::Map(children) if present => required(doc, children, &path, out),
+            Ty::Items(children) => {
+                let n = fm
+                    .get(&path)
+                    .and_then(|v| v.as_sequence())
+                    .map_or(0, Vec::len);
+                for i in 0..n {
+                    let item = format!("{path}[{i}]");
+                    if fm.get(&item).is_some_and(|v| v.is_mapping()) {
+                        required(doc, children, &item, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn example_line(spec: &FieldSpec) -> String {
+    match spec.ty {
+        Ty::Map(children) => format!(
+            "`{}:` 下面缩进写 {}",
+            spec.key,
+            children
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.key)
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        _ => format!("`{}: {}`", spec.key, spec.example),
+    }
+}
+
+/// An 11-digit mobile number starting with 1, or a landline with area code.
+pub(crate) fn is_phone(s: &str) -> bool {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '—' | '(' | ')' | '（' | '）' | '+'))
+        .collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let d = digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(&digits);
+    (d.len() == 11 && d.starts_with('1')) || (d.starts_with('0') && (10..=12).contains(&d.len()))
+}
+
+pub(crate) fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == '，' || !c.is_ascii())
+        && !domain.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn phones_and_emails() {
+        assert!(is_phone("13812345678"));
+        assert!(is_phone("0371-66309308"));
+        assert!(is_phone("(010) 65645390"));
+        assert!(is_phone("+86 138 1234 5678"));
+        assert!(!is_phone("1381234567"));
+        assert!(!is_phone("23812345678"));
+        assert!(!is_phone("电话"));
+        assert!(is_email("kjcqjsc@126.com"));
+        assert!(!is_email("kjcqjsc@126"));
+        assert!(!is_email("王@126.com"));
+        assert!(!is_email("a@b.com, c@d.com"));
+    }
+
+    #[test]
+    fn missing_field_fires_and_names_the_field() {
+        let f = Fixture::new();
+        let text = good_plan().replace("title: 伏牛经开区清洁生产审核创新试点\n", "");
+        let d = f.check(&text);
+        let m: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "frontmatter/missing-field")
+            .collect();
+        assert_eq!(m.len(), 1, "{d:#?}");
+        assert!(m[0].message.contains("title"));
+        // An empty value is reported on its own line.
+        let text = good_plan().replace("  phone: 13812345678", "  phone:");
+        let d = f.check(&text);
+        let m = d
+            .iter()
+            .find(|x| x.rule == "frontmatter/missing-field")
+            .unwrap();
+        assert_eq!(m.line, Some(22));
+    }
+
+    #[test]
+    fn invalid_values_list_the_allowed_ones() {
+        let f = Fixture::new();
+        let d = f.check(&good_plan().replace("category: 2", "category: 9"));
+        let m = d
+            .iter()
+            .find(|x| x.rule == "frontmatter/invalid-value")
+            .unwrap();
+        assert!(m.help.as_ref().unwrap().contains("2 工业园区"));
+        let d = f.check(&good_plan().replace("phone: 13812345678", "phone: 12345"));
+        assert_eq!(
+            problems(&d)
+                .iter()
+                .filter(|r| **r == "frontmatter/invalid-value")
+                .count(),
+            1
+        );
+        let d = f.check(&good_plan().replace("henan-email:", "省里:"));
+        assert!(
+            d.iter()
+                .any(|x| x.rule == "frontmatter/invalid-value" && x.message.contains("省里"))
+        );
+        let d = f.check(&good_plan().replace("version: 送审版", "version: 征求意见稿"));
+        assert!(
+            d.iter()
+                .any(|x| x.rule == "frontmatter/invalid-value" && x.severity == Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn good_plan_has_no_field_problems() {
+        let d = Fixture::new().check(&good_plan());
+        assert!(
+            !rules(&d).iter().any(|r| r.starts_with("frontmatter/")),
+            "{d:#?}"
+        );
+    }
+}

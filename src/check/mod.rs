@@ -1,0 +1,244 @@
+//! The form check: every rule reads the project model and the call, and
+//! adds diagnostics. One file per rule family. `check` never writes.
+
+mod applicant;
+mod attachment;
+mod content;
+mod deadline;
+mod eligibility;
+mod fields;
+mod outline;
+mod package;
+mod quota;
+mod scope;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::call::Call;
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::PlanMeta;
+use crate::project::Project;
+
+/// What a check run needs besides the project.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// “Now”, for deadlines (Beijing time).
+    pub today: DateTime<FixedOffset>,
+}
+
+/// Shared read-only state for the rules of one document.
+pub struct Ctx<'a> {
+    pub root: &'a std::path::Path,
+    pub call: &'a Call,
+    pub opts: &'a Options,
+    /// The project's output folder, where built PDFs are looked for.
+    pub out_dir: PathBuf,
+}
+
+/// Run every rule over a loaded project. Returns all diagnostics, sorted,
+/// including those found while loading.
+pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
+    let ctx = Ctx {
+        root: &project.root,
+        call: &project.call,
+        opts,
+        out_dir: project.config.output_dir(&project.root),
+    };
+    let mut out: Vec<Diagnostic> = project.diagnostics.clone();
+    for doc in &project.documents {
+        out.extend(doc.diagnostics.iter().cloned());
+        check_document(&ctx, doc, &mut out);
+    }
+    quota::check(&ctx, &project.documents, &mut out);
+    diagnostic::sort(&mut out);
+    out
+}
+
+/// The per-document rules.
+pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    content::check_placeholders(ctx, doc, out);
+    let Some(plan) = doc.plan() else { return };
+    fields::check(ctx, doc, plan, out);
+    outline::check(ctx, doc, out);
+    applicant::check(ctx, doc, plan, out);
+    scope::check(ctx, doc, plan, out);
+    eligibility::check(ctx, doc, plan, out);
+    deadline::check(ctx, doc, plan, out);
+    attachment::check(ctx, doc, plan, out);
+    package::check(ctx, doc, plan, out);
+}
+
+/// Byte span of a front-matter field's value (or the nearest located
+/// parent, or the opening `---`).
+pub(crate) fn field_span(doc: &Document, path: &str) -> Range<usize> {
+    match &doc.front {
+        Some(fm) => fm.loc(path).value,
+        None => 0..0,
+    }
+}
+
+/// Byte span of a front-matter field's key.
+pub(crate) fn key_span(doc: &Document, path: &str) -> Range<usize> {
+    match &doc.front {
+        Some(fm) => fm.loc(path).key,
+        None => 0..0,
+    }
+}
+
+pub(crate) fn diag(
+    rule: &'static str,
+    severity: Severity,
+    doc: &Document,
+    span: Range<usize>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::at(rule, severity, &doc.src, span, message)
+}
+
+/// The category's scope, when the category resolves.
+pub(crate) fn scope_of(ctx: &Ctx<'_>, plan: &PlanMeta) -> Option<crate::call::Scope> {
+    plan.category
+        .as_ref()
+        .and_then(|c| ctx.call.category(&c.value))
+        .map(|c| c.scope)
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::*;
+    use crate::call::{Call, DEFAULT_PRESET, parse_datetime};
+    use crate::document;
+    use crate::markdown::placeholder_matcher;
+
+    pub struct Fixture {
+        pub dir: tempfile::TempDir,
+        pub call: Call,
+        pub opts: Options,
+    }
+
+    impl Fixture {
+        pub fn new() -> Fixture {
+            Fixture {
+                dir: tempfile::tempdir().unwrap(),
+                call: Call::preset(DEFAULT_PRESET).unwrap().unwrap(),
+                opts: Options {
+                    today: parse_datetime("2022-06-01", false).unwrap(),
+                },
+            }
+        }
+
+        pub fn root(&self) -> PathBuf {
+            self.dir.path().canonicalize().unwrap()
+        }
+
+        pub fn check(&self, text: &str) -> Vec<Diagnostic> {
+            let root = self.root();
+            let ctx = Ctx {
+                root: &root,
+                call: &self.call,
+                opts: &self.opts,
+                out_dir: root.join("public"),
+            };
+            let m = placeholder_matcher(&self.call.placeholders);
+            let doc = document::parse(
+                "content/plan.md",
+                root.join("content/plan.md"),
+                text.to_string(),
+                m.as_ref(),
+            );
+            let mut out = doc.diagnostics.clone();
+            check_document(&ctx, &doc, &mut out);
+            out
+        }
+    }
+
+    /// A plan that passes every rule (2022 preset, checked on 2022-06-01).
+    pub fn good_plan() -> String {
+        let mut s = String::from(GOOD_FRONT);
+        s.push_str(&good_body());
+        s
+    }
+
+    pub const GOOD_FRONT: &str = "---
+kind: pilot-plan
+title: 伏牛经开区清洁生产审核创新试点
+applicant: 伏牛经济技术开发区管理委员会
+applicant_type: 园区管委会
+implementer: 伏牛经济技术开发区管理委员会
+category: 2
+province: 河南省
+city: 伏牛市
+industries: [石化化工, 建材]
+park:
+  boundary: 东至滨河路，西至京港澳高速，南至纬五路，北至伏牛大道，规划面积18.6平方公里
+  crosses_prefecture: 否
+  management_body: 伏牛经济技术开发区管理委员会生态环境局
+eligibility:
+  no_major_violation: 是
+  managers: 管委会生态环境局清洁生产科，专职3人
+  rules: 《伏牛经开区清洁生产管理办法》
+  funding_source: 市级财政专项资金与企业自筹
+contact:
+  name: 王明
+  phone: 13812345678
+  email: wangming@example.cn
+version: 送审版
+date: 2022-06-20
+submissions:
+  henan-email: 2022-06-29 17:00
+---
+";
+
+    pub fn good_body() -> String {
+        let para = "本段落用于说明试点工作的实际情况，包括数据来源、现状分析、问题诊断和下一步工作安排，内容充实具体。".repeat(12);
+        let mut s = String::new();
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        for (i, e) in call.outline.iter().enumerate() {
+            s.push_str(&format!(
+                "# {}、{}\n\n{para}\n\n",
+                crate::text::cn_numeral(i as u32 + 1),
+                e.title
+            ));
+            for (j, c) in e.children.iter().enumerate() {
+                s.push_str(&format!(
+                    "## （{}）{}\n\n{para}\n\n",
+                    crate::text::cn_numeral(j as u32 + 1),
+                    c.title
+                ));
+            }
+        }
+        s
+    }
+
+    pub fn rules(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter().map(|d| d.rule).collect()
+    }
+
+    /// Rules of errors and warnings only (deadline infos left out).
+    pub fn problems(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter()
+            .filter(|d| d.severity != Severity::Info)
+            .map(|d| d.rule)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+
+    #[test]
+    fn the_good_plan_has_only_the_letter_warning() {
+        let f = Fixture::new();
+        let d = f.check(&good_plan());
+        assert_eq!(
+            problems(&d),
+            vec!["attachment/recommendation-letter"],
+            "{d:#?}"
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! The official outline (编制大纲): missing, misplaced, duplicated, empty,
+//! misnumbered and misnamed sections, and sections far too short.
+
+use super::{Ctx, diag};
+use crate::call::OutlineEntry;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::text::{NumberStyle, normalize_title, similarity};
+
+/// How a heading matched an outline entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Match {
+    pub entry: usize,
+    pub exact: bool,
+    pub score: f64,
+}
+
+/// The best outline entry for a heading title, if any is close enough.
+pub(crate) fn best_match(entries: &[OutlineEntry], title: &str) -> Option<Match> {
+    let n = normalize_title(title);
+    if n.is_empty() {
+        return None;
+    }
+    let mut best: Option<Match> = None;
+    for (i, e) in entries.iter().enumerate() {
+        for name in e.names() {
+            let (score, exact) = if name == n {
+                (1.0, true)
+            } else {
+                let mut s = similarity(&n, &name);
+                let (short, long) = if n.chars().count() < name.chars().count() {
+                    (&n, &name)
+                } else {
+                    (&name, &n)
+                };
+                if short.chars().count() >= 4 && long.contains(short.as_str()) {
+                    s = s.max(0.8);
+                }
+                (s, false)
+            };
+            if score >= 0.6 && best.is_none_or(|b| score > b.score) {
+                best = Some(Match {
+                    entry: i,
+                    exact,
+                    score,
+                });
+            }
+        }
+    }
+    best
+}
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    let top: Vec<usize> = doc.body.top().collect();
+    check_level(ctx, doc, &ctx.call.outline, &top, None, 1, out);
+}
+
+fn check_level(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    entries: &[OutlineEntry],
+    headings: &[usize],
+    parent: Option<usize>,
+    level: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let hs = &doc.body.headings;
+    numbering(doc, headings, level, out);
+
+    // Each heading's best entry; the first heading for an entry keeps it.
+    let mut owner: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut matched: Vec<(usize, Match)> = Vec::new();
+    for &h in headings {
+        let Some(m) = best_match(entries, &hs[h].title) else {
+            if level == 1 {
+                out.push(
+                    diag(
+                        "outline/unknown-section",
+                        Severity::Warning,
+                        doc,
+                        heading_line(doc, h),
+                        format!("“{}”不是编制大纲中的一级章节", hs[h].text.trim()),
+                    )
+                    .with_label("大纲外的章节")
+                    .with_help(format!(
+                        "编制大纲的一级章节为：{}。如属补充内容，可并入相近章节或作为下级标题",
+                        official_list(entries)
+                    )),
+                );
+            }
+            continue;
+        };
+        let e = &entries[m.entry];
+        if let Some(first) = owner[m.entry] {
+            out.push(
+                diag(
+                    "outline/duplicate",
+                    Severity::Error,
+                    doc,
+                    heading_line(doc, h),
+                    format!("章节“{}”重复出现", e.title),
+                )
+                .with_label("重复")
+                .with_help(format!(
+                    "第 {} 行已有此章节，请合并两处内容",
+                    doc.src.line_col(hs[first].span.start).0
+                )),
+            );
+            continue;
+        }
+        owner[m.entry] = Some(h);
+        matched.push((h, m));
+        if !m.exact {
+            out.push(
+                diag(
+                    "outline/title-mismatch",
+                    Severity::Warning,
+                    doc,
+                    heading_line(doc, h),
+                    format!("标题“{}”与编制大纲的“{}”不一致", hs[h].title, e.title),
+                )
+                .with_label("与大纲措辞不同")
+                .with_help(format!("改为大纲原文“{}”", e.title)),
+            );
+        }
+    }
+
+    // Order: keep the longest run in outline order, report the rest.
+    let seq: Vec<usize> = matched.iter().map(|(_, m)| m.entry).collect();
+    let keep = longest_increasing(&seq);
+    for (i, (h, m)) in matched.iter().enumerate() {
+        if keep.contains(&i) {
+            continue;
+        }
+        let e = &entries[m.entry];
+        let after = (0..m.entry).rev().find(|j| owner[*j].is_some());
+        let help = match after {
+            Some(j) => format!("按编制大纲，应放在“{}”之后", entries[j].title),
+            None => "按编制大纲，应放在本级第一个".to_string(),
+        };
+        out.push(
+            diag(
+                "outline/order",
+                Severity::Error,
+                doc,
+                heading_line(doc, *h),
+                format!("章节“{}”的位置与编制大纲顺序不符", e.title),
+            )
+            .with_label("顺序不对")
+            .with_help(help),
+        );
+    }
+
+    // Missing entries: point where they belong.
+    let depth = headings
+        .first()
+        .map(|&h| hs[h].depth as usize)
+        .or_else(|| parent.map(|p| hs[p].depth as usize + 1))
+        .unwrap_or(1);
+    for (i, e) in entries.iter().enumerate() {
+        if owner[i].is_some() {
+            continue;
+        }
+        let next = (i + 1..entries.len()).find_map(|j| owner[j]);
+        let prev = (0..i).rev().find_map(|j| owner[j].map(|h| (j, h)));
+        let span = match (next, parent) {
+            (Some(h), _) => heading_line(doc, h),
+            (None, Some(p)) => heading_line(doc, p),
+            (None, None) => match prev {
+                Some((_, h)) => heading_line(doc, h),
+                None => doc
+                    .body
+                    .headings
+                    .first()
+                    .map_or_else(|| body_start(doc), |h| h.span.clone()),
+            },
+        };
+        let number =
+            NumberStyle::for_level(level).map_or(String::new(), |s| s.format(i as u32 + 1));
+        let place = match (prev, parent) {
+            (Some((j, _)), _) => format!("在“{}”之后", entries[j].title),
+            (None, Some(p)) => format!("在“{}”之下", hs[p].title),
+            (None, None) => "在正文开头".to_string(),
+        };
+        let what = if level == 1 {
+            "一级章节"
+        } else {
+            "下级章节"
+        };
+        out.push(
+            diag(
+                "outline/missing-section",
+                Severity::Error,
+                doc,
+                span,
+                format!("缺少编制大纲要求的{what}“{number}{}”", e.title),
+            )
+            .with_label("缺少的章节应在附近")
+            .with_help(format!(
+                "{place}添加：{} {number}{}（{}）",
+                "#".repeat(depth.min(6)),
+                e.title,
+                e.guidance
+            )),
+        );
+    }
+
+    // Content of matched sections, then their subsections.
+    for (h, m) in &matched {
+        let e = &entries[m.entry];
+        let total = doc.body.total_chars(*h);
+        if total == 0 {
+            out.push(
+                diag(
+                    "outline/empty-section",
+                    Severity::Error,
+                    doc,
+                    heading_line(doc, *h),
+                    format!("章节“{}”没有内容", e.title),
+                )
+                .with_label("空章节")
+                .with_help(e.guidance.clone()),
+            );
+        } else if e.min_chars > 0 && total < e.min_chars / 2 {
+            out.push(
+                diag(
+                    "content/thin-section",
+                    Severity::Warning,
+                    doc,
+                    heading_line(doc, *h),
+                    format!(
+                        "章节“{}”只有 {total} 字，远少于建议的 {} 字",
+                        e.title, e.min_chars
+                    ),
+                )
+                .with_label("内容偏少")
+                .with_help(format!("形式校核看内容详实性。{}", e.guidance)),
+            );
+        }
+        if !e.children.is_empty() {
+            let kids = hs[*h].children.clone();
+            check_level(ctx, doc, &e.children, &kids, Some(*h), level + 1, out);
+        }
+    }
+}
+
+/// Authors' own numbers must match the style of the level and the
+/// heading's position among its siblings.
+fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Diagnostic>) {
+    let Some(style) = NumberStyle::for_level(level) else {
+        return;
+    };
+    for (pos, &h) in headings.iter().enumerate() {
+        let heading = &doc.body.headings[h];
+        let Some(n) = &heading.number else { continue };
+        let expected = style.format(pos as u32 + 1);
+        let written = &heading.text.trim_start()[..n.len.min(heading.text.trim_start().len())];
+        let level_zh = ["", "一级", "二级", "三级", "四级"][level.min(4)];
+        if n.style != style {
+            out.push(
+                diag(
+                    "outline/numbering",
+                    Severity::Warning,
+                    doc,
+                    heading_line(doc, h),
+                    format!(
+                        "{level_zh}标题应使用“{}”式编号，这里写的是“{}”",
+                        style.format(1),
+                        written.trim()
+                    ),
+                )
+                .with_label("编号样式不对")
+                .with_help(format!(
+                    "改为“{expected}”，或删去手写编号（排版时按位置自动编号）"
+                )),
+            );
+        } else if n.value as usize != pos + 1 {
+            out.push(
+                diag(
+                    "outline/numbering",
+                    Severity::Warning,
+                    doc,
+                    heading_line(doc, h),
+                    format!(
+                        "编号“{}”与位置不符：这是第 {} 个{level_zh}标题",
+                        written.trim(),
+                        pos + 1
+                    ),
+                )
+                .with_label("编号与位置不符")
+                .with_help(format!(
+                    "改为“{expected}”，或删去手写编号（排版时按位置自动编号）"
+                )),
+            );
+        }
+    }
+}
+
+fn heading_line(doc: &Document, h: usize) -> std::ops::Range<usize> {
+    let span = &doc.body.headings[h].span;
+    let line = doc.src.line_index(span.start);
+    let r = doc.src.line_range(line);
+    r.start.max(span.start)..r.end
+}
+
+fn body_start(doc: &Document) -> std::ops::Range<usize> {
+    let start = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    start..start
+}
+
+fn official_list(entries: &[OutlineEntry]) -> String {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{}{}", NumberStyle::CnComma.format(i as u32 + 1), e.title))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Indices into `seq` of one longest strictly increasing subsequence.
+fn longest_increasing(seq: &[usize]) -> Vec<usize> {
+    let n = seq.len();
+    let mut len = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if seq[j] < seq[i] && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let Some(mut i) = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) else {
+        return Vec::new();
+    };
+    let mut out = vec![i];
+    while prev[i] != usize::MAX {
+        i = prev[i];
+        out.push(i);
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    fn with_body(body: &str) -> Vec<Diagnostic> {
+        Fixture::new().check(&format!("{GOOD_FRONT}{body}"))
+    }
+
+    fn count(d: &[Diagnostic], rule: &str) -> usize {
+        d.iter().filter(|x| x.rule == rule).count()
+    }
+
+    #[test]
+    fn complete_outline_passes_in_every_numbering_style() {
+        let plain = good_body()
+            .replace("# 一、", "# ")
+            .replace("## （一）", "## (一)");
+        for body in [good_body(), plain] {
+            let d = with_body(&body);
+            for r in [
+                "outline/missing-section",
+                "outline/order",
+                "outline/numbering",
+                "outline/title-mismatch",
+                "outline/unknown-section",
+                "outline/duplicate",
+                "outline/empty-section",
+                "content/thin-section",
+            ] {
+                assert_eq!(count(&d, r), 0, "{r}: {d:#?}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_section_is_reported_where_it_belongs() {
+        let body = good_body();
+        let start = body.find("# 三、试点工作目标").unwrap();
+        let end = body.find("# 四、").unwrap();
+        let body = format!("{}{}", &body[..start], &body[end..]);
+        let d = with_body(&body);
+        let m: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "outline/missing-section")
+            .collect();
+        assert_eq!(m.len(), 1, "{d:#?}");
+        assert!(m[0].message.contains("三、试点工作目标"));
+        assert!(m[0].help.as_ref().unwrap().contains("在“试点基础”之后"));
+        // The numbers after the gap now disagree with their position.
+        assert!(count(&d, "outline/numbering") >= 1);
+    }
+
+    #[test]
+    fn missing_subsection_points_at_its_parent() {
+        let body = good_body().replace("## （二）试点对象产业概况", "## （二）其他情况");
+        let d = with_body(&body);
+        let m = d
+            .iter()
+            .find(|x| x.rule == "outline/missing-section")
+            .unwrap();
+        assert!(m.message.contains("（二）试点对象产业概况"), "{m:?}");
+    }
+
+    #[test]
+    fn order_duplicate_and_unknown() {
+        let body = good_body();
+        let a = body.find("# 六、").unwrap();
+        let b = body.find("# 七、").unwrap();
+        // Swap sections 6 and 7.
+        let swapped = format!("{}{}{}", &body[..a], &body[b..], &body[a..b]);
+        let d = with_body(&swapped);
+        assert_eq!(count(&d, "outline/order"), 1, "{d:#?}");
+
+        let dup = format!(
+            "{body}# 八、试点工作目标\n\n重复的内容写在这里。\n\n# 九、附则\n\n说明文字。\n"
+        );
+        let d = with_body(&dup);
+        assert_eq!(count(&d, "outline/duplicate"), 1);
+        assert_eq!(count(&d, "outline/unknown-section"), 1);
+    }
+
+    #[test]
+    fn empty_and_thin_sections() {
+        let body = good_body();
+        let s = body.find("# 五、").unwrap();
+        let e = body.find("# 六、").unwrap();
+        let emptied = format!(
+            "{}# 五、试点工作特色及主要创新点\n\n{}",
+            &body[..s],
+            &body[e..]
+        );
+        let d = with_body(&emptied);
+        assert_eq!(count(&d, "outline/empty-section"), 1, "{d:#?}");
+        let thin = format!(
+            "{}# 五、试点工作特色及主要创新点\n\n创新点较少。\n\n{}",
+            &body[..s],
+            &body[e..]
+        );
+        let d = with_body(&thin);
+        assert_eq!(count(&d, "content/thin-section"), 1);
+        assert_eq!(count(&d, "outline/empty-section"), 0);
+    }
+
+    #[test]
+    fn numbering_that_disagrees_with_position() {
+        let body = good_body().replace("# 二、试点基础", "# 三、试点基础");
+        let d = with_body(&body);
+        let n: Vec<_> = d.iter().filter(|x| x.rule == "outline/numbering").collect();
+        assert_eq!(n.len(), 1, "{d:#?}");
+        assert!(n[0].help.as_ref().unwrap().contains("二、"));
+        let wrong_style =
+            good_body().replace("## （一）试点对象范围与区位", "## 1.试点对象范围与区位");
+        assert_eq!(count(&with_body(&wrong_style), "outline/numbering"), 1);
+    }
+
+    #[test]
+    fn near_titles_are_matched_with_a_warning() {
+        let body = good_body().replace("试点工作特色及主要创新点", "试点工作特色和主要创新点");
+        let d = with_body(&body);
+        let w: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "outline/title-mismatch")
+            .collect();
+        assert_eq!(w.len(), 1, "{d:#?}");
+        assert!(
+            w[0].help
+                .as_ref()
+                .unwrap()
+                .contains("试点工作特色及主要创新点")
+        );
+        assert_eq!(count(&d, "outline/missing-section"), 0);
+    }
+
+    #[test]
+    fn lis_keeps_the_longest_run() {
+        assert_eq!(
+            longest_increasing(&[0, 1, 2, 5, 3, 4, 6]),
+            vec![0, 1, 2, 4, 5, 6]
+        );
+        assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
+    }
+}

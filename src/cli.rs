@@ -1,0 +1,67 @@
+//! Command-line definitions (clap). Each subcommand parses its arguments
+//! and calls the library; exit codes: 0 fine, 1 errors found, 2 the tool
+//! could not run.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shenbao",
+    version,
+    about = "申报：用 Markdown 编写清洁生产审核创新试点实施方案，按通知要求检查、排版、打包",
+    long_about = None
+)]
+pub struct Cli {
+    /// 项目目录（含 shenbao.yaml）；默认为当前目录或其最近的上级目录
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 新建项目：shenbao.yaml、content/、attachments/
+    Init {
+        /// 项目目录（不存在则创建）
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// 新建文档骨架（完整大纲、每个字段带中文说明）
+    New {
+        /// 文档类型
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
+        name: String,
+    },
+    /// 按申报通知检查所有文档（形式校核），不写任何文件
+    Check {
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// 以此时间计算截止日期（北京时间），如 2022-06-20 或 2022-06-20T09:00
+        #[arg(long, value_name = "YYYY-MM-DD[THH:MM]", value_parser = parse_today)]
+        today: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// 试点实施方案
+    Plan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+fn parse_today(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    crate::call::parse_datetime(s, false)
+        .ok_or_else(|| format!("无法识别的日期“{s}”，应写成 2022-06-20 或 2022-06-20T09:00"))
+}

@@ -1,0 +1,143 @@
+//! `shenbao.yaml`: the project's settings.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::call::{Call, DEFAULT_PRESET, PRESETS};
+
+pub const CONFIG_FILE: &str = "shenbao.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Project name, shown on the site.
+    #[serde(default, alias = "名称")]
+    pub name: Option<String>,
+    /// A preset id (`cn-2022-pilot`) or a path to a call YAML file.
+    #[serde(default, alias = "申报通知")]
+    pub call: Option<String>,
+    /// The call's year; month-day milestones and the subject follow it.
+    #[serde(default, alias = "年份")]
+    pub year: Option<i32>,
+    /// Where `build` writes (relative to the root).
+    #[serde(default, alias = "输出目录")]
+    pub output_dir: Option<String>,
+}
+
+/// A failure that stops the tool (exit code 2).
+#[derive(Debug, Clone)]
+pub struct Fatal {
+    pub file: Option<PathBuf>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Fatal {
+    pub fn new(message: impl Into<String>) -> Self {
+        Fatal {
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn in_file(mut self, file: &Path, line: Option<usize>, column: Option<usize>) -> Self {
+        self.file = Some(file.to_path_buf());
+        self.line = line;
+        self.column = column;
+        self
+    }
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "错误：")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
+            if let Some(l) = self.line {
+                write!(f, ":{l}")?;
+                if let Some(c) = self.column {
+                    write!(f, ":{c}")?;
+                }
+            }
+            write!(f, "：")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(h) = &self.help {
+            write!(f, "\n建议：{h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    pub fn load(root: &Path) -> Result<Config, Fatal> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Fatal::new(format!("无法读取 {CONFIG_FILE}：{e}")).in_file(&path, None, None)
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if text.trim().is_empty() {
+            return Ok(Config {
+                name: None,
+                call: None,
+                year: None,
+                output_dir: None,
+            });
+        }
+        serde_yaml::from_str(text).map_err(|e| {
+            let loc = e.location();
+            Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
+                .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
+                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）")
+        })
+    }
+
+    /// The call this project answers, with the project's year applied.
+    pub fn call(&self, root: &Path) -> Result<Call, Fatal> {
+        let spec = self.call.as_deref().unwrap_or(DEFAULT_PRESET).trim();
+        let call = if let Some(res) = Call::preset(spec) {
+            res.map_err(|e| Fatal::new(format!("内置申报通知 {spec} 无法读取：{}", e.message)))?
+        } else if spec.ends_with(".yaml") || spec.ends_with(".yml") {
+            let path = root.join(spec);
+            crate::project::ensure_inside(root, &path).map_err(|_| {
+                Fatal::new(format!("申报通知文件 {spec} 在项目目录之外"))
+                    .in_file(&root.join(CONFIG_FILE), None, None)
+                    .with_help("把通知定义文件放进项目目录，用相对路径引用")
+            })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                Fatal::new(format!("无法读取申报通知文件：{e}")).in_file(&path, None, None)
+            })?;
+            Call::from_yaml(&text).map_err(|e| {
+                Fatal::new(format!("申报通知文件有误：{}", e.message))
+                    .in_file(&path, e.line, e.column)
+            })?
+        } else {
+            let names: Vec<&str> = PRESETS.iter().map(|(id, _)| *id).collect();
+            return Err(Fatal::new(format!("未知的申报通知“{spec}”"))
+                .in_file(&root.join(CONFIG_FILE), None, None)
+                .with_help(format!(
+                    "内置预设：{}；或写项目内 YAML 文件的相对路径",
+                    names.join("、")
+                )));
+        };
+        Ok(match self.year {
+            Some(y) => call.with_year(y),
+            None => call,
+        })
+    }
+
+    pub fn output_dir(&self, root: &Path) -> PathBuf {
+        root.join(self.output_dir.as_deref().unwrap_or("public"))
+    }
+}

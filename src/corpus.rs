@@ -1,0 +1,1 @@
+//! A generator of realistic pilot plans, for benchmarks and load tests.

@@ -1,0 +1,421 @@
+//! Normalised front matter: Chinese field names mapped to canonical keys,
+//! unknown and duplicate fields reported, and typed getters that report
+//! `frontmatter/invalid-value` at the value's own line.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::{DateTime, FixedOffset};
+use serde_yaml::{Mapping, Value};
+
+use super::schema::{self, FieldSpec, Ty};
+use crate::call::parse_datetime;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::frontmatter::{Loc, Split};
+use crate::source::SourceFile;
+use crate::text::closest;
+
+/// A value with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    /// The value's bytes (the key's when the value is a block).
+    pub span: Range<usize>,
+    /// The key's bytes.
+    pub key: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub split: Split,
+    /// Mapping with canonical keys only.
+    pub root: Mapping,
+    /// Canonical path → location.
+    pub locs: HashMap<String, Loc>,
+}
+
+impl FrontMatter {
+    /// Normalise a parsed mapping against a schema.
+    pub fn normalize(
+        split: Split,
+        raw: &Mapping,
+        raw_locs: &HashMap<String, Loc>,
+        specs: &'static [FieldSpec],
+        src: &SourceFile,
+        diags: &mut Vec<Diagnostic>,
+    ) -> FrontMatter {
+        let mut locs = HashMap::new();
+        let open = split.open.clone();
+        let root = normalize_map(raw, specs, "", "", raw_locs, &mut locs, &open, src, diags);
+        FrontMatter { split, root, locs }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        let mut cur: Option<&Value> = None;
+        let mut map = Some(&self.root);
+        for seg in path_segments(path) {
+            let v = match seg {
+                Seg::Key(k) => map?.get(k)?,
+                Seg::Index(i) => cur?.as_sequence()?.get(i)?,
+            };
+            cur = Some(v);
+            map = v.as_mapping();
+        }
+        cur
+    }
+
+    /// Where to point for a path: its own location, else the nearest
+    /// located parent, else the opening `---`.
+    pub fn loc(&self, path: &str) -> Loc {
+        let mut p = path.to_string();
+        loop {
+            if let Some(l) = self.locs.get(&p) {
+                return l.clone();
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p.truncate(i),
+                None => {
+                    return Loc {
+                        key: self.split.open.clone(),
+                        value: self.split.open.clone(),
+                    };
+                }
+            }
+        }
+    }
+
+    pub fn has(&self, path: &str) -> bool {
+        self.get(path).is_some_and(|v| !is_empty(v))
+    }
+}
+
+pub fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Sequence(s) => s.is_empty(),
+        Value::Mapping(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_segments(path: &str) -> impl Iterator<Item = Seg<'_>> {
+    path.split('.').flat_map(|part| {
+        let mut out = Vec::new();
+        let (key, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Seg::Key(key));
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                out.push(Seg::Index(i));
+            }
+        }
+        out
+    })
+}
+
+fn key_text(k: &Value) -> Option<String> {
+    match k {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn normalize_map(
+    raw: &Mapping,
+    specs: &'static [FieldSpec],
+    raw_prefix: &str,
+    canon_prefix: &str,
+    raw_locs: &HashMap<String, Loc>,
+    locs: &mut HashMap<String, Loc>,
+    fallback: &Range<usize>,
+    src: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Mapping {
+    let mut out = Mapping::new();
+    let mut first_name: HashMap<&'static str, String> = HashMap::new();
+    for (k, v) in raw {
+        let Some(key) = key_text(k) else { continue };
+        let raw_path = join(raw_prefix, &key);
+        let loc = raw_locs.get(&raw_path).cloned();
+        let key_span = loc.as_ref().map_or(fallback.clone(), |l| l.key.clone());
+        let Some(spec) = schema::find(specs, &key) else {
+            let mut d = Diagnostic::at(
+                "frontmatter/unknown-field",
+                Severity::Warning,
+                src,
+                key_span,
+                format!("未知字段“{key}”，将被忽略"),
+            )
+            .with_label("未知字段");
+            d = match closest(&key, schema::all_names(specs)) {
+                Some(s) => d.with_help(format!("是否想写“{s}”？")),
+                None => d.with_help(format!(
+                    "可用字段：{}",
+                    specs.iter().map(|s| s.key).collect::<Vec<_>>().join("、")
+                )),
+            };
+            diags.push(d);
+            continue;
+        };
+        if let Some(prev) = first_name.get(spec.key) {
+            diags.push(
+                Diagnostic::at(
+                    "frontmatter/duplicate-field",
+                    Severity::Error,
+                    src,
+                    key_span,
+                    format!("字段“{key}”与前面的“{prev}”是同一个字段（{}）", spec.key),
+                )
+                .with_help("删去其中一个，只保留一处")
+                .with_label("重复"),
+            );
+            continue;
+        }
+        first_name.insert(spec.key, key.clone());
+        let canon_path = join(canon_prefix, spec.key);
+        if let Some(l) = &loc {
+            locs.insert(canon_path.clone(), l.clone());
+        }
+        let value = match (&spec.ty, v) {
+            (Ty::Map(children), Value::Mapping(m)) => Value::Mapping(normalize_map(
+                m,
+                children,
+                &raw_path,
+                &canon_path,
+                raw_locs,
+                locs,
+                &key_span,
+                src,
+                diags,
+            )),
+            (Ty::Items(children), Value::Sequence(items)) => Value::Sequence(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| match item {
+                        Value::Mapping(m) => {
+                            let rp = format!("{raw_path}[{i}]");
+                            let cp = format!("{canon_path}[{i}]");
+                            if let Some(l) = raw_locs.get(&rp) {
+                                locs.insert(cp.clone(), l.clone());
+                            }
+                            Value::Mapping(normalize_map(
+                                m, children, &rp, &cp, raw_locs, locs, &key_span, src, diags,
+                            ))
+                        }
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
+            (Ty::DateMap, Value::Mapping(m)) => {
+                for (mk, _) in m {
+                    if let Some(mk) = key_text(mk)
+                        && let Some(l) = raw_locs.get(&join(&raw_path, &mk))
+                    {
+                        locs.insert(join(&canon_path, &mk), l.clone());
+                    }
+                }
+                v.clone()
+            }
+            _ => v.clone(),
+        };
+        out.insert(Value::String(spec.key.to_string()), value);
+    }
+    out
+}
+
+/// Typed access to normalised front matter. Wrong types are reported once,
+/// as `frontmatter/invalid-value`, and read as absent.
+pub struct Reader<'a> {
+    pub fm: &'a FrontMatter,
+    pub src: &'a SourceFile,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn spanned<T>(&self, path: &str, value: T) -> Spanned<T> {
+        let loc = self.fm.loc(path);
+        Spanned {
+            value,
+            span: loc.value,
+            key: loc.key,
+        }
+    }
+
+    fn invalid(&mut self, path: &str, message: String, help: &str) {
+        let loc = self.fm.loc(path);
+        self.diags.push(
+            Diagnostic::at(
+                "frontmatter/invalid-value",
+                Severity::Error,
+                self.src,
+                loc.value,
+                message,
+            )
+            .with_help(help.to_string()),
+        );
+    }
+
+    pub fn str(&mut self, path: &str) -> Option<Spanned<String>> {
+        let v = self.fm.get(path)?.clone();
+        match v {
+            Value::String(s) if !s.trim().is_empty() => {
+                Some(self.spanned(path, s.trim().to_string()))
+            }
+            Value::Number(n) => Some(self.spanned(path, n.to_string())),
+            Value::Null | Value::String(_) => None,
+            Value::Bool(_) | Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 应为一段文字"),
+                    "写成 `键: 文字`，含冒号等符号时加引号",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, path: &str) -> Option<Spanned<bool>> {
+        let v = self.fm.get(path)?.clone();
+        let b = match &v {
+            Value::Bool(b) => Some(*b),
+            Value::Null => return None,
+            Value::String(s) => match s.trim() {
+                "是" | "有" | "yes" | "Yes" | "true" | "True" | "√" => Some(true),
+                "否" | "无" | "no" | "No" | "false" | "False" | "×" => Some(false),
+                "" => return None,
+                _ => None,
+            },
+            _ => None,
+        };
+        match b {
+            Some(b) => Some(self.spanned(path, b)),
+            None => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 应为“是”或“否”"),
+                    "可写 是/否 或 true/false",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn list(&mut self, path: &str) -> Vec<Spanned<String>> {
+        let Some(v) = self.fm.get(path).cloned() else {
+            return Vec::new();
+        };
+        let items: Vec<String> = match v {
+            Value::Sequence(seq) => {
+                let mut out = Vec::new();
+                for item in seq {
+                    match item {
+                        Value::String(s) => out.push(s),
+                        Value::Number(n) => out.push(n.to_string()),
+                        Value::Null => {}
+                        _ => {
+                            self.invalid(
+                                path,
+                                format!("字段 {path} 应为文字列表"),
+                                "写成 [甲, 乙] 或每行一个 `- 甲`",
+                            );
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            Value::String(s) => s
+                .split(['、', '，', ',', '；', ';'])
+                .map(str::to_string)
+                .collect(),
+            Value::Null => Vec::new(),
+            _ => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 应为文字列表"),
+                    "写成 [甲, 乙] 或每行一个 `- 甲`",
+                );
+                return Vec::new();
+            }
+        };
+        items
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .map(|s| self.spanned(path, s))
+            .collect()
+    }
+
+    pub fn date(&mut self, path: &str, end_of_day: bool) -> Option<Spanned<DateTime<FixedOffset>>> {
+        let s = self.str(path)?;
+        match parse_datetime(&s.value, end_of_day) {
+            Some(d) => Some(Spanned {
+                value: d,
+                span: s.span,
+                key: s.key,
+            }),
+            None => {
+                self.invalid(
+                    path,
+                    format!("无法识别的日期“{}”", s.value),
+                    "写成 2022-06-28 或 2022-06-28 16:00（北京时间）",
+                );
+                None
+            }
+        }
+    }
+
+    /// Keys of a map field, in order.
+    pub fn keys(&self, path: &str) -> Vec<String> {
+        match self.fm.get(path) {
+            Some(Value::Mapping(m)) => m.keys().filter_map(key_text).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn len(&self, path: &str) -> usize {
+        match self.fm.get(path) {
+            Some(Value::Sequence(s)) => s.len(),
+            _ => 0,
+        }
+    }
+
+    /// Report a map or list field written as something else.
+    pub fn expect_shape(&mut self, path: &str, ty: Ty) {
+        let Some(v) = self.fm.get(path) else { return };
+        let ok = match ty {
+            Ty::Map(_) | Ty::DateMap => matches!(v, Value::Mapping(_) | Value::Null),
+            Ty::Items(_) => matches!(v, Value::Sequence(_) | Value::Null),
+            _ => true,
+        };
+        if !ok {
+            let help = match ty {
+                Ty::Items(_) => "写成列表：每项以 `- ` 开头",
+                _ => "写成缩进的子字段，如\n  name: 张三",
+            };
+            self.invalid(path, format!("字段 {path} 的写法不对"), help);
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Documents: a file read once, its front matter split and typed, its
+//! Markdown body parsed into a heading tree. Everything that goes wrong on
+//! the way is a diagnostic on the file; nothing here panics on input.
+
+pub mod fields;
+pub mod plan;
+pub mod schema;
+
+use std::path::PathBuf;
+
+use aho_corasick::AhoCorasick;
+use serde_yaml::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::frontmatter::{self, SplitResult};
+use crate::markdown::{self, Body};
+use crate::source::SourceFile;
+use crate::text::closest;
+use fields::{FrontMatter, Reader};
+use plan::PlanMeta;
+
+/// Markdown files larger than this are not parsed (a plan is ~200 KB).
+pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    PilotPlan,
+}
+
+impl DocKind {
+    pub const ALL: &'static [(DocKind, &'static str, &'static [&'static str])] = &[(
+        DocKind::PilotPlan,
+        "pilot-plan",
+        &["试点实施方案", "实施方案", "plan"],
+    )];
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        let s = s.trim();
+        Self::ALL
+            .iter()
+            .find(|(_, id, aliases)| *id == s || aliases.contains(&s))
+            .map(|(k, _, _)| *k)
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DocKind::PilotPlan => "pilot-plan",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            DocKind::PilotPlan => "试点实施方案",
+        }
+    }
+
+    pub fn fields(self) -> &'static [schema::FieldSpec] {
+        match self {
+            DocKind::PilotPlan => schema::PLAN_FIELDS,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Meta {
+    /// The front matter could not be read or named no known kind.
+    None,
+    Plan(Box<PlanMeta>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub src: SourceFile,
+    pub path: PathBuf,
+    pub front: Option<FrontMatter>,
+    pub kind: Option<DocKind>,
+    pub meta: Meta,
+    pub body: Body,
+    /// Problems found while reading (syntax, types, unknown fields).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    pub fn plan(&self) -> Option<&PlanMeta> {
+        match &self.meta {
+            Meta::Plan(p) => Some(p),
+            Meta::None => None,
+        }
+    }
+
+    /// The title for lists: the front matter title, else the file name.
+    pub fn display_title(&self) -> String {
+        self.plan()
+            .and_then(|p| p.title.as_ref())
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| self.src.rel.clone())
+    }
+}
+
+/// Decode file bytes: strip a UTF-8 BOM; reject other encodings with a
+/// message that names the likely one (GBK is common on Chinese Windows).
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            let (_, _, gbk_bad) = encoding_rs::GBK.decode(&bytes);
+            let (_, _, utf16_bad) = encoding_rs::UTF_16LE.decode(&bytes);
+            let hint = if !gbk_bad {
+                "文件看起来是 GBK/GB18030 编码。请用编辑器“另存为 UTF-8”（记事本：编码选 UTF-8；WPS/Word 导出纯文本时选 UTF-8）"
+            } else if !utf16_bad && bytes.starts_with(&[0xFF, 0xFE]) {
+                "文件看起来是 UTF-16 编码。请另存为 UTF-8"
+            } else {
+                "请确认这是文本文件，并另存为 UTF-8 编码"
+            };
+            Err(Diagnostic::at_line(
+                "document/encoding",
+                Severity::Error,
+                rel,
+                line,
+                1,
+                format!("文件不是 UTF-8 编码（第 {line} 行起无法解码）"),
+            )
+            .with_help(hint))
+        }
+    }
+}
+
+/// Parse a document from its text. `placeholders` finds leftover words.
+pub fn parse(
+    rel: &str,
+    path: PathBuf,
+    text: String,
+    placeholders: Option<&AhoCorasick>,
+) -> Document {
+    let src = SourceFile::new(rel, text);
+    let mut diagnostics = Vec::new();
+    let mut doc = Document {
+        src,
+        path,
+        front: None,
+        kind: None,
+        meta: Meta::None,
+        body: Body::default(),
+        diagnostics: Vec::new(),
+    };
+    if doc.src.text.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::file("document/empty", Severity::Error, rel, "文件是空的")
+                .with_help("用 `shenbao new plan 名称` 生成带完整大纲的方案骨架，或删除这个文件"),
+        );
+        doc.diagnostics = diagnostics;
+        return doc;
+    }
+    let body_start = match frontmatter::split(&doc.src.text) {
+        SplitResult::Missing => {
+            diagnostics.push(
+                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有 YAML front matter")
+                    .with_help("在第一行写 `---`，接着写 `kind: pilot-plan`、`title: 项目名称` 等字段，再用一行 `---` 结束"),
+            );
+            0
+        }
+        SplitResult::Unterminated { open } => {
+            diagnostics.push(
+                Diagnostic::at(
+                    "frontmatter/syntax",
+                    Severity::Error,
+                    &doc.src,
+                    open,
+                    "front matter 以 `---` 开头，但没有结束的 `---` 行",
+                )
+                .with_label("从这里开始")
+                .with_help("在字段之后、正文之前单独写一行 `---`"),
+            );
+            doc.src.text.len()
+        }
+        SplitResult::Found(split) => {
+            let body_start = split.body_start;
+            read_front_matter(&mut doc, split, &mut diagnostics);
+            body_start
+        }
+    };
+    let body = &doc.src.text[body_start..];
+    doc.body = markdown::parse_body(body, body_start, placeholders);
+    doc.diagnostics = diagnostics;
+    doc
+}
+
+fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut Vec<Diagnostic>) {
+    let yaml_text = &doc.src.text[split.yaml.clone()];
+    let value: Value = match serde_yaml::from_str(yaml_text) {
+        Ok(v) => v,
+        Err(e) => {
+            let at = match e.location() {
+                Some(loc) => split.yaml.start + loc.index().min(yaml_text.len()),
+                None => split.yaml.start,
+            };
+            diags.push(
+                Diagnostic::at(
+                    "frontmatter/syntax",
+                    Severity::Error,
+                    &doc.src,
+                    at..at,
+                    format!("front matter 不是合法的 YAML：{}", yaml_message(&e)),
+                )
+                .with_help("检查：冒号后要有空格；同级字段缩进一致（用空格，不用 Tab）；值里有冒号、# 或以 [ { 开头时加引号"),
+            );
+            return;
+        }
+    };
+    let mapping = match value {
+        Value::Mapping(m) => m,
+        Value::Null => serde_yaml::Mapping::new(),
+        _ => {
+            diags.push(
+                Diagnostic::at(
+                    "frontmatter/syntax",
+                    Severity::Error,
+                    &doc.src,
+                    split.yaml.clone(),
+                    "front matter 应由 `键: 值` 组成",
+                )
+                .with_help("每行写一个字段，如 `title: 项目名称`"),
+            );
+            return;
+        }
+    };
+    let raw_locs = frontmatter::locate_keys(&doc.src.text, split.yaml.clone());
+    let kind_entry = mapping.iter().find_map(|(k, v)| {
+        let k = k.as_str()?;
+        schema::KIND_KEYS
+            .contains(&k)
+            .then(|| (k.to_string(), v.clone()))
+    });
+    let Some((kind_key, kind_value)) = kind_entry else {
+        diags.push(
+            Diagnostic::at(
+                "frontmatter/missing-field",
+                Severity::Error,
+                &doc.src,
+                split.open.clone(),
+                "front matter 缺少 kind（文档类型）",
+            )
+            .with_help(format!(
+                "加一行 `kind: pilot-plan`。可用类型：{}",
+                kind_list()
+            )),
+        );
+        return;
+    };
+    let kind_loc = raw_locs.get(&kind_key).cloned();
+    let kind_text = match &kind_value {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    };
+    let Some(kind) = DocKind::parse(&kind_text) else {
+        let span = kind_loc.map_or(split.open.clone(), |l| l.value);
+        let mut d = Diagnostic::at(
+            "frontmatter/invalid-value",
+            Severity::Error,
+            &doc.src,
+            span,
+            format!("未知的文档类型“{}”", kind_text.trim()),
+        )
+        .with_label("文档类型");
+        let names: Vec<&str> = DocKind::ALL
+            .iter()
+            .flat_map(|(_, id, al)| std::iter::once(*id).chain(al.iter().copied()))
+            .collect();
+        d = match closest(&kind_text, names) {
+            Some(s) => d.with_help(format!("是否想写“{s}”？可用类型：{}", kind_list())),
+            None => d.with_help(format!("可用类型：{}", kind_list())),
+        };
+        diags.push(d);
+        return;
+    };
+    doc.kind = Some(kind);
+    let fm = FrontMatter::normalize(split, &mapping, &raw_locs, kind.fields(), &doc.src, diags);
+    let meta = {
+        let mut r = Reader {
+            fm: &fm,
+            src: &doc.src,
+            diags,
+        };
+        match kind {
+            DocKind::PilotPlan => Meta::Plan(Box::new(PlanMeta::read(&mut r))),
+        }
+    };
+    doc.meta = meta;
+    doc.front = Some(fm);
+}
+
+fn kind_list() -> String {
+    DocKind::ALL
+        .iter()
+        .map(|(k, id, _)| format!("{id}（{}）", k.name_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// serde_yaml's message without its trailing “at line X column Y”, which
+/// the diagnostic already shows.
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let m = e.to_string();
+    match m.find(" at line ") {
+        Some(i) => m[..i].to_string(),
+        None => m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        parse(
+            "content/a.md",
+            PathBuf::from("a.md"),
+            text.to_string(),
+            None,
+        )
+    }
+
+    fn rules(d: &Document) -> Vec<&'static str> {
+        d.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn chinese_field_names_work_like_english_ones() {
+        let d = doc(
+            "---\nkind: pilot-plan\n项目名称: 甲项目\n申报单位: 乙管委会\n联系人:\n  电话: 13812345678\n---\n正文\n",
+        );
+        assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
+        let p = d.plan().unwrap();
+        assert_eq!(p.title.as_ref().unwrap().value, "甲项目");
+        assert_eq!(p.contact.phone.as_ref().unwrap().value, "13812345678");
+        // The span points at the value on line 3.
+        let t = p.title.as_ref().unwrap();
+        assert_eq!(&d.src.text[t.span.clone()], "甲项目");
+    }
+
+    #[test]
+    fn yaml_errors_carry_the_file_line() {
+        let d = doc("---\nkind: pilot-plan\ntitle: [未闭合\n---\n");
+        let e = &d.diagnostics[0];
+        assert_eq!(e.rule, "frontmatter/syntax");
+        assert!(e.line.unwrap() >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_near_name() {
+        let d = doc("---\nkind: pilot-plan\napplicnt: 乙\n---\n");
+        let w = d
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "frontmatter/unknown-field")
+            .unwrap();
+        assert_eq!(w.line, Some(3));
+        assert!(w.help.as_ref().unwrap().contains("applicant"));
+    }
+
+    #[test]
+    fn duplicate_alias_is_an_error() {
+        let d = doc("---\nkind: pilot-plan\ntitle: 甲\n项目名称: 乙\n---\n");
+        assert_eq!(rules(&d), vec!["frontmatter/duplicate-field"]);
+    }
+
+    #[test]
+    fn unknown_kind_lists_allowed_values() {
+        let d = doc("---\nkind: pilot-plna\n---\n");
+        assert_eq!(rules(&d), vec!["frontmatter/invalid-value"]);
+        assert!(
+            d.diagnostics[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .contains("pilot-plan")
+        );
+    }
+
+    #[test]
+    fn bad_inputs_are_diagnostics() {
+        assert_eq!(rules(&doc("")), vec!["document/empty"]);
+        assert_eq!(rules(&doc("# 标题\n")), vec!["frontmatter/missing"]);
+        assert_eq!(
+            rules(&doc("---\nkind: pilot-plan\n")),
+            vec!["frontmatter/syntax"]
+        );
+        let crlf = doc("---\r\nkind: pilot-plan\r\ntitle: 甲\r\n---\r\n# 一、概况\r\n");
+        assert!(crlf.diagnostics.is_empty(), "{:?}", crlf.diagnostics);
+        assert_eq!(crlf.body.headings[0].title, "概况");
+    }
+
+    #[test]
+    fn wrong_types_are_invalid_values() {
+        let d = doc(
+            "---\nkind: pilot-plan\ntitle: [a, b]\neligibility:\n  no_major_violation: 也许\ndate: 六月\n---\n",
+        );
+        let r = rules(&d);
+        assert_eq!(
+            r.iter()
+                .filter(|r| **r == "frontmatter/invalid-value")
+                .count(),
+            3,
+            "{:?}",
+            d.diagnostics
+        );
+    }
+
+    #[test]
+    fn decode_rejects_gbk_with_a_hint() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("试点实施方案\n第二行");
+        let e = decode("content/a.md", gbk.into_owned()).unwrap_err();
+        assert_eq!(e.rule, "document/encoding");
+        assert!(e.help.unwrap().contains("GBK"));
+        assert_eq!(decode("a", b"\xEF\xBB\xBF---".to_vec()).unwrap(), "---");
+    }
+}

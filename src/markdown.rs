@@ -1,0 +1,265 @@
+//! One pass of pulldown-cmark over a document body: the heading tree with
+//! source spans and official levels, how much text each section holds,
+//! placeholders left in the text, and every link and image target.
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::text::{HeadingNumber, content_chars, split_heading_number};
+
+/// The Markdown extensions shenbao understands everywhere.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// Markdown depth, 1 for `#`.
+    pub depth: u8,
+    /// Outline level, 1 for the top sections (0 for the document title).
+    pub level: usize,
+    /// Byte span of the heading in the file.
+    pub span: Range<usize>,
+    /// The heading's text as written (inline markup removed).
+    pub text: String,
+    /// The author's own number, if any.
+    pub number: Option<HeadingNumber>,
+    /// The text without the number.
+    pub title: String,
+    /// Content characters between this heading and the next one.
+    pub own_chars: usize,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub span: Range<usize>,
+    pub image: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub headings: Vec<Heading>,
+    /// Index of a heading that is the document's title, if the body has one.
+    pub title_heading: Option<usize>,
+    /// Content characters before the first heading.
+    pub preamble_chars: usize,
+    pub placeholders: Vec<(Range<usize>, String)>,
+    pub links: Vec<LinkRef>,
+    pub tables: usize,
+    pub chars: usize,
+}
+
+impl Body {
+    /// Characters in a section including all its subsections.
+    pub fn total_chars(&self, i: usize) -> usize {
+        let h = &self.headings[i];
+        h.own_chars
+            + h.children
+                .iter()
+                .map(|c| self.total_chars(*c))
+                .sum::<usize>()
+    }
+
+    /// Top-level sections (level 1), in order.
+    pub fn top(&self) -> impl Iterator<Item = usize> + '_ {
+        self.headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.level == 1)
+            .map(|(i, _)| i)
+    }
+}
+
+/// A matcher for placeholder words; build once per call.
+pub fn placeholder_matcher(words: &[String]) -> Option<AhoCorasick> {
+    let words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
+}
+
+/// Parse a body that starts at byte `offset` of its file.
+pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>) -> Body {
+    let mut out = Body::default();
+    let mut in_heading: Option<(u8, usize, String)> = None;
+    let mut in_code = false;
+    let mut current: Option<usize> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let span = offset + range.start..offset + range.end;
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some((heading_depth(level), span.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((depth, start, text)) = in_heading.take() {
+                    let (number, title) = split_heading_number(&text);
+                    let title = title.to_string();
+                    out.headings.push(Heading {
+                        depth,
+                        level: 0,
+                        span: start..span.end,
+                        text,
+                        number,
+                        title,
+                        own_chars: 0,
+                        parent: None,
+                        children: Vec::new(),
+                    });
+                    current = Some(out.headings.len() - 1);
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Table(_)) => out.tables += 1,
+            Event::Start(Tag::Image { dest_url, .. }) => out.links.push(LinkRef {
+                dest: dest_url.to_string(),
+                span: span.clone(),
+                image: true,
+            }),
+            Event::Start(Tag::Link { dest_url, .. }) => out.links.push(LinkRef {
+                dest: dest_url.to_string(),
+                span: span.clone(),
+                image: false,
+            }),
+            Event::Text(ref t) | Event::Code(ref t) => {
+                let is_code = in_code || matches!(event, Event::Code(_));
+                if let Some((_, _, text)) = in_heading.as_mut() {
+                    text.push_str(&t);
+                } else {
+                    let n = content_chars(&t);
+                    out.chars += n;
+                    match current {
+                        Some(i) => out.headings[i].own_chars += n,
+                        None => out.preamble_chars += n,
+                    }
+                }
+                if !is_code && let Some(ac) = placeholders {
+                    // Offsets inside the event text match the source when
+                    // the text was not unescaped; otherwise point at the run.
+                    let exact = range.len() == t.len();
+                    for m in ac.find_iter(t.as_ref()) {
+                        let s = if exact {
+                            span.start + m.start()..span.start + m.end()
+                        } else {
+                            span.clone()
+                        };
+                        out.placeholders.push((s, t[m.range()].to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    assign_levels(&mut out);
+    out
+}
+
+fn heading_depth(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Outline levels: the shallowest depth used is level 1, unless a single
+/// heading at that depth opens the document, which is then its title.
+fn assign_levels(body: &mut Body) {
+    let Some(min) = body.headings.iter().map(|h| h.depth).min() else {
+        return;
+    };
+    let at_min = body.headings.iter().filter(|h| h.depth == min).count();
+    if at_min == 1 && body.headings.len() > 1 && body.headings[0].depth == min {
+        body.title_heading = Some(0);
+        body.headings[0].level = 0;
+    }
+    let mut stack: Vec<usize> = Vec::new();
+    for i in 0..body.headings.len() {
+        if body.title_heading == Some(i) {
+            continue;
+        }
+        let depth = body.headings[i].depth;
+        while stack
+            .last()
+            .is_some_and(|&p| body.headings[p].depth >= depth)
+        {
+            stack.pop();
+        }
+        let parent = stack.last().copied();
+        // A skipped depth (# then ###) still nests one level down.
+        let level = parent.map_or(1, |p| body.headings[p].level + 1);
+        body.headings[i].level = level;
+        body.headings[i].parent = parent;
+        if let Some(p) = parent {
+            body.headings[p].children.push(i);
+        }
+        stack.push(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "# 一、试点对象基本概况\n\n## （一）试点对象范围与区位\n\n园区位于某市东部，面积12平方公里。\n\n## (二)试点对象产业概况\n\n| 指标 | 值 |\n|---|---|\n| 产值 | 100 |\n\n# 二、试点基础\n\n待补充\n\n![区位图](img/a.png)\n";
+
+    #[test]
+    fn builds_the_heading_tree() {
+        let b = parse_body(DOC, 0, None);
+        assert_eq!(b.headings.len(), 4);
+        assert_eq!(b.title_heading, None);
+        let levels: Vec<usize> = b.headings.iter().map(|h| h.level).collect();
+        assert_eq!(levels, vec![1, 2, 2, 1]);
+        assert_eq!(b.headings[0].children, vec![1, 2]);
+        assert_eq!(b.headings[2].title, "试点对象产业概况");
+        assert_eq!(b.headings[2].number.as_ref().unwrap().value, 2);
+        assert_eq!(&DOC[b.headings[3].span.clone()], "# 二、试点基础\n");
+        assert_eq!(b.tables, 1);
+        assert!(b.total_chars(0) > b.headings[0].own_chars);
+        assert_eq!(b.links.len(), 1);
+        assert!(b.links[0].image);
+    }
+
+    #[test]
+    fn a_single_leading_h1_is_the_title() {
+        let b = parse_body(
+            "# 某园区实施方案\n\n## 一、概况\n\n### （一）范围\n\n## 二、基础\n",
+            0,
+            None,
+        );
+        assert_eq!(b.title_heading, Some(0));
+        let levels: Vec<usize> = b.headings.iter().map(|h| h.level).collect();
+        assert_eq!(levels, vec![0, 1, 2, 1]);
+    }
+
+    #[test]
+    fn finds_placeholders_with_exact_spans_but_not_in_code() {
+        let words = vec!["待补充".to_string(), "XXX".to_string()];
+        let ac = placeholder_matcher(&words).unwrap();
+        let text = "正文待补充。\n\n```\nXXX\n```\n\n`XXX` 与 XXX\n";
+        let b = parse_body(text, 10, Some(&ac));
+        let found: Vec<&str> = b.placeholders.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(found, vec!["待补充", "XXX"]);
+        let (span, _) = &b.placeholders[0];
+        assert_eq!(&text[span.start - 10..span.end - 10], "待补充");
+    }
+}

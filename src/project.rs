@@ -1,0 +1,304 @@
+//! A project: `shenbao.yaml`, its call, and every document under
+//! `content/`, each read and parsed once.
+
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::call::Call;
+use crate::config::{CONFIG_FILE, Config, Fatal};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{self, Document, MAX_DOCUMENT_BYTES};
+use crate::markdown::placeholder_matcher;
+
+pub const CONTENT_DIR: &str = "content";
+
+#[derive(Debug)]
+pub struct Project {
+    /// Canonical project root.
+    pub root: PathBuf,
+    pub config: Config,
+    pub call: Call,
+    pub documents: Vec<Document>,
+    /// Problems with files that could not become documents.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The folder holding `shenbao.yaml`: `start` or its nearest parent.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Resolve the root from `--root` or the current folder.
+pub fn resolve_root(explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
+    match explicit {
+        Some(dir) => {
+            if dir.join(CONFIG_FILE).is_file() {
+                Ok(dir.to_path_buf())
+            } else {
+                Err(
+                    Fatal::new(format!("{} 里没有 {CONFIG_FILE}", dir.display())).with_help(
+                        "用 `shenbao init 目录` 新建项目，或让 --root 指向含 shenbao.yaml 的目录",
+                    ),
+                )
+            }
+        }
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| Fatal::new(format!("无法读取当前目录：{e}")))?;
+            find_root(&cwd).ok_or_else(|| {
+                Fatal::new(format!(
+                    "当前目录及其上级目录都没有 {CONFIG_FILE}，这不是 shenbao 项目"
+                ))
+                .with_help("进入项目目录再运行，或加 --root 目录；新建项目用 `shenbao init 目录`")
+            })
+        }
+    }
+}
+
+/// Where a path lies relative to the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inside {
+    /// Exists inside the project (canonical path).
+    Yes(PathBuf),
+    /// Lexically inside, but nothing is there.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outside;
+
+/// Check that `path` stays inside `root`: no absolute path elsewhere, no
+/// `..` climbing out, no symlink leading out. `root` must be canonical.
+pub fn ensure_inside(root: &Path, path: &Path) -> Result<Inside, Outside> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    // Lexical check first, so that a missing file outside is still refused.
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                if !lexical.pop() {
+                    return Err(Outside);
+                }
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    if !lexical.starts_with(&root) {
+        return Err(Outside);
+    }
+    match joined.canonicalize() {
+        Ok(real) if real.starts_with(&root) => Ok(Inside::Yes(real)),
+        Ok(_) => Err(Outside),
+        Err(_) => {
+            // A dangling symlink is missing, wherever it points.
+            Ok(Inside::Missing)
+        }
+    }
+}
+
+/// A path relative to the root with `/` separators, for messages.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+impl Project {
+    pub fn load(root: &Path) -> Result<Project, Fatal> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| Fatal::new(format!("无法打开项目目录 {}：{e}", root.display())))?;
+        let config = Config::load(&root)?;
+        let call = config.call(&root)?;
+        let mut project = Project {
+            root,
+            config,
+            call,
+            documents: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        project.load_documents();
+        Ok(project)
+    }
+
+    fn load_documents(&mut self) {
+        let content = self.root.join(CONTENT_DIR);
+        if !content.is_dir() {
+            self.diagnostics.push(
+                Diagnostic::file(
+                    "project/no-content",
+                    Severity::Warning,
+                    CONTENT_DIR,
+                    "项目里没有 content/ 目录，没有可检查的文档",
+                )
+                .with_help("新建 content/ 并用 `shenbao new plan 名称` 生成方案"),
+            );
+            return;
+        }
+        let matcher = placeholder_matcher(&self.call.placeholders);
+        let walker = WalkDir::new(&content)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let rel = err
+                        .path()
+                        .map_or_else(|| CONTENT_DIR.to_string(), |p| rel_path(&self.root, p));
+                    let (msg, help) = if err.loop_ancestor().is_some() {
+                        (
+                            "符号链接形成循环，已跳过".to_string(),
+                            "删除或改正这个指向上级目录的符号链接",
+                        )
+                    } else {
+                        (
+                            format!("无法读取：{}", io_reason(err.io_error())),
+                            "检查文件权限和符号链接",
+                        )
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::file("document/unreadable", Severity::Error, rel, msg)
+                            .with_help(help),
+                    );
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if !entry.file_type().is_file() || !is_markdown(path) {
+                continue;
+            }
+            let rel = rel_path(&self.root, path);
+            if let Err(Outside) = ensure_inside(&self.root, path) {
+                self.diagnostics.push(
+                    Diagnostic::file(
+                        "document/outside-project",
+                        Severity::Error,
+                        rel,
+                        "这个文件是指向项目之外的符号链接，已跳过",
+                    )
+                    .with_help("把文件复制进项目，而不是链接到项目之外"),
+                );
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if size > MAX_DOCUMENT_BYTES {
+                self.diagnostics.push(
+                    Diagnostic::file(
+                        "document/too-large",
+                        Severity::Error,
+                        rel,
+                        format!("文件有 {:.1} MB，超过 {} MB 的上限，未检查", size as f64 / 1e6, MAX_DOCUMENT_BYTES / 1024 / 1024),
+                    )
+                    .with_help("一份方案通常不超过 1 MB：检查是否误把数据或图片内容粘贴进了 Markdown，图片请用 ![说明](图片路径) 引用"),
+                );
+                continue;
+            }
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.diagnostics.push(
+                        Diagnostic::file(
+                            "document/unreadable",
+                            Severity::Error,
+                            rel,
+                            format!("无法读取：{}", io_reason(Some(&e))),
+                        )
+                        .with_help("检查文件权限"),
+                    );
+                    continue;
+                }
+            };
+            match document::decode(&rel, bytes) {
+                Ok(text) => {
+                    self.documents.push(document::parse(
+                        &rel,
+                        path.to_path_buf(),
+                        text,
+                        matcher.as_ref(),
+                    ));
+                }
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
+    }
+
+    /// Number of files examined (documents and files that failed to load).
+    pub fn file_count(&self) -> usize {
+        let failed: std::collections::BTreeSet<&str> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.starts_with("document/"))
+            .map(|d| d.file.as_str())
+            .collect();
+        self.documents.len() + failed.len()
+    }
+}
+
+fn io_reason(e: Option<&std::io::Error>) -> String {
+    match e {
+        Some(e) if e.kind() == std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        Some(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "文件不存在（可能是失效的符号链接）".into()
+        }
+        Some(e) => e.to_string(),
+        None => "未知原因".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_checks_refuse_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.pdf"), b"x").unwrap();
+        assert!(matches!(
+            ensure_inside(&root, Path::new("a.pdf")),
+            Ok(Inside::Yes(_))
+        ));
+        assert_eq!(
+            ensure_inside(&root, Path::new("b.pdf")),
+            Ok(Inside::Missing)
+        );
+        assert_eq!(ensure_inside(&root, Path::new("../x.pdf")), Err(Outside));
+        assert_eq!(ensure_inside(&root, Path::new("/etc/passwd")), Err(Outside));
+        assert_eq!(ensure_inside(&root, Path::new("sub/../../x")), Err(Outside));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/hostname", root.join("link")).unwrap();
+            assert_eq!(ensure_inside(&root, Path::new("link")), Err(Outside));
+        }
+    }
+
+    #[test]
+    fn finds_root_in_a_parent() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "").unwrap();
+        let sub = dir.path().join("content/sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert_eq!(find_root(&sub).unwrap(), dir.path());
+    }
+}

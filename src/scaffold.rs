@@ -1,0 +1,195 @@
+//! `shenbao init` and `shenbao new plan`: a project and a plan skeleton
+//! with every field commented in Chinese and the call's whole outline.
+
+use std::path::{Path, PathBuf};
+
+use crate::call::{Call, beijing};
+use crate::config::{CONFIG_FILE, Fatal};
+use crate::document::schema::{FieldSpec, PLAN_FIELDS, Ty};
+use crate::fsutil::create_new_atomic;
+use crate::project::CONTENT_DIR;
+use crate::text::NumberStyle;
+
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Fatal::new(format!(
+            "{} 已经是 shenbao 项目（已有 {CONFIG_FILE}）",
+            dir.display()
+        ))
+        .with_help("直接在该目录运行 `shenbao check`"));
+    }
+    let config = format!(
+        "# shenbao 项目配置\n\
+         # 项目名称，显示在网站首页\n\
+         name: 清洁生产审核创新试点申报\n\
+         # 申报通知：内置预设 {preset}，或项目内通知定义文件的相对路径（如 calls/2023.yaml）\n\
+         call: {preset}\n\
+         # 申报年份：按“月-日”写的截止时间和邮件题目中的年份随之变化\n\
+         # year: 2022\n\
+         # 输出目录（PDF、网站、压缩包）\n\
+         output_dir: public\n",
+        preset = crate::call::DEFAULT_PRESET
+    );
+    let files: Vec<(PathBuf, String)> = vec![
+        (dir.join(CONFIG_FILE), config),
+        (dir.join(".gitignore"), "/public\n".to_string()),
+        (
+            dir.join("attachments/README.md.txt"),
+            "把省级推荐函等附件（PDF 或扫描图片）放在这里，并在方案的 attachments 中引用。\n"
+                .to_string(),
+        ),
+    ];
+    std::fs::create_dir_all(dir.join(CONTENT_DIR))
+        .map_err(|e| Fatal::new(format!("无法创建 {}：{e}", dir.join(CONTENT_DIR).display())))?;
+    let mut written = Vec::new();
+    for (path, text) in files {
+        if path.exists() {
+            continue;
+        }
+        create_new_atomic(&path, text.as_bytes())
+            .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Validate a document name given on the command line.
+fn file_name(name: &str) -> Result<String, Fatal> {
+    let n = name.trim().trim_end_matches(".md");
+    if n.is_empty()
+        || n.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
+        || n.starts_with('.')
+        || n.chars().any(char::is_control)
+    {
+        return Err(Fatal::new(format!("“{name}”不能用作文件名"))
+            .with_help("用不含 / \\ : * ? \" < > | 的名称，如 伏牛经开区试点实施方案"));
+    }
+    Ok(format!("{n}.md"))
+}
+
+pub fn new_plan(root: &Path, call: &Call, name: &str) -> Result<PathBuf, Fatal> {
+    let file = file_name(name)?;
+    let path = root.join(CONTENT_DIR).join(&file);
+    if path.exists() {
+        return Err(Fatal::new(format!("{} 已存在，不会覆盖", path.display()))
+            .with_help("换一个名称，或先把原文件改名"));
+    }
+    let title = name.trim().trim_end_matches(".md");
+    let text = plan_skeleton(call, title);
+    create_new_atomic(&path, text.as_bytes())
+        .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", path.display())))?;
+    Ok(path)
+}
+
+/// The text of a new plan: front matter with a comment on every field,
+/// then the call's outline with guidance under each heading.
+pub fn plan_skeleton(call: &Call, title: &str) -> String {
+    let mut s = String::from("---\n");
+    let today = chrono::Utc::now()
+        .with_timezone(&beijing())
+        .format("%Y-%m-%d")
+        .to_string();
+    write_fields(&mut s, PLAN_FIELDS, 0, title, &today);
+    s.push_str("---\n\n");
+    s.push_str("<!-- 编写提示：一级标题写作 `# 一、标题`，二级标题写作 `## （一）标题`，也可以不写编号，排版时自动编号。\n");
+    s.push_str("     每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n");
+    for (i, e) in call.outline.iter().enumerate() {
+        s.push_str(&format!(
+            "# {}{}\n\n",
+            NumberStyle::CnComma.format(i as u32 + 1),
+            e.title
+        ));
+        if e.children.is_empty() {
+            s.push_str(&format!("> 编写提示：{}\n\n待补充。\n\n", e.guidance));
+        } else {
+            s.push_str(&format!("> 编写提示：{}\n\n", e.guidance));
+        }
+        for (j, c) in e.children.iter().enumerate() {
+            s.push_str(&format!(
+                "## {}{}\n\n> 编写提示：{}\n\n待补充。\n\n",
+                NumberStyle::CnParen.format(j as u32 + 1),
+                c.title,
+                c.guidance
+            ));
+        }
+    }
+    s
+}
+
+fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str, today: &str) {
+    let pad = " ".repeat(indent);
+    for spec in specs {
+        let req = if spec.required { "【必填】" } else { "" };
+        let zh = spec
+            .zh
+            .first()
+            .map(|z| format!("（{z}）"))
+            .unwrap_or_default();
+        s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment));
+        match spec.ty {
+            Ty::Map(children) => {
+                s.push_str(&format!("{pad}{}:\n", spec.key));
+                write_fields(s, children, indent + 2, title, today);
+            }
+            Ty::Items(children) => {
+                s.push_str(&format!("{pad}{}:\n", spec.key));
+                s.push_str(&format!(
+                    "{pad}  # 每个附件一项，示例（收到推荐函后取消注释）：\n"
+                ));
+                for (i, c) in children.iter().enumerate() {
+                    let lead = if i == 0 { "- " } else { "  " };
+                    s.push_str(&format!(
+                        "{pad}  # {lead}{}: {}    # {}\n",
+                        c.key, c.example, c.comment
+                    ));
+                }
+                // Left empty (null): no attachments yet.
+            }
+            Ty::DateMap => {
+                s.push_str(&format!("{pad}{}:\n", spec.key));
+                s.push_str(&format!("{pad}  # henan-email: 2022-06-28 17:00\n"));
+            }
+            _ => {
+                let value = match spec.key {
+                    "title" if indent == 0 => yaml_quote(title),
+                    "date" => today.to_string(),
+                    _ => spec.example.to_string(),
+                };
+                s.push_str(&format!("{pad}{}: {value}\n", spec.key));
+            }
+        }
+    }
+}
+
+fn yaml_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::DEFAULT_PRESET;
+    use crate::document;
+
+    #[test]
+    fn skeleton_parses_and_has_the_whole_outline() {
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        let text = plan_skeleton(&call, "甲园区试点");
+        let doc = document::parse("content/a.md", PathBuf::from("a.md"), text, None);
+        assert!(doc.diagnostics.is_empty(), "{:#?}", doc.diagnostics);
+        assert_eq!(
+            doc.plan().unwrap().title.as_ref().unwrap().value,
+            "甲园区试点"
+        );
+        let titles: Vec<&str> = doc.body.headings.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles.len(), 7 + 6);
+        assert_eq!(titles[0], "试点对象基本概况");
+    }
+
+    #[test]
+    fn names_that_are_not_file_names_are_refused() {
+        assert!(file_name("a/b").is_err());
+        assert!(file_name("..").is_err());
+        assert_eq!(file_name("甲方案").unwrap(), "甲方案.md");
+    }
+}

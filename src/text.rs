@@ -1,0 +1,330 @@
+//! Text helpers for Chinese official writing: heading numbers (一、 （一）
+//! 1. （1）, full- or half-width), Chinese numerals, title normalisation and
+//! similarity.
+
+/// Remove white space and punctuation, fold full-width ASCII, lower-case.
+/// `（一） 试点对象范围与区位。` and `试点对象范围与区位` compare equal.
+pub fn normalize_title(s: &str) -> String {
+    s.chars()
+        .map(fold_width)
+        .filter(|c| !c.is_whitespace() && !is_punct(*c))
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Full-width ASCII forms (`（`, `１`, `Ａ`) to their half-width letters.
+pub fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+pub fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '、' | '，'
+                | '。'
+                | '；'
+                | '：'
+                | '？'
+                | '！'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '《'
+                | '》'
+                | '（'
+                | '）'
+                | '【'
+                | '】'
+                | '—'
+                | '…'
+                | '·'
+                | '〔'
+                | '〕'
+        )
+}
+
+/// Count the characters that carry content: letters, digits and CJK, not
+/// white space or punctuation. A proxy for length in 字.
+pub fn content_chars(s: &str) -> usize {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !is_punct(fold_width(*c)))
+        .count()
+}
+
+const CN_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// Parse 一 … 九十九 (also 〇 and 两). Returns None for anything else.
+pub fn parse_cn_numeral(s: &str) -> Option<u32> {
+    let digit = |c: char| -> Option<u32> {
+        if c == '两' {
+            return Some(2);
+        }
+        CN_DIGITS.iter().position(|d| *d == c).map(|p| p as u32)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [] => None,
+        ['十'] => Some(10),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        [d] => digit(*d).filter(|v| *v > 0),
+        _ => None,
+    }
+}
+
+/// 1 → 一, 12 → 十二, 21 → 二十一 (1–99).
+pub fn cn_numeral(n: u32) -> String {
+    let d = |v: u32| CN_DIGITS[v as usize].to_string();
+    match n {
+        0 => "〇".into(),
+        1..=9 => d(n),
+        10 => "十".into(),
+        11..=19 => format!("十{}", d(n - 10)),
+        _ if n % 10 == 0 && n < 100 => format!("{}十", d(n / 10)),
+        _ if n < 100 => format!("{}十{}", d(n / 10), d(n % 10)),
+        _ => n.to_string(),
+    }
+}
+
+/// The four numbering styles of Chinese official documents, by level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberStyle {
+    /// 一、 (level 1)
+    CnComma,
+    /// （一） (level 2)
+    CnParen,
+    /// 1. (level 3)
+    Arabic,
+    /// （1） (level 4)
+    ArabicParen,
+}
+
+impl NumberStyle {
+    pub fn for_level(level: usize) -> Option<NumberStyle> {
+        match level {
+            1 => Some(NumberStyle::CnComma),
+            2 => Some(NumberStyle::CnParen),
+            3 => Some(NumberStyle::Arabic),
+            4 => Some(NumberStyle::ArabicParen),
+            _ => None,
+        }
+    }
+
+    pub fn format(self, n: u32) -> String {
+        match self {
+            NumberStyle::CnComma => format!("{}、", cn_numeral(n)),
+            NumberStyle::CnParen => format!("（{}）", cn_numeral(n)),
+            NumberStyle::Arabic => format!("{n}."),
+            NumberStyle::ArabicParen => format!("（{n}）"),
+        }
+    }
+}
+
+/// A number an author typed at the start of a heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingNumber {
+    pub style: NumberStyle,
+    pub value: u32,
+    /// Bytes the number (and the space after it) takes in the heading text.
+    pub len: usize,
+}
+
+/// Split an author's own number off a heading: `一、试点基础`,
+/// `(一)范围`, `（一） 范围`, `1.目标`, `1、目标`, `（1）指标`, `第一章 概况`.
+pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
+    let t = text.trim_start();
+    let lead = text.len() - t.len();
+    let Some(first) = t.chars().next() else {
+        return (None, text.trim());
+    };
+    let mut num: Option<(NumberStyle, u32, usize)> = None;
+    if first == '(' || first == '（' {
+        let open = first.len_utf8();
+        if let Some(close_rel) = t[open..].find([')', '）']) {
+            let inner = t[open..open + close_rel].trim();
+            let close_len = t[open + close_rel..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
+            let end = open + close_rel + close_len;
+            if let Some(v) = parse_cn_numeral(inner) {
+                num = Some((NumberStyle::CnParen, v, end));
+            } else if let Some(v) = parse_arabic(inner) {
+                num = Some((NumberStyle::ArabicParen, v, end));
+            }
+        }
+    } else if first == '第' {
+        // 第一章 / 第一部分 / 第一节: a level-1 number in another style.
+        let rest = &t['第'.len_utf8()..];
+        let digits: String = rest
+            .chars()
+            .take_while(|c| parse_cn_numeral(&c.to_string()).is_some() || *c == '十')
+            .collect();
+        if let Some(v) = parse_cn_numeral(&digits) {
+            let after = &rest[digits.len()..];
+            for unit in ["部分", "章", "节"] {
+                if let Some(stripped) = after.strip_prefix(unit) {
+                    let end = t.len() - stripped.len();
+                    num = Some((NumberStyle::CnComma, v, end));
+                    break;
+                }
+            }
+        }
+    } else if is_cn_digit(first) {
+        let digits: String = t.chars().take_while(|c| is_cn_digit(*c)).collect();
+        let after = &t[digits.len()..];
+        if let (Some(v), Some(sep)) = (parse_cn_numeral(&digits), after.chars().next())
+            && matches!(sep, '、' | '.' | '．' | ',' | '，' | ' ' | '\u{3000}')
+        {
+            num = Some((NumberStyle::CnComma, v, digits.len() + sep.len_utf8()));
+        }
+    } else if first.is_ascii_digit() || ('０'..='９').contains(&first) {
+        let digits: String = t
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+            .collect();
+        let after = &t[digits.len()..];
+        let mut it = after.chars();
+        if let (Some(v), Some(sep)) = (parse_arabic(&digits), it.next()) {
+            let next_is_digit = it.next().is_some_and(|c| c.is_ascii_digit());
+            if matches!(sep, '.' | '．' | '、') && !next_is_digit {
+                num = Some((NumberStyle::Arabic, v, digits.len() + sep.len_utf8()));
+            } else if matches!(sep, ' ' | '\u{3000}') {
+                num = Some((NumberStyle::Arabic, v, digits.len() + sep.len_utf8()));
+            }
+        }
+    }
+    match num {
+        Some((style, value, end)) => {
+            let rest = &t[end..];
+            let trimmed = rest.trim_start();
+            let len = lead + end + (rest.len() - trimmed.len());
+            (
+                Some(HeadingNumber { style, value, len }),
+                trimmed.trim_end(),
+            )
+        }
+        None => (None, t.trim_end()),
+    }
+}
+
+fn is_cn_digit(c: char) -> bool {
+    CN_DIGITS.contains(&c) || c == '十' || c == '两'
+}
+
+fn parse_arabic(s: &str) -> Option<u32> {
+    let folded: String = s.chars().map(fold_width).collect();
+    if folded.is_empty() || !folded.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    folded.parse().ok()
+}
+
+/// Similarity of two normalised titles in 0..=1 (character Levenshtein).
+pub fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(a, b)
+}
+
+/// The closest candidate above a threshold, for “did you mean”.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = normalize_title(input);
+    let mut best: Option<(&str, f64)> = None;
+    for c in candidates {
+        let s = similarity(&n, &normalize_title(c));
+        if s >= 0.5 && best.is_none_or(|(_, b)| s > b) {
+            best = Some((c, s));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals_round_trip() {
+        for n in 1..=99 {
+            assert_eq!(parse_cn_numeral(&cn_numeral(n)), Some(n), "{n}");
+        }
+        assert_eq!(parse_cn_numeral("两"), Some(2));
+        assert_eq!(parse_cn_numeral("百"), None);
+        assert_eq!(parse_cn_numeral("〇"), None);
+    }
+
+    fn num(s: &str) -> (Option<(NumberStyle, u32)>, &str) {
+        let (n, rest) = split_heading_number(s);
+        (n.map(|n| (n.style, n.value)), rest)
+    }
+
+    #[test]
+    fn heading_numbers_in_every_style() {
+        use NumberStyle::*;
+        assert_eq!(
+            num("一、试点对象基本概况"),
+            (Some((CnComma, 1)), "试点对象基本概况")
+        );
+        assert_eq!(num("十二、其他"), (Some((CnComma, 12)), "其他"));
+        assert_eq!(
+            num("（一）试点对象范围与区位"),
+            (Some((CnParen, 1)), "试点对象范围与区位")
+        );
+        assert_eq!(
+            num("(二) 试点对象产业概况"),
+            (Some((CnParen, 2)), "试点对象产业概况")
+        );
+        assert_eq!(num("3. 指标"), (Some((Arabic, 3)), "指标"));
+        assert_eq!(num("3、指标"), (Some((Arabic, 3)), "指标"));
+        assert_eq!(num("（4）分项"), (Some((ArabicParen, 4)), "分项"));
+        assert_eq!(num("(４)分项"), (Some((ArabicParen, 4)), "分项"));
+        assert_eq!(
+            num("第三章 试点工作目标"),
+            (Some((CnComma, 3)), "试点工作目标")
+        );
+        assert_eq!(num("试点基础"), (None, "试点基础"));
+        // Not numbers: a decimal, a word that starts with a numeral.
+        assert_eq!(num("1.5万吨产能"), (None, "1.5万吨产能"));
+        assert_eq!(num("一体化方案"), (None, "一体化方案"));
+        assert_eq!(num("（注）说明"), (None, "（注）说明"));
+    }
+
+    #[test]
+    fn number_len_covers_the_space() {
+        let (n, _) = split_heading_number("（一） 范围");
+        assert_eq!(&"（一） 范围"[n.unwrap().len..], "范围");
+    }
+
+    #[test]
+    fn normalisation_ignores_width_space_and_punctuation() {
+        assert_eq!(
+            normalize_title("试点对象范围 与 区位。"),
+            normalize_title("试点对象范围与区位")
+        );
+        assert_eq!(normalize_title("ＰＭ２.５"), "pm25");
+        assert_eq!(content_chars("试点，基础 ab 12。"), 8);
+    }
+
+    #[test]
+    fn formats_official_numbers() {
+        assert_eq!(NumberStyle::CnComma.format(7), "七、");
+        assert_eq!(NumberStyle::CnParen.format(2), "（二）");
+        assert_eq!(NumberStyle::Arabic.format(3), "3.");
+        assert_eq!(NumberStyle::ArabicParen.format(4), "（4）");
+    }
+
+    #[test]
+    fn closest_suggests_near_names() {
+        assert_eq!(
+            closest("applicnt", ["applicant", "title"]),
+            Some("applicant")
+        );
+        assert_eq!(closest("zzz", ["applicant", "title"]), None);
+    }
+}
