@@ -268,7 +268,10 @@ mod tests {
             "缺少字段",
         )
         .with_help("添加");
-        let json = to_json(&[d.clone()], Summary::of(1, &[d]));
+        let json = to_json(
+            std::slice::from_ref(&d),
+            Summary::of(1, std::slice::from_ref(&d)),
+        );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let first = &v["diagnostics"][0];
         for k in [

@@ -192,10 +192,11 @@ fn split_key(line: &str) -> Option<(String, Range<usize>, Range<usize>)> {
     let mut vend = line.len();
     // Strip a trailing comment (` #`) outside quotes.
     let vtext = &line[vstart..];
-    if !vtext.starts_with('"') && !vtext.starts_with('\'') {
-        if let Some(i) = vtext.find(" #") {
-            vend = vstart + i;
-        }
+    if !vtext.starts_with('"')
+        && !vtext.starts_with('\'')
+        && let Some(i) = vtext.find(" #")
+    {
+        vend = vstart + i;
     }
     let vtrim = line[vstart..vend].trim_end();
     Some((key, key_range, vstart..vstart + vtrim.len()))

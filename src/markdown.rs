@@ -140,9 +140,9 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             Event::Text(ref t) | Event::Code(ref t) => {
                 let is_code = in_code || matches!(event, Event::Code(_));
                 if let Some((_, _, text)) = in_heading.as_mut() {
-                    text.push_str(&t);
+                    text.push_str(t);
                 } else {
-                    let n = content_chars(&t);
+                    let n = content_chars(t);
                     out.chars += n;
                     match current {
                         Some(i) => out.headings[i].own_chars += n,

@@ -238,7 +238,7 @@ impl Project {
                         matcher.as_ref(),
                     ));
                 }
-                Err(d) => self.diagnostics.push(d),
+                Err(d) => self.diagnostics.push(*d),
             }
         }
     }

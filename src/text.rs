@@ -1,6 +1,6 @@
-//! Text helpers for Chinese official writing: heading numbers (一、 （一）
-//! 1. （1）, full- or half-width), Chinese numerals, title normalisation and
-//! similarity.
+//! Text helpers for Chinese official writing: heading numbers in the four
+//! official styles (full- or half-width), Chinese numerals, title
+//! normalisation and similarity.
 
 /// Remove white space and punctuation, fold full-width ASCII, lower-case.
 /// `（一） 试点对象范围与区位。` and `试点对象范围与区位` compare equal.
@@ -87,7 +87,7 @@ pub fn cn_numeral(n: u32) -> String {
         1..=9 => d(n),
         10 => "十".into(),
         11..=19 => format!("十{}", d(n - 10)),
-        _ if n % 10 == 0 && n < 100 => format!("{}十", d(n / 10)),
+        _ if n.is_multiple_of(10) && n < 100 => format!("{}十", d(n / 10)),
         _ if n < 100 => format!("{}十{}", d(n / 10), d(n % 10)),
         _ => n.to_string(),
     }
@@ -194,9 +194,10 @@ pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
         let mut it = after.chars();
         if let (Some(v), Some(sep)) = (parse_arabic(&digits), it.next()) {
             let next_is_digit = it.next().is_some_and(|c| c.is_ascii_digit());
-            if matches!(sep, '.' | '．' | '、') && !next_is_digit {
-                num = Some((NumberStyle::Arabic, v, digits.len() + sep.len_utf8()));
-            } else if matches!(sep, ' ' | '\u{3000}') {
+            // `1.目标`, `1、目标`, `1 目标`, but not `1.5万吨`.
+            let is_sep = (matches!(sep, '.' | '．' | '、') && !next_is_digit)
+                || matches!(sep, ' ' | '\u{3000}');
+            if is_sep {
                 num = Some((NumberStyle::Arabic, v, digits.len() + sep.len_utf8()));
             }
         }

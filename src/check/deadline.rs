@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::{Ctx, diag, key_span};
-use crate::call::{beijing, format_zh};
+use crate::call::{Channel, beijing, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
@@ -29,7 +29,12 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             Some(s) => s.milestone.span.clone(),
             None => key_span(doc, "submissions"),
         };
-        let what = format!("“{}”（{}，{}）", m.name, m.what, m.to);
+        let what = format!("“{}”", m.name);
+        let detail = match (m.channel, m.address.is_empty()) {
+            (_, true) => format!("{}；报送至{}", m.what, m.to),
+            (Channel::Email, false) => format!("{}；发送至{}，邮箱 {}", m.what, m.to, m.address),
+            (Channel::Post, false) => format!("{}；寄送至{}，地址：{}", m.what, m.to, m.address),
+        };
         if today > due {
             let ago = -days_left(&today, &due);
             out.push(
@@ -40,22 +45,27 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                     span.clone(),
                     format!("{what}已于 {} 截止（{} 天前）", format_zh(&due), ago.max(0)),
                 )
-                .with_help("如是新一年的申报，在 shenbao.yaml 中设置 year 或换用新的通知定义"),
+                .with_help(format!(
+                    "{detail}。如是新一年的申报，在 shenbao.yaml 中设置 year 或换用新的通知定义"
+                )),
             );
         } else {
             let left = days_left(&today, &due);
             let when = if left == 0 {
-                "今天截止".to_string()
+                "就在今天".to_string()
             } else {
                 format!("还有 {left} 天")
             };
-            out.push(diag(
-                "deadline/upcoming",
-                Severity::Info,
-                doc,
-                span.clone(),
-                format!("{what}{when}：{}", format_zh(&due)),
-            ));
+            out.push(
+                diag(
+                    "deadline/upcoming",
+                    Severity::Info,
+                    doc,
+                    span.clone(),
+                    format!("距{what}截止{when}（{}）", format_zh(&due)),
+                )
+                .with_help(detail),
+            );
         }
         if let Some(s) = planned
             && s.at.value > due

@@ -52,11 +52,10 @@ pub(crate) fn best_match(entries: &[OutlineEntry], title: &str) -> Option<Match>
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let top: Vec<usize> = doc.body.top().collect();
-    check_level(ctx, doc, &ctx.call.outline, &top, None, 1, out);
+    check_level(doc, &ctx.call.outline, &top, None, 1, out);
 }
 
 fn check_level(
-    ctx: &Ctx<'_>,
     doc: &Document,
     entries: &[OutlineEntry],
     headings: &[usize],
@@ -221,7 +220,8 @@ fn check_level(
                 .with_label("空章节")
                 .with_help(e.guidance.clone()),
             );
-        } else if e.min_chars > 0 && total < e.min_chars / 2 {
+        } else if e.children.is_empty() && e.min_chars > 0 && total < e.min_chars / 2 {
+            // Sections with subsections are judged through them.
             out.push(
                 diag(
                     "content/thin-section",
@@ -234,12 +234,12 @@ fn check_level(
                     ),
                 )
                 .with_label("内容偏少")
-                .with_help(format!("形式校核看内容详实性。{}", e.guidance)),
+                .with_help(format!("形式校核看内容详实性：{}", e.guidance)),
             );
         }
         if !e.children.is_empty() {
             let kids = hs[*h].children.clone();
-            check_level(ctx, doc, &e.children, &kids, Some(*h), level + 1, out);
+            check_level(doc, &e.children, &kids, Some(*h), level + 1, out);
         }
     }
 }

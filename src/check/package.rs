@@ -57,7 +57,7 @@ fn size(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic
             }
         }
     }
-    files.sort_by(|a, b| b.1.cmp(&a.1));
+    files.sort_by_key(|f| std::cmp::Reverse(f.1));
     files.dedup_by(|a, b| a.0 == b.0);
     let total: u64 = files.iter().map(|f| f.1).sum();
     let figures = format!(

@@ -99,7 +99,7 @@ impl Document {
 
 /// Decode file bytes: strip a UTF-8 BOM; reject other encodings with a
 /// message that names the likely one (GBK is common on Chinese Windows).
-pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -119,15 +119,17 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             } else {
                 "请确认这是文本文件，并另存为 UTF-8 编码"
             };
-            Err(Diagnostic::at_line(
-                "document/encoding",
-                Severity::Error,
-                rel,
-                line,
-                1,
-                format!("文件不是 UTF-8 编码（第 {line} 行起无法解码）"),
-            )
-            .with_help(hint))
+            Err(Box::new(
+                Diagnostic::at_line(
+                    "document/encoding",
+                    Severity::Error,
+                    rel,
+                    line,
+                    1,
+                    format!("文件不是 UTF-8 编码（第 {line} 行起无法解码）"),
+                )
+                .with_help(hint),
+            ))
         }
     }
 }
@@ -197,10 +199,19 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
     let value: Value = match serde_yaml::from_str(yaml_text) {
         Ok(v) => v,
         Err(e) => {
-            let at = match e.location() {
-                Some(loc) => split.yaml.start + loc.index().min(yaml_text.len()),
-                None => split.yaml.start,
+            // An error found at the very end (an unclosed `[` or quote) is
+            // shown at the last character written, not on the `---` line.
+            let content_end = yaml_text.trim_end().len();
+            let idx = e.location().map_or(0, |l| l.index()).min(content_end);
+            let idx = if idx == content_end && idx > 0 {
+                yaml_text[..idx]
+                    .char_indices()
+                    .next_back()
+                    .map_or(0, |(i, _)| i)
+            } else {
+                idx
             };
+            let at = split.yaml.start + idx;
             diags.push(
                 Diagnostic::at(
                     "frontmatter/syntax",
