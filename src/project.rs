@@ -122,7 +122,14 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 impl Project {
+    /// Load with one parsing thread per core.
     pub fn load(root: &Path) -> Result<Project, Fatal> {
+        let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Project::load_with_jobs(root, jobs)
+    }
+
+    /// Load, parsing documents on `jobs` threads (1 = in this thread).
+    pub fn load_with_jobs(root: &Path, jobs: usize) -> Result<Project, Fatal> {
         let root = root
             .canonicalize()
             .map_err(|e| Fatal::new(format!("无法打开项目目录 {}：{e}", root.display())))?;
@@ -135,11 +142,11 @@ impl Project {
             documents: Vec::new(),
             diagnostics: Vec::new(),
         };
-        project.load_documents();
+        project.load_documents(jobs);
         Ok(project)
     }
 
-    fn load_documents(&mut self) {
+    fn load_documents(&mut self, jobs: usize) {
         let content = self.root.join(CONTENT_DIR);
         if !content.is_dir() {
             self.diagnostics.push(
@@ -153,15 +160,60 @@ impl Project {
             );
             return;
         }
+        let files = self.walk(&content);
         let matcher = placeholder_matcher(&self.call.placeholders);
-        let walker = WalkDir::new(&content)
+        let root = self.root.as_path();
+        let load = |path: &PathBuf| load_file(root, path, matcher.as_ref());
+        // Files are independent: parse them on every core, keep the order.
+        let jobs = jobs.clamp(1, files.len().max(1));
+        let results: Vec<Result<Document, Box<Diagnostic>>> = if jobs == 1 {
+            files.iter().map(load).collect()
+        } else {
+            let chunk = files.len().div_ceil(jobs);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = files
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| match h.join() {
+                        Ok(v) => v,
+                        // A panic in a parser is a bug; still report it
+                        // rather than lose the other documents.
+                        Err(_) => vec![Err(Box::new(Diagnostic::file(
+                            "document/unreadable",
+                            Severity::Error,
+                            CONTENT_DIR,
+                            "内部错误：解析文档时崩溃，请报告此问题",
+                        )))],
+                    })
+                    .collect()
+            })
+        };
+        for r in results {
+            match r {
+                Ok(doc) => self.documents.push(doc),
+                Err(d) => self.diagnostics.push(*d),
+            }
+        }
+    }
+
+    /// The Markdown files under `content/`, sorted; walk problems become
+    /// diagnostics.
+    fn walk(&mut self, content: &Path) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let walker = WalkDir::new(content)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                    files.push(e.into_path())
+                }
+                Ok(_) => {}
                 Err(err) => {
                     let rel = err
                         .path()
@@ -181,66 +233,10 @@ impl Project {
                         Diagnostic::file("document/unreadable", Severity::Error, rel, msg)
                             .with_help(help),
                     );
-                    continue;
                 }
-            };
-            let path = entry.path();
-            if !entry.file_type().is_file() || !is_markdown(path) {
-                continue;
-            }
-            let rel = rel_path(&self.root, path);
-            if let Err(Outside) = ensure_inside(&self.root, path) {
-                self.diagnostics.push(
-                    Diagnostic::file(
-                        "document/outside-project",
-                        Severity::Error,
-                        rel,
-                        "这个文件是指向项目之外的符号链接，已跳过",
-                    )
-                    .with_help("把文件复制进项目，而不是链接到项目之外"),
-                );
-                continue;
-            }
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            if size > MAX_DOCUMENT_BYTES {
-                self.diagnostics.push(
-                    Diagnostic::file(
-                        "document/too-large",
-                        Severity::Error,
-                        rel,
-                        format!("文件有 {:.1} MB，超过 {} MB 的上限，未检查", size as f64 / 1e6, MAX_DOCUMENT_BYTES / 1024 / 1024),
-                    )
-                    .with_help("一份方案通常不超过 1 MB：检查是否误把数据或图片内容粘贴进了 Markdown，图片请用 ![说明](图片路径) 引用"),
-                );
-                continue;
-            }
-            let bytes = match std::fs::read(path) {
-                Ok(b) => b,
-                Err(e) => {
-                    self.diagnostics.push(
-                        Diagnostic::file(
-                            "document/unreadable",
-                            Severity::Error,
-                            rel,
-                            format!("无法读取：{}", io_reason(Some(&e))),
-                        )
-                        .with_help("检查文件权限"),
-                    );
-                    continue;
-                }
-            };
-            match document::decode(&rel, bytes) {
-                Ok(text) => {
-                    self.documents.push(document::parse(
-                        &rel,
-                        path.to_path_buf(),
-                        text,
-                        matcher.as_ref(),
-                    ));
-                }
-                Err(d) => self.diagnostics.push(*d),
             }
         }
+        files
     }
 
     /// Number of files examined (documents and files that failed to load).
@@ -253,6 +249,53 @@ impl Project {
             .collect();
         self.documents.len() + failed.len()
     }
+}
+
+/// Read, decode and parse one file; a problem is a diagnostic on it.
+fn load_file(
+    root: &Path,
+    path: &Path,
+    matcher: Option<&aho_corasick::AhoCorasick>,
+) -> Result<Document, Box<Diagnostic>> {
+    let rel = rel_path(root, path);
+    if let Err(Outside) = ensure_inside(root, path) {
+        return Err(Box::new(
+            Diagnostic::file(
+                "document/outside-project",
+                Severity::Error,
+                rel,
+                "这个文件是指向项目之外的符号链接，已跳过",
+            )
+            .with_help("把文件复制进项目，而不是链接到项目之外"),
+        ));
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_DOCUMENT_BYTES {
+        return Err(Box::new(Diagnostic::file(
+            "document/too-large",
+            Severity::Error,
+            rel,
+            format!(
+                "文件有 {:.1} MB，超过 {} MB 的上限，未检查",
+                size as f64 / 1e6,
+                MAX_DOCUMENT_BYTES / 1024 / 1024
+            ),
+        )
+        .with_help("一份方案通常不超过 1 MB：检查是否误把数据或图片内容粘贴进了 Markdown，图片请用 ![说明](图片路径) 引用")));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Box::new(
+            Diagnostic::file(
+                "document/unreadable",
+                Severity::Error,
+                rel.clone(),
+                format!("无法读取：{}", io_reason(Some(&e))),
+            )
+            .with_help("检查文件权限"),
+        )
+    })?;
+    let text = document::decode(&rel, bytes)?;
+    Ok(document::parse(&rel, path.to_path_buf(), text, matcher))
 }
 
 fn io_reason(e: Option<&std::io::Error>) -> String {

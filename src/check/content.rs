@@ -5,7 +5,6 @@
 use super::{Ctx, diag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
-use crate::markdown::placeholder_matcher;
 
 pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let push =
@@ -26,7 +25,7 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
         push(out, span.clone(), word, "正文中");
     }
     let Some(fm) = &doc.front else { return };
-    let Some(ac) = placeholder_matcher(&ctx.call.placeholders) else {
+    let Some(ac) = &ctx.placeholders else {
         return;
     };
     let mut spans: Vec<_> = fm

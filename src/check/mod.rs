@@ -37,6 +37,8 @@ pub struct Ctx<'a> {
     pub opts: &'a Options,
     /// The project's output folder, where built PDFs are looked for.
     pub out_dir: PathBuf,
+    /// The call's placeholder words, compiled once.
+    pub placeholders: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Run every rule over a loaded project. Returns all diagnostics, sorted,
@@ -47,6 +49,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         call: &project.call,
         opts,
         out_dir: project.config.output_dir(&project.root),
+        placeholders: crate::markdown::placeholder_matcher(&project.call.placeholders),
     };
     let mut out: Vec<Diagnostic> = project.diagnostics.clone();
     for doc in &project.documents {
@@ -142,13 +145,13 @@ pub(crate) mod testutil {
                 call: &self.call,
                 opts: &self.opts,
                 out_dir: root.join("public"),
+                placeholders: placeholder_matcher(&self.call.placeholders),
             };
-            let m = placeholder_matcher(&self.call.placeholders);
             let doc = document::parse(
                 "content/plan.md",
                 root.join("content/plan.md"),
                 text.to_string(),
-                m.as_ref(),
+                ctx.placeholders.as_ref(),
             );
             let mut out = doc.diagnostics.clone();
             check_document(&ctx, &doc, &mut out);

@@ -15,25 +15,40 @@ pub(crate) struct Match {
     pub score: f64,
 }
 
+/// Normalised title and aliases of each entry, computed once per level.
+pub(crate) fn entry_names(entries: &[OutlineEntry]) -> Vec<Vec<String>> {
+    entries.iter().map(|e| e.names().collect()).collect()
+}
+
 /// The best outline entry for a heading title, if any is close enough.
-pub(crate) fn best_match(entries: &[OutlineEntry], title: &str) -> Option<Match> {
+pub(crate) fn best_match(names: &[Vec<String>], title: &str) -> Option<Match> {
     let n = normalize_title(title);
     if n.is_empty() {
         return None;
     }
+    // An exact match of a title or alias wins outright.
+    if let Some(i) = names.iter().position(|entry| entry.contains(&n)) {
+        return Some(Match {
+            entry: i,
+            exact: true,
+            score: 1.0,
+        });
+    }
+    let n_len = n.chars().count();
     let mut best: Option<Match> = None;
-    for (i, e) in entries.iter().enumerate() {
-        for name in e.names() {
-            let (score, exact) = if name == n {
+    for (i, entry) in names.iter().enumerate() {
+        for name in entry {
+            let (score, exact) = if *name == n {
                 (1.0, true)
             } else {
-                let mut s = similarity(&n, &name);
-                let (short, long) = if n.chars().count() < name.chars().count() {
-                    (&n, &name)
+                let mut s = similarity(&n, name);
+                let name_len = name.chars().count();
+                let (short, long, short_len) = if n_len < name_len {
+                    (&n, name, n_len)
                 } else {
-                    (&name, &n)
+                    (name, &n, name_len)
                 };
-                if short.chars().count() >= 4 && long.contains(short.as_str()) {
+                if short_len >= 4 && long.contains(short.as_str()) {
                     s = s.max(0.8);
                 }
                 (s, false)
@@ -69,8 +84,9 @@ fn check_level(
     // Each heading's best entry; the first heading for an entry keeps it.
     let mut owner: Vec<Option<usize>> = vec![None; entries.len()];
     let mut matched: Vec<(usize, Match)> = Vec::new();
+    let names = entry_names(entries);
     for &h in headings {
-        let Some(m) = best_match(entries, &hs[h].title) else {
+        let Some(m) = best_match(&names, &hs[h].title) else {
             if level == 1 {
                 out.push(
                     diag(

@@ -68,6 +68,7 @@ mod tests {
             call: &f.call,
             opts: &opts,
             out_dir: root.join("public"),
+            placeholders: None,
         };
         let docs: Vec<_> = (0..6)
             .map(|i| {
