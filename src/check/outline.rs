@@ -270,7 +270,8 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
         let heading = &doc.body.headings[h];
         let Some(n) = &heading.number else { continue };
         let expected = style.format(pos as u32 + 1);
-        let written = &heading.text.trim_start()[..n.len.min(heading.text.trim_start().len())];
+        // `n.len` counts bytes of the untrimmed heading text.
+        let written = heading.text.get(..n.len).unwrap_or("").trim();
         let level_zh = ["", "一级", "二级", "三级", "四级"][level.min(4)];
         if n.style != style {
             out.push(
@@ -499,5 +500,18 @@ mod tests {
             vec![0, 1, 2, 4, 5, 6]
         );
         assert_eq!(longest_increasing(&[]), Vec::<usize>::new());
+    }
+}
+
+#[cfg(test)]
+mod edge_tests {
+    use super::super::testutil::*;
+
+    #[test]
+    fn numbers_after_a_full_width_space_do_not_panic() {
+        let body = good_body().replace("# 二、试点基础", "# \u{3000}1.éé试点基础");
+        let d = Fixture::new().check(&format!("{GOOD_FRONT}{body}"));
+        let n = d.iter().find(|x| x.rule == "outline/numbering").unwrap();
+        assert!(n.message.contains("“1.”"), "{n:?}");
     }
 }
