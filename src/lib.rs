@@ -6,6 +6,23 @@
 //! every document once; [`check`] runs the rules of the [`call`] over it
 //! and returns [`diagnostic::Diagnostic`]s, which print for people or as
 //! JSON.
+//!
+//! ```
+//! use shenbao::call::{Call, DEFAULT_PRESET, parse_datetime};
+//! use shenbao::check::{Options, check_project};
+//! use shenbao::project::Project;
+//!
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("shenbao.yaml"), "call: cn-2022-pilot\n")?;
+//! std::fs::create_dir(dir.path().join("content"))?;
+//! std::fs::write(dir.path().join("content/plan.md"), "---\nkind: pilot-plan\n---\n# 试点基础\n")?;
+//!
+//! let project = Project::load(dir.path()).map_err(|e| e.to_string())?;
+//! let today = parse_datetime("2022-06-01", false).unwrap();
+//! let diagnostics = check_project(&project, &Options { today });
+//! assert!(diagnostics.iter().any(|d| d.rule == "outline/missing-section"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod call;
 pub mod check;

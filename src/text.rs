@@ -167,6 +167,16 @@ pub struct HeadingNumber {
 
 /// Split an author's own number off a heading: `一、试点基础`,
 /// `(一)范围`, `（一） 范围`, `1.目标`, `1、目标`, `（1）指标`, `第一章 概况`.
+///
+/// ```
+/// use shenbao::text::{NumberStyle, split_heading_number};
+///
+/// let (n, title) = split_heading_number("(二) 试点对象产业概况");
+/// let n = n.unwrap();
+/// assert_eq!((n.style, n.value, title), (NumberStyle::CnParen, 2, "试点对象产业概况"));
+/// // A decimal is not a heading number.
+/// assert_eq!(split_heading_number("1.5万吨产能").0, None);
+/// ```
 pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
     let t = text.trim_start();
     let lead = text.len() - t.len();
