@@ -47,6 +47,33 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD[THH:MM]", value_parser = parse_today)]
         today: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
+    /// 检查并排版：每份实施方案生成可打印的合订本 PDF（封面、目录、正文、附件）
+    Build {
+        /// 输出目录（默认为 shenbao.yaml 中的 output_dir，即 public/）
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// 不生成 PDF
+        #[arg(long)]
+        no_pdf: bool,
+        /// 不生成网站（网站功能尚在开发）
+        #[arg(long)]
+        no_site: bool,
+        /// 同时在 PDF 旁写出 typst 源文件，可用 typst 命令行自行编译对照
+        #[arg(long)]
+        emit_typst: bool,
+        /// 同时排版的文档数（默认为 CPU 核数）
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// 生成 PDF/A-2b（存档用；不能装订 PDF 格式的附件）
+        #[arg(long)]
+        pdf_a: bool,
+        /// 只用内置字体（Fandol），不用本机字体：任何机器上结果一致
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// 以此时间计算截止日期（北京时间）
+        #[arg(long, value_name = "YYYY-MM-DD[THH:MM]", value_parser = parse_today)]
+        today: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

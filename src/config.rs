@@ -23,6 +23,9 @@ pub struct Config {
     /// Where `build` writes (relative to the root).
     #[serde(default, alias = "输出目录")]
     pub output_dir: Option<String>,
+    /// Theme name (a folder under `themes/`); `default` when absent.
+    #[serde(default, alias = "主题")]
+    pub theme: Option<String>,
 }
 
 /// A failure that stops the tool (exit code 2).
@@ -93,13 +96,14 @@ impl Config {
                 call: None,
                 year: None,
                 output_dir: None,
+                theme: None,
             });
         }
         serde_yaml::from_str(text).map_err(|e| {
             let loc = e.location();
             Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
                 .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
-                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）")
+                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）")
         })
     }
 

@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod build;
 pub mod call;
 pub mod check;
 pub mod cli;
@@ -36,6 +37,7 @@ pub mod fsutil;
 pub mod markdown;
 pub mod paths;
 pub mod project;
+pub mod render;
 pub mod scaffold;
 pub mod source;
 pub mod text;

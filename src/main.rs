@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
+use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
 use shenbao::check::{self, Options};
 use shenbao::cli::{Cli, Command, Format, NewKind};
@@ -54,6 +55,36 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             println!("把每个“待补充”换成实际内容，然后运行 shenbao check");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Build {
+            out,
+            no_pdf,
+            no_site: _,
+            emit_typst,
+            jobs,
+            pdf_a,
+            no_system_fonts,
+            today,
+        } => {
+            let root = project::resolve_root(cli.root.as_deref())?;
+            let project = Project::load(&root)?;
+            let opts = BuildOptions {
+                out_dir: out,
+                pdf: !no_pdf,
+                emit_typst,
+                jobs: jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                pdf_a,
+                system_fonts: !no_system_fonts,
+                today: today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing())),
+            };
+            let report = build::build(&project, &opts)?;
+            print_build(&project, &report).map_err(|e| Fatal::new(format!("无法输出结果：{e}")))?;
+            Ok(if report.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Check { format, today } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
@@ -76,21 +107,85 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     }
 }
 
+fn print_build(project: &Project, report: &build::BuildReport) -> std::io::Result<()> {
+    let mut out = StandardStream::stdout(color_choice());
+    let sources = sources_of(project);
+    // Printing problems in full; the check's findings as a count.
+    diagnostic::render_human(&mut out, &report.print, &sources)?;
+    let summary = Summary::of(project.documents.len(), &report.check);
+    if summary.errors + summary.warnings > 0 {
+        writeln!(
+            out,
+            "检查：{} 个错误，{} 个警告（运行 shenbao check 查看详情）",
+            summary.errors, summary.warnings
+        )?;
+    }
+    if !report.fonts.is_empty() {
+        writeln!(out, "字体：")?;
+        for r in &report.fonts {
+            if let Some((family, origin)) = &r.serving {
+                let from = match origin {
+                    shenbao::render::pdf::fonts::Origin::System => "本机字体",
+                    shenbao::render::pdf::fonts::Origin::Bundled => "内置字体",
+                };
+                writeln!(out, "  {} → {family}（{from}）", r.label)?;
+            }
+        }
+    }
+    for d in &report.docs {
+        match &d.pdf {
+            Some(p) if d.ok => writeln!(
+                out,
+                "生成 {}（{} 页，{:.2} MB，{:.1} 秒）",
+                project::rel_path(&project.root, p),
+                d.pages,
+                d.bytes as f64 / 1_048_576.0,
+                d.millis as f64 / 1000.0
+            )?,
+            _ => writeln!(
+                out,
+                "失败 {}：未生成 PDF，原有文件保持不变（见上方错误）",
+                d.rel
+            )?,
+        }
+    }
+    let ok = report.docs.iter().filter(|d| d.ok).count();
+    writeln!(
+        out,
+        "完成：{ok} 份 PDF 已写入 {}{}",
+        report.out_dir.display(),
+        if report.failed() {
+            "，有文档排版失败"
+        } else {
+            ""
+        }
+    )?;
+    out.flush()
+}
+
+fn color_choice() -> ColorChoice {
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
+}
+
+fn sources_of(project: &Project) -> BTreeMap<String, &SourceFile> {
+    project
+        .documents
+        .iter()
+        .map(|d| (d.src.rel.clone(), &d.src))
+        .collect()
+}
+
 fn print_human(
     project: &Project,
     diags: &[diagnostic::Diagnostic],
     summary: Summary,
 ) -> std::io::Result<()> {
-    let color = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    };
-    let mut out = StandardStream::stdout(color);
-    let mut sources: BTreeMap<String, &SourceFile> = BTreeMap::new();
-    for d in &project.documents {
-        sources.insert(d.src.rel.clone(), &d.src);
-    }
+    let mut out = StandardStream::stdout(color_choice());
+    let sources = sources_of(project);
     diagnostic::render_human(&mut out, diags, &sources)?;
     let verdict = if summary.errors > 0 {
         "形式校核会因错误退回：请先改正上面的错误"

@@ -2,7 +2,7 @@
 //! adds diagnostics. One file per rule family. `check` never writes.
 
 mod applicant;
-mod attachment;
+pub mod attachment;
 mod content;
 mod deadline;
 mod eligibility;

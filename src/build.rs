@@ -1,0 +1,226 @@
+//! `shenbao build`: check, then print every plan to PDF (and, later, the
+//! site), writing each output atomically so that a failed build never
+//! replaces the last good file.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::check::{self, Options};
+use crate::config::Fatal;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{DocKind, Document};
+use crate::fsutil::write_atomic;
+use crate::paths::pdf_path;
+use crate::project::{CONTENT_DIR, Project};
+use crate::render::pdf::fonts::{Fonts, RoleFont};
+use crate::render::pdf::{Printed, Printer};
+use crate::render::theme::Theme;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Output folder; the project's `output_dir` when None.
+    pub out_dir: Option<PathBuf>,
+    pub pdf: bool,
+    pub emit_typst: bool,
+    pub jobs: usize,
+    pub pdf_a: bool,
+    pub system_fonts: bool,
+    pub today: chrono::DateTime<chrono::FixedOffset>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocBuild {
+    pub rel: String,
+    pub pdf: Option<PathBuf>,
+    pub pages: usize,
+    pub bytes: u64,
+    pub millis: u128,
+    pub ok: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub out_dir: PathBuf,
+    pub docs: Vec<DocBuild>,
+    pub fonts: Vec<RoleFont>,
+    /// Findings of the check.
+    pub check: Vec<Diagnostic>,
+    /// Problems met while printing.
+    pub print: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    pub fn failed(&self) -> bool {
+        self.docs.iter().any(|d| !d.ok)
+    }
+}
+
+/// The output folder, refused when it would write into the sources.
+pub fn out_dir(project: &Project, explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
+    let out = match explicit {
+        Some(p) if p.is_absolute() => p.to_path_buf(),
+        Some(p) => std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf()),
+        None => project.config.output_dir(&project.root),
+    };
+    let lexical = normalize(&out);
+    let content = project.root.join(CONTENT_DIR);
+    if lexical == project.root || lexical.starts_with(&content) || content.starts_with(&lexical) {
+        return Err(
+            Fatal::new(format!("输出目录 {} 会覆盖项目源文件", out.display()))
+                .with_help("输出目录不能是项目根目录、content/ 或其中的目录；默认是 public/"),
+        );
+    }
+    Ok(lexical)
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    let out_dir = out_dir(project, opts.out_dir.as_deref())?;
+    let check = check::check_project(project, &Options { today: opts.today });
+    let mut report = BuildReport {
+        out_dir: out_dir.clone(),
+        docs: Vec::new(),
+        fonts: Vec::new(),
+        check,
+        print: Vec::new(),
+    };
+    if !opts.pdf {
+        return Ok(report);
+    }
+    let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+    let fonts = Fonts::load(opts.system_fonts);
+    let roles = fonts.resolve(&theme.font_roles);
+    if let Some(r) = roles.iter().find(|r| r.serving.is_none()) {
+        return Err(Fatal::new(format!("主题字体“{}”（{}）在本机和内置字体中都找不到", r.label, r.role))
+            .with_help("在主题 theme.yaml 的 families 末尾加上内置字体（FandolFang、FandolHei、FandolKai、FandolSong）"));
+    }
+    report.fonts = roles.clone();
+    let template = theme.file("print/plan.typ")?;
+    let printer = Printer::new(
+        &project.root,
+        &project.call,
+        &fonts,
+        roles,
+        template,
+        opts.pdf_a,
+        opts.today,
+    );
+
+    let plans: Vec<(usize, &Document)> = project
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == Some(DocKind::PilotPlan) && d.plan().is_some())
+        .collect();
+    let jobs = opts.jobs.clamp(1, plans.len().max(1));
+    let print_one = |(key, doc): &(usize, &Document)| {
+        let t = Instant::now();
+        let result = printer.print(doc, *key);
+        (doc.src.rel.clone(), result, t.elapsed().as_millis())
+    };
+    let results: Vec<(String, Result<Printed, Vec<Diagnostic>>, u128)> = if jobs == 1 {
+        plans.iter().map(print_one).collect()
+    } else {
+        let chunk = plans.len().div_ceil(jobs);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = plans
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(print_one).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![(
+                            String::from(CONTENT_DIR),
+                            Err(vec![Diagnostic::file(
+                                "print/internal",
+                                Severity::Error,
+                                CONTENT_DIR,
+                                "内部错误：排版线程崩溃，请报告此问题",
+                            )]),
+                            0,
+                        )]
+                    })
+                })
+                .collect()
+        })
+    };
+    for (rel, result, millis) in results {
+        let target = pdf_path(&out_dir, &rel);
+        match result {
+            Ok(printed) => {
+                report.print.extend(printed.diagnostics.iter().cloned());
+                let write = write_atomic(&target, &printed.pdf).and_then(|()| {
+                    if opts.emit_typst {
+                        write_atomic(
+                            &target.with_extension("typ"),
+                            printed.main_source.as_bytes(),
+                        )?;
+                        let theme_copy = target
+                            .with_file_name("_theme")
+                            .join(printer.template.name.trim_start_matches("print/"));
+                        write_atomic(&theme_copy, printer.template.text.as_bytes())?;
+                    }
+                    Ok(())
+                });
+                match write {
+                    Ok(()) => report.docs.push(DocBuild {
+                        rel,
+                        pdf: Some(target),
+                        pages: printed.pages,
+                        bytes: printed.pdf.len() as u64,
+                        millis,
+                        ok: true,
+                    }),
+                    Err(e) => {
+                        report.print.push(
+                            Diagnostic::file(
+                                "print/write",
+                                Severity::Error,
+                                &rel,
+                                format!("无法写入 {}：{e}", target.display()),
+                            )
+                            .with_help("检查输出目录的权限和磁盘空间"),
+                        );
+                        report.docs.push(DocBuild {
+                            rel,
+                            pdf: None,
+                            pages: 0,
+                            bytes: 0,
+                            millis,
+                            ok: false,
+                        });
+                    }
+                }
+            }
+            Err(diags) => {
+                report.print.extend(diags);
+                report.docs.push(DocBuild {
+                    rel,
+                    pdf: None,
+                    pages: 0,
+                    bytes: 0,
+                    millis,
+                    ok: false,
+                });
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,4 @@
+//! Views of the project model: printed PDFs (typst) and, later, the site.
+
+pub mod pdf;
+pub mod theme;

@@ -1,0 +1,775 @@
+//! Markdown → typst, with every piece of the author's text emitted as a
+//! typst string literal inside a code block. Structure (headings, lists,
+//! tables, figures) comes only from calls written here, so `#`, `[`, `$`,
+//! `@`, `<`, `\` and `*` typed in prose are printed as those characters and
+//! nothing the author writes is ever evaluated.
+//!
+//! A source map records, for spans of the generated code, the Markdown
+//! byte offset they came from, so typst errors land on the author's line.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::check::attachment::{is_remote, resolve};
+use crate::document::Document;
+use crate::markdown::options;
+use crate::text::split_heading_number;
+
+/// A typst string literal for any text.
+pub fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Generated code plus where each part came from.
+#[derive(Debug, Clone, Default)]
+pub struct Converted {
+    /// A typst code-block body: one block expression per line.
+    pub code: String,
+    /// (offset in `code`, offset in the Markdown file), ascending.
+    pub map: Vec<(usize, usize)>,
+    /// Figures and tables numbered, for the build report.
+    pub images: usize,
+    pub tables: usize,
+}
+
+impl Converted {
+    /// The Markdown offset a generated offset came from.
+    pub fn source_offset(&self, generated: usize) -> Option<usize> {
+        let i = self.map.partition_point(|(g, _)| *g <= generated);
+        i.checked_sub(1).map(|i| self.map[i].1)
+    }
+}
+
+/// One container being filled: its child expressions and how to close it.
+#[derive(Debug)]
+enum Frame {
+    Root,
+    Para,
+    Heading {
+        level: usize,
+        strip: usize,
+    },
+    Quote,
+    List {
+        start: Option<u64>,
+    },
+    Item,
+    Emph,
+    Strong,
+    Strike,
+    Link {
+        url: String,
+    },
+    Image {
+        path: Option<String>,
+        missing: String,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        caption: Option<String>,
+    },
+    TableHead,
+    TableRow,
+    TableCell,
+    CodeBlock {
+        lang: String,
+        text: String,
+    },
+    FootnoteDef {
+        label: String,
+    },
+}
+
+struct Open {
+    frame: Frame,
+    children: Vec<String>,
+    /// Plain text of the container (for captions and heading numbers).
+    plain: String,
+}
+
+/// Convert a document's body. `root` is the canonical project root; image
+/// paths that are missing or outside it become a visible notice instead
+/// of an `image()` call.
+pub fn convert(doc: &Document, root: &Path) -> Converted {
+    let body_start = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    let body_start = body_start.min(doc.src.text.len());
+    let body = &doc.src.text[body_start..];
+    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
+    let mut c = Converter {
+        root,
+        doc_dir: &doc_dir,
+        stack: vec![Open {
+            frame: Frame::Root,
+            children: Vec::new(),
+            plain: String::new(),
+        }],
+        out: Converted::default(),
+        block_offsets: Vec::new(),
+        footnotes: HashMap::new(),
+        heading_index: 0,
+        headings: &doc.body.headings,
+        pending_caption: None,
+        last_char: None,
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        c.event(event, body_start + range.start);
+    }
+    c.finish()
+}
+
+struct Converter<'a> {
+    root: &'a Path,
+    doc_dir: &'a Path,
+    stack: Vec<Open>,
+    out: Converted,
+    /// Markdown offset of each top-level block, parallel to the root's children.
+    block_offsets: Vec<usize>,
+    footnotes: HashMap<String, String>,
+    heading_index: usize,
+    headings: &'a [crate::markdown::Heading],
+    /// A paragraph like “表1 主要指标” just before a table: (index in root children, caption).
+    pending_caption: Option<(usize, String)>,
+    last_char: Option<char>,
+}
+
+/// Marker for a footnote reference, resolved once all definitions are known.
+/// NUL never appears in generated code otherwise (string literals escape it).
+const FN_MARK: char = '\0';
+
+impl Converter<'_> {
+    fn top(&mut self) -> &mut Open {
+        // The root frame is never popped, so the stack is never empty.
+        let n = self.stack.len() - 1;
+        &mut self.stack[n]
+    }
+
+    fn push(&mut self, frame: Frame) {
+        self.stack.push(Open {
+            frame,
+            children: Vec::new(),
+            plain: String::new(),
+        });
+    }
+
+    fn emit(&mut self, expr: String, at: usize) {
+        if self.stack.len() == 1 {
+            self.block_offsets.push(at);
+        }
+        self.top().children.push(expr);
+    }
+
+    fn text(&mut self, t: &str, at: usize) {
+        if t.is_empty() {
+            return;
+        }
+        self.last_char = t.chars().last();
+        for o in self.stack.iter_mut() {
+            o.plain.push_str(t);
+        }
+        self.emit(lit(t), at);
+    }
+
+    fn join(children: &[String]) -> String {
+        match children.len() {
+            0 => "[]".to_string(),
+            1 => children[0].clone(),
+            _ => format!("{{{}}}", children.join("; ")),
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, at: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, at),
+            Event::End(tag) => self.end(tag, at),
+            Event::Text(t) => {
+                if let Some(Open {
+                    frame: Frame::CodeBlock { text, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    text.push_str(&t);
+                } else {
+                    self.text(&t, at);
+                }
+            }
+            Event::Code(t) => {
+                self.last_char = t.chars().last();
+                self.emit(format!("raw({})", lit(&t)), at);
+            }
+            Event::SoftBreak => {
+                // Chinese lines join without a space; Latin words keep one.
+                if self
+                    .last_char
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == ',' || c == '.')
+                {
+                    self.text(" ", at);
+                }
+            }
+            Event::HardBreak => self.emit("linebreak()".into(), at),
+            Event::Rule => self.emit("line(length: 100%, stroke: 0.5pt)".into(), at),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let t = h.trim();
+                if matches!(t.to_ascii_lowercase().as_str(), "<br>" | "<br/>" | "<br />") {
+                    self.emit("linebreak()".into(), at);
+                } else if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                    // Other HTML is printed as the text it is.
+                    self.text(&h, at);
+                }
+            }
+            Event::FootnoteReference(label) => {
+                self.emit(format!("footnote({FN_MARK}{label}{FN_MARK})"), at);
+            }
+            Event::TaskListMarker(done) => self.text(if done { "☑ " } else { "☐ " }, at),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t, at),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, at: usize) {
+        match tag {
+            Tag::Paragraph => self.push(Frame::Para),
+            Tag::Heading { level, .. } => {
+                let info = self.headings.get(self.heading_index);
+                self.heading_index += 1;
+                let level_n = info.map_or(heading_depth(level), |h| h.level);
+                let strip = info.and_then(|h| h.number.as_ref()).map_or(0, |n| n.len);
+                self.push(Frame::Heading {
+                    level: level_n,
+                    strip,
+                });
+            }
+            Tag::BlockQuote(_) => self.push(Frame::Quote),
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => {
+                        l.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.push(Frame::CodeBlock {
+                    lang,
+                    text: String::new(),
+                });
+            }
+            Tag::List(start) => self.push(Frame::List { start }),
+            Tag::Item => self.push(Frame::Item),
+            Tag::Emphasis => self.push(Frame::Emph),
+            Tag::Strong => self.push(Frame::Strong),
+            Tag::Strikethrough => self.push(Frame::Strike),
+            Tag::Link { dest_url, .. } => self.push(Frame::Link {
+                url: dest_url.to_string(),
+            }),
+            Tag::Image { dest_url, .. } => {
+                let path = self.image_path(&dest_url);
+                self.push(Frame::Image {
+                    path,
+                    missing: dest_url.to_string(),
+                });
+            }
+            Tag::Table(aligns) => {
+                let caption = match self.pending_caption.take() {
+                    Some((idx, cap))
+                        if self.stack.len() == 1 && idx + 1 == self.stack[0].children.len() =>
+                    {
+                        self.stack[0].children.pop();
+                        self.block_offsets.pop();
+                        Some(cap)
+                    }
+                    _ => None,
+                };
+                self.push(Frame::Table {
+                    aligns,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    caption,
+                });
+            }
+            Tag::TableHead => self.push(Frame::TableHead),
+            Tag::TableRow => self.push(Frame::TableRow),
+            Tag::TableCell => self.push(Frame::TableCell),
+            Tag::FootnoteDefinition(label) => self.push(Frame::FootnoteDef {
+                label: label.to_string(),
+            }),
+            _ => {
+                // Extensions not enabled (math, definition lists, metadata,
+                // super/subscript): their text still comes through.
+            }
+        }
+        let _ = at;
+    }
+
+    fn end(&mut self, tag: TagEnd, at: usize) {
+        let known = matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::TableCell
+                | TagEnd::FootnoteDefinition
+        );
+        if !known || self.stack.len() < 2 {
+            return;
+        }
+        let Some(open) = self.stack.pop() else { return };
+        let inner = Self::join(&open.children);
+        let plain = open.plain;
+        let start_at = at;
+        match open.frame {
+            Frame::Para => {
+                let expr = format!("par({inner})");
+                self.emit(expr, start_at);
+                if self.stack.len() == 1
+                    && let Some(cap) = table_caption(&plain)
+                {
+                    let idx = self.stack[0].children.len() - 1;
+                    self.pending_caption = Some((idx, cap));
+                }
+                self.last_char = None;
+            }
+            Frame::Heading { level, strip } => {
+                if level == 0 {
+                    // The document's own title: printed on the cover and
+                    // above the text by the theme.
+                    return;
+                }
+                let body = strip_number(&open.children, &plain, strip);
+                self.emit(format!("heading(level: {level}, {body})"), start_at);
+            }
+            Frame::Quote => self.emit(format!("quote(block: true, {inner})"), start_at),
+            Frame::CodeBlock { lang, text } => {
+                let lang = if lang.is_empty() {
+                    "none".to_string()
+                } else {
+                    lit(&lang)
+                };
+                self.emit(
+                    format!(
+                        "raw(block: true, lang: {lang}, {})",
+                        lit(text.trim_end_matches('\n'))
+                    ),
+                    start_at,
+                );
+            }
+            Frame::List { start } => {
+                let items = open.children.join(", ");
+                let expr = match start {
+                    Some(n) => format!("enum(start: {n}, {items},)"),
+                    None => format!("list({items},)"),
+                };
+                self.emit(expr, start_at);
+            }
+            Frame::Item => self.emit(inner, start_at),
+            Frame::Emph => self.emit(format!("emph({inner})"), start_at),
+            Frame::Strong => self.emit(format!("strong({inner})"), start_at),
+            Frame::Strike => self.emit(format!("strike({inner})"), start_at),
+            Frame::Link { url } => self.emit(format!("link({}, {inner})", lit(&url)), start_at),
+            Frame::Image { path, missing } => {
+                let caption = if plain.trim().is_empty() {
+                    "none".to_string()
+                } else {
+                    lit(plain.trim())
+                };
+                let expr = match path {
+                    Some(p) => {
+                        self.out.images += 1;
+                        format!(
+                            "figure(image({}, width: 80%), caption: {caption}, kind: image, supplement: \"图\")",
+                            lit(&p)
+                        )
+                    }
+                    None => format!(
+                        "block(width: 100%, inset: 8pt, stroke: 0.5pt + red, {})",
+                        lit(&format!("［图片无法使用：{missing}］"))
+                    ),
+                };
+                self.emit(expr, start_at);
+            }
+            Frame::TableCell => self.emit(inner, start_at),
+            Frame::TableHead => {
+                if let Some(Open {
+                    frame: Frame::Table { header, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    *header = open.children;
+                }
+            }
+            Frame::TableRow => {
+                if let Some(Open {
+                    frame: Frame::Table { rows, .. },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    rows.push(open.children);
+                }
+            }
+            Frame::Table {
+                aligns,
+                header,
+                rows,
+                caption,
+            } => {
+                self.out.tables += 1;
+                let cols = aligns.len().max(header.len()).max(1);
+                let align: Vec<&str> = (0..cols)
+                    .map(|i| match aligns.get(i) {
+                        Some(Alignment::Center) => "center",
+                        Some(Alignment::Right) => "right",
+                        _ => "left",
+                    })
+                    .collect();
+                let mut t = format!("table(columns: {cols}, align: ({},)", align.join(", "));
+                if !header.is_empty() {
+                    let cells: Vec<String> =
+                        header.iter().map(|h| format!("strong({h})")).collect();
+                    let _ = write!(t, ", table.header({},)", cells.join(", "));
+                }
+                for row in &rows {
+                    for i in 0..cols {
+                        t.push_str(", ");
+                        t.push_str(row.get(i).map_or("[]", String::as_str));
+                    }
+                }
+                t.push(')');
+                let caption = caption.map_or("none".to_string(), |c| lit(&c));
+                self.emit(
+                    format!("figure({t}, caption: {caption}, kind: table, supplement: \"表\")"),
+                    start_at,
+                );
+            }
+            Frame::FootnoteDef { label } => {
+                self.footnotes.insert(label, inner);
+            }
+            Frame::Root => {}
+        }
+    }
+
+    /// An image path as a virtual path from the project root, or None when
+    /// it is remote, missing or outside the project.
+    fn image_path(&self, dest: &str) -> Option<String> {
+        if dest.trim().is_empty() || is_remote(dest) {
+            return None;
+        }
+        let real = resolve(self.root, self.doc_dir, dest).ok()?;
+        let rel = real.strip_prefix(self.root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(format!("/{}", parts.join("/")))
+    }
+
+    fn finish(mut self) -> Converted {
+        // Close anything left open by malformed input.
+        while self.stack.len() > 1 {
+            if let Some(open) = self.stack.pop() {
+                let inner = Self::join(&open.children);
+                self.top().children.push(inner);
+            }
+        }
+        let root = self.stack.pop().map(|o| o.children).unwrap_or_default();
+        let mut code = String::new();
+        let mut map = Vec::with_capacity(root.len());
+        for (i, expr) in root.iter().enumerate() {
+            let at = self.block_offsets.get(i).copied().unwrap_or(0);
+            map.push((code.len(), at));
+            code.push_str(&resolve_footnotes(expr, &self.footnotes));
+            code.push('\n');
+        }
+        self.out.code = code;
+        self.out.map = map;
+        self.out
+    }
+}
+
+fn heading_depth(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+/// Replace footnote markers with their definitions (or a visible note when
+/// a definition is missing).
+fn resolve_footnotes(expr: &str, defs: &HashMap<String, String>) -> String {
+    if !expr.contains(FN_MARK) {
+        return expr.to_string();
+    }
+    let mut out = String::with_capacity(expr.len());
+    let mut parts = expr.split(FN_MARK);
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut is_label = true;
+    for part in parts {
+        if is_label {
+            match defs.get(part) {
+                Some(def) => out.push_str(def),
+                None => out.push_str(&lit(&format!("［脚注 {part} 未定义］"))),
+            }
+        } else {
+            out.push_str(part);
+        }
+        is_label = !is_label;
+    }
+    out
+}
+
+/// Remove the author's own heading number (its byte length in the heading's
+/// plain text) from the first text literals, so the theme's official
+/// numbering is never doubled.
+fn strip_number(children: &[String], plain: &str, strip: usize) -> String {
+    if strip == 0 || children.is_empty() {
+        return Converter::join(children);
+    }
+    // The heading's plain text without the number, re-split by the same
+    // rule that found it, is the title; keep any markup after it only when
+    // the heading is a single text run (the common case).
+    if children.len() == 1 {
+        let (_, rest) = split_heading_number(plain);
+        return lit(rest);
+    }
+    let mut remaining = strip;
+    let mut out = Vec::new();
+    for child in children {
+        if remaining > 0 && child.starts_with('"') {
+            let text = unlit(child);
+            if text.len() <= remaining {
+                remaining -= text.len();
+                continue;
+            }
+            let cut = (remaining..=text.len())
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(text.len());
+            remaining = 0;
+            out.push(lit(text[cut..].trim_start()));
+        } else {
+            remaining = 0;
+            out.push(child.clone());
+        }
+    }
+    Converter::join(&out)
+}
+
+/// The inverse of [`lit`] for literals produced by it.
+fn unlit(s: &str) -> String {
+    let inner = s
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// `表1 主要指标`, `表：主要指标`, `表 2-1　基准值` → the caption text.
+/// A number or a separator must follow 表, so 表明…/表示… are prose.
+fn table_caption(plain: &str) -> Option<String> {
+    let t = plain.trim();
+    if t.chars().count() > 60 {
+        return None;
+    }
+    let rest = t.strip_prefix('表')?;
+    let after_num = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | '．' | '—'));
+    let after_sep = after_num.trim_start_matches([' ', '　', '：', ':']);
+    let had_num = after_num.len() < rest.len();
+    let had_sep = after_sep.len() < after_num.len();
+    ((had_num || had_sep) && !after_sep.is_empty()).then(|| after_sep.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn conv(md: &str) -> String {
+        let text = format!("---\nkind: pilot-plan\n---\n{md}");
+        let doc = crate::document::parse(
+            "content/a.md",
+            PathBuf::from("/nonexistent/content/a.md"),
+            text,
+            None,
+        );
+        convert(&doc, Path::new("/nonexistent")).code
+    }
+
+    #[test]
+    fn literals_escape_everything_that_matters() {
+        assert_eq!(lit("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(lit("\u{0}"), "\"\\u{0}\"");
+        assert_eq!(unlit(&lit("试\"点\\\n\u{1}")), "试\"点\\\n\u{1}");
+    }
+
+    /// Split generated code into (code outside literals, decoded literals).
+    fn split_literals(code: &str) -> (String, String) {
+        let (mut outside, mut inside) = (String::new(), String::new());
+        let mut chars = code.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                outside.push(c);
+                continue;
+            }
+            let mut lit_src = String::from("\"");
+            while let Some(d) = chars.next() {
+                lit_src.push(d);
+                if d == '\\' {
+                    if let Some(e) = chars.next() {
+                        lit_src.push(e);
+                    }
+                } else if d == '"' {
+                    break;
+                }
+            }
+            inside.push_str(&unlit(&lit_src));
+        }
+        (outside, inside)
+    }
+
+    #[test]
+    fn user_text_is_never_code() {
+        let nasty = "#read(\"/etc/passwd\") #import \"x\": * $x^2$ @ref <label> ] [x] #{1+1} #set page(width: 1pt) `#x`";
+        let code = conv(&format!("{nasty}\n"));
+        let (outside, inside) = split_literals(&code);
+        // Outside the literals there is only structure shenbao wrote.
+        for bad in ['#', '$', '@', '<', '`'] {
+            assert!(
+                !outside.contains(bad),
+                "{bad:?} outside literals: {outside}"
+            );
+        }
+        // Inside them, the author's characters, all of them (the inline
+        // code span keeps its text, minus the backticks).
+        assert_eq!(inside, nasty.replace('`', ""), "{code}");
+    }
+
+    #[test]
+    fn headings_lose_the_authors_number() {
+        let code = conv("# 一、试点对象基本概况\n\n## (一)范围\n\n正文\n\n# 二、试点基础\n");
+        assert!(
+            code.contains("heading(level: 1, \"试点对象基本概况\")"),
+            "{code}"
+        );
+        assert!(code.contains("heading(level: 2, \"范围\")"), "{code}");
+    }
+
+    #[test]
+    fn structure_becomes_calls() {
+        let code = conv(
+            "*甲* **乙** ~~丙~~ `丁` [戊](https://a.b)\n\n- 一\n  1. 二\n\n- [x] 完成\n\n> 引用\n\n```rust\nfn x() {}\n```\n\n---\n",
+        );
+        for want in [
+            "emph(\"甲\")",
+            "strong(\"乙\")",
+            "strike(\"丙\")",
+            "raw(\"丁\")",
+            "link(\"https://a.b\", \"戊\")",
+            "list(",
+            "enum(start: 1,",
+            "☑ ",
+            "quote(block: true,",
+            "raw(block: true, lang: \"rust\", \"fn x() {}\")",
+            "line(length: 100%",
+        ] {
+            assert!(code.contains(want), "missing {want} in {code}");
+        }
+    }
+
+    #[test]
+    fn tables_with_caption_alignment_and_header() {
+        let code = conv("表1 主要指标\n\n| 指标 | 值 |\n|:--|--:|\n| 能耗 | 0.2 |\n");
+        assert!(code.contains("figure(table(columns: 2, align: (left, right,), table.header(strong(\"指标\"), strong(\"值\"),), \"能耗\", \"0.2\"), caption: \"主要指标\", kind: table"), "{code}");
+        assert!(!code.contains("par(\"表1"), "{code}");
+        assert_eq!(table_caption("表：主要指标"), Some("主要指标".into()));
+        assert_eq!(table_caption("表明了问题"), None);
+        assert_eq!(table_caption("表2-1主要指标"), Some("主要指标".into()));
+    }
+
+    #[test]
+    fn footnotes_are_inlined() {
+        let code = conv("正文[^1]。\n\n[^1]: 数据来源于统计年报。\n");
+        assert!(
+            code.contains("footnote(par(\"数据来源于统计年报。\"))"),
+            "{code}"
+        );
+        assert!(!code.contains('\0'));
+        let code = conv("正文[^x]。\n");
+        // An undefined reference is not a footnote in CommonMark: it stays text.
+        assert_eq!(split_literals(&code).1, "正文[^x]。", "{code}");
+    }
+
+    #[test]
+    fn missing_images_become_a_visible_notice() {
+        let code = conv("![区位图](images/none.png)\n\n![x](/etc/passwd)\n");
+        assert!(!code.contains("image("), "{code}");
+        assert!(code.contains("图片无法使用：images/none.png"));
+    }
+
+    #[test]
+    fn chinese_soft_breaks_join_without_space() {
+        assert!(conv("第一行\n第二行\n").contains("{\"第一行\"; \"第二行\"}"));
+        assert!(conv("first\nsecond\n").contains("\"first\"; \" \"; \"second\""));
+    }
+
+    #[test]
+    fn source_map_points_back() {
+        let text = "---\nkind: pilot-plan\n---\n# 一、甲\n\n段落\n".to_string();
+        let doc = crate::document::parse(
+            "content/a.md",
+            PathBuf::from("/x/content/a.md"),
+            text.clone(),
+            None,
+        );
+        let c = convert(&doc, Path::new("/x"));
+        let para = c.code.find("par(").unwrap();
+        let md = c.source_offset(para + 2).unwrap();
+        assert_eq!(doc.src.line_col(md).0, 6);
+    }
+}

@@ -1,0 +1,433 @@
+//! Print: a document becomes typst source (theme + converted body), typst
+//! (as a library) lays it out, and the PDF is written atomically.
+
+pub mod convert;
+pub mod fonts;
+pub mod world;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::Datelike;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+use crate::call::{Call, beijing};
+use crate::check::attachment::resolve;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::plan::{AttachmentKind, PlanMeta};
+use convert::{Converted, lit};
+use fonts::{Fonts, RoleFont};
+use world::{PrintWorld, file_id};
+
+use super::theme::TemplateFile;
+
+/// Shared, read-only state for printing many documents.
+pub struct Printer<'a> {
+    pub root: &'a Path,
+    pub call: &'a Call,
+    pub library: LazyHash<Library>,
+    pub fonts: &'a Fonts,
+    pub roles: Vec<RoleFont>,
+    pub template: TemplateFile,
+    pub pdf_a: bool,
+    pub today: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// One printed document.
+#[derive(Debug)]
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// The generated main source (for `--emit-typst`).
+    pub main_source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An attachment ready to bind.
+struct Bound {
+    title: String,
+    vpath: String,
+    pdf_pages: Option<usize>,
+}
+
+impl<'a> Printer<'a> {
+    pub fn new(
+        root: &'a Path,
+        call: &'a Call,
+        fonts: &'a Fonts,
+        roles: Vec<RoleFont>,
+        template: TemplateFile,
+        pdf_a: bool,
+        today: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Self {
+        Printer {
+            root,
+            call,
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            roles,
+            template,
+            pdf_a,
+            today,
+        }
+    }
+
+    /// Print one plan. Err carries the diagnostics that stopped it.
+    pub fn print(&self, doc: &Document, key: usize) -> Result<Printed, Vec<Diagnostic>> {
+        let Some(plan) = doc.plan() else {
+            return Err(vec![Diagnostic::file(
+                "print/kind",
+                Severity::Error,
+                &doc.src.rel,
+                "只有试点实施方案可以排版",
+            )]);
+        };
+        let mut diags = Vec::new();
+        let body = convert::convert(doc, self.root);
+        let attachments = self.attachments(doc, plan, &mut diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        // A directory per document keeps file ids apart; the theme sits
+        // beside main, as `--emit-typst` writes it.
+        let base = format!("/__shenbao__/{key}");
+        let main_path = format!("{base}/main.typ");
+        let theme_path = format!(
+            "{base}/_theme/{}",
+            self.template.name.trim_start_matches("print/")
+        );
+        let (main_source, body_at) = self.main_source(plan, &attachments, &body);
+        let (Some(main_id), Some(theme_id)) = (file_id(&main_path), file_id(&theme_path)) else {
+            return Err(vec![Diagnostic::file(
+                "print/internal",
+                Severity::Error,
+                &doc.src.rel,
+                "内部错误：无法建立排版文件",
+            )]);
+        };
+        let today = Datetime::from_ymd(
+            self.today.year(),
+            self.today.month() as u8,
+            self.today.day() as u8,
+        );
+        let Some(world) = PrintWorld::new(
+            self.root,
+            &self.library,
+            self.fonts,
+            &[
+                (main_id, main_source.clone()),
+                (theme_id, self.template.text.clone()),
+            ],
+            today,
+        ) else {
+            return Err(diags);
+        };
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let map = Mapper {
+            world: &world,
+            doc,
+            body: &body,
+            body_at,
+            main_id,
+            theme_id,
+            template: &self.template,
+        };
+        for w in warnings.iter() {
+            diags.push(map.diagnostic(w));
+        }
+        let paged = match output {
+            Ok(p) => p,
+            Err(errors) => {
+                diags.extend(errors.iter().map(|e| map.diagnostic(e)));
+                return Err(diags);
+            }
+        };
+        let missing = missing_glyphs(&paged);
+        if !missing.is_empty() {
+            let chars: String = missing.iter().collect();
+            diags.push(
+                Diagnostic::file(
+                    "print/missing-glyph",
+                    Severity::Error,
+                    &doc.src.rel,
+                    format!("PDF 中有字符没有字体可显示：{chars}"),
+                )
+                .with_help("在主题的字体列表中加入含这些字符的字体，或改用常用字符"),
+            );
+        }
+        let options = PdfOptions {
+            ident: Smart::Custom(doc.src.rel.clone()),
+            creator: Smart::Custom(Some(format!("shenbao {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: None,
+            page_ranges: None,
+            standards: if self.pdf_a {
+                PdfStandards::new(&[PdfStandard::A_2b]).unwrap_or_default()
+            } else {
+                PdfStandards::default()
+            },
+            tagged: true,
+            pretty: false,
+        };
+        match typst_pdf::pdf(&paged, &options) {
+            Ok(pdf) => Ok(Printed {
+                pdf,
+                pages: paged.pages().len(),
+                main_source,
+                diagnostics: diags,
+            }),
+            Err(errors) => {
+                diags.extend(errors.iter().map(|e| map.diagnostic(e)));
+                Err(diags)
+            }
+        }
+    }
+
+    fn attachments(
+        &self,
+        doc: &Document,
+        plan: &PlanMeta,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Bound> {
+        let mut out = Vec::new();
+        for a in &plan.attachments {
+            // Missing and outside paths are reported by `check`; here they
+            // are left out of the volume with an error, so it never binds
+            // a file it should not read.
+            let Ok(real) = resolve(self.root, self.root, &a.file.value) else {
+                diags.push(
+                    Diagnostic::at(
+                        "print/attachment",
+                        Severity::Error,
+                        &doc.src,
+                        a.file.span.clone(),
+                        format!("附件“{}”无法装订：文件不存在或在项目之外", a.file.value),
+                    )
+                    .with_help("运行 shenbao check 查看原因"),
+                );
+                continue;
+            };
+            let vpath = format!("/{}", crate::project::rel_path(self.root, &real));
+            let ext = real
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let title = a
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .unwrap_or_else(|| match a.kind {
+                    AttachmentKind::RecommendationLetter => "省级推荐函".to_string(),
+                    AttachmentKind::Other => real
+                        .file_stem()
+                        .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+                });
+            let pdf_pages = if ext == "pdf" {
+                if self.pdf_a {
+                    diags.push(
+                        Diagnostic::at(
+                            "print/attachment",
+                            Severity::Error,
+                            &doc.src,
+                            a.file.span.clone(),
+                            "PDF/A 文件中不能嵌入 PDF 附件",
+                        )
+                        .with_help("不加 --pdf-a 生成普通 PDF，或把附件扫描为 PNG/JPG 图片"),
+                    );
+                    continue;
+                }
+                match std::fs::read(&real)
+                    .ok()
+                    .and_then(|b| hayro_syntax::Pdf::new(b).ok())
+                    .map(|p| p.pages().len())
+                {
+                    Some(n) if n > 0 => Some(n),
+                    _ => {
+                        diags.push(
+                            Diagnostic::at(
+                                "print/attachment",
+                                Severity::Error,
+                                &doc.src,
+                                a.file.span.clone(),
+                                format!("附件“{}”不是可读的 PDF（损坏或加密）", a.file.value),
+                            )
+                            .with_help("重新导出未加密的 PDF，或扫描为图片"),
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            out.push(Bound {
+                title,
+                vpath,
+                pdf_pages,
+            });
+        }
+        out
+    }
+
+    /// The main file: import the theme, pass data, then the body as one
+    /// code block. Returns the text and where the body code starts.
+    fn main_source(
+        &self,
+        plan: &PlanMeta,
+        attachments: &[Bound],
+        body: &Converted,
+    ) -> (String, usize) {
+        let s = |f: &Option<crate::document::fields::Spanned<String>>| {
+            f.as_ref().map_or_else(String::new, |v| v.value.clone())
+        };
+        let date = plan
+            .date
+            .as_ref()
+            .map(|d| {
+                d.value
+                    .with_timezone(&beijing())
+                    .format("%Y年%-m月%-d日")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let category = plan
+            .category
+            .as_ref()
+            .and_then(|c| self.call.category(&c.value))
+            .map_or_else(String::new, |c| c.name.clone());
+        let version = plan
+            .version
+            .as_ref()
+            .map_or_else(|| "送审版".to_string(), |v| v.value.clone());
+        let mut m = String::new();
+        m.push_str("// Generated by shenbao from Markdown. Compile with:\n");
+        m.push_str(
+            "//   typst compile --root <project> --font-path themes/default/fonts <this file>\n",
+        );
+        m.push_str("#import \"_theme/plan.typ\": volume\n");
+        m.push_str("#show: volume.with(\n  meta: (\n");
+        for (k, v) in [
+            ("title", s(&plan.title)),
+            ("applicant", s(&plan.applicant)),
+            ("version", version),
+            ("date", date),
+            ("document-name", self.call.document_name.clone()),
+        ] {
+            m.push_str(&format!("    {k}: {},\n", lit(&v)));
+        }
+        m.push_str(&format!(
+            "    keywords: ({}, {},),\n  ),\n",
+            lit(&self.call.document_name),
+            lit(&category)
+        ));
+        m.push_str("  fonts: (\n");
+        for r in &self.roles {
+            let fams: Vec<String> = r.families.iter().map(|f| lit(f)).collect();
+            m.push_str(&format!("    {}: ({},),\n", r.role, fams.join(", ")));
+        }
+        m.push_str("  ),\n  attachments: (\n");
+        for a in attachments {
+            let (kind, pages) = match a.pdf_pages {
+                Some(n) => ("pdf", n),
+                None => ("image", 1),
+            };
+            m.push_str(&format!(
+                "    (title: {}, path: {}, kind: \"{kind}\", pages: {pages}),\n",
+                lit(&a.title),
+                lit(&a.vpath)
+            ));
+        }
+        m.push_str("  ),\n)\n#{\n");
+        let at = m.len();
+        m.push_str(&body.code);
+        m.push_str("}\n");
+        (m, at)
+    }
+}
+
+/// Maps typst diagnostics to the author's Markdown line, or the theme's.
+struct Mapper<'a> {
+    world: &'a PrintWorld<'a>,
+    doc: &'a Document,
+    body: &'a Converted,
+    body_at: usize,
+    main_id: typst::syntax::FileId,
+    theme_id: typst::syntax::FileId,
+    template: &'a TemplateFile,
+}
+
+impl Mapper<'_> {
+    fn diagnostic(&self, d: &SourceDiagnostic) -> Diagnostic {
+        let severity = match d.severity {
+            TypstSeverity::Error => Severity::Error,
+            TypstSeverity::Warning => Severity::Warning,
+        };
+        let rule = if severity == Severity::Error {
+            "print/typst-error"
+        } else {
+            "print/typst-warning"
+        };
+        let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+        let message = format!("排版出错：{}", d.message);
+        let mut out = match (d.span.id(), self.world.range(d.span)) {
+            (Some(id), Some(range)) if id == self.main_id => {
+                let md = range
+                    .start
+                    .checked_sub(self.body_at)
+                    .and_then(|g| self.body.source_offset(g));
+                match md {
+                    Some(md) => Diagnostic::at(rule, severity, &self.doc.src, md..md, message),
+                    None => Diagnostic::file(rule, severity, &self.doc.src.rel, message),
+                }
+            }
+            (Some(id), Some(range)) if id == self.theme_id => {
+                let (line, col) = self
+                    .world
+                    .source_of(id)
+                    .and_then(|s| s.lines().byte_to_line_column(range.start))
+                    .map_or((1, 1), |(l, c)| (l + 1, c + 1));
+                Diagnostic::at_line(rule, severity, self.template.display(), line, col, message)
+            }
+            (Some(id), _) => {
+                let path = id.get().vpath().get_without_slash().to_string();
+                Diagnostic::file(rule, severity, path, message)
+            }
+            _ => Diagnostic::file(rule, severity, &self.doc.src.rel, message),
+        };
+        if !hints.is_empty() {
+            out = out.with_help(hints.join("；"));
+        }
+        out
+    }
+}
+
+/// Characters that came out as the “missing glyph” (.notdef) in any font.
+pub fn missing_glyphs(doc: &PagedDocument) -> BTreeSet<char> {
+    fn walk(frame: &Frame, out: &mut BTreeSet<char>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Text(t) => {
+                    for g in t.glyphs.iter().filter(|g| g.id == 0) {
+                        let r = usize::from(g.range.start)..usize::from(g.range.end);
+                        if let Some(s) = t.text.get(r) {
+                            out.extend(s.chars().filter(|c| !c.is_whitespace()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for page in doc.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}

@@ -1,0 +1,165 @@
+//! Themes: the look of printed volumes (and, later, the site). The default
+//! theme is embedded; a project may override any file by placing one with
+//! the same name in its own `templates/` or `themes/<name>/`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::Fatal;
+use crate::project::{Inside, ensure_inside};
+
+pub const DEFAULT_THEME: &str = "default";
+
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "theme.yaml",
+        include_str!("../../themes/default/theme.yaml"),
+    ),
+    (
+        "print/plan.typ",
+        include_str!("../../themes/default/print/plan.typ"),
+    ),
+];
+
+/// A template's text and where it came from (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateFile {
+    /// Name within a theme, e.g. `print/plan.typ`.
+    pub name: String,
+    pub text: String,
+    /// Path relative to the project root, or None for the built-in copy.
+    pub project_path: Option<String>,
+}
+
+impl TemplateFile {
+    /// How to name this file in a message.
+    pub fn display(&self) -> String {
+        match &self.project_path {
+            Some(p) => p.clone(),
+            None => format!("（内置主题）themes/{DEFAULT_THEME}/{}", self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct RoleSpec {
+    label: String,
+    families: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ThemeYaml {
+    #[serde(default)]
+    #[allow(dead_code)]
+    name: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    fonts: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    root: PathBuf,
+    /// Font roles in order: (role, label, families).
+    pub font_roles: Vec<(String, String, Vec<String>)>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, Fatal> {
+        let name = name.unwrap_or(DEFAULT_THEME).to_string();
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(Fatal::new(format!("主题名称“{name}”无效"))
+                .with_help("主题名称是 themes/ 下的一个目录名，如 default"));
+        }
+        let mut theme = Theme {
+            name,
+            root: root.to_path_buf(),
+            font_roles: Vec::new(),
+        };
+        if theme.name != DEFAULT_THEME && !root.join("themes").join(&theme.name).is_dir() {
+            return Err(
+                Fatal::new(format!("找不到主题“{}”", theme.name)).with_help(format!(
+                    "把主题放在 themes/{}/ 下，或在 shenbao.yaml 中删去 theme 使用默认主题",
+                    theme.name
+                )),
+            );
+        }
+        let yaml = theme.file("theme.yaml")?;
+        let parsed: ThemeYaml = serde_yaml::from_str(&yaml.text).map_err(|e| {
+            Fatal::new(format!("{} 有误：{e}", yaml.display()))
+                .with_help("fonts 下每个角色写 label 和 families 列表")
+        })?;
+        for (k, v) in &parsed.fonts {
+            let (Some(role), Ok(spec)) =
+                (k.as_str(), serde_yaml::from_value::<RoleSpec>(v.clone()))
+            else {
+                return Err(Fatal::new(format!("{} 的 fonts 写法有误", yaml.display()))
+                    .with_help("每个角色写成 `fang: {label: 正文（仿宋）, families: [FangSong, FandolFang]}`"));
+            };
+            theme
+                .font_roles
+                .push((role.to_string(), spec.label, spec.families));
+        }
+        Ok(theme)
+    }
+
+    /// Find a theme file: the project's `templates/`, then the project's
+    /// `themes/<name>/`, then the built-in default theme.
+    pub fn file(&self, name: &str) -> Result<TemplateFile, Fatal> {
+        let candidates = [
+            self.root.join("templates").join(name),
+            self.root.join("themes").join(&self.name).join(name),
+        ];
+        for path in candidates {
+            if !path.is_file() {
+                continue;
+            }
+            if let Ok(Inside::Yes(real)) = ensure_inside(&self.root, &path) {
+                let text = std::fs::read_to_string(&real)
+                    .map_err(|e| Fatal::new(format!("无法读取模板 {}：{e}", path.display())))?;
+                return Ok(TemplateFile {
+                    name: name.to_string(),
+                    text,
+                    project_path: Some(crate::project::rel_path(&self.root, &path)),
+                });
+            }
+        }
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| TemplateFile {
+                name: name.to_string(),
+                text: (*text).to_string(),
+                project_path: None,
+            })
+            .ok_or_else(|| Fatal::new(format!("主题中没有 {name}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_theme_and_project_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let t = Theme::load(&root, None).unwrap();
+        assert!(
+            t.font_roles
+                .iter()
+                .any(|(r, _, f)| r == "fang" && f.contains(&"FandolFang".to_string()))
+        );
+        let f = t.file("print/plan.typ").unwrap();
+        assert!(f.project_path.is_none());
+        std::fs::create_dir_all(root.join("templates/print")).unwrap();
+        std::fs::write(root.join("templates/print/plan.typ"), "// mine").unwrap();
+        let f = t.file("print/plan.typ").unwrap();
+        assert_eq!(f.project_path.as_deref(), Some("templates/print/plan.typ"));
+        assert!(Theme::load(&root, Some("nope")).is_err());
+        assert!(Theme::load(&root, Some("../x")).is_err());
+    }
+}
