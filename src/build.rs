@@ -50,8 +50,10 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// A document could not be printed, or printed with an error (such as
+    /// characters no font can show).
     pub fn failed(&self) -> bool {
-        self.docs.iter().any(|d| !d.ok)
+        self.docs.iter().any(|d| !d.ok) || self.print.iter().any(Diagnostic::is_error)
     }
 }
 

@@ -216,6 +216,7 @@ pub fn render_human(
         }
         .with_code(d.rule)
         .with_message(&d.message);
+        let mut notes = Vec::new();
         let cs = match (ids.get(d.file.as_str()), &d.span) {
             (Some(&id), Some(span)) => cs.with_labels(vec![
                 Label::primary(id, span.clone()).with_message(d.label.clone().unwrap_or_default()),
@@ -226,17 +227,15 @@ pub fn render_human(
                     (Some(l), None) => format!("{}:{}", d.file, l),
                     _ => d.file.clone(),
                 };
-                cs.with_notes(vec![format!("位置：{place}")])
+                notes.push(format!("位置：{place}"));
+                cs
             }
         };
-        let cs = match &d.help {
-            Some(h) => {
-                let mut notes = cs.notes.clone();
-                notes.push(format!("建议：{h}"));
-                cs.with_notes(notes)
-            }
-            None => cs,
-        };
+        if let Some(h) = &d.help {
+            notes.push(format!("建议：{h}"));
+        }
+        // `with_notes` appends: call it once.
+        let cs = cs.with_notes(notes);
         if term::emit_to_write_style(out, &config, &files, &cs).is_err() {
             // A span that does not fit the file (should not happen) falls
             // back to a plain line rather than losing the finding.

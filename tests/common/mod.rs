@@ -79,3 +79,85 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
     out.sort();
     out
 }
+
+/// Run a PDF tool and return its stdout; fails the test with a clear
+/// message when the tool is missing (CI installs poppler-utils and qpdf).
+pub fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} is needed for PDF tests (apt-get install poppler-utils qpdf): {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn pdf_text(pdf: &Path, first: Option<usize>, last: Option<usize>, layout: bool) -> String {
+    let mut args: Vec<String> = Vec::new();
+    if let Some(f) = first {
+        args.extend(["-f".into(), f.to_string()]);
+    }
+    if let Some(l) = last {
+        args.extend(["-l".into(), l.to_string()]);
+    }
+    if layout {
+        args.push("-layout".into());
+    }
+    args.push(pdf.to_string_lossy().into_owned());
+    args.push("-".into());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    tool("pdftotext", &refs)
+}
+
+pub fn pdf_info(pdf: &Path) -> std::collections::BTreeMap<String, String> {
+    tool("pdfinfo", &[&pdf.to_string_lossy()])
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// The bookmark tree as (depth, title, page) in order.
+pub fn pdf_outline(pdf: &Path) -> Vec<(usize, String, u64)> {
+    let json = tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", &pdf.to_string_lossy()],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    fn walk(items: &serde_json::Value, depth: usize, out: &mut Vec<(usize, String, u64)>) {
+        for item in items.as_array().into_iter().flatten() {
+            out.push((
+                depth,
+                item["title"].as_str().unwrap_or("").to_string(),
+                item["destpageposfrom1"].as_u64().unwrap_or(0),
+            ));
+            walk(&item["kids"], depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&v["outlines"], 0, &mut out);
+    out
+}
+
+/// Build with bundled fonts only, so results do not depend on the machine.
+pub fn build(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "--no-system-fonts", "--today", "2022-06-20"];
+    args.extend_from_slice(extra);
+    run(root, &args)
+}
+
+/// A project with one plan whose body is `body` (front matter from the demo).
+pub fn plan_project(body: &str) -> tempfile::TempDir {
+    let dir = demo();
+    let demo_text =
+        std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let end = demo_text[4..].find("\n---\n").unwrap() + 4 + 5;
+    std::fs::write(
+        dir.path().join("content/伏牛经开区试点实施方案.md"),
+        format!("{}{body}", &demo_text[..end]),
+    )
+    .unwrap();
+    dir
+}

@@ -347,6 +347,27 @@ impl Converter<'_> {
         let start_at = at;
         match open.frame {
             Frame::Para => {
+                // Images are figures, which typst will not place inside a
+                // paragraph: split the paragraph around them.
+                if open.children.iter().any(|c| is_block(c)) {
+                    let mut run: Vec<String> = Vec::new();
+                    for child in open.children {
+                        if is_block(&child) {
+                            if run.iter().any(|r| r != "\" \"") {
+                                self.emit(format!("par({})", Self::join(&run)), start_at);
+                            }
+                            run.clear();
+                            self.emit(child, start_at);
+                        } else {
+                            run.push(child);
+                        }
+                    }
+                    if run.iter().any(|r| r != "\" \"") {
+                        self.emit(format!("par({})", Self::join(&run)), start_at);
+                    }
+                    self.last_char = None;
+                    return;
+                }
                 let expr = format!("par({inner})");
                 self.emit(expr, start_at);
                 if self.stack.len() == 1
@@ -511,6 +532,11 @@ impl Converter<'_> {
         self.out.map = map;
         self.out
     }
+}
+
+/// Expressions that must stand as blocks of their own.
+fn is_block(expr: &str) -> bool {
+    expr.starts_with("figure(") || expr.starts_with("block(")
 }
 
 fn heading_depth(level: HeadingLevel) -> usize {
@@ -743,6 +769,32 @@ mod tests {
         let code = conv("正文[^x]。\n");
         // An undefined reference is not a footnote in CommonMark: it stays text.
         assert_eq!(split_literals(&code).1, "正文[^x]。", "{code}");
+    }
+
+    #[test]
+    fn images_stand_outside_paragraphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/img")).unwrap();
+        std::fs::write(root.join("content/img/a.png"), b"x").unwrap();
+        let text =
+            "---\nkind: pilot-plan\n---\n前文![区位图](img/a.png)后文\n\n![区位图](img/a.png)\n"
+                .to_string();
+        let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
+        let code = convert(&doc, &root).code;
+        assert!(
+            !code.contains("par(figure") && !code.contains("; figure("),
+            "{code}"
+        );
+        assert_eq!(
+            code.matches("figure(image(\"/content/img/a.png\"").count(),
+            2,
+            "{code}"
+        );
+        assert!(
+            code.contains("par(\"前文\")") && code.contains("par(\"后文\")"),
+            "{code}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod world;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::Datelike;
+use chrono::{Datelike, Timelike};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic, Warned};
 use typst::foundations::{Datetime, Smart};
 use typst::layout::{Frame, FrameItem};
@@ -165,7 +165,9 @@ impl<'a> Printer<'a> {
         let options = PdfOptions {
             ident: Smart::Custom(doc.src.rel.clone()),
             creator: Smart::Custom(Some(format!("shenbao {}", env!("CARGO_PKG_VERSION")))),
-            timestamp: None,
+            // The plan's own date (else --today), so that builds are
+            // reproducible and PDF/A has the date it requires.
+            timestamp: self.timestamp(plan),
             page_ranges: None,
             standards: if self.pdf_a {
                 PdfStandards::new(&[PdfStandard::A_2b]).unwrap_or_default()
@@ -187,6 +189,23 @@ impl<'a> Printer<'a> {
                 Err(diags)
             }
         }
+    }
+
+    fn timestamp(&self, plan: &PlanMeta) -> Option<typst_pdf::Timestamp> {
+        let when = plan
+            .date
+            .as_ref()
+            .map_or(self.today, |d| d.value)
+            .with_timezone(&beijing());
+        let dt = Datetime::from_ymd_hms(
+            when.year(),
+            when.month() as u8,
+            when.day() as u8,
+            when.hour() as u8,
+            when.minute() as u8,
+            when.second() as u8,
+        )?;
+        typst_pdf::Timestamp::new_local(dt, 8 * 60)
     }
 
     fn attachments(

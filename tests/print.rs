@@ -1,0 +1,386 @@
+//! `shenbao build`: the printed volume, read back from the PDF with
+//! poppler (pdftotext, pdfinfo, pdffonts) and qpdf (bookmarks).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const DEMO_PDF: &str = "public/pdf/伏牛经开区试点实施方案.pdf";
+
+fn stdout(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn built(dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = build(dir, extra);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    dir.join(DEMO_PDF)
+}
+
+/// Chinese characters of a text, in order (no spaces, punctuation kept).
+fn cjk(s: &str) -> String {
+    s.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect()
+}
+
+#[test]
+fn demo_volume_reads_back_correctly() {
+    let dir = demo();
+    let pdf = built(dir.path(), &[]);
+    let info = pdf_info(&pdf);
+    assert!(info["Page size"].contains("(A4)"), "{info:?}");
+    assert_eq!(
+        info["Title"],
+        "伏牛经济技术开发区工业园区清洁生产整体审核创新试点"
+    );
+    assert_eq!(info["Author"], "伏牛经济技术开发区管理委员会");
+    let pages: usize = info["Pages"].parse().unwrap();
+
+    // Every font is embedded (and subset).
+    let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(cols[n - 5], "yes", "font not embedded: {row}");
+    }
+    assert!(fonts.contains("FandolFang"), "{fonts}");
+
+    // Text in reading order: the cover, then the outline's headings in
+    // order, and the Chinese text unbroken.
+    let text = pdf_text(&pdf, None, None, false);
+    let cover = pdf_text(&pdf, Some(1), Some(1), false);
+    assert!(cjk(&cover).contains(&cjk("伏牛经济技术开发区工业园区清洁生产整体审核创新试点")));
+    assert!(
+        cover.contains("送审版") && cover.contains("申报单位：伏牛经济技术开发区管理委员会"),
+        "{cover}"
+    );
+    // The contents page lists every heading too: the body comes after its
+    // last entry, the attachment.
+    let body_text = cjk(&text);
+    let marker = "项目推荐函样例";
+    let mut at = body_text
+        .find(marker)
+        .expect("contents entry of the letter")
+        + marker.len();
+    for h in [
+        "试点对象基本概况",
+        "试点对象范围与区位",
+        "试点对象产业概况",
+        "试点基础",
+        "环境现状与主要问题",
+        "清洁生产工作基础",
+        "试点工作目标",
+        "试点工作内容",
+        "试点内容",
+        "试点方法及技术路线",
+        "试点工作特色及主要创新点",
+        "试点项目实施计划",
+        "试点预期产出成果及效益",
+    ] {
+        let found = body_text[at..].find(h).map(|i| i + at);
+        assert!(
+            found.is_some(),
+            "heading {h} missing or out of order (after byte {at})"
+        );
+        at = found.unwrap_or(at);
+    }
+    // A long Chinese sentence comes through unbroken (no lost or split characters).
+    let md = std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let sentence = "经开区已形成以石化化工新型建材装备制造含工业涂装为主导的产业体系";
+    assert!(cjk(&md).contains(sentence) && body_text.contains(sentence));
+    // The author's own numbers are not doubled.
+    assert!(!text.contains("一、一、") && !text.contains("（一）（一）"));
+
+    // Bookmarks: every section, nested, and the attachment.
+    let outline = pdf_outline(&pdf);
+    let titles: Vec<&str> = outline.iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(
+        outline.iter().filter(|(d, _, _)| *d == 0).count(),
+        8,
+        "{titles:?}"
+    );
+    assert_eq!(
+        outline.iter().filter(|(d, _, _)| *d == 1).count(),
+        6,
+        "{titles:?}"
+    );
+    assert!(
+        titles[0].starts_with("一、") && titles[0].ends_with("试点对象基本概况"),
+        "{titles:?}"
+    );
+    let (_, letter, letter_page) = outline.last().unwrap();
+    assert!(
+        letter.starts_with("附件1") && letter.contains("推荐函"),
+        "{letter}"
+    );
+    // Double-sided: the body and the attachment start on odd pages; the
+    // letter is the last page.
+    assert_eq!(
+        outline[0].2 % 2,
+        1,
+        "body starts on an even page: {outline:?}"
+    );
+    assert_eq!(letter_page % 2, 1);
+    assert_eq!(*letter_page as usize, pages);
+    // Page numbers — 1 — … on the body pages, none on the cover.
+    let first: String = pdf_text(
+        &pdf,
+        Some(outline[0].2 as usize),
+        Some(outline[0].2 as usize),
+        false,
+    )
+    .split_whitespace()
+    .collect();
+    assert!(first.ends_with("—1—"), "{first}");
+    assert!(!cover.contains("—"));
+}
+
+#[test]
+fn a_full_page_of_body_text_is_22_lines_of_28_characters() {
+    // Ideographs only, so every line break is a grid decision.
+    let run: String = "清洁生产审核创新试点工作方案编制"
+        .chars()
+        .cycle()
+        .take(2600)
+        .collect();
+    let mut body = String::new();
+    for (i, t) in [
+        "试点对象基本概况",
+        "试点基础",
+        "试点工作目标",
+        "试点工作内容",
+        "试点工作特色及主要创新点",
+        "试点项目实施计划",
+        "试点预期产出成果及效益",
+    ]
+    .iter()
+    .enumerate()
+    {
+        body.push_str(&format!("# {t}\n\n"));
+        if i == 0 {
+            body.push_str(&format!("{run}\n\n"));
+        } else {
+            body.push_str("本节内容从略。\n\n");
+        }
+    }
+    let dir = plan_project(&body);
+    let pdf = built(dir.path(), &[]);
+    let outline = pdf_outline(&pdf);
+    let first_body = outline[0].2 as usize;
+    // 2,600 characters are about four pages: the second is full.
+    let page = pdf_text(&pdf, Some(first_body + 1), Some(first_body + 1), true);
+    let lines: Vec<String> = page
+        .lines()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|l: &String| !l.is_empty() && !l.starts_with('—'))
+        .collect();
+    assert_eq!(lines.len(), 22, "{lines:#?}");
+    for l in &lines {
+        assert_eq!(l.chars().count(), 28, "line {l}");
+    }
+}
+
+#[test]
+fn typst_markup_in_prose_is_printed_as_typed() {
+    let nasty = "注意#read(\"/etc/passwd\")与#import \"x\": *与$x^2$与@ref与<label>与\\与]与[与#set page(width: 1pt)";
+    let body = format!("# 试点对象基本概况\n\n{nasty}\n\n# 试点基础\n\n正文。\n");
+    let dir = plan_project(&body);
+    let pdf = built(dir.path(), &[]);
+    let text: String = pdf_text(&pdf, None, None, false)
+        .split_whitespace()
+        .collect();
+    let want: String = nasty.split_whitespace().collect();
+    assert!(text.contains(&want), "{want} not found in:\n{text}");
+    // The page size was not changed by the text.
+    assert!(pdf_info(&pdf)["Page size"].contains("(A4)"));
+}
+
+#[test]
+fn no_glyph_is_missing_with_bundled_fonts_only() {
+    let dir = demo();
+    let out = build(dir.path(), &[]);
+    let log = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(!log.contains("print/missing-glyph"), "{log}");
+    assert!(log.contains("内置字体"), "{log}");
+    // Every Chinese character of the plan's text is in the PDF's text.
+    let md = std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let body = &md[md[4..].find("\n---\n").unwrap() + 4..];
+    let text = pdf_text(&dir.path().join(DEMO_PDF), None, None, false);
+    let have: std::collections::BTreeSet<char> = cjk(&text).chars().collect();
+    let missing: String = cjk(body).chars().filter(|c| !have.contains(c)).collect();
+    assert!(missing.is_empty(), "characters lost in print: {missing}");
+}
+
+#[test]
+fn a_character_no_font_has_is_reported() {
+    let dir = plan_project("# 试点对象基本概况\n\n楔形文字𒀀不在任何内置字体中。\n");
+    let out = build(dir.path(), &[]);
+    let log = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("print/missing-glyph") && log.contains('𒀀'),
+        "{log}"
+    );
+}
+
+#[test]
+fn bad_images_fail_only_their_document_and_keep_the_last_good_pdf() {
+    let dir = demo();
+    let pdf = built(dir.path(), &[]);
+    let good = std::fs::read(&pdf).unwrap();
+    // A second plan in the same project, with a file that is no image.
+    let other =
+        std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    std::fs::write(dir.path().join("content/损坏.png"), b"not a png").unwrap();
+    std::fs::write(
+        dir.path().join("content/第二份.md"),
+        other.clone() + "\n![损坏的图](损坏.png)\n",
+    )
+    .unwrap();
+    // And break the first plan's image as well, after its good build.
+    std::fs::write(
+        dir.path().join("content/伏牛经开区试点实施方案.md"),
+        other.clone() + "\n![损坏的图](损坏.png)\n",
+    )
+    .unwrap();
+    let out = build(dir.path(), &[]);
+    let log = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(log.contains("print/typst-error"), "{log}");
+    // The error points at the Markdown line of the image.
+    let lines = other.lines().count() + 2;
+    assert!(
+        log.contains(&format!("content/伏牛经开区试点实施方案.md:{lines}:")),
+        "{log}"
+    );
+    // The failed build left the last good PDF as it was.
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+    // A missing image does not stop the build: a visible notice instead.
+    std::fs::write(
+        dir.path().join("content/伏牛经开区试点实施方案.md"),
+        other + "\n![不存在的图](无此图.png)\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("content/第二份.md")).unwrap();
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(pdf_text(&pdf, None, None, false).contains("图片无法使用"));
+}
+
+#[test]
+fn a_pdf_letter_is_bound_page_by_page() {
+    // Make a real two-part PDF with shenbao itself, then bind it.
+    let letter_src = demo();
+    let letter_pdf = built(letter_src.path(), &[]);
+    let letter_pages: u64 = pdf_info(&letter_pdf)["Pages"].parse().unwrap();
+    let dir = demo();
+    std::fs::copy(
+        &letter_pdf,
+        dir.path().join("content/attachments/letter.pdf"),
+    )
+    .unwrap();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "file: content/attachments/推荐函（样例）.png",
+        "file: content/attachments/letter.pdf",
+    );
+    std::fs::write(&md, text).unwrap();
+    let pdf = built(dir.path(), &[]);
+    let pages: u64 = pdf_info(&pdf)["Pages"].parse().unwrap();
+    let outline = pdf_outline(&pdf);
+    let (_, title, start) = outline.last().unwrap();
+    assert!(title.starts_with("附件1"));
+    assert_eq!(
+        pages,
+        start + letter_pages - 1,
+        "every page of the letter is bound"
+    );
+    // The letter's own cover text is on its first bound page.
+    assert!(pdf_text(&pdf, Some(*start as usize), Some(*start as usize), false).contains("送审版"));
+}
+
+#[test]
+fn emit_typst_writes_sources_beside_the_pdf() {
+    let dir = demo();
+    built(dir.path(), &["--emit-typst"]);
+    let typ =
+        std::fs::read_to_string(dir.path().join("public/pdf/伏牛经开区试点实施方案.typ")).unwrap();
+    assert!(typ.contains("#import \"_theme/plan.typ\": volume"));
+    assert!(dir.path().join("public/pdf/_theme/plan.typ").is_file());
+}
+
+#[test]
+fn a_broken_theme_is_reported_at_its_file_and_line() {
+    let dir = demo();
+    std::fs::create_dir_all(dir.path().join("templates/print")).unwrap();
+    let theme = std::fs::read_to_string(repo().join("themes/default/print/plan.typ")).unwrap();
+    let broken = theme.replacen(
+        "#let phase = state(\"shenbao-phase\", \"front\")",
+        "#let phase = state(\"shenbao-phase\", \"front\")\n#let oops = (1 +",
+        1,
+    );
+    std::fs::write(dir.path().join("templates/print/plan.typ"), broken).unwrap();
+    let out = build(dir.path(), &[]);
+    let log = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(log.contains("templates/print/plan.typ:"), "{log}");
+}
+
+#[test]
+fn pdf_a_for_archiving() {
+    let dir = demo();
+    let pdf = built(dir.path(), &["--pdf-a"]);
+    // The XMP metadata declares PDF/A-2b.
+    let bytes = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
+    assert!(
+        bytes.contains("pdfaid:part>2<") && bytes.contains("pdfaid:conformance>B<"),
+        "no PDF/A-2b identification"
+    );
+    assert!(
+        pdf_info(&pdf)["CreationDate"].contains("2022"),
+        "the plan's date is the document date"
+    );
+    // A PDF attachment cannot be bound into PDF/A: a clear error, no file.
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::copy(
+        repo().join("tests/golden/broken.json"),
+        dir.path().join("content/attachments/x.pdf"),
+    )
+    .unwrap();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md)
+        .unwrap()
+        .replace("推荐函（样例）.png", "x.pdf");
+    std::fs::write(&md, text).unwrap();
+    let out = build(dir.path(), &["--pdf-a"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("PDF/A 文件中不能嵌入 PDF 附件"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn parallel_and_serial_builds_give_the_same_pdfs() {
+    let dir = demo();
+    let second =
+        std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    std::fs::write(dir.path().join("content/副本.md"), second).unwrap();
+    built(dir.path(), &["--jobs", "1"]);
+    let a = std::fs::read(dir.path().join("public/pdf/副本.pdf")).unwrap();
+    built(dir.path(), &["--jobs", "2"]);
+    let b = std::fs::read(dir.path().join("public/pdf/副本.pdf")).unwrap();
+    assert_eq!(a, b, "builds are deterministic");
+}
