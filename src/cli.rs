@@ -49,31 +49,46 @@ pub enum Command {
     },
     /// 检查并排版：每份实施方案生成可打印的合订本 PDF（封面、目录、正文、附件）
     Build {
-        /// 输出目录（默认为 shenbao.yaml 中的 output_dir，即 public/）
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        args: BuildArgs,
         /// 不生成 PDF
         #[arg(long)]
         no_pdf: bool,
         /// 不生成网站（网站功能尚在开发）
         #[arg(long)]
         no_site: bool,
-        /// 同时在 PDF 旁写出 typst 源文件，可用 typst 命令行自行编译对照
-        #[arg(long)]
-        emit_typst: bool,
-        /// 同时排版的文档数（默认为 CPU 核数）
-        #[arg(long, value_name = "N")]
-        jobs: Option<usize>,
-        /// 生成 PDF/A-2b（存档用；不能装订 PDF 格式的附件）
-        #[arg(long)]
-        pdf_a: bool,
-        /// 只用内置字体（Fandol），不用本机字体：任何机器上结果一致
-        #[arg(long)]
-        no_system_fonts: bool,
-        /// 以此时间计算截止日期（北京时间）
-        #[arg(long, value_name = "YYYY-MM-DD[THH:MM]", value_parser = parse_today)]
-        today: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
+    /// 生成邮件电子件：<输出目录>/package/<邮件题目>.zip，并给出邮件题目、收件人、大小和打印寄送要求
+    Pack {
+        #[command(flatten)]
+        args: BuildArgs,
+        /// 检查有错误时仍然打包（默认有错误不打包）
+        #[arg(long)]
+        allow_errors: bool,
+    },
+}
+
+/// Options shared by `build` and `pack`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildArgs {
+    /// 输出目录（默认为 shenbao.yaml 中的 output_dir，即 public/）
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 同时在 PDF 旁写出 typst 源文件，可用 typst 命令行自行编译对照
+    #[arg(long)]
+    pub emit_typst: bool,
+    /// 同时排版的文档数（默认为 CPU 核数）
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// 生成 PDF/A-2b（存档用；不能装订 PDF 格式的附件）
+    #[arg(long)]
+    pub pdf_a: bool,
+    /// 只用内置字体（Fandol），不用本机字体：任何机器上结果一致
+    #[arg(long)]
+    pub no_system_fonts: bool,
+    /// 以此时间计算截止日期（北京时间），如 2022-06-20 或 2022-06-20T09:00
+    #[arg(long, value_name = "YYYY-MM-DD[THH:MM]", value_parser = parse_today)]
+    pub today: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,10 +7,12 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
+use shenbao::check::package::mib;
 use shenbao::check::{self, Options};
-use shenbao::cli::{Cli, Command, Format, NewKind};
+use shenbao::cli::{BuildArgs, Cli, Command, Format, NewKind};
 use shenbao::config::Fatal;
 use shenbao::diagnostic::{self, Summary};
+use shenbao::pack::{self, PackOptions};
 use shenbao::project::{self, Project};
 use shenbao::scaffold;
 use shenbao::source::SourceFile;
@@ -56,29 +58,30 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {
-            out,
+            args,
             no_pdf,
             no_site: _,
-            emit_typst,
-            jobs,
-            pdf_a,
-            no_system_fonts,
-            today,
         } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
-            let opts = BuildOptions {
-                out_dir: out,
-                pdf: !no_pdf,
-                emit_typst,
-                jobs: jobs
-                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-                pdf_a,
-                system_fonts: !no_system_fonts,
-                today: today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing())),
+            let report = build::build(&project, &build_options(&args, !no_pdf))?;
+            let mut out = StandardStream::stdout(color_choice());
+            print_build(&mut out, &project, &report).map_err(io_fatal)?;
+            Ok(if report.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Pack { args, allow_errors } => {
+            let root = project::resolve_root(cli.root.as_deref())?;
+            let project = Project::load(&root)?;
+            let opts = PackOptions {
+                build: build_options(&args, true),
+                allow_errors,
             };
-            let report = build::build(&project, &opts)?;
-            print_build(&project, &report).map_err(|e| Fatal::new(format!("无法输出结果：{e}")))?;
+            let report = pack::pack(&project, &opts)?;
+            print_pack(&project, &report, &opts.build.today).map_err(io_fatal)?;
             Ok(if report.failed() {
                 ExitCode::from(1)
             } else {
@@ -107,11 +110,114 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     }
 }
 
-fn print_build(project: &Project, report: &build::BuildReport) -> std::io::Result<()> {
+fn io_fatal(e: std::io::Error) -> Fatal {
+    Fatal::new(format!("无法输出结果：{e}"))
+}
+
+fn build_options(args: &BuildArgs, pdf: bool) -> BuildOptions {
+    BuildOptions {
+        out_dir: args.out.clone(),
+        pdf,
+        emit_typst: args.emit_typst,
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        pdf_a: args.pdf_a,
+        system_fonts: !args.no_system_fonts,
+        today: args
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing())),
+    }
+}
+
+fn print_pack(
+    project: &Project,
+    report: &pack::PackReport,
+    today: &chrono::DateTime<chrono::FixedOffset>,
+) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color_choice());
+    if report.blocked {
+        let errors: Vec<diagnostic::Diagnostic> =
+            report.check_errors().into_iter().cloned().collect();
+        diagnostic::render_human(&mut out, &errors, &sources_of(project))?;
+        writeln!(
+            out,
+            "检查发现 {} 个错误，未打包。改正后重试；确需先打包可加 --allow-errors。",
+            errors.len()
+        )?;
+        return out.flush();
+    }
+    print_build(&mut out, project, &report.build)?;
+    let limit = project.call.package.limit_bytes;
+    for p in &report.packages {
+        writeln!(out)?;
+        writeln!(out, "邮件题目：{}", p.subject)?;
+        let to: Vec<String> = project
+            .call
+            .milestones
+            .iter()
+            .filter(|m| m.channel == shenbao::call::Channel::Email && !m.address.is_empty())
+            .map(|m| format!("{}（{}）", m.address, m.to))
+            .collect();
+        writeln!(out, "收件人：  {}", to.join("；"))?;
+        let size = format!(
+            "{} 字节（{:.2} MiB），邮件中按 base64 编码约 {:.2} MiB；上限 {:.0} MiB",
+            p.bytes,
+            mib(p.bytes),
+            mib(p.base64),
+            mib(limit)
+        );
+        match &p.zip {
+            Some(z) => writeln!(out, "附件：    {}", project::rel_path(&project.root, z))?,
+            None => writeln!(out, "附件：    未写出（超过上限）")?,
+        }
+        writeln!(out, "大小：    {size}")?;
+        for (name, bytes) in &p.entries {
+            writeln!(out, "          └ {name}（{:.2} MiB）", mib(*bytes))?;
+        }
+        if p.over_limit || p.over_warning {
+            let level = if p.over_limit { "错误" } else { "警告" };
+            let what = if p.over_limit {
+                format!("超过通知规定的 {:.0} MiB，邮件会被拒收", mib(limit))
+            } else {
+                format!(
+                    "超过 {} 字节，部分邮箱按此计算会拒收",
+                    project.call.package.warn_bytes
+                )
+            };
+            writeln!(out, "{level}[package/size]：电子件{what}。")?;
+            let largest: Vec<String> = p
+                .largest
+                .iter()
+                .map(|(n, b)| format!("{n}（{:.2} MiB）", mib(*b)))
+                .collect();
+            if !largest.is_empty() {
+                writeln!(out, "  最大的文件：{}", largest.join("、"))?;
+            }
+            writeln!(
+                out,
+                "  建议：压缩或降低扫描图片的分辨率（150–200 dpi 足够），把照片转为 JPG，删去重复的附件"
+            )?;
+        }
+    }
+    if !report.packages.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "报送与打印：")?;
+        for line in pack::milestone_lines(&project.call, today) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    out.flush()
+}
+
+fn print_build(
+    out: &mut StandardStream,
+    project: &Project,
+    report: &build::BuildReport,
+) -> std::io::Result<()> {
     let sources = sources_of(project);
     // Printing problems in full; the check's findings as a count.
-    diagnostic::render_human(&mut out, &report.print, &sources)?;
+    diagnostic::render_human(out, &report.print, &sources)?;
     let summary = Summary::of(project.documents.len(), &report.check);
     if summary.errors + summary.warnings > 0 {
         writeln!(
@@ -136,7 +242,7 @@ fn print_build(project: &Project, report: &build::BuildReport) -> std::io::Resul
         match &d.pdf {
             Some(p) if d.ok => writeln!(
                 out,
-                "生成 {}（{} 页，{:.2} MB，{:.1} 秒）",
+                "生成 {}（{} 页，{:.2} MiB，{:.1} 秒）",
                 project::rel_path(&project.root, p),
                 d.pages,
                 d.bytes as f64 / 1_048_576.0,

@@ -4,11 +4,11 @@
 mod applicant;
 pub mod attachment;
 mod content;
-mod deadline;
+pub mod deadline;
 mod eligibility;
 mod fields;
 mod outline;
-mod package;
+pub mod package;
 mod quota;
 mod scope;
 

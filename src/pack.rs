@@ -1,0 +1,304 @@
+//! `shenbao pack`: the e-mail package. Builds the PDFs, then writes
+//! `<out>/package/<subject>.zip` per plan, with UTF-8 names (and the zip
+//! UTF-8 flag, so Chinese names survive on Windows), and says what to send
+//! where, how big it is as a mail server sees it, and what to print.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::build::{self, BuildOptions, BuildReport};
+use crate::call::{Call, Channel, format_zh};
+use crate::check::attachment::{is_remote, resolve};
+use crate::check::deadline::days_left;
+use crate::check::package::base64_size;
+use crate::config::Fatal;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::document::plan::AttachmentKind;
+use crate::fsutil::write_atomic;
+use crate::project::{Project, rel_path};
+
+#[derive(Debug, Clone)]
+pub struct PackOptions {
+    pub build: BuildOptions,
+    pub allow_errors: bool,
+}
+
+/// One e-mail package.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub doc: String,
+    pub subject: String,
+    /// Where the zip was written (None when it was over the limit).
+    pub zip: Option<PathBuf>,
+    pub bytes: u64,
+    pub base64: u64,
+    pub over_limit: bool,
+    pub over_warning: bool,
+    /// Files in the zip: (name, bytes).
+    pub entries: Vec<(String, u64)>,
+    /// The biggest source files behind it (images, attachments), largest first.
+    pub largest: Vec<(String, u64)>,
+}
+
+#[derive(Debug)]
+pub struct PackReport {
+    pub build: BuildReport,
+    pub packages: Vec<Package>,
+    /// Check errors stopped the packing (no `--allow-errors`).
+    pub blocked: bool,
+}
+
+impl PackReport {
+    pub fn failed(&self) -> bool {
+        self.blocked || self.build.failed() || self.packages.iter().any(|p| p.over_limit)
+    }
+
+    pub fn check_errors(&self) -> Vec<&Diagnostic> {
+        self.build.check.iter().filter(|d| d.is_error()).collect()
+    }
+}
+
+/// Characters that file systems refuse in a file name.
+fn file_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
+    let report = build::build(project, &opts.build)?;
+    let blocked = !opts.allow_errors && report.check.iter().any(Diagnostic::is_error);
+    let mut out = PackReport {
+        build: report,
+        packages: Vec::new(),
+        blocked,
+    };
+    if out.blocked {
+        return Ok(out);
+    }
+    let call = &project.call;
+    let dir = out.build.out_dir.join("package");
+    for built in out.build.docs.iter().filter(|d| d.ok) {
+        let (Some(pdf), Some(doc)) = (
+            &built.pdf,
+            project.documents.iter().find(|d| d.src.rel == built.rel),
+        ) else {
+            continue;
+        };
+        let Some(plan) = doc.plan() else { continue };
+        let title = plan
+            .title
+            .as_ref()
+            .map_or_else(|| built.rel.clone(), |t| t.value.clone());
+        let applicant = plan
+            .applicant
+            .as_ref()
+            .map_or_else(String::new, |a| a.value.clone());
+        let subject = call.subject(&title, &applicant);
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
+        if call.package.includes.iter().any(|i| i == "plan") {
+            files.push((format!("{}.pdf", file_name(&title)), pdf.clone()));
+        }
+        if call
+            .package
+            .includes
+            .iter()
+            .any(|i| i == "recommendation-letter")
+        {
+            for a in plan
+                .attachments
+                .iter()
+                .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
+            {
+                if let Ok(p) = resolve(&project.root, &project.root, &a.file.value) {
+                    let name = p.file_name().map_or_else(
+                        || "推荐函".to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    files.push((name, p));
+                }
+            }
+        }
+        let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))
+            .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
+        let bytes = zip.len() as u64;
+        let over_limit = bytes > call.package.limit_bytes;
+        let target = dir.join(format!("{}.zip", file_name(&subject)));
+        let written = if over_limit {
+            None
+        } else {
+            write_atomic(&target, &zip)
+                .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", target.display())))?;
+            Some(target)
+        };
+        out.packages.push(Package {
+            doc: built.rel.clone(),
+            subject,
+            zip: written,
+            bytes,
+            base64: base64_size(bytes),
+            over_limit,
+            over_warning: !over_limit && bytes > call.package.warn_bytes,
+            entries: files
+                .iter()
+                .map(|(n, p)| (n.clone(), std::fs::metadata(p).map_or(0, |m| m.len())))
+                .collect(),
+            largest: largest_sources(project, doc),
+        });
+    }
+    Ok(out)
+}
+
+fn zip_bytes(
+    files: &[(String, PathBuf)],
+    date: Option<DateTime<FixedOffset>>,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    use chrono::{Datelike, Timelike};
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // A fixed time (the plan's date) keeps the package reproducible.
+    let time = date
+        .map(|d| d.with_timezone(&crate::call::beijing()))
+        .and_then(|d| {
+            zip::DateTime::from_date_and_time(
+                d.year() as u16,
+                d.month() as u8,
+                d.day() as u8,
+                d.hour() as u8,
+                d.minute() as u8,
+                d.second() as u8,
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time);
+    for (name, path) in files {
+        w.start_file(name.as_str(), options)?;
+        w.write_all(&std::fs::read(path)?)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+/// Images and attachments of a document, largest first: what to shrink.
+fn largest_sources(project: &Project, doc: &Document) -> Vec<(String, u64)> {
+    let root = &project.root;
+    let mut out: Vec<(String, u64)> = Vec::new();
+    let mut add = |p: PathBuf| {
+        let len = std::fs::metadata(&p).map_or(0, |m| m.len());
+        out.push((rel_path(root, &p), len));
+    };
+    if let Some(plan) = doc.plan() {
+        for a in &plan.attachments {
+            if let Ok(p) = resolve(root, root, &a.file.value) {
+                add(p);
+            }
+        }
+    }
+    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
+    for l in doc
+        .body
+        .links
+        .iter()
+        .filter(|l| l.image && !is_remote(&l.dest))
+    {
+        if let Ok(p) = resolve(root, &doc_dir, &l.dest) {
+            add(p);
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.dedup();
+    out.truncate(5);
+    out
+}
+
+/// Lines saying what to send and print for each milestone.
+pub fn milestone_lines(call: &Call, today: &DateTime<FixedOffset>) -> Vec<String> {
+    call.milestones
+        .iter()
+        .filter_map(|m| {
+            let due = call.due(m)?;
+            let left = days_left(today, &due);
+            let when = if *today > due {
+                format!("{} 截止，已过", format_zh(&due))
+            } else if left == 0 {
+                format!("{} 截止，就在今天", format_zh(&due))
+            } else {
+                format!("{} 截止，还有 {left} 天", format_zh(&due))
+            };
+            let what = match m.channel {
+                Channel::Email => format!("电子件发送至 {}（{}）", m.address, m.to),
+                Channel::Post => {
+                    let copies = if m.copies > 0 {
+                        format!("一式{}份", m.copies)
+                    } else {
+                        String::new()
+                    };
+                    let bound = if m.bound {
+                        "合订胶装成册"
+                    } else {
+                        "不装订"
+                    };
+                    let addr = if m.address.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，地址：{}", m.address)
+                    };
+                    format!("纸质件{copies}，{bound}，寄送至{}{addr}", m.to)
+                }
+            };
+            Some(format!("{}：{what}；{when}", m.name))
+        })
+        .collect()
+}
+
+/// Where the packages of a project go.
+pub fn package_dir(out_dir: &Path) -> PathBuf {
+    out_dir.join("package")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{DEFAULT_PRESET, parse_datetime};
+
+    #[test]
+    fn file_names_lose_only_forbidden_characters() {
+        assert_eq!(file_name("2022+甲/乙:丙"), "2022+甲_乙_丙");
+    }
+
+    #[test]
+    fn milestones_say_copies_binding_and_days() {
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        let lines = milestone_lines(&call, &parse_datetime("2022-06-20", false).unwrap());
+        assert_eq!(lines.len(), 4);
+        assert!(
+            lines[0].contains("kjcqjsc@126.com") && lines[0].contains("还有 10 天"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("一式2份") && l.contains("合订胶装成册")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("一式5份") && l.contains("不装订"))
+        );
+        let late = milestone_lines(&call, &parse_datetime("2022-08-01", false).unwrap());
+        assert!(late.iter().all(|l| l.ends_with("已过")));
+    }
+}

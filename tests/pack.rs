@@ -1,0 +1,136 @@
+//! `shenbao pack`: the e-mail package, its name, contents and limits.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use common::*;
+
+const SUBJECT: &str =
+    "2022+伏牛经济技术开发区工业园区清洁生产整体审核创新试点+伏牛经济技术开发区管理委员会";
+
+fn pack(dir: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["pack", "--no-system-fonts", "--today", "2022-06-20"];
+    args.extend_from_slice(extra);
+    let out = run(dir, &args);
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A project whose call has other package limits.
+fn with_limits(limit: u64, warn: u64) -> tempfile::TempDir {
+    let dir = demo();
+    let preset =
+        std::fs::read_to_string(repo().join("src/call/presets/cn-2022-pilot.yaml")).unwrap();
+    let call = preset
+        .replace("limit_bytes: 52428800", &format!("limit_bytes: {limit}"))
+        .replace("warn_bytes: 50000000", &format!("warn_bytes: {warn}"));
+    std::fs::write(dir.path().join("call.yaml"), call).unwrap();
+    std::fs::write(
+        dir.path().join("shenbao.yaml"),
+        "call: call.yaml\nyear: 2022\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn demo_package_is_named_by_the_subject_and_holds_the_pdf() {
+    let dir = demo();
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains(&format!("邮件题目：{SUBJECT}")), "{log}");
+    assert!(
+        log.contains("kjcqjsc@126.com") && log.contains("touzichu@mee.gov.cn"),
+        "{log}"
+    );
+    assert!(log.contains("base64"), "{log}");
+    assert!(
+        log.contains("一式5份") && log.contains("合订胶装成册") && log.contains("还有 10 天"),
+        "{log}"
+    );
+
+    let zip_path = dir.path().join(format!("public/package/{SUBJECT}.zip"));
+    let bytes = std::fs::read(&zip_path).unwrap();
+    assert!(log.contains(&format!("{} 字节", bytes.len())), "{log}");
+    // The first local header: the UTF-8 flag (bit 11) is set.
+    assert_eq!(&bytes[0..4], b"PK\x03\x04");
+    let flags = u16::from_le_bytes([bytes[6], bytes[7]]);
+    assert_ne!(flags & 0x0800, 0, "UTF-8 flag not set");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(archive.len(), 1);
+    let mut entry = archive.by_index(0).unwrap();
+    assert_eq!(
+        entry.name().unwrap(),
+        "伏牛经济技术开发区工业园区清洁生产整体审核创新试点.pdf"
+    );
+    let mut pdf = Vec::new();
+    entry.read_to_end(&mut pdf).unwrap();
+    assert_eq!(
+        pdf,
+        std::fs::read(dir.path().join("public/pdf/伏牛经开区试点实施方案.pdf")).unwrap()
+    );
+}
+
+#[test]
+fn over_the_limit_is_an_error_that_names_the_largest_files() {
+    let dir = with_limits(100_000, 50_000);
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(
+        log.contains("错误[package/size]") && log.contains("推荐函（样例）.png"),
+        "{log}"
+    );
+    assert!(log.contains("压缩"), "{log}");
+    assert!(
+        !dir.path()
+            .join(format!("public/package/{SUBJECT}.zip"))
+            .exists(),
+        "an oversize package must not be written"
+    );
+}
+
+#[test]
+fn between_the_warning_and_the_limit_is_a_warning() {
+    let dir = with_limits(50 * 1024 * 1024, 100_000);
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("警告[package/size]"), "{log}");
+    assert!(
+        dir.path()
+            .join(format!("public/package/{SUBJECT}.zip"))
+            .exists()
+    );
+}
+
+#[test]
+fn check_errors_stop_the_package_unless_allowed() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    std::fs::write(
+        &md,
+        std::fs::read_to_string(&md).unwrap() + "\n数据待补充。\n",
+    )
+    .unwrap();
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(
+        log.contains("content/placeholder") && log.contains("--allow-errors"),
+        "{log}"
+    );
+    assert!(!dir.path().join("public/package").exists());
+    let (code, log) = pack(dir.path(), &["--allow-errors"]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        dir.path()
+            .join(format!("public/package/{SUBJECT}.zip"))
+            .exists()
+    );
+}
