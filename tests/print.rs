@@ -42,6 +42,18 @@ fn demo_volume_reads_back_correctly() {
     );
     assert_eq!(info["Author"], "伏牛经济技术开发区管理委员会");
     let pages: usize = info["Pages"].parse().unwrap();
+    // Language zh-CN in the catalog (uncompressed with qpdf to read it).
+    let qdf = dir.path().join("qdf.pdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            &pdf.to_string_lossy(),
+            &qdf.to_string_lossy(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).contains("/Lang (zh-CN)"));
 
     // Every font is embedded (and subset).
     let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);

@@ -414,7 +414,19 @@ impl Converter<'_> {
             Frame::Emph => self.emit(format!("emph({inner})"), start_at),
             Frame::Strong => self.emit(format!("strong({inner})"), start_at),
             Frame::Strike => self.emit(format!("strike({inner})"), start_at),
-            Frame::Link { url } => self.emit(format!("link({}, {inner})", lit(&url)), start_at),
+            Frame::Link { url } => {
+                // Only web, mail and phone links become PDF links; anything
+                // else (javascript:, file:, relative paths) is plain text.
+                let lower = url.trim().to_ascii_lowercase();
+                if ["http://", "https://", "mailto:", "tel:"]
+                    .iter()
+                    .any(|p| lower.starts_with(p))
+                {
+                    self.emit(format!("link({}, {inner})", lit(url.trim())), start_at);
+                } else {
+                    self.emit(inner, start_at);
+                }
+            }
             Frame::Image { path, missing } => {
                 let caption = if plain.trim().is_empty() {
                     "none".to_string()
@@ -714,6 +726,19 @@ mod tests {
         // Inside them, the author's characters, all of them (the inline
         // code span keeps its text, minus the backticks).
         assert_eq!(inside, nasty.replace('`', ""), "{code}");
+    }
+
+    #[test]
+    fn only_web_mail_and_phone_links_are_links() {
+        let code = conv(
+            "[甲](javascript:alert(1)) [乙](file:///etc/passwd) [丙](mailto:a@b.cn) [丁](other.md)\n",
+        );
+        assert!(
+            !code.contains("javascript") && !code.contains("file:"),
+            "{code}"
+        );
+        assert!(code.contains("link(\"mailto:a@b.cn\", \"丙\")"), "{code}");
+        assert_eq!(code.matches("link(").count(), 1, "{code}");
     }
 
     #[test]
