@@ -21,6 +21,7 @@ pub struct BuildOptions {
     /// Output folder; the project's `output_dir` when None.
     pub out_dir: Option<PathBuf>,
     pub pdf: bool,
+    pub site: bool,
     pub emit_typst: bool,
     pub jobs: usize,
     pub pdf_a: bool,
@@ -47,13 +48,20 @@ pub struct BuildReport {
     pub check: Vec<Diagnostic>,
     /// Problems met while printing.
     pub print: Vec<Diagnostic>,
+    /// The site, when built.
+    pub site: Option<crate::render::site::SiteReport>,
 }
 
 impl BuildReport {
     /// A document could not be printed, or printed with an error (such as
     /// characters no font can show).
     pub fn failed(&self) -> bool {
-        self.docs.iter().any(|d| !d.ok) || self.print.iter().any(Diagnostic::is_error)
+        self.docs.iter().any(|d| !d.ok)
+            || self.print.iter().any(Diagnostic::is_error)
+            || self
+                .site
+                .as_ref()
+                .is_some_and(|s| s.diagnostics.iter().any(Diagnostic::is_error))
     }
 }
 
@@ -100,11 +108,39 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         fonts: Vec::new(),
         check,
         print: Vec::new(),
+        site: None,
     };
-    if !opts.pdf {
-        return Ok(report);
-    }
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+    if opts.pdf {
+        print_all(project, opts, &theme, &out_dir, &mut report)?;
+    }
+    if opts.site {
+        let findings: Vec<Diagnostic> = report
+            .check
+            .iter()
+            .chain(report.print.iter())
+            .cloned()
+            .collect();
+        let input = crate::render::site::SiteInput {
+            project,
+            diagnostics: &findings,
+            pdfs: &report.docs,
+            out_dir: &out_dir,
+            today: opts.today,
+            theme: &theme,
+        };
+        report.site = Some(crate::render::site::build_site(&input));
+    }
+    Ok(report)
+}
+
+fn print_all(
+    project: &Project,
+    opts: &BuildOptions,
+    theme: &Theme,
+    out_dir: &Path,
+    report: &mut BuildReport,
+) -> Result<(), Fatal> {
     let fonts = Fonts::load(opts.system_fonts);
     let roles = fonts.resolve(&theme.font_roles);
     if let Some(r) = roles.iter().find(|r| r.serving.is_none()) {
@@ -164,7 +200,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         })
     };
     for (rel, result, millis) in results {
-        let target = pdf_path(&out_dir, &rel);
+        let target = pdf_path(out_dir, &rel);
         match result {
             Ok(printed) => {
                 report.print.extend(printed.diagnostics.iter().cloned());
@@ -224,5 +260,5 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
             }
         }
     }
-    Ok(report)
+    Ok(())
 }

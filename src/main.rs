@@ -60,11 +60,11 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Build {
             args,
             no_pdf,
-            no_site: _,
+            no_site,
         } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
-            let report = build::build(&project, &build_options(&args, !no_pdf))?;
+            let report = build::build(&project, &build_options(&args, !no_pdf, !no_site))?;
             let mut out = StandardStream::stdout(color_choice());
             print_build(&mut out, &project, &report).map_err(io_fatal)?;
             Ok(if report.failed() {
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
             let opts = PackOptions {
-                build: build_options(&args, true),
+                build: build_options(&args, true, false),
                 allow_errors,
             };
             let report = pack::pack(&project, &opts)?;
@@ -114,10 +114,11 @@ fn io_fatal(e: std::io::Error) -> Fatal {
     Fatal::new(format!("无法输出结果：{e}"))
 }
 
-fn build_options(args: &BuildArgs, pdf: bool) -> BuildOptions {
+fn build_options(args: &BuildArgs, pdf: bool, site: bool) -> BuildOptions {
     BuildOptions {
         out_dir: args.out.clone(),
         pdf,
+        site,
         emit_typst: args.emit_typst,
         jobs: args
             .jobs
@@ -254,6 +255,16 @@ fn print_build(
                 d.rel
             )?,
         }
+    }
+    if let Some(site) = &report.site {
+        diagnostic::render_human(out, &site.diagnostics, &sources)?;
+        writeln!(
+            out,
+            "网站：{} 个页面，{} 个章节可搜索，打开 {}",
+            site.pages,
+            site.search_entries,
+            report.out_dir.join("index.html").display()
+        )?;
     }
     let ok = report.docs.iter().filter(|d| d.ok).count();
     writeln!(

@@ -162,7 +162,31 @@ pub struct Package {
 #[serde(deny_unknown_fields)]
 pub struct ReviewStage {
     pub stage: String,
-    pub items: Vec<String>,
+    pub items: Vec<ReviewItem>,
+}
+
+/// A review point; `rules` are the rule-id prefixes that check it. An item
+/// without rules is for the experts to judge.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ReviewItem {
+    Name(String),
+    Checked { name: String, rules: Vec<String> },
+}
+
+impl ReviewItem {
+    pub fn name(&self) -> &str {
+        match self {
+            ReviewItem::Name(n) | ReviewItem::Checked { name: n, .. } => n,
+        }
+    }
+
+    pub fn rules(&self) -> &[String] {
+        match self {
+            ReviewItem::Name(_) => &[],
+            ReviewItem::Checked { rules, .. } => rules,
+        }
+    }
 }
 
 /// Error in a call definition, with the YAML location when known.

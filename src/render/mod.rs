@@ -1,4 +1,5 @@
 //! Views of the project model: printed PDFs (typst) and, later, the site.
 
 pub mod pdf;
+pub mod site;
 pub mod theme;

@@ -20,6 +20,26 @@ const BUILTIN: &[(&str, &str)] = &[
         "print/plan.typ",
         include_str!("../../themes/default/print/plan.typ"),
     ),
+    (
+        "site/style.css",
+        include_str!("../../themes/default/site/style.css"),
+    ),
+    (
+        "site/site.js",
+        include_str!("../../themes/default/site/site.js"),
+    ),
+    // Site templates live in the repository's top-level templates/.
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
+    (
+        "findings.html",
+        include_str!("../../templates/findings.html"),
+    ),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// A template's text and where it came from (for error messages).
@@ -142,6 +162,19 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_file_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Theme::load(&dir.path().canonicalize().unwrap(), None).unwrap();
+        for name in crate::render::site::TEMPLATES
+            .iter()
+            .chain(crate::render::site::ASSETS)
+        {
+            assert!(t.file(name).is_ok(), "{name}");
+        }
+        assert!(t.file("print/plan.typ").is_ok());
+    }
 
     #[test]
     fn builtin_theme_and_project_override() {

@@ -39,6 +39,11 @@ const BUNDLED: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// A bundled font file by name (for the site's fallback web font).
+pub fn bundled(name: &str) -> Option<&'static [u8]> {
+    BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
+}
+
 /// Where a font comes from, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

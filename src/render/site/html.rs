@@ -1,0 +1,288 @@
+//! A document body as HTML sections for the site: one pulldown-cmark pass,
+//! split at headings, official numbers instead of the author's, stable
+//! anchors, images copied only from inside the project, and every chunk
+//! sanitised (scripts, event handlers and `javascript:` links never reach
+//! a page).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
+
+use crate::check::attachment::{is_remote, resolve};
+use crate::document::Document;
+use crate::markdown::options;
+use crate::text::NumberStyle;
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub level: usize,
+    /// The official number (一、 （一） 1. （1）), empty past level 4.
+    pub number: String,
+    pub title: String,
+    /// Sanitised HTML of the section's own text (up to the next heading).
+    pub html: String,
+    /// Plain text, for search.
+    pub text: String,
+    /// 1-based line where the section starts.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HtmlDoc {
+    pub preamble: String,
+    pub sections: Vec<Section>,
+    /// Project files to copy next to the pages: (real path, path under assets/files/).
+    pub files: Vec<(PathBuf, String)>,
+}
+
+/// The sanitiser: ordinary document HTML only.
+fn cleaner() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tag_attributes("td", ["style"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("img", ["src", "alt", "title"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tags(["input"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener noreferrer"));
+    b
+}
+
+pub fn sanitize(html: &str) -> String {
+    cleaner().clean(html).to_string()
+}
+
+/// Percent-encode the few characters that break a relative URL.
+pub fn href(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            '%' => out.push_str("%25"),
+            '"' => out.push_str("%22"),
+            '\'' => out.push_str("%27"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\\' => out.push_str("%5C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Render a document. `root` is the canonical project root; `to_root` is
+/// the relative path from the page to the site root (e.g. `../`).
+pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
+    let body_start = doc
+        .front
+        .as_ref()
+        .map_or(0, |f| f.split.body_start)
+        .min(doc.src.text.len());
+    let body = &doc.src.text[body_start..];
+    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
+    let mut out = HtmlDoc::default();
+    let mut chunk: Vec<Event<'_>> = Vec::new();
+    let mut text = String::new();
+    let mut heading_index = 0usize;
+    let mut in_heading = false;
+    // Position of each heading among its siblings, for official numbers.
+    let hs = &doc.body.headings;
+    let flush = |chunk: &mut Vec<Event<'_>>, text: &mut String, out: &mut HtmlDoc| {
+        let mut s = String::new();
+        html::push_html(&mut s, chunk.drain(..));
+        let clean = sanitize(&s);
+        match out.sections.last_mut() {
+            Some(sec) => {
+                sec.html = clean;
+                sec.text = std::mem::take(text);
+            }
+            None => {
+                out.preamble = clean;
+                text.clear();
+            }
+        }
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut chunk, &mut text, &mut out);
+                in_heading = true;
+                let i = heading_index;
+                heading_index += 1;
+                let Some(h) = hs.get(i) else { continue };
+                if h.level == 0 {
+                    // The document title: shown as the page title.
+                    continue;
+                }
+                let siblings: Vec<usize> = match h.parent {
+                    Some(p) => hs[p].children.clone(),
+                    None => hs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, x)| x.level == 1 && x.parent.is_none())
+                        .map(|(j, _)| j)
+                        .collect(),
+                };
+                let pos = siblings.iter().position(|j| *j == i).unwrap_or(0) as u32 + 1;
+                let number =
+                    NumberStyle::for_level(h.level).map_or(String::new(), |s| s.format(pos));
+                let id = section_id(&out.sections, h.level, pos);
+                out.sections.push(Section {
+                    id,
+                    level: h.level,
+                    number,
+                    title: h.title.clone(),
+                    html: String::new(),
+                    text: String::new(),
+                    line: doc.src.line_col(body_start + range.start).0,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            _ if in_heading => {}
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = image_dest(&dest_url, root, &doc_dir, to_root, &mut out.files);
+                chunk.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                text.push_str(t);
+                chunk.push(event.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                chunk.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Item) => {
+                text.push(' ');
+                chunk.push(event);
+            }
+            other => chunk.push(other),
+        }
+    }
+    flush(&mut chunk, &mut text, &mut out);
+    out
+}
+
+/// `s1`, `s1-2`, `s1-2-3`: the path of official positions, unique.
+fn section_id(done: &[Section], level: usize, pos: u32) -> String {
+    let mut path: Vec<String> = Vec::new();
+    // Walk back to find the enclosing sections' ids.
+    if level > 1
+        && let Some(parent) = done.iter().rev().find(|s| s.level < level)
+    {
+        path.push(parent.id.trim_start_matches('s').to_string());
+    }
+    path.push(pos.to_string());
+    let mut id = format!("s{}", path.join("-"));
+    let mut n = 2;
+    while done.iter().any(|s| s.id == id) {
+        id = format!("s{}-{n}", path.join("-"));
+        n += 1;
+    }
+    id
+}
+
+/// Where an image is served from: copied under assets/files/ when it is
+/// a file inside the project; nothing otherwise (the alt text remains).
+fn image_dest(
+    dest: &CowStr<'_>,
+    root: &Path,
+    doc_dir: &Path,
+    to_root: &str,
+    files: &mut Vec<(PathBuf, String)>,
+) -> String {
+    if is_remote(dest) {
+        // No request leaves the site: remote images are not loaded.
+        return String::new();
+    }
+    match resolve(root, doc_dir, dest) {
+        Ok(real) => {
+            let rel = crate::project::rel_path(root, &real);
+            files.push((real, rel.clone()));
+            href(&format!("{to_root}assets/files/{rel}"))
+        }
+        Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_md(md: &str) -> HtmlDoc {
+        let text = format!("---\nkind: pilot-plan\n---\n{md}");
+        let doc = crate::document::parse(
+            "content/a.md",
+            PathBuf::from("/nonexistent/content/a.md"),
+            text,
+            None,
+        );
+        render(&doc, Path::new("/nonexistent"), "../")
+    }
+
+    #[test]
+    fn sections_have_official_numbers_and_anchors() {
+        let d = render_md(
+            "# 一、试点对象基本概况\n\n## (一)范围\n\n正文甲\n\n## 产业\n\n正文乙\n\n# 试点基础\n\n正文丙\n",
+        );
+        let got: Vec<(String, String, String)> = d
+            .sections
+            .iter()
+            .map(|s| (s.id.clone(), s.number.clone(), s.title.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("s1".into(), "一、".into(), "试点对象基本概况".into()),
+                ("s1-1".into(), "（一）".into(), "范围".into()),
+                ("s1-2".into(), "（二）".into(), "产业".into()),
+                ("s2".into(), "二、".into(), "试点基础".into()),
+            ]
+        );
+        assert!(d.sections[1].html.contains("<p>正文甲</p>"));
+        assert_eq!(d.sections[1].text.trim(), "正文甲");
+        assert_eq!(d.sections[3].line, 14);
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let d = render_md(
+            "# 甲\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[点我](javascript:alert(3))\n\n<a href=\"https://ok.example\">好</a>\n",
+        );
+        let h = &d.sections[0].html;
+        assert!(
+            !h.contains("<script") && !h.contains("onerror") && !h.contains("javascript:"),
+            "{h}"
+        );
+        assert!(h.contains("https://ok.example"), "{h}");
+    }
+
+    #[test]
+    fn images_outside_the_project_or_remote_are_not_linked() {
+        let d = render_md("# 甲\n\n![外部](https://example.com/a.png) ![越界](../../etc/passwd)\n");
+        assert!(
+            !d.sections[0].html.contains("example.com") && !d.sections[0].html.contains("passwd"),
+            "{}",
+            d.sections[0].html
+        );
+        assert!(d.files.is_empty());
+    }
+
+    #[test]
+    fn hrefs_are_escaped() {
+        assert_eq!(href("docs/甲 乙#1.html"), "docs/甲%20乙%231.html");
+    }
+}

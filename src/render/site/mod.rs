@@ -1,0 +1,711 @@
+//! The static site: dashboard, one page per document, findings, search.
+//! Tera templates (project → theme → built-in), views built for them (no
+//! domain types in templates), every page written atomically, no request
+//! leaving the site, works from `file://`.
+
+pub mod html;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::build::DocBuild;
+use crate::call::format_zh;
+use crate::check::deadline::days_left;
+use crate::check::package::{base64_size, mib};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{DocKind, Document};
+use crate::fsutil::write_atomic;
+use crate::project::Project;
+use crate::render::theme::{TemplateFile, Theme};
+use html::{HtmlDoc, href};
+
+pub const TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "document.html",
+    "findings.html",
+    "search.html",
+];
+pub const ASSETS: &[&str] = &["site/style.css", "site/site.js"];
+
+pub struct SiteInput<'a> {
+    pub project: &'a Project,
+    /// Every finding to show (check and print).
+    pub diagnostics: &'a [Diagnostic],
+    /// PDFs built in this run.
+    pub pdfs: &'a [DocBuild],
+    pub out_dir: &'a Path,
+    pub today: DateTime<FixedOffset>,
+    pub theme: &'a Theme,
+}
+
+#[derive(Debug, Default)]
+pub struct SiteReport {
+    pub pages: usize,
+    pub search_entries: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    name: String,
+    call: String,
+    today: String,
+}
+
+#[derive(Serialize, Clone)]
+struct PdfView {
+    url: String,
+    pages: usize,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct DocRow {
+    title: String,
+    file: String,
+    kind: String,
+    applicant: String,
+    category: String,
+    province: String,
+    url: String,
+    errors: usize,
+    warnings: usize,
+    pdf: Option<PdfView>,
+}
+
+#[derive(Serialize)]
+struct PackageView {
+    title: String,
+    url: String,
+    size: String,
+    base64: String,
+    limit: String,
+    percent: u64,
+    estimate: bool,
+}
+
+#[derive(Serialize)]
+struct MilestoneView {
+    name: String,
+    due: String,
+    days_left: i64,
+    passed: bool,
+    what: String,
+    to: String,
+}
+
+#[derive(Serialize, Default)]
+struct Totals {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct FindingView {
+    id: String,
+    severity: &'static str,
+    severity_zh: &'static str,
+    rule: &'static str,
+    file: String,
+    line: Option<usize>,
+    message: String,
+    help: Option<String>,
+    /// Link to the finding on its document's page.
+    url: Option<String>,
+    /// Anchor on the document page.
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    id: String,
+    level: usize,
+    number: String,
+    title: String,
+    html: String,
+    findings: Vec<FindingView>,
+    worst: &'static str,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct CheckItem {
+    name: String,
+    status: &'static str,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct CheckStage {
+    stage: String,
+    items: Vec<CheckItem>,
+}
+
+#[derive(Serialize)]
+struct SearchEntry {
+    /// Document title.
+    d: String,
+    /// Section title with its number.
+    t: String,
+    /// URL from the site root.
+    u: String,
+    /// Text.
+    x: String,
+}
+
+fn severity_key(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// `content/a/甲.md` → `docs/a/甲.html`, and the way back to the root.
+fn page_path(rel: &str) -> (String, String) {
+    let stem = rel.strip_prefix("content/").unwrap_or(rel);
+    let stem = stem
+        .strip_suffix(".md")
+        .or_else(|| stem.strip_suffix(".markdown"))
+        .unwrap_or(stem);
+    let depth = stem.matches('/').count() + 1;
+    (format!("docs/{stem}.html"), "../".repeat(depth))
+}
+
+fn size_text(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{:.0} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.2} MiB", mib(bytes))
+    }
+}
+
+/// Load and compile the templates; an error names the template file.
+fn templates(theme: &Theme) -> Result<tera::Tera, Box<Diagnostic>> {
+    let mut files = Vec::new();
+    for name in TEMPLATES {
+        let f = theme.file(name).map_err(|e| {
+            Diagnostic::file("site/template", Severity::Error, *name, e.message.clone())
+        })?;
+        files.push(f);
+    }
+    let mut t = tera::Tera::default();
+    t.autoescape_on(vec![".html"]);
+    t.add_raw_templates(files.iter().map(|f| (f.name.clone(), f.text.clone())))
+        .map_err(|e| Box::new(template_error(&e, &files)))?;
+    Ok(t)
+}
+
+/// A tera error as a diagnostic on the template file (and line, when tera
+/// gives one as `--> L:C`).
+fn template_error(e: &tera::Error, files: &[TemplateFile]) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        chain.push(s.to_string());
+        src = s.source();
+    }
+    let text = chain.join("\n");
+    let file = files
+        .iter()
+        .find(|f| text.contains(&format!("'{}'", f.name)))
+        .map_or_else(|| "templates".to_string(), TemplateFile::display);
+    let pos = text.find("--> ").and_then(|i| {
+        let rest = &text[i + 4..];
+        let (l, rest) = rest.split_once(':')?;
+        let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            l.trim().parse::<usize>().ok()?,
+            c.parse::<usize>().unwrap_or(1),
+        ))
+    });
+    let message = format!("网站模板有误：{}", chain.join("；").replace('\n', " "));
+    let d = match pos {
+        Some((l, c)) => Diagnostic::at_line("site/template", Severity::Error, file, l, c, message),
+        None => Diagnostic::file("site/template", Severity::Error, file, message),
+    };
+    d.with_help("改正模板后重新运行；删除项目中的同名模板即恢复默认")
+}
+
+pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
+    let mut report = SiteReport::default();
+    let tera = match templates(input.theme) {
+        Ok(t) => t,
+        Err(d) => {
+            report.diagnostics.push(*d);
+            return report;
+        }
+    };
+    let project = input.project;
+    let call = &project.call;
+    let site = SiteView {
+        name: project
+            .config
+            .name
+            .clone()
+            .unwrap_or_else(|| "申报材料".to_string()),
+        call: call.name.clone(),
+        today: input.today.format("%Y年%-m月%-d日").to_string(),
+    };
+    let mut pages: Vec<(PathBuf, String)> = Vec::new();
+    let mut copies: Vec<(PathBuf, String)> = Vec::new();
+    let mut search: Vec<SearchEntry> = Vec::new();
+    let mut all_findings: Vec<FindingView> = Vec::new();
+    let mut rows = Vec::new();
+    let mut packages = Vec::new();
+    let mut totals = Totals::default();
+    for d in input.diagnostics {
+        match d.severity {
+            Severity::Error => totals.errors += 1,
+            Severity::Warning => totals.warnings += 1,
+            Severity::Info => totals.infos += 1,
+        }
+    }
+
+    for doc in &project.documents {
+        let (url, to_root) = page_path(&doc.src.rel);
+        let rendered = html::render(doc, &project.root, &to_root);
+        copies.extend(rendered.files.iter().cloned());
+        let diags: Vec<&Diagnostic> = input
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == doc.src.rel)
+            .collect();
+        let pdf = input
+            .pdfs
+            .iter()
+            .find(|b| b.rel == doc.src.rel && b.ok)
+            .and_then(|b| {
+                let p = b.pdf.as_ref()?;
+                let rel = p.strip_prefix(input.out_dir).ok()?;
+                Some(PdfView {
+                    url: href(&format!(
+                        "{to_root}{}",
+                        crate::project::rel_path(Path::new(""), rel)
+                    )),
+                    pages: b.pages,
+                    size: size_text(b.bytes),
+                })
+            });
+        let (sections, field_findings, findings) = attach_findings(&rendered, &diags, &url);
+        all_findings.extend(findings.iter().cloned());
+        let title = doc.display_title();
+        for s in &sections {
+            let text: String = s_text(&rendered, &s.id);
+            search.push(SearchEntry {
+                d: title.clone(),
+                t: format!("{}{}", s.number, s.title),
+                u: format!("{}#{}", href(&url), s.id),
+                x: text,
+            });
+        }
+        let plan = doc.plan();
+        let get = |f: Option<&crate::document::fields::Spanned<String>>| {
+            f.map_or_else(String::new, |v| v.value.clone())
+        };
+        let category = plan
+            .and_then(|p| p.category.as_ref())
+            .map(|c| {
+                call.category(&c.value)
+                    .map_or_else(|| c.value.clone(), |x| x.name.clone())
+            })
+            .unwrap_or_default();
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        rows.push(DocRow {
+            title: title.clone(),
+            file: doc.src.rel.clone(),
+            kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
+            applicant: get(plan.and_then(|p| p.applicant.as_ref())),
+            category: category.clone(),
+            province: get(plan.and_then(|p| p.province.as_ref())),
+            url: href(&url),
+            errors,
+            warnings,
+            pdf: pdf.clone().map(|p| PdfView {
+                url: href(&p.url.replacen(&to_root, "", 1)),
+                ..p
+            }),
+        });
+        if let Some(plan) = plan {
+            let (bytes, estimate) = match input.pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok) {
+                Some(b) => (b.bytes, false),
+                None => (estimate_bytes(project, doc), true),
+            };
+            let limit = call.package.limit_bytes;
+            packages.push(PackageView {
+                title: title.clone(),
+                url: href(&url),
+                size: size_text(bytes),
+                base64: size_text(base64_size(bytes)),
+                limit: size_text(limit),
+                percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
+                estimate,
+            });
+            let _ = plan;
+        }
+        let fields = fields_of(doc, &category);
+        let checklist = checklist(call, &diags, doc.kind == Some(DocKind::PilotPlan));
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site);
+        ctx.insert("root", &to_root);
+        ctx.insert("page", "document");
+        ctx.insert(
+            "doc",
+            &serde_json::json!({
+                "title": title,
+                "file": doc.src.rel,
+                "kind": doc.kind.map_or("未知类型", DocKind::name_zh),
+                "pdf": pdf,
+            }),
+        );
+        ctx.insert("fields", &fields);
+        ctx.insert("findings", &findings);
+        ctx.insert("field_findings", &field_findings);
+        ctx.insert("sections", &sections);
+        ctx.insert("preamble", &rendered.preamble);
+        ctx.insert("checklist", &checklist);
+        match tera.render("document.html", &ctx) {
+            Ok(page) => pages.push((input.out_dir.join(&url), page)),
+            Err(e) => report.diagnostics.push(template_error(&e, &[])),
+        }
+    }
+    // Findings on files that are not documents (config, theme, bad files).
+    for d in input
+        .diagnostics
+        .iter()
+        .filter(|d| !project.documents.iter().any(|doc| doc.src.rel == d.file))
+    {
+        all_findings.push(finding_view(d, all_findings.len(), None, String::new()));
+    }
+
+    let milestones: Vec<MilestoneView> = call
+        .milestones
+        .iter()
+        .filter_map(|m| {
+            let due = call.due(m)?;
+            Some(MilestoneView {
+                name: m.name.clone(),
+                due: format_zh(&due),
+                days_left: days_left(&input.today, &due).max(0),
+                passed: input.today > due,
+                what: m.what.clone(),
+                to: m.to.clone(),
+            })
+        })
+        .collect();
+    let mut rules: Vec<&str> = all_findings.iter().map(|f| f.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+
+    let mut base = tera::Context::new();
+    base.insert("site", &site);
+    base.insert("root", "");
+    base.insert("totals", &totals);
+    for (name, page) in [
+        ("index.html", "index"),
+        ("findings.html", "findings"),
+        ("search.html", "search"),
+    ] {
+        let mut ctx = base.clone();
+        ctx.insert("page", page);
+        ctx.insert("docs", &rows);
+        ctx.insert("packages", &packages);
+        ctx.insert("milestones", &milestones);
+        ctx.insert("findings", &all_findings);
+        ctx.insert("rules", &rules);
+        match tera.render(name, &ctx) {
+            Ok(html) => pages.push((input.out_dir.join(name), html)),
+            Err(e) => report.diagnostics.push(template_error(&e, &[])),
+        }
+    }
+
+    // Assets, the search index, images.
+    for name in ASSETS {
+        match input.theme.file(name) {
+            Ok(f) => pages.push((
+                input
+                    .out_dir
+                    .join("assets")
+                    .join(name.trim_start_matches("site/")),
+                f.text,
+            )),
+            Err(e) => report.diagnostics.push(Diagnostic::file(
+                "site/template",
+                Severity::Error,
+                *name,
+                e.message,
+            )),
+        }
+    }
+    let font = input.out_dir.join("assets/fonts/FandolSong-Regular.otf");
+    if let Some(bytes) = crate::render::pdf::fonts::bundled("FandolSong-Regular.otf")
+        && std::fs::metadata(&font).map_or(true, |m| m.len() != bytes.len() as u64)
+        && let Err(e) = write_atomic(&font, bytes)
+    {
+        report.diagnostics.push(Diagnostic::file(
+            "site/write",
+            Severity::Error,
+            font.display().to_string(),
+            format!("无法写入：{e}"),
+        ));
+    }
+    let index = serde_json::to_string(&search).unwrap_or_else(|_| "[]".into());
+    pages.push((
+        input.out_dir.join("assets/search-index.js"),
+        format!("window.SHENBAO_SEARCH = {index};\n"),
+    ));
+    report.search_entries = search.len();
+
+    for (path, text) in &pages {
+        if let Err(e) = write_atomic(path, text.as_bytes()) {
+            report.diagnostics.push(Diagnostic::file(
+                "site/write",
+                Severity::Error,
+                path.display().to_string(),
+                format!("无法写入：{e}"),
+            ));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            report.pages += 1;
+        }
+    }
+    copies.sort();
+    copies.dedup();
+    for (real, rel) in copies {
+        let target = input.out_dir.join("assets/files").join(&rel);
+        if let Err(e) = std::fs::read(&real).and_then(|b| write_atomic(&target, &b)) {
+            report.diagnostics.push(Diagnostic::file(
+                "site/write",
+                Severity::Error,
+                rel,
+                format!("无法复制图片：{e}"),
+            ));
+        }
+    }
+    report
+}
+
+fn s_text(rendered: &HtmlDoc, id: &str) -> String {
+    rendered
+        .sections
+        .iter()
+        .find(|s| s.id == id)
+        .map(|s| s.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn finding_view(d: &Diagnostic, n: usize, page: Option<&str>, anchor: String) -> FindingView {
+    let id = format!("f{n}");
+    FindingView {
+        url: page.map(|p| format!("{}#{id}", href(p))),
+        id,
+        severity: severity_key(d.severity),
+        severity_zh: d.severity.label_zh(),
+        rule: d.rule,
+        file: d.file.clone(),
+        line: d.line,
+        message: d.message.clone(),
+        help: d.help.clone(),
+        anchor,
+    }
+}
+
+/// Put each finding next to the section its line falls in; findings in the
+/// front matter (or with no line) go with the fields.
+fn attach_findings(
+    rendered: &HtmlDoc,
+    diags: &[&Diagnostic],
+    page: &str,
+) -> (Vec<SectionView>, Vec<FindingView>, Vec<FindingView>) {
+    let mut sections: Vec<SectionView> = rendered
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            id: s.id.clone(),
+            level: s.level,
+            number: s.number.clone(),
+            title: s.title.clone(),
+            html: s.html.clone(),
+            findings: Vec::new(),
+            worst: "",
+        })
+        .collect();
+    let mut fields = Vec::new();
+    let mut all = Vec::new();
+    for (n, d) in diags.iter().enumerate() {
+        let idx = d
+            .line
+            .and_then(|l| rendered.sections.iter().rposition(|s| s.line <= l));
+        let mut f = finding_view(d, n, Some(page), String::new());
+        f.anchor = f.id.clone();
+        all.push(f.clone());
+        match idx {
+            Some(i) => sections[i].findings.push(f),
+            None => fields.push(f),
+        }
+    }
+    for s in &mut sections {
+        s.worst = if s.findings.iter().any(|f| f.severity == "error") {
+            "error"
+        } else if s.findings.iter().any(|f| f.severity == "warning") {
+            "warning"
+        } else {
+            "info"
+        };
+    }
+    (sections, fields, all)
+}
+
+fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
+    let Some(p) = doc.plan() else {
+        return Vec::new();
+    };
+    let s =
+        |f: &Option<crate::document::fields::Spanned<String>>| f.as_ref().map(|v| v.value.clone());
+    let list = |v: &[crate::document::fields::Spanned<String>]| {
+        (!v.is_empty()).then(|| {
+            v.iter()
+                .map(|x| x.value.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        })
+    };
+    let mut out = Vec::new();
+    let mut push = |label: &'static str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            out.push(FieldView { label, value: v });
+        }
+    };
+    push("申报单位", s(&p.applicant));
+    push("申报主体类型", s(&p.applicant_type));
+    push("实施主体", s(&p.implementer));
+    push("试点类别", Some(category.to_string()));
+    push("省份", s(&p.province));
+    push("所在地", s(&p.city));
+    push("重点行业", list(&p.industries));
+    push("重点区域或流域", s(&p.region));
+    push("特征污染物", list(&p.pollutants));
+    push("园区边界", s(&p.park.boundary));
+    push("版本", s(&p.version));
+    push(
+        "编制日期",
+        p.date
+            .as_ref()
+            .map(|d| d.value.format("%Y年%-m月%-d日").to_string()),
+    );
+    let contact = [s(&p.contact.name), s(&p.contact.phone), s(&p.contact.email)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("，");
+    push("联系人", Some(contact));
+    push(
+        "附件",
+        (!p.attachments.is_empty()).then(|| {
+            p.attachments
+                .iter()
+                .map(|a| {
+                    a.title
+                        .as_ref()
+                        .map_or(a.file.value.clone(), |t| t.value.clone())
+                })
+                .collect::<Vec<_>>()
+                .join("；")
+        }),
+    );
+    out
+}
+
+fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> Vec<CheckStage> {
+    if !applies {
+        return Vec::new();
+    }
+    call.review_points
+        .iter()
+        .map(|stage| CheckStage {
+            stage: stage.stage.clone(),
+            items: stage
+                .items
+                .iter()
+                .map(|item| {
+                    let rules = item.rules();
+                    if rules.is_empty() {
+                        return CheckItem {
+                            name: item.name().to_string(),
+                            status: "manual",
+                            note: "须专家评估".into(),
+                        };
+                    }
+                    let hit =
+                        |d: &&&Diagnostic| rules.iter().any(|r| d.rule.starts_with(r.as_str()));
+                    let errors = diags
+                        .iter()
+                        .filter(hit)
+                        .filter(|d| d.severity == Severity::Error)
+                        .count();
+                    let warnings = diags
+                        .iter()
+                        .filter(hit)
+                        .filter(|d| d.severity == Severity::Warning)
+                        .count();
+                    let (status, note) = match (errors, warnings) {
+                        (0, 0) => ("pass", "自动检查通过".to_string()),
+                        (0, w) => ("pass", format!("自动检查通过，{w} 个警告待核对")),
+                        (e, _) => ("fail", format!("{e} 个错误")),
+                    };
+                    CheckItem {
+                        name: item.name().to_string(),
+                        status,
+                        note,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Before a PDF exists: what it will at least embed.
+fn estimate_bytes(project: &Project, doc: &Document) -> u64 {
+    let root = &project.root;
+    let mut total = 0;
+    if let Some(p) = doc.plan() {
+        for a in &p.attachments {
+            if let Ok(path) = crate::check::attachment::resolve(root, root, &a.file.value) {
+                total += std::fs::metadata(path).map_or(0, |m| m.len());
+            }
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_mirror_content() {
+        assert_eq!(
+            page_path("content/甲.md"),
+            ("docs/甲.html".to_string(), "../".to_string())
+        );
+        assert_eq!(
+            page_path("content/a/b.md"),
+            ("docs/a/b.html".to_string(), "../../".to_string())
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! The static site written by `shenbao build`: pages, links, anchors,
+//! self-containment, escaping and sanitising.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Values of an attribute (`href="…"`) in a page, in order.
+fn attrs(html: &str, name: &str) -> Vec<String> {
+    let pat = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&pat) {
+        let after = &rest[i + pat.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    unescape(&String::from_utf8(out).unwrap())
+}
+
+/// HTML entities tera writes in escaped values.
+fn unescape(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A page's text with entities decoded, for assertions on what it says.
+fn page(path: &Path) -> String {
+    unescape(&std::fs::read_to_string(path).unwrap())
+}
+
+/// Every tag in a page (`<a href=…>`), as written; escaped text is not a tag.
+fn tags(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i + 1..];
+        let end = after.find('>').unwrap_or(after.len());
+        if after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/') {
+            out.push(after[..end].to_lowercase());
+        }
+        rest = &after[end..];
+    }
+    out
+}
+
+fn site(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir.join("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn build_site(dir: &Path) -> std::process::Output {
+    let out = build(dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let dir = demo();
+    build_site(dir.path());
+    let pages = site(dir.path());
+    assert!(pages.len() >= 4, "{pages:?}");
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{}", page.display());
+        let ids: BTreeSet<String> = attrs(&html, "id").into_iter().collect();
+        for link in attrs(&html, "href").into_iter().chain(attrs(&html, "src")) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            // Split off the anchor first, as a browser does; then decode.
+            let link = unescape(&link);
+            let (path, anchor) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(p, a)| (p, Some(a)));
+            let path = decode(path);
+            let path = path.as_str();
+            let (path, _query) = path.split_once('?').unwrap_or((path, ""));
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap().join(path)
+            };
+            assert!(target.exists(), "{}: broken link {link}", page.display());
+            if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+                let target_ids: BTreeSet<String> = if target == *page {
+                    ids.clone()
+                } else {
+                    attrs(&std::fs::read_to_string(&target).unwrap(), "id")
+                        .into_iter()
+                        .collect()
+                };
+                assert!(
+                    target_ids.contains(a),
+                    "{}: anchor #{a} missing in {}",
+                    page.display(),
+                    target.display()
+                );
+            }
+        }
+    }
+    // The document page has a table of contents entry for every section.
+    let doc = page(&dir.path().join("public/docs/伏牛经开区试点实施方案.html"));
+    for title in [
+        "一、试点对象基本概况",
+        "（二）试点对象产业概况",
+        "七、试点预期产出成果及效益",
+    ] {
+        assert!(doc.contains(title), "{title}");
+    }
+    assert!(doc.contains("打印版 PDF"), "PDF link on the document page");
+    let index = page(&dir.path().join("public/index.html"));
+    assert!(
+        index.contains("省级电子件报送") && index.contains("还有 10 天"),
+        "timeline with days left"
+    );
+    assert!(index.contains("<meter"), "package meter");
+}
+
+#[test]
+fn the_site_is_self_contained() {
+    let dir = demo();
+    build_site(dir.path());
+    for p in site(dir.path()) {
+        let html = std::fs::read_to_string(&p).unwrap();
+        for tag in ["<script", "<link", "<img", "<iframe"] {
+            for (i, _) in html.match_indices(tag) {
+                let end = html[i..].find('>').map_or(html.len(), |e| i + e);
+                let t = &html[i..end];
+                assert!(
+                    !t.contains("http://") && !t.contains("https://") && !t.contains("//"),
+                    "{}: external resource {t}",
+                    p.display()
+                );
+            }
+        }
+    }
+    let css = std::fs::read_to_string(dir.path().join("public/assets/style.css")).unwrap();
+    assert!(!css.contains("url(http") && !css.contains("@import"));
+}
+
+#[test]
+fn findings_sit_next_to_their_section_and_on_the_findings_page() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "# 五、试点工作特色及主要创新点\n\n",
+        "# 五、试点工作特色及主要创新点\n\n此处待补充。\n\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    build_site(dir.path());
+    let doc = page(&dir.path().join("public/docs/伏牛经开区试点实施方案.html"));
+    let sec = doc.find("id=\"s5\"").expect("section 5");
+    let next = doc[sec..].find("id=\"s6\"").map_or(doc.len(), |i| sec + i);
+    assert!(
+        doc[sec..next].contains("content/placeholder"),
+        "finding not in its section"
+    );
+    assert!(
+        doc.contains("class=\"checklist\"") && doc.contains("内容详实性"),
+        "review checklist"
+    );
+    let findings = page(&dir.path().join("public/findings.html"));
+    assert!(findings.contains("data-rule=\"content/placeholder\""));
+    assert!(findings.contains("docs/伏牛经开区试点实施方案.html#f"));
+    let index = std::fs::read_to_string(dir.path().join("public/assets/search-index.js")).unwrap();
+    assert!(index.starts_with("window.SHENBAO_SEARCH = [") && index.contains("氨氮"));
+}
+
+#[test]
+fn nothing_from_the_author_runs_in_a_page() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md)
+        .unwrap()
+        .replace("title: 伏牛经济技术开发区工业园区清洁生产整体审核创新试点", "title: \"<script>alert('title')</script>试点\"")
+        .replace("  name: 李文华", "  name: \"<img src=x onerror=alert('name')>\"")
+        .replace(
+            "# 二、试点基础",
+            "<script>alert('body')</script>\n\n<img src=x onerror=alert('img')>\n\n[链接](javascript:alert('link'))\n\n<a href=\"javascript:alert('a')\" onclick=\"alert('c')\">a</a>\n\n# 二、试点基础",
+        );
+    std::fs::write(&md, text).unwrap();
+    build(dir.path(), &[]);
+    for p in site(dir.path()) {
+        let html = std::fs::read_to_string(&p).unwrap();
+        for tag in tags(&html) {
+            let name = tag.split_whitespace().next().unwrap_or("");
+            if name == "script" {
+                // Only the site's own scripts, by src.
+                assert!(
+                    tag.contains("src=\"") && tag.contains("assets/"),
+                    "{}: inline script <{tag}>",
+                    p.display()
+                );
+            }
+            assert!(!tag.contains("javascript:"), "{}: <{tag}>", p.display());
+            for attr in tag.split_whitespace().skip(1) {
+                assert!(
+                    !(attr.starts_with("on") && attr.contains('=')),
+                    "{}: event handler in <{tag}>",
+                    p.display()
+                );
+            }
+        }
+    }
+    let doc = std::fs::read_to_string(dir.path().join("public/docs/伏牛经开区试点实施方案.html"))
+        .unwrap();
+    assert!(
+        doc.contains("&lt;script&gt;alert("),
+        "the title is shown escaped"
+    );
+}
+
+#[test]
+fn a_broken_template_names_its_file_and_line() {
+    let dir = demo();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/index.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ docs | nosuchfilter }\n{% endblock content %}\n").unwrap();
+    let out = build(dir.path(), &[]);
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("site/template") && log.contains("templates/index.html:3"),
+        "{log}"
+    );
+}
