@@ -47,7 +47,16 @@ fn cleaner() -> ammonia::Builder<'static> {
         .add_tags(["input"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-        .link_rel(Some("noopener noreferrer"));
+        .link_rel(Some("noopener noreferrer"))
+        // No request leaves the site: an image keeps its source only when
+        // it is a file shenbao copied next to the pages.
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" && !value.contains("assets/files/") {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     b
 }
 
@@ -268,6 +277,18 @@ mod tests {
             "{h}"
         );
         assert!(h.contains("https://ok.example"), "{h}");
+    }
+
+    #[test]
+    fn raw_html_images_lose_foreign_sources() {
+        let d = render_md(
+            "# 甲\n\n<img src=\"https://tracker.example/p.gif\" alt=\"t\"> <img src=\"x\">\n",
+        );
+        assert!(
+            !d.sections[0].html.contains("tracker") && !d.sections[0].html.contains("src=\"x\""),
+            "{}",
+            d.sections[0].html
+        );
     }
 
     #[test]

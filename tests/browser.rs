@@ -1,0 +1,123 @@
+//! The site in a real browser: Debian's headless Chromium, driven by
+//! playwright-core (tests/browser/site.mjs). Needs `chromium` and
+//! `npm ci --prefix tests/browser`; .ci/run installs both.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn browse(site: &Path, query: &str) -> serde_json::Value {
+    let script = repo().join("tests/browser/site.mjs");
+    assert!(
+        repo()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "browser tests need: apt-get install chromium nodejs npm && npm ci --prefix tests/browser"
+    );
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(site)
+        .arg(query)
+        .output()
+        .expect("node is needed for the browser tests (apt-get install nodejs)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert!(v.get("failure").is_none(), "browser run failed: {v:#}");
+    v
+}
+
+#[test]
+fn a_reader_finds_their_way_in_a_real_browser() {
+    let dir = demo();
+    // One error among the infos, so the findings filter has work to do.
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    std::fs::write(
+        &md,
+        std::fs::read_to_string(&md).unwrap() + "\n该数据待补充。\n",
+    )
+    .unwrap();
+    let out = build(dir.path(), &["--no-pdf"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = browse(&dir.path().join("public"), "氨氮");
+
+    assert_eq!(v["lang"], "zh-CN");
+    assert_eq!(
+        v["firstTab"], "跳到正文",
+        "the first Tab reaches the skip link"
+    );
+    assert!(
+        v["docUrl"]
+            .as_str()
+            .unwrap()
+            .ends_with("docs/伏牛经开区试点实施方案.html"),
+        "{v:#}"
+    );
+    assert_eq!(
+        v["docH1"],
+        "伏牛经济技术开发区工业园区清洁生产整体审核创新试点"
+    );
+    assert_eq!(v["hash"], "#s2");
+    assert_eq!(v["s2Heading"], "二、试点基础");
+    assert_eq!(v["s2InView"], true);
+
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty(), "{v:#}");
+    assert_eq!(results[0]["title"], "（一）环境现状与主要问题");
+    assert_eq!(results[0]["marks"][0], "氨氮");
+    assert!(v["resultUrl"].as_str().unwrap().ends_with("#s2-1"), "{v:#}");
+    assert_eq!(v["urlQueryResults"], results.len());
+
+    let rows = v["findingRows"].as_u64().unwrap();
+    let shown = v["infoRowsShown"].as_u64().unwrap();
+    assert!(shown > 0 && shown < rows, "filter shows {shown} of {rows}");
+    assert_eq!(v["infoRowsAllInfo"], true);
+
+    assert_eq!(v["errors"], serde_json::json!([]), "console errors");
+    assert_eq!(
+        v["external"],
+        serde_json::json!([]),
+        "requests outside the site"
+    );
+    assert_eq!(v["dialogs"], serde_json::json!([]));
+}
+
+#[test]
+fn author_scripts_never_run_in_a_real_browser() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md)
+        .unwrap()
+        .replace("title: 伏牛经济技术开发区工业园区清洁生产整体审核创新试点", "title: \"<script>alert('title')</script>氨氮试点\"")
+        .replace(
+            "# 二、试点基础",
+            "<script>alert('body')</script>\n\n<img src=x onerror=\"alert('img')\">\n\n[链接](javascript:alert('link'))\n\n<svg onload=\"alert('svg')\"></svg>\n\n# 二、试点基础",
+        );
+    std::fs::write(&md, text).unwrap();
+    let out = build(dir.path(), &["--no-pdf"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Search for the word in the malicious title, so its results render too.
+    let v = browse(&dir.path().join("public"), "氨氮");
+    assert_eq!(v["dialogs"], serde_json::json!([]), "a script ran: {v:#}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
+    assert!(
+        v["docH1"].as_str().unwrap().contains("<script>"),
+        "the title shows as text: {v:#}"
+    );
+}
