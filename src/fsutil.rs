@@ -17,27 +17,29 @@ fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Write `bytes` to `path` atomically, replacing what is there.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// A temporary file beside `path` holding `bytes`, ready to be renamed.
+/// The rename is what makes the write atomic; outputs can be regenerated,
+/// so there is no fsync per file (a 1,000-page site would pay for it).
+fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     make_readable(tmp.as_file())?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(tmp)
+}
+
+/// Write `bytes` to `path` atomically, replacing what is there.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    staged(path, bytes)?.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// Write `bytes` to a new file at `path` atomically; fail if it exists.
 pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    make_readable(tmp.as_file())?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    staged(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -216,19 +216,25 @@ impl<'a> Printer<'a> {
     ) -> Vec<Bound> {
         let mut out = Vec::new();
         for a in &plan.attachments {
-            // Missing and outside paths are reported by `check`; here they
-            // are left out of the volume with an error, so it never binds
-            // a file it should not read.
-            let Ok(real) = resolve(self.root, self.root, &a.file.value) else {
+            let mut fail = |message: String, help: &str| {
                 diags.push(
                     Diagnostic::at(
                         "print/attachment",
                         Severity::Error,
                         &doc.src,
                         a.file.span.clone(),
-                        format!("附件“{}”无法装订：文件不存在或在项目之外", a.file.value),
+                        message,
                     )
-                    .with_help("运行 shenbao check 查看原因"),
+                    .with_help(help.to_string()),
+                );
+            };
+            // Missing and outside paths are reported by `check`; here they
+            // are left out of the volume with an error, so it never binds
+            // a file it should not read.
+            let Ok(real) = resolve(self.root, self.root, &a.file.value) else {
+                fail(
+                    format!("附件“{}”无法装订：文件不存在或在项目之外", a.file.value),
+                    "运行 shenbao check 查看原因",
                 );
                 continue;
             };
@@ -250,34 +256,22 @@ impl<'a> Printer<'a> {
                 });
             let pdf_pages = if ext == "pdf" {
                 if self.pdf_a {
-                    diags.push(
-                        Diagnostic::at(
-                            "print/attachment",
-                            Severity::Error,
-                            &doc.src,
-                            a.file.span.clone(),
-                            "PDF/A 文件中不能嵌入 PDF 附件",
-                        )
-                        .with_help("不加 --pdf-a 生成普通 PDF，或把附件扫描为 PNG/JPG 图片"),
+                    fail(
+                        "PDF/A 文件中不能嵌入 PDF 附件".into(),
+                        "不加 --pdf-a 生成普通 PDF，或把附件扫描为 PNG/JPG 图片",
                     );
                     continue;
                 }
-                match std::fs::read(&real)
+                let pages = std::fs::read(&real)
                     .ok()
                     .and_then(|b| hayro_syntax::Pdf::new(b).ok())
-                    .map(|p| p.pages().len())
-                {
+                    .map(|p| p.pages().len());
+                match pages {
                     Some(n) if n > 0 => Some(n),
                     _ => {
-                        diags.push(
-                            Diagnostic::at(
-                                "print/attachment",
-                                Severity::Error,
-                                &doc.src,
-                                a.file.span.clone(),
-                                format!("附件“{}”不是可读的 PDF（损坏或加密）", a.file.value),
-                            )
-                            .with_help("重新导出未加密的 PDF，或扫描为图片"),
+                        fail(
+                            format!("附件“{}”不是可读的 PDF（损坏或加密）", a.file.value),
+                            "重新导出未加密的 PDF，或扫描为图片",
                         );
                         continue;
                     }

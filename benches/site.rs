@@ -1,0 +1,127 @@
+//! Benchmark for the site (issue: site).
+//!
+//! `shenbao build --no-pdf` over N generated plans (default 1,000, ~40,000
+//! characters each, the corpus of the check benchmark), in a fresh
+//! process, best of 3, with peak RSS; side by side with `mdbook build` on
+//! the same Markdown files when mdBook is installed (`cargo install
+//! mdbook`; $MDBOOK_BIN or `mdbook` on PATH).
+//!
+//! Run: `cargo bench --bench site` (SHENBAO_BENCH_DOCS=N).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use shenbao::call::{Call, DEFAULT_PRESET};
+
+fn measure(program: &Path, args: &[String], cwd: &Path, runs: usize) -> (f64, f64) {
+    let mut best = f64::MAX;
+    let mut peak = 0f64;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg(program)
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("run /usr/bin/time (apt-get install time)");
+        let secs = t.elapsed().as_secs_f64();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{} failed: {}",
+            program.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let kb: f64 = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0.0);
+        best = best.min(secs);
+        peak = peak.max(kb / 1024.0);
+    }
+    (best, peak)
+}
+
+fn mdbook() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("MDBOOK_BIN") {
+        return Some(PathBuf::from(p));
+    }
+    Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| PathBuf::from("mdbook"))
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let n: usize = std::env::var("SHENBAO_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let shenbao = PathBuf::from(env!("CARGO_BIN_EXE_shenbao"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let call = Call::preset(DEFAULT_PRESET)
+        .expect("preset")
+        .expect("parses");
+    let bytes = shenbao::corpus::write_project(dir.path(), &call, n, 40_000).expect("corpus");
+    let mb = bytes as f64 / 1e6;
+    println!("corpus: {n} plans, {mb:.1} MB of Markdown");
+    let root = dir.path().to_string_lossy().into_owned();
+    let args: Vec<String> = [
+        "--root",
+        &root,
+        "build",
+        "--no-pdf",
+        "--today",
+        "2022-06-20",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (t, mem) = measure(&shenbao, &args, dir.path(), 3);
+    println!(
+        "shenbao build --no-pdf: {:8.1} ms  {:7.1} docs/s  {:6.1} MB/s  peak {mem:6.1} MB",
+        t * 1e3,
+        n as f64 / t,
+        mb / t
+    );
+
+    match mdbook() {
+        Some(bin) => {
+            let book = tempfile::tempdir().expect("tempdir");
+            let src = book.path().join("src");
+            std::fs::create_dir_all(&src).expect("src");
+            let mut summary = String::from("# Summary\n\n");
+            for e in std::fs::read_dir(dir.path().join("content")).expect("content") {
+                let p = e.expect("entry").path();
+                let name = p.file_name().expect("name").to_string_lossy().into_owned();
+                std::fs::copy(&p, src.join(&name)).expect("copy");
+                summary.push_str(&format!("- [{name}](./{name})\n"));
+            }
+            std::fs::write(src.join("SUMMARY.md"), summary).expect("summary");
+            std::fs::write(
+                book.path().join("book.toml"),
+                "[book]\ntitle = \"bench\"\nlanguage = \"zh\"\n",
+            )
+            .expect("book.toml");
+            let (m, m_mem) = measure(&bin, &["build".to_string()], book.path(), 3);
+            println!(
+                "mdbook build:           {:8.1} ms  {:7.1} docs/s  {:6.1} MB/s  peak {m_mem:6.1} MB",
+                m * 1e3,
+                n as f64 / m,
+                mb / m
+            );
+            println!("shenbao / mdbook time: {:.2} (target < 1)", t / m);
+        }
+        None => println!(
+            "mdbook not found (cargo install mdbook, or set MDBOOK_BIN): comparison skipped"
+        ),
+    }
+}
