@@ -165,40 +165,21 @@ fn print_all(
         .enumerate()
         .filter(|(_, d)| d.kind == Some(DocKind::PilotPlan) && d.plan().is_some())
         .collect();
-    let jobs = opts.jobs.clamp(1, plans.len().max(1));
     let print_one = |(key, doc): &(usize, &Document)| {
         let t = Instant::now();
         let result = printer.print(doc, *key);
         (doc.src.rel.clone(), result, t.elapsed().as_millis())
     };
-    let results: Vec<(String, Result<Printed, Vec<Diagnostic>>, u128)> = if jobs == 1 {
-        plans.iter().map(print_one).collect()
-    } else {
-        let chunk = plans.len().div_ceil(jobs);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = plans
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().map(print_one).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![(
-                            String::from(CONTENT_DIR),
-                            Err(vec![Diagnostic::file(
-                                "print/internal",
-                                Severity::Error,
-                                CONTENT_DIR,
-                                "内部错误：排版线程崩溃，请报告此问题",
-                            )]),
-                            0,
-                        )]
-                    })
-                })
-                .collect()
-        })
-    };
+    let results: Vec<(String, Result<Printed, Vec<Diagnostic>>, u128)> =
+        crate::par::map(&plans, opts.jobs, print_one, || {
+            let d = Diagnostic::file(
+                "print/internal",
+                Severity::Error,
+                CONTENT_DIR,
+                "内部错误：排版线程崩溃，请报告此问题",
+            );
+            (String::from(CONTENT_DIR), Err(vec![d]), 0)
+        });
     for (rel, result, millis) in results {
         let target = pdf_path(out_dir, &rel);
         match result {

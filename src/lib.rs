@@ -36,6 +36,7 @@ pub mod frontmatter;
 pub mod fsutil;
 pub mod markdown;
 pub mod pack;
+pub mod par;
 pub mod paths;
 pub mod project;
 pub mod render;

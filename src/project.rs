@@ -165,32 +165,16 @@ impl Project {
         let root = self.root.as_path();
         let load = |path: &PathBuf| load_file(root, path, matcher.as_ref());
         // Files are independent: parse them on every core, keep the order.
-        let jobs = jobs.clamp(1, files.len().max(1));
-        let results: Vec<Result<Document, Box<Diagnostic>>> = if jobs == 1 {
-            files.iter().map(load).collect()
-        } else {
-            let chunk = files.len().div_ceil(jobs);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = files
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| match h.join() {
-                        Ok(v) => v,
-                        // A panic in a parser is a bug; still report it
-                        // rather than lose the other documents.
-                        Err(_) => vec![Err(Box::new(Diagnostic::file(
-                            "document/unreadable",
-                            Severity::Error,
-                            CONTENT_DIR,
-                            "内部错误：解析文档时崩溃，请报告此问题",
-                        )))],
-                    })
-                    .collect()
-            })
-        };
+        let results = crate::par::map(&files, jobs, load, || {
+            // A panic in a parser is a bug; still report it rather than
+            // lose the other documents.
+            Err(Box::new(Diagnostic::file(
+                "document/unreadable",
+                Severity::Error,
+                CONTENT_DIR,
+                "内部错误：解析文档时崩溃，请报告此问题",
+            )))
+        });
         for r in results {
             match r {
                 Ok(doc) => self.documents.push(doc),
