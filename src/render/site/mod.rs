@@ -380,8 +380,9 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
         ctx.insert("sections", &sections);
         ctx.insert("preamble", &rendered.preamble);
         ctx.insert("checklist", &checklist);
+        // Written at once, so a large project never holds every page.
         match tera.render("document.html", &ctx) {
-            Ok(page) => pages.push((input.out_dir.join(&url), page)),
+            Ok(page) => write_page(&input.out_dir.join(&url), &page, &mut report),
             Err(e) => report.diagnostics.push(template_error(&e, &[])),
         }
     }
@@ -465,24 +466,26 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             format!("无法写入：{e}"),
         ));
     }
-    let index = serde_json::to_string(&search).unwrap_or_else(|_| "[]".into());
-    pages.push((
-        input.out_dir.join("assets/search-index.js"),
-        format!("window.SHENBAO_SEARCH = {index};\n"),
-    ));
+    // The index is streamed to its file: it holds every section's text.
+    let index_path = input.out_dir.join("assets/search-index.js");
+    let written = crate::fsutil::write_atomic_with(&index_path, |w| {
+        w.write_all(b"window.SHENBAO_SEARCH = ")?;
+        serde_json::to_writer(&mut *w, &search).map_err(std::io::Error::other)?;
+        w.write_all(b";\n")
+    });
+    if let Err(e) = written {
+        report.diagnostics.push(Diagnostic::file(
+            "site/write",
+            Severity::Error,
+            index_path.display().to_string(),
+            format!("无法写入：{e}"),
+        ));
+    }
     report.search_entries = search.len();
+    drop(search);
 
     for (path, text) in &pages {
-        if let Err(e) = write_atomic(path, text.as_bytes()) {
-            report.diagnostics.push(Diagnostic::file(
-                "site/write",
-                Severity::Error,
-                path.display().to_string(),
-                format!("无法写入：{e}"),
-            ));
-        } else if path.extension().is_some_and(|e| e == "html") {
-            report.pages += 1;
-        }
+        write_page(path, text, &mut report);
     }
     copies.sort();
     copies.dedup();
@@ -498,6 +501,19 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
         }
     }
     report
+}
+
+fn write_page(path: &Path, text: &str, report: &mut SiteReport) {
+    if let Err(e) = write_atomic(path, text.as_bytes()) {
+        report.diagnostics.push(Diagnostic::file(
+            "site/write",
+            Severity::Error,
+            path.display().to_string(),
+            format!("无法写入：{e}"),
+        ));
+    } else if path.extension().is_some_and(|e| e == "html") {
+        report.pages += 1;
+    }
 }
 
 fn s_text(rendered: &HtmlDoc, id: &str) -> String {
