@@ -243,3 +243,96 @@ fn print_all(
     }
     Ok(())
 }
+
+/// A site kept up to date as documents change: the first build renders
+/// everything; after an edit only that document's page and search shard
+/// and the shared pages are rendered again (what `serve` needs, and what
+/// the site benchmark measures).
+pub struct LiveSite {
+    site: crate::render::site::Site,
+    diagnostics: Vec<Diagnostic>,
+    today: chrono::DateTime<chrono::FixedOffset>,
+}
+
+impl LiveSite {
+    pub fn new(
+        project: &Project,
+        opts: &BuildOptions,
+    ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
+        let out_dir = out_dir(project, opts.out_dir.as_deref())?;
+        let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+        let mut site =
+            crate::render::site::Site::new(&theme, &out_dir, opts.today).map_err(|d| {
+                Fatal::new(d.message.clone()).in_file(Path::new(&d.file), d.line, d.column)
+            })?;
+        let diagnostics = check::check_project(project, &Options { today: opts.today });
+        let mut report = crate::render::site::SiteReport::default();
+        for doc in &project.documents {
+            let diags: Vec<&Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.file == doc.src.rel)
+                .collect();
+            site.render_document(project, doc, &diags, None, &mut report);
+        }
+        site.render_shared(project, &diagnostics, &mut report);
+        site.write_assets(&mut report);
+        Ok((
+            LiveSite {
+                site,
+                diagnostics,
+                today: opts.today,
+            },
+            report,
+        ))
+    }
+
+    /// `rel` (e.g. `content/甲.md`) changed on disk: reload, re-check and
+    /// re-render it and the shared pages.
+    pub fn document_changed(
+        &mut self,
+        project: &mut Project,
+        rel: &str,
+    ) -> crate::render::site::SiteReport {
+        let mut report = crate::render::site::SiteReport::default();
+        let exists = project.reload(rel);
+        let ctx = check::Ctx {
+            root: &project.root,
+            call: &project.call,
+            opts: &Options { today: self.today },
+            out_dir: project.config.output_dir(&project.root),
+            placeholders: crate::markdown::placeholder_matcher(&project.call.placeholders),
+        };
+        // This document's findings, and the quota, which spans documents.
+        self.diagnostics
+            .retain(|d| d.file != rel && d.rule != "quota/province");
+        self.diagnostics.extend(
+            project
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == rel)
+                .cloned(),
+        );
+        if let Some(doc) = project.documents.iter().find(|d| d.src.rel == rel) {
+            self.diagnostics.extend(doc.diagnostics.iter().cloned());
+            check::check_document(&ctx, doc, &mut self.diagnostics);
+        }
+        check::quota_for(&ctx, &project.documents, &mut self.diagnostics);
+        crate::diagnostic::sort(&mut self.diagnostics);
+        match project.documents.iter().find(|d| d.src.rel == rel) {
+            Some(doc) if exists => {
+                let diags: Vec<&Diagnostic> =
+                    self.diagnostics.iter().filter(|d| d.file == rel).collect();
+                self.site
+                    .render_document(project, doc, &diags, None, &mut report);
+            }
+            _ => self.site.remove_document(rel),
+        }
+        self.site
+            .render_shared(project, &self.diagnostics, &mut report);
+        report
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}

@@ -223,6 +223,30 @@ impl Project {
         files
     }
 
+    /// Read one file again after an edit (or forget it when it is gone).
+    /// `rel` is relative to the root, e.g. `content/甲.md`. Returns whether
+    /// the document exists now.
+    pub fn reload(&mut self, rel: &str) -> bool {
+        let path = self.root.join(rel);
+        self.documents.retain(|d| d.src.rel != rel);
+        self.diagnostics.retain(|d| d.file != rel);
+        if !path.is_file() {
+            return false;
+        }
+        let matcher = placeholder_matcher(&self.call.placeholders);
+        match load_file(&self.root, &path, matcher.as_ref()) {
+            Ok(doc) => {
+                let at = self.documents.partition_point(|d| d.src.rel.as_str() < rel);
+                self.documents.insert(at, doc);
+                true
+            }
+            Err(d) => {
+                self.diagnostics.push(*d);
+                false
+            }
+        }
+    }
+
     /// Number of files examined (documents and files that failed to load).
     pub fn file_count(&self) -> usize {
         let failed: std::collections::BTreeSet<&str> = self

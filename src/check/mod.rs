@@ -61,6 +61,11 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
     out
 }
 
+/// The rule that spans documents (the province quota).
+pub fn quota_for(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+    quota::check(ctx, docs, out);
+}
+
 /// The per-document rules.
 pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     content::check_placeholders(ctx, doc, out);

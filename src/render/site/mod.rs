@@ -62,7 +62,7 @@ struct PdfView {
     size: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct DocRow {
     title: String,
     file: String,
@@ -76,7 +76,7 @@ struct DocRow {
     pdf: Option<PdfView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct PackageView {
     title: String,
     url: String,
@@ -236,78 +236,124 @@ fn template_error(e: &tera::Error, files: &[TemplateFile]) -> Diagnostic {
     d.with_help("改正模板后重新运行；删除项目中的同名模板即恢复默认")
 }
 
+/// What one document contributes to the shared pages, kept between
+/// rebuilds so that a change to one document re-renders only its page,
+/// its search shard and the shared pages.
+#[derive(Clone)]
+struct DocSummary {
+    row: DocRow,
+    package: Option<PackageView>,
+    findings: Vec<FindingView>,
+    /// Its search shard, relative to the site root.
+    shard: String,
+    sections: usize,
+}
+
+/// A site under construction or being kept up to date.
+pub struct Site {
+    tera: tera::Tera,
+    theme: Theme,
+    out_dir: PathBuf,
+    today: DateTime<FixedOffset>,
+    /// By document path, in the project's order.
+    docs: std::collections::BTreeMap<String, DocSummary>,
+}
+
+/// Build the whole site.
 pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
     let mut report = SiteReport::default();
-    let tera = match templates(input.theme) {
-        Ok(t) => t,
+    let mut site = match Site::new(input.theme, input.out_dir, input.today) {
+        Ok(s) => s,
         Err(d) => {
             report.diagnostics.push(*d);
             return report;
         }
     };
-    let project = input.project;
-    let call = &project.call;
-    let site = SiteView {
-        name: project
-            .config
-            .name
-            .clone()
-            .unwrap_or_else(|| "申报材料".to_string()),
-        call: call.name.clone(),
-        today: input.today.format("%Y年%-m月%-d日").to_string(),
-    };
-    let mut pages: Vec<(PathBuf, String)> = Vec::new();
-    let mut copies: Vec<(PathBuf, String)> = Vec::new();
-    let mut search: Vec<SearchEntry> = Vec::new();
-    let mut all_findings: Vec<FindingView> = Vec::new();
-    let mut rows = Vec::new();
-    let mut packages = Vec::new();
-    let mut totals = Totals::default();
-    for d in input.diagnostics {
-        match d.severity {
-            Severity::Error => totals.errors += 1,
-            Severity::Warning => totals.warnings += 1,
-            Severity::Info => totals.infos += 1,
-        }
-    }
-
-    for doc in &project.documents {
-        let (url, to_root) = page_path(&doc.src.rel);
-        let rendered = html::render(doc, &project.root, &to_root);
-        copies.extend(rendered.files.iter().cloned());
+    for doc in &input.project.documents {
         let diags: Vec<&Diagnostic> = input
             .diagnostics
             .iter()
             .filter(|d| d.file == doc.src.rel)
             .collect();
-        let pdf = input
-            .pdfs
-            .iter()
-            .find(|b| b.rel == doc.src.rel && b.ok)
-            .and_then(|b| {
-                let p = b.pdf.as_ref()?;
-                let rel = p.strip_prefix(input.out_dir).ok()?;
-                Some(PdfView {
-                    url: href(&format!(
-                        "{to_root}{}",
-                        crate::project::rel_path(Path::new(""), rel)
-                    )),
-                    pages: b.pages,
-                    size: size_text(b.bytes),
-                })
-            });
-        let (sections, field_findings, findings) = attach_findings(&rendered, &diags, &url);
-        all_findings.extend(findings.iter().cloned());
+        let pdf = input.pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok);
+        site.render_document(input.project, doc, &diags, pdf, &mut report);
+    }
+    site.render_shared(input.project, input.diagnostics, &mut report);
+    site.write_assets(&mut report);
+    report
+}
+
+impl Site {
+    pub fn new(
+        theme: &Theme,
+        out_dir: &Path,
+        today: DateTime<FixedOffset>,
+    ) -> Result<Site, Box<Diagnostic>> {
+        Ok(Site {
+            tera: templates(theme)?,
+            theme: theme.clone(),
+            out_dir: out_dir.to_path_buf(),
+            today,
+            docs: std::collections::BTreeMap::new(),
+        })
+    }
+
+    fn site_view(&self, project: &Project) -> SiteView {
+        SiteView {
+            name: project
+                .config
+                .name
+                .clone()
+                .unwrap_or_else(|| "申报材料".to_string()),
+            call: project.call.name.clone(),
+            today: self.today.format("%Y年%-m月%-d日").to_string(),
+        }
+    }
+
+    /// Forget a document that is gone; the caller renders the shared pages.
+    pub fn remove_document(&mut self, rel: &str) {
+        if let Some(d) = self.docs.remove(rel) {
+            let (url, _) = page_path(rel);
+            let _ = std::fs::remove_file(self.out_dir.join(url));
+            let _ = std::fs::remove_file(self.out_dir.join(d.shard));
+        }
+    }
+
+    /// Render one document's page and search shard (and copy its images).
+    pub fn render_document(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        diags: &[&Diagnostic],
+        pdf: Option<&DocBuild>,
+        report: &mut SiteReport,
+    ) {
+        let call = &project.call;
+        let (url, to_root) = page_path(&doc.src.rel);
+        let rendered = html::render(doc, &project.root, &to_root);
+        let pdf_view = pdf.and_then(|b| {
+            let p = b.pdf.as_ref()?;
+            let rel = p.strip_prefix(&self.out_dir).ok()?;
+            Some(PdfView {
+                url: href(&format!(
+                    "{to_root}{}",
+                    crate::project::rel_path(Path::new(""), rel)
+                )),
+                pages: b.pages,
+                size: size_text(b.bytes),
+            })
+        });
+        let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
-        for s in &sections {
-            let text: String = s_text(&rendered, &s.id);
-            search.push(SearchEntry {
+        let search: Vec<SearchEntry> = sections
+            .iter()
+            .map(|s| SearchEntry {
                 d: title.clone(),
                 t: format!("{}{}", s.number, s.title),
                 u: format!("{}#{}", href(&url), s.id),
-                x: text,
-            });
-        }
+                x: s_text(&rendered, &s.id),
+            })
+            .collect();
         let plan = doc.plan();
         let get = |f: Option<&crate::document::fields::Spanned<String>>| {
             f.map_or_else(String::new, |v| v.value.clone())
@@ -319,15 +365,7 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
                     .map_or_else(|| c.value.clone(), |x| x.name.clone())
             })
             .unwrap_or_default();
-        let errors = diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let warnings = diags
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
-        rows.push(DocRow {
+        let row = DocRow {
             title: title.clone(),
             file: doc.src.rel.clone(),
             kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
@@ -335,20 +373,26 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             category: category.clone(),
             province: get(plan.and_then(|p| p.province.as_ref())),
             url: href(&url),
-            errors,
-            warnings,
-            pdf: pdf.clone().map(|p| PdfView {
+            errors: diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count(),
+            warnings: diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
+            pdf: pdf_view.clone().map(|p| PdfView {
                 url: href(&p.url.replacen(&to_root, "", 1)),
                 ..p
             }),
-        });
-        if let Some(plan) = plan {
-            let (bytes, estimate) = match input.pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok) {
+        };
+        let package = plan.map(|_| {
+            let (bytes, estimate) = match pdf {
                 Some(b) => (b.bytes, false),
                 None => (estimate_bytes(project, doc), true),
             };
             let limit = call.package.limit_bytes;
-            packages.push(PackageView {
+            PackageView {
                 title: title.clone(),
                 url: href(&url),
                 size: size_text(bytes),
@@ -356,13 +400,10 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
                 limit: size_text(limit),
                 percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
                 estimate,
-            });
-            let _ = plan;
-        }
-        let fields = fields_of(doc, &category);
-        let checklist = checklist(call, &diags, doc.kind == Some(DocKind::PilotPlan));
+            }
+        });
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site);
+        ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
         ctx.insert("page", "document");
         ctx.insert(
@@ -371,136 +412,182 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
                 "title": title,
                 "file": doc.src.rel,
                 "kind": doc.kind.map_or("未知类型", DocKind::name_zh),
-                "pdf": pdf,
+                "pdf": pdf_view,
             }),
         );
-        ctx.insert("fields", &fields);
+        ctx.insert("fields", &fields_of(doc, &category));
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
         ctx.insert("sections", &sections);
         ctx.insert("preamble", &rendered.preamble);
-        ctx.insert("checklist", &checklist);
+        ctx.insert(
+            "checklist",
+            &checklist(call, diags, doc.kind == Some(DocKind::PilotPlan)),
+        );
         // Written at once, so a large project never holds every page.
-        match tera.render("document.html", &ctx) {
-            Ok(page) => write_page(&input.out_dir.join(&url), &page, &mut report),
+        match self.tera.render("document.html", &ctx) {
+            Ok(page) => write_page(&self.out_dir.join(&url), &page, report),
             Err(e) => report.diagnostics.push(template_error(&e, &[])),
         }
-    }
-    // Findings on files that are not documents (config, theme, bad files).
-    for d in input
-        .diagnostics
-        .iter()
-        .filter(|d| !project.documents.iter().any(|doc| doc.src.rel == d.file))
-    {
-        all_findings.push(finding_view(d, all_findings.len(), None, String::new()));
-    }
-
-    let milestones: Vec<MilestoneView> = call
-        .milestones
-        .iter()
-        .filter_map(|m| {
-            let due = call.due(m)?;
-            Some(MilestoneView {
-                name: m.name.clone(),
-                due: format_zh(&due),
-                days_left: days_left(&input.today, &due).max(0),
-                passed: input.today > due,
-                what: m.what.clone(),
-                to: m.to.clone(),
-            })
-        })
-        .collect();
-    let mut rules: Vec<&str> = all_findings.iter().map(|f| f.rule).collect();
-    rules.sort_unstable();
-    rules.dedup();
-
-    let mut base = tera::Context::new();
-    base.insert("site", &site);
-    base.insert("root", "");
-    base.insert("totals", &totals);
-    for (name, page) in [
-        ("index.html", "index"),
-        ("findings.html", "findings"),
-        ("search.html", "search"),
-    ] {
-        let mut ctx = base.clone();
-        ctx.insert("page", page);
-        ctx.insert("docs", &rows);
-        ctx.insert("packages", &packages);
-        ctx.insert("milestones", &milestones);
-        ctx.insert("findings", &all_findings);
-        ctx.insert("rules", &rules);
-        match tera.render(name, &ctx) {
-            Ok(html) => pages.push((input.out_dir.join(name), html)),
-            Err(e) => report.diagnostics.push(template_error(&e, &[])),
-        }
-    }
-
-    // Assets, the search index, images.
-    for name in ASSETS {
-        match input.theme.file(name) {
-            Ok(f) => pages.push((
-                input
-                    .out_dir
-                    .join("assets")
-                    .join(name.trim_start_matches("site/")),
-                f.text,
-            )),
-            Err(e) => report.diagnostics.push(Diagnostic::file(
-                "site/template",
-                Severity::Error,
-                *name,
-                e.message,
-            )),
-        }
-    }
-    let font = input.out_dir.join("assets/fonts/FandolSong-Regular.otf");
-    if let Some(bytes) = crate::render::pdf::fonts::bundled("FandolSong-Regular.otf")
-        && std::fs::metadata(&font).map_or(true, |m| m.len() != bytes.len() as u64)
-        && let Err(e) = write_atomic(&font, bytes)
-    {
-        report.diagnostics.push(Diagnostic::file(
-            "site/write",
-            Severity::Error,
-            font.display().to_string(),
-            format!("无法写入：{e}"),
-        ));
-    }
-    // The index is streamed to its file: it holds every section's text.
-    let index_path = input.out_dir.join("assets/search-index.js");
-    let written = crate::fsutil::write_atomic_with(&index_path, |w| {
-        w.write_all(b"window.SHENBAO_SEARCH = ")?;
-        serde_json::to_writer(&mut *w, &search).map_err(std::io::Error::other)?;
-        w.write_all(b";\n")
-    });
-    if let Err(e) = written {
-        report.diagnostics.push(Diagnostic::file(
-            "site/write",
-            Severity::Error,
-            index_path.display().to_string(),
-            format!("无法写入：{e}"),
-        ));
-    }
-    report.search_entries = search.len();
-    drop(search);
-
-    for (path, text) in &pages {
-        write_page(path, text, &mut report);
-    }
-    copies.sort();
-    copies.dedup();
-    for (real, rel) in copies {
-        let target = input.out_dir.join("assets/files").join(&rel);
-        if let Err(e) = std::fs::read(&real).and_then(|b| write_atomic(&target, &b)) {
+        // Its own search shard: a change to one document rewrites only it.
+        let shard = format!(
+            "assets/search/{}.js",
+            url.trim_start_matches("docs/").trim_end_matches(".html")
+        );
+        let written = crate::fsutil::write_atomic_with(&self.out_dir.join(&shard), |w| {
+            w.write_all(b"(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...")?;
+            serde_json::to_writer(&mut *w, &search).map_err(std::io::Error::other)?;
+            w.write_all(b");\n")
+        });
+        if let Err(e) = written {
             report.diagnostics.push(Diagnostic::file(
                 "site/write",
                 Severity::Error,
-                rel,
-                format!("无法复制图片：{e}"),
+                shard.clone(),
+                format!("无法写入：{e}"),
             ));
         }
+        for (real, rel) in &rendered.files {
+            let target = self.out_dir.join("assets/files").join(rel);
+            if let Err(e) = std::fs::read(real).and_then(|b| write_atomic(&target, &b)) {
+                report.diagnostics.push(Diagnostic::file(
+                    "site/write",
+                    Severity::Error,
+                    rel.clone(),
+                    format!("无法复制图片：{e}"),
+                ));
+            }
+        }
+        self.docs.insert(
+            doc.src.rel.clone(),
+            DocSummary {
+                row,
+                package,
+                findings,
+                shard,
+                sections: search.len(),
+            },
+        );
     }
-    report
+
+    /// The dashboard, findings and search pages, from what each document
+    /// contributed. `all` is every finding (for totals and for findings on
+    /// files that are not documents).
+    pub fn render_shared(&self, project: &Project, all: &[Diagnostic], report: &mut SiteReport) {
+        let call = &project.call;
+        let mut totals = Totals::default();
+        for d in all {
+            match d.severity {
+                Severity::Error => totals.errors += 1,
+                Severity::Warning => totals.warnings += 1,
+                Severity::Info => totals.infos += 1,
+            }
+        }
+        // In the project's order.
+        let ordered: Vec<&DocSummary> = project
+            .documents
+            .iter()
+            .filter_map(|d| self.docs.get(&d.src.rel))
+            .collect();
+        let rows: Vec<&DocRow> = ordered.iter().map(|d| &d.row).collect();
+        let packages: Vec<&PackageView> =
+            ordered.iter().filter_map(|d| d.package.as_ref()).collect();
+        let mut findings: Vec<FindingView> = ordered
+            .iter()
+            .flat_map(|d| d.findings.iter().cloned())
+            .collect();
+        for d in all.iter().filter(|d| !self.docs.contains_key(&d.file)) {
+            findings.push(finding_view(d, findings.len(), None, String::new()));
+        }
+        let shards: Vec<String> = ordered.iter().map(|d| href(&d.shard)).collect();
+        let milestones: Vec<MilestoneView> = call
+            .milestones
+            .iter()
+            .filter_map(|m| {
+                let due = call.due(m)?;
+                Some(MilestoneView {
+                    name: m.name.clone(),
+                    due: format_zh(&due),
+                    days_left: days_left(&self.today, &due).max(0),
+                    passed: self.today > due,
+                    what: m.what.clone(),
+                    to: m.to.clone(),
+                })
+            })
+            .collect();
+        let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut base = tera::Context::new();
+        base.insert("site", &self.site_view(project));
+        base.insert("root", "");
+        base.insert("totals", &totals);
+        for (name, page) in [
+            ("index.html", "index"),
+            ("findings.html", "findings"),
+            ("search.html", "search"),
+        ] {
+            let mut ctx = base.clone();
+            ctx.insert("page", page);
+            match page {
+                "index" => {
+                    ctx.insert("docs", &rows);
+                    ctx.insert("packages", &packages);
+                    ctx.insert("milestones", &milestones);
+                }
+                "findings" => {
+                    ctx.insert("findings", &findings);
+                    ctx.insert("rules", &rules);
+                }
+                _ => ctx.insert("shards", &shards),
+            }
+            match self.tera.render(name, &ctx) {
+                Ok(html) => write_page(&self.out_dir.join(name), &html, report),
+                Err(e) => report.diagnostics.push(template_error(&e, &[])),
+            }
+        }
+        report.search_entries = ordered.iter().map(|d| d.sections).sum();
+    }
+
+    /// Styles, scripts and the fallback font (rewritten only when changed).
+    pub fn write_assets(&self, report: &mut SiteReport) {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for name in ASSETS {
+            match self.theme.file(name) {
+                Ok(f) => files.push((
+                    self.out_dir
+                        .join("assets")
+                        .join(name.trim_start_matches("site/")),
+                    f.text.into_bytes(),
+                )),
+                Err(e) => report.diagnostics.push(Diagnostic::file(
+                    "site/template",
+                    Severity::Error,
+                    *name,
+                    e.message,
+                )),
+            }
+        }
+        if let Some(bytes) = crate::render::pdf::fonts::bundled("FandolSong-Regular.otf") {
+            files.push((
+                self.out_dir.join("assets/fonts/FandolSong-Regular.otf"),
+                bytes.to_vec(),
+            ));
+        }
+        for (path, bytes) in files {
+            if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+                continue;
+            }
+            if let Err(e) = write_atomic(&path, &bytes) {
+                report.diagnostics.push(Diagnostic::file(
+                    "site/write",
+                    Severity::Error,
+                    path.display().to_string(),
+                    format!("无法写入：{e}"),
+                ));
+            }
+        }
+    }
 }
 
 fn write_page(path: &Path, text: &str, report: &mut SiteReport) {
