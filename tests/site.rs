@@ -264,6 +264,24 @@ fn nothing_from_the_author_runs_in_a_page() {
 }
 
 #[test]
+fn a_template_that_fails_to_render_names_its_file() {
+    let dir = demo();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/findings.html"), "{% extends \"base.html\" %}\n{% block content %}{{ no_such_value }}{% endblock content %}\n").unwrap();
+    let out = build(dir.path(), &[]);
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("templates/findings.html") && log.contains("no_such_value"),
+        "{log}"
+    );
+}
+
+#[test]
 fn a_broken_template_names_its_file_and_line() {
     let dir = demo();
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();

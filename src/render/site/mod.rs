@@ -190,7 +190,7 @@ fn size_text(bytes: u64) -> String {
 }
 
 /// Load and compile the templates; an error names the template file.
-fn templates(theme: &Theme) -> Result<tera::Tera, Box<Diagnostic>> {
+fn templates(theme: &Theme) -> Result<(tera::Tera, Vec<TemplateFile>), Box<Diagnostic>> {
     let mut files = Vec::new();
     for name in TEMPLATES {
         let f = theme.file(name).map_err(|e| {
@@ -202,7 +202,7 @@ fn templates(theme: &Theme) -> Result<tera::Tera, Box<Diagnostic>> {
     t.autoescape_on(vec![".html"]);
     t.add_raw_templates(files.iter().map(|f| (f.name.clone(), f.text.clone())))
         .map_err(|e| Box::new(template_error(&e, &files)))?;
-    Ok(t)
+    Ok((t, files))
 }
 
 /// A tera error as a diagnostic on the template file (and line, when tera
@@ -252,6 +252,8 @@ struct DocSummary {
 /// A site under construction or being kept up to date.
 pub struct Site {
     tera: tera::Tera,
+    /// The template files, so that a render error names the right one.
+    template_files: Vec<TemplateFile>,
     theme: Theme,
     out_dir: PathBuf,
     today: DateTime<FixedOffset>,
@@ -289,8 +291,10 @@ impl Site {
         out_dir: &Path,
         today: DateTime<FixedOffset>,
     ) -> Result<Site, Box<Diagnostic>> {
+        let (tera, template_files) = templates(theme)?;
         Ok(Site {
-            tera: templates(theme)?,
+            tera,
+            template_files,
             theme: theme.clone(),
             out_dir: out_dir.to_path_buf(),
             today,
@@ -427,7 +431,9 @@ impl Site {
         // Written at once, so a large project never holds every page.
         match self.tera.render("document.html", &ctx) {
             Ok(page) => write_page(&self.out_dir.join(&url), &page, report),
-            Err(e) => report.diagnostics.push(template_error(&e, &[])),
+            Err(e) => report
+                .diagnostics
+                .push(template_error(&e, &self.template_files)),
         }
         // Its own search shard: a change to one document rewrites only it.
         let shard = format!(
@@ -543,7 +549,9 @@ impl Site {
             }
             match self.tera.render(name, &ctx) {
                 Ok(html) => write_page(&self.out_dir.join(name), &html, report),
-                Err(e) => report.diagnostics.push(template_error(&e, &[])),
+                Err(e) => report
+                    .diagnostics
+                    .push(template_error(&e, &self.template_files)),
             }
         }
         report.search_entries = ordered.iter().map(|d| d.sections).sum();
