@@ -303,6 +303,12 @@ impl LiveSite {
             placeholders: crate::markdown::placeholder_matcher(&project.call.placeholders),
         };
         // This document's findings, and the quota, which spans documents.
+        let quota_before: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "quota/province")
+            .cloned()
+            .collect();
         self.diagnostics
             .retain(|d| d.file != rel && d.rule != "quota/province");
         self.diagnostics.extend(
@@ -318,17 +324,49 @@ impl LiveSite {
         }
         check::quota_for(&ctx, &project.documents, &mut self.diagnostics);
         crate::diagnostic::sort(&mut self.diagnostics);
-        match project.documents.iter().find(|d| d.src.rel == rel) {
+        let mut changed = match project.documents.iter().find(|d| d.src.rel == rel) {
             Some(doc) if exists => {
                 let diags: Vec<&Diagnostic> =
                     self.diagnostics.iter().filter(|d| d.file == rel).collect();
                 self.site
-                    .render_document(project, doc, &diags, None, &mut report);
+                    .render_document(project, doc, &diags, None, &mut report)
             }
             _ => self.site.remove_document(rel),
+        };
+        // Another document's quota finding came or went: render it too.
+        let quota_after: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "quota/province")
+            .collect();
+        let touched: std::collections::BTreeSet<&str> = quota_before
+            .iter()
+            .filter(|d| !quota_after.contains(d))
+            .map(|d| d.file.as_str())
+            .chain(
+                quota_after
+                    .iter()
+                    .filter(|d| !quota_before.contains(d))
+                    .map(|d| d.file.as_str()),
+            )
+            .filter(|f| *f != rel)
+            .collect();
+        for other in touched {
+            if let Some(doc) = project.documents.iter().find(|d| d.src.rel == other) {
+                let diags: Vec<&Diagnostic> = self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.file == other)
+                    .collect();
+                changed =
+                    changed.or(self
+                        .site
+                        .render_document(project, doc, &diags, None, &mut report));
+            }
         }
+        // Only the shared pages the edit touched.
         self.site
-            .render_shared(project, &self.diagnostics, &mut report);
+            .render_shared_only(project, &self.diagnostics, changed, &mut report);
         report
     }
 

@@ -38,13 +38,14 @@ fn browse(site: &Path, query: &str) -> serde_json::Value {
 #[test]
 fn a_reader_finds_their_way_in_a_real_browser() {
     let dir = demo();
-    // One error among the infos, so the findings filter has work to do.
+    // An error and a warning, so the findings filter has work to do.
     let md = dir.path().join("content/伏牛经开区试点实施方案.md");
-    std::fs::write(
-        &md,
-        std::fs::read_to_string(&md).unwrap() + "\n该数据待补充。\n",
-    )
-    .unwrap();
+    let text = std::fs::read_to_string(&md).unwrap().replacen(
+        "kind: pilot-plan\n",
+        "kind: pilot-plan\nremark: 备注\n",
+        1,
+    );
+    std::fs::write(&md, text + "\n该数据待补充。\n").unwrap();
     let out = build(dir.path(), &["--no-pdf"]);
     assert!(
         out.status.success(),
@@ -83,7 +84,7 @@ fn a_reader_finds_their_way_in_a_real_browser() {
     let rows = v["findingRows"].as_u64().unwrap();
     let shown = v["infoRowsShown"].as_u64().unwrap();
     assert!(shown > 0 && shown < rows, "filter shows {shown} of {rows}");
-    assert_eq!(v["infoRowsAllInfo"], true);
+    assert_eq!(v["errorRowsAllErrors"], true);
 
     assert_eq!(v["errors"], serde_json::json!([]), "console errors");
     assert_eq!(

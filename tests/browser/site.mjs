@@ -60,9 +60,9 @@ try {
   // The findings filter.
   await page.goto(url("findings.html"));
   out.findingRows = await page.$$eval(".findings-table tbody tr", (rows) => rows.length);
-  await page.selectOption("#f-severity", "info");
+  await page.selectOption("#f-severity", "error");
   out.infoRowsShown = await page.$$eval(".findings-table tbody tr:not([hidden])", (rows) => rows.length);
-  out.infoRowsAllInfo = await page.$$eval(".findings-table tbody tr:not([hidden])", (rows) => rows.every((r) => r.dataset.severity === "info"));
+  out.errorRowsAllErrors = await page.$$eval(".findings-table tbody tr:not([hidden])", (rows) => rows.every((r) => r.dataset.severity === "error"));
 } catch (e) {
   out.failure = String(e);
 } finally {

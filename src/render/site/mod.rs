@@ -55,14 +55,14 @@ struct SiteView {
     today: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 struct PdfView {
     url: String,
     pages: usize,
     size: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 struct DocRow {
     title: String,
     file: String,
@@ -76,7 +76,7 @@ struct DocRow {
     pdf: Option<PdfView>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 struct PackageView {
     title: String,
     url: String,
@@ -104,7 +104,7 @@ struct Totals {
     infos: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 struct FindingView {
     id: String,
     severity: &'static str,
@@ -249,6 +249,35 @@ struct DocSummary {
     sections: usize,
 }
 
+/// Which shared pages an edit touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Changed {
+    /// The dashboard (a row, a meter, or the totals).
+    pub index: bool,
+    /// The findings page.
+    pub findings: bool,
+    /// The search page (the list of shards).
+    pub search: bool,
+}
+
+impl Changed {
+    pub fn all() -> Changed {
+        Changed {
+            index: true,
+            findings: true,
+            search: true,
+        }
+    }
+
+    pub fn or(self, o: Changed) -> Changed {
+        Changed {
+            index: self.index || o.index,
+            findings: self.findings || o.findings,
+            search: self.search || o.search,
+        }
+    }
+}
+
 /// A site under construction or being kept up to date.
 pub struct Site {
     tera: tera::Tera,
@@ -315,15 +344,18 @@ impl Site {
     }
 
     /// Forget a document that is gone; the caller renders the shared pages.
-    pub fn remove_document(&mut self, rel: &str) {
-        if let Some(d) = self.docs.remove(rel) {
-            let (url, _) = page_path(rel);
-            let _ = std::fs::remove_file(self.out_dir.join(url));
-            let _ = std::fs::remove_file(self.out_dir.join(d.shard));
-        }
+    pub fn remove_document(&mut self, rel: &str) -> Changed {
+        let Some(d) = self.docs.remove(rel) else {
+            return Changed::default();
+        };
+        let (url, _) = page_path(rel);
+        let _ = std::fs::remove_file(self.out_dir.join(url));
+        let _ = std::fs::remove_file(self.out_dir.join(d.shard));
+        Changed::all()
     }
 
     /// Render one document's page and search shard (and copy its images).
+    /// Returns what changed for the shared pages.
     pub fn render_document(
         &mut self,
         project: &Project,
@@ -331,7 +363,7 @@ impl Site {
         diags: &[&Diagnostic],
         pdf: Option<&DocBuild>,
         report: &mut SiteReport,
-    ) {
+    ) -> Changed {
         let call = &project.call;
         let (url, to_root) = page_path(&doc.src.rel);
         let rendered = html::render(doc, &project.root, &to_root);
@@ -464,22 +496,42 @@ impl Site {
                 ));
             }
         }
-        self.docs.insert(
-            doc.src.rel.clone(),
-            DocSummary {
-                row,
-                package,
-                findings,
-                shard,
-                sections: search.len(),
+        let summary = DocSummary {
+            row,
+            package,
+            findings,
+            shard,
+            sections: search.len(),
+        };
+        let changed = match self.docs.get(&doc.src.rel) {
+            None => Changed::all(),
+            Some(old) => Changed {
+                index: old.row != summary.row
+                    || old.package != summary.package
+                    || old.findings != summary.findings,
+                findings: old.findings != summary.findings,
+                search: old.sections != summary.sections,
             },
-        );
+        };
+        self.docs.insert(doc.src.rel.clone(), summary);
+        changed
     }
 
     /// The dashboard, findings and search pages, from what each document
     /// contributed. `all` is every finding (for totals and for findings on
     /// files that are not documents).
     pub fn render_shared(&self, project: &Project, all: &[Diagnostic], report: &mut SiteReport) {
+        self.render_shared_only(project, all, Changed::all(), report);
+    }
+
+    /// The shared pages whose content changed.
+    pub fn render_shared_only(
+        &self,
+        project: &Project,
+        all: &[Diagnostic],
+        changed: Changed,
+        report: &mut SiteReport,
+    ) {
         let call = &project.call;
         let mut totals = Totals::default();
         for d in all {
@@ -498,9 +550,16 @@ impl Site {
         let rows: Vec<&DocRow> = ordered.iter().map(|d| &d.row).collect();
         let packages: Vec<&PackageView> =
             ordered.iter().filter_map(|d| d.package.as_ref()).collect();
+        // The days-left reminders repeat the dashboard's timeline for every
+        // document: they stay on the document pages, not in this list.
         let mut findings: Vec<FindingView> = ordered
             .iter()
-            .flat_map(|d| d.findings.iter().cloned())
+            .flat_map(|d| {
+                d.findings
+                    .iter()
+                    .filter(|f| f.rule != "deadline/upcoming")
+                    .cloned()
+            })
             .collect();
         for d in all.iter().filter(|d| !self.docs.contains_key(&d.file)) {
             findings.push(finding_view(d, findings.len(), None, String::new()));
@@ -528,11 +587,14 @@ impl Site {
         base.insert("site", &self.site_view(project));
         base.insert("root", "");
         base.insert("totals", &totals);
-        for (name, page) in [
-            ("index.html", "index"),
-            ("findings.html", "findings"),
-            ("search.html", "search"),
+        for (name, page, dirty) in [
+            ("index.html", "index", changed.index),
+            ("findings.html", "findings", changed.findings),
+            ("search.html", "search", changed.search),
         ] {
+            if !dirty {
+                continue;
+            }
             let mut ctx = base.clone();
             ctx.insert("page", page);
             match page {
