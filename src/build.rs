@@ -267,15 +267,7 @@ impl LiveSite {
             })?;
         let diagnostics = check::check_project(project, &Options { today: opts.today });
         let mut report = crate::render::site::SiteReport::default();
-        for doc in &project.documents {
-            let diags: Vec<&Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| d.file == doc.src.rel)
-                .collect();
-            site.render_document(project, doc, &diags, None, &mut report);
-        }
-        site.render_shared(project, &diagnostics, &mut report);
-        site.write_assets(&mut report);
+        site.render_all(project, &diagnostics, &[], &mut report);
         Ok((
             LiveSite {
                 site,

@@ -300,17 +300,7 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             return report;
         }
     };
-    for doc in &input.project.documents {
-        let diags: Vec<&Diagnostic> = input
-            .diagnostics
-            .iter()
-            .filter(|d| d.file == doc.src.rel)
-            .collect();
-        let pdf = input.pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok);
-        site.render_document(input.project, doc, &diags, pdf, &mut report);
-    }
-    site.render_shared(input.project, input.diagnostics, &mut report);
-    site.write_assets(&mut report);
+    site.render_all(input.project, input.diagnostics, input.pdfs, &mut report);
     report
 }
 
@@ -341,6 +331,23 @@ impl Site {
             call: project.call.name.clone(),
             today: self.today.format("%Y年%-m月%-d日").to_string(),
         }
+    }
+
+    /// Every document, the shared pages and the assets.
+    pub fn render_all(
+        &mut self,
+        project: &Project,
+        all: &[Diagnostic],
+        pdfs: &[DocBuild],
+        report: &mut SiteReport,
+    ) {
+        for doc in &project.documents {
+            let diags: Vec<&Diagnostic> = all.iter().filter(|d| d.file == doc.src.rel).collect();
+            let pdf = pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok);
+            self.render_document(project, doc, &diags, pdf, report);
+        }
+        self.render_shared(project, all, report);
+        self.write_assets(report);
     }
 
     /// Forget a document that is gone; the caller renders the shared pages.
