@@ -4,7 +4,8 @@
 //!    one process) against `typst compile` of the source `--emit-typst`
 //!    wrote for the same plan, with the same fonts (bundled only). Target:
 //!    shenbao within 1.15x of typst.
-//! 2. N generated plans: `shenbao build --jobs 2` against `--jobs 1`.
+//! 2. N generated plans: `shenbao build --no-site --jobs 2` against
+//!    `--jobs 1` (printing only: the site is built once, serially).
 //!    Target: at least 1.7x on 2 cores.
 //!
 //! Every figure is the best wall time of several runs of a fresh process;
@@ -16,43 +17,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use shenbao::call::{Call, DEFAULT_PRESET};
 
-const RUNS: usize = 5;
+mod common;
+use common::measure;
 
-/// Best wall time (s) and highest peak RSS (MB) of a command.
-fn measure(program: &Path, args: &[String], runs: usize) -> (f64, f64) {
-    let mut best = f64::MAX;
-    let mut peak = 0f64;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let out = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("%M")
-            .arg(program)
-            .args(args)
-            .output()
-            .expect("run /usr/bin/time (apt-get install time)");
-        let secs = t.elapsed().as_secs_f64();
-        assert!(
-            out.status.success(),
-            "{} failed:\n{}",
-            program.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        let kb: f64 = err
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0.0);
-        best = best.min(secs);
-        peak = peak.max(kb / 1024.0);
-    }
-    (best, peak)
-}
+const RUNS: usize = 5;
 
 fn copy_demo(to: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -111,11 +82,17 @@ fn main() {
         a.extend(s(extra));
         a
     };
-    measure(&shenbao, &build(&["--emit-typst", "--jobs", "1"]), 1);
+    measure(
+        &shenbao,
+        &build(&["--emit-typst", "--jobs", "1"]),
+        Path::new("."),
+        1,
+        0,
+    );
     let typ = demo.path().join("public/pdf/伏牛经开区试点实施方案.typ");
     let pages = std::fs::read(demo.path().join("public/pdf/伏牛经开区试点实施方案.pdf"))
         .map_or(0, |b| b.len());
-    let (sb, sb_mem) = measure(&shenbao, &build(&["--jobs", "1"]), RUNS);
+    let (sb, sb_mem) = measure(&shenbao, &build(&["--jobs", "1"]), Path::new("."), RUNS, 0);
     println!(
         "demo plan, shenbao build:   {:7.1} ms  peak {sb_mem:6.1} MB  ({pages} bytes of PDF)",
         sb * 1e3
@@ -133,7 +110,7 @@ fn main() {
                 typ.to_string_lossy().into_owned(),
                 out.to_string_lossy().into_owned(),
             ];
-            let (tc, tc_mem) = measure(&typst, &args, RUNS);
+            let (tc, tc_mem) = measure(&typst, &args, Path::new("."), RUNS, 0);
             println!(
                 "demo plan, typst compile:   {:7.1} ms  peak {tc_mem:6.1} MB",
                 tc * 1e3
@@ -164,13 +141,14 @@ fn main() {
             "--no-system-fonts",
             "--today",
             "2022-06-20",
+            "--no-site",
             "--jobs",
             j,
         ])
     };
-    measure(&shenbao, &jobs("1"), 1);
-    let (j1, j1_mem) = measure(&shenbao, &jobs("1"), 3);
-    let (j2, j2_mem) = measure(&shenbao, &jobs("2"), 3);
+    measure(&shenbao, &jobs("1"), Path::new("."), 1, 0);
+    let (j1, j1_mem) = measure(&shenbao, &jobs("1"), Path::new("."), 3, 0);
+    let (j2, j2_mem) = measure(&shenbao, &jobs("2"), Path::new("."), 3, 0);
     println!(
         "{n} plans (~20,000 characters each), --jobs 1: {:7.1} ms  peak {j1_mem:6.1} MB",
         j1 * 1e3

@@ -12,42 +12,14 @@
 //!
 //! Run: `cargo bench --bench site` (SHENBAO_BENCH_DOCS=N).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
 use shenbao::call::{Call, DEFAULT_PRESET};
 
-fn measure(program: &Path, args: &[String], cwd: &Path, runs: usize) -> (f64, f64) {
-    let mut best = f64::MAX;
-    let mut peak = 0f64;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let out = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("%M")
-            .arg(program)
-            .args(args)
-            .current_dir(cwd)
-            .output()
-            .expect("run /usr/bin/time (apt-get install time)");
-        let secs = t.elapsed().as_secs_f64();
-        assert!(
-            out.status.code().is_some_and(|c| c <= 1),
-            "{} failed: {}",
-            program.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let kb: f64 = String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0.0);
-        best = best.min(secs);
-        peak = peak.max(kb / 1024.0);
-    }
-    (best, peak)
-}
+mod common;
+use common::measure;
 
 fn mdbook() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("MDBOOK_BIN") {
@@ -89,7 +61,7 @@ fn main() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let (t, mem) = measure(&shenbao, &args, dir.path(), 3);
+    let (t, mem) = measure(&shenbao, &args, dir.path(), 3, 1);
     println!(
         "shenbao build --no-pdf: {:8.1} ms  {:7.1} docs/s  {:6.1} MB/s  peak {mem:6.1} MB",
         t * 1e3,
@@ -110,7 +82,7 @@ fn main() {
         today: shenbao::call::parse_datetime("2022-06-20", false).expect("date"),
     };
     let (mut live, _) = shenbao::build::LiveSite::new(&project, &opts).expect("site");
-    let rel = "content/plan-0500.md";
+    let rel = &format!("content/plan-{:04}.md", n / 2);
     let path = dir.path().join(rel);
     let original = std::fs::read_to_string(&path).expect("read");
     // Two kinds of edit: a paragraph (no finding changes: the document's
@@ -161,7 +133,7 @@ fn main() {
                 "[book]\ntitle = \"bench\"\nlanguage = \"zh\"\n",
             )
             .expect("book.toml");
-            let (m, m_mem) = measure(&bin, &["build".to_string()], book.path(), 3);
+            let (m, m_mem) = measure(&bin, &["build".to_string()], book.path(), 3, 0);
             println!(
                 "mdbook build:           {:8.1} ms  {:7.1} docs/s  {:6.1} MB/s  peak {m_mem:6.1} MB",
                 m * 1e3,

@@ -39,6 +39,20 @@ pub struct DocBuild {
     pub ok: bool,
 }
 
+impl DocBuild {
+    /// A document that produced no PDF (the last good one, if any, stays).
+    fn failed(rel: String, millis: u128) -> DocBuild {
+        DocBuild {
+            rel,
+            pdf: None,
+            pages: 0,
+            bytes: 0,
+            millis,
+            ok: false,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct BuildReport {
     pub out_dir: PathBuf,
@@ -217,27 +231,13 @@ fn print_all(
                             )
                             .with_help("检查输出目录的权限和磁盘空间"),
                         );
-                        report.docs.push(DocBuild {
-                            rel,
-                            pdf: None,
-                            pages: 0,
-                            bytes: 0,
-                            millis,
-                            ok: false,
-                        });
+                        report.docs.push(DocBuild::failed(rel, millis));
                     }
                 }
             }
             Err(diags) => {
                 report.print.extend(diags);
-                report.docs.push(DocBuild {
-                    rel,
-                    pdf: None,
-                    pages: 0,
-                    bytes: 0,
-                    millis,
-                    ok: false,
-                });
+                report.docs.push(DocBuild::failed(rel, millis));
             }
         }
     }

@@ -17,6 +17,10 @@ use shenbao::project::{self, Project};
 use shenbao::scaffold;
 use shenbao::source::SourceFile;
 
+/// Parallel document builds allocate heavily from several threads at once.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
