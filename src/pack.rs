@@ -10,15 +10,14 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::call::{Call, Channel, format_zh};
-use crate::check::attachment::{is_remote, resolve};
+use crate::check::attachment::resolve;
 use crate::check::deadline::days_left;
 use crate::check::package::base64_size;
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
 use crate::document::plan::AttachmentKind;
 use crate::fsutil::write_atomic;
-use crate::project::{Project, rel_path};
+use crate::project::Project;
 
 #[derive(Debug, Clone)]
 pub struct PackOptions {
@@ -154,7 +153,10 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .iter()
                 .map(|(n, p)| (n.clone(), std::fs::metadata(p).map_or(0, |m| m.len())))
                 .collect(),
-            largest: largest_sources(project, doc),
+            largest: crate::check::package::embedded_files(&project.root, doc)
+                .into_iter()
+                .take(5)
+                .collect(),
         });
     }
     Ok(out)
@@ -189,38 +191,6 @@ fn zip_bytes(
         w.write_all(&std::fs::read(path)?)?;
     }
     Ok(w.finish()?.into_inner())
-}
-
-/// Images and attachments of a document, largest first: what to shrink.
-fn largest_sources(project: &Project, doc: &Document) -> Vec<(String, u64)> {
-    let root = &project.root;
-    let mut out: Vec<(String, u64)> = Vec::new();
-    let mut add = |p: PathBuf| {
-        let len = std::fs::metadata(&p).map_or(0, |m| m.len());
-        out.push((rel_path(root, &p), len));
-    };
-    if let Some(plan) = doc.plan() {
-        for a in &plan.attachments {
-            if let Ok(p) = resolve(root, root, &a.file.value) {
-                add(p);
-            }
-        }
-    }
-    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
-    for l in doc
-        .body
-        .links
-        .iter()
-        .filter(|l| l.image && !is_remote(&l.dest))
-    {
-        if let Ok(p) = resolve(root, &doc_dir, &l.dest) {
-            add(p);
-        }
-    }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.dedup();
-    out.truncate(5);
-    out
 }
 
 /// Lines saying what to send and print for each milestone.

@@ -92,11 +92,10 @@ fn build_site(dir: &Path) -> std::process::Output {
     out
 }
 
-#[test]
-fn every_internal_link_and_anchor_resolves() {
-    let dir = demo();
-    build_site(dir.path());
-    let pages = site(dir.path());
+/// Every `href`/`src` on every page of the built site points at a file
+/// that exists, and every `#anchor` at an id on that page.
+fn assert_links_resolve(root: &Path) {
+    let pages = site(root);
     assert!(pages.len() >= 4, "{pages:?}");
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
@@ -140,6 +139,32 @@ fn every_internal_link_and_anchor_resolves() {
             }
         }
     }
+}
+
+#[test]
+fn links_work_for_a_document_whose_name_needs_encoding() {
+    let dir = demo();
+    let content = dir.path().join("content");
+    std::fs::rename(
+        content.join("伏牛经开区试点实施方案.md"),
+        content.join("伏牛 试点方案#1.md"),
+    )
+    .unwrap();
+    build_site(dir.path());
+    assert!(dir.path().join("public/pdf/伏牛 试点方案#1.pdf").is_file());
+    let index = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert!(
+        index.contains("pdf&#x2F;伏牛%20试点方案%231.pdf"),
+        "the PDF link is encoded once"
+    );
+    assert_links_resolve(dir.path());
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let dir = demo();
+    build_site(dir.path());
+    assert_links_resolve(dir.path());
     // The document page has a table of contents entry for every section.
     let doc = page(&dir.path().join("public/docs/伏牛经开区试点实施方案.html"));
     for title in [

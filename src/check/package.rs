@@ -1,6 +1,8 @@
 //! `package/size` and `package/subject`: the e-mail package fits the
 //! call's limit and its subject can be built.
 
+use std::path::{Path, PathBuf};
+
 use super::attachment::{is_remote, resolve};
 use super::{Ctx, diag, field_span};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -27,7 +29,37 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
     subject(ctx, doc, plan, out);
 }
 
-fn size(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+/// The project files a plan's PDF embeds (its attachments and local
+/// images), as project-relative paths with sizes, largest first, each file
+/// once: a lower bound of the package before the PDF exists, and the
+/// files to shrink when it is too big.
+pub fn embedded_files(root: &Path, doc: &Document) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    let mut add = |p: PathBuf| out.push((crate::project::rel_path(root, &p), file_len(&p)));
+    if let Some(plan) = doc.plan() {
+        for a in &plan.attachments {
+            if let Ok(p) = resolve(root, root, &a.file.value) {
+                add(p);
+            }
+        }
+    }
+    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
+    for l in doc
+        .body
+        .links
+        .iter()
+        .filter(|l| l.image && !is_remote(&l.dest))
+    {
+        if let Ok(p) = resolve(root, &doc_dir, &l.dest) {
+            add(p);
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.dedup();
+    out
+}
+
+fn size(ctx: &Ctx<'_>, doc: &Document, _plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     let limit = ctx.call.package.limit_bytes;
     let warn = ctx.call.package.warn_bytes;
     // Once built, the bound PDF is what is sent; before that, the files
@@ -40,25 +72,8 @@ fn size(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic
         basis = "已生成的 PDF";
     } else {
         basis = "附件和图片（PDF 尚未生成，实际会更大）";
-        for a in &plan.attachments {
-            if let Ok(p) = resolve(ctx.root, ctx.root, &a.file.value) {
-                files.push((a.file.value.clone(), file_len(&p)));
-            }
-        }
-        let doc_dir = doc.path.parent().unwrap_or(ctx.root).to_path_buf();
-        for l in doc
-            .body
-            .links
-            .iter()
-            .filter(|l| l.image && !is_remote(&l.dest))
-        {
-            if let Ok(p) = resolve(ctx.root, &doc_dir, &l.dest) {
-                files.push((l.dest.clone(), file_len(&p)));
-            }
-        }
+        files = embedded_files(ctx.root, doc);
     }
-    files.sort_by_key(|f| std::cmp::Reverse(f.1));
-    files.dedup_by(|a, b| a.0 == b.0);
     let total: u64 = files.iter().map(|f| f.1).sum();
     let figures = format!(
         "{total} 字节（{:.2} MiB），邮件中按 base64 编码约 {:.2} MiB；按{basis}计算",

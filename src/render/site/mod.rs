@@ -374,17 +374,19 @@ impl Site {
         let call = &project.call;
         let (url, to_root) = page_path(&doc.src.rel);
         let rendered = html::render(doc, &project.root, &to_root);
-        let pdf_view = pdf.and_then(|b| {
-            let p = b.pdf.as_ref()?;
-            let rel = p.strip_prefix(&self.out_dir).ok()?;
-            Some(PdfView {
-                url: href(&format!(
-                    "{to_root}{}",
-                    crate::project::rel_path(Path::new(""), rel)
-                )),
-                pages: b.pages,
-                size: size_text(b.bytes),
-            })
+        // The PDF's path from the site root; the document page reaches it
+        // through `to_root`, the dashboard directly. Encoded once, each.
+        let pdf_rel: Option<String> = pdf.and_then(|b| {
+            b.pdf
+                .as_ref()?
+                .strip_prefix(&self.out_dir)
+                .ok()
+                .map(|r| crate::project::rel_path(Path::new(""), r))
+        });
+        let pdf_view = pdf.zip(pdf_rel.as_ref()).map(|(b, rel)| PdfView {
+            url: href(&format!("{to_root}{rel}")),
+            pages: b.pages,
+            size: size_text(b.bytes),
         });
         let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
@@ -424,15 +426,24 @@ impl Site {
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
                 .count(),
-            pdf: pdf_view.clone().map(|p| PdfView {
-                url: href(&p.url.replacen(&to_root, "", 1)),
-                ..p
-            }),
+            pdf: pdf_rel
+                .as_ref()
+                .zip(pdf_view.as_ref())
+                .map(|(rel, p)| PdfView {
+                    url: href(rel),
+                    ..p.clone()
+                }),
         };
         let package = plan.map(|_| {
             let (bytes, estimate) = match pdf {
                 Some(b) => (b.bytes, false),
-                None => (estimate_bytes(project, doc), true),
+                None => (
+                    crate::check::package::embedded_files(&project.root, doc)
+                        .iter()
+                        .map(|f| f.1)
+                        .sum(),
+                    true,
+                ),
             };
             let limit = call.package.limit_bytes;
             PackageView {
@@ -857,20 +868,6 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                 .collect(),
         })
         .collect()
-}
-
-/// Before a PDF exists: what it will at least embed.
-fn estimate_bytes(project: &Project, doc: &Document) -> u64 {
-    let root = &project.root;
-    let mut total = 0;
-    if let Some(p) = doc.plan() {
-        for a in &p.attachments {
-            if let Ok(path) = crate::check::attachment::resolve(root, root, &a.file.value) {
-                total += std::fs::metadata(path).map_or(0, |m| m.len());
-            }
-        }
-    }
-    total
 }
 
 #[cfg(test)]
