@@ -292,7 +292,7 @@ impl LiveSite {
             call: &project.call,
             opts: &Options { today: self.today },
             out_dir: project.config.output_dir(&project.root),
-            placeholders: crate::markdown::placeholder_matcher(&project.call.placeholders),
+            placeholders: project.placeholders.as_ref(),
         };
         // This document's findings, and the quota, which spans documents.
         let quota_before: Vec<Diagnostic> = self

@@ -22,6 +22,8 @@ pub struct Project {
     pub documents: Vec<Document>,
     /// Problems with files that could not become documents.
     pub diagnostics: Vec<Diagnostic>,
+    /// The call's placeholder words, compiled once for loading and checking.
+    pub placeholders: Option<aho_corasick::AhoCorasick>,
 }
 
 /// The folder holding `shenbao.yaml`: `start` or its nearest parent.
@@ -141,7 +143,9 @@ impl Project {
             call,
             documents: Vec::new(),
             diagnostics: Vec::new(),
+            placeholders: None,
         };
+        project.placeholders = placeholder_matcher(&project.call.placeholders);
         project.load_documents(jobs);
         Ok(project)
     }
@@ -161,7 +165,7 @@ impl Project {
             return;
         }
         let files = self.walk(&content);
-        let matcher = placeholder_matcher(&self.call.placeholders);
+        let matcher = &self.placeholders;
         let root = self.root.as_path();
         let load = |path: &PathBuf| load_file(root, path, matcher.as_ref());
         // Files are independent: parse them on every core, keep the order.
@@ -233,7 +237,7 @@ impl Project {
         if !path.is_file() {
             return false;
         }
-        let matcher = placeholder_matcher(&self.call.placeholders);
+        let matcher = &self.placeholders;
         match load_file(&self.root, &path, matcher.as_ref()) {
             Ok(doc) => {
                 let at = self.documents.partition_point(|d| d.src.rel.as_str() < rel);

@@ -90,12 +90,13 @@ fn mutated_plans_never_panic() {
     let opts = Options {
         today: parse_datetime("2022-06-01", false).unwrap(),
     };
+    let matcher = placeholder_matcher(&call.placeholders);
     let ctx = Ctx {
         root: &root,
         call: &call,
         opts: &opts,
         out_dir: root.join("public"),
-        placeholders: placeholder_matcher(&call.placeholders),
+        placeholders: matcher.as_ref(),
     };
     let mut rng = Rng::new(2022);
     let mut checked = 0;
@@ -116,7 +117,7 @@ fn mutated_plans_never_panic() {
             "content/m.md",
             root.join("content/m.md"),
             text,
-            ctx.placeholders.as_ref(),
+            ctx.placeholders,
         );
         let mut out = doc.diagnostics.clone();
         check_document(&ctx, &doc, &mut out);

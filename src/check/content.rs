@@ -25,7 +25,7 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
         push(out, span.clone(), word, "正文中");
     }
     let Some(fm) = &doc.front else { return };
-    let Some(ac) = &ctx.placeholders else {
+    let Some(ac) = ctx.placeholders else {
         return;
     };
     let mut spans: Vec<_> = fm

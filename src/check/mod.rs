@@ -38,7 +38,7 @@ pub struct Ctx<'a> {
     /// The project's output folder, where built PDFs are looked for.
     pub out_dir: PathBuf,
     /// The call's placeholder words, compiled once.
-    pub placeholders: Option<aho_corasick::AhoCorasick>,
+    pub placeholders: Option<&'a aho_corasick::AhoCorasick>,
 }
 
 /// Run every rule over a loaded project. Returns all diagnostics, sorted,
@@ -49,7 +49,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         call: &project.call,
         opts,
         out_dir: project.config.output_dir(&project.root),
-        placeholders: crate::markdown::placeholder_matcher(&project.call.placeholders),
+        placeholders: project.placeholders.as_ref(),
     };
     let mut out: Vec<Diagnostic> = project.diagnostics.clone();
     for doc in &project.documents {
@@ -145,18 +145,19 @@ pub(crate) mod testutil {
 
         pub fn check(&self, text: &str) -> Vec<Diagnostic> {
             let root = self.root();
+            let matcher = placeholder_matcher(&self.call.placeholders);
             let ctx = Ctx {
                 root: &root,
                 call: &self.call,
                 opts: &self.opts,
                 out_dir: root.join("public"),
-                placeholders: placeholder_matcher(&self.call.placeholders),
+                placeholders: matcher.as_ref(),
             };
             let doc = document::parse(
                 "content/plan.md",
                 root.join("content/plan.md"),
                 text.to_string(),
-                ctx.placeholders.as_ref(),
+                ctx.placeholders,
             );
             let mut out = doc.diagnostics.clone();
             check_document(&ctx, &doc, &mut out);
