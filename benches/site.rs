@@ -72,14 +72,10 @@ fn main() {
     // One document changed, in a long-lived process (as `serve` will be).
     let mut project = shenbao::project::Project::load(dir.path()).expect("load");
     let opts = shenbao::build::BuildOptions {
-        out_dir: None,
         pdf: false,
-        site: true,
-        emit_typst: false,
-        jobs: 1,
-        pdf_a: false,
-        system_fonts: false,
-        today: shenbao::call::parse_datetime("2022-06-20", false).expect("date"),
+        ..shenbao::build::BuildOptions::new(
+            shenbao::call::parse_datetime("2022-06-20", false).expect("date"),
+        )
     };
     let (mut live, _) = shenbao::build::LiveSite::new(&project, &opts).expect("site");
     let rel = &format!("content/plan-{:04}.md", n / 2);

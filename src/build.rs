@@ -29,6 +29,23 @@ pub struct BuildOptions {
     pub today: chrono::DateTime<chrono::FixedOffset>,
 }
 
+impl BuildOptions {
+    /// PDFs and site into the project's output folder, on every core,
+    /// with the machine's fonts.
+    pub fn new(today: chrono::DateTime<chrono::FixedOffset>) -> BuildOptions {
+        BuildOptions {
+            out_dir: None,
+            pdf: true,
+            site: true,
+            emit_typst: false,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            pdf_a: false,
+            system_fonts: true,
+            today,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DocBuild {
     pub rel: String,

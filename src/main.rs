@@ -119,19 +119,19 @@ fn io_fatal(e: std::io::Error) -> Fatal {
 }
 
 fn build_options(args: &BuildArgs, pdf: bool, site: bool) -> BuildOptions {
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing()));
+    let defaults = BuildOptions::new(today);
     BuildOptions {
         out_dir: args.out.clone(),
         pdf,
         site,
         emit_typst: args.emit_typst,
-        jobs: args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs: args.jobs.unwrap_or(defaults.jobs),
         pdf_a: args.pdf_a,
         system_fonts: !args.no_system_fonts,
-        today: args
-            .today
-            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing())),
+        ..defaults
     }
 }
 
@@ -205,7 +205,12 @@ fn print_pack(
             )?;
         }
     }
-    if !report.packages.is_empty() {
+    if report.packages.is_empty() {
+        writeln!(
+            out,
+            "没有可打包的实施方案：content/ 中没有排版成功的方案（kind: pilot-plan）。"
+        )?;
+    } else {
         writeln!(out)?;
         writeln!(out, "报送与打印：")?;
         for line in pack::milestone_lines(&project.call, today) {

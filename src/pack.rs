@@ -4,7 +4,7 @@
 //! where, how big it is as a mail server sees it, and what to print.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -52,7 +52,11 @@ pub struct PackReport {
 
 impl PackReport {
     pub fn failed(&self) -> bool {
-        self.blocked || self.build.failed() || self.packages.iter().any(|p| p.over_limit)
+        // Nothing to send is a failure too: the author expected a package.
+        self.blocked
+            || self.build.failed()
+            || self.packages.is_empty()
+            || self.packages.iter().any(|p| p.over_limit)
     }
 
     pub fn check_errors(&self) -> Vec<&Diagnostic> {
@@ -231,11 +235,6 @@ pub fn milestone_lines(call: &Call, today: &DateTime<FixedOffset>) -> Vec<String
             Some(format!("{}：{what}；{when}", m.name))
         })
         .collect()
-}
-
-/// Where the packages of a project go.
-pub fn package_dir(out_dir: &Path) -> PathBuf {
-    out_dir.join("package")
 }
 
 #[cfg(test)]

@@ -134,3 +134,12 @@ fn check_errors_stop_the_package_unless_allowed() {
             .exists()
     );
 }
+
+#[test]
+fn nothing_to_pack_is_said_and_fails() {
+    let dir = demo();
+    std::fs::remove_file(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(log.contains("没有可打包的实施方案"), "{log}");
+}

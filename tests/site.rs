@@ -330,14 +330,8 @@ fn one_changed_document_updates_its_page_and_the_shared_pages() {
     let dir = demo();
     let mut project = shenbao::project::Project::load(dir.path()).unwrap();
     let opts = BuildOptions {
-        out_dir: None,
         pdf: false,
-        site: true,
-        emit_typst: false,
-        jobs: 1,
-        pdf_a: false,
-        system_fonts: false,
-        today: shenbao::call::parse_datetime("2022-06-20", false).unwrap(),
+        ..BuildOptions::new(shenbao::call::parse_datetime("2022-06-20", false).unwrap())
     };
     let (mut live, report) = LiveSite::new(&project, &opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);

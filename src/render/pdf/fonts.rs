@@ -122,14 +122,6 @@ impl Fonts {
             })
             .collect()
     }
-
-    pub fn len(&self) -> usize {
-        self.origins.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.origins.is_empty()
-    }
 }
 
 #[cfg(test)]
