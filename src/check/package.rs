@@ -25,7 +25,7 @@ pub fn base64_size(bytes: u64) -> u64 {
 }
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
-    size(ctx, doc, plan, out);
+    size(ctx, doc, out);
     subject(ctx, doc, plan, out);
 }
 
@@ -59,7 +59,7 @@ pub fn embedded_files(root: &Path, doc: &Document) -> Vec<(String, u64)> {
     out
 }
 
-fn size(ctx: &Ctx<'_>, doc: &Document, _plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+fn size(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let limit = ctx.call.package.limit_bytes;
     let warn = ctx.call.package.warn_bytes;
     // Once built, the bound PDF is what is sent; before that, the files
