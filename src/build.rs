@@ -173,11 +173,7 @@ fn print_all(
     report: &mut BuildReport,
 ) -> Result<(), Fatal> {
     let fonts = Fonts::load(opts.system_fonts);
-    let roles = fonts.resolve(&theme.font_roles);
-    if let Some(r) = roles.iter().find(|r| r.serving.is_none()) {
-        return Err(Fatal::new(format!("主题字体“{}”（{}）在本机和内置字体中都找不到", r.label, r.role))
-            .with_help("在主题 theme.yaml 的 families 末尾加上内置字体（FandolFang、FandolHei、FandolKai、FandolSong）"));
-    }
+    let roles = resolve_fonts(&fonts, theme)?;
     report.fonts = roles.clone();
     let template = theme.file("print/plan.typ")?;
     let printer = Printer::new(
@@ -189,20 +185,50 @@ fn print_all(
         opts.pdf_a,
         opts.today,
     );
+    let plans: Vec<(usize, &Document)> = printable(project).enumerate().collect();
+    let (docs, diags) = print_docs(&printer, &plans, opts.jobs, out_dir, opts.emit_typst);
+    report.docs = docs;
+    report.print = diags;
+    Ok(())
+}
 
-    let plans: Vec<(usize, &Document)> = project
+/// The documents that print: plans whose front matter could be read.
+pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
+    project
         .documents
         .iter()
-        .enumerate()
-        .filter(|(_, d)| d.kind == Some(DocKind::PilotPlan) && d.plan().is_some())
-        .collect();
+        .filter(|d| d.kind == Some(DocKind::PilotPlan) && d.plan().is_some())
+}
+
+/// Which font serves each of the theme's roles; an error when one has none.
+pub fn resolve_fonts(fonts: &Fonts, theme: &Theme) -> Result<Vec<RoleFont>, Fatal> {
+    let roles = fonts.resolve(&theme.font_roles);
+    if let Some(r) = roles.iter().find(|r| r.serving.is_none()) {
+        return Err(Fatal::new(format!("主题字体“{}”（{}）在本机和内置字体中都找不到", r.label, r.role))
+            .with_help("在主题 theme.yaml 的 families 末尾加上内置字体（FandolFang、FandolHei、FandolKai、FandolSong）"));
+    }
+    Ok(roles)
+}
+
+/// Print `docs` (each with a key that keeps its typst files apart) on up
+/// to `jobs` threads and write each PDF atomically. A document that fails
+/// keeps its last good PDF.
+pub fn print_docs(
+    printer: &Printer<'_>,
+    docs: &[(usize, &Document)],
+    jobs: usize,
+    out_dir: &Path,
+    emit_typst: bool,
+) -> (Vec<DocBuild>, Vec<Diagnostic>) {
+    let mut built = Vec::new();
+    let mut diagnostics = Vec::new();
     let print_one = |(key, doc): &(usize, &Document)| {
         let t = Instant::now();
         let result = printer.print(doc, *key);
         (doc.src.rel.clone(), result, t.elapsed().as_millis())
     };
     let results: Vec<(String, Result<Printed, Vec<Diagnostic>>, u128)> =
-        crate::par::map(&plans, opts.jobs, print_one, || {
+        crate::par::map(docs, jobs, print_one, || {
             let d = Diagnostic::file(
                 "print/internal",
                 Severity::Error,
@@ -215,9 +241,9 @@ fn print_all(
         let target = pdf_path(out_dir, &rel);
         match result {
             Ok(printed) => {
-                report.print.extend(printed.diagnostics.iter().cloned());
+                diagnostics.extend(printed.diagnostics.iter().cloned());
                 let write = write_atomic(&target, &printed.pdf).and_then(|()| {
-                    if opts.emit_typst {
+                    if emit_typst {
                         write_atomic(
                             &target.with_extension("typ"),
                             printed.main_source.as_bytes(),
@@ -230,7 +256,7 @@ fn print_all(
                     Ok(())
                 });
                 match write {
-                    Ok(()) => report.docs.push(DocBuild {
+                    Ok(()) => built.push(DocBuild {
                         rel,
                         pdf: Some(target),
                         pages: printed.pages,
@@ -239,7 +265,7 @@ fn print_all(
                         ok: true,
                     }),
                     Err(e) => {
-                        report.print.push(
+                        diagnostics.push(
                             Diagnostic::file(
                                 "print/write",
                                 Severity::Error,
@@ -248,26 +274,30 @@ fn print_all(
                             )
                             .with_help("检查输出目录的权限和磁盘空间"),
                         );
-                        report.docs.push(DocBuild::failed(rel, millis));
+                        built.push(DocBuild::failed(rel, millis));
                     }
                 }
             }
             Err(diags) => {
-                report.print.extend(diags);
-                report.docs.push(DocBuild::failed(rel, millis));
+                diagnostics.extend(diags);
+                built.push(DocBuild::failed(rel, millis));
             }
         }
     }
-    Ok(())
+    (built, diagnostics)
 }
 
 /// A site kept up to date as documents change: the first build renders
 /// everything; after an edit only that document's page and search shard
 /// and the shared pages are rendered again (what `serve` needs, and what
-/// the site benchmark measures).
+/// the site benchmark measures). It also remembers each document's last
+/// good PDF and its print findings, so that a page keeps its PDF link.
 pub struct LiveSite {
     site: crate::render::site::Site,
+    /// Check findings and print findings, sorted.
     diagnostics: Vec<Diagnostic>,
+    pdfs: std::collections::BTreeMap<String, DocBuild>,
+    print: std::collections::BTreeMap<String, Vec<Diagnostic>>,
     today: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -276,19 +306,41 @@ impl LiveSite {
         project: &Project,
         opts: &BuildOptions,
     ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
+        LiveSite::with_prints(project, opts, Vec::new(), Vec::new())
+    }
+
+    /// The whole site, with the PDFs (and their findings) of a print.
+    pub fn with_prints(
+        project: &Project,
+        opts: &BuildOptions,
+        pdfs: Vec<DocBuild>,
+        print: Vec<Diagnostic>,
+    ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
         let out_dir = out_dir(project, opts.out_dir.as_deref())?;
         let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
         let mut site =
             crate::render::site::Site::new(&theme, &out_dir, opts.today).map_err(|d| {
                 Fatal::new(d.message.clone()).in_file(Path::new(&d.file), d.line, d.column)
             })?;
-        let diagnostics = check::check_project(project, &Options { today: opts.today });
+        let mut diagnostics = check::check_project(project, &Options { today: opts.today });
+        diagnostics.extend(print.iter().cloned());
+        crate::diagnostic::sort(&mut diagnostics);
         let mut report = crate::render::site::SiteReport::default();
-        site.render_all(project, &diagnostics, &[], &mut report);
+        site.render_all(project, &diagnostics, &pdfs, &mut report);
+        let mut by_file: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
+        for d in print {
+            by_file.entry(d.file.clone()).or_default().push(d);
+        }
         Ok((
             LiveSite {
                 site,
                 diagnostics,
+                pdfs: pdfs
+                    .into_iter()
+                    .filter(|b| b.ok)
+                    .map(|b| (b.rel.clone(), b))
+                    .collect(),
+                print: by_file,
                 today: opts.today,
             },
             report,
@@ -302,8 +354,14 @@ impl LiveSite {
         project: &mut Project,
         rel: &str,
     ) -> crate::render::site::SiteReport {
+        project.reload(rel);
+        self.refresh(project, rel)
+    }
+
+    /// `rel` was reloaded into `project` (or is gone from it): re-check it
+    /// and re-render its page, its shard and the shared pages it touched.
+    pub fn refresh(&mut self, project: &Project, rel: &str) -> crate::render::site::SiteReport {
         let mut report = crate::render::site::SiteReport::default();
-        let exists = project.reload(rel);
         let ctx = check::Ctx {
             root: &project.root,
             call: &project.call,
@@ -311,6 +369,11 @@ impl LiveSite {
             out_dir: project.config.output_dir(&project.root),
             placeholders: project.placeholders.as_ref(),
         };
+        let doc = project.documents.iter().find(|d| d.src.rel == rel);
+        if doc.is_none() {
+            self.pdfs.remove(rel);
+            self.print.remove(rel);
+        }
         // This document's findings, and the quota, which spans documents.
         let quota_before: Vec<Diagnostic> = self
             .diagnostics
@@ -327,20 +390,17 @@ impl LiveSite {
                 .filter(|d| d.file == rel)
                 .cloned(),
         );
-        if let Some(doc) = project.documents.iter().find(|d| d.src.rel == rel) {
+        if let Some(doc) = doc {
             self.diagnostics.extend(doc.diagnostics.iter().cloned());
             check::check_document(&ctx, doc, &mut self.diagnostics);
+            self.diagnostics
+                .extend(self.print.get(rel).into_iter().flatten().cloned());
         }
         check::quota_for(&ctx, &project.documents, &mut self.diagnostics);
         crate::diagnostic::sort(&mut self.diagnostics);
-        let mut changed = match project.documents.iter().find(|d| d.src.rel == rel) {
-            Some(doc) if exists => {
-                let diags: Vec<&Diagnostic> =
-                    self.diagnostics.iter().filter(|d| d.file == rel).collect();
-                self.site
-                    .render_document(project, doc, &diags, None, &mut report)
-            }
-            _ => self.site.remove_document(rel),
+        let mut changed = match doc {
+            Some(doc) => self.render_page(project, doc, &mut report),
+            None => self.site.remove_document(rel),
         };
         // Another document's quota finding came or went: render it too.
         let quota_after: Vec<&Diagnostic> = self
@@ -348,29 +408,21 @@ impl LiveSite {
             .iter()
             .filter(|d| d.rule == "quota/province")
             .collect();
-        let touched: std::collections::BTreeSet<&str> = quota_before
+        let touched: std::collections::BTreeSet<String> = quota_before
             .iter()
             .filter(|d| !quota_after.contains(d))
-            .map(|d| d.file.as_str())
+            .map(|d| d.file.clone())
             .chain(
                 quota_after
                     .iter()
                     .filter(|d| !quota_before.contains(d))
-                    .map(|d| d.file.as_str()),
+                    .map(|d| d.file.clone()),
             )
-            .filter(|f| *f != rel)
+            .filter(|f| f != rel)
             .collect();
         for other in touched {
             if let Some(doc) = project.documents.iter().find(|d| d.src.rel == other) {
-                let diags: Vec<&Diagnostic> = self
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.file == other)
-                    .collect();
-                changed =
-                    changed.or(self
-                        .site
-                        .render_document(project, doc, &diags, None, &mut report));
+                changed = changed.or(self.render_page(project, doc, &mut report));
             }
         }
         // Only the shared pages the edit touched.
@@ -379,7 +431,64 @@ impl LiveSite {
         report
     }
 
+    /// New PDFs (or failures to print) for some documents: remember the
+    /// good ones and the findings, and re-render the pages that show them.
+    pub fn printed(
+        &mut self,
+        project: &Project,
+        builds: &[DocBuild],
+        print: &[Diagnostic],
+    ) -> crate::render::site::SiteReport {
+        let mut report = crate::render::site::SiteReport::default();
+        let mut changed = crate::render::site::Changed::default();
+        for b in builds {
+            let findings: Vec<Diagnostic> =
+                print.iter().filter(|d| d.file == b.rel).cloned().collect();
+            let old_findings = self.print.get(&b.rel).cloned().unwrap_or_default();
+            let old = self.pdfs.get(&b.rel).map(|o| (o.pages, o.bytes));
+            if b.ok {
+                self.pdfs.insert(b.rel.clone(), b.clone());
+            }
+            if findings.is_empty() {
+                self.print.remove(&b.rel);
+            } else {
+                self.print.insert(b.rel.clone(), findings.clone());
+            }
+            let same_pdf = !b.ok || old == Some((b.pages, b.bytes));
+            if same_pdf && findings == old_findings {
+                continue;
+            }
+            self.diagnostics
+                .retain(|d| !(d.file == b.rel && old_findings.contains(d)));
+            self.diagnostics.extend(findings);
+            crate::diagnostic::sort(&mut self.diagnostics);
+            if let Some(doc) = project.documents.iter().find(|d| d.src.rel == b.rel) {
+                changed = changed.or(self.render_page(project, doc, &mut report));
+            }
+        }
+        self.site
+            .render_shared_only(project, &self.diagnostics, changed, &mut report);
+        report
+    }
+
+    fn render_page(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        report: &mut crate::render::site::SiteReport,
+    ) -> crate::render::site::Changed {
+        let rel = doc.src.rel.as_str();
+        let diags: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.file == rel).collect();
+        self.site
+            .render_document(project, doc, &diags, self.pdfs.get(rel), report)
+    }
+
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// The last good PDF of each document.
+    pub fn pdfs(&self) -> impl Iterator<Item = &DocBuild> {
+        self.pdfs.values()
     }
 }

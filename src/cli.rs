@@ -58,6 +58,23 @@ pub enum Command {
         #[arg(long)]
         no_site: bool,
     },
+    /// 本地预览：构建后在浏览器里看网站和 PDF；保存文件后只重建改动的部分并自动刷新页面
+    Serve {
+        #[command(flatten)]
+        args: BuildArgs,
+        /// 端口（0 表示由系统挑一个空闲端口）
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// 监听地址；默认只有本机能访问。改成其他地址会让同一网络的人看到草稿
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// 启动后用默认浏览器打开
+        #[arg(long)]
+        open: bool,
+        /// 不生成 PDF（只预览网站，重建更快）
+        #[arg(long)]
+        no_pdf: bool,
+    },
     /// 生成邮件电子件：<输出目录>/package/<邮件题目>.zip，并给出邮件题目、收件人、大小和打印寄送要求
     Pack {
         #[command(flatten)]

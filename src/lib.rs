@@ -41,5 +41,6 @@ pub mod paths;
 pub mod project;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod text;

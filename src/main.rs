@@ -77,6 +77,23 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Serve {
+            args,
+            port,
+            bind,
+            open,
+            no_pdf,
+        } => {
+            let root = project::resolve_root(cli.root.as_deref())?;
+            let opts = shenbao::serve::ServeOptions {
+                build: build_options(&args, !no_pdf, true),
+                bind,
+                port,
+                open,
+            };
+            shenbao::serve::serve(&root, opts, shenbao::serve::Stdout)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Pack { args, allow_errors } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;

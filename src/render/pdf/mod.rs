@@ -28,11 +28,19 @@ use world::{PrintWorld, file_id};
 
 use super::theme::TemplateFile;
 
+/// typst's standard library, built and hashed once per process: every
+/// print (and every rebuild in `serve`) shares it, so typst's memoised
+/// work keyed on it is reused.
+pub fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: std::sync::OnceLock<LazyHash<Library>> = std::sync::OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
 /// Shared, read-only state for printing many documents.
 pub struct Printer<'a> {
     pub root: &'a Path,
     pub call: &'a Call,
-    pub library: LazyHash<Library>,
+    pub library: &'static LazyHash<Library>,
     pub fonts: &'a Fonts,
     pub roles: Vec<RoleFont>,
     pub template: TemplateFile,
@@ -70,7 +78,7 @@ impl<'a> Printer<'a> {
         Printer {
             root,
             call,
-            library: LazyHash::new(Library::builder().build()),
+            library: library(),
             fonts,
             roles,
             template,
@@ -119,7 +127,7 @@ impl<'a> Printer<'a> {
         );
         let Some(world) = PrintWorld::new(
             self.root,
-            &self.library,
+            self.library,
             self.fonts,
             &[
                 (main_id, main_source.clone()),

@@ -46,6 +46,9 @@ pub struct SiteReport {
     pub pages: usize,
     pub search_entries: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files written, relative to the output folder (pages and search
+    /// shards): what a preview must reload.
+    pub written: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -480,7 +483,7 @@ impl Site {
         );
         // Written at once, so a large project never holds every page.
         match self.tera.render("document.html", &ctx) {
-            Ok(page) => write_page(&self.out_dir.join(&url), &page, report),
+            Ok(page) => write_page(&self.out_dir, &url, &page, report),
             Err(e) => report
                 .diagnostics
                 .push(template_error(&e, &self.template_files)),
@@ -490,19 +493,10 @@ impl Site {
             "assets/search/{}.js",
             url.trim_start_matches("docs/").trim_end_matches(".html")
         );
-        let written = crate::fsutil::write_atomic_with(&self.out_dir.join(&shard), |w| {
-            w.write_all(b"(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...")?;
-            serde_json::to_writer(&mut *w, &search).map_err(std::io::Error::other)?;
-            w.write_all(b");\n")
-        });
-        if let Err(e) = written {
-            report.diagnostics.push(Diagnostic::file(
-                "site/write",
-                Severity::Error,
-                shard.clone(),
-                format!("无法写入：{e}"),
-            ));
-        }
+        let json = serde_json::to_string(&search).unwrap_or_else(|_| "[]".to_string());
+        let text =
+            format!("(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...{json});\n");
+        write_page(&self.out_dir, &shard, &text, report);
         for (real, rel) in &rendered.files {
             let target = self.out_dir.join("assets/files").join(rel);
             if let Err(e) = std::fs::read(real).and_then(|b| write_atomic(&target, &b)) {
@@ -628,7 +622,7 @@ impl Site {
                 _ => ctx.insert("shards", &shards),
             }
             match self.tera.render(name, &ctx) {
-                Ok(html) => write_page(&self.out_dir.join(name), &html, report),
+                Ok(html) => write_page(&self.out_dir, name, &html, report),
                 Err(e) => report
                     .diagnostics
                     .push(template_error(&e, &self.template_files)),
@@ -678,7 +672,16 @@ impl Site {
     }
 }
 
-fn write_page(path: &Path, text: &str, report: &mut SiteReport) {
+fn write_page(out_dir: &Path, rel: &str, text: &str, report: &mut SiteReport) {
+    let path = &out_dir.join(rel);
+    // An unchanged page is left alone: its time stays, and a preview has
+    // nothing to reload.
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        if path.extension().is_some_and(|e| e == "html") {
+            report.pages += 1;
+        }
+        return;
+    }
     if let Err(e) = write_atomic(path, text.as_bytes()) {
         report.diagnostics.push(Diagnostic::file(
             "site/write",
@@ -686,8 +689,11 @@ fn write_page(path: &Path, text: &str, report: &mut SiteReport) {
             path.display().to_string(),
             format!("无法写入：{e}"),
         ));
-    } else if path.extension().is_some_and(|e| e == "html") {
-        report.pages += 1;
+    } else {
+        if path.extension().is_some_and(|e| e == "html") {
+            report.pages += 1;
+        }
+        report.written.push(rel.to_string());
     }
 }
 

@@ -1,0 +1,468 @@
+//! The preview's HTTP side: the output folder (and nothing else), the
+//! reload channel (Server-Sent Events), the live-reload script and a PDF
+//! preview page.
+
+use std::convert::Infallible;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, Response, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use futures_util::Stream;
+use tokio::sync::{broadcast, watch};
+
+/// The script every served page loads.
+pub const LIVE_JS: &str = include_str!("live.js");
+/// Where the server's own resources live (never a file of the site).
+pub const PREFIX: &str = "/__shenbao/";
+
+/// State shared by the rebuild thread and the request handlers.
+pub struct Hub {
+    tx: broadcast::Sender<Arc<str>>,
+    /// Builds published so far and the overlay's errors (JSON), sent first
+    /// on every new reload channel.
+    status: Mutex<(u64, Arc<str>)>,
+}
+
+impl Hub {
+    pub fn new() -> Arc<Hub> {
+        let (tx, _) = broadcast::channel(64);
+        Arc::new(Hub {
+            tx,
+            status: Mutex::new((0, Arc::from("[]"))),
+        })
+    }
+
+    /// Tell every open page what was rebuilt. Called only after the files
+    /// are in place, so a page that reloads finds them complete.
+    pub fn publish(&self, kind: &str, pages: &[String], pdfs: &[String], errors_json: &str) {
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.0 += 1;
+        status.1 = Arc::from(errors_json);
+        let msg = serde_json::json!({
+            "type": kind,
+            "build": status.0,
+            "pages": pages,
+            "pdfs": pdfs,
+            "errors": serde_json::from_str::<serde_json::Value>(errors_json)
+                .unwrap_or(serde_json::Value::Null),
+        });
+        // No receiver is not an error: no page is open.
+        let _ = self.tx.send(Arc::from(msg.to_string()));
+    }
+
+    fn hello(&self) -> (u64, String) {
+        let status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        let msg = format!(
+            r#"{{"type":"hello","build":{},"errors":{}}}"#,
+            status.0, status.1
+        );
+        (status.0, msg)
+    }
+
+    pub fn build(&self) -> u64 {
+        self.status.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    /// The output folder, canonical.
+    out_dir: Arc<PathBuf>,
+    hub: Arc<Hub>,
+    shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(out_dir: PathBuf, hub: Arc<Hub>, shutdown: watch::Receiver<bool>) -> Router {
+    let state = AppState {
+        out_dir: Arc::new(out_dir),
+        hub,
+        shutdown,
+    };
+    Router::new()
+        .route("/__shenbao/events", get(events))
+        .route("/__shenbao/live.js", get(live_js))
+        .route("/__shenbao/preview", get(preview))
+        .fallback(static_file)
+        .with_state(state)
+}
+
+/// Why a request path is not served.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a well-formed path (bad escapes, not UTF-8, a NUL).
+    BadRequest,
+    /// Tries to leave the output folder.
+    Forbidden,
+    NotFound,
+}
+
+/// Map a request path (still percent-encoded) to a file inside `out_dir`
+/// (canonical). Refuses `..` in any spelling, encoded slashes and
+/// backslashes, absolute and drive paths, and symbolic links that lead
+/// out of the folder.
+pub fn resolve(out_dir: &Path, raw: &str) -> Result<PathBuf, Refusal> {
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return Err(Refusal::Forbidden);
+    }
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| Refusal::BadRequest)?;
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return Err(Refusal::Forbidden);
+    }
+    let Some(rest) = decoded.strip_prefix('/') else {
+        return Err(Refusal::BadRequest);
+    };
+    let mut path = out_dir.to_path_buf();
+    let segments: Vec<&str> = rest.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        if seg.is_empty() {
+            // `//etc/passwd` or `a//b`: an absolute path smuggled in. A
+            // trailing slash (a folder) is fine.
+            if last {
+                continue;
+            }
+            return Err(Refusal::Forbidden);
+        }
+        if *seg == "." || *seg == ".." || seg.contains(':') {
+            return Err(Refusal::Forbidden);
+        }
+        let mut comps = Path::new(seg).components();
+        if !matches!(
+            (comps.next(), comps.next()),
+            (Some(Component::Normal(_)), None)
+        ) {
+            return Err(Refusal::Forbidden);
+        }
+        path.push(seg);
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    let real = path.canonicalize().map_err(|_| Refusal::NotFound)?;
+    if !real.starts_with(out_dir) {
+        return Err(Refusal::Forbidden);
+    }
+    if !real.is_file() {
+        return Err(Refusal::NotFound);
+    }
+    Ok(real)
+}
+
+/// The content type for a file name.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "otf" => "font/otf",
+        "ttf" => "font/ttf",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "txt" | "typ" | "md" => "text/plain; charset=utf-8",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    let mut r = Response::new(Body::from(text.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+fn with_headers(mut r: Response<Body>, ctype: &'static str) -> Response<Body> {
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    // A preview is always the latest build.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if ctype == "image/svg+xml" {
+        // An image from the content must never run script.
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+        );
+    }
+    r
+}
+
+/// Add the live-reload script to a page, stamped with the build it was
+/// read at, so the page reloads if a rebuild lands before its channel
+/// opens.
+pub fn inject(html: &str, build: u64) -> String {
+    let tag = format!(r#"<script src="{PREFIX}live.js" data-build="{build}"></script>"#);
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{tag}\n{}", &html[..at], &html[at..]),
+        None => format!("{html}\n{tag}\n"),
+    }
+}
+
+async fn static_file(State(st): State<AppState>, method: Method, uri: Uri) -> Response<Body> {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let path = match resolve(&st.out_dir, uri.path()) {
+        Ok(p) => p,
+        Err(Refusal::BadRequest) => return plain(StatusCode::BAD_REQUEST, "请求路径无效"),
+        Err(Refusal::Forbidden) => {
+            return plain(StatusCode::FORBIDDEN, "只提供输出目录中的文件");
+        }
+        Err(Refusal::NotFound) => return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件"),
+    };
+    let ctype = content_type(&path);
+    // Stamp before reading: a rebuild finishing in between makes the page
+    // reload once more, never miss an update.
+    let build = st.hub.build();
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(_) => return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件"),
+    };
+    let body = if ctype.starts_with("text/html") {
+        Body::from(inject(&String::from_utf8_lossy(&bytes), build))
+    } else {
+        Body::from(bytes)
+    };
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        body
+    };
+    with_headers(Response::new(body), ctype)
+}
+
+async fn live_js() -> Response<Body> {
+    with_headers(
+        Response::new(Body::from(LIVE_JS)),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+/// `/__shenbao/preview?pdf=pdf/甲.pdf`: the PDF in a frame that the live
+/// script refreshes after each print.
+async fn preview(State(st): State<AppState>, uri: Uri) -> Response<Body> {
+    let wanted = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("pdf="))
+        .map(|v| v.replace('+', " "))
+        .unwrap_or_default();
+    let Ok(decoded) = percent_encoding::percent_decode_str(&wanted).decode_utf8() else {
+        return plain(StatusCode::BAD_REQUEST, "请求路径无效");
+    };
+    let rel = decoded.trim_start_matches('/').to_string();
+    let encoded: String = rel
+        .split('/')
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    match resolve(&st.out_dir, &format!("/{encoded}")) {
+        Ok(p) if content_type(&p) == "application/pdf" => {}
+        Ok(_) | Err(Refusal::BadRequest) => {
+            return plain(StatusCode::BAD_REQUEST, "只能预览输出目录中的 PDF");
+        }
+        Err(Refusal::Forbidden) => return plain(StatusCode::FORBIDDEN, "只提供输出目录中的文件"),
+        Err(Refusal::NotFound) => return plain(StatusCode::NOT_FOUND, "找不到这个 PDF"),
+    }
+    let name = escape(rel.rsplit('/').next().unwrap_or(&rel));
+    let attr = escape(&rel);
+    let url = escape(&encoded);
+    let page = format!(
+        r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>PDF 预览：{name}</title>
+<style>
+html, body {{ margin: 0; height: 100%; font-family: sans-serif; }}
+body {{ display: flex; flex-direction: column; }}
+header {{ padding: .5rem 1rem; border-bottom: 1px solid #ccc; display: flex; gap: 1rem; align-items: baseline; }}
+iframe {{ border: 0; flex: 1; width: 100%; }}
+</style>
+</head>
+<body>
+<header><a href="/index.html">总览</a><strong>{name}</strong><a href="/{url}">单独打开 PDF</a><span id="shenbao-pdf-status" role="status"></span></header>
+<iframe id="shenbao-pdf" data-pdf="{attr}" src="/{url}" title="PDF 预览：{name}"></iframe>
+</body>
+</html>
+"#
+    );
+    with_headers(
+        Response::new(Body::from(inject(&page, st.hub.build()))),
+        "text/html; charset=utf-8",
+    )
+}
+
+/// Characters escaped in one path segment of a URL.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+async fn events(State(st): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = st.hub.tx.subscribe();
+    let (_, hello) = st.hub.hello();
+    let state = (Some(hello), rx, st.shutdown.clone());
+    let stream = futures_util::stream::unfold(state, |(hello, mut rx, mut stop)| async move {
+        if let Some(h) = hello {
+            let ev = Event::default().retry(Duration::from_millis(1000)).data(h);
+            return Some((Ok(ev), (None, rx, stop)));
+        }
+        if *stop.borrow() {
+            return None;
+        }
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Ok(m) => Some((Ok(Event::default().data(&*m)), (None, rx, stop))),
+                // Fell behind: reload whatever is on screen.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let m = r#"{"type":"reload","build":0,"pages":["*"],"pdfs":["*"],"errors":[]}"#;
+                    Some((Ok(Event::default().data(m)), (None, rx, stop)))
+                }
+                Err(broadcast::error::RecvError::Closed) => None,
+            },
+            _ = stop.changed() => None,
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("docs")).unwrap();
+        std::fs::write(out.join("index.html"), "<body>总览</body>").unwrap();
+        std::fs::write(out.join("docs/甲 方案.html"), "x").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s").unwrap();
+        let out = out.canonicalize().unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn serves_files_and_folder_indexes() {
+        let (_d, out) = site();
+        assert_eq!(resolve(&out, "/").unwrap(), out.join("index.html"));
+        assert_eq!(
+            resolve(&out, "/index.html").unwrap(),
+            out.join("index.html")
+        );
+        let enc = "/docs/%E7%94%B2%20%E6%96%B9%E6%A1%88.html";
+        assert_eq!(resolve(&out, enc).unwrap(), out.join("docs/甲 方案.html"));
+        assert_eq!(resolve(&out, "/nope.html"), Err(Refusal::NotFound));
+        // A folder without an index is not a file.
+        assert_eq!(resolve(&out, "/docs/"), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn refuses_every_way_out() {
+        let (_d, out) = site();
+        for raw in [
+            "/../secret.txt",
+            "/docs/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/.%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/..%2Fsecret.txt",
+            "/..%5csecret.txt",
+            "/..\\secret.txt",
+            "//etc/passwd",
+            "/docs//etc/passwd",
+            "/C:/Windows/win.ini",
+            "/index.html%00.png",
+            "/./index.html",
+        ] {
+            assert_eq!(resolve(&out, raw), Err(Refusal::Forbidden), "{raw}");
+        }
+        assert_eq!(resolve(&out, "/%ff%fe"), Err(Refusal::BadRequest));
+        assert_eq!(resolve(&out, "relative"), Err(Refusal::BadRequest));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_symlink_out_of_the_folder() {
+        let (d, out) = site();
+        std::os::unix::fs::symlink(d.path().join("secret.txt"), out.join("leak.txt")).unwrap();
+        std::os::unix::fs::symlink(d.path(), out.join("up")).unwrap();
+        assert_eq!(resolve(&out, "/leak.txt"), Err(Refusal::Forbidden));
+        assert_eq!(resolve(&out, "/up/secret.txt"), Err(Refusal::Forbidden));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(
+            content_type(Path::new("a.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("a.PDF")), "application/pdf");
+        assert_eq!(content_type(Path::new("a.otf")), "font/otf");
+        assert_eq!(content_type(Path::new("a")), "application/octet-stream");
+    }
+
+    #[test]
+    fn the_script_goes_before_the_body_ends() {
+        let html = inject("<html><body><p>x</p></body></html>", 7);
+        assert!(html.contains(r#"<script src="/__shenbao/live.js" data-build="7"></script>"#));
+        assert!(html.ends_with("</body></html>"));
+        assert!(inject("<p>no body</p>", 1).contains("live.js"));
+    }
+
+    #[test]
+    fn publishing_counts_builds_and_keeps_the_errors_for_new_pages() {
+        let hub = Hub::new();
+        let mut rx = hub.tx.subscribe();
+        hub.publish("reload", &["index.html".into()], &[], r#"[{"file":"a"}]"#);
+        assert_eq!(hub.build(), 1);
+        let m: serde_json::Value = serde_json::from_str(&rx.try_recv().unwrap()).unwrap();
+        assert_eq!(m["type"], "reload");
+        assert_eq!(m["pages"][0], "index.html");
+        assert_eq!(m["errors"][0]["file"], "a");
+        let (b, hello) = hub.hello();
+        assert_eq!(b, 1);
+        assert!(hello.contains(r#""errors":[{"file":"a"}]"#));
+    }
+}

@@ -1,0 +1,517 @@
+//! `shenbao serve` as a user runs it: the real binary on a copy of the demo,
+//! on an ephemeral loopback port, edited on disk while a reload channel is
+//! open. Every wait is bounded.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const DOC: &str = "content/伏牛经开区试点实施方案.md";
+const PAGE: &str = "docs/伏牛经开区试点实施方案.html";
+const PDF: &str = "pdf/伏牛经开区试点实施方案.pdf";
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A running `shenbao serve`, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path, extra: &[&str]) -> Server {
+    let mut child = bin()
+        .arg("--root")
+        .arg(root)
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--no-system-fonts",
+            "--today",
+            "2022-06-01",
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = channel();
+    let keep = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("预览地址：http://") {
+                let _ = tx.send(url.trim_end_matches('/').to_string());
+            }
+            keep.lock().unwrap().push(line);
+        }
+    });
+    let addr = rx.recv_timeout(WAIT).unwrap_or_else(|_| {
+        let mut err = String::new();
+        let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+        panic!("serve did not start: {:?}\n{err}", lines.lock().unwrap())
+    });
+    Server { child, addr, lines }
+}
+
+/// One HTTP/1.1 request over a raw socket (so that `..` reaches the server
+/// as typed): status, headers (lower-case names) and body.
+fn request(addr: &str, method: &str, path: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, raw[split + 4..].to_vec())
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = request(addr, "GET", path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn enc(path: &str) -> String {
+    path.split('/')
+        .map(|s| {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A reload channel: the events it receives, parsed.
+fn events(addr: &str) -> Receiver<serde_json::Value> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__shenbao/events HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            // Chunked framing lines are not `data:` lines; skip them.
+            if let Some(data) = line.strip_prefix("data: ")
+                && let Ok(v) = serde_json::from_str(data)
+                && tx.send(v).is_err()
+            {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// The next event that satisfies `pred`, within WAIT.
+fn wait_for(
+    rx: &Receiver<serde_json::Value>,
+    what: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let end = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    while let Some(left) = end.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(v) if pred(&v) => return v,
+            Ok(v) => seen.push(v),
+            Err(_) => break,
+        }
+    }
+    panic!("no event {what} within {WAIT:?}; saw {seen:#?}")
+}
+
+fn lists(v: &serde_json::Value, key: &str, item: &str) -> bool {
+    v[key]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|p| p == item || p == "*"))
+}
+
+fn hello(rx: &Receiver<serde_json::Value>) {
+    wait_for(rx, "hello", |v| v["type"] == "hello");
+}
+
+/// Write as editors do: a temporary file, then a rename over the original.
+fn save(path: &Path, text: &str) {
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+fn pdf_from(addr: &str, dir: &Path) -> String {
+    let (status, _, body) = request(addr, "GET", &format!("/{}", enc(PDF)));
+    assert_eq!(status, 200);
+    let file = dir.join("got.pdf");
+    std::fs::write(&file, body).unwrap();
+    pdf_text(&file, None, None, false)
+}
+
+#[test]
+fn an_edit_reaches_the_page_and_the_pdf_after_the_files_are_written() {
+    let dir = demo();
+    let server = start(dir.path(), &[]);
+    let rx = events(&server.addr);
+    hello(&rx);
+
+    let md = dir.path().join(DOC);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("氨氮"));
+    // Several writes in a burst, as some editors do: one rebuild follows.
+    std::fs::write(&md, text.replacen("氨氮", "氨氮（预览甲）", 1)).unwrap();
+    std::fs::write(&md, text.replacen("氨氮", "氨氮（预览乙）", 1)).unwrap();
+
+    let reload = wait_for(&rx, "reloading the page", |v| {
+        v["type"] == "reload" && lists(v, "pages", PAGE)
+    });
+    assert_eq!(reload["errors"], serde_json::json!([]));
+    // The event came after the page was written: it is already there.
+    let (status, page) = get(&server.addr, &format!("/{}", enc(PAGE)));
+    assert_eq!(status, 200);
+    assert!(page.contains("预览乙"), "the new text is in the page");
+    assert!(
+        page.contains("/__shenbao/live.js"),
+        "the page loads the reload script"
+    );
+    let pdf = wait_for(&rx, "a new PDF", |v| {
+        v["type"] == "pdf" && lists(v, "pdfs", PDF)
+    });
+    assert!(pdf["build"].as_u64() > reload["build"].as_u64());
+    let printed = pdf_from(&server.addr, dir.path());
+    assert!(printed.contains("预览乙"), "the new text is in the PDF");
+    assert!(!printed.contains("预览甲"));
+    // The PDF preview page frames the PDF and loads the script.
+    let (status, preview) = get(
+        &server.addr,
+        &format!("/__shenbao/preview?pdf={}", enc(PDF)),
+    );
+    assert_eq!(status, 200);
+    assert!(preview.contains(r#"id="shenbao-pdf""#) && preview.contains("live.js"));
+
+    // One terminal line per rebuild: what changed, how long, the counts.
+    let end = Instant::now() + WAIT;
+    loop {
+        let lines = server.lines.lock().unwrap().clone();
+        if let Some(l) = lines
+            .iter()
+            .find(|l| l.contains(DOC) && l.contains("PDF 1 份"))
+        {
+            assert!(
+                l.contains("ms") && l.contains("错误") && l.contains("警告"),
+                "{l}"
+            );
+            break;
+        }
+        assert!(Instant::now() < end, "no rebuild line: {lines:#?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Nothing was written into the sources.
+    assert!(
+        std::fs::read_dir(dir.path().join("content"))
+            .unwrap()
+            .all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".shenbao")),
+    );
+}
+
+#[test]
+fn files_deleted_recreated_and_moved_in_come_and_go() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let rx = events(&server.addr);
+    hello(&rx);
+    let md = dir.path().join(DOC);
+    let text = std::fs::read_to_string(&md).unwrap();
+
+    std::fs::remove_file(&md).unwrap();
+    wait_for(&rx, "the dashboard without it", |v| {
+        lists(v, "pages", "index.html")
+    });
+    assert_eq!(get(&server.addr, &format!("/{}", enc(PAGE))).0, 404);
+    let (_, index) = get(&server.addr, "/index.html");
+    assert!(!index.contains("伏牛经开区试点实施方案.html"));
+
+    save(&md, &text);
+    wait_for(&rx, "the page back", |v| lists(v, "pages", PAGE));
+    assert_eq!(get(&server.addr, &format!("/{}", enc(PAGE))).0, 200);
+
+    // A folder with a document, moved in from outside content/.
+    let outside = dir.path().join("草稿箱");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(
+        outside.join("第二份.md"),
+        text.replace("伏牛经济技术开发区工业园区", "桐柏产业集聚区"),
+    )
+    .unwrap();
+    std::fs::rename(&outside, dir.path().join("content/草稿箱")).unwrap();
+    let moved = "docs/草稿箱/第二份.html";
+    wait_for(&rx, "the moved-in document", |v| lists(v, "pages", moved));
+    let (status, page) = get(&server.addr, &format!("/{}", enc(moved)));
+    assert_eq!(status, 200);
+    assert!(page.contains("桐柏产业集聚区"));
+    // And moved out again.
+    std::fs::rename(dir.path().join("content/草稿箱"), &outside).unwrap();
+    wait_for(&rx, "the moved-out document gone", |v| {
+        lists(v, "pages", "index.html")
+    });
+    assert_eq!(get(&server.addr, &format!("/{}", enc(moved))).0, 404);
+}
+
+#[test]
+fn a_yaml_error_shows_over_the_last_good_page_until_fixed() {
+    let dir = demo();
+    let server = start(dir.path(), &[]);
+    let rx = events(&server.addr);
+    hello(&rx);
+    let md = dir.path().join(DOC);
+    let good = std::fs::read_to_string(&md).unwrap();
+    let (_, before) = get(&server.addr, &format!("/{}", enc(PAGE)));
+
+    let broken = good.replacen(
+        "kind: pilot-plan\n",
+        "kind: pilot-plan\ntitle: [未闭合\n",
+        1,
+    );
+    save(&md, &broken);
+    let ev = wait_for(&rx, "the overlay", |v| {
+        v["errors"].as_array().is_some_and(|a| !a.is_empty())
+    });
+    let err = &ev["errors"][0];
+    assert_eq!(err["file"], DOC);
+    assert!(err["line"].as_u64().is_some(), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("YAML"), "{err}");
+    // The last good page stays.
+    let (status, during) = get(&server.addr, &format!("/{}", enc(PAGE)));
+    assert_eq!(status, 200);
+    // (Only the build stamp on the reload script differs.)
+    let unstamped = |page: &str| page.split("data-build=").next().unwrap_or("").to_string();
+    assert!(
+        unstamped(&during) == unstamped(&before),
+        "the last good render is kept"
+    );
+    // A page opened now gets the overlay at once.
+    let late = events(&server.addr);
+    let h = wait_for(&late, "hello", |v| v["type"] == "hello");
+    assert_eq!(h["errors"][0]["file"], DOC);
+
+    save(&md, &good.replacen("氨氮", "氨氮（修好了）", 1));
+    let fixed = wait_for(&rx, "the overlay gone", |v| {
+        v["errors"].as_array().is_some_and(Vec::is_empty) && lists(v, "pages", PAGE)
+    });
+    assert_eq!(fixed["type"], "reload");
+    let (_, after) = get(&server.addr, &format!("/{}", enc(PAGE)));
+    assert!(after.contains("修好了"));
+}
+
+#[test]
+fn only_the_output_folder_is_served() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let a = &server.addr;
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        dir.path().join("shenbao.yaml"),
+        dir.path().join("public/leak.yaml"),
+    )
+    .unwrap();
+    for path in [
+        "/../shenbao.yaml",
+        "/docs/../../shenbao.yaml",
+        "/%2e%2e/shenbao.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fshenbao.yaml",
+        "/docs%2f..%2f..%2fshenbao.yaml",
+        "/..%5cshenbao.yaml",
+        "//etc/passwd",
+        "/leak.yaml",
+    ] {
+        let (status, body) = get(a, path);
+        assert!(
+            status == 403 || status == 400,
+            "{path} gave {status}: {body}"
+        );
+        assert!(!body.contains("call:"), "{path} leaked the project");
+    }
+    let (status, headers, _) = request(a, "GET", "/index.html");
+    assert_eq!(status, 200);
+    let ctype = |h: &Vec<(String, String)>| {
+        h.iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(ctype(&headers), "text/html; charset=utf-8");
+    let (_, headers, _) = request(a, "GET", "/assets/style.css");
+    assert_eq!(ctype(&headers), "text/css; charset=utf-8");
+    let (status, _, body) = request(a, "HEAD", "/index.html");
+    assert_eq!((status, body.len()), (200, 0));
+    assert_eq!(request(a, "POST", "/index.html").0, 405);
+    assert_eq!(get(a, "/nothing-here.html").0, 404);
+    assert_eq!(
+        get(a, "/__shenbao/preview?pdf=..%2Fshenbao.yaml").0,
+        403,
+        "the preview page is held to the same rules"
+    );
+}
+
+#[test]
+fn a_hundred_connections_are_all_served() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let addr = server.addr.clone();
+    // 100 open reload channels (open preview tabs)…
+    let channels: Vec<Receiver<serde_json::Value>> = (0..100).map(|_| events(&addr)).collect();
+    for rx in &channels {
+        hello(rx);
+    }
+    // …while 100 page and file requests arrive at once.
+    let started = Instant::now();
+    let handles: Vec<_> = (0..100)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/index.html"
+                } else {
+                    "/assets/style.css"
+                };
+                request(&addr, "GET", path).0
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(started.elapsed() < WAIT);
+    // And every channel still hears the next rebuild.
+    let md = dir.path().join(DOC);
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replacen("氨氮", "氨氮（百）", 1)).unwrap();
+    for rx in &channels {
+        wait_for(rx, "the reload on every channel", |v| {
+            lists(v, "pages", PAGE)
+        });
+    }
+}
+
+#[test]
+fn a_busy_port_says_so_and_what_to_do() {
+    let dir = demo();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = bin()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("已被占用") && err.contains("--port"), "{err}");
+    // It failed before building anything.
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn listening_beyond_this_machine_warns() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf", "--bind", "0.0.0.0"]);
+    let lines = server.lines.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("警告") && l.contains("草稿")),
+        "{lines:#?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_with_pages_open() {
+    let dir = demo();
+    let mut server = start(dir.path(), &["--no-pdf"]);
+    let rx = events(&server.addr);
+    hello(&rx);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let end = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(Instant::now() < end, "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(0));
+    std::thread::sleep(Duration::from_millis(100));
+    let lines = server.lines.lock().unwrap().clone();
+    assert!(lines.iter().any(|l| l == "已停止预览"), "{lines:#?}");
+    // No temporary file left in the output.
+    let leftovers: Vec<PathBuf> = walk(&dir.path().join("public"))
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
