@@ -10,7 +10,12 @@ use std::process::Command;
 use common::*;
 
 fn browse(site: &Path, query: &str) -> serde_json::Value {
-    let script = repo().join("tests/browser/site.mjs");
+    node("site.mjs", &[site.as_os_str(), query.as_ref()])
+}
+
+/// Run one of the scripts in tests/browser/ and parse what it printed.
+fn node(script: &str, args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let script = repo().join("tests/browser").join(script);
     assert!(
         repo()
             .join("tests/browser/node_modules/playwright-core")
@@ -19,8 +24,7 @@ fn browse(site: &Path, query: &str) -> serde_json::Value {
     );
     let out = Command::new("node")
         .arg(&script)
-        .arg(site)
-        .arg(query)
+        .args(args)
         .output()
         .expect("node is needed for the browser tests (apt-get install nodejs)");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -121,4 +125,49 @@ fn author_scripts_never_run_in_a_real_browser() {
         v["docH1"].as_str().unwrap().contains("<script>"),
         "the title shows as text: {v:#}"
     );
+}
+
+#[test]
+fn a_served_page_follows_the_edits_by_itself() {
+    let dir = demo();
+    let server = common::serve::start(dir.path(), &[]);
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let base = format!("http://{}", server.addr);
+    let v = node("serve.mjs", &[base.as_ref(), md.as_os_str()]);
+
+    assert!(
+        v["pdfLink"]
+            .as_str()
+            .unwrap()
+            .starts_with("/__shenbao/preview?pdf="),
+        "PDF links open the live preview: {v:#}"
+    );
+    assert_eq!(v["reloadedText"], true);
+    // The reader stays at the section they were reading (the edit is
+    // above it, so the page offset itself may change).
+    assert!(
+        v["scrollBefore"].as_i64().unwrap() > 500,
+        "the test scrolled down: {v:#}"
+    );
+    let (before, after) = (
+        v["s5TopBefore"].as_i64().unwrap(),
+        v["s5TopAfter"].as_i64().unwrap(),
+    );
+    assert!(
+        (after - before).abs() <= 2,
+        "place kept: {before} -> {after}"
+    );
+    let overlay = v["overlay"].as_str().unwrap();
+    assert!(
+        overlay.contains("content/伏牛经开区试点实施方案.md:") && overlay.contains("YAML"),
+        "{overlay}"
+    );
+    assert_eq!(v["overlayRole"], "alert");
+    assert_eq!(v["stillShowsLastGood"], true);
+    assert_eq!(v["overlayAfterFix"], false);
+    assert_ne!(v["frameBefore"], v["frameAfter"]);
+    assert!(v["frameAfter"].as_str().unwrap().contains("?v="), "{v:#}");
+    assert!(v["frameStatus"].as_str().unwrap().contains("已更新"));
+    assert_eq!(v["errors"], serde_json::json!([]), "console errors: {v:#}");
+    assert_eq!(v["external"], serde_json::json!([]), "{v:#}");
 }

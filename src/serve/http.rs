@@ -88,6 +88,8 @@ pub fn router(out_dir: PathBuf, hub: Arc<Hub>, shutdown: watch::Receiver<bool>) 
         .route("/__shenbao/events", get(events))
         .route("/__shenbao/live.js", get(live_js))
         .route("/__shenbao/preview", get(preview))
+        // Browsers ask for it on every page; the site has none.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(static_file)
         .with_state(state)
 }

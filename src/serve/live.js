@@ -8,16 +8,32 @@
   const scrollKey = 'shenbao-scroll:' + location.pathname;
   const dismissKey = 'shenbao-dismissed';
 
-  // Put the page back where the reader was before the reload.
+  // Put the reader back at the same place in the text: relative to the
+  // section they were in, so an edit above it does not move them.
   const saved = sessionStorage.getItem(scrollKey);
   if (saved) {
     sessionStorage.removeItem(scrollKey);
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
     try {
-      const [x, y] = JSON.parse(saved);
-      const restore = () => window.scrollTo(x, y);
+      const at = JSON.parse(saved);
+      const restore = () => {
+        const el = at.id && document.getElementById(at.id);
+        const y = el ? el.getBoundingClientRect().top + window.scrollY - at.offset : at.y;
+        window.scrollTo(at.x, y);
+      };
       restore();
       window.addEventListener('load', restore, { once: true });
     } catch (_) { /* a stale value: ignore */ }
+  }
+
+  // The last element with an id that starts above the top of the window.
+  function anchor() {
+    let best = null;
+    for (const el of document.querySelectorAll('main [id]')) {
+      const top = el.getBoundingClientRect().top;
+      if (top <= 1 && (!best || top > best.top)) best = { id: el.id, top };
+    }
+    return best;
   }
 
   function here() {
@@ -38,7 +54,10 @@
   function reload() {
     if (reloading) return;
     reloading = true;
-    sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
+    const a = anchor();
+    sessionStorage.setItem(scrollKey, JSON.stringify({
+      x: window.scrollX, y: window.scrollY, id: a && a.id, offset: a ? a.top : 0,
+    }));
     location.reload();
   }
 

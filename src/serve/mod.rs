@@ -258,7 +258,8 @@ fn rebuild_loop<L: Log>(
         while let Ok(more) = batches.try_recv() {
             changes.merge(watch::classify(layout, &more));
         }
-        if changes.is_empty() {
+        // Only scratch files changed; but a print may still be owed.
+        if changes.is_empty() && to_print.is_empty() {
             continue;
         }
         if changes.full {
@@ -303,7 +304,11 @@ fn rebuild_loop<L: Log>(
             last_overlay = overlay;
             continue;
         }
-        let site = session.apply_site(&changes);
+        let site = if changes.is_empty() {
+            session::SiteStep::default()
+        } else {
+            session.apply_site(&changes)
+        };
         let overlay = session.overlay();
         if !site.written.is_empty() || overlay != last_overlay {
             hub.publish("reload", &site.written, &[], &errors_json(&overlay));

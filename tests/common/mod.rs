@@ -2,6 +2,8 @@
 //! copied into temporary folders (never inside the repository).
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
