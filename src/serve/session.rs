@@ -273,9 +273,9 @@ fn print_keyed(
         opts.today,
     );
     let result = build::print_docs(&printer, keyed, opts.jobs, out_dir, opts.emit_typst);
-    // Keep typst's memo cache to what recent compiles used: a long session
+    // Keep typst's memo cache to what the last two compiles used: a long session
     // must not grow without bound.
-    typst::comemo::evict(10);
+    typst::comemo::evict(2);
     result
 }
 
