@@ -112,6 +112,24 @@ pub struct BuildArgs {
 pub enum NewKind {
     /// 试点实施方案
     Plan,
+    /// 自愿性清洁生产审核申请表
+    Form,
+    /// 清洁生产审核报告
+    AuditReport,
+    /// 清洁生产审核验收自评报告
+    AcceptanceReport,
+}
+
+impl NewKind {
+    pub fn kind(self) -> crate::document::DocKind {
+        use crate::document::DocKind;
+        match self {
+            NewKind::Plan => DocKind::PilotPlan,
+            NewKind::Form => DocKind::ApplicationForm,
+            NewKind::AuditReport => DocKind::AuditReport,
+            NewKind::AcceptanceReport => DocKind::AcceptanceReport,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
 use shenbao::check::package::mib;
 use shenbao::check::{self, Options};
-use shenbao::cli::{BuildArgs, Cli, Command, Format, NewKind};
+use shenbao::cli::{BuildArgs, Cli, Command, Format};
 use shenbao::config::Fatal;
 use shenbao::diagnostic::{self, Summary};
 use shenbao::pack::{self, PackOptions};
@@ -54,9 +54,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let root = project::resolve_root(cli.root.as_deref())?;
             let config = shenbao::config::Config::load(&root)?;
             let call = config.call(&root)?;
-            let path = match kind {
-                NewKind::Plan => scaffold::new_plan(&root, &call, &name)?,
-            };
+            let path = scaffold::new_document(&root, kind.kind(), &call, &name)?;
             println!("已生成 {}", project::rel_path(&root, &path));
             println!("把每个“待补充”换成实际内容，然后运行 shenbao check");
             Ok(ExitCode::SUCCESS)

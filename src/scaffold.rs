@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::call::{Call, beijing};
 use crate::config::{CONFIG_FILE, Fatal};
+use crate::document::DocKind;
 use crate::document::schema::{FieldSpec, PLAN_FIELDS, Ty};
 use crate::fsutil::create_new_atomic;
 use crate::project::CONTENT_DIR;
@@ -68,6 +69,11 @@ fn file_name(name: &str) -> Result<String, Fatal> {
 }
 
 pub fn new_plan(root: &Path, call: &Call, name: &str) -> Result<PathBuf, Fatal> {
+    new_document(root, DocKind::PilotPlan, call, name)
+}
+
+/// Write a skeleton of `kind` to `content/<name>.md`, never over a file.
+pub fn new_document(root: &Path, kind: DocKind, call: &Call, name: &str) -> Result<PathBuf, Fatal> {
     let file = file_name(name)?;
     let path = root.join(CONTENT_DIR).join(&file);
     if path.exists() {
@@ -75,10 +81,88 @@ pub fn new_plan(root: &Path, call: &Call, name: &str) -> Result<PathBuf, Fatal> 
             .with_help("换一个名称，或先把原文件改名"));
     }
     let title = name.trim().trim_end_matches(".md");
-    let text = plan_skeleton(call, title);
+    let text = skeleton(kind, call, title);
     create_new_atomic(&path, text.as_bytes())
         .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", path.display())))?;
     Ok(path)
+}
+
+/// The text of a new document of any kind.
+pub fn skeleton(kind: DocKind, call: &Call, title: &str) -> String {
+    match kind {
+        DocKind::PilotPlan => plan_skeleton(call, title),
+        DocKind::ApplicationForm => {
+            let mut s = front(kind, title);
+            s.push_str("\n<!-- 申请表只有上面的字段，不需要正文。填好后运行 `shenbao check`，`shenbao build` 会把它排成通知附件中的表格（一页 A4），打印后加盖公章。 -->\n");
+            s
+        }
+        DocKind::AuditReport => {
+            let mut s = front(kind, title);
+            s.push_str(REPORT_HINT);
+            for (title, guidance) in AUDIT_SECTIONS {
+                s.push_str(&format!(
+                    "# {title}\n\n> 编写提示：{guidance}\n\n待补充。\n\n"
+                ));
+            }
+            s
+        }
+        DocKind::AcceptanceReport => {
+            let mut s = front(kind, title);
+            s.push_str(REPORT_HINT);
+            for (title, guidance) in ACCEPTANCE_SECTIONS {
+                s.push_str(&format!(
+                    "# {title}\n\n> 编写提示：{guidance}\n\n待补充。\n\n"
+                ));
+            }
+            s
+        }
+    }
+}
+
+const REPORT_HINT: &str = "<!-- 编写提示：一级标题写作 `# 标题`，排版时自动编号。每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n";
+
+/// The audit report's required parts (the notice) with what goes in each.
+const AUDIT_SECTIONS: &[(&str, &str)] = &[
+    (
+        "企业基本情况",
+        "企业概况、主要产品和产能、生产工艺、原辅材料和能源消耗、污染物产生和治理情况、环境管理情况",
+    ),
+    (
+        "清洁生产审核过程和结果",
+        "按审核程序写：审核准备（成立审核小组、宣传培训）；审核（现状调查，确定审核重点，建立物料平衡、能量平衡和水平衡，分析原因）；方案的产生和筛选；方案的确定（技术、经济、环境可行性分析）",
+    ),
+    (
+        "清洁生产方案汇总和效益预测分析",
+        "列出全部方案（与 front matter 的 options 一致），分无/低费和中/高费汇总投资和效益；如在正文中加方案表，合计须与 options 一致",
+    ),
+    (
+        "清洁生产方案实施计划",
+        "尚未实施方案的实施进度、资金来源和责任部门",
+    ),
+];
+
+const ACCEPTANCE_SECTIONS: &[(&str, &str)] = &[
+    ("审核及评估情况", "审核过程概述、评估时间和专家组意见"),
+    (
+        "方案实施情况",
+        "逐项说明已实施方案（与 front matter 的 implemented 一致）的实施内容、投资和完成时间",
+    ),
+    (
+        "实施效果",
+        "方案实施前后主要指标对比（与 front matter 的 indicators 一致），附节能审计报告、环境监测报告或在线监测数据",
+    ),
+    ("验收条件符合情况", "对照通知中的六项验收条件逐条自评"),
+];
+
+fn front(kind: DocKind, title: &str) -> String {
+    let today = chrono::Utc::now()
+        .with_timezone(&beijing())
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut s = String::from("---\n");
+    write_fields(&mut s, kind.fields(), 0, title, &today);
+    s.push_str("---\n");
+    s
 }
 
 /// The text of a new plan: front matter with a comment on every field,
@@ -133,9 +217,7 @@ fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str,
             }
             Ty::Items(children) => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
-                s.push_str(&format!(
-                    "{pad}  # 每个附件一项，示例（收到推荐函后取消注释）：\n"
-                ));
+                s.push_str(&format!("{pad}  # 每项一条，示例（取消注释后填写）：\n"));
                 for (i, c) in children.iter().enumerate() {
                     let lead = if i == 0 { "- " } else { "  " };
                     s.push_str(&format!(
@@ -151,8 +233,8 @@ fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str,
             }
             _ => {
                 let value = match spec.key {
-                    "title" if indent == 0 => yaml_quote(title),
-                    "date" => today.to_string(),
+                    "title" | "enterprise" if indent == 0 => yaml_quote(title),
+                    "date" | "filled_on" if indent == 0 => today.to_string(),
                     _ => spec.example.to_string(),
                 };
                 s.push_str(&format!("{pad}{}: {value}\n", spec.key));
@@ -184,6 +266,40 @@ mod tests {
         let titles: Vec<&str> = doc.body.headings.iter().map(|h| h.title.as_str()).collect();
         assert_eq!(titles.len(), 7 + 6);
         assert_eq!(titles[0], "试点对象基本概况");
+    }
+
+    #[test]
+    fn every_kind_has_a_skeleton_that_parses_and_names_its_fields() {
+        let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        for kind in [
+            DocKind::ApplicationForm,
+            DocKind::AuditReport,
+            DocKind::AcceptanceReport,
+        ] {
+            let text = skeleton(kind, &call, "伏牛新材料有限公司");
+            let doc = document::parse("content/a.md", PathBuf::from("a.md"), text.clone(), None);
+            assert_eq!(doc.kind, Some(kind));
+            assert!(
+                doc.diagnostics.is_empty(),
+                "{kind:?}: {:#?}",
+                doc.diagnostics
+            );
+            // A Chinese comment above every top-level field.
+            for spec in kind.fields() {
+                let at = text
+                    .find(&format!("\n{}:", spec.key))
+                    .unwrap_or_else(|| panic!("{}", spec.key));
+                let comment = text[..at].lines().last().unwrap();
+                assert!(
+                    comment.starts_with("# ") && comment.contains(spec.comment),
+                    "{comment}"
+                );
+            }
+        }
+        let report = skeleton(DocKind::AuditReport, &call, "甲");
+        for (title, _) in AUDIT_SECTIONS {
+            assert!(report.contains(&format!("# {title}\n")));
+        }
     }
 
     #[test]

@@ -9,9 +9,14 @@ use crate::document::plan::PlanMeta;
 use crate::document::schema::{FieldSpec, Ty};
 use crate::text::closest;
 
+/// `frontmatter/missing-field` for any kind of document, from its schema.
+pub fn required_fields(doc: &Document, out: &mut Vec<Diagnostic>) {
+    if let Some(kind) = doc.kind {
+        required(doc, kind.fields(), "", out);
+    }
+}
+
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
-    let Some(kind) = doc.kind else { return };
-    required(doc, kind.fields(), "", out);
     let call = ctx.call;
 
     if let Some(c) = &plan.category

@@ -3,10 +3,12 @@
 
 mod applicant;
 pub mod attachment;
+pub mod audit;
 mod content;
 pub mod deadline;
 mod eligibility;
 mod fields;
+pub mod form;
 mod outline;
 pub mod package;
 mod quota;
@@ -19,8 +21,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::call::Call;
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::document::{Document, Meta};
 use crate::project::Project;
 
 /// What a check run needs besides the project.
@@ -69,6 +71,24 @@ pub fn quota_for(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
 /// The per-document rules.
 pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     content::check_placeholders(ctx, doc, out);
+    fields::required_fields(doc, out);
+    match &doc.meta {
+        Meta::Plan(_) => {}
+        Meta::Form(form) => {
+            form::check(ctx, doc, form, out);
+            audit::deadline_form(ctx, doc, form, out);
+            return;
+        }
+        Meta::Audit(report) => {
+            audit::check(ctx, doc, report, out);
+            return;
+        }
+        Meta::Acceptance(report) => {
+            audit::check_acceptance(ctx, doc, report, out);
+            return;
+        }
+        Meta::None => return,
+    }
     let Some(plan) = doc.plan() else { return };
     fields::check(ctx, doc, plan, out);
     outline::check(ctx, doc, out);

@@ -245,6 +245,26 @@ fn normalize_map(
     out
 }
 
+/// A number in a text: `1,234.5`, `12.5万元`, `３０`. None for anything else.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let folded: String = s
+        .trim()
+        .chars()
+        .map(crate::text::fold_width)
+        .filter(|c| *c != ',')
+        .collect();
+    let end = folded
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .map_or(folded.len(), |(i, _)| i);
+    let (num, rest) = folded.split_at(end);
+    let unit_ok = rest.trim().chars().all(|c| !c.is_ascii_digit());
+    if num.is_empty() || !unit_ok {
+        return None;
+    }
+    num.parse().ok()
+}
+
 /// Typed access to normalised front matter. Wrong types are reported once,
 /// as `frontmatter/invalid-value`, and read as absent.
 pub struct Reader<'a> {
@@ -366,6 +386,30 @@ impl Reader<'_> {
             .filter(|s| !s.is_empty())
             .map(|s| self.spanned(path, s))
             .collect()
+    }
+
+    /// A number, written as a YAML number or as digits in a text (commas
+    /// and a trailing unit such as 万元 are tolerated).
+    pub fn num(&mut self, path: &str) -> Option<Spanned<f64>> {
+        let v = self.fm.get(path)?.clone();
+        let parsed = match &v {
+            Value::Number(n) => n.as_f64(),
+            Value::Null => return None,
+            Value::String(s) if s.trim().is_empty() => return None,
+            Value::String(s) => parse_number(s),
+            _ => None,
+        };
+        match parsed {
+            Some(n) => Some(self.spanned(path, n)),
+            None => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 应为数字"),
+                    "只写数字，如 12.5（单位见字段说明）",
+                );
+                None
+            }
+        }
     }
 
     pub fn date(&mut self, path: &str, end_of_day: bool) -> Option<Spanned<DateTime<FixedOffset>>> {

@@ -5,6 +5,7 @@
 pub mod fields;
 pub mod plan;
 pub mod schema;
+pub mod voluntary;
 
 use std::path::PathBuf;
 
@@ -25,14 +26,34 @@ pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
     PilotPlan,
+    ApplicationForm,
+    AuditReport,
+    AcceptanceReport,
 }
 
 impl DocKind {
-    pub const ALL: &'static [(DocKind, &'static str, &'static [&'static str])] = &[(
-        DocKind::PilotPlan,
-        "pilot-plan",
-        &["试点实施方案", "实施方案", "plan"],
-    )];
+    pub const ALL: &'static [(DocKind, &'static str, &'static [&'static str])] = &[
+        (
+            DocKind::PilotPlan,
+            "pilot-plan",
+            &["试点实施方案", "实施方案", "plan"],
+        ),
+        (
+            DocKind::ApplicationForm,
+            "application-form",
+            &["申请表", "自愿性清洁生产审核申请表", "form"],
+        ),
+        (
+            DocKind::AuditReport,
+            "audit-report",
+            &["审核报告", "清洁生产审核报告"],
+        ),
+        (
+            DocKind::AcceptanceReport,
+            "acceptance-report",
+            &["验收自评报告", "验收报告", "清洁生产审核验收自评报告"],
+        ),
+    ];
 
     pub fn parse(s: &str) -> Option<DocKind> {
         let s = s.trim();
@@ -45,18 +66,27 @@ impl DocKind {
     pub fn id(self) -> &'static str {
         match self {
             DocKind::PilotPlan => "pilot-plan",
+            DocKind::ApplicationForm => "application-form",
+            DocKind::AuditReport => "audit-report",
+            DocKind::AcceptanceReport => "acceptance-report",
         }
     }
 
     pub fn name_zh(self) -> &'static str {
         match self {
             DocKind::PilotPlan => "试点实施方案",
+            DocKind::ApplicationForm => "自愿性清洁生产审核申请表",
+            DocKind::AuditReport => "清洁生产审核报告",
+            DocKind::AcceptanceReport => "清洁生产审核验收自评报告",
         }
     }
 
     pub fn fields(self) -> &'static [schema::FieldSpec] {
         match self {
             DocKind::PilotPlan => schema::PLAN_FIELDS,
+            DocKind::ApplicationForm => voluntary::FORM_FIELDS,
+            DocKind::AuditReport => voluntary::AUDIT_FIELDS,
+            DocKind::AcceptanceReport => voluntary::ACCEPTANCE_FIELDS,
         }
     }
 }
@@ -66,6 +96,9 @@ pub enum Meta {
     /// The front matter could not be read or named no known kind.
     None,
     Plan(Box<PlanMeta>),
+    Form(Box<voluntary::FormMeta>),
+    Audit(Box<voluntary::AuditMeta>),
+    Acceptance(Box<voluntary::AcceptanceMeta>),
 }
 
 #[derive(Debug, Clone)]
@@ -84,14 +117,52 @@ impl Document {
     pub fn plan(&self) -> Option<&PlanMeta> {
         match &self.meta {
             Meta::Plan(p) => Some(p),
-            Meta::None => None,
+            _ => None,
         }
     }
 
-    /// The title for lists: the front matter title, else the file name.
+    pub fn form(&self) -> Option<&voluntary::FormMeta> {
+        match &self.meta {
+            Meta::Form(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn audit(&self) -> Option<&voluntary::AuditMeta> {
+        match &self.meta {
+            Meta::Audit(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn acceptance(&self) -> Option<&voluntary::AcceptanceMeta> {
+        match &self.meta {
+            Meta::Acceptance(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The enterprise a voluntary-audit document is about.
+    pub fn enterprise(&self) -> Option<&voluntary::Enterprise> {
+        match &self.meta {
+            Meta::Form(m) => Some(&m.enterprise),
+            Meta::Audit(m) => Some(&m.enterprise),
+            Meta::Acceptance(m) => Some(&m.enterprise),
+            _ => None,
+        }
+    }
+
+    /// The title for lists: the front matter title (a form's enterprise
+    /// name), else the file name.
     pub fn display_title(&self) -> String {
-        self.plan()
-            .and_then(|p| p.title.as_ref())
+        let title = match &self.meta {
+            Meta::Plan(p) => p.title.as_ref(),
+            Meta::Form(m) => m.enterprise.name.as_ref(),
+            Meta::Audit(m) => m.title.as_ref(),
+            Meta::Acceptance(m) => m.title.as_ref(),
+            Meta::None => None,
+        };
+        title
             .map(|t| t.value.clone())
             .unwrap_or_else(|| self.src.rel.clone())
     }
@@ -304,6 +375,11 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         };
         match kind {
             DocKind::PilotPlan => Meta::Plan(Box::new(PlanMeta::read(&mut r))),
+            DocKind::ApplicationForm => Meta::Form(Box::new(voluntary::FormMeta::read(&mut r))),
+            DocKind::AuditReport => Meta::Audit(Box::new(voluntary::AuditMeta::read(&mut r))),
+            DocKind::AcceptanceReport => {
+                Meta::Acceptance(Box::new(voluntary::AcceptanceMeta::read(&mut r)))
+            }
         }
     };
     doc.meta = meta;

@@ -1,0 +1,860 @@
+//! Rules for the voluntary audit report and the acceptance self-evaluation
+//! (Henan notice, domain.md §5): `audit/required-sections`,
+//! `audit/stages`, `audit/balances`, `audit/options`, `audit/expert-group`,
+//! `audit/agency`, `audit/reaudit-due`, `audit/report-file`, and the
+//! municipal dates as `deadline/*`.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
+use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
+
+use super::attachment::{Resolve, resolve};
+use super::outline::best_match;
+use super::{Ctx, diag, field_span, key_span};
+use crate::call::{beijing, format_zh};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::voluntary::{AcceptanceMeta, AuditMeta, FormMeta, OptionClass, Totals};
+use crate::text::normalize_title;
+
+/// The parts the notice requires of an audit report, with the titles
+/// authors commonly give them.
+pub const REQUIRED_SECTIONS: &[(&str, &[&str])] = &[
+    ("企业基本情况", &["企业概况", "企业基本概况", "基本情况"]),
+    (
+        "清洁生产审核过程和结果",
+        &["审核过程和结果", "清洁生产审核过程与结果", "审核过程及结果"],
+    ),
+    (
+        "清洁生产方案汇总和效益预测分析",
+        &[
+            "方案汇总和效益预测分析",
+            "清洁生产方案汇总及效益预测分析",
+            "方案汇总与效益分析",
+            "清洁生产方案汇总",
+        ],
+    ),
+    ("清洁生产方案实施计划", &["方案实施计划", "实施计划"]),
+];
+
+/// The procedure's stages (审核程序) and the words that show each was done.
+pub const STAGES: &[(&str, &[&str])] = &[
+    ("审核准备", &["审核准备", "筹划和组织", "筹划与组织"]),
+    ("审核", &["预审核", "现状调查", "审核重点", "现场考察"]),
+    (
+        "方案的产生和筛选",
+        &[
+            "方案的产生和筛选",
+            "方案产生和筛选",
+            "方案的产生与筛选",
+            "方案产生与筛选",
+        ],
+    ),
+    ("方案的确定", &["方案的确定", "方案确定", "可行性分析"]),
+];
+
+/// The balances the audit establishes.
+pub const BALANCES: &[(&str, &[&str])] = &[
+    ("物料平衡", &["物料平衡", "物料衡算"]),
+    ("能量平衡", &["能量平衡", "能源平衡", "能量衡算", "热平衡"]),
+    ("水平衡", &["水平衡"]),
+];
+
+/// The notice's minimums for a consulting agency.
+pub const AGENCY_MIN_STAFF: f64 = 7.0;
+pub const AGENCY_MIN_SENIOR: f64 = 2.0;
+pub const AGENCY_MIN_INTERMEDIATE: f64 = 5.0;
+pub const AGENCY_MIN_INDUSTRY_AUDITS: f64 = 3.0;
+pub const AGENCY_MIN_RELATED_JOBS: f64 = 5.0;
+pub const MIN_EXPERTS: usize = 3;
+/// Years until the next audit is due.
+pub const REAUDIT_YEARS: u32 = 4;
+
+/// The yearly municipal dates of the voluntary audit: the list of
+/// applicants is collected by 15 March; enterprises that passed
+/// acceptance are reported to the province by 15 December.
+pub const LIST_DUE: (u32, u32, &str) = (3, 15, "市级汇总自愿性清洁生产审核企业名单");
+pub const ACCEPTANCE_DUE: (u32, u32, &str) = (12, 15, "市级向省厅报送通过验收的企业");
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
+    required_sections(doc, out);
+    mentioned(doc, STAGES, "audit/stages", "审核程序中的“{}”阶段", out);
+    mentioned(doc, BALANCES, "audit/balances", "{}", out);
+    options(doc, report, out);
+    experts(
+        doc,
+        &report.evaluation.experts,
+        "evaluation.experts",
+        "评估",
+        out,
+    );
+    if let Some(r) = &report.evaluation.result
+        && !matches!(r.value.as_str(), "通过" | "不通过")
+    {
+        out.push(
+            diag(
+                "frontmatter/invalid-value",
+                Severity::Error,
+                doc,
+                r.span.clone(),
+                format!("评估结论“{}”不对", r.value),
+            )
+            .with_help("评估结论只有 通过 和 不通过 两种"),
+        );
+    }
+    if report.evaluation.result.is_some() && report.evaluation.experts.is_empty() {
+        out.push(
+            diag(
+                "audit/expert-group",
+                Severity::Error,
+                doc,
+                key_span(doc, "evaluation"),
+                "已填写评估结论，但没有列出评估专家组成员",
+            )
+            .with_help("在 evaluation.experts 中列出专家组成员（不少于3人）"),
+        );
+    }
+    agency(doc, report, out);
+    reaudit(ctx, doc, report, out);
+}
+
+pub fn check_acceptance(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    report: &AcceptanceMeta,
+    out: &mut Vec<Diagnostic>,
+) {
+    super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
+    experts(doc, &report.experts, "experts", "验收", out);
+    for r in &report.reports {
+        let Some(file) = &r.file else { continue };
+        let problem = match resolve(ctx.root, ctx.root, &file.value) {
+            Ok(_) => None,
+            Err(Resolve::Missing) => Some(format!("证明材料文件 {} 不存在", file.value)),
+            Err(Resolve::Outside) => Some(format!(
+                "证明材料文件 {} 在项目目录之外，不会读取",
+                file.value
+            )),
+        };
+        if let Some(m) = problem {
+            out.push(
+                diag(
+                    "audit/report-file",
+                    Severity::Error,
+                    doc,
+                    file.span.clone(),
+                    m,
+                )
+                .with_help(
+                    "把有资质机构出具的报告放进项目（如 attachments/），写相对项目根目录的路径",
+                ),
+            );
+        }
+    }
+    let base = report
+        .date
+        .as_ref()
+        .map(|d| d.value)
+        .unwrap_or(ctx.opts.today);
+    yearly_deadline(ctx, doc, ACCEPTANCE_DUE, &base, key_span(doc, "date"), out);
+}
+
+pub fn deadline_form(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
+    let base = form
+        .filled_on
+        .as_ref()
+        .map(|d| d.value)
+        .unwrap_or(ctx.opts.today);
+    yearly_deadline(ctx, doc, LIST_DUE, &base, key_span(doc, "filled_on"), out);
+}
+
+/// The first `month-day` (end of day, Beijing) on or after `from`.
+fn next_yearly(
+    month: u32,
+    day: u32,
+    from: &DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    let local = from.with_timezone(&beijing());
+    for year in [local.year(), local.year() + 1] {
+        let d = NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(23, 59, 59)?;
+        let due = beijing().from_local_datetime(&d).single()?;
+        if due >= local {
+            return Some(due);
+        }
+    }
+    None
+}
+
+fn yearly_deadline(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    (month, day, what): (u32, u32, &str),
+    base: &DateTime<FixedOffset>,
+    span: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(due) = next_yearly(month, day, base) else {
+        return;
+    };
+    let today = ctx.opts.today;
+    if today > due {
+        let ago = -super::deadline::days_left(&today, &due);
+        out.push(
+            diag(
+                "deadline/passed",
+                Severity::Warning,
+                doc,
+                span,
+                format!("“{what}”已于 {} 截止（{ago} 天前）", format_zh(&due)),
+            )
+            .with_help(format!(
+                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与市级生态环境部门确认"
+            )),
+        );
+    } else {
+        let left = super::deadline::days_left(&today, &due);
+        out.push(
+            diag(
+                "deadline/upcoming",
+                Severity::Info,
+                doc,
+                span,
+                format!("距“{what}”截止还有 {left} 天（{}）", format_zh(&due)),
+            )
+            .with_help(format!(
+                "每年 {month} 月 {day} 日截止，由市级生态环境部门汇总"
+            )),
+        );
+    }
+}
+
+fn body_span(doc: &Document) -> Range<usize> {
+    let at = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    at..at
+}
+
+fn required_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let names: Vec<Vec<String>> = REQUIRED_SECTIONS
+        .iter()
+        .map(|(t, aliases)| {
+            std::iter::once(*t)
+                .chain(aliases.iter().copied())
+                .map(normalize_title)
+                .collect()
+        })
+        .collect();
+    let mut found = vec![false; names.len()];
+    for h in &doc.body.headings {
+        if let Some(m) = best_match(&names, &h.title) {
+            found[m.entry] = true;
+        }
+    }
+    for (i, ok) in found.iter().enumerate() {
+        if !ok {
+            let title = REQUIRED_SECTIONS[i].0;
+            out.push(
+                diag("audit/required-sections", Severity::Error, doc, body_span(doc), format!("审核报告缺少“{title}”部分"))
+                    .with_label("正文")
+                    .with_help(format!("通知要求审核报告包括：企业基本情况；清洁生产审核过程和结果；清洁生产方案汇总和效益预测分析；清洁生产方案实施计划。加一个标题 `# {title}`")),
+            );
+        }
+    }
+}
+
+/// Warn for each item none of whose words appears in the headings or text.
+fn mentioned(
+    doc: &Document,
+    items: &[(&str, &[&str])],
+    rule: &'static str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let body_at = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    let text = normalize_title(&doc.src.text[body_at.min(doc.src.text.len())..]);
+    for (name, words) in items {
+        if !words.iter().any(|w| text.contains(&normalize_title(w))) {
+            let label = what.replace("{}", name);
+            let help = if rule == "audit/balances" {
+                "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"
+            } else {
+                "审核程序为：审核准备 → 审核 → 方案的产生和筛选 → 方案的确定 → 编写审核报告；在“清洁生产审核过程和结果”中逐一写明"
+            };
+            out.push(
+                diag(
+                    rule,
+                    Severity::Warning,
+                    doc,
+                    body_span(doc),
+                    format!("报告中没有写到{label}"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+}
+
+fn experts(
+    doc: &Document,
+    experts: &[crate::document::fields::Spanned<String>],
+    path: &str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !experts.is_empty() && experts.len() < MIN_EXPERTS {
+        out.push(
+            diag(
+                "audit/expert-group",
+                Severity::Error,
+                doc,
+                field_span(doc, path),
+                format!(
+                    "{what}专家组只有 {} 人，通知要求不少于 {MIN_EXPERTS} 人",
+                    experts.len()
+                ),
+            )
+            .with_help(format!("{what}须由不少于3名专家组成的专家组进行")),
+        );
+    }
+}
+
+fn agency(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    let Some(a) = &report.agency else { return };
+    let n = |v: &Option<crate::document::fields::Spanned<f64>>| v.as_ref().map(|x| x.value);
+    let checks = [
+        ("staff", n(&a.staff), AGENCY_MIN_STAFF, "专职技术人员"),
+        ("senior", n(&a.senior), AGENCY_MIN_SENIOR, "高级职称人员"),
+        (
+            "intermediate",
+            n(&a.intermediate),
+            AGENCY_MIN_INTERMEDIATE,
+            "中级职称（或注册能源、环境类资格）人员",
+        ),
+    ];
+    for (key, value, min, what) in checks {
+        if let Some(v) = value
+            && v < min
+        {
+            out.push(
+                diag("audit/agency", Severity::Error, doc, field_span(doc, &format!("agency.{key}")), format!("第三方服务机构{what}为 {v} 人，通知要求不少于 {min} 人"))
+                    .with_help("通知对第三方服务机构的要求：专职技术人员不少于7人，其中高级职称不少于2人、中级职称（或注册资格）不少于5人"),
+            );
+        }
+    }
+    // Judged once either record is given (a new skeleton has neither).
+    let given = a.industry_audits.is_some() || a.related_jobs.is_some();
+    let audits = n(&a.industry_audits).unwrap_or(0.0);
+    let related = n(&a.related_jobs).unwrap_or(0.0);
+    if given && audits < AGENCY_MIN_INDUSTRY_AUDITS && related < AGENCY_MIN_RELATED_JOBS {
+        out.push(
+            diag("audit/agency", Severity::Error, doc, key_span(doc, "agency"), format!("第三方服务机构业绩不足：本行业审核 {audits} 家、相关咨询 {related} 项"))
+                .with_help("通知要求在所服务行业完成清洁生产审核不少于3家，或完成环评、能源审计、能评、能源规划等相关咨询不少于5项"),
+        );
+    }
+}
+
+fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    let (base, path) = match (&report.evaluation.date, &report.period_end) {
+        (Some(d), _) => (d, "evaluation.date"),
+        (None, Some(d)) => (d, "period.end"),
+        _ => return,
+    };
+    let Some(due) = base
+        .value
+        .checked_add_months(Months::new(12 * REAUDIT_YEARS))
+    else {
+        return;
+    };
+    let warn_from = due.checked_sub_months(Months::new(6)).unwrap_or(due);
+    let today = ctx.opts.today;
+    let span = field_span(doc, path);
+    if today >= warn_from {
+        let left = super::deadline::days_left(&today, &due);
+        let when = if left >= 0 {
+            format!("还有 {left} 天")
+        } else {
+            format!("已过 {} 天", -left)
+        };
+        out.push(
+            diag(
+                "audit/reaudit-due",
+                Severity::Warning,
+                doc,
+                span,
+                format!(
+                    "下一轮清洁生产审核应在 {} 前开展（{when}）",
+                    format_zh(&due)
+                ),
+            )
+            .with_help("清洁生产审核每4年开展一次：及早启动下一轮审核"),
+        );
+    } else {
+        out.push(
+            diag(
+                "audit/reaudit-due",
+                Severity::Info,
+                doc,
+                span,
+                format!("下一轮清洁生产审核应在 {} 前开展", date_zh(&due)),
+            )
+            .with_help("清洁生产审核每4年开展一次"),
+        );
+    }
+}
+
+fn date_zh(d: &DateTime<FixedOffset>) -> String {
+    d.with_timezone(&beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string()
+}
+
+fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The options summary as text: the same figures the site and the printed
+/// table show.
+pub fn totals_text(report: &AuditMeta) -> String {
+    let part = |t: Totals, name: &str| {
+        format!(
+            "{name} {} 项，投资 {} 万元，年经济效益 {} 万元",
+            t.count,
+            fmt_num(t.investment),
+            fmt_num(t.economic_benefit)
+        )
+    };
+    format!(
+        "{}；{}；合计 {}",
+        part(report.totals(Some(OptionClass::Low)), "无/低费"),
+        part(report.totals(Some(OptionClass::High)), "中/高费"),
+        part(report.totals(None), "").trim_start()
+    )
+}
+
+fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    if report.options.is_empty() {
+        return;
+    }
+    for o in &report.options {
+        let name = o
+            .name
+            .as_ref()
+            .map_or_else(|| o.path.clone(), |n| format!("“{}”", n.value));
+        let at = |k: &str| field_span(doc, &format!("{}.{k}", o.path));
+        match &o.class {
+            None => out.push(
+                diag(
+                    "audit/options",
+                    Severity::Error,
+                    doc,
+                    key_span(doc, &o.path),
+                    format!("方案{name}没有写类别"),
+                )
+                .with_help("class: 无/低费 或 class: 中/高费"),
+            ),
+            Some(c) if o.class().is_none() => out.push(
+                diag(
+                    "audit/options",
+                    Severity::Error,
+                    doc,
+                    c.span.clone(),
+                    format!("方案{name}的类别“{}”不对", c.value),
+                )
+                .with_help("类别只有 无/低费 和 中/高费 两种"),
+            ),
+            _ => {}
+        }
+        if o.investment.is_none() {
+            out.push(
+                diag(
+                    "audit/options",
+                    Severity::Error,
+                    doc,
+                    at("investment"),
+                    format!("方案{name}没有写投资（万元）"),
+                )
+                .with_help("investment: 投资额，单位万元；无费方案写 0"),
+            );
+        }
+        let has_env = o.energy.is_some() || o.water.is_some() || o.pollutants.is_some();
+        if o.economic_benefit.is_none() && !has_env {
+            out.push(
+                diag("audit/options", Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
+                    .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit 下的 energy、water、pollutants"),
+            );
+        }
+    }
+    out.push(
+        diag(
+            "audit/options",
+            Severity::Info,
+            doc,
+            key_span(doc, "options"),
+            format!("清洁生产方案汇总：{}", totals_text(report)),
+        )
+        .with_help("这些合计由 shenbao 从各方案计算，印在报告的方案汇总表中"),
+    );
+    let all = report.totals(None);
+    for table in option_tables(doc) {
+        let mut stated = vec![("投资各行之和", table.row_investment, all.investment, "投资")];
+        if let Some(t) = table.total_investment {
+            stated.push(("投资合计行", t, all.investment, "投资"));
+        }
+        if let Some(b) = table.row_benefit {
+            stated.push(("年经济效益各行之和", b, all.economic_benefit, "经济效益"));
+        }
+        if let Some(b) = table.total_benefit {
+            stated.push(("年经济效益合计行", b, all.economic_benefit, "经济效益"));
+        }
+        for (what, value, expected, field) in stated {
+            if (value - expected).abs() > 0.005 {
+                out.push(
+                    diag(
+                        "audit/options",
+                        Severity::Error,
+                        doc,
+                        table.span.clone(),
+                        format!(
+                            "正文方案表的{what}为 {} 万元，与 front matter 中各方案{field}合计 {} 万元不一致",
+                            fmt_num(value),
+                            fmt_num(expected)
+                        ),
+                    )
+                    .with_label("方案汇总表")
+                    .with_help(format!("以 front matter 的 options 为准改正表格，或改正 options 中的{field}")),
+                );
+            }
+        }
+    }
+}
+
+/// An options table found in the body, with the figures it states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionTable {
+    pub span: Range<usize>,
+    pub row_investment: f64,
+    pub total_investment: Option<f64>,
+    pub row_benefit: Option<f64>,
+    pub total_benefit: Option<f64>,
+}
+
+/// Tables whose header names options (方案) and investment (投资).
+pub fn option_tables(doc: &Document) -> Vec<OptionTable> {
+    let body_at = doc
+        .front
+        .as_ref()
+        .map_or(0, |f| f.split.body_start)
+        .min(doc.src.text.len());
+    let body = &doc.src.text[body_at..];
+    let mut tables = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cell: Option<String> = None;
+    let mut start = 0;
+    for (ev, range) in Parser::new_ext(body, MdOptions::ENABLE_TABLES).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Table(_)) => {
+                rows.clear();
+                start = body_at + range.start;
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(c), Some(row)) = (cell.take(), rows.last_mut()) {
+                    row.push(c.trim().to_string());
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = read_table(&rows, start..start) {
+                    tables.push(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    tables
+}
+
+fn read_table(rows: &[Vec<String>], span: Range<usize>) -> Option<OptionTable> {
+    let (head, body) = rows.split_first()?;
+    if !head.iter().any(|h| h.contains("方案")) {
+        return None;
+    }
+    let inv = head.iter().position(|h| h.contains("投资"))?;
+    let ben = head
+        .iter()
+        .position(|h| h.contains("经济效益") || h == "效益");
+    let num = |row: &Vec<String>, i: usize| {
+        row.get(i)
+            .and_then(|c| crate::document::fields::parse_number(c))
+    };
+    let is_total = |row: &Vec<String>| {
+        row.iter()
+            .take(2)
+            .any(|c| c.contains("合计") || c.contains("总计"))
+    };
+    let mut t = OptionTable {
+        span,
+        row_investment: 0.0,
+        total_investment: None,
+        row_benefit: ben.map(|_| 0.0),
+        total_benefit: None,
+    };
+    for row in body {
+        if is_total(row) {
+            t.total_investment = num(row, inv);
+            t.total_benefit = ben.and_then(|b| num(row, b));
+            continue;
+        }
+        t.row_investment += num(row, inv).unwrap_or(0.0);
+        if let (Some(b), Some(sum)) = (ben, t.row_benefit.as_mut()) {
+            *sum += num(row, b).unwrap_or(0.0);
+        }
+    }
+    Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testutil::{Fixture, rules};
+
+    pub const GOOD_AUDIT: &str = "---
+kind: audit-report
+title: 伏牛新材料有限公司清洁生产审核报告
+enterprise:
+  name: 伏牛新材料有限公司
+  uscc: \"914403001922038216\"
+  industry: 化学原料和化学制品制造业
+  industry_code: \"2614\"
+agency:
+  name: 伏牛绿源环保咨询有限公司
+  staff: 12
+  senior: 3
+  intermediate: 7
+  industry_audits: 5
+  related_jobs: 8
+period:
+  start: 2022-09-01
+  end: 2023-02-28
+evaluation:
+  experts: [张华, 李明, 王强]
+  date: 2023-03-20
+  result: 通过
+options:
+  - name: 蒸汽冷凝水回收
+    class: 无/低费
+    investment: 12
+    economic_benefit: 30.5
+  - name: 循环水系统改造
+    class: 中/高费
+    investment: 260
+    economic_benefit: 85
+    environmental_benefit:
+      water: 12万立方米/年
+date: 2023-03-01
+---
+
+# 企业基本情况
+
+企业位于伏牛经开区。
+
+# 清洁生产审核过程和结果
+
+审核准备阶段成立审核小组；预审核阶段开展现状调查，确定审核重点；建立物料平衡、能量平衡和水平衡；方案的产生和筛选；方案的确定经可行性分析。
+
+# 清洁生产方案汇总和效益预测分析
+
+| 序号 | 方案名称 | 类别 | 投资（万元） | 经济效益（万元/年） |
+|---|---|---|---:|---:|
+| 1 | 蒸汽冷凝水回收 | 无/低费 | 12 | 30.5 |
+| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |
+| | 合计 | | 272 | 115.5 |
+
+# 清洁生产方案实施计划
+
+2023年完成全部方案。
+";
+
+    fn check(text: &str, today: &str) -> Vec<Diagnostic> {
+        let mut f = Fixture::new();
+        f.opts.today = crate::call::parse_datetime(today, false).unwrap();
+        f.check(text)
+    }
+
+    #[test]
+    fn a_complete_report_passes_every_audit_rule() {
+        let d = check(GOOD_AUDIT, "2023-04-01");
+        let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        let total = d.iter().find(|x| x.rule == "audit/options").unwrap();
+        assert!(
+            total
+                .message
+                .contains("无/低费 1 项，投资 12 万元，年经济效益 30.5 万元")
+                && total.message.contains("中/高费 1 项，投资 260 万元")
+                && total
+                    .message
+                    .contains("合计 2 项，投资 272 万元，年经济效益 115.5 万元"),
+            "{}",
+            total.message
+        );
+        let due = d.iter().find(|x| x.rule == "audit/reaudit-due").unwrap();
+        assert_eq!(due.severity, Severity::Info);
+        assert!(due.message.contains("2027年3月20日"), "{}", due.message);
+    }
+
+    #[test]
+    fn each_audit_rule_fires() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "# 清洁生产方案实施计划",
+                "# 下一步安排",
+                "audit/required-sections",
+            ),
+            ("审核准备阶段", "前期阶段", "audit/stages"),
+            ("水平衡", "用水情况", "audit/balances"),
+            ("    class: 中/高费\n", "", "audit/options"),
+            ("    class: 中/高费", "    class: 大额", "audit/options"),
+            ("    investment: 260\n", "", "audit/options"),
+            (
+                "| 2 | 循环水系统改造 | 中/高费 | 260 |",
+                "| 2 | 循环水系统改造 | 中/高费 | 200 |",
+                "audit/options",
+            ),
+            (
+                "| | 合计 | | 272 | 115.5 |",
+                "| | 合计 | | 272 | 110 |",
+                "audit/options",
+            ),
+            (
+                "  experts: [张华, 李明, 王强]",
+                "  experts: [张华, 李明]",
+                "audit/expert-group",
+            ),
+            ("  staff: 12", "  staff: 6", "audit/agency"),
+            ("  senior: 3", "  senior: 1", "audit/agency"),
+            ("  intermediate: 7", "  intermediate: 4", "audit/agency"),
+            (
+                "  industry_audits: 5\n  related_jobs: 8",
+                "  industry_audits: 2\n  related_jobs: 4",
+                "audit/agency",
+            ),
+            (
+                "  uscc: \"914403001922038216\"",
+                "  uscc: \"914403001922038210\"",
+                "form/uscc",
+            ),
+        ];
+        for (from, to, rule) in cases {
+            assert!(GOOD_AUDIT.contains(from), "{from}");
+            let d = check(&GOOD_AUDIT.replacen(from, to, 1), "2023-04-01");
+            let hit = d
+                .iter()
+                .any(|x| x.rule == *rule && x.severity != Severity::Info);
+            assert!(hit, "{rule} for {to:?}: {:#?}", rules(&d));
+        }
+    }
+
+    #[test]
+    fn the_reaudit_warns_within_six_months() {
+        let d = check(GOOD_AUDIT, "2026-11-21");
+        let due = d.iter().find(|x| x.rule == "audit/reaudit-due").unwrap();
+        assert_eq!(due.severity, Severity::Warning);
+        assert!(due.message.contains("还有 119 天"), "{}", due.message);
+    }
+
+    #[test]
+    fn a_table_that_disagrees_is_found_at_its_line() {
+        let text = GOOD_AUDIT.replacen("| | 合计 | | 272 |", "| | 合计 | | 300 |", 1);
+        let d = check(&text, "2023-04-01");
+        let e = d
+            .iter()
+            .find(|x| x.rule == "audit/options" && x.severity == Severity::Error)
+            .unwrap();
+        assert!(
+            e.message.contains("300") && e.message.contains("272"),
+            "{}",
+            e.message
+        );
+        let line = text[..text.find("| 序号").unwrap()].lines().count() + 1;
+        assert_eq!(e.line, Some(line));
+    }
+
+    const GOOD_ACCEPTANCE: &str = "---
+kind: acceptance-report
+title: 伏牛新材料有限公司清洁生产审核验收自评报告
+enterprise:
+  name: 伏牛新材料有限公司
+  uscc: \"914403001922038216\"
+  industry: 有机化学原料制造
+  industry_code: \"2614\"
+evaluation_date: 2023-03-20
+implemented: [蒸汽冷凝水回收, 循环水系统改造]
+indicators:
+  - name: 单位产品新鲜水耗
+    unit: 立方米/吨
+    before: 4.2
+    after: 3.1
+reports:
+  - title: 环境监测报告
+    issuer: 伏牛市环境监测站
+experts: [张华, 李明, 王强]
+date: 2023-11-20
+---
+
+# 验收自评
+
+方案均已实施。
+";
+
+    #[test]
+    fn acceptance_rules() {
+        let d = check(GOOD_ACCEPTANCE, "2023-11-25");
+        let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        assert!(due.message.contains("2023年12月15日"), "{}", due.message);
+        let d = check(
+            &GOOD_ACCEPTANCE.replace("experts: [张华, 李明, 王强]", "experts: [张华]"),
+            "2023-11-25",
+        );
+        assert!(rules(&d).contains(&"audit/expert-group"));
+        let d = check(
+            &GOOD_ACCEPTANCE.replace(
+                "    issuer: 伏牛市环境监测站",
+                "    file: attachments/没有.pdf",
+            ),
+            "2023-11-25",
+        );
+        assert!(rules(&d).contains(&"audit/report-file"));
+        let d = check(
+            &GOOD_ACCEPTANCE.replace("    after: 3.1\n", ""),
+            "2023-11-25",
+        );
+        assert!(rules(&d).contains(&"frontmatter/missing-field"));
+        let d = check(GOOD_ACCEPTANCE, "2023-12-20");
+        assert!(rules(&d).contains(&"deadline/passed"));
+    }
+
+    #[test]
+    fn the_form_deadline_is_the_next_fifteenth_of_march() {
+        let form = "---\nkind: application-form\nfilled_on: 2023-03-01\n---\n";
+        let d = check(form, "2023-03-10");
+        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        assert!(
+            due.message.contains("还有 5 天") && due.message.contains("2023年3月15日"),
+            "{}",
+            due.message
+        );
+        let d = check(&form.replace("2023-03-01", "2023-04-01"), "2023-04-02");
+        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        assert!(due.message.contains("2024年3月15日"), "{}", due.message);
+    }
+}

@@ -1,0 +1,677 @@
+//! Rules for the voluntary-audit application form (申请表), and the checks
+//! on an enterprise's identity that the audit and acceptance reports share:
+//! `form/uscc` (GB 32100 check character), `form/industry-code` (a GB/T
+//! 4754 industrial division consistent with the industry named),
+//! `form/conditional`, `form/ineligible`, `form/phone`, `form/email`,
+//! `form/permit-prefix`.
+
+use super::{Ctx, diag, field_span};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::fields::Spanned;
+use crate::document::voluntary::{Enterprise, FormMeta};
+
+/// The GB 32100-2015 alphabet: digits and capitals without I, O, Z, S, V.
+const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// 3^(i-1) mod 31 for positions 1..=17.
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Why a unified social credit code is not valid.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UsccError {
+    Length(usize),
+    Character(usize, char),
+    /// The check character written, and the one the others give.
+    Check(char, char),
+}
+
+/// The check character for the first 17 characters (None if any is not
+/// in the alphabet).
+pub fn uscc_check_char(first17: &str) -> Option<char> {
+    let mut sum = 0u32;
+    for (i, c) in first17.chars().enumerate().take(17) {
+        let v = USCC_ALPHABET.find(c)? as u32;
+        sum += v * USCC_WEIGHTS[i];
+    }
+    let idx = (31 - sum % 31) % 31;
+    USCC_ALPHABET.chars().nth(idx as usize)
+}
+
+/// Validate a unified social credit code (full-width characters and lower
+/// case are folded first; spaces are not allowed inside).
+pub fn validate_uscc(code: &str) -> Result<(), UsccError> {
+    let code: String = code
+        .trim()
+        .chars()
+        .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
+        .collect();
+    let n = code.chars().count();
+    if n != 18 {
+        return Err(UsccError::Length(n));
+    }
+    if let Some((i, c)) = code
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !USCC_ALPHABET.contains(*c))
+    {
+        return Err(UsccError::Character(i + 1, c));
+    }
+    let written = code.chars().nth(17).unwrap_or('0');
+    match uscc_check_char(&code[..17]) {
+        Some(expected) if expected == written => Ok(()),
+        Some(expected) => Err(UsccError::Check(written, expected)),
+        None => Err(UsccError::Length(n)),
+    }
+}
+
+/// GB/T 4754-2017 industrial divisions (门类 B, C, D): code, name, and the
+/// words by which an industry named in a form is recognised as belonging
+/// to it.
+pub const DIVISIONS: &[(u32, &str, &[&str])] = &[
+    (6, "煤炭开采和洗选业", &["煤炭", "洗煤", "选煤"]),
+    (
+        7,
+        "石油和天然气开采业",
+        &["石油开采", "天然气开采", "油气开采"],
+    ),
+    (
+        8,
+        "黑色金属矿采选业",
+        &["铁矿", "锰矿", "铬矿", "黑色金属矿"],
+    ),
+    (
+        9,
+        "有色金属矿采选业",
+        &["有色金属矿", "铜矿", "铝矿", "铅锌矿", "金矿", "钼矿"],
+    ),
+    (
+        10,
+        "非金属矿采选业",
+        &["非金属矿采", "采石", "采砂", "石灰石", "盐矿"],
+    ),
+    (11, "开采专业及辅助性活动", &["开采辅助", "开采专业"]),
+    (12, "其他采矿业", &["采矿"]),
+    (
+        13,
+        "农副食品加工业",
+        &[
+            "农副食品",
+            "饲料",
+            "屠宰",
+            "肉类加工",
+            "碾米",
+            "植物油",
+            "制糖",
+            "淀粉",
+        ],
+    ),
+    (
+        14,
+        "食品制造业",
+        &["食品", "乳制品", "调味品", "方便食品", "焙烤"],
+    ),
+    (15, "酒、饮料和精制茶制造业", &["酒", "饮料", "精制茶"]),
+    (16, "烟草制品业", &["烟草", "卷烟"]),
+    (
+        17,
+        "纺织业",
+        &["纺织", "棉纺", "印染", "毛纺", "麻纺", "丝绢"],
+    ),
+    (18, "纺织服装、服饰业", &["服装", "服饰"]),
+    (
+        19,
+        "皮革、毛皮、羽毛及其制品和制鞋业",
+        &["皮革", "毛皮", "羽毛", "制鞋"],
+    ),
+    (
+        20,
+        "木材加工和木、竹、藤、棕、草制品业",
+        &["木材", "人造板", "竹"],
+    ),
+    (21, "家具制造业", &["家具"]),
+    (22, "造纸和纸制品业", &["造纸", "纸制品", "纸浆"]),
+    (23, "印刷和记录媒介复制业", &["印刷", "记录媒介"]),
+    (
+        24,
+        "文教、工美、体育和娱乐用品制造业",
+        &["文教", "工艺美术", "体育用品", "娱乐用品", "玩具"],
+    ),
+    (
+        25,
+        "石油、煤炭及其他燃料加工业",
+        &["炼油", "石油加工", "炼焦", "焦化", "煤化工", "燃料加工"],
+    ),
+    (
+        26,
+        "化学原料和化学制品制造业",
+        &[
+            "化学原料",
+            "化学制品",
+            "化工",
+            "化肥",
+            "农药",
+            "涂料",
+            "合成材料",
+            "化学",
+        ],
+    ),
+    (27, "医药制造业", &["医药", "制药", "原料药", "中药"]),
+    (28, "化学纤维制造业", &["化学纤维", "化纤", "涤纶", "粘胶"]),
+    (29, "橡胶和塑料制品业", &["橡胶", "塑料", "轮胎"]),
+    (
+        30,
+        "非金属矿物制品业",
+        &[
+            "非金属矿物",
+            "水泥",
+            "玻璃",
+            "陶瓷",
+            "耐火",
+            "砖瓦",
+            "石墨",
+            "建材",
+            "混凝土",
+        ],
+    ),
+    (
+        31,
+        "黑色金属冶炼和压延加工业",
+        &["钢铁", "炼钢", "炼铁", "钢压延", "铁合金", "黑色金属冶炼"],
+    ),
+    (
+        32,
+        "有色金属冶炼和压延加工业",
+        &[
+            "有色金属冶炼",
+            "铝冶炼",
+            "铜冶炼",
+            "铅锌冶炼",
+            "电解铝",
+            "有色金属压延",
+        ],
+    ),
+    (
+        33,
+        "金属制品业",
+        &["金属制品", "金属结构", "电镀", "金属表面处理", "铸件"],
+    ),
+    (
+        34,
+        "通用设备制造业",
+        &["通用设备", "锅炉", "泵", "阀门", "轴承", "机床"],
+    ),
+    (
+        35,
+        "专用设备制造业",
+        &["专用设备", "矿山设备", "农业机械", "工程机械"],
+    ),
+    (36, "汽车制造业", &["汽车", "改装车", "汽车零部件"]),
+    (
+        37,
+        "铁路、船舶、航空航天和其他运输设备制造业",
+        &["铁路", "船舶", "航空", "航天", "摩托车", "自行车"],
+    ),
+    (
+        38,
+        "电气机械和器材制造业",
+        &["电气机械", "电机", "电池", "电线电缆", "家用电器", "照明"],
+    ),
+    (
+        39,
+        "计算机、通信和其他电子设备制造业",
+        &["计算机", "通信设备", "电子", "半导体", "集成电路"],
+    ),
+    (40, "仪器仪表制造业", &["仪器", "仪表"]),
+    (41, "其他制造业", &["其他制造"]),
+    (
+        42,
+        "废弃资源综合利用业",
+        &["废弃资源", "综合利用", "再生资源", "回收加工"],
+    ),
+    (43, "金属制品、机械和设备修理业", &["修理"]),
+    (
+        44,
+        "电力、热力生产和供应业",
+        &["电力", "热力", "发电", "供热", "热电"],
+    ),
+    (45, "燃气生产和供应业", &["燃气", "天然气供应", "煤气"]),
+    (
+        46,
+        "水的生产和供应业",
+        &["自来水", "供水", "污水处理", "水的生产", "海水淡化"],
+    ),
+];
+
+/// The division of an industry code such as `26`, `2614` or `C2614`.
+pub fn division_of(code: &str) -> Option<u32> {
+    let digits: String = code
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .chars()
+        .map(crate::text::fold_width)
+        .collect();
+    if !(2..=4).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits[..2].parse().ok()
+}
+
+/// Whether an industry named in words belongs to a division.
+pub fn industry_matches(division: u32, industry: &str) -> bool {
+    let Some((_, name, words)) = DIVISIONS.iter().find(|(d, _, _)| *d == division) else {
+        return false;
+    };
+    let n = crate::text::normalize_title(industry);
+    n == crate::text::normalize_title(name)
+        || crate::text::normalize_title(name).contains(&n) && n.chars().count() >= 2
+        || words.iter().any(|w| n.contains(w))
+}
+
+/// A value still holding a placeholder (待补充…): `content/placeholder`
+/// reports it; judging its format too would only add noise.
+fn unfilled(ctx: &Ctx<'_>, v: &Spanned<String>) -> bool {
+    ctx.placeholders.is_some_and(|ac| ac.is_match(&v.value))
+}
+
+pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
+    enterprise_identity(ctx, doc, &form.enterprise, "", out);
+    conditional(
+        doc,
+        &form.eia_approved,
+        &form.eia_number,
+        "eia_number",
+        "环评和环境保护设施竣工验收批文号",
+        out,
+    );
+    conditional(
+        doc,
+        &form.has_permit,
+        &form.permit_number,
+        "permit_number",
+        "排污许可证编号",
+        out,
+    );
+    conditional(
+        doc,
+        &form.has_agency,
+        &form.agency,
+        "agency",
+        "有意向的第三方审核机构名称",
+        out,
+    );
+    if let Some(r) = &form.restructuring
+        && r.value
+    {
+        out.push(
+            diag(
+                "form/ineligible",
+                Severity::Error,
+                doc,
+                r.span.clone(),
+                "近两年内列入关停并转等结构调整计划的企业不能申请自愿性清洁生产审核",
+            )
+            .with_label("是")
+            .with_help("通知规定：近两年内列入区县关停并转等结构调整计划的企业不予受理"),
+        );
+    }
+    if let Some(m) = &form.mandatory_audit
+        && m.value
+    {
+        out.push(
+            diag(
+                "form/ineligible",
+                Severity::Error,
+                doc,
+                m.span.clone(),
+                "已列入强制性清洁生产审核名单的企业应开展强制性审核，不能申请自愿性审核",
+            )
+            .with_label("是")
+            .with_help("自愿性审核面向尚未纳入强制性审核的规上工业企业"),
+        );
+    }
+    if let Some(p) = &form.mobile
+        && !unfilled(ctx, p)
+        && !is_mobile(&p.value)
+    {
+        out.push(
+            diag(
+                "form/phone",
+                Severity::Error,
+                doc,
+                p.span.clone(),
+                format!("手机号码“{}”不对：应为 1 开头的 11 位数字", p.value),
+            )
+            .with_help("申请表要求填写联系人手机，不要写座机或加区号"),
+        );
+    }
+    if let Some(e) = &form.email
+        && !unfilled(ctx, e)
+        && !super::fields::is_email(&e.value)
+    {
+        out.push(
+            diag(
+                "form/email",
+                Severity::Error,
+                doc,
+                e.span.clone(),
+                format!("邮箱“{}”格式不对", e.value),
+            )
+            .with_help("写成 name@example.cn 的形式"),
+        );
+    }
+    if let (Some(permit), Some(uscc)) = (&form.permit_number, &form.enterprise.uscc)
+        && form.has_permit.as_ref().is_some_and(|h| h.value)
+        && validate_uscc(&uscc.value).is_ok()
+    {
+        let code = uscc.value.trim().to_ascii_uppercase();
+        if !permit.value.trim().to_ascii_uppercase().starts_with(&code) {
+            out.push(
+                diag(
+                    "form/permit-prefix",
+                    Severity::Warning,
+                    doc,
+                    permit.span.clone(),
+                    format!(
+                        "排污许可证编号“{}”没有以本企业的统一社会信用代码 {code} 开头",
+                        permit.value
+                    ),
+                )
+                .with_help("排污许可证编号通常是“统一社会信用代码 + 3位顺序码”，请对照许可证正本核对两项是否填错"),
+            );
+        }
+    }
+}
+
+fn conditional(
+    doc: &Document,
+    answer: &Option<Spanned<bool>>,
+    detail: &Option<Spanned<String>>,
+    detail_key: &str,
+    detail_name: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(a) = answer else { return };
+    match (a.value, detail) {
+        (true, None) => out.push(
+            diag(
+                "form/conditional",
+                Severity::Error,
+                doc,
+                a.span.clone(),
+                format!("回答“是”，但没有填写{detail_name}"),
+            )
+            .with_label("是")
+            .with_help(format!(
+                "在 {detail_key} 中填写{detail_name}；如果实际为“否”，改为 否"
+            )),
+        ),
+        (false, Some(d)) => out.push(
+            diag(
+                "form/conditional",
+                Severity::Warning,
+                doc,
+                d.span.clone(),
+                format!("上一项回答“否”，却填写了{detail_name}“{}”", d.value),
+            )
+            .with_help("两项互相矛盾：核实后把上一项改为 是，或删去这一项"),
+        ),
+        _ => {}
+    }
+}
+
+fn is_mobile(s: &str) -> bool {
+    let digits: String = s
+        .trim()
+        .trim_start_matches("+86")
+        .chars()
+        .map(crate::text::fold_width)
+        .filter(|c| *c != '-' && *c != ' ')
+        .collect();
+    digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `form/uscc` and `form/industry-code` for an enterprise; `prefix` is the
+/// front-matter path of its fields (`enterprise.` in the reports, empty in
+/// the form, whose fields are at the top).
+pub fn enterprise_identity(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    e: &Enterprise,
+    prefix: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(u) = e.uscc.as_ref().filter(|u| !unfilled(ctx, u)) {
+        let message = match validate_uscc(&u.value) {
+            Ok(()) => None,
+            Err(UsccError::Length(n)) => Some((
+                format!("统一社会信用代码“{}”有 {n} 位，应为 18 位", u.value),
+                "对照营业执照逐位核对".to_string(),
+            )),
+            Err(UsccError::Character(i, c)) => Some((
+                format!("统一社会信用代码第 {i} 位“{c}”不是有效字符"),
+                "代码只用数字和大写字母，不含 I、O、Z、S、V（容易与 1、0、2、5、U 混淆）"
+                    .to_string(),
+            )),
+            Err(UsccError::Check(w, x)) => Some((
+                format!(
+                    "统一社会信用代码“{}”的校验位不对：最后一位是“{w}”，按前 17 位算应为“{x}”",
+                    u.value
+                ),
+                "多半是某一位抄错了：对照营业执照逐位核对".to_string(),
+            )),
+        };
+        if let Some((m, h)) = message {
+            out.push(
+                diag("form/uscc", Severity::Error, doc, u.span.clone(), m)
+                    .with_label("统一社会信用代码")
+                    .with_help(h),
+            );
+        }
+    }
+    if let Some(code) = e.industry_code.as_ref().filter(|c| !unfilled(ctx, c)) {
+        match division_of(&code.value) {
+            None => out.push(
+                diag(
+                    "form/industry-code",
+                    Severity::Error,
+                    doc,
+                    code.span.clone(),
+                    format!("行业代码“{}”不是 GB/T 4754 的代码", code.value),
+                )
+                .with_help("写 2 位大类代码或 4 位小类代码，如 26 或 2614"),
+            ),
+            Some(d) if !(6..=46).contains(&d) => out.push(
+                diag(
+                    "form/industry-code",
+                    Severity::Error,
+                    doc,
+                    code.span.clone(),
+                    format!("行业代码大类 {d:02} 不属于工业（采矿业 06–12、制造业 13–43、电力热力燃气及水 44–46）"),
+                )
+                .with_help("自愿性清洁生产审核面向规上工业企业：核对行业代码"),
+            ),
+            Some(d) => {
+                if let Some(ind) = &e.industry
+                    && !industry_matches(d, &ind.value)
+                {
+                    let name = DIVISIONS
+                        .iter()
+                        .find(|x| x.0 == d)
+                        .map_or("", |x| x.1);
+                    let at = field_span(doc, &format!("{prefix}industry"));
+                    out.push(
+                        diag(
+                            "form/industry-code",
+                            Severity::Warning,
+                            doc,
+                            at,
+                            format!(
+                                "所属行业“{}”与行业代码 {} 的大类 {d:02}（{name}）对不上",
+                                ind.value, code.value
+                            ),
+                        )
+                        .with_help("按《国民经济行业分类》核对：所属行业写大类或小类名称，行业代码写对应代码"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testutil::{Fixture, rules};
+
+    #[test]
+    fn real_credit_codes_verify() {
+        // Codes of well-known companies, as published on their licences.
+        for code in [
+            "914403001922038216", // 华为技术有限公司
+            "91440300708461136T", // 深圳市腾讯计算机系统有限公司
+            "91330100716105852F", // 阿里巴巴（中国）有限公司
+            "91110108551385082Q", // 小米科技有限责任公司
+            "91110000710926094P", // 中国石油化工股份有限公司
+            "91440300192317458F", // 比亚迪股份有限公司
+            "91110000710925243K", // 中国移动通信集团有限公司
+        ] {
+            assert_eq!(validate_uscc(code), Ok(()), "{code}");
+        }
+    }
+
+    #[test]
+    fn broken_credit_codes_say_what_is_wrong() {
+        assert_eq!(
+            validate_uscc("914403001922038217"),
+            Err(UsccError::Check('7', '6'))
+        );
+        assert_eq!(
+            validate_uscc("91440300192203821"),
+            Err(UsccError::Length(17))
+        );
+        assert_eq!(
+            validate_uscc("9144030019220382I6"),
+            Err(UsccError::Character(17, 'I'))
+        );
+        // Full width and lower case are folded.
+        assert_eq!(validate_uscc("９１４４０３００７０８４６１１３６t"), Ok(()));
+    }
+
+    #[test]
+    fn industry_codes_and_names() {
+        assert_eq!(division_of("2614"), Some(26));
+        assert_eq!(division_of("C26"), Some(26));
+        assert_eq!(division_of("6"), None);
+        assert_eq!(division_of("化工"), None);
+        assert!(industry_matches(26, "有机化学原料制造"));
+        assert!(industry_matches(30, "水泥制造"));
+        assert!(industry_matches(44, "电力、热力生产和供应业"));
+        assert!(!industry_matches(26, "纺织业"));
+    }
+
+    const GOOD: &str = "---
+kind: application-form
+enterprise: 伏牛新材料有限公司
+address: 河南省伏牛市经开区纬五路8号
+legal_representative: 王建国
+uscc: \"914403001922038216\"
+industry: 化学原料和化学制品制造业
+industry_code: \"2614\"
+output_value: 52300
+energy_use: 18600
+emissions: 化学需氧量12.5吨、氨氮1.2吨、二氧化硫8.3吨、氮氧化物21.6吨
+products: 乙二醇40万吨
+contact: 李文华
+position: 环保科长
+mobile: \"13937100000\"
+email: hb@funiu-xcl.example.cn
+eia_approved: 是
+eia_number: 豫环审〔2016〕88号
+has_permit: 是
+permit_number: 914403001922038216001P
+has_agency: 否
+restructuring: 否
+filled_by: 李文华
+filled_on: 2023-03-01
+---
+";
+
+    fn check(text: &str) -> Vec<Diagnostic> {
+        Fixture::new().check(text)
+    }
+
+    #[test]
+    fn a_correct_form_passes_every_form_rule() {
+        let d = check(GOOD);
+        let form: Vec<_> = d.iter().filter(|x| x.rule.starts_with("form/")).collect();
+        assert!(form.is_empty(), "{form:#?}");
+        assert!(!d.iter().any(Diagnostic::is_error), "{d:#?}");
+    }
+
+    #[test]
+    fn each_form_rule_fires() {
+        let cases = [
+            (
+                "uscc: \"914403001922038216\"",
+                "uscc: \"914403001922038217\"",
+                "form/uscc",
+            ),
+            (
+                "industry_code: \"2614\"",
+                "industry_code: \"5211\"",
+                "form/industry-code",
+            ),
+            (
+                "industry: 化学原料和化学制品制造业",
+                "industry: 纺织业",
+                "form/industry-code",
+            ),
+            ("eia_number: 豫环审〔2016〕88号\n", "", "form/conditional"),
+            (
+                "has_agency: 否",
+                "has_agency: 否\nagency: 某某环保咨询有限公司",
+                "form/conditional",
+            ),
+            ("restructuring: 否", "restructuring: 是", "form/ineligible"),
+            (
+                "restructuring: 否",
+                "restructuring: 否\nmandatory_audit: 是",
+                "form/ineligible",
+            ),
+            (
+                "mobile: \"13937100000\"",
+                "mobile: \"0371-66309308\"",
+                "form/phone",
+            ),
+            (
+                "email: hb@funiu-xcl.example.cn",
+                "email: hb.funiu",
+                "form/email",
+            ),
+            (
+                "permit_number: 914403001922038216001P",
+                "permit_number: 91410000000000000X001P",
+                "form/permit-prefix",
+            ),
+        ];
+        for (from, to, rule) in cases {
+            assert!(GOOD.contains(from), "{from}");
+            let d = check(&GOOD.replacen(from, to, 1));
+            assert!(
+                rules(&d).contains(&rule),
+                "{rule} for {to:?}: {:#?}",
+                rules(&d)
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_detail_is_reported_at_the_answer() {
+        let d = check(&GOOD.replacen("eia_number: 豫环审〔2016〕88号\n", "", 1));
+        let c = d.iter().find(|x| x.rule == "form/conditional").unwrap();
+        assert_eq!(c.severity, Severity::Error);
+        assert_eq!(c.line, Some(17));
+    }
+}
