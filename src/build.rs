@@ -192,12 +192,15 @@ fn print_all(
     Ok(())
 }
 
-/// The documents that print: plans whose front matter could be read.
+/// The documents that print: those whose front matter could be read.
 pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
-    project
-        .documents
-        .iter()
-        .filter(|d| d.kind == Some(DocKind::PilotPlan) && d.plan().is_some())
+    project.documents.iter().filter(|d| match d.kind {
+        Some(DocKind::PilotPlan) => d.plan().is_some(),
+        Some(DocKind::ApplicationForm) => d.form().is_some(),
+        Some(DocKind::AuditReport) => d.audit().is_some(),
+        Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
+        None => false,
+    })
 }
 
 /// Which font serves each of the theme's roles; an error when one has none.

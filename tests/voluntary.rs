@@ -224,3 +224,142 @@ fn the_site_has_a_page_for_each_kind_and_searches_them() {
     let shard = std::fs::read_to_string(public.join("assets/search/审核报告.js")).unwrap();
     assert!(shard.contains("清洁生产方案汇总和效益预测分析"));
 }
+
+/// Text without the spaces and line breaks pdftotext puts between
+/// characters and table cells.
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_application_form_prints_on_one_page_with_every_field() {
+    let dir = fixture("voluntary");
+    let out = build(dir.path(), &["--no-site"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let pdf = dir.path().join("public/pdf/申请表.pdf");
+    let info = pdf_info(&pdf);
+    assert_eq!(info["Pages"], "1", "one A4 page");
+    assert!(
+        info["Page size"].starts_with("595.276 x 841.89"),
+        "{info:?}"
+    );
+    assert_eq!(info["Title"], "自愿性清洁生产审核申请表");
+    let text = squeeze(&pdf_text(&pdf, None, None, false));
+    for label in [
+        "附件",
+        "自愿性清洁生产审核申请表",
+        "企业名称（加盖公章）",
+        "注册地址",
+        "法定代表人",
+        "社会统一信用代码",
+        "所属行业（按照《国民经济行业分类》）",
+        "行业代码",
+        "企业上一年工业产值（万元）",
+        "企业上一年用能总量（吨标煤）",
+        "企业上一年主要污染物排放量",
+        "主要产品及产量",
+        "联系人",
+        "职务",
+        "手机",
+        "邮箱",
+        "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
+        "环评和环境保护设施竣工验收批文号",
+        "企业是否已获得排污许可证",
+        "排污许可证编号",
+        "企业是否已与第三方审核机构有合同意向",
+        "有意向的第三方审核机构名称",
+        "近两年内是否列入区县关停并转等结构调整计划",
+        "填表人：李文华",
+        "填表日期：2023年3月1日",
+        "企业（盖章）",
+    ] {
+        assert!(
+            text.contains(&squeeze(label)),
+            "label {label} missing:\n{text}"
+        );
+    }
+    for value in [
+        "伏牛新材料有限公司",
+        "河南省伏牛市经济技术开发区纬五路8号",
+        "王建国",
+        "91410700MA45F8K2X5",
+        "化学原料和化学制品制造业",
+        "2614",
+        "52300",
+        "18600",
+        "化学需氧量12.5吨、氨氮1.2吨、二氧化硫8.3吨、氮氧化物21.6吨",
+        "乙二醇40万吨、碳酸二甲酯5万吨",
+        "安全环保部部长",
+        "13937100000",
+        "hb@funiu-xcl.example.cn",
+        "豫环审〔2016〕88号",
+        "91410700MA45F8K2X5001P",
+        "伏牛绿源环保咨询有限公司",
+    ] {
+        assert!(
+            text.contains(&squeeze(value)),
+            "value {value} missing:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_audit_report_prints_as_a_volume_with_the_computed_totals() {
+    let dir = fixture("voluntary");
+    let out = build(dir.path(), &["--no-site"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    let titles: Vec<String> = pdf_outline(&pdf)
+        .into_iter()
+        .map(|(_, t, _)| squeeze(&t))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "一、企业基本情况",
+            "二、清洁生产审核过程和结果",
+            "三、清洁生产方案汇总和效益预测分析",
+            "四、清洁生产方案实施计划",
+            "附表　清洁生产方案汇总表",
+        ]
+        .map(squeeze),
+    );
+    let text = pdf_text(&pdf, None, None, true);
+    let cover = squeeze(&pdf_text(&pdf, Some(1), Some(1), false));
+    assert!(cover.contains("企业名称：伏牛新材料有限公司") && cover.contains("清洁生产审核报告"));
+    assert!(!cover.contains("申报单位"), "{cover}");
+    // The totals row: 2 options, 272 万元, 115.5 万元/年, and per class.
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| squeeze(l).contains(label))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
+    };
+    assert!(
+        line("合计2项").ends_with("2 项 272 115.5") || line("合计2项").contains("272 115.5"),
+        "{}",
+        line("合计2项")
+    );
+    assert!(
+        line("无/低费小计").contains("12 30.5"),
+        "{}",
+        line("无/低费小计")
+    );
+    assert!(
+        line("中/高费小计").contains("260 85"),
+        "{}",
+        line("中/高费小计")
+    );
+
+    let acceptance = dir.path().join("public/pdf/验收自评报告.pdf");
+    let text = squeeze(&pdf_text(&acceptance, None, None, false));
+    assert!(text.contains("方案实施前后主要指标对比表") && text.contains("单位产品新鲜水耗"));
+}

@@ -74,8 +74,9 @@ pub const REAUDIT_YEARS: u32 = 4;
 /// The yearly municipal dates of the voluntary audit: the list of
 /// applicants is collected by 15 March; enterprises that passed
 /// acceptance are reported to the province by 15 December.
-pub const LIST_DUE: (u32, u32, &str) = (3, 15, "市级汇总自愿性清洁生产审核企业名单");
-pub const ACCEPTANCE_DUE: (u32, u32, &str) = (12, 15, "市级向省厅报送通过验收的企业");
+pub const LIST_DUE: (u32, u32, &str) = (3, 15, "市级征集自愿性清洁生产审核企业名单");
+pub const ACCEPTANCE_DUE: (u32, u32, &str) =
+    (12, 15, "市级向省工业和信息化委报送完成验收的企业名单");
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
@@ -210,7 +211,7 @@ fn yearly_deadline(
                 format!("“{what}”已于 {} 截止（{ago} 天前）", format_zh(&due)),
             )
             .with_help(format!(
-                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与市级生态环境部门确认"
+                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与所在省辖市（省直管县）工业和信息化主管部门确认"
             )),
         );
     } else {
@@ -224,7 +225,7 @@ fn yearly_deadline(
                 format!("距“{what}”截止还有 {left} 天（{}）", format_zh(&due)),
             )
             .with_help(format!(
-                "每年 {month} 月 {day} 日截止，由市级生态环境部门汇总"
+                "每年 {month} 月 {day} 日截止，由省辖市、省直管县（市）工业和信息化主管部门办理（豫工信办节〔2018〕24号）"
             )),
         );
     }

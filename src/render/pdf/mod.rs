@@ -20,8 +20,10 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 use crate::call::{Call, beijing};
 use crate::check::attachment::resolve;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::Document;
+use crate::document::fields::Spanned;
 use crate::document::plan::{AttachmentKind, PlanMeta};
+use crate::document::voluntary::{AcceptanceMeta, AuditMeta, Enterprise, FormMeta, OptionClass};
+use crate::document::{DocKind, Document, Meta};
 use convert::{Converted, lit};
 use fonts::{Fonts, RoleFont};
 use world::{PrintWorld, file_id};
@@ -87,22 +89,57 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// Print one plan. Err carries the diagnostics that stopped it.
+    /// Print one document: a plan or a report as a bound volume, an
+    /// application form as the notice's one-page table. Err carries the
+    /// diagnostics that stopped it.
     pub fn print(&self, doc: &Document, key: usize) -> Result<Printed, Vec<Diagnostic>> {
-        let Some(plan) = doc.plan() else {
-            return Err(vec![Diagnostic::file(
-                "print/kind",
-                Severity::Error,
-                &doc.src.rel,
-                "只有试点实施方案可以排版",
-            )]);
-        };
         let mut diags = Vec::new();
         let body = convert::convert(doc, self.root);
-        let attachments = self.attachments(doc, plan, &mut diags);
-        if diags.iter().any(Diagnostic::is_error) {
-            return Err(diags);
-        }
+        let (main_source, body_at, date) = match &doc.meta {
+            Meta::Plan(plan) => {
+                let attachments = self.attachments(doc, plan, &mut diags);
+                if diags.iter().any(Diagnostic::is_error) {
+                    return Err(diags);
+                }
+                let (m, at) = self.main_source(plan, &attachments, &body);
+                (m, at, plan.date.as_ref().map(|d| d.value))
+            }
+            Meta::Audit(r) => {
+                let (m, at) = self.report_source(
+                    doc,
+                    &r.enterprise,
+                    r.title.as_ref(),
+                    r.date.as_ref(),
+                    audit_tables(r),
+                    &body,
+                );
+                (m, at, r.date.as_ref().map(|d| d.value))
+            }
+            Meta::Acceptance(r) => {
+                let (m, at) = self.report_source(
+                    doc,
+                    &r.enterprise,
+                    r.title.as_ref(),
+                    r.date.as_ref(),
+                    acceptance_tables(r),
+                    &body,
+                );
+                (m, at, r.date.as_ref().map(|d| d.value))
+            }
+            Meta::Form(f) => {
+                let m = self.form_source(f);
+                let at = m.len();
+                (m, at, f.filled_on.as_ref().map(|d| d.value))
+            }
+            Meta::None => {
+                return Err(vec![Diagnostic::file(
+                    "print/kind",
+                    Severity::Error,
+                    &doc.src.rel,
+                    "文档类型不明，无法排版",
+                )]);
+            }
+        };
         // A directory per document keeps file ids apart; the theme sits
         // beside main, as `--emit-typst` writes it.
         let base = format!("/__shenbao__/{key}");
@@ -111,7 +148,6 @@ impl<'a> Printer<'a> {
             "{base}/_theme/{}",
             self.template.name.trim_start_matches("print/")
         );
-        let (main_source, body_at) = self.main_source(plan, &attachments, &body);
         let (Some(main_id), Some(theme_id)) = (file_id(&main_path), file_id(&theme_path)) else {
             return Err(vec![Diagnostic::file(
                 "print/internal",
@@ -175,7 +211,7 @@ impl<'a> Printer<'a> {
             creator: Smart::Custom(Some(format!("shenbao {}", env!("CARGO_PKG_VERSION")))),
             // The plan's own date (else --today), so that builds are
             // reproducible and PDF/A has the date it requires.
-            timestamp: self.timestamp(plan),
+            timestamp: self.timestamp(date),
             page_ranges: None,
             standards: if self.pdf_a {
                 PdfStandards::new(&[PdfStandard::A_2b]).unwrap_or_default()
@@ -199,12 +235,11 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn timestamp(&self, plan: &PlanMeta) -> Option<typst_pdf::Timestamp> {
-        let when = plan
-            .date
-            .as_ref()
-            .map_or(self.today, |d| d.value)
-            .with_timezone(&beijing());
+    fn timestamp(
+        &self,
+        date: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Option<typst_pdf::Timestamp> {
+        let when = date.unwrap_or(self.today).with_timezone(&beijing());
         let dt = Datetime::from_ymd_hms(
             when.year(),
             when.month() as u8,
@@ -296,6 +331,187 @@ impl<'a> Printer<'a> {
         out
     }
 
+    /// The `fonts:` argument every theme function takes.
+    fn fonts_arg(&self) -> String {
+        let mut m = String::from("  fonts: (\n");
+        for r in &self.roles {
+            let fams: Vec<String> = r.families.iter().map(|f| lit(f)).collect();
+            m.push_str(&format!("    {}: ({},),\n", r.role, fams.join(", ")));
+        }
+        m.push_str("  ),\n");
+        m
+    }
+
+    /// An audit or acceptance report: the plan's volume (cover, contents,
+    /// numbered body) with the enterprise in place of the applicant and
+    /// the tables shenbao computes (options and their totals, indicators)
+    /// after the body.
+    fn report_source(
+        &self,
+        doc: &Document,
+        enterprise: &Enterprise,
+        title: Option<&Spanned<String>>,
+        date: Option<&Spanned<chrono::DateTime<chrono::FixedOffset>>>,
+        tables: Vec<AppendixTable>,
+        body: &Converted,
+    ) -> (String, usize) {
+        let kind = doc.kind.map_or("", DocKind::name_zh);
+        let name = enterprise
+            .name
+            .as_ref()
+            .map_or_else(String::new, |v| v.value.clone());
+        let date = date.map(|d| date_zh(&d.value)).unwrap_or_default();
+        let mut m = String::new();
+        m.push_str("// Generated by shenbao from Markdown.\n");
+        m.push_str("#import \"_theme/plan.typ\": volume\n");
+        m.push_str("#show: volume.with(\n  meta: (\n");
+        for (k, v) in [
+            (
+                "title",
+                title.map_or_else(|| kind.to_string(), |t| t.value.clone()),
+            ),
+            ("applicant", name),
+            ("applicant-label", "企业名称".to_string()),
+            ("version", String::new()),
+            ("date", date),
+            ("document-name", kind.to_string()),
+        ] {
+            m.push_str(&format!("    {k}: {},\n", lit(&v)));
+        }
+        m.push_str(&format!(
+            "    keywords: ({}, \"清洁生产审核\",),\n  ),\n",
+            lit(kind)
+        ));
+        m.push_str(&self.fonts_arg());
+        m.push_str("  attachments: (),\n  appendix: (\n");
+        for t in &tables {
+            let row = |cells: &[String]| {
+                format!(
+                    "({},)",
+                    cells.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", ")
+                )
+            };
+            let rows: Vec<String> = t.rows.iter().map(|r| row(r)).collect();
+            m.push_str(&format!(
+                "    (title: {}, header: {}, rows: ({}), totals: {}, numeric: ({})),\n",
+                lit(&t.title),
+                row(&t.header),
+                if rows.is_empty() {
+                    String::new()
+                } else {
+                    format!("{},", rows.join(", "))
+                },
+                t.totals,
+                t.numeric
+                    .iter()
+                    .map(|n| format!("{n},"))
+                    .collect::<String>(),
+            ));
+        }
+        m.push_str("  ),\n)\n#{\n");
+        let at = m.len();
+        m.push_str(&body.code);
+        m.push_str("}\n");
+        (m, at)
+    }
+
+    /// The application form: data for the theme's `form-sheet`.
+    fn form_source(&self, f: &FormMeta) -> String {
+        let s =
+            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+        let yes = |v: &Option<Spanned<bool>>| match v {
+            Some(b) if b.value => "true",
+            Some(_) => "false",
+            None => "none",
+        };
+        let e = &f.enterprise;
+        let mut rows: Vec<String> = Vec::new();
+        let wide = |label: &str, value: String| {
+            format!(
+                "(kind: \"wide\", label: {}, value: {})",
+                lit(label),
+                lit(&value)
+            )
+        };
+        let pair = |l1: &str, v1: String, l2: &str, v2: String| {
+            format!(
+                "(kind: \"pair\", label: {}, value: {}, label2: {}, value2: {})",
+                lit(l1),
+                lit(&v1),
+                lit(l2),
+                lit(&v2)
+            )
+        };
+        let yesno =
+            |label: &str, a: &str| format!("(kind: \"yesno\", label: {}, answer: {a})", lit(label));
+        rows.push(wide("企业名称（加盖公章）", s(&e.name)));
+        rows.push(wide("注册地址", s(&e.address)));
+        rows.push(pair(
+            "法定代表人",
+            s(&e.legal_representative),
+            "社会统一信用代码",
+            s(&e.uscc),
+        ));
+        rows.push(pair(
+            "所属行业（按照《国民经济行业分类》）",
+            s(&e.industry),
+            "行业代码",
+            s(&e.industry_code),
+        ));
+        rows.push(pair(
+            "企业上一年工业产值（万元）",
+            n(&f.output_value),
+            "企业上一年用能总量（吨标煤）",
+            n(&f.energy_use),
+        ));
+        rows.push(wide("企业上一年主要污染物排放量", s(&f.emissions)));
+        rows.push(wide("主要产品及产量", s(&f.products)));
+        rows.push(pair("联系人", s(&f.contact), "职务", s(&f.position)));
+        rows.push(pair("手机", s(&f.mobile), "邮箱", s(&f.email)));
+        rows.push(yesno(
+            "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
+            yes(&f.eia_approved),
+        ));
+        rows.push(wide("环评和环境保护设施竣工验收批文号", s(&f.eia_number)));
+        rows.push(yesno("企业是否已获得排污许可证", yes(&f.has_permit)));
+        rows.push(wide("排污许可证编号", s(&f.permit_number)));
+        rows.push(yesno(
+            "企业是否已与第三方审核机构有合同意向",
+            yes(&f.has_agency),
+        ));
+        rows.push(wide("有意向的第三方审核机构名称", s(&f.agency)));
+        rows.push(yesno(
+            "近两年内是否列入区县关停并转等结构调整计划",
+            yes(&f.restructuring),
+        ));
+        let mut m = String::new();
+        m.push_str("// Generated by shenbao from the form's fields.\n");
+        m.push_str("#import \"_theme/plan.typ\": form-sheet\n");
+        m.push_str("#form-sheet(\n  meta: (\n");
+        m.push_str(&format!(
+            "    title: {},\n",
+            lit(DocKind::ApplicationForm.name_zh())
+        ));
+        m.push_str(&format!("    enterprise: {},\n", lit(&s(&e.name))));
+        m.push_str(&format!("    filled-by: {},\n", lit(&s(&f.filled_by))));
+        m.push_str(&format!(
+            "    filled-on: {},\n  ),\n",
+            lit(&f
+                .filled_on
+                .as_ref()
+                .map(|d| date_zh(&d.value))
+                .unwrap_or_default())
+        ));
+        m.push_str(&self.fonts_arg());
+        m.push_str("  rows: (\n");
+        for r in rows {
+            m.push_str(&format!("    {r},\n"));
+        }
+        m.push_str("  ),\n)\n");
+        m
+    }
+
     /// The main file: import the theme, pass data, then the body as one
     /// code block. Returns the text and where the body code starts.
     fn main_source(
@@ -370,6 +586,137 @@ impl<'a> Printer<'a> {
         m.push_str("}\n");
         (m, at)
     }
+}
+
+/// A table the report's volume prints after the body.
+struct AppendixTable {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    /// How many of the last rows are totals (printed in bold).
+    totals: usize,
+    /// Columns aligned right (0-based).
+    numeric: Vec<usize>,
+}
+
+fn date_zh(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    d.with_timezone(&beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string()
+}
+
+/// 12, 12.5, 0.25: no trailing zeros.
+fn number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The options summary with the totals shenbao computes.
+fn audit_tables(r: &AuditMeta) -> Vec<AppendixTable> {
+    if r.options.is_empty() {
+        return Vec::new();
+    }
+    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+    let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+    let mut rows: Vec<Vec<String>> = r
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
+                .into_iter()
+                .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
+                .collect();
+            vec![
+                (i + 1).to_string(),
+                s(&o.name),
+                o.class()
+                    .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
+                n(&o.investment),
+                n(&o.economic_benefit),
+                env.join("；"),
+                s(&o.status),
+            ]
+        })
+        .collect();
+    for (label, class) in [
+        ("无/低费小计", Some(OptionClass::Low)),
+        ("中/高费小计", Some(OptionClass::High)),
+        ("合计", None),
+    ] {
+        let t = r.totals(class);
+        rows.push(vec![
+            String::new(),
+            label.to_string(),
+            format!("{} 项", t.count),
+            number(t.investment),
+            number(t.economic_benefit),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    vec![AppendixTable {
+        title: "清洁生产方案汇总表".to_string(),
+        header: [
+            "序号",
+            "方案名称",
+            "类别",
+            "投资（万元）",
+            "经济效益（万元/年）",
+            "环境效益",
+            "实施状态",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows,
+        totals: 3,
+        numeric: vec![3, 4],
+    }]
+}
+
+/// The indicators before and after, and the supporting reports.
+fn acceptance_tables(r: &AcceptanceMeta) -> Vec<AppendixTable> {
+    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+    let mut out = Vec::new();
+    if !r.indicators.is_empty() {
+        out.push(AppendixTable {
+            title: "方案实施前后主要指标对比表".to_string(),
+            header: ["序号", "指标", "单位", "实施前", "实施后"]
+                .map(str::to_string)
+                .to_vec(),
+            rows: r
+                .indicators
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    vec![
+                        (i + 1).to_string(),
+                        s(&x.name),
+                        s(&x.unit),
+                        s(&x.before),
+                        s(&x.after),
+                    ]
+                })
+                .collect(),
+            totals: 0,
+            numeric: vec![3, 4],
+        });
+    }
+    if !r.reports.is_empty() {
+        out.push(AppendixTable {
+            title: "证明材料清单".to_string(),
+            header: ["序号", "名称", "出具单位"].map(str::to_string).to_vec(),
+            rows: r
+                .reports
+                .iter()
+                .enumerate()
+                .map(|(i, x)| vec![(i + 1).to_string(), s(&x.title), s(&x.issuer)])
+                .collect(),
+            totals: 0,
+            numeric: Vec::new(),
+        });
+    }
+    out
 }
 
 /// Maps typst diagnostics to the author's Markdown line, or the theme's.
