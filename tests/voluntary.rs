@@ -221,6 +221,35 @@ fn the_site_has_a_page_for_each_kind_and_searches_them() {
     ] {
         assert!(index.contains(kind), "the dashboard lists {kind}");
     }
+    // The form as the annex's table: every answer ticked where it was given.
+    let form = std::fs::read_to_string(public.join("docs/申请表.html")).unwrap();
+    assert!(form.contains(r#"<table class="form-sheet">"#));
+    assert!(form.contains("<th scope=\"row\">社会统一信用代码</th><td>91410700MA45F8K2X5</td>"));
+    assert_eq!(form.matches('☑').count(), 4, "four yes/no answers");
+    assert!(
+        form.contains("☐</span> 是　<span class=\"box\">☑</span> 否"),
+        "关停并转: 否"
+    );
+    // The report's options summary with the totals shenbao computed.
+    let report = std::fs::read_to_string(public.join("docs/审核报告.html")).unwrap();
+    let total = report
+        .lines()
+        .find(|l| l.contains(r#"<tr class="total">"#) && l.contains("合计"))
+        .expect("a total row");
+    assert!(
+        total.contains(">272<") && total.contains(">115.5<") && total.contains("2 项"),
+        "{total}"
+    );
+    assert!(report.contains("<dt>评估结论</dt><dd>通过</dd>"));
+    let acceptance = std::fs::read_to_string(public.join("docs/验收自评报告.html")).unwrap();
+    assert!(
+        acceptance.contains("方案实施前后主要指标对比表")
+            && acceptance.contains("单位产品新鲜水耗")
+    );
+    assert!(
+        index.contains("伏牛新材料有限公司"),
+        "the enterprise in the applicant column"
+    );
     let shard = std::fs::read_to_string(public.join("assets/search/审核报告.js")).unwrap();
     assert!(shard.contains("清洁生产方案汇总和效益预测分析"));
 }

@@ -992,3 +992,220 @@ impl AcceptanceMeta {
         }
     }
 }
+
+/// A table shenbao computes from a report's fields: printed after the
+/// report's body and shown on its page in the site.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SummaryTable {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// How many of the last rows are totals (printed in bold).
+    pub totals: usize,
+    /// Columns aligned right (0-based).
+    pub numeric: Vec<usize>,
+}
+
+pub fn date_zh(d: &DateTime<FixedOffset>) -> String {
+    d.with_timezone(&crate::call::beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string()
+}
+
+/// 12, 12.5, 0.25: no trailing zeros.
+pub fn number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl AuditMeta {
+    /// The options summary with the totals shenbao computes.
+    pub fn summary_tables(&self) -> Vec<SummaryTable> {
+        let r = self;
+        if r.options.is_empty() {
+            return Vec::new();
+        }
+        let s =
+            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+        let mut rows: Vec<Vec<String>> = r
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
+                    .into_iter()
+                    .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
+                    .collect();
+                vec![
+                    (i + 1).to_string(),
+                    s(&o.name),
+                    o.class()
+                        .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
+                    n(&o.investment),
+                    n(&o.economic_benefit),
+                    env.join("；"),
+                    s(&o.status),
+                ]
+            })
+            .collect();
+        for (label, class) in [
+            ("无/低费小计", Some(OptionClass::Low)),
+            ("中/高费小计", Some(OptionClass::High)),
+            ("合计", None),
+        ] {
+            let t = r.totals(class);
+            rows.push(vec![
+                String::new(),
+                label.to_string(),
+                format!("{} 项", t.count),
+                number(t.investment),
+                number(t.economic_benefit),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        vec![SummaryTable {
+            title: "清洁生产方案汇总表".to_string(),
+            header: [
+                "序号",
+                "方案名称",
+                "类别",
+                "投资（万元）",
+                "经济效益（万元/年）",
+                "环境效益",
+                "实施状态",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            rows,
+            totals: 3,
+            numeric: vec![3, 4],
+        }]
+    }
+}
+
+impl AcceptanceMeta {
+    /// The indicators before and after, and the supporting reports.
+    pub fn summary_tables(&self) -> Vec<SummaryTable> {
+        let r = self;
+        let s =
+            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+        let mut out = Vec::new();
+        if !r.indicators.is_empty() {
+            out.push(SummaryTable {
+                title: "方案实施前后主要指标对比表".to_string(),
+                header: ["序号", "指标", "单位", "实施前", "实施后"]
+                    .map(str::to_string)
+                    .to_vec(),
+                rows: r
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        vec![
+                            (i + 1).to_string(),
+                            s(&x.name),
+                            s(&x.unit),
+                            s(&x.before),
+                            s(&x.after),
+                        ]
+                    })
+                    .collect(),
+                totals: 0,
+                numeric: vec![3, 4],
+            });
+        }
+        if !r.reports.is_empty() {
+            out.push(SummaryTable {
+                title: "证明材料清单".to_string(),
+                header: ["序号", "名称", "出具单位"].map(str::to_string).to_vec(),
+                rows: r
+                    .reports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| vec![(i + 1).to_string(), s(&x.title), s(&x.issuer)])
+                    .collect(),
+                totals: 0,
+                numeric: Vec::new(),
+            });
+        }
+        out
+    }
+}
+
+/// One row of the application form, as the annex lays it out.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FormRow {
+    /// A label and a value across the other three columns.
+    Wide { label: &'static str, value: String },
+    /// Two label-value pairs.
+    Pair {
+        label: &'static str,
+        value: String,
+        label2: &'static str,
+        value2: String,
+    },
+    /// A yes/no question (None: not answered).
+    #[serde(rename = "yesno")]
+    YesNo {
+        label: &'static str,
+        answer: Option<bool>,
+    },
+}
+
+/// The form's rows in the annex's order, with the annex's labels.
+pub fn form_rows(f: &FormMeta) -> Vec<FormRow> {
+    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+    let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+    let yes = |v: &Option<Spanned<bool>>| v.as_ref().map(|b| b.value);
+    let e = &f.enterprise;
+    let wide = |label, value| FormRow::Wide { label, value };
+    let pair = |label, value, label2, value2| FormRow::Pair {
+        label,
+        value,
+        label2,
+        value2,
+    };
+    let yesno = |label, answer| FormRow::YesNo { label, answer };
+    vec![
+        wide("企业名称（加盖公章）", s(&e.name)),
+        wide("注册地址", s(&e.address)),
+        pair(
+            "法定代表人",
+            s(&e.legal_representative),
+            "社会统一信用代码",
+            s(&e.uscc),
+        ),
+        pair(
+            "所属行业（按照《国民经济行业分类》）",
+            s(&e.industry),
+            "行业代码",
+            s(&e.industry_code),
+        ),
+        pair(
+            "企业上一年工业产值（万元）",
+            n(&f.output_value),
+            "企业上一年用能总量（吨标煤）",
+            n(&f.energy_use),
+        ),
+        wide("企业上一年主要污染物排放量", s(&f.emissions)),
+        wide("主要产品及产量", s(&f.products)),
+        pair("联系人", s(&f.contact), "职务", s(&f.position)),
+        pair("手机", s(&f.mobile), "邮箱", s(&f.email)),
+        yesno(
+            "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
+            yes(&f.eia_approved),
+        ),
+        wide("环评和环境保护设施竣工验收批文号", s(&f.eia_number)),
+        yesno("企业是否已获得排污许可证", yes(&f.has_permit)),
+        wide("排污许可证编号", s(&f.permit_number)),
+        yesno("企业是否已与第三方审核机构有合同意向", yes(&f.has_agency)),
+        wide("有意向的第三方审核机构名称", s(&f.agency)),
+        yesno(
+            "近两年内是否列入区县关停并转等结构调整计划",
+            yes(&f.restructuring),
+        ),
+    ]
+}

@@ -22,7 +22,7 @@ use crate::check::attachment::resolve;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::fields::Spanned;
 use crate::document::plan::{AttachmentKind, PlanMeta};
-use crate::document::voluntary::{AcceptanceMeta, AuditMeta, Enterprise, FormMeta, OptionClass};
+use crate::document::voluntary::{Enterprise, FormMeta, FormRow, SummaryTable, date_zh, form_rows};
 use crate::document::{DocKind, Document, Meta};
 use convert::{Converted, lit};
 use fonts::{Fonts, RoleFont};
@@ -110,7 +110,7 @@ impl<'a> Printer<'a> {
                     &r.enterprise,
                     r.title.as_ref(),
                     r.date.as_ref(),
-                    audit_tables(r),
+                    r.summary_tables(),
                     &body,
                 );
                 (m, at, r.date.as_ref().map(|d| d.value))
@@ -121,7 +121,7 @@ impl<'a> Printer<'a> {
                     &r.enterprise,
                     r.title.as_ref(),
                     r.date.as_ref(),
-                    acceptance_tables(r),
+                    r.summary_tables(),
                     &body,
                 );
                 (m, at, r.date.as_ref().map(|d| d.value))
@@ -352,7 +352,7 @@ impl<'a> Printer<'a> {
         enterprise: &Enterprise,
         title: Option<&Spanned<String>>,
         date: Option<&Spanned<chrono::DateTime<chrono::FixedOffset>>>,
-        tables: Vec<AppendixTable>,
+        tables: Vec<SummaryTable>,
         body: &Converted,
     ) -> (String, usize) {
         let kind = doc.kind.map_or("", DocKind::name_zh);
@@ -419,72 +419,36 @@ impl<'a> Printer<'a> {
     fn form_source(&self, f: &FormMeta) -> String {
         let s =
             |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
-        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
-        let yes = |v: &Option<Spanned<bool>>| match v {
-            Some(b) if b.value => "true",
-            Some(_) => "false",
-            None => "none",
-        };
         let e = &f.enterprise;
-        let mut rows: Vec<String> = Vec::new();
-        let wide = |label: &str, value: String| {
-            format!(
-                "(kind: \"wide\", label: {}, value: {})",
-                lit(label),
-                lit(&value)
-            )
-        };
-        let pair = |l1: &str, v1: String, l2: &str, v2: String| {
-            format!(
-                "(kind: \"pair\", label: {}, value: {}, label2: {}, value2: {})",
-                lit(l1),
-                lit(&v1),
-                lit(l2),
-                lit(&v2)
-            )
-        };
-        let yesno =
-            |label: &str, a: &str| format!("(kind: \"yesno\", label: {}, answer: {a})", lit(label));
-        rows.push(wide("企业名称（加盖公章）", s(&e.name)));
-        rows.push(wide("注册地址", s(&e.address)));
-        rows.push(pair(
-            "法定代表人",
-            s(&e.legal_representative),
-            "社会统一信用代码",
-            s(&e.uscc),
-        ));
-        rows.push(pair(
-            "所属行业（按照《国民经济行业分类》）",
-            s(&e.industry),
-            "行业代码",
-            s(&e.industry_code),
-        ));
-        rows.push(pair(
-            "企业上一年工业产值（万元）",
-            n(&f.output_value),
-            "企业上一年用能总量（吨标煤）",
-            n(&f.energy_use),
-        ));
-        rows.push(wide("企业上一年主要污染物排放量", s(&f.emissions)));
-        rows.push(wide("主要产品及产量", s(&f.products)));
-        rows.push(pair("联系人", s(&f.contact), "职务", s(&f.position)));
-        rows.push(pair("手机", s(&f.mobile), "邮箱", s(&f.email)));
-        rows.push(yesno(
-            "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
-            yes(&f.eia_approved),
-        ));
-        rows.push(wide("环评和环境保护设施竣工验收批文号", s(&f.eia_number)));
-        rows.push(yesno("企业是否已获得排污许可证", yes(&f.has_permit)));
-        rows.push(wide("排污许可证编号", s(&f.permit_number)));
-        rows.push(yesno(
-            "企业是否已与第三方审核机构有合同意向",
-            yes(&f.has_agency),
-        ));
-        rows.push(wide("有意向的第三方审核机构名称", s(&f.agency)));
-        rows.push(yesno(
-            "近两年内是否列入区县关停并转等结构调整计划",
-            yes(&f.restructuring),
-        ));
+        let rows: Vec<String> = form_rows(f)
+            .into_iter()
+            .map(|r| match r {
+                FormRow::Wide { label, value } => {
+                    format!(
+                        "(kind: \"wide\", label: {}, value: {})",
+                        lit(label),
+                        lit(&value)
+                    )
+                }
+                FormRow::Pair {
+                    label,
+                    value,
+                    label2,
+                    value2,
+                } => format!(
+                    "(kind: \"pair\", label: {}, value: {}, label2: {}, value2: {})",
+                    lit(label),
+                    lit(&value),
+                    lit(label2),
+                    lit(&value2)
+                ),
+                FormRow::YesNo { label, answer } => format!(
+                    "(kind: \"yesno\", label: {}, answer: {})",
+                    lit(label),
+                    answer.map_or("none", |a| if a { "true" } else { "false" })
+                ),
+            })
+            .collect();
         let mut m = String::new();
         m.push_str("// Generated by shenbao from the form's fields.\n");
         m.push_str("#import \"_theme/plan.typ\": form-sheet\n");
@@ -586,137 +550,6 @@ impl<'a> Printer<'a> {
         m.push_str("}\n");
         (m, at)
     }
-}
-
-/// A table the report's volume prints after the body.
-struct AppendixTable {
-    title: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    /// How many of the last rows are totals (printed in bold).
-    totals: usize,
-    /// Columns aligned right (0-based).
-    numeric: Vec<usize>,
-}
-
-fn date_zh(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    d.with_timezone(&beijing())
-        .format("%Y年%-m月%-d日")
-        .to_string()
-}
-
-/// 12, 12.5, 0.25: no trailing zeros.
-fn number(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// The options summary with the totals shenbao computes.
-fn audit_tables(r: &AuditMeta) -> Vec<AppendixTable> {
-    if r.options.is_empty() {
-        return Vec::new();
-    }
-    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
-    let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
-    let mut rows: Vec<Vec<String>> = r
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
-                .into_iter()
-                .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
-                .collect();
-            vec![
-                (i + 1).to_string(),
-                s(&o.name),
-                o.class()
-                    .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
-                n(&o.investment),
-                n(&o.economic_benefit),
-                env.join("；"),
-                s(&o.status),
-            ]
-        })
-        .collect();
-    for (label, class) in [
-        ("无/低费小计", Some(OptionClass::Low)),
-        ("中/高费小计", Some(OptionClass::High)),
-        ("合计", None),
-    ] {
-        let t = r.totals(class);
-        rows.push(vec![
-            String::new(),
-            label.to_string(),
-            format!("{} 项", t.count),
-            number(t.investment),
-            number(t.economic_benefit),
-            String::new(),
-            String::new(),
-        ]);
-    }
-    vec![AppendixTable {
-        title: "清洁生产方案汇总表".to_string(),
-        header: [
-            "序号",
-            "方案名称",
-            "类别",
-            "投资（万元）",
-            "经济效益（万元/年）",
-            "环境效益",
-            "实施状态",
-        ]
-        .map(str::to_string)
-        .to_vec(),
-        rows,
-        totals: 3,
-        numeric: vec![3, 4],
-    }]
-}
-
-/// The indicators before and after, and the supporting reports.
-fn acceptance_tables(r: &AcceptanceMeta) -> Vec<AppendixTable> {
-    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
-    let mut out = Vec::new();
-    if !r.indicators.is_empty() {
-        out.push(AppendixTable {
-            title: "方案实施前后主要指标对比表".to_string(),
-            header: ["序号", "指标", "单位", "实施前", "实施后"]
-                .map(str::to_string)
-                .to_vec(),
-            rows: r
-                .indicators
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    vec![
-                        (i + 1).to_string(),
-                        s(&x.name),
-                        s(&x.unit),
-                        s(&x.before),
-                        s(&x.after),
-                    ]
-                })
-                .collect(),
-            totals: 0,
-            numeric: vec![3, 4],
-        });
-    }
-    if !r.reports.is_empty() {
-        out.push(AppendixTable {
-            title: "证明材料清单".to_string(),
-            header: ["序号", "名称", "出具单位"].map(str::to_string).to_vec(),
-            rows: r
-                .reports
-                .iter()
-                .enumerate()
-                .map(|(i, x)| vec![(i + 1).to_string(), s(&x.title), s(&x.issuer)])
-                .collect(),
-            totals: 0,
-            numeric: Vec::new(),
-        });
-    }
-    out
 }
 
 /// Maps typst diagnostics to the author's Markdown line, or the theme's.

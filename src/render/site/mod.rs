@@ -417,7 +417,10 @@ impl Site {
             title: title.clone(),
             file: doc.src.rel.clone(),
             kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
-            applicant: get(plan.and_then(|p| p.applicant.as_ref())),
+            // A plan's applicant; the enterprise of an audit document.
+            applicant: get(plan
+                .and_then(|p| p.applicant.as_ref())
+                .or_else(|| doc.enterprise().and_then(|e| e.name.as_ref()))),
             category: category.clone(),
             province: get(plan.and_then(|p| p.province.as_ref())),
             url: href(&url),
@@ -473,6 +476,18 @@ impl Site {
             }),
         );
         ctx.insert("fields", &fields_of(doc, &category));
+        // The application form as the annex's table; the tables shenbao
+        // computes for reports (the same the PDF prints).
+        ctx.insert(
+            "form_rows",
+            &doc.form().map(crate::document::voluntary::form_rows),
+        );
+        let tables = match &doc.meta {
+            crate::document::Meta::Audit(r) => r.summary_tables(),
+            crate::document::Meta::Acceptance(r) => r.summary_tables(),
+            _ => Vec::new(),
+        };
+        ctx.insert("tables", &tables);
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
         ctx.insert("sections", &sections);
@@ -770,7 +785,7 @@ fn attach_findings(
 
 fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
     let Some(p) = doc.plan() else {
-        return Vec::new();
+        return report_fields(doc);
     };
     let s =
         |f: &Option<crate::document::fields::Spanned<String>>| f.as_ref().map(|v| v.value.clone());
@@ -825,6 +840,92 @@ fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
                 .join("；")
         }),
     );
+    out
+}
+
+/// The header of an audit or acceptance report's page.
+fn report_fields(doc: &Document) -> Vec<FieldView> {
+    use crate::document::fields::Spanned;
+    use crate::document::voluntary::date_zh;
+    let Some(e) = doc.enterprise().filter(|_| doc.form().is_none()) else {
+        return Vec::new();
+    };
+    let s = |f: &Option<Spanned<String>>| f.as_ref().map(|v| v.value.clone());
+    let d =
+        |f: &Option<Spanned<chrono::DateTime<FixedOffset>>>| f.as_ref().map(|v| date_zh(&v.value));
+    let mut out = Vec::new();
+    let mut push = |label: &'static str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            out.push(FieldView { label, value: v });
+        }
+    };
+    push("企业名称", s(&e.name));
+    push("统一社会信用代码", s(&e.uscc));
+    let industry = [
+        s(&e.industry),
+        s(&e.industry_code).map(|c| format!("（{c}）")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<String>();
+    push("所属行业", Some(industry));
+    push("地址", s(&e.address));
+    if let Some(r) = doc.audit() {
+        let period = match (d(&r.period_start), d(&r.period_end)) {
+            (Some(a), Some(b)) => Some(format!("{a}至{b}")),
+            (a, b) => a.or(b),
+        };
+        push("审核期间", period);
+        push(
+            "审核小组",
+            Some(
+                r.team
+                    .iter()
+                    .map(|m| m.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        );
+        push("第三方服务机构", r.agency.as_ref().and_then(|a| s(&a.name)));
+        push("评估日期", d(&r.evaluation.date));
+        push("评估结论", s(&r.evaluation.result));
+        push(
+            "评估专家组",
+            Some(
+                r.evaluation
+                    .experts
+                    .iter()
+                    .map(|m| m.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        );
+        push("编制日期", d(&r.date));
+    }
+    if let Some(r) = doc.acceptance() {
+        push("审核评估日期", d(&r.evaluation_date));
+        push(
+            "已实施方案",
+            Some(
+                r.implemented
+                    .iter()
+                    .map(|m| m.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        );
+        push(
+            "验收专家组",
+            Some(
+                r.experts
+                    .iter()
+                    .map(|m| m.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        );
+        push("编制日期", d(&r.date));
+    }
     out
 }
 
