@@ -1,5 +1,5 @@
 //! No input makes shenbao panic: thousands of deterministic mutations of
-//! the demo plan (truncations, deletions, and insertions of the characters
+//! the demo plan and of the voluntary-audit documents (truncations, deletions, and insertions of the characters
 //! that matter to YAML, Markdown and Chinese numbering) go through the
 //! whole parse and every rule.
 
@@ -70,6 +70,18 @@ const NASTY: &[&str] = &[
     "title:",
     "category: 3\n",
     "year: ",
+    "uscc: ",
+    "9141",
+    "options:\n  - ",
+    "\n    investment: ",
+    "class: 中/高费",
+    "| 合计 | | 1e309 |",
+    "|方案|投资|\n|---|---|\n|1|",
+    "experts: [",
+    "2023-02-30",
+    "99999999999999999999",
+    "-0",
+    "NaN",
 ];
 
 fn char_boundary(s: &str, mut i: usize) -> usize {
@@ -84,6 +96,27 @@ fn char_boundary(s: &str, mut i: usize) -> usize {
 fn mutated_plans_never_panic() {
     let base =
         std::fs::read_to_string(common::repo().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    mutate_and_check(&base, 2022, 3000);
+}
+
+#[test]
+fn mutated_voluntary_documents_never_panic() {
+    for (i, name) in ["申请表.md", "审核报告.md", "验收自评报告.md"]
+        .iter()
+        .enumerate()
+    {
+        let base = std::fs::read_to_string(
+            common::repo()
+                .join("tests/fixtures/voluntary/content")
+                .join(name),
+        )
+        .unwrap();
+        mutate_and_check(&base, 2018 + i as u64, 1500);
+    }
+}
+
+/// `rounds` mutations of `base` through the parse and every rule.
+fn mutate_and_check(base: &str, seed: u64, rounds: usize) {
     let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
@@ -98,10 +131,10 @@ fn mutated_plans_never_panic() {
         out_dir: root.join("public"),
         placeholders: matcher.as_ref(),
     };
-    let mut rng = Rng::new(2022);
+    let mut rng = Rng::new(seed);
     let mut checked = 0;
-    for round in 0..3000 {
-        let mut text = base.clone();
+    for round in 0..rounds {
+        let mut text = base.to_string();
         for _ in 0..(1 + rng.below(4)) {
             let at = char_boundary(&text, rng.below(text.len() + 1));
             match rng.below(4) {
@@ -132,5 +165,5 @@ fn mutated_plans_never_panic() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 3000);
+    assert_eq!(checked, rounds);
 }
