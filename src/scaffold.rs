@@ -99,7 +99,8 @@ pub fn skeleton(kind: DocKind, call: &Call, title: &str) -> String {
         DocKind::AuditReport => {
             let mut s = front(kind, title);
             s.push_str(REPORT_HINT);
-            for (title, guidance) in AUDIT_SECTIONS {
+            for e in &call.voluntary.report_sections {
+                let (title, guidance) = (&e.title, &e.guidance);
                 s.push_str(&format!(
                     "# {title}\n\n> 编写提示：{guidance}\n\n待补充。\n\n"
                 ));
@@ -120,26 +121,6 @@ pub fn skeleton(kind: DocKind, call: &Call, title: &str) -> String {
 }
 
 const REPORT_HINT: &str = "<!-- 编写提示：一级标题写作 `# 标题`，排版时自动编号。每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n";
-
-/// The audit report's required parts (the notice) with what goes in each.
-const AUDIT_SECTIONS: &[(&str, &str)] = &[
-    (
-        "企业基本情况",
-        "企业概况、主要产品和产能、生产工艺、原辅材料和能源消耗、污染物产生和治理情况、环境管理情况",
-    ),
-    (
-        "清洁生产审核过程和结果",
-        "按审核程序写：审核准备（成立审核小组、宣传培训）；审核（现状调查，确定审核重点，建立物料平衡、能量平衡和水平衡，分析原因）；方案的产生和筛选；方案的确定（技术、经济、环境可行性分析）",
-    ),
-    (
-        "清洁生产方案汇总和效益预测分析",
-        "列出全部方案（与 front matter 的 options 一致），分无/低费和中/高费汇总投资和效益；如在正文中加方案表，合计须与 options 一致",
-    ),
-    (
-        "清洁生产方案实施计划",
-        "尚未实施方案的实施进度、资金来源和责任部门",
-    ),
-];
 
 const ACCEPTANCE_SECTIONS: &[(&str, &str)] = &[
     ("审核及评估情况", "审核过程概述、评估时间和专家组意见"),
@@ -297,7 +278,7 @@ mod tests {
             }
         }
         let report = skeleton(DocKind::AuditReport, &call, "甲");
-        for (title, _) in AUDIT_SECTIONS {
+        for title in call.voluntary.report_sections.iter().map(|e| &e.title) {
             assert!(report.contains(&format!("# {title}\n")));
         }
     }

@@ -47,6 +47,72 @@ pub struct Call {
     pub placeholders: Vec<String>,
     #[serde(default)]
     pub review_points: Vec<ReviewStage>,
+    /// The voluntary-audit notice's facts (Henan 2018 unless the call
+    /// file gives its own `voluntary:` section).
+    #[serde(default = "Voluntary::builtin")]
+    pub voluntary: Voluntary,
+}
+
+/// The voluntary cleaner-production audit notice as data: what the
+/// `form/*` and `audit/*` rules and the yearly dates check against.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Voluntary {
+    pub notice: String,
+    pub authority: String,
+    pub report_sections: Vec<OutlineEntry>,
+    pub stages: Vec<Mention>,
+    pub balances: Vec<Mention>,
+    pub agency: AgencyMinimums,
+    pub min_experts: usize,
+    pub reaudit_years: u32,
+    pub reaudit_warn_months: u32,
+    /// Month-day, e.g. `03-15`.
+    pub list_due: String,
+    pub list_what: String,
+    pub acceptance_due: String,
+    pub acceptance_what: String,
+}
+
+/// Something a report must write about, and the words that show it did.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mention {
+    pub name: String,
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyMinimums {
+    pub staff: f64,
+    pub senior: f64,
+    pub intermediate: f64,
+    pub industry_audits: f64,
+    pub related_jobs: f64,
+}
+
+pub const VOLUNTARY_PRESET: &str = include_str!("presets/henan-2018-voluntary.yaml");
+
+impl Voluntary {
+    /// The shipped Henan 2018 notice.
+    pub fn builtin() -> Voluntary {
+        static BUILTIN: std::sync::OnceLock<Voluntary> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The embedded file is checked by a unit test; a broken
+                // build of it is a bug, not user input.
+                serde_yaml::from_str(VOLUNTARY_PRESET).expect("embedded voluntary preset parses")
+            })
+            .clone()
+    }
+
+    /// A month-day field as (month, day).
+    pub fn month_day(s: &str) -> Option<(u32, u32)> {
+        let (m, d) = s.trim().split_once('-')?;
+        let (m, d) = (m.parse().ok()?, d.parse().ok()?);
+        NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -227,6 +293,13 @@ impl Call {
         for m in &self.milestones {
             Due::parse(&m.due)
                 .ok_or_else(|| err(format!("节点 {} 的 due 无法识别：{}", m.id, m.due)))?;
+        }
+        for (name, v) in [
+            ("voluntary.list_due", &self.voluntary.list_due),
+            ("voluntary.acceptance_due", &self.voluntary.acceptance_due),
+        ] {
+            Voluntary::month_day(v)
+                .ok_or_else(|| err(format!("{name} 应写成“月-日”，如 03-15：{v}")))?;
         }
         if self.package.warn_bytes > self.package.limit_bytes {
             return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));

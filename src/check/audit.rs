@@ -2,7 +2,8 @@
 //! (Henan notice, domain.md §5): `audit/required-sections`,
 //! `audit/stages`, `audit/balances`, `audit/options`, `audit/expert-group`,
 //! `audit/agency`, `audit/reaudit-due`, `audit/report-file`, and the
-//! municipal dates as `deadline/*`.
+//! municipal dates as `deadline/*`. What they check against (the required
+//! parts, stages, minimums, dates) is the call's `voluntary` data.
 
 use std::ops::Range;
 
@@ -10,83 +11,27 @@ use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
 use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
 
 use super::attachment::{Resolve, resolve};
-use super::outline::best_match;
+use super::outline::{best_match, entry_names};
 use super::{Ctx, diag, field_span, key_span};
-use crate::call::{beijing, format_zh};
+use crate::call::{AgencyMinimums, Mention, Voluntary, beijing, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::document::fields::Spanned;
 use crate::document::voluntary::{AcceptanceMeta, AuditMeta, FormMeta, OptionClass, Totals};
 use crate::text::normalize_title;
 
-/// The parts the notice requires of an audit report, with the titles
-/// authors commonly give them.
-pub const REQUIRED_SECTIONS: &[(&str, &[&str])] = &[
-    ("企业基本情况", &["企业概况", "企业基本概况", "基本情况"]),
-    (
-        "清洁生产审核过程和结果",
-        &["审核过程和结果", "清洁生产审核过程与结果", "审核过程及结果"],
-    ),
-    (
-        "清洁生产方案汇总和效益预测分析",
-        &[
-            "方案汇总和效益预测分析",
-            "清洁生产方案汇总及效益预测分析",
-            "方案汇总与效益分析",
-            "清洁生产方案汇总",
-        ],
-    ),
-    ("清洁生产方案实施计划", &["方案实施计划", "实施计划"]),
-];
-
-/// The procedure's stages (审核程序) and the words that show each was done.
-pub const STAGES: &[(&str, &[&str])] = &[
-    ("审核准备", &["审核准备", "筹划和组织", "筹划与组织"]),
-    ("审核", &["预审核", "现状调查", "审核重点", "现场考察"]),
-    (
-        "方案的产生和筛选",
-        &[
-            "方案的产生和筛选",
-            "方案产生和筛选",
-            "方案的产生与筛选",
-            "方案产生与筛选",
-        ],
-    ),
-    ("方案的确定", &["方案的确定", "方案确定", "可行性分析"]),
-];
-
-/// The balances the audit establishes.
-pub const BALANCES: &[(&str, &[&str])] = &[
-    ("物料平衡", &["物料平衡", "物料衡算"]),
-    ("能量平衡", &["能量平衡", "能源平衡", "能量衡算", "热平衡"]),
-    ("水平衡", &["水平衡"]),
-];
-
-/// The notice's minimums for a consulting agency.
-pub const AGENCY_MIN_STAFF: f64 = 7.0;
-pub const AGENCY_MIN_SENIOR: f64 = 2.0;
-pub const AGENCY_MIN_INTERMEDIATE: f64 = 5.0;
-pub const AGENCY_MIN_INDUSTRY_AUDITS: f64 = 3.0;
-pub const AGENCY_MIN_RELATED_JOBS: f64 = 5.0;
-pub const MIN_EXPERTS: usize = 3;
-/// Years until the next audit is due.
-pub const REAUDIT_YEARS: u32 = 4;
-
-/// The yearly municipal dates of the voluntary audit: the list of
-/// applicants is collected by 15 March; enterprises that passed
-/// acceptance are reported to the province by 15 December.
-pub const LIST_DUE: (u32, u32, &str) = (3, 15, "市级征集自愿性清洁生产审核企业名单");
-pub const ACCEPTANCE_DUE: (u32, u32, &str) =
-    (12, 15, "市级向省工业和信息化委报送完成验收的企业名单");
-
 pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    let v = &ctx.call.voluntary;
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
-    required_sections(doc, out);
-    mentioned(doc, STAGES, "audit/stages", "审核程序中的“{}”阶段", out);
-    mentioned(doc, BALANCES, "audit/balances", "{}", out);
+    required_sections(doc, v, out);
+    mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
+    mentioned(doc, &v.balances, "audit/balances", "{}", out);
     options(doc, report, out);
+    let experts_of = &report.evaluation.experts;
     experts(
         doc,
-        &report.evaluation.experts,
+        v.min_experts,
+        experts_of,
         "evaluation.experts",
         "评估",
         out,
@@ -105,7 +50,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
             .with_help("评估结论只有 通过 和 不通过 两种"),
         );
     }
-    if report.evaluation.result.is_some() && report.evaluation.experts.is_empty() {
+    if report.evaluation.result.is_some() && experts_of.is_empty() {
         out.push(
             diag(
                 "audit/expert-group",
@@ -114,10 +59,13 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
                 key_span(doc, "evaluation"),
                 "已填写评估结论，但没有列出评估专家组成员",
             )
-            .with_help("在 evaluation.experts 中列出专家组成员（不少于3人）"),
+            .with_help(format!(
+                "在 evaluation.experts 中列出专家组成员（不少于{}人）",
+                v.min_experts
+            )),
         );
     }
-    agency(doc, report, out);
+    agency(doc, &v.agency, report, out);
     reaudit(ctx, doc, report, out);
 }
 
@@ -127,8 +75,9 @@ pub fn check_acceptance(
     report: &AcceptanceMeta,
     out: &mut Vec<Diagnostic>,
 ) {
+    let v = &ctx.call.voluntary;
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
-    experts(doc, &report.experts, "experts", "验收", out);
+    experts(doc, v.min_experts, &report.experts, "experts", "验收", out);
     for r in &report.reports {
         let Some(file) = &r.file else { continue };
         let problem = match resolve(ctx.root, ctx.root, &file.value) {
@@ -154,21 +103,24 @@ pub fn check_acceptance(
             );
         }
     }
-    let base = report
-        .date
-        .as_ref()
-        .map(|d| d.value)
-        .unwrap_or(ctx.opts.today);
-    yearly_deadline(ctx, doc, ACCEPTANCE_DUE, &base, key_span(doc, "date"), out);
+    let base = report.date.as_ref().map_or(ctx.opts.today, |d| d.value);
+    let span = key_span(doc, "date");
+    yearly_deadline(
+        ctx,
+        doc,
+        &v.acceptance_due,
+        &v.acceptance_what,
+        &base,
+        span,
+        out,
+    );
 }
 
 pub fn deadline_form(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
-    let base = form
-        .filled_on
-        .as_ref()
-        .map(|d| d.value)
-        .unwrap_or(ctx.opts.today);
-    yearly_deadline(ctx, doc, LIST_DUE, &base, key_span(doc, "filled_on"), out);
+    let v = &ctx.call.voluntary;
+    let base = form.filled_on.as_ref().map_or(ctx.opts.today, |d| d.value);
+    let span = key_span(doc, "filled_on");
+    yearly_deadline(ctx, doc, &v.list_due, &v.list_what, &base, span, out);
 }
 
 /// The first `month-day` (end of day, Beijing) on or after `from`.
@@ -191,14 +143,19 @@ fn next_yearly(
 fn yearly_deadline(
     ctx: &Ctx<'_>,
     doc: &Document,
-    (month, day, what): (u32, u32, &str),
+    due: &str,
+    what: &str,
     base: &DateTime<FixedOffset>,
     span: Range<usize>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let Some((month, day)) = Voluntary::month_day(due) else {
+        return;
+    };
     let Some(due) = next_yearly(month, day, base) else {
         return;
     };
+    let v = &ctx.call.voluntary;
     let today = ctx.opts.today;
     if today > due {
         let ago = -super::deadline::days_left(&today, &due);
@@ -211,7 +168,8 @@ fn yearly_deadline(
                 format!("“{what}”已于 {} 截止（{ago} 天前）", format_zh(&due)),
             )
             .with_help(format!(
-                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与所在省辖市（省直管县）工业和信息化主管部门确认"
+                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与{}确认",
+                v.authority
             )),
         );
     } else {
@@ -225,7 +183,8 @@ fn yearly_deadline(
                 format!("距“{what}”截止还有 {left} 天（{}）", format_zh(&due)),
             )
             .with_help(format!(
-                "每年 {month} 月 {day} 日截止，由省辖市、省直管县（市）工业和信息化主管部门办理（豫工信办节〔2018〕24号）"
+                "每年 {month} 月 {day} 日截止，由{}办理（{}）",
+                v.authority, v.notice
             )),
         );
     }
@@ -236,29 +195,32 @@ fn body_span(doc: &Document) -> Range<usize> {
     at..at
 }
 
-fn required_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
-    let names: Vec<Vec<String>> = REQUIRED_SECTIONS
-        .iter()
-        .map(|(t, aliases)| {
-            std::iter::once(*t)
-                .chain(aliases.iter().copied())
-                .map(normalize_title)
-                .collect()
-        })
-        .collect();
+fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {
+    let names = entry_names(&v.report_sections);
     let mut found = vec![false; names.len()];
     for h in &doc.body.headings {
         if let Some(m) = best_match(&names, &h.title) {
             found[m.entry] = true;
         }
     }
-    for (i, ok) in found.iter().enumerate() {
+    let all: Vec<&str> = v.report_sections.iter().map(|e| e.title.as_str()).collect();
+    for (entry, ok) in v.report_sections.iter().zip(&found) {
         if !ok {
-            let title = REQUIRED_SECTIONS[i].0;
+            let title = &entry.title;
             out.push(
-                diag("audit/required-sections", Severity::Error, doc, body_span(doc), format!("审核报告缺少“{title}”部分"))
-                    .with_label("正文")
-                    .with_help(format!("通知要求审核报告包括：企业基本情况；清洁生产审核过程和结果；清洁生产方案汇总和效益预测分析；清洁生产方案实施计划。加一个标题 `# {title}`")),
+                diag(
+                    "audit/required-sections",
+                    Severity::Error,
+                    doc,
+                    body_span(doc),
+                    format!("审核报告缺少“{title}”部分"),
+                )
+                .with_label("正文")
+                .with_help(format!(
+                    "通知（{}）要求审核报告包括：{}。加一个标题 `# {title}`",
+                    v.notice,
+                    all.join("；")
+                )),
             );
         }
     }
@@ -267,16 +229,20 @@ fn required_sections(doc: &Document, out: &mut Vec<Diagnostic>) {
 /// Warn for each item none of whose words appears in the headings or text.
 fn mentioned(
     doc: &Document,
-    items: &[(&str, &[&str])],
+    items: &[Mention],
     rule: &'static str,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     let body_at = doc.front.as_ref().map_or(0, |f| f.split.body_start);
     let text = normalize_title(&doc.src.text[body_at.min(doc.src.text.len())..]);
-    for (name, words) in items {
-        if !words.iter().any(|w| text.contains(&normalize_title(w))) {
-            let label = what.replace("{}", name);
+    for item in items {
+        if !item
+            .words
+            .iter()
+            .any(|w| text.contains(&normalize_title(w)))
+        {
+            let label = what.replace("{}", &item.name);
             let help = if rule == "audit/balances" {
                 "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"
             } else {
@@ -298,12 +264,13 @@ fn mentioned(
 
 fn experts(
     doc: &Document,
-    experts: &[crate::document::fields::Spanned<String>],
+    min: usize,
+    experts: &[Spanned<String>],
     path: &str,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    if !experts.is_empty() && experts.len() < MIN_EXPERTS {
+    if !experts.is_empty() && experts.len() < min {
         out.push(
             diag(
                 "audit/expert-group",
@@ -311,35 +278,44 @@ fn experts(
                 doc,
                 field_span(doc, path),
                 format!(
-                    "{what}专家组只有 {} 人，通知要求不少于 {MIN_EXPERTS} 人",
+                    "{what}专家组只有 {} 人，通知要求不少于 {min} 人",
                     experts.len()
                 ),
             )
-            .with_help(format!("{what}须由不少于3名专家组成的专家组进行")),
+            .with_help(format!("{what}须由不少于{min}名专家组成的专家组进行")),
         );
     }
 }
 
-fn agency(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+fn agency(doc: &Document, min: &AgencyMinimums, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
     let Some(a) = &report.agency else { return };
-    let n = |v: &Option<crate::document::fields::Spanned<f64>>| v.as_ref().map(|x| x.value);
+    let n = |v: &Option<Spanned<f64>>| v.as_ref().map(|x| x.value);
     let checks = [
-        ("staff", n(&a.staff), AGENCY_MIN_STAFF, "专职技术人员"),
-        ("senior", n(&a.senior), AGENCY_MIN_SENIOR, "高级职称人员"),
+        ("staff", n(&a.staff), min.staff, "专职技术人员"),
+        ("senior", n(&a.senior), min.senior, "高级职称人员"),
         (
             "intermediate",
             n(&a.intermediate),
-            AGENCY_MIN_INTERMEDIATE,
+            min.intermediate,
             "中级职称（或注册能源、环境类资格）人员",
         ),
     ];
-    for (key, value, min, what) in checks {
+    for (key, value, least, what) in checks {
         if let Some(v) = value
-            && v < min
+            && v < least
         {
             out.push(
-                diag("audit/agency", Severity::Error, doc, field_span(doc, &format!("agency.{key}")), format!("第三方服务机构{what}为 {v} 人，通知要求不少于 {min} 人"))
-                    .with_help("通知对第三方服务机构的要求：专职技术人员不少于7人，其中高级职称不少于2人、中级职称（或注册资格）不少于5人"),
+                diag(
+                    "audit/agency",
+                    Severity::Error,
+                    doc,
+                    field_span(doc, &format!("agency.{key}")),
+                    format!("第三方服务机构{what}为 {v} 人，通知要求不少于 {least} 人"),
+                )
+                .with_help(format!(
+                    "通知对第三方服务机构的要求：专职技术人员不少于{}人，其中高级职称不少于{}人、中级职称（或注册资格）不少于{}人",
+                    min.staff, min.senior, min.intermediate
+                )),
             );
         }
     }
@@ -347,15 +323,25 @@ fn agency(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
     let given = a.industry_audits.is_some() || a.related_jobs.is_some();
     let audits = n(&a.industry_audits).unwrap_or(0.0);
     let related = n(&a.related_jobs).unwrap_or(0.0);
-    if given && audits < AGENCY_MIN_INDUSTRY_AUDITS && related < AGENCY_MIN_RELATED_JOBS {
+    if given && audits < min.industry_audits && related < min.related_jobs {
         out.push(
-            diag("audit/agency", Severity::Error, doc, key_span(doc, "agency"), format!("第三方服务机构业绩不足：本行业审核 {audits} 家、相关咨询 {related} 项"))
-                .with_help("通知要求在所服务行业完成清洁生产审核不少于3家，或完成环评、能源审计、能评、能源规划等相关咨询不少于5项"),
+            diag(
+                "audit/agency",
+                Severity::Error,
+                doc,
+                key_span(doc, "agency"),
+                format!("第三方服务机构业绩不足：本行业审核 {audits} 家、相关咨询 {related} 项"),
+            )
+            .with_help(format!(
+                "通知要求在所服务行业完成清洁生产审核不少于{}家，或完成环评、能源审计、能评、能源规划等相关咨询不少于{}项",
+                min.industry_audits, min.related_jobs
+            )),
         );
     }
 }
 
 fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    let v = &ctx.call.voluntary;
     let (base, path) = match (&report.evaluation.date, &report.period_end) {
         (Some(d), _) => (d, "evaluation.date"),
         (None, Some(d)) => (d, "period.end"),
@@ -363,11 +349,13 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
     };
     let Some(due) = base
         .value
-        .checked_add_months(Months::new(12 * REAUDIT_YEARS))
+        .checked_add_months(Months::new(12 * v.reaudit_years))
     else {
         return;
     };
-    let warn_from = due.checked_sub_months(Months::new(6)).unwrap_or(due);
+    let warn_from = due
+        .checked_sub_months(Months::new(v.reaudit_warn_months))
+        .unwrap_or(due);
     let today = ctx.opts.today;
     let span = field_span(doc, path);
     if today >= warn_from {
@@ -383,12 +371,12 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
                 Severity::Warning,
                 doc,
                 span,
-                format!(
-                    "下一轮清洁生产审核应在 {} 前开展（{when}）",
-                    format_zh(&due)
-                ),
+                format!("下一轮清洁生产审核应在 {} 前开展（{when}）", date_zh(&due)),
             )
-            .with_help("清洁生产审核每4年开展一次：及早启动下一轮审核"),
+            .with_help(format!(
+                "清洁生产审核每{}年开展一次：及早启动下一轮审核",
+                v.reaudit_years
+            )),
         );
     } else {
         out.push(
@@ -399,7 +387,7 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
                 span,
                 format!("下一轮清洁生产审核应在 {} 前开展", date_zh(&due)),
             )
-            .with_help("清洁生产审核每4年开展一次"),
+            .with_help(format!("清洁生产审核每{}年开展一次", v.reaudit_years)),
         );
     }
 }
@@ -761,6 +749,59 @@ date: 2023-03-01
                 .any(|x| x.rule == *rule && x.severity != Severity::Info);
             assert!(hit, "{rule} for {to:?}: {:#?}", rules(&d));
         }
+    }
+
+    #[test]
+    fn the_minimums_and_dates_are_the_calls_data() {
+        let mut f = Fixture::new();
+        f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
+        assert!(!rules(&f.check(GOOD_AUDIT)).contains(&"audit/expert-group"));
+        f.call.voluntary.min_experts = 5;
+        f.call.voluntary.agency.senior = 4.0;
+        let d = f.check(GOOD_AUDIT);
+        let e = d.iter().find(|x| x.rule == "audit/expert-group").unwrap();
+        assert!(e.message.contains("不少于 5 人"), "{}", e.message);
+        assert!(rules(&d).contains(&"audit/agency"));
+        f.call.voluntary.report_sections.pop();
+        assert!(
+            !rules(&f.check(&GOOD_AUDIT.replacen("# 清洁生产方案实施计划", "# 下一步安排", 1)))
+                .contains(&"audit/required-sections")
+        );
+    }
+
+    #[test]
+    fn a_call_file_may_override_the_voluntary_notice() {
+        let base = crate::call::PRESETS[0].1;
+        let call = crate::call::Call::from_yaml(base).unwrap();
+        assert_eq!(call.voluntary.list_due, "03-15");
+        assert_eq!(call.voluntary.report_sections.len(), 4);
+        let mut custom = crate::call::Voluntary::builtin();
+        custom.acceptance_due = "11-30".into();
+        let yaml = format!(
+            "{base}\nvoluntary:\n{}",
+            serde_yaml::to_string(&custom)
+                .unwrap()
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        );
+        let call = crate::call::Call::from_yaml(&yaml).unwrap();
+        assert_eq!(call.voluntary.acceptance_due, "11-30");
+        custom.list_due = "13-45".into();
+        let bad = format!(
+            "{base}\nvoluntary:\n{}",
+            serde_yaml::to_string(&custom)
+                .unwrap()
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        );
+        let err = crate::call::Call::from_yaml(&bad).unwrap_err();
+        assert!(
+            err.message.contains("voluntary.list_due"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
