@@ -489,9 +489,4 @@ impl LiveSite {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
-
-    /// The last good PDF of each document.
-    pub fn pdfs(&self) -> impl Iterator<Item = &DocBuild> {
-        self.pdfs.values()
-    }
 }

@@ -35,22 +35,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Write to `path` atomically through a writer (for large outputs that
-/// should not be held in memory).
-pub fn write_atomic_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut tmp = staged(path, b"")?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush()?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// Write `bytes` to a new file at `path` atomically; fail if it exists.
 pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     staged(path, bytes)?
@@ -80,7 +64,7 @@ mod tests {
                 0o644
             );
         }
-        write_atomic_with(&p, |w: &mut dyn Write| w.write_all(b"four")).unwrap();
+        write_atomic(&p, b"four").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"four");
         // No temporary files are left behind.
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);

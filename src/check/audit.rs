@@ -17,7 +17,9 @@ use crate::call::{AgencyMinimums, Mention, Voluntary, beijing, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
-use crate::document::voluntary::{AcceptanceMeta, AuditMeta, FormMeta, OptionClass, Totals};
+use crate::document::voluntary::{
+    AcceptanceMeta, AuditMeta, FormMeta, OptionClass, Totals, date_zh, number,
+};
 use crate::text::normalize_title;
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
@@ -392,17 +394,6 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
     }
 }
 
-fn date_zh(d: &DateTime<FixedOffset>) -> String {
-    d.with_timezone(&beijing())
-        .format("%Y年%-m月%-d日")
-        .to_string()
-}
-
-fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 /// The options summary as text: the same figures the site and the printed
 /// table show.
 pub fn totals_text(report: &AuditMeta) -> String {
@@ -410,8 +401,8 @@ pub fn totals_text(report: &AuditMeta) -> String {
         format!(
             "{name} {} 项，投资 {} 万元，年经济效益 {} 万元",
             t.count,
-            fmt_num(t.investment),
-            fmt_num(t.economic_benefit)
+            number(t.investment),
+            number(t.economic_benefit)
         )
     };
     format!(
@@ -507,8 +498,8 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                         table.span.clone(),
                         format!(
                             "正文方案表的{what}为 {} 万元，与 front matter 中各方案{field}合计 {} 万元不一致",
-                            fmt_num(value),
-                            fmt_num(expected)
+                            number(value),
+                            number(expected)
                         ),
                     )
                     .with_label("方案汇总表")

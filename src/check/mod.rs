@@ -73,31 +73,24 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     content::check_placeholders(ctx, doc, out);
     fields::required_fields(doc, out);
     match &doc.meta {
-        Meta::Plan(_) => {}
+        Meta::Plan(plan) => {
+            fields::check(ctx, doc, plan, out);
+            outline::check(ctx, doc, out);
+            applicant::check(ctx, doc, plan, out);
+            scope::check(ctx, doc, plan, out);
+            eligibility::check(ctx, doc, plan, out);
+            deadline::check(ctx, doc, plan, out);
+            attachment::check(ctx, doc, plan, out);
+            package::check(ctx, doc, plan, out);
+        }
         Meta::Form(form) => {
             form::check(ctx, doc, form, out);
             audit::deadline_form(ctx, doc, form, out);
-            return;
         }
-        Meta::Audit(report) => {
-            audit::check(ctx, doc, report, out);
-            return;
-        }
-        Meta::Acceptance(report) => {
-            audit::check_acceptance(ctx, doc, report, out);
-            return;
-        }
-        Meta::None => return,
+        Meta::Audit(report) => audit::check(ctx, doc, report, out),
+        Meta::Acceptance(report) => audit::check_acceptance(ctx, doc, report, out),
+        Meta::None => {}
     }
-    let Some(plan) = doc.plan() else { return };
-    fields::check(ctx, doc, plan, out);
-    outline::check(ctx, doc, out);
-    applicant::check(ctx, doc, plan, out);
-    scope::check(ctx, doc, plan, out);
-    eligibility::check(ctx, doc, plan, out);
-    deadline::check(ctx, doc, plan, out);
-    attachment::check(ctx, doc, plan, out);
-    package::check(ctx, doc, plan, out);
 }
 
 /// Byte span of a front-matter field's value (or the nearest located

@@ -142,6 +142,32 @@ impl Document {
         }
     }
 
+    /// What an audit or acceptance report prints and shows besides its
+    /// body: one view for the PDF and the site.
+    pub fn report(&self) -> Option<voluntary::ReportView<'_>> {
+        let (enterprise, title, date, tables) = match &self.meta {
+            Meta::Audit(m) => (
+                &m.enterprise,
+                m.title.as_ref(),
+                m.date.as_ref(),
+                m.summary_tables(),
+            ),
+            Meta::Acceptance(m) => (
+                &m.enterprise,
+                m.title.as_ref(),
+                m.date.as_ref(),
+                m.summary_tables(),
+            ),
+            _ => return None,
+        };
+        Some(voluntary::ReportView {
+            enterprise,
+            title,
+            date,
+            tables,
+        })
+    }
+
     /// The enterprise a voluntary-audit document is about.
     pub fn enterprise(&self) -> Option<&voluntary::Enterprise> {
         match &self.meta {

@@ -28,7 +28,7 @@ pub struct FieldSpec {
     pub example: &'static str,
 }
 
-const fn f(
+pub(crate) const fn f(
     key: &'static str,
     zh: &'static [&'static str],
     ty: Ty,

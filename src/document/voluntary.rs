@@ -7,25 +7,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::fields::{Reader, Spanned};
-use super::schema::{FieldSpec, Ty};
-
-const fn f(
-    key: &'static str,
-    zh: &'static [&'static str],
-    ty: Ty,
-    required: bool,
-    comment: &'static str,
-    example: &'static str,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        zh,
-        ty,
-        required,
-        comment,
-        example,
-    }
-}
+use super::schema::{FieldSpec, Ty, f};
 
 /// The form in the notice's annex, field by field, in its order.
 pub const FORM_FIELDS: &[FieldSpec] = &[
@@ -1132,6 +1114,14 @@ impl AcceptanceMeta {
         }
         out
     }
+}
+
+/// An audit or acceptance report's cover data and computed tables.
+pub struct ReportView<'a> {
+    pub enterprise: &'a Enterprise,
+    pub title: Option<&'a Spanned<String>>,
+    pub date: Option<&'a Spanned<DateTime<FixedOffset>>>,
+    pub tables: Vec<SummaryTable>,
 }
 
 /// One row of the application form, as the annex lays it out.

@@ -277,7 +277,7 @@ fn rebuild_loop<L: Log>(
                         &session,
                         &changes,
                         site.millis,
-                        usize::MAX,
+                        None,
                         &print,
                         &overlay,
                     ));
@@ -332,7 +332,7 @@ fn rebuild_loop<L: Log>(
             &session,
             &pending,
             site_millis,
-            pages,
+            Some(pages),
             &print,
             &after,
         ));
@@ -360,15 +360,15 @@ fn rebuild_line(
     session: &Session,
     changes: &Changes,
     site_millis: u128,
-    pages: usize,
+    // None after a full rebuild.
+    pages: Option<usize>,
     print: &PrintStep,
     overlay: &[OverlayItem],
 ) -> String {
     let (errors, warnings) = session.counts();
-    let pages = if pages == usize::MAX {
-        "全部页面".to_string()
-    } else {
-        format!("页面 {pages} 个")
+    let pages = match pages {
+        None => "全部页面".to_string(),
+        Some(n) => format!("页面 {n} 个"),
     };
     let mut line = format!(
         "{} {} → {pages} {site_millis} ms",

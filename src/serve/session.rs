@@ -314,10 +314,6 @@ impl Session {
         &self.loaded.project
     }
 
-    pub fn fonts(&self) -> &[RoleFont] {
-        &self.loaded.roles
-    }
-
     /// Rebuild everything (the configuration, a template or the theme
     /// changed). On an error the last good site stays and the error goes
     /// to the overlay; None then.

@@ -482,11 +482,7 @@ impl Site {
             "form_rows",
             &doc.form().map(crate::document::voluntary::form_rows),
         );
-        let tables = match &doc.meta {
-            crate::document::Meta::Audit(r) => r.summary_tables(),
-            crate::document::Meta::Acceptance(r) => r.summary_tables(),
-            _ => Vec::new(),
-        };
+        let tables = doc.report().map(|r| r.tables).unwrap_or_default();
         ctx.insert("tables", &tables);
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
