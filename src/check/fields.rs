@@ -64,6 +64,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         );
     }
     if let Some(p) = &plan.contact.phone
+        && !super::unfilled(ctx, p)
         && !is_phone(&p.value)
     {
         out.push(invalid(
@@ -74,6 +75,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         ));
     }
     if let Some(e) = &plan.contact.email
+        && !super::unfilled(ctx, e)
         && !is_email(&e.value)
     {
         out.push(invalid(

@@ -5,7 +5,7 @@
 //! `form/conditional`, `form/ineligible`, `form/phone`, `form/email`,
 //! `form/permit-prefix`.
 
-use super::{Ctx, diag, field_span};
+use super::{Ctx, diag, field_span, unfilled};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
@@ -267,12 +267,6 @@ pub fn industry_matches(division: u32, industry: &str) -> bool {
     n == crate::text::normalize_title(name)
         || crate::text::normalize_title(name).contains(&n) && n.chars().count() >= 2
         || words.iter().any(|w| n.contains(w))
-}
-
-/// A value still holding a placeholder (待补充…): `content/placeholder`
-/// reports it; judging its format too would only add noise.
-fn unfilled(ctx: &Ctx<'_>, v: &Spanned<String>) -> bool {
-    ctx.placeholders.is_some_and(|ac| ac.is_match(&v.value))
 }
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {

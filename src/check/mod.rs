@@ -93,6 +93,13 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     }
 }
 
+/// A value still holding a placeholder (待补充…): `content/placeholder`
+/// reports it, so format rules (phone, e-mail, codes) leave it alone
+/// rather than report the same gap twice.
+pub(crate) fn unfilled(ctx: &Ctx<'_>, v: &crate::document::fields::Spanned<String>) -> bool {
+    ctx.placeholders.is_some_and(|ac| ac.is_match(&v.value))
+}
+
 /// Byte span of a front-matter field's value (or the nearest located
 /// parent, or the opening `---`).
 pub(crate) fn field_span(doc: &Document, path: &str) -> Range<usize> {
@@ -252,6 +259,25 @@ submissions:
 #[cfg(test)]
 mod tests {
     use super::testutil::*;
+
+    #[test]
+    fn a_placeholder_is_reported_once_not_also_as_a_bad_format() {
+        let f = Fixture::new();
+        let text = good_plan()
+            .replace("phone: 13812345678", "phone: 待补充")
+            .replace("email: wangming@example.cn", "email: 待补充");
+        let d = f.check(&text);
+        let r = rules(&d);
+        assert_eq!(
+            r.iter().filter(|x| **x == "content/placeholder").count(),
+            2,
+            "{d:#?}"
+        );
+        assert!(!r.contains(&"frontmatter/invalid-value"), "{d:#?}");
+        // A real bad value is still judged.
+        let d = f.check(&good_plan().replace("phone: 13812345678", "phone: 1381234"));
+        assert!(rules(&d).contains(&"frontmatter/invalid-value"));
+    }
 
     #[test]
     fn the_good_plan_has_only_the_letter_warning() {
