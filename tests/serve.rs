@@ -367,3 +367,34 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_templates_folder_created_while_serving_is_watched() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let rx = events(&server.addr);
+    hello(&rx);
+    // A first override: the folder does not exist when serve starts.
+    let base = std::fs::read_to_string(repo().join("templates/base.html")).unwrap();
+    let marked = |m: &str| {
+        base.replacen(
+            "<main id=\"main\">",
+            &format!("<main id=\"main\"><p>{m}</p>"),
+            1,
+        )
+    };
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    save(&dir.path().join("templates/base.html"), &marked("模板甲"));
+    wait_for(&rx, "a full rebuild", |v| lists(v, "pages", "index.html"));
+    assert!(get(&server.addr, "/index.html").1.contains("模板甲"));
+    // Edited again: seen because the new folder is watched now.
+    save(&dir.path().join("templates/base.html"), &marked("模板乙"));
+    wait_for(&rx, "the second rebuild", |v| {
+        v["type"] == "reload" && lists(v, "pages", "index.html")
+    });
+    let (_, index) = get(&server.addr, "/index.html");
+    assert!(
+        index.contains("模板乙") && !index.contains("模板甲"),
+        "{index}"
+    );
+}

@@ -13,7 +13,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+/// How often an idle rebuild loop looks whether the server is stopping.
+const STOP_POLL: Duration = Duration::from_millis(200);
 
 use crate::build::BuildOptions;
 use crate::config::Fatal;
@@ -114,9 +120,21 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
     }
 
     let rebuild_hub = hub.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let rebuild_stop = stop.clone();
     let rebuilder = std::thread::Builder::new()
         .name("shenbao-rebuild".into())
-        .spawn(move || rebuild_loop(session, &layout, &batches, &rebuild_hub, log))
+        .spawn(move || {
+            let mut watch = (watcher, batches);
+            rebuild_loop(
+                session,
+                &layout,
+                &mut watch,
+                &rebuild_stop,
+                &rebuild_hub,
+                log,
+            )
+        })
         .map_err(|e| Fatal::new(format!("无法启动重建线程：{e}")))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -139,10 +157,9 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
             .await
             .map_err(|e| Fatal::new(format!("预览服务器出错：{e}")))
     });
-    // The watcher's end closes the batch channel: the rebuild loop
-    // finishes the rebuild it is in (its files are written atomically)
-    // and returns.
-    drop(watcher);
+    // The rebuild loop finishes the rebuild it is in (its files are
+    // written atomically) and returns; the watcher ends with it.
+    stop.store(true, Ordering::Relaxed);
     let mut log = rebuilder.join().ok();
     if let Some(log) = log.as_mut() {
         log.line("已停止预览");
@@ -234,7 +251,8 @@ fn overlay_line(item: &OverlayItem) -> String {
 fn rebuild_loop<L: Log>(
     mut session: Session,
     layout: &watch::Layout,
-    batches: &Receiver<Vec<PathBuf>>,
+    (watching, batches): &mut (watch::Watching, Receiver<Vec<PathBuf>>),
+    stop: &AtomicBool,
     hub: &Hub,
     mut log: L,
 ) -> L {
@@ -248,11 +266,17 @@ fn rebuild_loop<L: Log>(
     loop {
         let first = match carried.take() {
             Some(b) => b,
-            None => match batches.recv() {
+            None => match batches.recv_timeout(STOP_POLL) {
                 Ok(b) => b,
+                Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => continue,
                 Err(_) => break,
             },
         };
+        // A source folder created since (a first templates/ override)
+        // is watched from now on.
+        if let Err(e) = watching.ensure() {
+            log.line(&format!("{} 无法监视新建的目录：{e}", now()));
+        }
         let mut changes = watch::classify(layout, &first);
         // Everything already waiting goes into this rebuild.
         while let Ok(more) = batches.try_recv() {

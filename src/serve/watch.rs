@@ -4,6 +4,7 @@
 //! paths are, not at the event kinds, which differ between editors and
 //! platforms.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -99,11 +100,34 @@ pub fn classify(layout: &Layout, paths: &[PathBuf]) -> Changes {
     changes
 }
 
+/// The watcher and the source folders it watches. A folder created after
+/// `serve` started (templates/ for a first override, attachments/) is
+/// watched from the next batch on; one removed is forgotten, so that it
+/// is watched again if it comes back.
+pub struct Watching {
+    watcher: notify::RecommendedWatcher,
+    layout: Layout,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watching {
+    /// Watch every source folder that exists now and is not yet watched.
+    pub fn ensure(&mut self) -> Result<(), notify::Error> {
+        self.watched.retain(|p| p.is_dir());
+        for dir in WATCHED_DIRS {
+            let path = self.layout.root.join(dir);
+            if path.is_dir() && !self.watched.contains(&path) {
+                self.watcher.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.insert(path);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Start watching. Batches of changed paths arrive on the returned
-/// receiver; the watcher stops when the returned guard is dropped.
-pub fn start(
-    layout: &Layout,
-) -> Result<(notify::RecommendedWatcher, Receiver<Vec<PathBuf>>), notify::Error> {
+/// receiver; the watching stops when the returned `Watching` is dropped.
+pub fn start(layout: &Layout) -> Result<(Watching, Receiver<Vec<PathBuf>>), notify::Error> {
     let (raw_tx, raw_rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(move |ev| {
         let _ = raw_tx.send(ev);
@@ -111,12 +135,6 @@ pub fn start(
     // The root itself, not recursively: shenbao.yaml saved by rename, and
     // the source folders appearing.
     watcher.watch(&layout.root, RecursiveMode::NonRecursive)?;
-    for dir in WATCHED_DIRS {
-        let path = layout.root.join(dir);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive)?;
-        }
-    }
     if let Some(parent) = layout.call_file.as_ref().and_then(|c| c.parent())
         && parent != layout.root
         && !WATCHED_DIRS
@@ -126,13 +144,19 @@ pub fn start(
     {
         watcher.watch(parent, RecursiveMode::NonRecursive)?;
     }
+    let mut watching = Watching {
+        watcher,
+        layout: layout.clone(),
+        watched: BTreeSet::new(),
+    };
+    watching.ensure()?;
     let (tx, rx) = std::sync::mpsc::channel();
     let root = layout.root.clone();
     std::thread::Builder::new()
         .name("shenbao-watch".into())
         .spawn(move || debounce(&raw_rx, &tx, &root))
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
-    Ok((watcher, rx))
+    Ok((watching, rx))
 }
 
 /// Gather events until quiet, then send the paths.
