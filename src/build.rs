@@ -309,20 +309,21 @@ impl LiveSite {
         project: &Project,
         opts: &BuildOptions,
     ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
-        LiveSite::with_prints(project, opts, Vec::new(), Vec::new())
+        let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+        LiveSite::with_prints(project, opts, &theme, Vec::new(), Vec::new())
     }
 
     /// The whole site, with the PDFs (and their findings) of a print.
     pub fn with_prints(
         project: &Project,
         opts: &BuildOptions,
+        theme: &Theme,
         pdfs: Vec<DocBuild>,
         print: Vec<Diagnostic>,
     ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
         let out_dir = out_dir(project, opts.out_dir.as_deref())?;
-        let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
         let mut site =
-            crate::render::site::Site::new(&theme, &out_dir, opts.today).map_err(|d| {
+            crate::render::site::Site::new(theme, &out_dir, opts.today).map_err(|d| {
                 Fatal::new(d.message.clone()).in_file(Path::new(&d.file), d.line, d.column)
             })?;
         let mut diagnostics = check::check_project(project, &Options { today: opts.today });

@@ -192,10 +192,13 @@ fn rebuild_all(
         (Vec::new(), Vec::new())
     };
     let print_millis = t.elapsed().as_millis();
-    let mut site_opts = opts.clone();
-    site_opts.out_dir = Some(out_dir.clone());
-    let (live, report) =
-        LiveSite::with_prints(&project, &site_opts, builds.clone(), print_diags.clone())?;
+    let pdfs = builds
+        .iter()
+        .filter(|b| b.ok)
+        .filter_map(|b| b.pdf.as_ref())
+        .map(|p| rel_path(&out_dir, p))
+        .collect();
+    let failed = builds.iter().filter(|b| !b.ok).count();
     let mut blocked: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     for d in project
         .diagnostics
@@ -206,17 +209,14 @@ fn rebuild_all(
     {
         blocked.entry(d.file.clone()).or_default().push(d.clone());
     }
+    let mut site_opts = opts.clone();
+    site_opts.out_dir = Some(out_dir.clone());
+    let (live, report) = LiveSite::with_prints(&project, &site_opts, &theme, builds, print_diags)?;
     let site_blocked = report
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(OverlayItem::from)
-        .collect();
-    let pdfs = builds
-        .iter()
-        .filter(|b| b.ok)
-        .filter_map(|b| b.pdf.as_ref())
-        .map(|p| rel_path(&out_dir, p))
         .collect();
     Ok(Rebuilt {
         loaded: Loaded {
@@ -236,7 +236,7 @@ fn rebuild_all(
         print: PrintStep {
             pdfs,
             written: Vec::new(),
-            failed: builds.iter().filter(|b| !b.ok).count(),
+            failed,
             millis: print_millis,
         },
     })
