@@ -92,6 +92,7 @@ impl Theme {
         let name = name.unwrap_or(DEFAULT_THEME).to_string();
         if name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(Fatal::new(format!("主题名称“{name}”无效"))
+                .in_file(&root.join(crate::config::CONFIG_FILE), None, None)
                 .with_help("主题名称是 themes/ 下的一个目录名，如 default"));
         }
         let mut theme = Theme {
@@ -100,12 +101,12 @@ impl Theme {
             font_roles: Vec::new(),
         };
         if theme.name != DEFAULT_THEME && !root.join("themes").join(&theme.name).is_dir() {
-            return Err(
-                Fatal::new(format!("找不到主题“{}”", theme.name)).with_help(format!(
+            return Err(Fatal::new(format!("找不到主题“{}”", theme.name))
+                .in_file(&root.join(crate::config::CONFIG_FILE), None, None)
+                .with_help(format!(
                     "把主题放在 themes/{}/ 下，或在 shenbao.yaml 中删去 theme 使用默认主题",
                     theme.name
-                )),
-            );
+                )));
         }
         let yaml = theme.file("theme.yaml")?;
         let parsed: ThemeYaml = serde_yaml::from_str(&yaml.text).map_err(|e| {

@@ -108,9 +108,12 @@
     list.style.cssText = 'margin:.5rem 0 0;padding-left:1.25rem';
     for (const e of errors) {
       const li = document.createElement('li');
-      const where = document.createElement('code');
-      where.textContent = e.file + (e.line ? ':' + e.line : '');
-      li.append(where, ' ' + e.message);
+      if (e.file) {
+        const where = document.createElement('code');
+        where.textContent = e.file + (e.line ? ':' + e.line : '');
+        li.append(where, ' ');
+      }
+      li.append(e.message);
       if (e.help) {
         const help = document.createElement('div');
         help.textContent = '建议：' + e.help;

@@ -238,11 +238,11 @@ pub fn errors_json(items: &[OverlayItem]) -> String {
 }
 
 fn overlay_line(item: &OverlayItem) -> String {
-    let at = match item.line {
-        Some(l) => format!("{}:{l}", item.file),
-        None => item.file.clone(),
-    };
-    format!("  错误 {at} {}", item.message)
+    match (item.file.as_str(), item.line) {
+        ("", _) => format!("  错误 {}", item.message),
+        (file, Some(l)) => format!("  错误 {file}:{l} {}", item.message),
+        (file, None) => format!("  错误 {file} {}", item.message),
+    }
 }
 
 /// The rebuild loop: one batch of changes at a time; the page step is

@@ -92,10 +92,12 @@ impl From<&Diagnostic> for OverlayItem {
 impl From<&Fatal> for OverlayItem {
     fn from(f: &Fatal) -> Self {
         OverlayItem {
+            // Only a file the error names: guessing one would send the
+            // author to the wrong place.
             file: f
                 .file
                 .as_ref()
-                .map_or_else(|| "shenbao.yaml".to_string(), |p| p.display().to_string()),
+                .map_or_else(String::new, |p| p.display().to_string()),
             line: f.line,
             message: f.message.clone(),
             help: f.help.clone(),

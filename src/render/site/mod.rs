@@ -843,7 +843,11 @@ fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
 fn report_fields(doc: &Document) -> Vec<FieldView> {
     use crate::document::fields::Spanned;
     use crate::document::voluntary::date_zh;
-    let Some(e) = doc.enterprise().filter(|_| doc.form().is_none()) else {
+    // A form shows as its own table, not as fields.
+    if doc.form().is_some() {
+        return Vec::new();
+    }
+    let Some(e) = doc.enterprise() else {
         return Vec::new();
     };
     let s = |f: &Option<Spanned<String>>| f.as_ref().map(|v| v.value.clone());
