@@ -107,13 +107,21 @@ impl Config {
         })
     }
 
+    /// The project's own call file, when `call:` names one rather than a
+    /// preset.
+    pub fn call_file(&self, root: &Path) -> Option<PathBuf> {
+        let spec = self.call.as_deref()?.trim();
+        (!PRESETS.iter().any(|(id, _)| *id == spec)
+            && (spec.ends_with(".yaml") || spec.ends_with(".yml")))
+        .then(|| root.join(spec))
+    }
+
     /// The call this project answers, with the project's year applied.
     pub fn call(&self, root: &Path) -> Result<Call, Fatal> {
         let spec = self.call.as_deref().unwrap_or(DEFAULT_PRESET).trim();
         let call = if let Some(res) = Call::preset(spec) {
             res.map_err(|e| Fatal::new(format!("内置申报通知 {spec} 无法读取：{}", e.message)))?
-        } else if spec.ends_with(".yaml") || spec.ends_with(".yml") {
-            let path = root.join(spec);
+        } else if let Some(path) = self.call_file(root) {
             crate::project::ensure_inside(root, &path).map_err(|_| {
                 Fatal::new(format!("申报通知文件 {spec} 在项目目录之外"))
                     .in_file(&root.join(CONFIG_FILE), None, None)

@@ -89,7 +89,7 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
     let layout = watch::Layout {
         root: session.root().to_path_buf(),
         out_dir: session.out_dir().to_path_buf(),
-        call_file: call_file(session.root(), session.project()),
+        call_file: session.project().config.call_file(session.root()),
     };
     let hub = Hub::new();
     hub.publish(
@@ -206,16 +206,6 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Fatal {
             .with_help("--bind 只能用本机的地址；默认的 127.0.0.1 只让本机访问"),
         _ => Fatal::new(format!("无法监听 {addr}：{e}")),
     }
-}
-
-fn call_file(root: &Path, project: &crate::project::Project) -> Option<PathBuf> {
-    project
-        .config
-        .call
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| c.ends_with(".yaml") || c.ends_with(".yml"))
-        .map(|c| root.join(c))
 }
 
 fn open_browser(url: &str, log: &mut impl Log) {
