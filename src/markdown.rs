@@ -2,6 +2,7 @@
 //! source spans and official levels, how much text each section holds,
 //! placeholders left in the text, and every link and image target.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
@@ -15,6 +16,133 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+}
+
+/// The words that open a block of writing guidance: the skeleton writes
+/// `> 编写提示：…` under each heading and `<!-- 编写提示 … -->` at the top.
+const GUIDANCE: [&str; 3] = ["编写提示", "写作提示", "填写说明"];
+
+fn is_guidance(text: &str) -> bool {
+    let t =
+        text.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '【' || c == '[');
+    GUIDANCE.iter().any(|g| t.starts_with(g))
+}
+
+/// A body's events as every view reads them (check, print, site): the
+/// skeleton's guidance — block quotes that open with 编写提示, and HTML
+/// comment blocks — taken out, their spans kept in `guidance` (only those
+/// that say 编写提示; an author's own comment is just not printed).
+pub struct Events<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
+    inner: I,
+    pending: VecDeque<(Event<'a>, Range<usize>)>,
+    /// Byte spans (relative to the parsed text) of guidance left in.
+    pub guidance: Vec<Range<usize>>,
+}
+
+/// Parse a body for any view.
+pub fn events(body: &str) -> Events<'_, impl Iterator<Item = (Event<'_>, Range<usize>)>> {
+    Events {
+        inner: Parser::new_ext(body, options()).into_offset_iter(),
+        pending: VecDeque::new(),
+        guidance: Vec::new(),
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Events<'a, I> {
+    /// After a `Start(BlockQuote)`: read up to its first text; a guidance
+    /// quote is dropped whole, any other is queued for replay.
+    fn quote(&mut self, start: (Event<'a>, Range<usize>)) {
+        let span = start.1.clone();
+        let mut buf = vec![start];
+        let mut open = 1usize;
+        let mut guidance = false;
+        for (e, r) in self.inner.by_ref() {
+            match &e {
+                Event::Start(Tag::BlockQuote(_)) => open += 1,
+                Event::End(TagEnd::BlockQuote(_)) => open -= 1,
+                Event::Text(t) => {
+                    guidance = is_guidance(t);
+                    buf.push((e, r));
+                    break;
+                }
+                _ => {}
+            }
+            buf.push((e, r));
+            if open == 0 {
+                break;
+            }
+        }
+        if !guidance {
+            self.pending.extend(buf);
+            return;
+        }
+        self.guidance.push(span);
+        while open > 0 {
+            match self.inner.next() {
+                Some((Event::Start(Tag::BlockQuote(_)), _)) => open += 1,
+                Some((Event::End(TagEnd::BlockQuote(_)), _)) => open -= 1,
+                Some(_) => {}
+                None => break,
+            }
+        }
+    }
+
+    /// After a `Start(HtmlBlock)`: a block of comments only is dropped.
+    fn html(&mut self, start: (Event<'a>, Range<usize>)) {
+        let mut buf = vec![start];
+        let mut text = String::new();
+        for (e, r) in self.inner.by_ref() {
+            let end = matches!(e, Event::End(TagEnd::HtmlBlock));
+            if let Event::Html(h) = &e {
+                text.push_str(h);
+            }
+            buf.push((e, r));
+            if end {
+                break;
+            }
+        }
+        if !only_comments(&text) {
+            self.pending.extend(buf);
+        } else if text.contains("编写提示") {
+            let start = buf.first().map_or(0, |(_, r)| r.start);
+            let end = buf.last().map_or(start, |(_, r)| r.end);
+            self.guidance.push(start..end);
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Events<'a, I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Some(e);
+            }
+            let (e, r) = self.inner.next()?;
+            match e {
+                Event::Start(Tag::BlockQuote(_)) => self.quote((e, r)),
+                Event::Start(Tag::HtmlBlock) => self.html((e, r)),
+                _ => return Some((e, r)),
+            }
+        }
+    }
+}
+
+/// HTML that is nothing but comments and white space.
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(r) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        match r.find("-->") {
+            Some(end) => rest = r[end + 3..].trim_start(),
+            // An unclosed comment runs to the end of the block.
+            None => return true,
+        }
+    }
+    true
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +180,8 @@ pub struct Body {
     /// Content characters before the first heading.
     pub preamble_chars: usize,
     pub placeholders: Vec<(Range<usize>, String)>,
+    /// Writing guidance left in the text (never printed).
+    pub guidance: Vec<Range<usize>>,
     pub links: Vec<LinkRef>,
     pub tables: usize,
     pub chars: usize,
@@ -100,7 +230,8 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     let mut in_heading: Option<(u8, usize, String)> = None;
     let mut in_code = false;
     let mut current: Option<usize> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let mut parsed = events(body);
+    for (event, range) in parsed.by_ref() {
         let span = offset + range.start..offset + range.end;
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -166,6 +297,11 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             _ => {}
         }
     }
+    out.guidance = parsed
+        .guidance
+        .iter()
+        .map(|r| offset + r.start..offset + r.end)
+        .collect();
     assign_levels(&mut out);
     out
 }

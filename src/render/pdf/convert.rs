@@ -11,11 +11,10 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::check::attachment::{is_remote, resolve};
 use crate::document::Document;
-use crate::markdown::options;
 use crate::text::split_heading_number;
 
 /// A typst string literal for any text.
@@ -72,6 +71,13 @@ enum Frame {
     List {
         start: Option<u64>,
     },
+    /// A raw HTML block: comments are dropped, anything else prints as typed.
+    HtmlBlock {
+        text: String,
+    },
+    /// A container nested deeper than print can style (see `MAX_NESTING`):
+    /// its content is kept, its own frame is not drawn.
+    Flat,
     Item,
     Emph,
     Strong,
@@ -85,12 +91,17 @@ enum Frame {
     },
     Table {
         aligns: Vec<Alignment>,
-        header: Vec<String>,
-        rows: Vec<Vec<String>>,
-        caption: Option<String>,
+        /// (code, plain text) of each cell.
+        header: Vec<(String, String)>,
+        rows: Vec<Vec<(String, String)>>,
+        caption: Option<(Option<String>, String)>,
     },
-    TableHead,
-    TableRow,
+    TableHead {
+        cells: Vec<(String, String)>,
+    },
+    TableRow {
+        cells: Vec<(String, String)>,
+    },
     TableCell,
     CodeBlock {
         lang: String,
@@ -131,8 +142,11 @@ pub fn convert(doc: &Document, root: &Path) -> Converted {
         headings: &doc.body.headings,
         pending_caption: None,
         last_char: None,
+        quotes: 0,
+        lists: 0,
+        enums: 0,
     };
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in crate::markdown::events(body) {
         c.event(event, body_start + range.start);
     }
     c.finish()
@@ -148,10 +162,21 @@ struct Converter<'a> {
     footnotes: HashMap<String, String>,
     heading_index: usize,
     headings: &'a [crate::markdown::Heading],
-    /// A paragraph like “表1 主要指标” just before a table: (index in root children, caption).
-    pending_caption: Option<(usize, String)>,
+    /// A paragraph like “表1 主要指标” just before a table: (index in root
+    /// children, the author's number, the caption).
+    pending_caption: Option<(usize, Option<String>, String)>,
     last_char: Option<char>,
+    /// Open block quotes and lists, to keep nesting printable.
+    quotes: usize,
+    lists: usize,
+    /// Ordered lists open, for the numbering of nested ones.
+    enums: usize,
 }
+
+/// Block quotes or lists nested deeper than this print as the content of
+/// the outermost ones (typst would stop at its show-rule depth limit, and
+/// no reader follows twenty levels of indentation on paper).
+const MAX_NESTING: usize = 6;
 
 /// Marker for a footnote reference, resolved once all definitions are known.
 /// NUL never appears in generated code otherwise (string literals escape it).
@@ -228,6 +253,23 @@ impl Converter<'_> {
             }
             Event::HardBreak => self.emit("linebreak()".into(), at),
             Event::Rule => self.emit("line(length: 100%, stroke: 0.5pt)".into(), at),
+            Event::Html(h)
+                if matches!(
+                    self.stack.last(),
+                    Some(Open {
+                        frame: Frame::HtmlBlock { .. },
+                        ..
+                    })
+                ) =>
+            {
+                if let Some(Open {
+                    frame: Frame::HtmlBlock { text },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    text.push_str(&h);
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
                 let t = h.trim();
                 if matches!(t.to_ascii_lowercase().as_str(), "<br>" | "<br/>" | "<br />") {
@@ -258,7 +300,17 @@ impl Converter<'_> {
                     strip,
                 });
             }
-            Tag::BlockQuote(_) => self.push(Frame::Quote),
+            Tag::BlockQuote(_) => {
+                self.quotes += 1;
+                if self.quotes > MAX_NESTING {
+                    self.push(Frame::Flat);
+                } else {
+                    self.push(Frame::Quote);
+                }
+            }
+            Tag::HtmlBlock => self.push(Frame::HtmlBlock {
+                text: String::new(),
+            }),
             Tag::CodeBlock(kind) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(l) => {
@@ -271,7 +323,17 @@ impl Converter<'_> {
                     text: String::new(),
                 });
             }
-            Tag::List(start) => self.push(Frame::List { start }),
+            Tag::List(start) => {
+                self.lists += 1;
+                if self.lists > MAX_NESTING {
+                    self.push(Frame::Flat);
+                } else {
+                    if start.is_some() {
+                        self.enums += 1;
+                    }
+                    self.push(Frame::List { start });
+                }
+            }
             Tag::Item => self.push(Frame::Item),
             Tag::Emphasis => self.push(Frame::Emph),
             Tag::Strong => self.push(Frame::Strong),
@@ -288,12 +350,12 @@ impl Converter<'_> {
             }
             Tag::Table(aligns) => {
                 let caption = match self.pending_caption.take() {
-                    Some((idx, cap))
+                    Some((idx, number, cap))
                         if self.stack.len() == 1 && idx + 1 == self.stack[0].children.len() =>
                     {
                         self.stack[0].children.pop();
                         self.block_offsets.pop();
-                        Some(cap)
+                        Some((number, cap))
                     }
                     _ => None,
                 };
@@ -304,8 +366,8 @@ impl Converter<'_> {
                     caption,
                 });
             }
-            Tag::TableHead => self.push(Frame::TableHead),
-            Tag::TableRow => self.push(Frame::TableRow),
+            Tag::TableHead => self.push(Frame::TableHead { cells: Vec::new() }),
+            Tag::TableRow => self.push(Frame::TableRow { cells: Vec::new() }),
             Tag::TableCell => self.push(Frame::TableCell),
             Tag::FootnoteDefinition(label) => self.push(Frame::FootnoteDef {
                 label: label.to_string(),
@@ -324,6 +386,7 @@ impl Converter<'_> {
             TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::BlockQuote(_)
+                | TagEnd::HtmlBlock
                 | TagEnd::CodeBlock
                 | TagEnd::List(_)
                 | TagEnd::Item
@@ -340,6 +403,11 @@ impl Converter<'_> {
         );
         if !known || self.stack.len() < 2 {
             return;
+        }
+        match tag {
+            TagEnd::BlockQuote(_) => self.quotes = self.quotes.saturating_sub(1),
+            TagEnd::List(_) => self.lists = self.lists.saturating_sub(1),
+            _ => {}
         }
         let Some(open) = self.stack.pop() else { return };
         let inner = Self::join(&open.children);
@@ -371,10 +439,10 @@ impl Converter<'_> {
                 let expr = format!("par({inner})");
                 self.emit(expr, start_at);
                 if self.stack.len() == 1
-                    && let Some(cap) = table_caption(&plain)
+                    && let Some((number, cap)) = table_caption(&plain)
                 {
                     let idx = self.stack[0].children.len() - 1;
-                    self.pending_caption = Some((idx, cap));
+                    self.pending_caption = Some((idx, number, cap));
                 }
                 self.last_char = None;
             }
@@ -388,6 +456,19 @@ impl Converter<'_> {
                 self.emit(format!("heading(level: {level}, {body})"), start_at);
             }
             Frame::Quote => self.emit(format!("quote(block: true, {inner})"), start_at),
+            Frame::Flat => {
+                for child in open.children {
+                    self.emit(format!("block({child})"), start_at);
+                }
+            }
+            Frame::HtmlBlock { text } => {
+                // Comments (the skeleton's guidance among them) never print;
+                // other HTML prints as the text it is.
+                let rest = strip_html_comments(&text);
+                if !rest.trim().is_empty() {
+                    self.emit(format!("par({})", lit(rest.trim())), start_at);
+                }
+            }
             Frame::CodeBlock { lang, text } => {
                 let lang = if lang.is_empty() {
                     "none".to_string()
@@ -405,7 +486,17 @@ impl Converter<'_> {
             Frame::List { start } => {
                 let items = open.children.join(", ");
                 let expr = match start {
-                    Some(n) => format!("enum(start: {n}, {items},)"),
+                    Some(n) => {
+                        // 1. at the top, （1） inside it, ① below that: the
+                        // official sequence, never “1.” inside “1.”.
+                        let numbering = match self.enums {
+                            0 | 1 => "1.",
+                            2 => "（1）",
+                            _ => "①",
+                        };
+                        self.enums = self.enums.saturating_sub(1);
+                        format!("enum(numbering: {}, start: {n}, {items},)", lit(numbering))
+                    }
                     None => format!("list({items},)"),
                 };
                 self.emit(expr, start_at);
@@ -448,23 +539,31 @@ impl Converter<'_> {
                 };
                 self.emit(expr, start_at);
             }
-            Frame::TableCell => self.emit(inner, start_at),
-            Frame::TableHead => {
+            Frame::TableCell => {
+                if let Some(Open {
+                    frame: Frame::TableHead { cells } | Frame::TableRow { cells },
+                    ..
+                }) = self.stack.last_mut()
+                {
+                    cells.push((inner, plain));
+                }
+            }
+            Frame::TableHead { cells } => {
                 if let Some(Open {
                     frame: Frame::Table { header, .. },
                     ..
                 }) = self.stack.last_mut()
                 {
-                    *header = open.children;
+                    *header = cells;
                 }
             }
-            Frame::TableRow => {
+            Frame::TableRow { cells } => {
                 if let Some(Open {
                     frame: Frame::Table { rows, .. },
                     ..
                 }) = self.stack.last_mut()
                 {
-                    rows.push(open.children);
+                    rows.push(cells);
                 }
             }
             Frame::Table {
@@ -474,35 +573,20 @@ impl Converter<'_> {
                 caption,
             } => {
                 self.out.tables += 1;
-                let cols = aligns.len().max(header.len()).max(1);
-                let align: Vec<&str> = (0..cols)
-                    .map(|i| match aligns.get(i) {
-                        Some(Alignment::Center) => "center",
-                        Some(Alignment::Right) => "right",
-                        _ => "left",
-                    })
-                    .collect();
-                let mut t = format!("table(columns: {cols}, align: ({},)", align.join(", "));
-                if !header.is_empty() {
-                    let cells: Vec<String> =
-                        header.iter().map(|h| format!("strong({h})")).collect();
-                    let _ = write!(t, ", table.header({},)", cells.join(", "));
-                }
-                for row in &rows {
-                    for i in 0..cols {
-                        t.push_str(", ");
-                        t.push_str(row.get(i).map_or("[]", String::as_str));
-                    }
-                }
-                t.push(')');
-                let caption = caption.map_or("none".to_string(), |c| lit(&c));
-                self.emit(
-                    format!("figure({t}, caption: {caption}, kind: table, supplement: \"表\")"),
-                    start_at,
-                );
+                let expr = table_call(self.out.tables, &aligns, &header, &rows, caption);
+                self.emit(expr, start_at);
             }
             Frame::FootnoteDef { label } => {
-                self.footnotes.insert(label, inner);
+                // A one-paragraph note is inline text, so its number and its
+                // first words share a line.
+                let def = match open.children.as_slice() {
+                    [one] => one
+                        .strip_prefix("par(")
+                        .and_then(|s| s.strip_suffix(')'))
+                        .map_or_else(|| one.clone(), str::to_string),
+                    _ => inner,
+                };
+                self.footnotes.insert(label, def);
             }
             Frame::Root => {}
         }
@@ -556,28 +640,39 @@ fn heading_depth(level: HeadingLevel) -> usize {
 }
 
 /// Replace footnote markers with their definitions (or a visible note when
-/// a definition is missing).
+/// a definition is missing). A note that cites a note is resolved too; one
+/// that cites itself, directly or through others, or nests deeper than a
+/// reader could follow, prints the label instead of looping.
 fn resolve_footnotes(expr: &str, defs: &HashMap<String, String>) -> String {
+    fn go(expr: &str, defs: &HashMap<String, String>, open: &mut Vec<String>, out: &mut String) {
+        let mut parts = expr.split(FN_MARK);
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        let mut is_label = true;
+        for part in parts {
+            if !is_label {
+                out.push_str(part);
+            } else if open.iter().any(|l| l == part) || open.len() >= 4 {
+                out.push_str(&lit(&format!("［脚注 {part}］")));
+            } else {
+                match defs.get(part) {
+                    Some(def) => {
+                        open.push(part.to_string());
+                        go(def, defs, open, out);
+                        open.pop();
+                    }
+                    None => out.push_str(&lit(&format!("［脚注 {part} 未定义］"))),
+                }
+            }
+            is_label = !is_label;
+        }
+    }
     if !expr.contains(FN_MARK) {
         return expr.to_string();
     }
     let mut out = String::with_capacity(expr.len());
-    let mut parts = expr.split(FN_MARK);
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    let mut is_label = true;
-    for part in parts {
-        if is_label {
-            match defs.get(part) {
-                Some(def) => out.push_str(def),
-                None => out.push_str(&lit(&format!("［脚注 {part} 未定义］"))),
-            }
-        } else {
-            out.push_str(part);
-        }
-        is_label = !is_label;
-    }
+    go(expr, defs, &mut Vec::new(), &mut out);
     out
 }
 
@@ -647,20 +742,212 @@ fn unlit(s: &str) -> String {
     out
 }
 
-/// `表1 主要指标`, `表：主要指标`, `表 2-1　基准值` → the caption text.
-/// A number or a separator must follow 表, so 表明…/表示… are prose.
-fn table_caption(plain: &str) -> Option<String> {
+/// `表1 主要指标`, `表：主要指标`, `表 2-1　基准值` → (the author's number,
+/// the caption text). A number or a separator must follow 表, so 表明…/表示…
+/// are prose.
+fn table_caption(plain: &str) -> Option<(Option<String>, String)> {
     let t = plain.trim();
     if t.chars().count() > 60 {
         return None;
     }
     let rest = t.strip_prefix('表')?;
+    let rest = rest.trim_start_matches([' ', '　']);
     let after_num = rest
         .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | '．' | '—'));
+    let number = &rest[..rest.len() - after_num.len()];
     let after_sep = after_num.trim_start_matches([' ', '　', '：', ':']);
-    let had_num = after_num.len() < rest.len();
+    let had_num = !number.is_empty();
     let had_sep = after_sep.len() < after_num.len();
-    ((had_num || had_sep) && !after_sep.is_empty()).then(|| after_sep.to_string())
+    let number = number.trim_end_matches(['-', '.', '．', '—']);
+    ((had_num || had_sep) && !after_sep.is_empty()).then(|| {
+        (
+            (!number.is_empty()).then(|| number.to_string()),
+            after_sep.to_string(),
+        )
+    })
+}
+
+/// How wide a cell's text is, in ems of the table's size: CJK and other
+/// wide characters one em, the rest about half.
+fn text_ems(s: &str) -> f32 {
+    s.chars()
+        .map(|c| {
+            if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
+                1.0
+            } else {
+                0.55
+            }
+        })
+        .sum()
+}
+
+/// A cell holds a number (with an optional sign, thousands separators,
+/// decimals, a percent sign, or a range like 3-5), or a dash for none.
+fn is_numeric(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '%' | '~' | '−' | '％')
+        })
+}
+
+/// Width of the text block (156 mm) and its height (225 mm), in points.
+const BLOCK_WIDTH_PT: f32 = 442.2;
+const BLOCK_HEIGHT_PT: f32 = 637.8;
+
+/// The widest run a line may not break inside: a number, a Latin word,
+/// a code (CJK text breaks between any two characters).
+fn unbreakable_ems(s: &str) -> f32 {
+    s.split(|c: char| {
+        c.is_whitespace() || unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2
+    })
+    .map(text_ems)
+    .fold(0.0, f32::max)
+}
+
+/// Column widths in the manner of an HTML table's automatic layout: each
+/// column has a least width (its header, short cells and numbers kept on
+/// one line) and a natural one (its longest cell unbroken); the space left
+/// over the least widths goes to each column in proportion to how much
+/// more it wants. Returns the widths in points, or None when every column
+/// fits at its natural width (typst's `auto` then gives the same).
+fn column_widths(least: &[f32], natural: &[f32], size: f32, avail: f32) -> Option<Vec<f32>> {
+    const INSET: f32 = 8.0;
+    let min: Vec<f32> = least.iter().map(|m| m * size + INSET).collect();
+    let max: Vec<f32> = natural
+        .iter()
+        .zip(&min)
+        .map(|(n, m)| (n * size + INSET).max(*m))
+        .collect();
+    let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
+    if sum_max <= avail {
+        return None;
+    }
+    let extra = (avail - sum_min).max(0.0);
+    let want = (sum_max - sum_min).max(f32::EPSILON);
+    Some(
+        min.iter()
+            .zip(&max)
+            .map(|(lo, hi)| lo + (hi - lo) * (extra / want).min(1.0))
+            .collect(),
+    )
+}
+
+/// The theme's `doc-table` call for a Markdown table: caption and number,
+/// alignment (the author's, else numbers right and text left), a size
+/// chosen so the columns fit — 小四 (12 pt), 五号 (10.5 pt) past seven
+/// columns or when 小四 is too wide, and across the page when even 五号
+/// cannot hold the columns and the table is short enough to turn — and
+/// column widths sized to their content.
+fn table_call(
+    key: usize,
+    aligns: &[Alignment],
+    header: &[(String, String)],
+    rows: &[Vec<(String, String)>],
+    caption: Option<(Option<String>, String)>,
+) -> String {
+    let cols = aligns.len().max(header.len()).max(1);
+    let mut least = vec![0f32; cols];
+    let mut natural = vec![0f32; cols];
+    let mut numeric = vec![true; cols];
+    let mut any = vec![false; cols];
+    for (i, (_, plain)) in header.iter().enumerate().take(cols) {
+        // A header stays on one line where it can (up to eight ems).
+        let w = text_ems(plain.trim());
+        least[i] = least[i].max(w.min(8.0)).max(unbreakable_ems(plain));
+        natural[i] = natural[i].max(w);
+    }
+    for row in rows {
+        for (i, (_, plain)) in row.iter().enumerate().take(cols) {
+            let w = text_ems(plain.trim());
+            // Short cells (a name, 强制性审核) and numbers do not wrap.
+            let keep = if w <= 6.0 { w } else { unbreakable_ems(plain) };
+            least[i] = least[i].max(keep);
+            natural[i] = natural[i].max(w);
+            if !plain.trim().is_empty() && !matches!(plain.trim(), "—" | "-" | "/" | "－") {
+                any[i] = true;
+                numeric[i] &= is_numeric(plain);
+            }
+        }
+    }
+    let least_width =
+        |size: f32, cap: f32| least.iter().map(|m| m.min(cap) * size + 8.0).sum::<f32>();
+    let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
+        (12.0, false, 99.0)
+    } else if least_width(10.5, 99.0) <= BLOCK_WIDTH_PT {
+        (10.5, false, 99.0)
+    } else if least_width(10.5, 3.0) <= BLOCK_WIDTH_PT || rows.len() > 14 {
+        // Headers wrap onto two or three lines rather than turn the page.
+        (10.5, false, 3.0)
+    } else {
+        (10.5, true, 99.0)
+    };
+    let avail = if rotated {
+        BLOCK_HEIGHT_PT - 17.0
+    } else {
+        BLOCK_WIDTH_PT
+    };
+    let least: Vec<f32> = least.iter().map(|m| m.min(cap)).collect();
+    let widths = match column_widths(&least, &natural, size, avail) {
+        Some(w) => {
+            let parts: Vec<String> = w.iter().map(|x| format!("{x:.1}fr")).collect();
+            format!("({},)", parts.join(", "))
+        }
+        None => format!("({})", "auto, ".repeat(cols)),
+    };
+    let align: Vec<&str> = (0..cols)
+        .map(|i| match aligns.get(i) {
+            Some(Alignment::Center) => "center",
+            Some(Alignment::Right) => "right",
+            Some(Alignment::Left) => "left",
+            _ => "auto",
+        })
+        .collect();
+    let numeric: Vec<String> = (0..cols)
+        .filter(|i| any[*i] && numeric[*i])
+        .map(|i| format!("{i},"))
+        .collect();
+    let cells = |row: &[(String, String)]| {
+        let mut out = String::from("(");
+        for i in 0..cols {
+            out.push_str(row.get(i).map_or("[]", |(code, _)| code.as_str()));
+            out.push_str(", ");
+        }
+        out.push(')');
+        out
+    };
+    let (number, caption) = match caption {
+        Some((number, cap)) => (lit(&number.unwrap_or_else(|| key.to_string())), lit(&cap)),
+        None => ("none".to_string(), "none".to_string()),
+    };
+    let mut t = format!(
+        "doc-table(key: \"{key}\", number: {number}, caption: {caption}, columns: {cols}, widths: {widths}, aligns: ({},), numeric: ({}), size: {size}pt, rotated: {rotated}, header: {}, rows: (",
+        align.join(", "),
+        numeric.concat(),
+        cells(header),
+    );
+    for row in rows {
+        t.push_str(&cells(row));
+        t.push_str(", ");
+    }
+    t.push_str("))");
+    t
+}
+
+/// HTML with its comments removed (an unclosed comment runs to the end).
+fn strip_html_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -763,7 +1050,7 @@ mod tests {
             "raw(\"丁\")",
             "link(\"https://a.b\", \"戊\")",
             "list(",
-            "enum(start: 1,",
+            "enum(numbering: \"1.\", start: 1,",
             "☑ ",
             "quote(block: true,",
             "raw(block: true, lang: \"rust\", \"fn x() {}\")",
@@ -776,18 +1063,124 @@ mod tests {
     #[test]
     fn tables_with_caption_alignment_and_header() {
         let code = conv("表1 主要指标\n\n| 指标 | 值 |\n|:--|--:|\n| 能耗 | 0.2 |\n");
-        assert!(code.contains("figure(table(columns: 2, align: (left, right,), table.header(strong(\"指标\"), strong(\"值\"),), \"能耗\", \"0.2\"), caption: \"主要指标\", kind: table"), "{code}");
+        assert!(
+            code.contains("doc-table(key: \"1\", number: \"1\", caption: \"主要指标\", columns: 2, widths: (auto, auto, ), aligns: (left, right,), numeric: (1,), size: 12pt, rotated: false, header: (\"指标\", \"值\", ), rows: ((\"能耗\", \"0.2\", ), ))"),
+            "{code}"
+        );
         assert!(!code.contains("par(\"表1"), "{code}");
-        assert_eq!(table_caption("表：主要指标"), Some("主要指标".into()));
+        assert_eq!(
+            table_caption("表：主要指标"),
+            Some((None, "主要指标".into()))
+        );
         assert_eq!(table_caption("表明了问题"), None);
-        assert_eq!(table_caption("表2-1主要指标"), Some("主要指标".into()));
+        assert_eq!(
+            table_caption("表2-1主要指标"),
+            Some((Some("2-1".into()), "主要指标".into()))
+        );
+        assert_eq!(
+            table_caption("表 3　重点企业清单"),
+            Some((Some("3".into()), "重点企业清单".into()))
+        );
+    }
+
+    #[test]
+    fn tables_without_caption_still_break_and_numbers_align_right() {
+        let mut md = String::from("| 企业 | 产值（亿元） |\n|---|---|\n");
+        for i in 0..41 {
+            md.push_str(&format!("| 企业{i} | {}.5 |\n", i * 3));
+        }
+        let code = conv(&md);
+        assert!(
+            code.contains("doc-table(key: \"1\", number: none, caption: none"),
+            "{code}"
+        );
+        assert!(code.contains("numeric: (1,)"), "{code}");
+        // The header cell and the 41 rows.
+        assert_eq!(code.matches("\"企业").count(), 42);
+    }
+
+    #[test]
+    fn wide_tables_get_a_smaller_size_and_columns_sized_to_content() {
+        let head = "| 指标 | 单位 | 2019年 | 2020年 | 2021年 | 2023年目标 | 2025年目标 | 变化率 | 数据来源 |\n";
+        let sep = "|---|---|--:|--:|--:|--:|--:|---|---|\n";
+        let row = "| 吨钢综合能耗 | 千克标准煤/吨 | 578 | 571 | 563 | 548 | 535 | 下降5.0% | 企业能源统计报表 |\n";
+        let code = conv(&format!("{head}{sep}{row}"));
+        assert!(code.contains("size: 10.5pt, rotated: false"), "{code}");
+        // A long text column gets more room than a short one.
+        let long = "| 编号 | 内容 |\n|---|---|\n| GT-01 | 烧结机头烟气内循环，将烧结机头部分高温、高氧烟气经除尘后送回烧结料面，循环率控制在20%至25%，实施后外排烟气量减少约五分之一。 |\n";
+        let code = conv(long);
+        let widths = code
+            .split("widths: (")
+            .nth(1)
+            .unwrap()
+            .split(')')
+            .next()
+            .unwrap();
+        let w: Vec<f32> = widths
+            .split(", ")
+            .filter_map(|x| x.trim_end_matches(',').trim_end_matches("fr").parse().ok())
+            .collect();
+        assert_eq!(w.len(), 2, "{code}");
+        assert!(w[1] > 4.0 * w[0], "{w:?}");
+        assert!(
+            (w.iter().sum::<f32>() - BLOCK_WIDTH_PT).abs() < 1.0,
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn comments_and_guidance_never_print() {
+        let code = conv(
+            "<!-- 编写提示：一级标题写作 `# 一、标题`，\n排版时自动编号。 -->\n\n# 一、概况\n\n> 编写提示：写明范围。\n\n正文。\n\n> 引用的政策原文。\n",
+        );
+        assert!(
+            !code.contains("编写提示") && !code.contains("排版时自动编号"),
+            "{code}"
+        );
+        assert!(
+            code.contains("正文。")
+                && code.contains("quote(block: true, par(\"引用的政策原文。\"))"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn nested_ordered_lists_use_the_official_sequence() {
+        let code = conv("1. 甲\n   1. 乙\n      1. 丙\n2. 丁\n");
+        assert!(code.contains("enum(numbering: \"1.\""), "{code}");
+        assert!(code.contains("enum(numbering: \"（1）\""), "{code}");
+        assert!(code.contains("enum(numbering: \"①\""), "{code}");
+    }
+
+    #[test]
+    fn deep_nesting_prints_without_exhausting_typst() {
+        let quotes = format!("{}深\n", "> ".repeat(30));
+        let code = conv(&quotes);
+        assert!(code.matches("quote(").count() <= MAX_NESTING, "{code}");
+        assert!(code.contains("\"深\""), "{code}");
+        let mut lists = String::new();
+        for i in 0..40 {
+            lists.push_str(&format!("{}- 第{i}层\n", "  ".repeat(i)));
+        }
+        let code = conv(&lists);
+        assert!(code.matches("list(").count() <= MAX_NESTING, "{code}");
+        assert!(code.contains("第39层"), "{code}");
+    }
+
+    #[test]
+    fn nested_and_circular_footnotes_resolve_without_nul() {
+        let code = conv("正文[^a]。\n\n[^a]: 见[^b]。\n\n[^b]: 又见[^a]。\n");
+        assert!(!code.contains('\0'), "{code:?}");
+        assert!(code.contains("又见"), "{code}");
+        assert!(code.contains("［脚注 a］"), "{code}");
     }
 
     #[test]
     fn footnotes_are_inlined() {
         let code = conv("正文[^1]。\n\n[^1]: 数据来源于统计年报。\n");
+        // One paragraph: inline, so the note's number shares its line.
         assert!(
-            code.contains("footnote(par(\"数据来源于统计年报。\"))"),
+            code.contains("footnote(\"数据来源于统计年报。\")"),
             "{code}"
         );
         assert!(!code.contains('\0'));

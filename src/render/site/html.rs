@@ -7,11 +7,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 use crate::check::attachment::{is_remote, resolve};
 use crate::document::Document;
-use crate::markdown::options;
 use crate::text::NumberStyle;
 
 #[derive(Debug, Clone)]
@@ -116,7 +115,7 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
             }
         }
     };
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in crate::markdown::events(body) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 flush(&mut chunk, &mut text, &mut out);

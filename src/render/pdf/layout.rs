@@ -1,0 +1,367 @@
+//! What the printed page looks like, checked before a PDF is written, and
+//! the few layout decisions made before typst runs.
+//!
+//! typst lays out whatever it is given: an unbreakable block taller than
+//! the page runs off its foot and draws its lines over each other, and
+//! nothing warns. [`faults`] walks the laid-out pages (like the missing
+//! glyph check) and finds text that leaves the page's text area or prints
+//! over other text, with the source span of its first glyph so the fault
+//! can be reported at the author's Markdown line.
+
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::syntax::Span;
+use typst_layout::PagedDocument;
+
+/// The theme's text area, from its `<shenbao-geometry>` metadata: margins
+/// in points. A theme without it is checked against the paper's edges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    pub top: f64,
+    pub bottom: f64,
+    /// The narrower of the inside (binding) and outside margins.
+    pub side: f64,
+}
+
+/// One run of text as placed on a page, in points from the top left.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub size: f64,
+    /// Not turned or skewed (a table set across the page is).
+    pub upright: bool,
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Text outside the text area (or off the paper).
+    Overflow { page: usize, run: Run },
+    /// Two runs of text drawn over each other.
+    Overprint { page: usize, a: Run, b: Run },
+}
+
+impl Fault {
+    pub fn page(&self) -> usize {
+        match self {
+            Fault::Overflow { page, .. } | Fault::Overprint { page, .. } => *page,
+        }
+    }
+
+    /// The run whose source the fault is reported at.
+    pub fn run(&self) -> &Run {
+        match self {
+            Fault::Overflow { run, .. } => run,
+            Fault::Overprint { b, .. } => b,
+        }
+    }
+}
+
+/// Every run of text on a page, with transforms applied.
+pub fn runs(frame: &Frame) -> Vec<Run> {
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let inner = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform);
+                    walk(&g.frame, inner, out);
+                }
+                FrameItem::Text(t) => {
+                    let size = t.size.to_pt();
+                    let w = t.width().to_pt();
+                    let (x, y) = (pos.x.to_pt(), pos.y.to_pt());
+                    let corners = [
+                        (x, y - 0.8 * size),
+                        (x + w, y - 0.8 * size),
+                        (x, y + 0.2 * size),
+                        (x + w, y + 0.2 * size),
+                    ]
+                    .map(|(cx, cy)| {
+                        let p = Point::new(Abs::pt(cx), Abs::pt(cy)).transform(ts);
+                        (p.x.to_pt(), p.y.to_pt())
+                    });
+                    let min = |f: fn(&(f64, f64)) -> f64| {
+                        corners.iter().map(f).fold(f64::INFINITY, f64::min)
+                    };
+                    let max = |f: fn(&(f64, f64)) -> f64| {
+                        corners.iter().map(f).fold(f64::NEG_INFINITY, f64::max)
+                    };
+                    let span = t
+                        .glyphs
+                        .iter()
+                        .map(|g| g.span.0)
+                        .find(|s| !s.is_detached())
+                        .unwrap_or_else(Span::detached);
+                    out.push(Run {
+                        x0: min(|p| p.0),
+                        y0: min(|p| p.1),
+                        x1: max(|p| p.0),
+                        y1: max(|p| p.1),
+                        size,
+                        upright: ts.kx.get() == 0.0 && ts.ky.get() == 0.0,
+                        span,
+                        text: t.text.to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(frame, Transform::identity(), &mut out);
+    out
+}
+
+/// Faults on every page of a laid-out document. `from_author` tells text
+/// that came from the document (its spans are in the generated body and
+/// data) from the theme's own (page numbers in the margin, captions):
+/// only the author's text must stay inside the text area; all text must
+/// stay on the paper and off other text.
+pub fn faults(
+    doc: &PagedDocument,
+    geometry: Option<Geometry>,
+    from_author: impl Fn(Span) -> bool,
+) -> Vec<Fault> {
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let n = i + 1;
+        let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
+        let runs = runs(&page.frame);
+        let area = match geometry {
+            Some(g) => (g.side, g.top, w - g.side, h - g.bottom),
+            None => (0.0, 0.0, w, h),
+        };
+        for r in &runs {
+            // A tolerance of a fifth of the size: glyph boxes are estimates.
+            let tol = 0.2 * r.size + 1.0;
+            let off_paper = r.x0 < -1.0 || r.y0 < -1.0 || r.x1 > w + 1.0 || r.y1 > h + 1.0;
+            let baseline = r.y1 - 0.2 * r.size;
+            let out_of_area = from_author(r.span)
+                && (r.x0 < area.0 - tol
+                    || r.x1 > area.2 + tol
+                    || r.y0 < area.1 - r.size
+                    || baseline > area.3 + tol);
+            if off_paper || out_of_area {
+                out.push(Fault::Overflow {
+                    page: n,
+                    run: r.clone(),
+                });
+            }
+        }
+        overprints(n, &runs, &mut out);
+    }
+    out
+}
+
+/// Pairs of upright runs whose boxes overlap by more than a trace (kerning
+/// and justification touch, they never cover a third of a character).
+fn overprints(page: usize, runs: &[Run], out: &mut Vec<Fault>) {
+    let mut order: Vec<&Run> = runs
+        .iter()
+        .filter(|r| r.upright && r.x1 > r.x0 && !r.text.trim().is_empty())
+        .collect();
+    order.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+    let mut active: Vec<&Run> = Vec::new();
+    for r in order {
+        active.retain(|a| a.y1 > r.y0);
+        for a in &active {
+            let min = a.size.min(r.size);
+            let dx = a.x1.min(r.x1) - a.x0.max(r.x0);
+            let dy = a.y1.min(r.y1) - a.y0.max(r.y0);
+            if dx > 0.3 * min && dy > 0.5 * min {
+                out.push(Fault::Overprint {
+                    page,
+                    a: (*a).clone(),
+                    b: r.clone(),
+                });
+                break;
+            }
+        }
+        active.push(r);
+    }
+}
+
+/// How wide a title is in ems (CJK one, the rest about half).
+fn ems(s: &str) -> f32 {
+    s.chars()
+        .map(|c| {
+            if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
+                1.0
+            } else {
+                0.55
+            }
+        })
+        .sum()
+}
+
+/// Split a title into balanced lines of at most `capacity` ems, breaking
+/// between words where Chinese titles break: after a place or body name
+/// (市、区、县、园、委员会…), after 的、与、和、及, before 关于 and an opening
+/// bracket — never inside 清洁生产 or 审核. A title that fits stays whole.
+pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
+    let title = title.trim();
+    let total = ems(title);
+    if total <= capacity || capacity <= 1.0 {
+        return vec![title.to_string()];
+    }
+    let chars: Vec<char> = title.chars().collect();
+    let lines = (total / capacity).ceil().max(2.0) as usize;
+    let target = total / lines as f32;
+    // Score every break position (between chars[i-1] and chars[i]).
+    let good = |i: usize| -> f32 {
+        let (prev, next) = (chars[i - 1], chars[i]);
+        let rest: String = chars[i..].iter().take(4).collect();
+        let before: String = chars[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if [
+            "清洁生产",
+            "审核",
+            "试点",
+            "实施方案",
+            "创新",
+            "开发区",
+            "管委会",
+            "园区",
+            "工业",
+        ]
+        .iter()
+        .any(|w| {
+            // The break falls strictly inside the word.
+            let wl = w.chars().count();
+            (1..wl).any(|k| {
+                let head: String = w.chars().take(k).collect();
+                let tail: String = w.chars().skip(k).collect();
+                before.ends_with(&head) && rest.starts_with(&tail)
+            })
+        }) {
+            return -10.0;
+        }
+        if matches!(next, '（' | '(' | '“' | '《') || rest.starts_with("关于") {
+            return 3.0;
+        }
+        if matches!(prev, '）' | ')' | '”' | '》' | '，' | '、' | '：') {
+            return 3.0;
+        }
+        if matches!(prev, '的' | '与' | '和' | '及' | '于') {
+            return 2.5;
+        }
+        if matches!(
+            prev,
+            '市' | '区' | '县' | '省' | '园' | '局' | '会' | '司' | '厂' | '业'
+        ) {
+            return 2.0;
+        }
+        if matches!(next, '清' | '重' | '工' | '试') {
+            return 1.0;
+        }
+        0.0
+    };
+    // prefix[i]: width of the first i characters.
+    let mut prefix = Vec::with_capacity(chars.len() + 1);
+    prefix.push(0f32);
+    for c in &chars {
+        let w = prefix.last().copied().unwrap_or(0.0);
+        prefix.push(w + ems(c.encode_utf8(&mut [0; 4])));
+    }
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for line in 1..lines {
+        let want = target * line as f32;
+        let mut best: Option<(f32, usize)> = None;
+        for i in start + 1..chars.len() {
+            if prefix[i] - prefix[start] > capacity {
+                break;
+            }
+            // Closeness to the balanced point matters as much as a good
+            // word boundary two characters away.
+            let score = good(i) - (prefix[i] - want).abs();
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, i));
+            }
+        }
+        let Some((_, cut)) = best else { break };
+        out.push(chars[start..cut].iter().collect::<String>());
+        start = cut;
+    }
+    out.push(chars[start..].iter().collect::<String>());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_titles_stay_whole() {
+        assert_eq!(
+            title_lines("伏牛经开区试点实施方案", 20.0),
+            vec!["伏牛经开区试点实施方案"]
+        );
+    }
+
+    #[test]
+    fn long_titles_break_between_words_and_balance() {
+        let t = "伏牛经济技术开发区工业园区清洁生产整体审核创新试点";
+        let lines = title_lines(t, 20.0);
+        assert_eq!(lines.concat(), t);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        // Never inside 审核 or 清洁生产; the two lines within three
+        // characters of each other.
+        assert!(
+            !lines[0].ends_with('审') && !lines[0].ends_with('清'),
+            "{lines:?}"
+        );
+        let (a, b) = (lines[0].chars().count(), lines[1].chars().count());
+        assert!(a.abs_diff(b) <= 4, "{lines:?}");
+        assert!(a <= 20 && b <= 20);
+        let t = "鹤阳市人民政府关于鹤阳市重点行业清洁生产整体审核创新试点的实施方案";
+        let lines = title_lines(t, 17.0);
+        assert_eq!(lines.concat(), t);
+        assert!(lines.iter().all(|l| ems(l) <= 17.0), "{lines:?}");
+        assert!(lines.len() <= 3, "{lines:?}");
+    }
+
+    #[test]
+    fn overprinted_runs_are_found_and_neighbours_are_not() {
+        let run = |x0: f64, y0: f64, w: f64| Run {
+            x0,
+            y0,
+            x1: x0 + w,
+            y1: y0 + 16.0,
+            size: 16.0,
+            upright: true,
+            span: Span::detached(),
+            text: "字".into(),
+        };
+        let mut out = Vec::new();
+        // Side by side on one line, and one line below: fine.
+        overprints(
+            1,
+            &[
+                run(0.0, 0.0, 32.0),
+                run(32.5, 0.0, 32.0),
+                run(0.0, 28.9, 64.0),
+            ],
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        // Two runs on one baseline over each other: a fault.
+        overprints(
+            1,
+            &[run(0.0, 100.0, 64.0), run(10.0, 101.0, 64.0)],
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+    }
+}
