@@ -10,6 +10,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::text::{HeadingNumber, content_chars, split_heading_number};
 
+pub mod cjk;
+
 /// The Markdown extensions shenbao understands everywhere.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -39,10 +41,12 @@ pub struct Events<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
     pub guidance: Vec<Range<usize>>,
 }
 
-/// Parse a body for any view.
+/// Parse a body for any view: CommonMark with the extensions shenbao
+/// understands, emphasis paired by the CJK-friendly amendment (so
+/// `**一是……。**煤炭` is bold), guidance taken out.
 pub fn events(body: &str) -> Events<'_, impl Iterator<Item = (Event<'_>, Range<usize>)>> {
     Events {
-        inner: Parser::new_ext(body, options()).into_offset_iter(),
+        inner: cjk::cjk_friendly(body, Parser::new_ext(body, options()).into_offset_iter()),
         pending: VecDeque::new(),
         guidance: Vec::new(),
     }

@@ -1,29 +1,71 @@
 //! `content/placeholder`: words such as 待补充, XXX, TODO left in the text
-//! or in front-matter values. (`content/thin-section` lives with the
-//! outline, which knows each section's minimum.)
+//! or in front-matter values — one finding per line, however many a line
+//! holds. `content/guidance`: the skeleton's 编写提示 left in (it never
+//! prints, and the section it stood in may still be unwritten).
+//! (`content/thin-section` lives with the outline, which knows each
+//! section's minimum.)
 
 use super::{Ctx, diag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 
+pub fn check_guidance(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for span in &doc.body.guidance {
+        out.push(
+            diag(
+                "content/guidance",
+                Severity::Warning,
+                doc,
+                span.clone(),
+                "留有编写提示（不会打印，也不计入本节字数）",
+            )
+            .with_label("编写提示")
+            .with_help("按提示写完本节后，删除这段提示"),
+        );
+    }
+}
+
 pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-    let push =
-        |out: &mut Vec<Diagnostic>, span: std::ops::Range<usize>, word: &str, place: &str| {
+    // One finding per line: the first placeholder, and how many more the
+    // line holds (a line of ten thousand ×× is one finding, not ten
+    // thousand, each reprinting the line).
+    let line_of = |span: &std::ops::Range<usize>| doc.src.line_col(span.start).0;
+    let push = |out: &mut Vec<Diagnostic>, hits: &[(std::ops::Range<usize>, &str)], place: &str| {
+        let mut i = 0;
+        while i < hits.len() {
+            let line = line_of(&hits[i].0);
+            let mut j = i + 1;
+            while j < hits.len() && line_of(&hits[j].0) == line {
+                j += 1;
+            }
+            let (span, word) = &hits[i];
+            let more = j - i - 1;
+            let message = if more == 0 {
+                format!("{place}留有占位文字“{word}”")
+            } else {
+                format!("{place}留有占位文字“{word}”，本行另有 {more} 处")
+            };
             out.push(
                 diag(
                     "content/placeholder",
                     Severity::Error,
                     doc,
-                    span,
-                    format!("{place}留有占位文字“{word}”"),
+                    span.clone(),
+                    message,
                 )
                 .with_label("占位文字")
                 .with_help("补上实际内容后再报送；形式校核会因此退回"),
             );
-        };
-    for (span, word) in &doc.body.placeholders {
-        push(out, span.clone(), word, "正文中");
-    }
+            i = j;
+        }
+    };
+    let body: Vec<(std::ops::Range<usize>, &str)> = doc
+        .body
+        .placeholders
+        .iter()
+        .map(|(s, w)| (s.clone(), w.as_str()))
+        .collect();
+    push(out, &body, "正文中");
     let Some(fm) = &doc.front else { return };
     let Some(ac) = ctx.placeholders else {
         return;
@@ -36,22 +78,20 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
         .collect();
     spans.sort_by_key(|s| s.start);
     spans.dedup();
+    let mut hits = Vec::new();
     for v in spans {
         let text = &doc.src.text[v.clone()];
         for m in ac.find_iter(text) {
-            push(
-                out,
-                v.start + m.start()..v.start + m.end(),
-                &text[m.range()],
-                "字段值中",
-            );
+            hits.push((v.start + m.start()..v.start + m.end(), &text[m.range()]));
         }
     }
+    push(out, &hits, "字段值中");
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use crate::diagnostic::Severity;
 
     #[test]
     fn placeholders_in_text_and_fields() {
@@ -64,7 +104,49 @@ mod tests {
             .iter()
             .filter(|x| x.rule == "content/placeholder")
             .collect();
-        assert_eq!(p.len(), 3, "{p:#?}");
+        // The field's, and one for the body line with both of its words.
+        assert_eq!(p.len(), 2, "{p:#?}");
         assert_eq!(p.iter().filter(|x| x.line == Some(9)).count(), 1);
+        assert!(
+            p.iter().any(|x| x.message.contains("“××”，本行另有 1 处")),
+            "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn the_placeholders_people_really_leave() {
+        let f = Fixture::new();
+        for word in ["XX市", "某某公司", "□□", "（待定）", "＊＊"] {
+            let d = f.check(&(good_plan() + &format!("\n园区位于{word}东部。\n")));
+            assert!(
+                d.iter().any(|x| x.rule == "content/placeholder"),
+                "{word}: {d:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_full_of_placeholders_is_one_finding() {
+        let f = Fixture::new();
+        let line = "××".repeat(5000);
+        let d = f.check(&(good_plan() + "\n" + &line + "\n"));
+        let p: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "content/placeholder")
+            .collect();
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].message.contains("另有 4999 处"), "{}", p[0].message);
+    }
+
+    #[test]
+    fn leftover_guidance_is_flagged_and_not_counted() {
+        let f = Fixture::new();
+        let clean = good_plan();
+        assert!(!rules(&f.check(&clean)).contains(&"content/guidance"));
+        let text = clean + "\n> 编写提示：写明园区的范围。\n\n<!-- 编写提示：\n标题自动编号 -->\n";
+        let d = f.check(&text);
+        let g: Vec<_> = d.iter().filter(|x| x.rule == "content/guidance").collect();
+        assert_eq!(g.len(), 2, "{g:#?}");
+        assert!(g.iter().all(|x| x.severity == Severity::Warning));
     }
 }

@@ -71,6 +71,7 @@ pub fn quota_for(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
 /// The per-document rules.
 pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     content::check_placeholders(ctx, doc, out);
+    content::check_guidance(doc, out);
     fields::required_fields(doc, out);
     match &doc.meta {
         Meta::Plan(plan) => {

@@ -212,7 +212,7 @@ impl Converter<'_> {
         for o in self.stack.iter_mut() {
             o.plain.push_str(t);
         }
-        self.emit(lit(t), at);
+        self.emit(lit(&breakable(t)), at);
     }
 
     fn join(children: &[String]) -> String {
@@ -528,7 +528,7 @@ impl Converter<'_> {
                     Some(p) => {
                         self.out.images += 1;
                         format!(
-                            "figure(image({}, width: 80%), caption: {caption}, kind: image, supplement: \"图\")",
+                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\")",
                             lit(&p)
                         )
                     }
@@ -628,6 +628,35 @@ impl Converter<'_> {
         self.out.map = map;
         self.out
     }
+}
+
+/// Zero-width break opportunities inside long runs with no space (a URL, a
+/// file path, a code): typst breaks lines only at spaces and between CJK
+/// characters, so such a run would stick out of the text area. Breaks go
+/// after `/ . - _ ? & = #` and at least every 24 characters.
+fn breakable(t: &str) -> std::borrow::Cow<'_, str> {
+    const LONG: usize = 24;
+    let long = t
+        .split(|c: char| c.is_whitespace() || !c.is_ascii())
+        .any(|w| w.len() > LONG);
+    if !long {
+        return std::borrow::Cow::Borrowed(t);
+    }
+    let mut out = String::with_capacity(t.len() + t.len() / 8);
+    let mut run = 0usize;
+    for c in t.chars() {
+        out.push(c);
+        if c.is_whitespace() || !c.is_ascii() {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if matches!(c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#') || run >= LONG {
+            out.push('\u{200B}');
+            run = 0;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Expressions that must stand as blocks of their own.
@@ -889,7 +918,8 @@ fn table_call(
         BLOCK_WIDTH_PT
     };
     let least: Vec<f32> = least.iter().map(|m| m.min(cap)).collect();
-    let widths = match column_widths(&least, &natural, size, avail) {
+    let col_pts = column_widths(&least, &natural, size, avail);
+    let widths = match &col_pts {
         Some(w) => {
             let parts: Vec<String> = w.iter().map(|x| format!("{x:.1}fr")).collect();
             format!("({},)", parts.join(", "))
@@ -908,10 +938,28 @@ fn table_call(
         .filter(|i| any[*i] && numeric[*i])
         .map(|i| format!("{i},"))
         .collect();
+    // Column widths in ems of the table's size, to estimate row heights.
+    let col_ems: Vec<f32> = match &col_pts {
+        Some(w) => w.iter().map(|w| ((w - 8.0) / size).max(1.0)).collect(),
+        None => natural.iter().map(|n| n.max(1.0)).collect(),
+    };
     let cells = |row: &[(String, String)]| {
+        // A row that would be taller than most of a page may split (rows
+        // stay whole otherwise): it could not fit on any page whole.
+        let lines = row
+            .iter()
+            .zip(&col_ems)
+            .map(|((_, plain), w)| (text_ems(plain) / w).ceil())
+            .fold(1.0, f32::max);
+        let tall = lines * size * 1.5 + 10.0 > 0.8 * BLOCK_HEIGHT_PT;
         let mut out = String::from("(");
         for i in 0..cols {
-            out.push_str(row.get(i).map_or("[]", |(code, _)| code.as_str()));
+            let code = row.get(i).map_or("[]", |(code, _)| code.as_str());
+            if tall {
+                out.push_str(&format!("table.cell(breakable: true, {code})"));
+            } else {
+                out.push_str(&format!("[#({code})]"));
+            }
             out.push_str(", ");
         }
         out.push(')');
@@ -1205,7 +1253,8 @@ mod tests {
             "{code}"
         );
         assert_eq!(
-            code.matches("figure(image(\"/content/img/a.png\"").count(),
+            code.matches("figure(doc-image(image(\"/content/img/a.png\"")
+                .count(),
             2,
             "{code}"
         );

@@ -108,6 +108,29 @@ pub fn runs(frame: &Frame) -> Vec<Run> {
                         text: t.text.to_string(),
                     });
                 }
+                FrameItem::Image(_, size, span) => {
+                    // An image is checked like text for leaving the page
+                    // (never for overprinting: a caption may sit on it).
+                    let (x, y) = (pos.x.to_pt(), pos.y.to_pt());
+                    let (w, h) = (size.x.to_pt(), size.y.to_pt());
+                    let corners =
+                        [(x, y), (x + w, y), (x, y + h), (x + w, y + h)].map(|(cx, cy)| {
+                            let p = Point::new(Abs::pt(cx), Abs::pt(cy)).transform(ts);
+                            (p.x.to_pt(), p.y.to_pt())
+                        });
+                    let xs = corners.map(|c| c.0);
+                    let ys = corners.map(|c| c.1);
+                    out.push(Run {
+                        x0: xs.iter().copied().fold(f64::INFINITY, f64::min),
+                        y0: ys.iter().copied().fold(f64::INFINITY, f64::min),
+                        x1: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                        y1: ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                        size: 0.0,
+                        upright: false,
+                        span: *span,
+                        text: "［图片］".into(),
+                    });
+                }
                 _ => {}
             }
         }
@@ -117,34 +140,52 @@ pub fn runs(frame: &Frame) -> Vec<Run> {
     out
 }
 
-/// Faults on every page of a laid-out document. `from_author` tells text
-/// that came from the document (its spans are in the generated body and
-/// data) from the theme's own (page numbers in the margin, captions):
-/// only the author's text must stay inside the text area; all text must
-/// stay on the paper and off other text.
+/// Where a span came from: the document's generated source, the theme,
+/// or nowhere (text typst made from a value, which has no span).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Document,
+    Theme,
+    Unknown,
+}
+
+/// Faults on every page of a laid-out document. Only the theme's own text
+/// may stand in the margins (the page number); everything else must stay
+/// inside the text area, images and text alike, except an image that is
+/// a whole page of its own (a bound letter). Nothing may print over other
+/// text. A fault whose text has no span of its own is given the span of
+/// the nearest text above it that has one (a table's cells share their
+/// table's place).
 pub fn faults(
     doc: &PagedDocument,
     geometry: Option<Geometry>,
-    from_author: impl Fn(Span) -> bool,
+    origin: impl Fn(Span) -> Origin,
 ) -> Vec<Fault> {
     let mut out = Vec::new();
     for (i, page) in doc.pages().iter().enumerate() {
         let n = i + 1;
         let (w, h) = (page.frame.width().to_pt(), page.frame.height().to_pt());
-        let runs = runs(&page.frame);
+        let mut runs = runs(&page.frame);
         let area = match geometry {
             Some(g) => (g.side, g.top, w - g.side, h - g.bottom),
             None => (0.0, 0.0, w, h),
         };
+        let first = out.len();
         for r in &runs {
             // A tolerance of a fifth of the size: glyph boxes are estimates.
             let tol = 0.2 * r.size + 1.0;
             let off_paper = r.x0 < -1.0 || r.y0 < -1.0 || r.x1 > w + 1.0 || r.y1 > h + 1.0;
             let baseline = r.y1 - 0.2 * r.size;
-            let out_of_area = from_author(r.span)
+            let is_image = r.size == 0.0;
+            let marginal = !is_image
+                && origin(r.span) == Origin::Theme
+                && (baseline > area.3 + 6.0 || r.y1 < area.1 - 6.0);
+            let whole_page = is_image && r.x1 - r.x0 >= 0.8 * w && r.y1 - r.y0 >= 0.8 * h;
+            let out_of_area = !marginal
+                && !whole_page
                 && (r.x0 < area.0 - tol
                     || r.x1 > area.2 + tol
-                    || r.y0 < area.1 - r.size
+                    || r.y0 < area.1 - r.size - 1.0
                     || baseline > area.3 + tol);
             if off_paper || out_of_area {
                 out.push(Fault::Overflow {
@@ -154,6 +195,25 @@ pub fn faults(
             }
         }
         overprints(n, &runs, &mut out);
+        // Spans for faults whose text has none: the nearest text above
+        // (in reading order) that came from the document.
+        runs.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+        for f in &mut out[first..] {
+            let run = match f {
+                Fault::Overflow { run, .. } => run,
+                Fault::Overprint { b, .. } => b,
+            };
+            if origin(run.span) == Origin::Document {
+                continue;
+            }
+            let known = runs
+                .iter()
+                .rfind(|r| origin(r.span) == Origin::Document && r.y0 <= run.y0 + 0.5)
+                .or_else(|| runs.iter().find(|r| origin(r.span) == Origin::Document));
+            if let Some(k) = known {
+                run.span = k.span;
+            }
+        }
     }
     out
 }

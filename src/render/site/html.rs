@@ -44,6 +44,10 @@ fn cleaner() -> ammonia::Builder<'static> {
         .add_tag_attributes("img", ["src", "alt", "title"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tags(["input"])
+        // Footnote anchors; every id is prefixed, so no author's HTML can
+        // take the name of something the page's script looks up.
+        .add_tag_attributes("div", ["id"])
+        .id_prefix(Some("u-"))
         .filter_style_properties(HashSet::from(["text-align"]))
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
         .link_rel(Some("noopener noreferrer"))
@@ -115,6 +119,7 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
             }
         }
     };
+    let mut footnotes: Vec<String> = Vec::new();
     for (event, range) in crate::markdown::events(body) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
@@ -173,6 +178,29 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
             Event::SoftBreak | Event::HardBreak => {
                 chunk.push(event);
             }
+            // Footnotes are numbered over the whole document (each section
+            // is rendered on its own, which would restart the count), in
+            // the order they are first cited, as in print.
+            Event::FootnoteReference(label) => {
+                let n = footnote_number(&mut footnotes, &label);
+                text.push_str(&n.to_string());
+                chunk.push(Event::InlineHtml(
+                    format!("<sup class=\"footnote-ref\"><a href=\"#u-fn-{n}\">{n}</a></sup>")
+                        .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = footnote_number(&mut footnotes, &label);
+                chunk.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                chunk.push(Event::Html("</div>".into()));
+            }
             Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Item) => {
                 text.push(' ');
                 chunk.push(event);
@@ -182,6 +210,17 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
     }
     flush(&mut chunk, &mut text, &mut out);
     out
+}
+
+/// A footnote's number: its place among the labels in order of first use.
+fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
+    match seen.iter().position(|l| l == label) {
+        Some(i) => i + 1,
+        None => {
+            seen.push(label.to_string());
+            seen.len()
+        }
+    }
 }
 
 /// `s1`, `s1-2`, `s1-2-3`: the path of official positions, unique.
@@ -263,6 +302,44 @@ mod tests {
         assert!(d.sections[1].html.contains("<p>正文甲</p>"));
         assert_eq!(d.sections[1].text.trim(), "正文甲");
         assert_eq!(d.sections[3].line, 14);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_over_the_whole_document() {
+        let d = render_md(
+            "# 甲\n\n一[^a]。\n\n[^a]: 注甲。\n\n# 乙\n\n二[^b]，再引[^a]。\n\n[^b]: 注乙。\n",
+        );
+        let (a, b) = (&d.sections[0].html, &d.sections[1].html);
+        let cite = |h: &str, n: usize| {
+            h.contains(&format!(
+                "<sup><a href=\"#u-fn-{n}\" rel=\"noopener noreferrer\">{n}</a></sup>"
+            ))
+        };
+        assert!(cite(a, 1), "{a}");
+        assert!(
+            a.contains("id=\"u-fn-1\"><sup>1</sup>") && a.contains("注甲"),
+            "{a}"
+        );
+        assert!(cite(b, 2) && cite(b, 1), "{b}");
+        assert!(b.contains("id=\"u-fn-2\""), "{b}");
+    }
+
+    #[test]
+    fn bold_lead_ins_after_chinese_punctuation_are_bold() {
+        let d = render_md("# 甲\n\n**一是能源结构偏煤。**煤炭消费占比高。**二是……。**其次。\n");
+        let h = &d.sections[0].html;
+        assert!(!h.contains("**"), "{h}");
+        assert!(h.contains("<strong>一是能源结构偏煤。</strong>煤炭"), "{h}");
+        assert!(h.contains("<strong>二是……。</strong>其次"), "{h}");
+    }
+
+    #[test]
+    fn guidance_never_reaches_the_page() {
+        let d =
+            render_md("# 甲\n\n> 编写提示：写明范围。\n\n正文。\n\n<!-- 编写提示：\n多行 -->\n");
+        let h = &d.sections[0].html;
+        assert!(!h.contains("编写提示") && !h.contains("多行"), "{h}");
+        assert!(h.contains("正文。"), "{h}");
     }
 
     #[test]
