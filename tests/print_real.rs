@@ -247,7 +247,18 @@ fn the_real_plan_prints_whole_and_readable() {
         }
     }
 
-    // 7. Footnote numbers run 1…8 in print (each cited once).
+    // 7. No Latin fallback font in the middle of 仿宋: 10⁶, CO₂ and −12℃
+    //    are set with the CJK fonts (the code block has its own).
+    let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
+    for row in fonts.lines().skip(2) {
+        assert!(
+            row.contains("Fandol") || row.contains("Mono"),
+            "fallback font: {row}"
+        );
+    }
+    assert!(plain.contains("2.6×107吨"), "superscript digits missing");
+
+    // 8. Footnote numbers run 1…8 on the site.
     for n in 1..=8 {
         assert!(
             html.contains(&format!("href=\"#u-fn-{n}\"")),

@@ -208,11 +208,44 @@ impl Converter<'_> {
         if t.is_empty() {
             return;
         }
+        // The minus sign (U+2212) is in no GB 2312 font: print the
+        // full-width minus 仿宋 has, as Chinese typesetting does.
+        let minus;
+        let t = if t.contains('\u{2212}') {
+            minus = t.replace('\u{2212}', "\u{FF0D}");
+            minus.as_str()
+        } else {
+            t
+        };
         self.last_char = t.chars().last();
         for o in self.stack.iter_mut() {
             o.plain.push_str(t);
         }
-        self.emit(lit(&breakable(t)), at);
+        if !t.chars().any(|c| script(c).is_some()) {
+            self.emit(lit(&breakable(t)), at);
+            return;
+        }
+        // Superscript and subscript characters (10⁶, CO₂, m³) are set as
+        // raised or lowered digits of the body font: the CJK fonts have
+        // none, and a Latin fallback font would show in the middle of a
+        // line of 仿宋.
+        let mut plain = String::new();
+        for c in t.chars() {
+            match script(c) {
+                Some((raise, base)) => {
+                    if !plain.is_empty() {
+                        self.emit(lit(&breakable(&plain)), at);
+                        plain.clear();
+                    }
+                    let f = if raise { "super" } else { "sub" };
+                    self.emit(format!("{f}({})", lit(&base.to_string())), at);
+                }
+                None => plain.push(c),
+            }
+        }
+        if !plain.is_empty() {
+            self.emit(lit(&breakable(&plain)), at);
+        }
     }
 
     fn join(children: &[String]) -> String {
@@ -628,6 +661,21 @@ impl Converter<'_> {
         self.out.map = map;
         self.out
     }
+}
+
+/// A superscript (true) or subscript character and the character it
+/// stands for.
+fn script(c: char) -> Option<(bool, char)> {
+    const SUPER: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ";
+    const SUB: &str = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎";
+    const BASE: &str = "0123456789+-=()n";
+    if let Some(i) = SUPER.chars().position(|x| x == c) {
+        return BASE.chars().nth(i).map(|b| (true, b));
+    }
+    SUB.chars()
+        .position(|x| x == c)
+        .and_then(|i| BASE.chars().nth(i))
+        .map(|b| (false, b))
 }
 
 /// Zero-width break opportunities inside long runs with no space (a URL, a
@@ -1112,7 +1160,7 @@ mod tests {
     fn tables_with_caption_alignment_and_header() {
         let code = conv("表1 主要指标\n\n| 指标 | 值 |\n|:--|--:|\n| 能耗 | 0.2 |\n");
         assert!(
-            code.contains("doc-table(key: \"1\", number: \"1\", caption: \"主要指标\", columns: 2, widths: (auto, auto, ), aligns: (left, right,), numeric: (1,), size: 12pt, rotated: false, header: (\"指标\", \"值\", ), rows: ((\"能耗\", \"0.2\", ), ))"),
+            code.contains("doc-table(key: \"1\", number: \"1\", caption: \"主要指标\", columns: 2, widths: (auto, auto, ), aligns: (left, right,), numeric: (1,), size: 12pt, rotated: false, header: ([#(\"指标\")], [#(\"值\")], ), rows: (([#(\"能耗\")], [#(\"0.2\")], ), ))"),
             "{code}"
         );
         assert!(!code.contains("par(\"表1"), "{code}");
@@ -1188,6 +1236,17 @@ mod tests {
         assert!(
             code.contains("正文。")
                 && code.contains("quote(block: true, par(\"引用的政策原文。\"))"),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn super_and_subscripts_use_the_body_font() {
+        let code = conv("排放10⁶吨CO₂，体积m³。\n");
+        assert!(
+            code.contains(
+                "\"排放10\"; super(\"6\"); \"吨CO\"; sub(\"2\"); \"，体积m\"; super(\"3\"); \"。\""
+            ),
             "{code}"
         );
     }
