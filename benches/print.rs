@@ -58,18 +58,10 @@ fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
 
-fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return;
-    }
-    let shenbao = PathBuf::from(env!("CARGO_BIN_EXE_shenbao"));
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fonts = repo.join("themes/default/fonts");
-
-    // 1. The demo plan against the typst CLI on the emitted source.
-    let demo = tempfile::tempdir().expect("tempdir");
-    copy_demo(demo.path());
-    let root = demo.path().to_string_lossy().into_owned();
+/// `shenbao build` of one plan (check, print, site) against `typst compile`
+/// of the source it emits, same fonts (bundled only).
+fn versus_typst(shenbao: &Path, fonts: &Path, label: &str, dir: &Path, name: &str) {
+    let root = dir.to_string_lossy().into_owned();
     let build = |extra: &[&str]| {
         let mut a = s(&[
             "--root",
@@ -83,23 +75,23 @@ fn main() {
         a
     };
     measure(
-        &shenbao,
+        shenbao,
         &build(&["--emit-typst", "--jobs", "1"]),
         Path::new("."),
         1,
         0,
     );
-    let typ = demo.path().join("public/pdf/伏牛经开区试点实施方案.typ");
-    let pages = std::fs::read(demo.path().join("public/pdf/伏牛经开区试点实施方案.pdf"))
-        .map_or(0, |b| b.len());
-    let (sb, sb_mem) = measure(&shenbao, &build(&["--jobs", "1"]), Path::new("."), RUNS, 0);
+    let typ = dir.join(format!("public/pdf/{name}.typ"));
+    let pdf = dir.join(format!("public/pdf/{name}.pdf"));
+    let bytes = std::fs::read(&pdf).map_or(0, |b| b.len());
+    let (sb, sb_mem) = measure(shenbao, &build(&["--jobs", "1"]), Path::new("."), RUNS, 0);
     println!(
-        "demo plan, shenbao build:   {:7.1} ms  peak {sb_mem:6.1} MB  ({pages} bytes of PDF)",
+        "{label}, shenbao build:   {:7.1} ms  peak {sb_mem:6.1} MB  ({bytes} bytes of PDF)",
         sb * 1e3
     );
     match typst_bin() {
         Some(typst) => {
-            let out = demo.path().join("typst-out.pdf");
+            let out = dir.join("typst-out.pdf");
             let args = vec![
                 "compile".to_string(),
                 "--root".into(),
@@ -112,14 +104,36 @@ fn main() {
             ];
             let (tc, tc_mem) = measure(&typst, &args, Path::new("."), RUNS, 0);
             println!(
-                "demo plan, typst compile:   {:7.1} ms  peak {tc_mem:6.1} MB",
+                "{label}, typst compile:   {:7.1} ms  peak {tc_mem:6.1} MB",
                 tc * 1e3
             );
-            println!("shenbao / typst: {:.2} (target <= 1.15)", sb / tc);
+            println!("{label}: shenbao / typst: {:.2} (target <= 1.15)", sb / tc);
         }
         None => println!(
             "typst CLI not found (set TYPST_BIN or cargo install typst-cli --version 0.15.1): comparison skipped"
         ),
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let shenbao = PathBuf::from(env!("CARGO_BIN_EXE_shenbao"));
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fonts = repo.join("themes/default/fonts");
+
+    // 1. The demo plan and the real-shaped plan (tests/fixtures/real-plan:
+    //    60 pages, 12 tables) against the typst CLI on the emitted source.
+    let demo = tempfile::tempdir().expect("tempdir");
+    copy_demo(demo.path());
+    let real = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo.join("tests/fixtures/real-plan"), real.path());
+    for (label, dir, name) in [
+        ("demo plan", demo.path(), "伏牛经开区试点实施方案"),
+        ("real plan", real.path(), "鹤阳市试点实施方案"),
+    ] {
+        versus_typst(&shenbao, &fonts, label, dir, name);
     }
 
     // 2. Several plans, one job against two.
