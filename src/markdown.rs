@@ -176,6 +176,32 @@ pub struct LinkRef {
     pub image: bool,
 }
 
+/// A cell of a body table: its text as written (inline markup removed)
+/// and where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    pub at: usize,
+}
+
+/// A table of the body, for the rules that check its numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub span: Range<usize>,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A date written in the text (`2022年4月31日`, `4月31日`), as numbers,
+/// for the rule that finds impossible ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateMention {
+    pub span: Range<usize>,
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     pub headings: Vec<Heading>,
@@ -188,6 +214,10 @@ pub struct Body {
     pub guidance: Vec<Range<usize>>,
     pub links: Vec<LinkRef>,
     pub tables: usize,
+    /// The tables' cells, in order.
+    pub table_data: Vec<Table>,
+    /// Dates written in the text (not in code).
+    pub dates: Vec<DateMention>,
     pub chars: usize,
 }
 
@@ -234,6 +264,8 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     let mut in_heading: Option<(u8, usize, String)> = None;
     let mut in_code = false;
     let mut current: Option<usize> = None;
+    // The table being read, and whether its header row is open.
+    let mut table: Option<(Table, bool)> = None;
     let mut parsed = events(body);
     for (event, range) in parsed.by_ref() {
         let span = offset + range.start..offset + range.end;
@@ -261,7 +293,49 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             }
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Start(Tag::Table(_)) => out.tables += 1,
+            Event::Start(Tag::Table(_)) => {
+                out.tables += 1;
+                table = Some((
+                    Table {
+                        span: span.clone(),
+                        ..Table::default()
+                    },
+                    false,
+                ));
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some((t, _)) = table.take() {
+                    out.table_data.push(t);
+                }
+            }
+            Event::Start(Tag::TableHead) => {
+                if let Some((_, head)) = table.as_mut() {
+                    *head = true;
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some((_, head)) = table.as_mut() {
+                    *head = false;
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                if let Some((t, _)) = table.as_mut() {
+                    t.rows.push(Vec::new());
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                if let Some((t, head)) = table.as_mut() {
+                    let cell = Cell {
+                        text: String::new(),
+                        at: span.start,
+                    };
+                    match (*head, t.rows.last_mut()) {
+                        (true, _) => t.header.push(cell),
+                        (false, Some(row)) => row.push(cell),
+                        (false, None) => {}
+                    }
+                }
+            }
             Event::Start(Tag::Image { dest_url, .. }) => out.links.push(LinkRef {
                 dest: dest_url.to_string(),
                 span: span.clone(),
@@ -274,6 +348,19 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             }),
             Event::Text(ref t) | Event::Code(ref t) => {
                 let is_code = in_code || matches!(event, Event::Code(_));
+                if let Some((tb, head)) = table.as_mut() {
+                    let cell = if *head {
+                        tb.header.last_mut()
+                    } else {
+                        tb.rows.last_mut().and_then(|r| r.last_mut())
+                    };
+                    if let Some(c) = cell {
+                        c.text.push_str(t);
+                    }
+                }
+                if !is_code && range.len() == t.len() {
+                    find_dates(t, span.start, &mut out.dates);
+                }
                 if let Some((_, _, text)) = in_heading.as_mut() {
                     text.push_str(t);
                 } else {
@@ -308,6 +395,84 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
         .collect();
     assign_levels(&mut out);
     out
+}
+
+/// `2022年4月31日`, `4月31日`, `2022-04-31` in a run of text: each date's
+/// numbers, for a rule to judge (no judgement here).
+fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
+    if !text.contains('月') && !text.contains('-') {
+        return;
+    }
+    let b = text.as_bytes();
+    // Digits ending at byte `end` (exclusive): (value, start).
+    let digits_before = |end: usize| -> Option<(u32, usize)> {
+        let mut s = end;
+        while s > 0 && b[s - 1].is_ascii_digit() && end - s < 4 {
+            s -= 1;
+        }
+        (s < end && !(s > 0 && b[s - 1].is_ascii_digit()))
+            .then(|| text[s..end].parse().ok().map(|v| (v, s)))
+            .flatten()
+    };
+    let digits_after = |start: usize| -> Option<(u32, usize)> {
+        let mut e = start;
+        while e < b.len() && b[e].is_ascii_digit() && e - start < 4 {
+            e += 1;
+        }
+        (e > start && !(e < b.len() && b[e].is_ascii_digit()))
+            .then(|| text[start..e].parse().ok().map(|v| (v, e)))
+            .flatten()
+    };
+    for (i, _) in text.match_indices('月') {
+        let Some((month, m_start)) = digits_before(i) else {
+            continue;
+        };
+        let after = i + '月'.len_utf8();
+        let Some((day, d_end)) = digits_after(after) else {
+            continue;
+        };
+        if !text[d_end..].starts_with('日') && !text[d_end..].starts_with('号') {
+            continue;
+        }
+        let (year, start) = match text[..m_start].strip_suffix('年') {
+            Some(head) => match digits_before(head.len()) {
+                Some((y, ys)) if y >= 1000 => (Some(y as i32), ys),
+                _ => (None, m_start),
+            },
+            None => (None, m_start),
+        };
+        out.push(DateMention {
+            span: at + start..at + d_end + '日'.len_utf8(),
+            year,
+            month,
+            day,
+        });
+    }
+    // ISO dates: 2022-04-31.
+    for (i, _) in text.match_indices('-') {
+        if i < 4 || b.len() < i + 6 || b.get(i + 3) != Some(&b'-') {
+            continue;
+        }
+        let (Some((year, ys)), Some((month, m_end))) = (digits_before(i), digits_after(i + 1))
+        else {
+            continue;
+        };
+        if year < 1000 || m_end != i + 3 {
+            continue;
+        }
+        let Some((day, d_end)) = digits_after(i + 4) else {
+            continue;
+        };
+        if d_end != i + 6 {
+            continue;
+        }
+        out.push(DateMention {
+            span: at + ys..at + d_end,
+            year: Some(year as i32),
+            month,
+            day,
+        });
+    }
 }
 
 fn heading_depth(level: HeadingLevel) -> u8 {
@@ -377,6 +542,32 @@ mod tests {
         assert!(b.total_chars(0) > b.headings[0].own_chars);
         assert_eq!(b.links.len(), 1);
         assert!(b.links[0].image);
+    }
+
+    #[test]
+    fn keeps_table_cells_and_dates() {
+        let text = "| 项目 | 金额 |\n|---|--:|\n| 甲 | **1.5** |\n| 合计 | 1.5 |\n\n2022年4月31日、5月1日和2023-02-29。`4月31日`\n";
+        let b = parse_body(text, 0, None);
+        assert_eq!(b.table_data.len(), 1);
+        let t = &b.table_data[0];
+        assert_eq!(
+            t.header.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            ["项目", "金额"]
+        );
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0][1].text, "1.5");
+        assert!(
+            text[t.rows[1][0].at..].starts_with(" 合计")
+                || text[t.rows[1][0].at..].starts_with("合计")
+        );
+        let d: Vec<(Option<i32>, u32, u32)> =
+            b.dates.iter().map(|d| (d.year, d.month, d.day)).collect();
+        assert_eq!(
+            d,
+            vec![(Some(2022), 4, 31), (None, 5, 1), (Some(2023), 2, 29)]
+        );
+        assert_eq!(&text[b.dates[0].span.clone()], "2022年4月31日");
+        assert_eq!(&text[b.dates[2].span.clone()], "2023-02-29");
     }
 
     #[test]

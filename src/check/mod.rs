@@ -9,6 +9,7 @@ pub mod deadline;
 mod eligibility;
 mod fields;
 pub mod form;
+mod numbers;
 mod outline;
 pub mod package;
 mod quota;
@@ -72,6 +73,7 @@ pub fn quota_for(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
 pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     content::check_placeholders(ctx, doc, out);
     content::check_guidance(doc, out);
+    numbers::check(doc, out);
     fields::required_fields(doc, out);
     match &doc.meta {
         Meta::Plan(plan) => {

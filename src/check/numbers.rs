@@ -1,0 +1,499 @@
+//! The numbers a reviewer adds up, for every kind of document:
+//! `numbers/total` — a 合计/总计 row against the rows above it and a 小计
+//! row against its group, in every numeric column of a body table;
+//! `numbers/percentage` — a share column (占比, 比例, %) against its part
+//! and the whole, where the table states both (its total row says 100);
+//! `date/impossible` — dates in the text that do not exist (4月31日,
+//! 2023年2月29日).
+//!
+//! Sums are compared with the tolerance of the numbers' own rounding: each
+//! number written with d decimals may be off by half a unit in its last
+//! place, so a total of ten one-decimal figures may differ from their sum
+//! by up to 0.55 and still be right.
+
+use super::diag;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::markdown::{Cell, Table};
+
+pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for t in &doc.body.table_data {
+        table(doc, t, out);
+    }
+    dates(doc, out);
+}
+
+/// A number as written: value and decimals, and whether it is a percentage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Num {
+    value: f64,
+    decimals: u32,
+    percent: bool,
+}
+
+/// What a cell holds, for arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Val {
+    Num(Num),
+    /// Empty, or a dash for “none”: counts as nothing.
+    Blank,
+    Text,
+}
+
+fn value(cell: &str) -> Val {
+    let t = cell
+        .trim()
+        .trim_matches(|c: char| c == '*' || c.is_whitespace());
+    if t.is_empty() || matches!(t, "—" | "——" | "-" | "－" | "/" | "／" | "–" | "无") {
+        return Val::Blank;
+    }
+    let (t, percent) = match t.strip_suffix(['%', '％']) {
+        Some(rest) => (rest.trim_end(), true),
+        None => (t, false),
+    };
+    let (negative, t) = match t.strip_prefix(['-', '－', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if t.is_empty() || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return Val::Text;
+    }
+    // Thousands separators only between groups of three digits.
+    let mut digits = String::with_capacity(t.len());
+    for (i, part) in t.split(',').enumerate() {
+        let head = part.split('.').next().unwrap_or("");
+        if i > 0 && head.len() != 3 {
+            return Val::Text;
+        }
+        digits.push_str(part);
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit() || c == '.') || digits.matches('.').count() > 1 {
+        return Val::Text;
+    }
+    let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len() as u32);
+    match digits.parse::<f64>() {
+        Ok(v) => Val::Num(Num {
+            value: if negative { -v } else { v },
+            decimals,
+            percent,
+        }),
+        Err(_) => Val::Text,
+    }
+}
+
+/// Half a unit in the last place of a number written with `d` decimals.
+fn half_unit(d: u32) -> f64 {
+    0.5 * 10f64.powi(-(d.min(12) as i32))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    Data,
+    Subtotal,
+    Total,
+}
+
+fn row_kind(row: &[Cell]) -> RowKind {
+    // The label stands in one of the first two columns.
+    for c in row.iter().take(2) {
+        let t: String = c.text.chars().filter(|c| !c.is_whitespace()).collect();
+        let t = t.trim_matches('*');
+        if t.starts_with("小计") {
+            return RowKind::Subtotal;
+        }
+        if t.starts_with("合计") || t.starts_with("总计") || t.starts_with("总合计") {
+            return RowKind::Total;
+        }
+    }
+    RowKind::Data
+}
+
+fn is_share_header(h: &str) -> bool {
+    ["占比", "比例", "比重", "百分比", "构成", "%", "％"]
+        .iter()
+        .any(|k| h.contains(k))
+}
+
+/// A number for a message: as many decimals as the figures it came from.
+fn show(v: f64, decimals: u32) -> String {
+    format!("{:.*}", decimals.min(6) as usize, v)
+}
+
+fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    let kinds: Vec<RowKind> = t.rows.iter().map(|r| row_kind(r)).collect();
+    // Rows after the first total row (“其中：…”, notes) are not summed.
+    let Some(total_at) = kinds.iter().position(|k| *k == RowKind::Total).or_else(|| {
+        kinds
+            .iter()
+            .rposition(|k| *k == RowKind::Subtotal)
+            .map(|_| usize::MAX)
+    }) else {
+        return;
+    };
+    let end = total_at.min(t.rows.len());
+    let cols = t
+        .header
+        .len()
+        .max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
+    for j in 0..cols {
+        let header = t.header.get(j).map_or("", |c| c.text.trim());
+        let vals: Vec<Val> = t
+            .rows
+            .iter()
+            .map(|r| r.get(j).map_or(Val::Blank, |c| value(&c.text)))
+            .collect();
+        // A column of figures: every row up to the total a number or blank.
+        if vals[..end.min(vals.len())].contains(&Val::Text) {
+            continue;
+        }
+        let share =
+            is_share_header(header) || vals.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
+        if share {
+            shares(doc, t, &kinds, end, j, header, out);
+            continue;
+        }
+        // Subtotals against their groups.
+        let mut group: Vec<Num> = Vec::new();
+        for (i, kind) in kinds.iter().enumerate().take(end) {
+            match (kind, vals[i]) {
+                (RowKind::Data, Val::Num(n)) => group.push(n),
+                (RowKind::Subtotal, Val::Num(stated)) => {
+                    compare(
+                        doc,
+                        &t.rows[i][j],
+                        header,
+                        "小计",
+                        &group,
+                        stated,
+                        "本组各行之和",
+                        out,
+                    );
+                    group.clear();
+                }
+                (RowKind::Subtotal, _) => group.clear(),
+                _ => {}
+            }
+        }
+        // The total against every data row above it.
+        if total_at < t.rows.len()
+            && let Val::Num(stated) = vals[total_at]
+        {
+            let parts: Vec<Num> = (0..total_at)
+                .filter(|i| kinds[*i] == RowKind::Data)
+                .filter_map(|i| match vals[i] {
+                    Val::Num(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            let label = t.rows[total_at]
+                .iter()
+                .take(2)
+                .map(|c| c.text.trim())
+                .find(|s| s.contains("计"))
+                .unwrap_or("合计");
+            compare(
+                doc,
+                &t.rows[total_at][j],
+                header,
+                label,
+                &parts,
+                stated,
+                "上面各行之和",
+                out,
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare(
+    doc: &Document,
+    cell: &Cell,
+    header: &str,
+    label: &str,
+    parts: &[Num],
+    stated: Num,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if parts.is_empty() {
+        return;
+    }
+    let sum: f64 = parts.iter().map(|n| n.value).sum();
+    let tol: f64 = parts.iter().map(|n| half_unit(n.decimals)).sum::<f64>()
+        + half_unit(stated.decimals)
+        + 1e-9;
+    let diff = (sum - stated.value).abs();
+    let decimals = parts
+        .iter()
+        .map(|n| n.decimals)
+        .max()
+        .unwrap_or(0)
+        .max(stated.decimals);
+    // Whole numbers that differ by a unit or more could still be rounded
+    // figures, but are far more often a slip: a warning, not an error.
+    let severity = if diff > tol {
+        Severity::Error
+    } else if decimals == 0 && diff >= 1.0 - 1e-9 {
+        Severity::Warning
+    } else {
+        return;
+    };
+    let column = if header.is_empty() {
+        String::new()
+    } else {
+        format!("“{header}”列")
+    };
+    out.push(
+        diag(
+            "numbers/total",
+            severity,
+            doc,
+            cell.at..cell.at + cell.text.len().max(1),
+            format!(
+                "“{label}”行{column}写的是 {}，{what}为 {}",
+                cell.text.trim(),
+                show(sum, decimals)
+            ),
+        )
+        .with_label(format!("应为 {}", show(sum, decimals)))
+        .with_help(if severity == Severity::Error {
+            "核对各行数字和合计数（已按各数字的小数位数容许四舍五入的误差）"
+        } else {
+            "差额在整数四舍五入的误差之内，但多半是笔误：请核对"
+        }),
+    );
+}
+
+/// A share column: each row's share against its part in the nearest
+/// figure column to the left and that column's total, where the table
+/// states the whole (its total row's share is 100).
+fn shares(
+    doc: &Document,
+    t: &Table,
+    kinds: &[RowKind],
+    total_at: usize,
+    j: usize,
+    header: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if total_at >= t.rows.len() {
+        return;
+    }
+    let pct = |i: usize| t.rows[i].get(j).map(|c| value(&c.text));
+    let Some(Val::Num(whole)) = pct(total_at) else {
+        return;
+    };
+    if (whole.value - 100.0).abs() > half_unit(whole.decimals) + 1e-9 {
+        return;
+    }
+    // The base: the nearest column to the left whose cells are figures,
+    // not shares, with a total.
+    let base = (0..j).rev().find(|&k| {
+        let h = t.header.get(k).map_or("", |c| c.text.as_str());
+        !is_share_header(h)
+            && matches!(
+                t.rows[total_at].get(k).map(|c| value(&c.text)),
+                Some(Val::Num(n)) if !n.percent && n.value != 0.0
+            )
+            && (0..total_at)
+                .all(|i| !matches!(t.rows[i].get(k).map(|c| value(&c.text)), Some(Val::Text)))
+    });
+    let Some(k) = base else { return };
+    let Some(Val::Num(all)) = t.rows[total_at].get(k).map(|c| value(&c.text)) else {
+        return;
+    };
+    let base_header = t.header.get(k).map_or("", |c| c.text.trim());
+    for (i, kind) in kinds.iter().enumerate().take(total_at) {
+        if *kind != RowKind::Data {
+            continue;
+        }
+        let (Some(Val::Num(part)), Some(Val::Num(stated))) =
+            (t.rows[i].get(k).map(|c| value(&c.text)), pct(i))
+        else {
+            continue;
+        };
+        let expected = part.value / all.value * 100.0;
+        // The share's own rounding, and what the rounding of the part and
+        // the whole can move it.
+        let tol = half_unit(stated.decimals)
+            + 100.0 * (half_unit(part.decimals) + half_unit(all.decimals)) / all.value.abs()
+            + 1e-9;
+        if (expected - stated.value).abs() <= tol {
+            continue;
+        }
+        let cell = &t.rows[i][j];
+        let shown = show(expected, stated.decimals.max(1));
+        out.push(
+            diag(
+                "numbers/percentage",
+                Severity::Error,
+                doc,
+                cell.at..cell.at + cell.text.len().max(1),
+                format!(
+                    "“{header}”列写的是 {}，按“{base_header}”{} ÷ 合计 {} 计算应为 {shown}%",
+                    cell.text.trim(),
+                    show(part.value, part.decimals),
+                    show(all.value, all.decimals),
+                ),
+            )
+            .with_label(format!("应为 {shown}%"))
+            .with_help("核对占比：分项 ÷ 合计 × 100"),
+        );
+    }
+}
+
+fn days_in_month(year: Option<i32>, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => match year {
+            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
+            _ => 29,
+        },
+        _ => 0,
+    }
+}
+
+fn dates(doc: &Document, out: &mut Vec<Diagnostic>) {
+    for d in &doc.body.dates {
+        let written = doc.src.text.get(d.span.clone()).unwrap_or("");
+        let reason = if !(1..=12).contains(&d.month) {
+            format!("没有{}月", d.month)
+        } else if d.day == 0 {
+            "没有0日".to_string()
+        } else if d.day > days_in_month(d.year, d.month) {
+            match (d.month, d.year) {
+                (2, Some(y)) if d.day == 29 => format!("{y}年不是闰年，2月只有28天"),
+                (2, _) if d.day <= 29 => continue,
+                (m, _) => format!("{m}月只有{}天", days_in_month(d.year, m)),
+            }
+        } else {
+            continue;
+        };
+        out.push(
+            diag(
+                "date/impossible",
+                Severity::Error,
+                doc,
+                d.span.clone(),
+                format!("“{written}”这个日期不存在：{reason}"),
+            )
+            .with_label(reason)
+            .with_help("改正日期"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    fn found(md: &str, rule: &str) -> Vec<Diagnostic> {
+        let f = Fixture::new();
+        f.check(&(good_plan() + "\n" + md))
+            .into_iter()
+            .filter(|d| d.rule == rule)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_read_as_written() {
+        assert!(
+            matches!(value("1,234.5"), Val::Num(Num { value, decimals: 1, .. }) if (value - 1234.5).abs() < 1e-9)
+        );
+        assert!(matches!(
+            value("12.5%"),
+            Val::Num(Num { percent: true, .. })
+        ));
+        assert!(matches!(value("－3"), Val::Num(Num { value, .. }) if value == -3.0));
+        assert_eq!(value("—"), Val::Blank);
+        assert_eq!(value("2022.10—2023.12"), Val::Text);
+        assert_eq!(value("12,34"), Val::Text);
+        assert_eq!(value("约30"), Val::Text);
+    }
+
+    #[test]
+    fn a_total_that_adds_up_passes_and_one_that_does_not_is_an_error_at_its_cell() {
+        let ok = "| 产业 | 企业数 | 产值（亿元） |\n|---|--:|--:|\n| 石化 | 31 | 238.5 |\n| 建材 | 24 | 96.2 |\n| 装备 | 32 | 67.1 |\n| 合计 | 87 | 401.8 |\n";
+        assert!(found(ok, "numbers/total").is_empty());
+        let bad = ok.replace("| 合计 | 87 | 401.8 |", "| 合计 | 87 | 400.8 |");
+        let d = found(&bad, "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("写的是 400.8") && d[0].message.contains("401.8"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].message.contains("产值（亿元）"), "{}", d[0].message);
+        let line = good_plan().lines().count() + 1 + 6;
+        assert_eq!(d[0].line, Some(line));
+    }
+
+    #[test]
+    fn rounding_within_the_figures_own_precision_is_not_an_error() {
+        // 33.3 + 33.3 + 33.3 = 99.9, written as 100.0 by whoever summed the
+        // unrounded values: within 4 × 0.05.
+        let t = "| 项 | 值 |\n|---|--:|\n| 甲 | 33.3 |\n| 乙 | 33.3 |\n| 丙 | 33.3 |\n| 合计 | 100.0 |\n";
+        assert!(found(t, "numbers/total").is_empty());
+    }
+
+    #[test]
+    fn subtotals_are_checked_against_their_group_and_not_counted_twice() {
+        let t = "| 序号 | 方案 | 投资（万元） |\n|---|---|--:|\n| 1 | 甲 | 2 |\n| 2 | 乙 | 3 |\n| | 小计 | 5 |\n| 3 | 丙 | 100 |\n| 4 | 丁 | 160 |\n| | 小计 | 260 |\n| | 合计 | 265 |\n";
+        assert!(
+            found(t, "numbers/total").is_empty(),
+            "{:#?}",
+            found(t, "numbers/total")
+        );
+        let bad = t.replace("| | 小计 | 5 |", "| | 小计 | 9 |");
+        let d = found(&bad, "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("小计") && d[0].message.contains("为 5"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].severity, Severity::Error);
+        // Off by one in whole numbers: within rounding, so a warning.
+        let slip = t.replace("| | 合计 | 265 |", "| | 合计 | 266 |");
+        let d = found(&slip, "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn text_columns_and_tables_without_totals_are_left_alone() {
+        let t = "| 方案 | 实施时间 | 说明 |\n|---|---|---|\n| 甲 | 2022.10—2023.12 | 改造 |\n| 合计 | — | 2项 |\n";
+        assert!(found(t, "numbers/total").is_empty());
+        let t = "| 年份 | 产值 |\n|---|--:|\n| 2020 | 1 |\n| 2021 | 2 |\n";
+        assert!(found(t, "numbers/total").is_empty());
+    }
+
+    #[test]
+    fn shares_are_checked_where_the_table_states_the_whole() {
+        let t = "| 行业 | 排放量（吨） | 占比（%） |\n|---|--:|--:|\n| 钢铁 | 600 | 60.0 |\n| 焦化 | 300 | 30.0 |\n| 有色 | 100 | 10.0 |\n| 合计 | 1000 | 100.0 |\n";
+        assert!(found(t, "numbers/percentage").is_empty());
+        let bad = t.replace("| 焦化 | 300 | 30.0 |", "| 焦化 | 300 | 35.0 |");
+        let d = found(&bad, "numbers/percentage");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("应为 30.0%"), "{}", d[0].message);
+        // A change rate is not a share: no 100 in the total row.
+        let rate = "| 指标 | 2021 | 变化率（%） |\n|---|--:|--:|\n| 甲 | 5 | 12.0 |\n| 乙 | 5 | 3.0 |\n| 合计 | 10 | 7.5 |\n";
+        assert!(found(rate, "numbers/percentage").is_empty());
+    }
+
+    #[test]
+    fn impossible_dates_say_why() {
+        let d = found(
+            "会议于2022年4月31日召开，验收在2023年2月29日，检查在2024年2月29日。\n",
+            "date/impossible",
+        );
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d[0].message.contains("4月只有30天"), "{}", d[0].message);
+        assert!(d[1].message.contains("2023年不是闰年"), "{}", d[1].message);
+        assert!(found("13月5日和6月0日\n", "date/impossible").len() == 2);
+        assert!(found("2月29日，12月31日。\n", "date/impossible").is_empty());
+    }
+}
