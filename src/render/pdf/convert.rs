@@ -222,7 +222,7 @@ impl Converter<'_> {
             o.plain.push_str(t);
         }
         if !t.chars().any(|c| script(c).is_some()) {
-            self.emit(lit(&breakable(t)), at);
+            self.plain(t, at);
             return;
         }
         // Superscript and subscript characters (10⁶, CO₂, m³) are set as
@@ -234,7 +234,7 @@ impl Converter<'_> {
             match script(c) {
                 Some((raise, base)) => {
                     if !plain.is_empty() {
-                        self.emit(lit(&breakable(&plain)), at);
+                        self.plain(&plain, at);
                         plain.clear();
                     }
                     let f = if raise { "super" } else { "sub" };
@@ -244,7 +244,23 @@ impl Converter<'_> {
             }
         }
         if !plain.is_empty() {
-            self.emit(lit(&breakable(&plain)), at);
+            self.plain(&plain, at);
+        }
+    }
+
+    /// Text with units such as mg/L, kg/t, m3/h kept on one line (typst
+    /// may break after a slash) and long runs made breakable.
+    fn plain(&mut self, t: &str, at: usize) {
+        let mut rest = t;
+        while let Some((start, end)) = next_unit(rest) {
+            if start > 0 {
+                self.emit(lit(&breakable(&rest[..start])), at);
+            }
+            self.emit(format!("box({})", lit(&rest[start..end])), at);
+            rest = &rest[end..];
+        }
+        if !rest.is_empty() {
+            self.emit(lit(&breakable(rest)), at);
         }
     }
 
@@ -503,11 +519,10 @@ impl Converter<'_> {
                 }
             }
             Frame::CodeBlock { lang, text } => {
-                let lang = if lang.is_empty() {
-                    "none".to_string()
-                } else {
-                    lit(&lang)
-                };
+                // Printed in black: syntax colours mean nothing on a
+                // photocopied, bound report.
+                let _ = lang;
+                let lang = "none";
                 self.emit(
                     format!(
                         "raw(block: true, lang: {lang}, {})",
@@ -547,6 +562,17 @@ impl Converter<'_> {
                     .any(|p| lower.starts_with(p))
                 {
                     self.emit(format!("link({}, {inner})", lit(url.trim())), start_at);
+                    // On paper a link is its address: print it after the
+                    // text unless the text is the address already.
+                    let shown = url
+                        .trim()
+                        .trim_start_matches("mailto:")
+                        .trim_start_matches("tel:");
+                    let text = plain.trim();
+                    if !text.contains(shown) && !shown.contains(text) {
+                        let addr = format!("（{shown}）");
+                        self.emit(lit(&breakable(&addr)), start_at);
+                    }
                 } else {
                     self.emit(inner, start_at);
                 }
@@ -663,12 +689,52 @@ impl Converter<'_> {
     }
 }
 
+/// The next unit of measure in a text (`mg/L`, `kg/t`, `kgce/t`, `m3/h`,
+/// `t/a`): a short run of letters and digits around one slash, with a
+/// letter on each side. Byte range.
+fn next_unit(t: &str) -> Option<(usize, usize)> {
+    let is_unit_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
+    let mut from = 0;
+    while let Some(slash) = t[from..].find('/').map(|i| i + from) {
+        let start = t[..slash]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_unit_char(*c) && *c != '/')
+            .last()
+            .map_or(slash, |(i, _)| i);
+        let end = t[slash + 1..]
+            .char_indices()
+            .take_while(|(_, c)| is_unit_char(*c) && *c != '/')
+            .last()
+            .map_or(slash + 1, |(i, c)| slash + 1 + i + c.len_utf8());
+        let (left, right) = (&t[start..slash], &t[slash + 1..end]);
+        let lettered = |s: &str| s.chars().any(|c| c.is_ascii_alphabetic());
+        let next_is_slash = t[end..].starts_with('/');
+        if !left.is_empty()
+            && !right.is_empty()
+            && end - start <= 12
+            && (lettered(left) || lettered(right))
+            && !next_is_slash
+            && !t[..start].ends_with(['/', ':'])
+        {
+            return Some((start, end));
+        }
+        from = slash + 1;
+    }
+    None
+}
+
 /// A superscript (true) or subscript character and the character it
 /// stands for.
 fn script(c: char) -> Option<(bool, char)> {
-    const SUPER: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ";
-    const SUB: &str = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎";
-    const BASE: &str = "0123456789+-=()n";
+    const SUPER: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ";
+    const SUB: &str = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₙ";
+    const BASE: &str = "0123456789+-=()ni";
+    const SUB_LETTERS: &str = "ₐₑₒₓₕₖₗₘₚₛₜ";
+    const SUB_BASE: &str = "aeoxhklmpst";
+    if let Some(i) = SUB_LETTERS.chars().position(|x| x == c) {
+        return SUB_BASE.chars().nth(i).map(|b| (false, b));
+    }
     if let Some(i) = SUPER.chars().position(|x| x == c) {
         return BASE.chars().nth(i).map(|b| (true, b));
     }
@@ -681,9 +747,9 @@ fn script(c: char) -> Option<(bool, char)> {
 /// Zero-width break opportunities inside long runs with no space (a URL, a
 /// file path, a code): typst breaks lines only at spaces and between CJK
 /// characters, so such a run would stick out of the text area. Breaks go
-/// after `/ . - _ ? & = #` and at least every 24 characters.
+/// after `/ . - _ ? & = #` and at least every 30 characters (a credit code, 18, and a permit number, 22, stay whole).
 fn breakable(t: &str) -> std::borrow::Cow<'_, str> {
-    const LONG: usize = 24;
+    const LONG: usize = 30;
     let long = t
         .split(|c: char| c.is_whitespace() || !c.is_ascii())
         .any(|w| w.len() > LONG);
@@ -851,8 +917,12 @@ fn text_ems(s: &str) -> f32 {
         .map(|c| {
             if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
                 1.0
+            } else if c.is_ascii_uppercase() || matches!(c, 'm' | 'w' | '%' | '@') {
+                0.75
+            } else if c.is_ascii_punctuation() || matches!(c, 'i' | 'l' | 'j' | 'f' | 't' | 'r') {
+                0.4
             } else {
-                0.55
+                0.56
             }
         })
         .sum()
@@ -890,8 +960,9 @@ fn unbreakable_ems(s: &str) -> f32 {
 /// more it wants. Returns the widths in points, or None when every column
 /// fits at its natural width (typst's `auto` then gives the same).
 fn column_widths(least: &[f32], natural: &[f32], size: f32, avail: f32) -> Option<Vec<f32>> {
-    const INSET: f32 = 8.0;
-    let min: Vec<f32> = least.iter().map(|m| m * size + INSET).collect();
+    // Cell insets (4 pt a side), a stroke, and a margin for the estimate.
+    const INSET: f32 = 10.0;
+    let min: Vec<f32> = least.iter().map(|m| m * size * 1.06 + INSET).collect();
     let max: Vec<f32> = natural
         .iter()
         .zip(&min)
@@ -988,7 +1059,7 @@ fn table_call(
         .collect();
     // Column widths in ems of the table's size, to estimate row heights.
     let col_ems: Vec<f32> = match &col_pts {
-        Some(w) => w.iter().map(|w| ((w - 8.0) / size).max(1.0)).collect(),
+        Some(w) => w.iter().map(|w| ((w - 10.0) / size).max(1.0)).collect(),
         None => natural.iter().map(|n| n.max(1.0)).collect(),
     };
     let cells = |row: &[(String, String)]| {
@@ -1107,8 +1178,13 @@ mod tests {
             );
         }
         // Inside them, the author's characters, all of them (the inline
-        // code span keeps its text, minus the backticks).
-        assert_eq!(inside, nasty.replace('`', ""), "{code}");
+        // code span keeps its text, minus the backticks; long runs get
+        // invisible break opportunities).
+        assert_eq!(
+            inside.replace('\u{200B}', ""),
+            nasty.replace('`', ""),
+            "{code}"
+        );
     }
 
     #[test]
@@ -1149,7 +1225,7 @@ mod tests {
             "enum(numbering: \"1.\", start: 1,",
             "☑ ",
             "quote(block: true,",
-            "raw(block: true, lang: \"rust\", \"fn x() {}\")",
+            "raw(block: true, lang: none, \"fn x() {}\")",
             "line(length: 100%",
         ] {
             assert!(code.contains(want), "missing {want} in {code}");
@@ -1249,6 +1325,22 @@ mod tests {
             ),
             "{code}"
         );
+    }
+
+    #[test]
+    fn units_stay_on_one_line_and_links_show_their_address() {
+        let code = conv("浓度18.6 mg/L，能耗559.6kgce/t，见https://a.gov.cn/x/y.pdf。\n");
+        assert!(code.contains("box(\"mg/L\")"), "{code}");
+        assert!(
+            code.contains("box(\"559.6kgce/t\")") || code.contains("box(\"kgce/t\")"),
+            "{code}"
+        );
+        assert!(!code.contains("box(\"a.gov.cn"), "{code}");
+        assert_eq!(next_unit("1/2"), None);
+        let code = conv("见[指南](https://www.mee.gov.cn/)和<https://a.cn/>。\n");
+        assert!(code.contains("（https:/"), "{code}");
+        // An autolink is its own address: not printed twice.
+        assert_eq!(code.matches('（').count(), 1, "{code}");
     }
 
     #[test]

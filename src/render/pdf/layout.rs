@@ -33,6 +33,9 @@ pub struct Run {
     /// Not turned or skewed (a table set across the page is).
     pub upright: bool,
     pub span: Span,
+    /// For text typst made from a value (no span of its own): the span of
+    /// the nearest text above it that has one.
+    pub near: Span,
     pub text: String,
 }
 
@@ -105,6 +108,7 @@ pub fn runs(frame: &Frame) -> Vec<Run> {
                         size,
                         upright: ts.kx.get() == 0.0 && ts.ky.get() == 0.0,
                         span,
+                        near: Span::detached(),
                         text: t.text.to_string(),
                     });
                 }
@@ -128,6 +132,7 @@ pub fn runs(frame: &Frame) -> Vec<Run> {
                         size: 0.0,
                         upright: false,
                         span: *span,
+                        near: Span::detached(),
                         text: "［图片］".into(),
                     });
                 }
@@ -211,7 +216,7 @@ pub fn faults(
                 .rfind(|r| origin(r.span) == Origin::Document && r.y0 <= run.y0 + 0.5)
                 .or_else(|| runs.iter().find(|r| origin(r.span) == Origin::Document));
             if let Some(k) = known {
-                run.span = k.span;
+                run.near = k.span;
             }
         }
     }
@@ -259,6 +264,51 @@ fn ems(s: &str) -> f32 {
         .sum()
 }
 
+/// Words a title line must not end inside: the words Chinese pilot and
+/// audit titles are made of.
+const NO_BREAK: [&str; 40] = [
+    "清洁生产",
+    "审核",
+    "试点",
+    "实施方案",
+    "方案",
+    "创新",
+    "开发区",
+    "管委会",
+    "委员会",
+    "园区",
+    "工业",
+    "县域",
+    "市域",
+    "区域",
+    "流域",
+    "重点",
+    "行业",
+    "协同",
+    "减污",
+    "降碳",
+    "整体",
+    "产业",
+    "集群",
+    "经济",
+    "技术",
+    "人民政府",
+    "政府",
+    "黄河",
+    "长江",
+    "综合",
+    "治理",
+    "推进",
+    "管理",
+    "示范",
+    "自愿",
+    "验收",
+    "报告",
+    "评估",
+    "有限公司",
+    "集团",
+];
+
 /// Split a title into balanced lines of at most `capacity` ems, breaking
 /// between words where Chinese titles break: after a place or body name
 /// (市、区、县、园、委员会…), after 的、与、和、及, before 关于 and an opening
@@ -275,28 +325,16 @@ pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
     // Score every break position (between chars[i-1] and chars[i]).
     let good = |i: usize| -> f32 {
         let (prev, next) = (chars[i - 1], chars[i]);
-        let rest: String = chars[i..].iter().take(4).collect();
+        let rest: String = chars[i..].iter().take(5).collect();
         let before: String = chars[..i]
             .iter()
             .rev()
-            .take(4)
+            .take(5)
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
             .collect();
-        if [
-            "清洁生产",
-            "审核",
-            "试点",
-            "实施方案",
-            "创新",
-            "开发区",
-            "管委会",
-            "园区",
-            "工业",
-        ]
-        .iter()
-        .any(|w| {
+        if NO_BREAK.iter().any(|w| {
             // The break falls strictly inside the word.
             let wl = w.chars().count();
             (1..wl).any(|k| {
@@ -385,6 +423,28 @@ mod tests {
         let (a, b) = (lines[0].chars().count(), lines[1].chars().count());
         assert!(a.abs_diff(b) <= 4, "{lines:?}");
         assert!(a <= 20 && b <= 20);
+        // A county's title: never 县/域, nor any other listed word.
+        let t = "河南省东岭县黄河流域重点行业县域清洁生产整体审核与减污降碳协同创新试点";
+        let lines = title_lines(t, 20.0);
+        assert_eq!(lines.concat(), t);
+        let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+        assert!(
+            counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 4,
+            "{lines:?}"
+        );
+        for pair in lines.windows(2) {
+            let joined = format!("{}|{}", pair[0], pair[1]);
+            for w in NO_BREAK {
+                for k in 1..w.chars().count() {
+                    let head: String = w.chars().take(k).collect();
+                    let tail: String = w.chars().skip(k).collect();
+                    assert!(
+                        !joined.contains(&format!("{head}|{tail}")),
+                        "{w} split in {lines:?}"
+                    );
+                }
+            }
+        }
         let t = "鹤阳市人民政府关于鹤阳市重点行业清洁生产整体审核创新试点的实施方案";
         let lines = title_lines(t, 17.0);
         assert_eq!(lines.concat(), t);
@@ -402,6 +462,7 @@ mod tests {
             size: 16.0,
             upright: true,
             span: Span::detached(),
+            near: Span::detached(),
             text: "字".into(),
         };
         let mut out = Vec::new();

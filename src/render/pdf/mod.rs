@@ -189,6 +189,25 @@ impl<'a> Printer<'a> {
             diags.extend(map.faults(&faults));
         }
         let missing = missing_glyphs(&paged);
+        let allowed: std::collections::HashSet<&str> = self
+            .roles
+            .iter()
+            .flat_map(|r| r.families.iter().map(String::as_str))
+            .collect();
+        for (family, chars) in fallback_fonts(&paged, &allowed) {
+            let chars: String = chars.iter().collect();
+            diags.push(
+                Diagnostic::file(
+                    "print/fallback-font",
+                    Severity::Warning,
+                    &doc.src.rel,
+                    format!("主题的字体没有这些字，改用了备用字体 {family}：{chars}"),
+                )
+                .with_help(
+                    "字形会与正文不同：在 theme.yaml 的字体列表中加入含这些字的字体，或改用常用写法",
+                ),
+            );
+        }
         // A warning that means content was lost (a block dropped), or text
         // off the page: never write a PDF that silently misses or garbles
         // part of the text.
@@ -634,6 +653,56 @@ impl Mapper<'_> {
         }
     }
 
+    /// A diagnostic at the Markdown place of a laid-out run: its own span;
+    /// else (text typst made from a value carries none) where its text
+    /// stands in the Markdown, the occurrence nearest after the nearest
+    /// text above it that has a span; else that text's place.
+    fn at_run(
+        &self,
+        run: &layout::Run,
+        rule: &'static str,
+        severity: Severity,
+        message: String,
+    ) -> Diagnostic {
+        if run.span.id() == Some(self.main_id) {
+            return self.at_span(run.span, rule, severity, message);
+        }
+        let near = self.at_span(run.near, rule, severity, message.clone());
+        let snippet: String = run
+            .text
+            .chars()
+            .filter(|c| *c != '\u{200B}' && !c.is_whitespace())
+            .take(10)
+            .collect();
+        let body_start = self
+            .doc
+            .front
+            .as_ref()
+            .map_or(0, |f| f.split.body_start)
+            .min(self.doc.src.text.len());
+        if snippet.chars().count() >= 4 {
+            let from = near
+                .span
+                .as_ref()
+                .map_or(body_start, |s| s.start.max(body_start));
+            let text = &self.doc.src.text;
+            let found = text[from..]
+                .find(&snippet)
+                .map(|i| i + from)
+                .or_else(|| text[body_start..].find(&snippet).map(|i| i + body_start));
+            if let Some(at) = found {
+                return Diagnostic::at(
+                    rule,
+                    severity,
+                    &self.doc.src,
+                    at..at + snippet.len(),
+                    message,
+                );
+            }
+        }
+        near
+    }
+
     /// Layout faults as errors at the author's line: one per place, at most
     /// a handful per document, the rest counted.
     fn faults(&self, faults: &[layout::Fault]) -> Vec<Diagnostic> {
@@ -643,8 +712,8 @@ impl Mapper<'_> {
         for f in faults {
             let run = f.run();
             let d = match f {
-                layout::Fault::Overflow { page, .. } => self.at_span(
-                    run.span,
+                layout::Fault::Overflow { page, .. } => self.at_run(
+                    run,
                     "print/overflow",
                     Severity::Error,
                     format!("第 {page} 页有内容超出版心：“{}”", snippet(&run.text)),
@@ -652,8 +721,8 @@ impl Mapper<'_> {
                 .with_help(
                     "多半是一个不能分页的块（很长的表格行、很大的图片、很宽的表格）放不下：拆分表格或缩小图片；用 --emit-typst 可查看排版源文件",
                 ),
-                layout::Fault::Overprint { page, a, b } => self.at_span(
-                    run.span,
+                layout::Fault::Overprint { page, a, b } => self.at_run(
+                    run,
                     "print/overprint",
                     Severity::Error,
                     format!(
@@ -794,6 +863,42 @@ fn title_lines_arg(title: &str) -> String {
         arr(layout::title_lines(title, 20.0)),
         arr(layout::title_lines(title, 17.0))
     )
+}
+
+/// Characters set in a font none of the theme's roles names (typst's own
+/// fallback), by family.
+pub fn fallback_fonts(
+    doc: &PagedDocument,
+    allowed: &std::collections::HashSet<&str>,
+) -> std::collections::BTreeMap<String, BTreeSet<char>> {
+    fn walk(
+        frame: &Frame,
+        allowed: &std::collections::HashSet<&str>,
+        out: &mut std::collections::BTreeMap<String, BTreeSet<char>>,
+    ) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, allowed, out),
+                FrameItem::Text(t) => {
+                    let family = t.font.font().info().family.as_str();
+                    if !allowed.contains(family) {
+                        out.entry(family.to_string()).or_default().extend(
+                            t.text
+                                .chars()
+                                .filter(|c| !c.is_whitespace() && *c != '\u{200B}'),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for page in doc.pages() {
+        walk(&page.frame, allowed, &mut out);
+    }
+    out.retain(|_, chars| !chars.is_empty());
+    out
 }
 
 /// Characters that came out as the “missing glyph” (.notdef) in any font.
