@@ -16,9 +16,10 @@ use crate::check::deadline::days_left;
 use crate::check::package::{base64_size, mib};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_within;
 use crate::project::Project;
 use crate::render::theme::{TemplateFile, Theme};
+use crate::text::escape_controls;
 use html::{HtmlDoc, href};
 
 pub const TEMPLATES: &[&str] = &[
@@ -49,6 +50,9 @@ pub struct SiteReport {
     /// The files written, relative to the output folder (pages and search
     /// shards): what a preview must reload.
     pub written: Vec<String>,
+    /// Every file the site consists of (written or unchanged), relative
+    /// to the output folder: what a build keeps.
+    pub produced: std::collections::BTreeSet<String>,
 }
 
 #[derive(Serialize)]
@@ -509,15 +513,7 @@ impl Site {
             format!("(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...{json});\n");
         write_page(&self.out_dir, &shard, &text, report);
         for (real, rel) in &rendered.files {
-            let target = self.out_dir.join("assets/files").join(rel);
-            if let Err(e) = std::fs::read(real).and_then(|b| write_atomic(&target, &b)) {
-                report.diagnostics.push(Diagnostic::file(
-                    "site/write",
-                    Severity::Error,
-                    rel.clone(),
-                    format!("无法复制图片：{e}"),
-                ));
-            }
+            self.copy_image(&doc.src.rel, real, rel, report);
         }
         let summary = DocSummary {
             row,
@@ -668,38 +664,90 @@ impl Site {
             ));
         }
         for (path, bytes) in files {
-            if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            let rel = crate::project::rel_path(&self.out_dir, &path);
+            report.produced.insert(rel.clone());
+            if same_file(&path, &bytes) {
                 continue;
             }
-            if let Err(e) = write_atomic(&path, &bytes) {
-                report.diagnostics.push(Diagnostic::file(
-                    "site/write",
-                    Severity::Error,
-                    path.display().to_string(),
-                    format!("无法写入：{e}"),
-                ));
+            if let Err(e) = write_within(&self.out_dir, &path, &bytes) {
+                report
+                    .diagnostics
+                    .push(crate::build::write_error("site/write", &rel, &path, &e));
             }
+        }
+    }
+
+    /// Copy an image a document shows next to the pages, if it is one:
+    /// judged by its content, not its name (`![f](../shenbao.yaml)` copies
+    /// nothing).
+    fn copy_image(&self, doc: &str, real: &Path, rel: &str, report: &mut SiteReport) {
+        let target = self.out_dir.join("assets/files").join(rel);
+        let bytes = match crate::fsutil::read_regular(real, MAX_IMAGE_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                report.diagnostics.push(
+                    Diagnostic::file(
+                        "site/image",
+                        Severity::Error,
+                        doc,
+                        format!("无法复制图片 {}：{e}", escape_controls(rel)),
+                    )
+                    .with_help("图片须是项目中的普通文件，不超过 50 MB"),
+                );
+                return;
+            }
+        };
+        if crate::check::attachment::image_kind(&bytes).is_none() {
+            report.diagnostics.push(
+                Diagnostic::file(
+                    "site/image",
+                    Severity::Error,
+                    doc,
+                    format!(
+                        "{} 不是图片（按文件内容判断），不会复制到网站",
+                        escape_controls(rel)
+                    ),
+                )
+                .with_help("正文中的图片只能是 PNG、JPG、GIF、WebP 或 SVG 文件"),
+            );
+            return;
+        }
+        let out_rel = crate::project::rel_path(&self.out_dir, &target);
+        report.produced.insert(out_rel.clone());
+        if same_file(&target, &bytes) {
+            return;
+        }
+        if let Err(e) = write_within(&self.out_dir, &target, &bytes) {
+            report
+                .diagnostics
+                .push(crate::build::write_error("site/write", doc, &target, &e));
         }
     }
 }
 
+/// Images larger than this are not copied into the site.
+const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Whether `path` already holds `bytes` (an unchanged output is left
+/// alone: its time stays, and a preview has nothing to reload).
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
 fn write_page(out_dir: &Path, rel: &str, text: &str, report: &mut SiteReport) {
     let path = &out_dir.join(rel);
-    // An unchanged page is left alone: its time stays, and a preview has
-    // nothing to reload.
-    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+    report.produced.insert(rel.to_string());
+    if same_file(path, text.as_bytes()) {
         if path.extension().is_some_and(|e| e == "html") {
             report.pages += 1;
         }
         return;
     }
-    if let Err(e) = write_atomic(path, text.as_bytes()) {
-        report.diagnostics.push(Diagnostic::file(
-            "site/write",
-            Severity::Error,
-            path.display().to_string(),
-            format!("无法写入：{e}"),
-        ));
+    if let Err(e) = write_within(out_dir, path, text.as_bytes()) {
+        report
+            .diagnostics
+            .push(crate::build::write_error("site/write", rel, path, &e));
     } else {
         if path.extension().is_some_and(|e| e == "html") {
             report.pages += 1;
