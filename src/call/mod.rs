@@ -330,6 +330,11 @@ impl Call {
     }
 
     pub fn category(&self, input: &str) -> Option<&Category> {
+        // A number is an id exactly: `-1` is not category 1.
+        let t = input.trim();
+        if t.parse::<i64>().is_ok() || t.parse::<f64>().is_ok() {
+            return self.categories.iter().find(|c| c.id.to_string() == t);
+        }
         let n = normalize_title(input);
         self.categories.iter().find(|c| {
             c.id.to_string() == n

@@ -158,6 +158,7 @@ pub struct Session {
 pub fn blocks(d: &Diagnostic) -> bool {
     d.severity == Severity::Error
         && (d.rule == "frontmatter/syntax"
+            || d.rule == "frontmatter/limit"
             || d.rule.starts_with("document/")
             || d.rule.starts_with("print/")
             || d.rule.starts_with("site/"))
