@@ -280,13 +280,21 @@ pub fn without_pdf(project: &Project) -> Vec<(String, String)> {
 
 /// The documents that print: those whose front matter could be read.
 pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
-    project.documents.iter().filter(|d| match d.kind {
-        Some(DocKind::PilotPlan) => d.plan().is_some(),
-        Some(DocKind::ApplicationForm) => d.form().is_some(),
-        Some(DocKind::AuditReport) => d.audit().is_some(),
-        Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
-        None => false,
-    })
+    project
+        .documents
+        .iter()
+        .filter(|d| {
+            // Past the print limits (stated in the README): checked, shown,
+            // not printed.
+            !d.diagnostics.iter().any(|x| x.rule == "document/limit")
+        })
+        .filter(|d| match d.kind {
+            Some(DocKind::PilotPlan) => d.plan().is_some(),
+            Some(DocKind::ApplicationForm) => d.form().is_some(),
+            Some(DocKind::AuditReport) => d.audit().is_some(),
+            Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
+            None => false,
+        })
 }
 
 /// Which font serves each of the theme's roles; an error when one has none.

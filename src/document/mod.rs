@@ -22,6 +22,14 @@ use plan::PlanMeta;
 
 /// Markdown files larger than this are not parsed (a plan is ~200 KB).
 pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+/// Larger bodies are checked and shown on the site but not printed: typst
+/// needs about 250 MB per MB of text (2 MB: ~1,100 pages, ~8 s, ~550 MB).
+pub const MAX_PRINT_BYTES: usize = 2 * 1024 * 1024;
+/// A heading longer than this (in characters) is not a heading; typst
+/// takes 2.4 GB and 30 s on one of 350,000 characters.
+pub const MAX_HEADING_CHARS: usize = 200;
+/// More headings than this are not printed (10,000 took 1.5 GB).
+pub const MAX_HEADINGS: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
@@ -331,8 +339,64 @@ pub fn parse(
         );
     }
     doc.body = markdown::parse_body(body, body_start, placeholders);
+    limits(&doc, body.len(), &mut diagnostics);
     doc.diagnostics = diagnostics;
     doc
+}
+
+/// `document/limit`: sizes past which a document is not printed (it is
+/// still checked and shown), each an error that says the limit.
+fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
+    if body_len > MAX_PRINT_BYTES {
+        out.push(
+            Diagnostic::file(
+                "document/limit",
+                Severity::Error,
+                &doc.src.rel,
+                format!(
+                    "正文有 {:.1} MB，超过排版上限 {} MB，不生成 PDF",
+                    body_len as f64 / 1024.0 / 1024.0,
+                    MAX_PRINT_BYTES / 1024 / 1024
+                ),
+            )
+            .with_help("一份方案的正文通常不超过 0.5 MB：检查是否误粘贴了数据；大表格、附录请作为附件（PDF）装订"),
+        );
+    }
+    if let Some(h) = doc
+        .body
+        .headings
+        .iter()
+        .find(|h| h.text.chars().count() > MAX_HEADING_CHARS)
+    {
+        out.push(
+            Diagnostic::at(
+                "document/limit",
+                Severity::Error,
+                &doc.src,
+                h.span.start..h.span.start + 1,
+                format!(
+                    "标题有 {} 个字，超过 {MAX_HEADING_CHARS} 个字的上限，不生成 PDF",
+                    h.text.chars().count()
+                ),
+            )
+            .with_label("标题过长")
+            .with_help("标题只写章节名称；是不是一段正文误写在了 # 后面，或少了换行？"),
+        );
+    }
+    if doc.body.headings.len() > MAX_HEADINGS {
+        out.push(
+            Diagnostic::file(
+                "document/limit",
+                Severity::Error,
+                &doc.src.rel,
+                format!(
+                    "有 {} 个标题，超过 {MAX_HEADINGS} 个的上限，不生成 PDF",
+                    doc.body.headings.len()
+                ),
+            )
+            .with_help("检查是否把列表或表格的各行写成了标题（行首的 #）"),
+        );
+    }
 }
 
 fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut Vec<Diagnostic>) {

@@ -397,13 +397,16 @@ impl Site {
         });
         let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
+        // Views and rendered sections are in the same order: one pass
+        // (looking each up by id was quadratic in the number of sections).
         let search: Vec<SearchEntry> = sections
             .iter()
-            .map(|s| SearchEntry {
+            .zip(&rendered.sections)
+            .map(|(s, r)| SearchEntry {
                 d: title.clone(),
                 t: format!("{}{}", s.number, s.title),
                 u: format!("{}#{}", href(&url), s.id),
-                x: s_text(&rendered, &s.id),
+                x: squash_spaces(&r.text),
             })
             .collect();
         let plan = doc.plan();
@@ -756,13 +759,16 @@ fn write_page(out_dir: &Path, rel: &str, text: &str, report: &mut SiteReport) {
     }
 }
 
-fn s_text(rendered: &HtmlDoc, id: &str) -> String {
-    rendered
-        .sections
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.text.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+/// Runs of white space as one space, without a list of words between.
+fn squash_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn finding_view(d: &Diagnostic, n: usize, page: Option<&str>, anchor: String) -> FindingView {
