@@ -199,6 +199,9 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     Ok(out)
 }
 
+/// A file larger than this is not packed (the package limit is 50 MiB).
+const MAX_PACKED_FILE: u64 = 1 << 30;
+
 fn zip_bytes(
     files: &[(String, PathBuf)],
     date: Option<DateTime<FixedOffset>>,
@@ -225,7 +228,7 @@ fn zip_bytes(
         .last_modified_time(time);
     for (name, path) in files {
         w.start_file(name.as_str(), options)?;
-        w.write_all(&crate::fsutil::read_regular(path, u64::MAX)?)?;
+        w.write_all(&crate::fsutil::read_regular(path, MAX_PACKED_FILE)?)?;
     }
     Ok(w.finish()?.into_inner())
 }
