@@ -246,14 +246,10 @@ pub fn finish(
         let Some(path) = inside(dir, &f) else {
             continue;
         };
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.is_file() => {
-                if std::fs::remove_file(&path).is_ok() {
-                    removed.push(f);
-                    remove_empty_parents(dir, &path);
-                }
-            }
-            _ => {}
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if regular && std::fs::remove_file(&path).is_ok() {
+            removed.push(f);
+            remove_empty_parents(dir, &path);
         }
     }
     keep.extend(produced.iter().cloned());

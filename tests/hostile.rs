@@ -93,9 +93,9 @@ fn set_config(root: &Path, extra: &str) {
     let c: String = c
         .lines()
         .filter(|l| {
-            !l.starts_with("output_dir")
-                && !(extra.is_empty() && l.starts_with("call: call.yaml"))
-                && (key.is_empty() || !l.starts_with(&format!("{key}:")))
+            let restored = extra.is_empty() && l.starts_with("call: call.yaml");
+            let replaced = !key.is_empty() && l.starts_with(&format!("{key}:"));
+            !(l.starts_with("output_dir") || restored || replaced)
         })
         .map(|l| format!("{l}\n"))
         .collect();
@@ -132,7 +132,7 @@ fn a_symlinked_output_folder_never_writes_into_content() {
 fn the_output_folder_stays_in_the_project_unless_named_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("p");
-    common::copy_dir(&demo().path().to_path_buf(), &root);
+    common::copy_dir(demo().path(), &root);
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::write(elsewhere.join("id_rsa"), "secret").unwrap();
@@ -361,7 +361,7 @@ fn documents_without_a_pdf_are_named_and_fail_the_build() {
 fn content_symlinked_away_fails_the_build() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("p");
-    common::copy_dir(&demo().path().to_path_buf(), &root);
+    common::copy_dir(demo().path(), &root);
     std::fs::rename(root.join("content"), dir.path().join("away")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("away"), root.join("content")).unwrap();
     let o = build(&root, &[]);

@@ -80,7 +80,7 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
     let mut t = text.trim_start_matches('\u{feff}').trim_start();
     loop {
         if t.starts_with("<?") || t.starts_with("<!") {
-            let Some(end) = t.find('>') else { return None };
+            let end = t.find('>')?;
             t = t[end + 1..].trim_start();
         } else {
             break;
