@@ -115,8 +115,8 @@ fn mutated_voluntary_documents_never_panic() {
     }
 }
 
-/// `rounds` mutations of `base` through the parse and every rule.
-fn mutate_and_check(base: &str, seed: u64, rounds: usize) {
+/// Run `f` with a check context on an empty project (the default call).
+fn with_ctx(f: impl FnOnce(&Ctx<'_>, &std::path::Path)) {
     let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
@@ -131,6 +131,48 @@ fn mutate_and_check(base: &str, seed: u64, rounds: usize) {
         out_dir: root.join("public"),
         placeholders: matcher.as_ref(),
     };
+    f(&ctx, &root);
+}
+
+/// Parse `text` and run every rule; every diagnostic's position must be
+/// inside the file.
+fn parse_and_check(
+    ctx: &Ctx<'_>,
+    root: &std::path::Path,
+    text: String,
+    case: usize,
+) -> document::Document {
+    let doc = document::parse(
+        "content/m.md",
+        root.join("content/m.md"),
+        text,
+        ctx.placeholders,
+    );
+    let mut out = doc.diagnostics.clone();
+    check_document(ctx, &doc, &mut out);
+    for d in &out {
+        if let Some(line) = d.line {
+            assert!(
+                line >= 1 && line <= doc.src.line_count(),
+                "case {case}: {d:?}"
+            );
+        }
+    }
+    doc
+}
+
+/// `rounds` mutations of `base` through the parse and every rule.
+fn mutate_and_check(base: &str, seed: u64, rounds: usize) {
+    with_ctx(|ctx, root| mutate_and_check_in(ctx, root, base, seed, rounds));
+}
+
+fn mutate_and_check_in(
+    ctx: &Ctx<'_>,
+    root: &std::path::Path,
+    base: &str,
+    seed: u64,
+    rounds: usize,
+) {
     let mut rng = Rng::new(seed);
     let mut checked = 0;
     for round in 0..rounds {
@@ -146,23 +188,7 @@ fn mutate_and_check(base: &str, seed: u64, rounds: usize) {
                 _ => text.insert_str(at, NASTY[rng.below(NASTY.len())]),
             }
         }
-        let doc = document::parse(
-            "content/m.md",
-            root.join("content/m.md"),
-            text,
-            ctx.placeholders,
-        );
-        let mut out = doc.diagnostics.clone();
-        check_document(&ctx, &doc, &mut out);
-        // Every diagnostic's position is inside the file.
-        for d in &out {
-            if let Some(line) = d.line {
-                assert!(
-                    line >= 1 && line <= doc.src.line_count(),
-                    "round {round}: {d:?}"
-                );
-            }
-        }
+        parse_and_check(ctx, root, text, round);
         checked += 1;
     }
     assert_eq!(checked, rounds);
@@ -366,21 +392,11 @@ fn outside_strings(code: &str, needle: &str) -> bool {
 /// panic or take more than 2 s; author text never leaves a string literal.
 #[test]
 fn generated_documents_check_and_convert_safely() {
+    with_ctx(fuzz_generated);
+}
+
+fn fuzz_generated(ctx: &Ctx<'_>, root: &std::path::Path) {
     use shenbao::render::pdf::convert::convert;
-    let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    let opts = Options {
-        today: parse_datetime("2022-06-01", false).unwrap(),
-    };
-    let matcher = placeholder_matcher(&call.placeholders);
-    let ctx = Ctx {
-        root: &root,
-        call: &call,
-        opts: &opts,
-        out_dir: root.join("public"),
-        placeholders: matcher.as_ref(),
-    };
     // The scanner itself tells markup from a literal.
     assert!(outside_strings("text(#CANARY()", CANARY));
     assert!(!outside_strings("text(\"a \\\" #CANARY(\")", CANARY));
@@ -389,23 +405,8 @@ fn generated_documents_check_and_convert_safely() {
     for case in 0..5000 {
         let text = generated(&mut rng);
         let t = std::time::Instant::now();
-        let doc = document::parse(
-            "content/g.md",
-            root.join("content/g.md"),
-            text.clone(),
-            ctx.placeholders,
-        );
-        let mut out = doc.diagnostics.clone();
-        check_document(&ctx, &doc, &mut out);
-        for d in &out {
-            if let Some(line) = d.line {
-                assert!(
-                    line >= 1 && line <= doc.src.line_count(),
-                    "case {case}: {d:?}"
-                );
-            }
-        }
-        let converted = convert(&doc, &root);
+        let doc = parse_and_check(ctx, root, text.clone(), case);
+        let converted = convert(&doc, root);
         seen += usize::from(converted.code.contains(CANARY));
         assert!(
             !outside_strings(&converted.code, CANARY),

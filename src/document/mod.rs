@@ -347,20 +347,18 @@ pub fn parse(
 /// `document/limit`: sizes past which a document is not printed (it is
 /// still checked and shown), each an error that says the limit.
 fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
+    let whole = |message: String, help: &str| {
+        Diagnostic::file("document/limit", Severity::Error, &doc.src.rel, message).with_help(help)
+    };
     if body_len > MAX_PRINT_BYTES {
-        out.push(
-            Diagnostic::file(
-                "document/limit",
-                Severity::Error,
-                &doc.src.rel,
-                format!(
-                    "正文有 {:.1} MB，超过排版上限 {} MB，不生成 PDF",
-                    body_len as f64 / 1024.0 / 1024.0,
-                    MAX_PRINT_BYTES / 1024 / 1024
-                ),
-            )
-            .with_help("一份方案的正文通常不超过 0.5 MB：检查是否误粘贴了数据；大表格、附录请作为附件（PDF）装订"),
-        );
+        out.push(whole(
+            format!(
+                "正文有 {:.1} MB，超过排版上限 {} MB，不生成 PDF",
+                body_len as f64 / 1024.0 / 1024.0,
+                MAX_PRINT_BYTES / 1024 / 1024
+            ),
+            "一份方案的正文通常不超过 0.5 MB：检查是否误粘贴了数据；大表格、附录请作为附件（PDF）装订",
+        ));
     }
     if let Some(h) = doc
         .body
@@ -384,18 +382,13 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
         );
     }
     if doc.body.headings.len() > MAX_HEADINGS {
-        out.push(
-            Diagnostic::file(
-                "document/limit",
-                Severity::Error,
-                &doc.src.rel,
-                format!(
-                    "有 {} 个标题，超过 {MAX_HEADINGS} 个的上限，不生成 PDF",
-                    doc.body.headings.len()
-                ),
-            )
-            .with_help("检查是否把列表或表格的各行写成了标题（行首的 #）"),
-        );
+        out.push(whole(
+            format!(
+                "有 {} 个标题，超过 {MAX_HEADINGS} 个的上限，不生成 PDF",
+                doc.body.headings.len()
+            ),
+            "检查是否把列表或表格的各行写成了标题（行首的 #）",
+        ));
     }
 }
 

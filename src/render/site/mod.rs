@@ -19,7 +19,6 @@ use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
 use crate::project::Project;
 use crate::render::theme::{TemplateFile, Theme};
-use crate::text::escape_controls;
 use html::{HtmlDoc, href};
 
 pub const TEMPLATES: &[&str] = &[
@@ -668,15 +667,7 @@ impl Site {
         }
         for (path, bytes) in files {
             let rel = crate::project::rel_path(&self.out_dir, &path);
-            report.produced.insert(rel.clone());
-            if same_file(&path, &bytes) {
-                continue;
-            }
-            if let Err(e) = write_within(&self.out_dir, &path, &bytes) {
-                report
-                    .diagnostics
-                    .push(crate::build::write_error("site/write", &rel, &path, &e));
-            }
+            put(&self.out_dir, &path, &bytes, &rel, report);
         }
     }
 
@@ -693,7 +684,7 @@ impl Site {
                         "site/image",
                         Severity::Error,
                         doc,
-                        format!("无法复制图片 {}：{e}", escape_controls(rel)),
+                        format!("无法复制图片 {rel}：{e}"),
                     )
                     .with_help("图片须是项目中的普通文件，不超过 50 MB"),
                 );
@@ -706,25 +697,13 @@ impl Site {
                     "site/image",
                     Severity::Error,
                     doc,
-                    format!(
-                        "{} 不是图片（按文件内容判断），不会复制到网站",
-                        escape_controls(rel)
-                    ),
+                    format!("{rel} 不是图片（按文件内容判断），不会复制到网站"),
                 )
                 .with_help("正文中的图片只能是 PNG、JPG、GIF、WebP 或 SVG 文件"),
             );
             return;
         }
-        let out_rel = crate::project::rel_path(&self.out_dir, &target);
-        report.produced.insert(out_rel.clone());
-        if same_file(&target, &bytes) {
-            return;
-        }
-        if let Err(e) = write_within(&self.out_dir, &target, &bytes) {
-            report
-                .diagnostics
-                .push(crate::build::write_error("site/write", doc, &target, &e));
-        }
+        put(&self.out_dir, &target, &bytes, doc, report);
     }
 }
 
@@ -740,22 +719,40 @@ fn same_file(path: &Path, bytes: &[u8]) -> bool {
 
 fn write_page(out_dir: &Path, rel: &str, text: &str, report: &mut SiteReport) {
     let path = &out_dir.join(rel);
-    report.produced.insert(rel.to_string());
-    if same_file(path, text.as_bytes()) {
+    if let Some(written) = put(out_dir, path, text.as_bytes(), rel, report) {
         if path.extension().is_some_and(|e| e == "html") {
             report.pages += 1;
         }
-        return;
+        if written {
+            report.written.push(rel.to_string());
+        }
     }
-    if let Err(e) = write_within(out_dir, path, text.as_bytes()) {
-        report
-            .diagnostics
-            .push(crate::build::write_error("site/write", rel, path, &e));
-    } else {
-        if path.extension().is_some_and(|e| e == "html") {
-            report.pages += 1;
+}
+
+/// Record `path` as part of the site and write it, unless it already
+/// holds `bytes`. Some(whether it was written); None when it could not be
+/// (the error is reported against `blame`).
+fn put(
+    out_dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    blame: &str,
+    report: &mut SiteReport,
+) -> Option<bool> {
+    report
+        .produced
+        .insert(crate::project::rel_path(out_dir, path));
+    if same_file(path, bytes) {
+        return Some(false);
+    }
+    match write_within(out_dir, path, bytes) {
+        Ok(()) => Some(true),
+        Err(e) => {
+            report
+                .diagnostics
+                .push(crate::build::write_error("site/write", blame, path, &e));
+            None
         }
-        report.written.push(rel.to_string());
     }
 }
 
