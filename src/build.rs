@@ -397,10 +397,12 @@ impl LiveSite {
         opts: &BuildOptions,
     ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
         let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+        crate::output::prepare(&out_dir(project, opts.out_dir.as_deref())?)?;
         LiveSite::with_prints(project, opts, &theme, Vec::new(), Vec::new())
     }
 
-    /// The whole site, with the PDFs (and their findings) of a print.
+    /// The whole site, with the PDFs (and their findings) of a print, into
+    /// an output folder already [prepared](crate::output::prepare).
     pub fn with_prints(
         project: &Project,
         opts: &BuildOptions,
@@ -576,5 +578,23 @@ impl LiveSite {
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_not_a_typesetting_failure() {
+        let e = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let d = write_error(
+            "print/write",
+            "content/甲.md",
+            Path::new("public/pdf/甲.pdf"),
+            &e,
+        );
+        assert!(d.message.contains("磁盘已满") && d.message.contains("public/pdf/甲.pdf"));
+        assert!(d.help.unwrap().contains("磁盘已满"));
     }
 }

@@ -662,6 +662,12 @@ mod tests {
             assert_eq!(resolve(&out, raw), Err(Refusal::Forbidden), "{raw}");
         }
         assert_eq!(resolve(&out, "/%ff%fe"), Err(Refusal::BadRequest));
+        // Dot-files: the marker, a killed build's temporary files.
+        std::fs::write(out.join(".shenbao-output"), "{}").unwrap();
+        std::fs::write(out.join("docs/.tmpAbC123"), "half").unwrap();
+        for raw in ["/.shenbao-output", "/docs/.tmpAbC123", "/%2Eshenbao-output"] {
+            assert_eq!(resolve(&out, raw), Err(Refusal::NotFound), "{raw}");
+        }
         assert_eq!(resolve(&out, "relative"), Err(Refusal::BadRequest));
     }
 
@@ -673,6 +679,38 @@ mod tests {
         std::os::unix::fs::symlink(d.path(), out.join("up")).unwrap();
         assert_eq!(resolve(&out, "/leak.txt"), Err(Refusal::Forbidden));
         assert_eq!(resolve(&out, "/up/secret.txt"), Err(Refusal::Forbidden));
+    }
+
+    #[test]
+    fn only_this_servers_names_are_allowed() {
+        let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let a = Allowed::new(local);
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "LocalHost:3000",
+            "[::1]:3000",
+        ] {
+            assert!(a.host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example.com",
+            "evil.example.com:3000",
+            "127.0.0.1.nip.io:3000",
+            "127.0.0.1:3001",
+            "127.0.0.1",
+            "",
+        ] {
+            assert!(!a.host(bad), "{bad}");
+        }
+        assert!(a.origin("http://localhost:3000"));
+        assert!(!a.origin("http://evil.example.com"));
+        assert!(!a.origin("null"));
+        assert!(!a.origin("http://localhost:3000/x"));
+        // Bound to every address: any IP literal, still no names.
+        let any = Allowed::new("0.0.0.0:80".parse().unwrap());
+        assert!(any.host("192.168.1.5") && any.host("192.168.1.5:80"));
+        assert!(!any.host("evil.example.com"));
     }
 
     #[test]
