@@ -455,3 +455,26 @@ fn escape_sequences_in_names_and_values_are_escaped() {
         }
     }
 }
+
+/// File names that differ only in invalid UTF-8 would share one lossy
+/// name (one page, one PDF): each is refused, none overwrites another.
+#[cfg(target_os = "linux")]
+#[test]
+fn file_names_that_are_not_utf8_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = demo();
+    let root = dir.path();
+    let plan = std::fs::read_to_string(root.join(PLAN)).unwrap();
+    for name in [&b"\xff.md"[..], &b"\xfe.md"[..]] {
+        let p = root.join("content").join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(p, &plan).unwrap();
+    }
+    let v = check(root);
+    let refused = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "document/file-name")
+        .count();
+    assert_eq!(refused, 2, "{v:#}");
+}
