@@ -2,6 +2,7 @@
 //! site), writing each output atomically so that a failed build never
 //! replaces the last good file.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -9,7 +10,7 @@ use crate::check::{self, Options};
 use crate::config::Fatal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_within;
 use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project};
 use crate::render::pdf::fonts::{Fonts, RoleFont};
@@ -81,6 +82,11 @@ pub struct BuildReport {
     pub print: Vec<Diagnostic>,
     /// The site, when built.
     pub site: Option<crate::render::site::SiteReport>,
+    /// Files under `content/` that produced no PDF although PDFs were
+    /// asked for, with why: (path, reason).
+    pub no_pdf: Vec<(String, String)>,
+    /// PDFs were asked for.
+    pub pdf_wanted: bool,
 }
 
 impl BuildReport {
@@ -88,6 +94,8 @@ impl BuildReport {
     /// characters no font can show).
     pub fn failed(&self) -> bool {
         self.docs.iter().any(|d| !d.ok)
+            || !self.no_pdf.is_empty()
+            || (self.pdf_wanted && !self.docs.iter().any(|d| d.ok))
             || self.print.iter().any(Diagnostic::is_error)
             || self
                 .site
@@ -96,42 +104,15 @@ impl BuildReport {
     }
 }
 
-/// The output folder, refused when it would write into the sources.
+/// The output folder, resolved and refused when it would write into the
+/// sources or out of the project (see [`crate::output`]).
 pub fn out_dir(project: &Project, explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
-    let out = match explicit {
-        Some(p) if p.is_absolute() => p.to_path_buf(),
-        Some(p) => std::env::current_dir()
-            .map(|c| c.join(p))
-            .unwrap_or_else(|_| p.to_path_buf()),
-        None => project.config.output_dir(&project.root),
-    };
-    let lexical = normalize(&out);
-    let content = project.root.join(CONTENT_DIR);
-    if lexical == project.root || lexical.starts_with(&content) || content.starts_with(&lexical) {
-        return Err(
-            Fatal::new(format!("输出目录 {} 会覆盖项目源文件", out.display()))
-                .with_help("输出目录不能是项目根目录、content/ 或其中的目录；默认是 public/"),
-        );
-    }
-    Ok(lexical)
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
+    crate::output::resolve(project, explicit)
 }
 
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let out_dir = out_dir(project, opts.out_dir.as_deref())?;
+    crate::output::prepare(&out_dir)?;
     let check = check::check_project(project, &Options { today: opts.today });
     let mut report = BuildReport {
         out_dir: out_dir.clone(),
@@ -140,10 +121,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         check,
         print: Vec::new(),
         site: None,
+        no_pdf: Vec::new(),
+        pdf_wanted: opts.pdf,
     };
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
     if opts.pdf {
         print_all(project, opts, &theme, &out_dir, &mut report)?;
+        report.no_pdf = without_pdf(project);
     }
     if opts.site {
         let findings: Vec<Diagnostic> = report
@@ -162,7 +146,80 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         };
         report.site = Some(crate::render::site::build_site(&input));
     }
+    finish_outputs(&mut report, opts.pdf);
     Ok(report)
+}
+
+/// Everything a finished build produced, relative to the output folder:
+/// the PDFs (a failed document's last good one included) and the site.
+pub fn produced(report: &BuildReport) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for d in &report.docs {
+        let target = pdf_path(&report.out_dir, &d.rel);
+        for p in [
+            target.clone(),
+            target.with_extension("typ"),
+            target.with_file_name("_theme").join("plan.typ"),
+        ] {
+            if p.is_file() {
+                out.insert(crate::project::rel_path(&report.out_dir, &p));
+            }
+        }
+    }
+    if let Some(site) = &report.site {
+        out.extend(site.produced.iter().cloned());
+    }
+    out
+}
+
+/// Remove the outputs an earlier build wrote and this one no longer
+/// produces (only of the kinds it built), and record what it wrote. A
+/// site that failed to render keeps its old pages.
+pub fn finish_outputs(report: &mut BuildReport, pdf: bool) {
+    let produced = produced(report);
+    let site_ok = report
+        .site
+        .as_ref()
+        .is_some_and(|s| !s.diagnostics.iter().any(Diagnostic::is_error));
+    let owned = |f: &str| {
+        if f.starts_with("pdf/") {
+            pdf
+        } else {
+            !f.starts_with("package/") && site_ok
+        }
+    };
+    if let Err(e) = crate::output::finish(&report.out_dir, &produced, owned) {
+        report.print.push(write_error(
+            "print/write",
+            CONTENT_DIR,
+            &report.out_dir.join(crate::output::MARKER),
+            &e,
+        ));
+    }
+}
+
+/// A file that could not be written, in words that say why (a full disk
+/// is not a typesetting failure).
+pub fn write_error(rule: &'static str, rel: &str, target: &Path, e: &std::io::Error) -> Diagnostic {
+    let full = matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    );
+    Diagnostic::file(
+        rule,
+        Severity::Error,
+        rel,
+        format!(
+            "无法写入 {}：{}",
+            target.display(),
+            crate::fsutil::io_message(e)
+        ),
+    )
+    .with_help(if full {
+        "磁盘已满：清理磁盘空间后重新构建；已有的输出文件保持不变"
+    } else {
+        "检查输出目录的权限、磁盘空间，以及其中有无符号链接"
+    })
 }
 
 fn print_all(
@@ -192,15 +249,52 @@ fn print_all(
     Ok(())
 }
 
+/// The Markdown files under `content/` that cannot print, and why: files
+/// that did not load, and documents whose front matter could not be read.
+pub fn without_pdf(project: &Project) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for d in project
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.rule.starts_with("document/"))
+    {
+        if !out.iter().any(|(f, _)| *f == d.file) {
+            out.push((d.file.clone(), d.message.clone()));
+        }
+    }
+    let printable: Vec<&str> = printable(project).map(|d| d.src.rel.as_str()).collect();
+    for doc in &project.documents {
+        if printable.contains(&doc.src.rel.as_str()) {
+            continue;
+        }
+        let why = doc
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map_or_else(|| "无法识别文档类型".to_string(), |d| d.message.clone());
+        out.push((doc.src.rel.clone(), why));
+    }
+    out.sort();
+    out
+}
+
 /// The documents that print: those whose front matter could be read.
 pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
-    project.documents.iter().filter(|d| match d.kind {
-        Some(DocKind::PilotPlan) => d.plan().is_some(),
-        Some(DocKind::ApplicationForm) => d.form().is_some(),
-        Some(DocKind::AuditReport) => d.audit().is_some(),
-        Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
-        None => false,
-    })
+    project
+        .documents
+        .iter()
+        .filter(|d| {
+            // Past the print limits (stated in the README): checked, shown,
+            // not printed.
+            !d.diagnostics.iter().any(|x| x.rule == "document/limit")
+        })
+        .filter(|d| match d.kind {
+            Some(DocKind::PilotPlan) => d.plan().is_some(),
+            Some(DocKind::ApplicationForm) => d.form().is_some(),
+            Some(DocKind::AuditReport) => d.audit().is_some(),
+            Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
+            None => false,
+        })
 }
 
 /// Which font serves each of the theme's roles; an error when one has none.
@@ -245,16 +339,17 @@ pub fn print_docs(
         match result {
             Ok(printed) => {
                 diagnostics.extend(printed.diagnostics.iter().cloned());
-                let write = write_atomic(&target, &printed.pdf).and_then(|()| {
+                let write = write_within(out_dir, &target, &printed.pdf).and_then(|()| {
                     if emit_typst {
-                        write_atomic(
+                        write_within(
+                            out_dir,
                             &target.with_extension("typ"),
                             printed.main_source.as_bytes(),
                         )?;
                         let theme_copy = target
                             .with_file_name("_theme")
                             .join(printer.template.name.trim_start_matches("print/"));
-                        write_atomic(&theme_copy, printer.template.text.as_bytes())?;
+                        write_within(out_dir, &theme_copy, printer.template.text.as_bytes())?;
                     }
                     Ok(())
                 });
@@ -268,15 +363,7 @@ pub fn print_docs(
                         ok: true,
                     }),
                     Err(e) => {
-                        diagnostics.push(
-                            Diagnostic::file(
-                                "print/write",
-                                Severity::Error,
-                                &rel,
-                                format!("无法写入 {}：{e}", target.display()),
-                            )
-                            .with_help("检查输出目录的权限和磁盘空间"),
-                        );
+                        diagnostics.push(write_error("print/write", &rel, &target, &e));
                         built.push(DocBuild::failed(rel, millis));
                     }
                 }
@@ -310,10 +397,12 @@ impl LiveSite {
         opts: &BuildOptions,
     ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
         let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+        crate::output::prepare(&out_dir(project, opts.out_dir.as_deref())?)?;
         LiveSite::with_prints(project, opts, &theme, Vec::new(), Vec::new())
     }
 
-    /// The whole site, with the PDFs (and their findings) of a print.
+    /// The whole site, with the PDFs (and their findings) of a print, into
+    /// an output folder already [prepared](crate::output::prepare).
     pub fn with_prints(
         project: &Project,
         opts: &BuildOptions,
@@ -489,5 +578,23 @@ impl LiveSite {
 
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_not_a_typesetting_failure() {
+        let e = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let d = write_error(
+            "print/write",
+            "content/甲.md",
+            Path::new("public/pdf/甲.pdf"),
+            &e,
+        );
+        assert!(d.message.contains("磁盘已满") && d.message.contains("public/pdf/甲.pdf"));
+        assert!(d.help.unwrap().contains("磁盘已满"));
     }
 }

@@ -64,9 +64,10 @@ impl Fatal {
 
 impl std::fmt::Display for Fatal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::text::escape_controls;
         write!(f, "错误：")?;
         if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
+            write!(f, "{}", escape_controls(&file.display().to_string()))?;
             if let Some(l) = self.line {
                 write!(f, ":{l}")?;
                 if let Some(c) = self.column {
@@ -75,21 +76,42 @@ impl std::fmt::Display for Fatal {
             }
             write!(f, "：")?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", escape_controls(&self.message))?;
         if let Some(h) = &self.help {
-            write!(f, "\n建议：{h}")?;
+            write!(f, "\n建议：{}", escape_controls(h))?;
         }
         Ok(())
     }
 }
 
+/// Largest `shenbao.yaml` or call file read.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Read `shenbao.yaml` or a call file: a regular file (a FIFO would hang
+/// every command), UTF-8, of bounded size.
+fn read_yaml_file(path: &Path) -> Result<String, Fatal> {
+    crate::fsutil::read_regular_text(path, MAX_CONFIG_BYTES).map_err(|e| {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let help = match e {
+            crate::fsutil::ReadError::NotRegular => {
+                "它必须是普通的文本文件（不能是目录、管道或设备文件）"
+            }
+            crate::fsutil::ReadError::TooLarge(_) => "配置和申报通知文件不超过 1 MB",
+            crate::fsutil::ReadError::Io(_) => "检查文件是否存在、权限和编码（UTF-8）",
+        };
+        Fatal::new(format!("无法读取 {name}：{e}"))
+            .in_file(path, None, None)
+            .with_help(help)
+    })
+}
+
 impl Config {
     pub fn load(root: &Path) -> Result<Config, Fatal> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Fatal::new(format!("无法读取 {CONFIG_FILE}：{e}")).in_file(&path, None, None)
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = read_yaml_file(&path)?;
+        let text = text.as_str();
         if text.trim().is_empty() {
             return Ok(Config {
                 name: None,
@@ -99,12 +121,33 @@ impl Config {
                 theme: None,
             });
         }
-        serde_yaml::from_str(text).map_err(|e| {
+        if let Err(e) = crate::frontmatter::check_bounds(text) {
+            let (line, column) = crate::frontmatter::line_col(text, e.at);
+            return Err(Fatal::new(format!("{CONFIG_FILE} {}，不予解析", e.message))
+                .in_file(&path, Some(line), Some(column))
+                .with_help("shenbao.yaml 只需几行：name、call、year、output_dir、theme"));
+        }
+        let config: Config = serde_yaml::from_str(text).map_err(|e| {
             let loc = e.location();
             Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
                 .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
                 .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）")
-        })
+        })?;
+        if let Some(y) = config.year
+            && !Call::YEARS.contains(&y)
+        {
+            let line = text.lines().position(|l| {
+                l.trim_start().starts_with("year") || l.trim_start().starts_with("年份")
+            });
+            return Err(Fatal::new(format!(
+                "{CONFIG_FILE} 中的年份 {y} 超出范围（{}–{}）",
+                Call::YEARS.start(),
+                Call::YEARS.end()
+            ))
+            .in_file(&path, line.map(|l| l + 1), None)
+            .with_help("year 写四位数的申报年份，如 2022"));
+        }
+        Ok(config)
     }
 
     /// The project's own call file, when `call:` names one rather than a
@@ -127,9 +170,7 @@ impl Config {
                     .in_file(&root.join(CONFIG_FILE), None, None)
                     .with_help("把通知定义文件放进项目目录，用相对路径引用")
             })?;
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                Fatal::new(format!("无法读取申报通知文件：{e}")).in_file(&path, None, None)
-            })?;
+            let text = read_yaml_file(&path)?;
             Call::from_yaml(&text).map_err(|e| {
                 Fatal::new(format!("申报通知文件有误：{}", e.message))
                     .in_file(&path, e.line, e.column)
@@ -149,6 +190,8 @@ impl Config {
         })
     }
 
+    /// The output folder as written (relative to the root); judged by
+    /// [`crate::output::resolve`].
     pub fn output_dir(&self, root: &Path) -> PathBuf {
         root.join(self.output_dir.as_deref().unwrap_or("public"))
     }

@@ -10,6 +10,7 @@ use codespan_reporting::term::{self, Config};
 use serde::Serialize;
 
 use crate::source::SourceFile;
+use crate::text::{escape_controls, mask_controls};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,37 +203,49 @@ pub fn render_human(
     diags: &[Diagnostic],
     sources: &BTreeMap<String, &SourceFile>,
 ) -> std::io::Result<()> {
+    // File names, messages and the source lines shown reach a terminal:
+    // control characters in them are escaped (masked in the source, so
+    // that the underlines still fit).
     let mut files = SimpleFiles::new();
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (rel, src) in sources {
-        ids.insert(rel.as_str(), files.add(rel.clone(), src.text.as_str()));
+        // Only the files a diagnostic points into are shown.
+        if !diags.iter().any(|d| d.file == *rel && d.span.is_some()) {
+            continue;
+        }
+        ids.insert(
+            rel.as_str(),
+            files.add(escape_controls(rel).into_owned(), mask_controls(&src.text)),
+        );
     }
     let config = Config::default();
     for d in diags {
+        let file = escape_controls(&d.file);
         let cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
             Severity::Info => CsDiagnostic::note(),
         }
         .with_code(d.rule)
-        .with_message(&d.message);
+        .with_message(escape_controls(&d.message));
         let mut notes = Vec::new();
         let cs = match (ids.get(d.file.as_str()), &d.span) {
-            (Some(&id), Some(span)) => cs.with_labels(vec![
-                Label::primary(id, span.clone()).with_message(d.label.clone().unwrap_or_default()),
-            ]),
+            (Some(&id), Some(span)) => cs
+                .with_labels(vec![Label::primary(id, span.clone()).with_message(
+                    escape_controls(d.label.as_deref().unwrap_or_default()),
+                )]),
             _ => {
                 let place = match (d.line, d.column) {
-                    (Some(l), Some(c)) => format!("{}:{}:{}", d.file, l, c),
-                    (Some(l), None) => format!("{}:{}", d.file, l),
-                    _ => d.file.clone(),
+                    (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                    (Some(l), None) => format!("{file}:{l}"),
+                    _ => file.to_string(),
                 };
                 notes.push(format!("位置：{place}"));
                 cs
             }
         };
         if let Some(h) = &d.help {
-            notes.push(format!("建议：{h}"));
+            notes.push(format!("建议：{}", escape_controls(h)));
         }
         // `with_notes` appends: call it once.
         let cs = cs.with_notes(notes);
@@ -244,8 +257,8 @@ pub fn render_human(
                 "{}[{}]: {} ({})",
                 d.severity.label_zh(),
                 d.rule,
-                d.message,
-                d.file
+                escape_controls(&d.message),
+                file
             )?;
         }
     }

@@ -9,6 +9,116 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+/// Front matter (and `shenbao.yaml`, and a call file) larger than this is
+/// not parsed: a real one is a few KB; the YAML parser's time grows faster
+/// than the text on hostile input.
+pub const MAX_YAML_BYTES: usize = 256 * 1024;
+/// Deepest nesting of `[`/`{` (flow collections) and of indented blocks
+/// accepted; the parser is quadratic in it (`x: [[[[…`).
+pub const MAX_YAML_DEPTH: usize = 32;
+
+/// Why a YAML text is refused before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooComplex {
+    /// Byte offset in the YAML text where the limit was passed.
+    pub at: usize,
+    pub message: String,
+}
+
+/// Refuse YAML that is too large or too deeply nested, before the parser
+/// sees it, so that no input can stall a command (or the preview's
+/// rebuild loop). Linear in the text; quoted text and comments are
+/// skipped, so brackets inside them do not count.
+pub fn check_bounds(yaml: &str) -> Result<(), TooComplex> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Err(TooComplex {
+            at: MAX_YAML_BYTES.min(yaml.len()),
+            message: format!(
+                "字段区有 {} KB，超过 {} KB 的上限",
+                yaml.len() / 1024,
+                MAX_YAML_BYTES / 1024
+            ),
+        });
+    }
+    let deep = |at: usize| TooComplex {
+        at,
+        message: format!("字段嵌套超过 {MAX_YAML_DEPTH} 层"),
+    };
+    let bytes = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    // The last byte on this line that is not a space: a quote opens a
+    // scalar only where one may start (`key: "…"`, `- '…'`, `[ "…"`).
+    let mut prev: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if prev.is_none() && quote.is_none() {
+            // Block nesting: indentation (in spaces, and list dashes).
+            let mut j = i;
+            while j < bytes.len() && matches!(bytes[j], b' ' | b'-') {
+                j += 1;
+            }
+            if j - i > MAX_YAML_DEPTH * 4 {
+                return Err(deep(i));
+            }
+        }
+        match quote {
+            Some(q) => {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 1;
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => match b {
+                b'"' | b'\''
+                    if matches!(prev, None | Some(b':' | b'-' | b'[' | b'{' | b',' | b'?')) =>
+                {
+                    quote = Some(b)
+                }
+                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_YAML_DEPTH {
+                        return Err(deep(i));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        match b {
+            b'\n' => prev = None,
+            b' ' | b'\t' | b'\r' => {}
+            _ => prev = Some(b),
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 /// Where the front matter sits in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
@@ -205,6 +315,24 @@ fn split_key(line: &str) -> Option<(String, Range<usize>, Range<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_refuse_deep_and_large_yaml_quickly() {
+        assert!(check_bounds("title: 甲\ncontact: {name: 乙, phone: \"[[[[\"}\n").is_ok());
+        assert!(check_bounds("note: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n").is_ok());
+        assert!(check_bounds("# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\nx: 1\n").is_ok());
+        // An apostrophe inside a plain text opens no quote.
+        let sneaky = format!("a: 甲'乙\nb: {}\n", "[".repeat(40));
+        assert!(check_bounds(&sneaky).is_err());
+        let deep = format!("x: {}\n", "[".repeat(100_000));
+        let t = std::time::Instant::now();
+        let e = check_bounds(&deep).unwrap_err();
+        assert!(t.elapsed().as_millis() < 100);
+        assert_eq!(e.at, 3 + MAX_YAML_DEPTH);
+        assert!(e.message.contains("32"), "{e:?}");
+        let big = format!("x: \"{}\"\n", "a".repeat(MAX_YAML_BYTES));
+        assert!(check_bounds(&big).unwrap_err().message.contains("KB"));
+    }
 
     #[test]
     fn split_finds_front_matter_and_body() {

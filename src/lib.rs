@@ -35,6 +35,7 @@ pub mod document;
 pub mod frontmatter;
 pub mod fsutil;
 pub mod markdown;
+pub mod output;
 pub mod pack;
 pub mod par;
 pub mod paths;

@@ -55,7 +55,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let config = shenbao::config::Config::load(&root)?;
             let call = config.call(&root)?;
             let path = scaffold::new_document(&root, kind.kind(), &call, &name)?;
-            println!("已生成 {}", project::rel_path(&root, &path));
+            println!("已生成 {}", esc(&project::rel_path(&root, &path)));
             println!("把每个“待补充”换成实际内容，然后运行 shenbao check");
             Ok(ExitCode::SUCCESS)
         }
@@ -171,7 +171,7 @@ fn print_pack(
     let limit = project.call.package.limit_bytes;
     for p in &report.packages {
         writeln!(out)?;
-        writeln!(out, "邮件题目：{}", p.subject)?;
+        writeln!(out, "邮件题目：{}", esc(&p.subject))?;
         let to: Vec<String> = project
             .call
             .milestones
@@ -187,13 +187,23 @@ fn print_pack(
             mib(p.base64),
             mib(limit)
         );
-        match &p.zip {
-            Some(z) => writeln!(out, "附件：    {}", project::rel_path(&project.root, z))?,
-            None => writeln!(out, "附件：    未写出（超过上限）")?,
+        match (&p.zip, &p.duplicate_of) {
+            (Some(z), _) => writeln!(
+                out,
+                "附件：    {}",
+                esc(&project::rel_path(&project.root, z))
+            )?,
+            (None, Some(first)) => writeln!(
+                out,
+                "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
+                esc(&p.doc),
+                esc(first)
+            )?,
+            (None, None) => writeln!(out, "附件：    未写出（超过上限）")?,
         }
         writeln!(out, "大小：    {size}")?;
         for (name, bytes) in &p.entries {
-            writeln!(out, "          └ {name}（{:.2} MiB）", mib(*bytes))?;
+            writeln!(out, "          └ {}（{:.2} MiB）", esc(name), mib(*bytes))?;
         }
         if p.over_limit || p.over_warning {
             let level = if p.over_limit { "错误" } else { "警告" };
@@ -209,7 +219,7 @@ fn print_pack(
             let largest: Vec<String> = p
                 .largest
                 .iter()
-                .map(|(n, b)| format!("{n}（{:.2} MiB）", mib(*b)))
+                .map(|(n, b)| format!("{}（{:.2} MiB）", esc(n), mib(*b)))
                 .collect();
             if !largest.is_empty() {
                 writeln!(out, "  最大的文件：{}", largest.join("、"))?;
@@ -259,7 +269,7 @@ fn print_build(
                     shenbao::render::pdf::fonts::Origin::System => "本机字体",
                     shenbao::render::pdf::fonts::Origin::Bundled => "内置字体",
                 };
-                writeln!(out, "  {} → {family}（{from}）", r.label)?;
+                writeln!(out, "  {} → {}（{from}）", r.label, esc(family))?;
             }
         }
     }
@@ -268,7 +278,7 @@ fn print_build(
             Some(p) if d.ok => writeln!(
                 out,
                 "生成 {}（{} 页，{:.2} MiB，{:.1} 秒）",
-                project::rel_path(&project.root, p),
+                esc(&project::rel_path(&project.root, p)),
                 d.pages,
                 d.bytes as f64 / 1_048_576.0,
                 d.millis as f64 / 1000.0
@@ -276,9 +286,12 @@ fn print_build(
             _ => writeln!(
                 out,
                 "失败 {}：未生成 PDF，原有文件保持不变（见上方错误）",
-                d.rel
+                esc(&d.rel)
             )?,
         }
+    }
+    for (file, why) in &report.no_pdf {
+        writeln!(out, "未生成 PDF {}：{}", esc(file), esc(why))?;
     }
     if let Some(site) = &report.site {
         diagnostic::render_human(out, &site.diagnostics, &sources)?;
@@ -287,21 +300,48 @@ fn print_build(
             "网站：{} 个页面，{} 个章节可搜索，打开 {}",
             site.pages,
             site.search_entries,
-            report.out_dir.join("index.html").display()
+            esc(&report.out_dir.join("index.html").display().to_string())
         )?;
     }
     let ok = report.docs.iter().filter(|d| d.ok).count();
-    writeln!(
-        out,
-        "完成：{ok} 份 PDF 已写入 {}{}",
-        report.out_dir.display(),
-        if report.failed() {
-            "，有文档排版失败"
-        } else {
-            ""
-        }
-    )?;
+    let not_written = report
+        .print
+        .iter()
+        .filter(|d| d.rule == "print/write" || d.rule == "site/write")
+        .count();
+    let typeset_failed = report.docs.iter().filter(|d| !d.ok).count();
+    let mut problems = Vec::new();
+    if not_written > 0 {
+        problems.push(format!("{not_written} 个文件无法写入（见上方错误）"));
+    }
+    if typeset_failed > not_written.min(typeset_failed) {
+        problems.push(format!(
+            "{} 份文档排版失败",
+            typeset_failed - not_written.min(typeset_failed)
+        ));
+    }
+    if !report.no_pdf.is_empty() {
+        problems.push(format!("{} 个文件没有生成 PDF", report.no_pdf.len()));
+    }
+    if report.pdf_wanted && ok == 0 && problems.is_empty() {
+        problems.push("content/ 中没有可排版的文档".to_string());
+    }
+    let out_dir = esc(&report.out_dir.display().to_string()).into_owned();
+    if problems.is_empty() {
+        writeln!(out, "完成：{ok} 份 PDF 已写入 {out_dir}")?;
+    } else {
+        writeln!(
+            out,
+            "未全部完成：{ok} 份 PDF 已写入 {out_dir}；{}",
+            problems.join("；")
+        )?;
+    }
     out.flush()
+}
+
+/// Text for the terminal, control characters escaped.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    shenbao::text::escape_controls(s)
 }
 
 fn color_choice() -> ColorChoice {

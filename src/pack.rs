@@ -16,7 +16,7 @@ use crate::check::package::base64_size;
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
 use crate::document::plan::AttachmentKind;
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_within;
 use crate::project::Project;
 
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct PackOptions {
 pub struct Package {
     pub doc: String,
     pub subject: String,
+    /// Another plan's package already has this name: not written.
+    pub duplicate_of: Option<String>,
     /// Where the zip was written (None when it was over the limit).
     pub zip: Option<PathBuf>,
     pub bytes: u64,
@@ -56,7 +58,10 @@ impl PackReport {
         self.blocked
             || self.build.failed()
             || self.packages.is_empty()
-            || self.packages.iter().any(|p| p.over_limit)
+            || self
+                .packages
+                .iter()
+                .any(|p| p.over_limit || p.duplicate_of.is_some())
     }
 
     pub fn check_errors(&self) -> Vec<&Diagnostic> {
@@ -65,7 +70,7 @@ impl PackReport {
 }
 
 /// Characters that file systems refuse in a file name.
-fn file_name(s: &str) -> String {
+pub fn file_name(s: &str) -> String {
     s.chars()
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
@@ -92,6 +97,9 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     }
     let call = &project.call;
     let dir = out.build.out_dir.join("package");
+    // Package names already taken in this run: a second plan with the same
+    // subject is never written over the first (check reports it).
+    let mut taken: std::collections::HashMap<String, String> = Default::default();
     for built in out.build.docs.iter().filter(|d| d.ok) {
         let (Some(pdf), Some(doc)) = (
             &built.pdf,
@@ -138,14 +146,24 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         let bytes = zip.len() as u64;
         let over_limit = bytes > call.package.limit_bytes;
         let target = dir.join(format!("{}.zip", file_name(&subject)));
-        let written = if over_limit {
+        let duplicate_of = taken.get(&file_name(&subject).to_lowercase()).cloned();
+        taken
+            .entry(file_name(&subject).to_lowercase())
+            .or_insert_with(|| built.rel.clone());
+        let written = if over_limit || duplicate_of.is_some() {
             None
         } else {
-            write_atomic(&target, &zip)
-                .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", target.display())))?;
+            write_within(&out.build.out_dir, &target, &zip).map_err(|e| {
+                Fatal::new(format!(
+                    "无法写入 {}：{}",
+                    target.display(),
+                    crate::fsutil::io_message(&e)
+                ))
+            })?;
             Some(target)
         };
         out.packages.push(Package {
+            duplicate_of,
             doc: built.rel.clone(),
             subject,
             zip: written,
@@ -163,8 +181,26 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .collect(),
         });
     }
+    // The packages of plans that are gone (or renamed) go too.
+    let produced: std::collections::BTreeSet<String> = out
+        .packages
+        .iter()
+        .filter_map(|p| p.zip.as_ref())
+        .map(|z| crate::project::rel_path(&out.build.out_dir, z))
+        .collect();
+    crate::output::finish(&out.build.out_dir, &produced, |f| f.starts_with("package/")).map_err(
+        |e| {
+            Fatal::new(format!(
+                "无法更新输出目录的清单：{}",
+                crate::fsutil::io_message(&e)
+            ))
+        },
+    )?;
     Ok(out)
 }
+
+/// A file larger than this is not packed (the package limit is 50 MiB).
+const MAX_PACKED_FILE: u64 = 1 << 30;
 
 fn zip_bytes(
     files: &[(String, PathBuf)],
@@ -192,7 +228,7 @@ fn zip_bytes(
         .last_modified_time(time);
     for (name, path) in files {
         w.start_file(name.as_str(), options)?;
-        w.write_all(&std::fs::read(path)?)?;
+        w.write_all(&crate::fsutil::read_regular(path, MAX_PACKED_FILE)?)?;
     }
     Ok(w.finish()?.into_inner())
 }

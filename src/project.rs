@@ -181,10 +181,37 @@ impl Project {
         });
         for r in results {
             match r {
-                Ok(doc) => self.documents.push(doc),
+                Ok(doc) => self.admit(doc),
                 Err(d) => self.diagnostics.push(*d),
             }
         }
+    }
+
+    /// Add a loaded document, unless its outputs (page, PDF) would have
+    /// the same name as another's (`甲.md` and `甲.markdown`, or names that
+    /// differ only in case): then it is refused with an error naming both,
+    /// and nothing of it is written.
+    fn admit(&mut self, doc: Document) {
+        let key = output_key(&doc.src.rel);
+        if let Some(other) = self
+            .documents
+            .iter()
+            .find(|d| output_key(&d.src.rel) == key)
+        {
+            let msg = format!(
+                "与 {} 的输出文件同名（网页、PDF 都会是 {}），这份文档未处理",
+                other.src.rel, key
+            );
+            self.diagnostics.push(
+                Diagnostic::file("document/output-name", Severity::Error, &doc.src.rel, msg)
+                    .with_help("给其中一份改名：两份文档的文件名（不计扩展名和大小写）不能相同"),
+            );
+            return;
+        }
+        let at = self
+            .documents
+            .partition_point(|d| d.src.rel.as_str() < doc.src.rel.as_str());
+        self.documents.insert(at, doc);
     }
 
     /// The Markdown files under `content/`, sorted; walk problems become
@@ -198,8 +225,32 @@ impl Project {
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             match entry {
+                Ok(e) if is_markdown(e.path()) && e.path().to_str().is_none() => {
+                    // Two names that differ only in invalid bytes would
+                    // share one page, one PDF: such a name is refused.
+                    self.diagnostics.push(
+                        Diagnostic::file(
+                            "document/file-name",
+                            Severity::Error,
+                            rel_path(&self.root, e.path()),
+                            "文件名不是有效的 UTF-8 文字，未读取",
+                        )
+                        .with_help("把文件改成正常的中文或英文名称（在 Windows 上用 GBK 写成的文件名常会这样）"),
+                    );
+                }
                 Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
                     files.push(e.into_path())
+                }
+                Ok(e) if is_markdown(e.path()) && !e.file_type().is_dir() => {
+                    self.diagnostics.push(
+                        Diagnostic::file(
+                            "document/unreadable",
+                            Severity::Error,
+                            rel_path(&self.root, e.path()),
+                            "不是普通文件（管道、设备或套接字），未读取",
+                        )
+                        .with_help("content/ 中只放普通的 .md 文本文件"),
+                    );
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -240,9 +291,8 @@ impl Project {
         let matcher = &self.placeholders;
         match load_file(&self.root, &path, matcher.as_ref()) {
             Ok(doc) => {
-                let at = self.documents.partition_point(|d| d.src.rel.as_str() < rel);
-                self.documents.insert(at, doc);
-                true
+                self.admit(doc);
+                self.documents.iter().any(|d| d.src.rel == rel)
             }
             Err(d) => {
                 self.diagnostics.push(*d);
@@ -281,33 +331,54 @@ fn load_file(
             .with_help("把文件复制进项目，而不是链接到项目之外"),
         ));
     }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(Box::new(Diagnostic::file(
-            "document/too-large",
-            Severity::Error,
-            rel,
-            format!(
-                "文件有 {:.1} MB，超过 {} MB 的上限，未检查",
-                size as f64 / 1e6,
-                MAX_DOCUMENT_BYTES / 1024 / 1024
-            ),
-        )
-        .with_help("一份方案通常不超过 1 MB：检查是否误把数据或图片内容粘贴进了 Markdown，图片请用 ![说明](图片路径) 引用")));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(
-            Diagnostic::file(
-                "document/unreadable",
+    let bytes = match crate::fsutil::read_regular(path, MAX_DOCUMENT_BYTES) {
+        Ok(b) => b,
+        Err(crate::fsutil::ReadError::TooLarge(size)) => {
+            return Err(Box::new(Diagnostic::file(
+                "document/too-large",
                 Severity::Error,
-                rel.clone(),
-                format!("无法读取：{}", io_reason(Some(&e))),
+                rel,
+                format!(
+                    "文件有 {:.1} MB，超过 {} MB 的上限，未检查",
+                    size as f64 / 1e6,
+                    MAX_DOCUMENT_BYTES / 1024 / 1024
+                ),
             )
-            .with_help("检查文件权限"),
-        )
-    })?;
+            .with_help("一份方案通常不超过 1 MB：检查是否误把数据或图片内容粘贴进了 Markdown，图片请用 ![说明](图片路径) 引用")));
+        }
+        Err(crate::fsutil::ReadError::NotRegular) => {
+            return Err(Box::new(
+                Diagnostic::file(
+                    "document/unreadable",
+                    Severity::Error,
+                    rel,
+                    "不是普通文件（管道、设备或套接字），未读取",
+                )
+                .with_help("content/ 中只放普通的 .md 文本文件"),
+            ));
+        }
+        Err(crate::fsutil::ReadError::Io(e)) => {
+            return Err(Box::new(
+                Diagnostic::file(
+                    "document/unreadable",
+                    Severity::Error,
+                    rel,
+                    format!("无法读取：{}", io_reason(Some(&e))),
+                )
+                .with_help("检查文件权限"),
+            ));
+        }
+    };
     let text = document::decode(&rel, bytes)?;
     Ok(document::parse(&rel, path.to_path_buf(), text, matcher))
+}
+
+/// What a document's outputs are named by: its path under `content/`
+/// without the extension, lower-cased (output folders may ignore case).
+pub fn output_key(rel: &str) -> String {
+    let stem = rel.strip_prefix("content/").unwrap_or(rel);
+    let stem = Path::new(stem).with_extension("");
+    stem.to_string_lossy().to_lowercase()
 }
 
 fn io_reason(e: Option<&std::io::Error>) -> String {

@@ -12,6 +12,48 @@ pub fn normalize_title(s: &str) -> String {
         .collect()
 }
 
+/// Characters a terminal would act on rather than show: C0 and C1
+/// controls (an escape sequence recolours or rewrites the screen) and the
+/// bidirectional overrides (which reorder what is shown).
+fn is_hostile(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for human output: controls written as `\u{1b}`, so a file name
+/// or a field value cannot drive the terminal. Line breaks and tabs stay.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hostile) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_hostile(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Source text to show in a terminal: each hostile character replaced by
+/// as many `?` as it has bytes, so byte offsets (underlines) still fit.
+pub fn mask_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_hostile(c) && c != '\r') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hostile(c) && c != '\r' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Full-width ASCII forms (`（`, `１`, `Ａ`) to their half-width letters.
 pub fn fold_width(c: char) -> char {
     match c {
@@ -288,6 +330,16 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_are_escaped_for_terminals() {
+        assert_eq!(escape_controls("甲\u{1b}[31m乙"), "甲\\u{1b}[31m乙");
+        assert_eq!(escape_controls("a\nb\tc"), "a\nb\tc");
+        assert_eq!(escape_controls("x\u{202e}y"), "x\\u{202e}y");
+        let masked = mask_controls("a\u{1b}b\u{85}c\r\n");
+        assert_eq!(masked, "a?b??c\r\n");
+        assert_eq!(masked.len(), "a\u{1b}b\u{85}c\r\n".len());
+    }
 
     #[test]
     fn numerals_round_trip() {

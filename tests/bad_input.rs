@@ -23,8 +23,14 @@ fn every_kind_of_bad_file_is_reported_and_the_rest_still_checked() {
     std::fs::write(c.join("empty.md"), "").unwrap();
     let (gbk, _, _) = encoding_rs::GBK.encode("---\nkind: pilot-plan\n---\n试点实施方案\n");
     std::fs::write(c.join("gbk.md"), gbk).unwrap();
-    // BOM and CRLF are fine: the same plan, rewritten, checks clean.
-    let crlf = format!("\u{feff}{}", good_plan_text().replace('\n', "\r\n"));
+    // BOM and CRLF are fine: the same plan, rewritten, checks clean (with
+    // a title of its own: two plans with one e-mail subject are an error).
+    let crlf = format!(
+        "\u{feff}{}",
+        good_plan_text()
+            .replacen("创新试点\n", "创新试点二期\n", 1)
+            .replace('\n', "\r\n")
+    );
     std::fs::write(c.join("sub-bom-crlf.md"), crlf).unwrap();
     // 50 MB of Markdown.
     let big = "这是一段很长的文字。".repeat(50 * 1024 * 1024 / 30 + 1);

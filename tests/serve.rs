@@ -350,7 +350,10 @@ fn ctrl_c_stops_cleanly_with_pages_open() {
     // No temporary file left in the output.
     let leftovers: Vec<PathBuf> = walk(&dir.path().join("public"))
         .into_iter()
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".tmp"))
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(".tmp") || name.starts_with(".shenbao-tmp-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -397,4 +400,191 @@ fn a_templates_folder_created_while_serving_is_watched() {
         index.contains("模板乙") && !index.contains("模板甲"),
         "{index}"
     );
+}
+
+/// One request with chosen headers over a raw socket: the status.
+fn status_with(addr: &str, path: &str, headers: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let head = String::from_utf8_lossy(&raw).to_string();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
+#[test]
+fn only_this_machines_names_are_answered() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let addr = &server.addr;
+    let port = addr.rsplit(':').next().unwrap();
+    for host in [
+        "evil.example.com".to_string(),
+        format!("evil.example.com:{port}"),
+        // A DNS-rebinding name resolving to 127.0.0.1.
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("127.0.0.1:{}", port.parse::<u16>().unwrap().wrapping_add(1)),
+    ] {
+        for path in ["/", "/__shenbao/events", &format!("/{}", enc(PAGE))] {
+            let (status, _) = status_with(addr, path, &format!("Host: {host}\r\n"));
+            assert_eq!(status, 403, "{host} {path}");
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+    ] {
+        let (status, head) = status_with(addr, "/", &format!("Host: {host}\r\n"));
+        assert_eq!(status, 200, "{host}");
+        let lower = head.to_ascii_lowercase();
+        assert!(lower.contains("x-frame-options: deny"), "{head}");
+        assert!(lower.contains("frame-ancestors 'self'"), "{head}");
+        assert!(lower.contains("x-content-type-options: nosniff"), "{head}");
+    }
+    // No Host at all (HTTP/1.0) is refused too.
+    let (status, _) = status_with(addr, "/", "");
+    assert_eq!(status, 403);
+    // The reload channel refuses a page of another origin.
+    let (status, _) = status_with(
+        addr,
+        "/__shenbao/events",
+        &format!("Host: {addr}\r\nOrigin: http://evil.example.com\r\n"),
+    );
+    assert_eq!(status, 403);
+    // Dot-files (the marker) are not part of the site.
+    assert!(dir.path().join("public/.shenbao-output").is_file());
+    assert_eq!(get(addr, "/.shenbao-output").0, 404);
+}
+
+/// Peak resident memory of a process, in KB (Linux).
+fn peak_kb(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Open file descriptors of a process (Linux).
+fn open_files(pid: u32) -> Option<usize> {
+    Some(std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn large_files_are_streamed_to_many_readers() {
+    let dir = demo();
+    // A 50 MB PNG (a real signature, then filler) shown by the plan.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(50 * 1024 * 1024, 7);
+    std::fs::write(dir.path().join("content/big.png"), &png).unwrap();
+    let plan = std::fs::read_to_string(dir.path().join(DOC)).unwrap();
+    std::fs::write(dir.path().join(DOC), format!("{plan}\n![大图](big.png)\n")).unwrap();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let pid = server.child.id();
+    let url = "/assets/files/content/big.png";
+    assert_eq!(request(&server.addr, "HEAD", url).0, 200);
+    let readers: Vec<_> = (0..100)
+        .map(|_| {
+            let addr = server.addr.clone();
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut s = std::net::TcpStream::connect(&addr).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+                write!(
+                    s,
+                    "GET {url} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut total = 0usize;
+                let mut buf = vec![0u8; 256 * 1024];
+                loop {
+                    match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => total += n,
+                    }
+                }
+                total
+            })
+        })
+        .collect();
+    let mut got = Vec::new();
+    for r in readers {
+        got.push(r.join().unwrap());
+    }
+    assert!(
+        got.iter().all(|n| *n > 50 * 1024 * 1024),
+        "short reads: {:?}",
+        got.iter()
+            .filter(|n| **n <= 50 * 1024 * 1024)
+            .collect::<Vec<_>>()
+    );
+    let peak = peak_kb(pid).unwrap();
+    assert!(peak < 300 * 1024, "peak {peak} KB");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn slow_and_idle_connections_are_cut_and_capped() {
+    use std::io::{Read, Write};
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let pid = server.child.id();
+    let before = open_files(pid).unwrap();
+    // 400 connections sending half a request each: past the cap (256)
+    // they are refused at once, the others time out; files stay bounded.
+    let mut held = Vec::new();
+    for _ in 0..400 {
+        if let Ok(mut s) = std::net::TcpStream::connect(&server.addr) {
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: ");
+            held.push(s);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let during = open_files(pid).unwrap();
+    assert!(during < before + 300, "{before} -> {during} open files");
+    // The slow ones are closed after the header timeout.
+    let t = Instant::now();
+    let mut first = held.remove(0);
+    first
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let n = first.read(&mut buf).unwrap_or(0);
+    let waited = t.elapsed();
+    assert!(
+        waited < Duration::from_secs(20),
+        "a half-sent request was kept {waited:?}"
+    );
+    assert!(
+        n == 0 || String::from_utf8_lossy(&buf[..n]).contains(" 408"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    drop(held);
+    // And the server still answers.
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, _) = get(&server.addr, "/");
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < end, "no 200 after the flood: {status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -272,6 +272,14 @@ impl Call {
     }
 
     pub fn from_yaml(text: &str) -> Result<Call, CallError> {
+        if let Err(e) = crate::frontmatter::check_bounds(text) {
+            let (line, column) = crate::frontmatter::line_col(text, e.at);
+            return Err(CallError {
+                message: format!("{}，不予解析", e.message),
+                line: Some(line),
+                column: Some(column),
+            });
+        }
         let call: Call = serde_yaml::from_str(text).map_err(|e| CallError {
             message: e.to_string(),
             line: e.location().map(|l| l.line()),
@@ -307,6 +315,10 @@ impl Call {
         Ok(())
     }
 
+    /// The years a call, a date or `year:` may name: anything else is a
+    /// typing mistake (`-2022`, `20222`).
+    pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
     /// Move month-day milestones to another year.
     pub fn with_year(mut self, year: i32) -> Call {
         self.year = year;
@@ -318,6 +330,11 @@ impl Call {
     }
 
     pub fn category(&self, input: &str) -> Option<&Category> {
+        // A number is an id exactly: `-1` is not category 1.
+        let t = input.trim();
+        if t.parse::<i64>().is_ok() || t.parse::<f64>().is_ok() {
+            return self.categories.iter().find(|c| c.id.to_string() == t);
+        }
         let n = normalize_title(input);
         self.categories.iter().find(|c| {
             c.id.to_string() == n
@@ -419,7 +436,17 @@ impl Due {
 /// `2022年6月28日`. Dates without a time mean the start of the day when
 /// `end_of_day` is false, and its end when true.
 pub fn parse_datetime(s: &str, end_of_day: bool) -> Option<DateTime<FixedOffset>> {
+    use chrono::Datelike;
+    parse_any_datetime(s, end_of_day).filter(|d| Call::YEARS.contains(&d.year()))
+}
+
+fn parse_any_datetime(s: &str, end_of_day: bool) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
+    // chrono reads a sign and more than four digits as a year (-2022,
+    // +20220); nobody means that.
+    if s.starts_with(['-', '+']) {
+        return None;
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt);
     }

@@ -61,6 +61,49 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
+/// What kind of image `bytes` hold, judged by content (magic numbers; SVG
+/// by its opening element), or None when they are not an image a page or
+/// typst can show.
+pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
+    use image::ImageFormat as F;
+    match image::guess_format(bytes) {
+        Ok(F::Png) => return Some("png"),
+        Ok(F::Jpeg) => return Some("jpg"),
+        Ok(F::Gif) => return Some("gif"),
+        Ok(F::WebP) => return Some("webp"),
+        _ => {}
+    }
+    // SVG: XML text whose first element is <svg> (after a declaration,
+    // comments or a doctype).
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head);
+    let mut t = text.trim_start_matches('\u{feff}').trim_start();
+    loop {
+        if t.starts_with("<?") || t.starts_with("<!") {
+            let end = t.find('>')?;
+            t = t[end + 1..].trim_start();
+        } else {
+            break;
+        }
+    }
+    (t.starts_with("<svg") || t.starts_with("<svg:svg")).then_some("svg")
+}
+
+/// The first bytes of a regular file, enough to tell its type.
+pub fn file_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
+}
+
 pub fn is_remote(dest: &str) -> bool {
     let d = dest.trim().to_ascii_lowercase();
     d.starts_with("http://")
@@ -138,6 +181,19 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                 )
                 .with_label("找不到图片")
                 .with_help("图片路径相对于本文档所在目录"),
+            ),
+            Ok(real) if file_head(&real).is_none_or(|h| image_kind(&h).is_none()) => out.push(
+                diag(
+                    "attachment/format",
+                    Severity::Error,
+                    doc,
+                    link.span.clone(),
+                    format!("“{}”不是图片（按文件内容判断）", link.dest),
+                )
+                .with_label("不是图片")
+                .with_help(
+                    "正文中的图片只能是 PNG、JPG、GIF、WebP 或 SVG 文件；其他文件请作为附件",
+                ),
             ),
             Ok(_) => {}
         }

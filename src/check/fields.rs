@@ -9,6 +9,61 @@ use crate::document::plan::PlanMeta;
 use crate::document::schema::{FieldSpec, Ty};
 use crate::text::closest;
 
+/// The provincial-level divisions a plan may come from.
+pub const PROVINCES: &[&str] = &[
+    "北京市",
+    "天津市",
+    "河北省",
+    "山西省",
+    "内蒙古自治区",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "上海市",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "广西壮族自治区",
+    "海南省",
+    "重庆市",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "西藏自治区",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "新疆生产建设兵团",
+];
+
+/// The division a value names: its full name or its short form (河南,
+/// 内蒙古, 新疆).
+pub fn province(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    PROVINCES.iter().copied().find(|p| {
+        *p == v
+            || p.strip_suffix('省')
+                .or_else(|| p.strip_suffix('市'))
+                .is_some_and(|short| short == v)
+            || (v.chars().count() >= 2
+                && p.ends_with("自治区")
+                && p.starts_with(v)
+                && !p.starts_with("新疆生产"))
+    })
+}
+
 /// `frontmatter/missing-field` for any kind of document, from its schema.
 pub fn required_fields(doc: &Document, out: &mut Vec<Diagnostic>) {
     if let Some(kind) = doc.kind {
@@ -32,6 +87,21 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             c.span.clone(),
             format!("未知的试点类别“{}”", c.value),
             format!("可选：{}", allowed.join("；")),
+        ));
+    }
+    if let Some(p) = &plan.province
+        && !super::unfilled(ctx, p)
+        && province(&p.value).is_none()
+    {
+        let mut help = format!("写省级行政区的全称，如“河南省”：{}", PROVINCES.join("、"));
+        if let Some(s) = closest(&p.value, PROVINCES.iter().copied()) {
+            help = format!("是否想写“{s}”？{help}");
+        }
+        out.push(invalid(
+            doc,
+            p.span.clone(),
+            format!("“{}”不是省级行政区", p.value),
+            help,
         ));
     }
     if let Some(r) = &plan.region
@@ -248,6 +318,31 @@ mod tests {
         assert!(!is_email("kjcqjsc@126"));
         assert!(!is_email("王@126.com"));
         assert!(!is_email("a@b.com, c@d.com"));
+    }
+
+    #[test]
+    fn values_are_checked_against_type_and_range() {
+        let f = Fixture::new();
+        let invalid = |text: &str| {
+            f.check(text)
+                .into_iter()
+                .filter(|x| x.rule == "frontmatter/invalid-value")
+                .map(|x| x.message)
+                .collect::<Vec<_>>()
+        };
+        assert!(invalid(&good_plan()).is_empty());
+        let m = invalid(&good_plan().replace("category: 2", "category: -1"));
+        assert!(m.iter().any(|x| x.contains("-1")), "{m:?}");
+        let m = invalid(&good_plan().replace("province: 河南省", "province: 123"));
+        assert!(m.iter().any(|x| x.contains("123")), "{m:?}");
+        assert!(invalid(&good_plan().replace("province: 河南省", "province: 河南")).is_empty());
+        let m = invalid(&good_plan().replace("date: 2022-06-20", "date: -2022-01-01"));
+        assert!(m.iter().any(|x| x.contains("-2022")), "{m:?}");
+        let m = invalid(&good_plan().replace("date: 2022-06-20", "date: 99999-01-01"));
+        assert!(!m.is_empty());
+        assert_eq!(province("内蒙古"), Some("内蒙古自治区"));
+        assert_eq!(province("北京"), Some("北京市"));
+        assert_eq!(province("123"), None);
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         check_document(&ctx, doc, &mut out);
     }
     quota::check(&ctx, &project.documents, &mut out);
+    package::subjects_unique(&ctx, &project.documents, &mut out);
     diagnostic::sort(&mut out);
     out
 }

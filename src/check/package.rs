@@ -106,6 +106,40 @@ fn size(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Two plans whose e-mail subjects (the package's file name) are the same
+/// would overwrite each other's package: an error on the later one,
+/// naming the earlier.
+pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<String, &Document> = Default::default();
+    for doc in docs {
+        let Some(plan) = doc.plan() else { continue };
+        let (Some(title), Some(applicant)) = (&plan.title, &plan.applicant) else {
+            continue;
+        };
+        let subject = ctx.call.subject(&title.value, &applicant.value);
+        let key = crate::pack::file_name(&subject).to_lowercase();
+        match seen.get(&key) {
+            Some(first) => out.push(
+                diag(
+                    "package/subject",
+                    Severity::Error,
+                    doc,
+                    title.span.clone(),
+                    format!(
+                        "邮件题目“{subject}”与 {} 的相同，电子件会互相覆盖",
+                        first.src.rel
+                    ),
+                )
+                .with_label("题目重复")
+                .with_help("两份方案的项目名称或申报单位须有不同；同一方案只保留一份文件"),
+            ),
+            None => {
+                seen.insert(key, doc);
+            }
+        }
+    }
+}
+
 fn file_len(p: &std::path::Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }

@@ -400,6 +400,22 @@ impl Reader<'_> {
             _ => None,
         };
         match parsed {
+            Some(n) if !n.is_finite() || n.abs() >= 1e15 => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 的数字超出范围"),
+                    "检查是否多写了位数；单位见字段说明",
+                );
+                None
+            }
+            Some(n) if n < 0.0 => {
+                self.invalid(
+                    path,
+                    format!("字段 {path} 不能是负数"),
+                    "只写不小于 0 的数字，如 12.5（单位见字段说明）",
+                );
+                None
+            }
             Some(n) => Some(self.spanned(path, n)),
             None => {
                 self.invalid(

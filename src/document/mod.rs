@@ -22,6 +22,14 @@ use plan::PlanMeta;
 
 /// Markdown files larger than this are not parsed (a plan is ~200 KB).
 pub const MAX_DOCUMENT_BYTES: u64 = 16 * 1024 * 1024;
+/// Larger bodies are checked and shown on the site but not printed: typst
+/// needs about 250 MB per MB of text (2 MB: ~1,100 pages, ~8 s, ~550 MB).
+pub const MAX_PRINT_BYTES: usize = 2 * 1024 * 1024;
+/// A heading longer than this (in characters) is not a heading; typst
+/// takes 2.4 GB and 30 s on one of 350,000 characters.
+pub const MAX_HEADING_CHARS: usize = 200;
+/// More headings than this are not printed (10,000 took 1.5 GB).
+pub const MAX_HEADINGS: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
@@ -197,6 +205,9 @@ impl Document {
 /// Decode file bytes: strip a UTF-8 BOM; reject other encodings with a
 /// message that names the likely one (GBK is common on Chinese Windows).
 pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    if let Some(d) = utf16(rel, &bytes) {
+        return Err(Box::new(d));
+    }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
@@ -229,6 +240,33 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             ))
         }
     }
+}
+
+/// UTF-16 (with a byte-order mark, or ASCII text with every other byte
+/// NUL) is named as such, not mistaken for GBK.
+fn utf16(rel: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let head = &bytes[..bytes.len().min(4096)];
+    let nul_even = head.iter().step_by(2).filter(|b| **b == 0).count();
+    let nul_odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let pairs = head.len() / 2;
+    let unmarked = pairs >= 4 && (nul_even * 10 >= pairs * 9 || nul_odd * 10 >= pairs * 9);
+    (bom || unmarked).then(|| {
+        Diagnostic::file(
+            "document/encoding",
+            Severity::Error,
+            rel,
+            "文件是 UTF-16 编码（Windows 记事本的“Unicode”），不是 UTF-8",
+        )
+        .with_help("用编辑器另存为 UTF-8：记事本“另存为”时编码选“UTF-8”；VS Code 点右下角的“UTF-16 LE”，选“通过编码保存”→“UTF-8”")
+    })
+}
+
+/// The first control character YAML refuses (all but tab and line
+/// breaks), as (byte offset, character).
+fn yaml_control(text: &str) -> Option<(usize, char)> {
+    text.char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}'))
 }
 
 /// Parse a document from its text. `placeholders` finds leftover words.
@@ -286,15 +324,141 @@ pub fn parse(
         }
     };
     let body = &doc.src.text[body_start..];
+    if let Some(nul) = memchr::memchr(0, body.as_bytes()) {
+        let at = body_start + nul;
+        diagnostics.push(
+            Diagnostic::at(
+                "document/encoding",
+                Severity::Error,
+                &doc.src,
+                at..at + 1,
+                "正文中有 NUL 字符（U+0000），文本文件里不应出现",
+            )
+            .with_label("NUL")
+            .with_help("删除这个字符；如果整份文件都是乱码，它可能是 UTF-16 或二进制文件，请另存为 UTF-8 文本"),
+        );
+    }
     doc.body = markdown::parse_body(body, body_start, placeholders);
+    limits(&doc, body.len(), &mut diagnostics);
     doc.diagnostics = diagnostics;
     doc
 }
 
+/// `document/limit`: sizes past which a document is not printed (it is
+/// still checked and shown), each an error that says the limit.
+fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
+    let whole = |message: String, help: &str| {
+        Diagnostic::file("document/limit", Severity::Error, &doc.src.rel, message).with_help(help)
+    };
+    if body_len > MAX_PRINT_BYTES {
+        out.push(whole(
+            format!(
+                "正文有 {:.1} MB，超过排版上限 {} MB，不生成 PDF",
+                body_len as f64 / 1024.0 / 1024.0,
+                MAX_PRINT_BYTES / 1024 / 1024
+            ),
+            "一份方案的正文通常不超过 0.5 MB：检查是否误粘贴了数据；大表格、附录请作为附件（PDF）装订",
+        ));
+    }
+    if let Some(h) = doc
+        .body
+        .headings
+        .iter()
+        .find(|h| h.text.chars().count() > MAX_HEADING_CHARS)
+    {
+        out.push(
+            Diagnostic::at(
+                "document/limit",
+                Severity::Error,
+                &doc.src,
+                h.span.start..h.span.start + 1,
+                format!(
+                    "标题有 {} 个字，超过 {MAX_HEADING_CHARS} 个字的上限，不生成 PDF",
+                    h.text.chars().count()
+                ),
+            )
+            .with_label("标题过长")
+            .with_help("标题只写章节名称；是不是一段正文误写在了 # 后面，或少了换行？"),
+        );
+    }
+    if doc.body.headings.len() > MAX_HEADINGS {
+        out.push(whole(
+            format!(
+                "有 {} 个标题，超过 {MAX_HEADINGS} 个的上限，不生成 PDF",
+                doc.body.headings.len()
+            ),
+            "检查是否把列表或表格的各行写成了标题（行首的 #）",
+        ));
+    }
+}
+
 fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut Vec<Diagnostic>) {
     let yaml_text = &doc.src.text[split.yaml.clone()];
+    if let Err(e) = frontmatter::check_bounds(yaml_text) {
+        let at = split.yaml.start + e.at;
+        diags.push(
+            Diagnostic::at(
+                "frontmatter/limit",
+                Severity::Error,
+                &doc.src,
+                at..at,
+                format!("{}，未解析字段", e.message),
+            )
+            .with_label("超出上限")
+            .with_help(format!(
+                "字段区不超过 {} KB、嵌套不超过 {} 层；长文字请写进正文",
+                frontmatter::MAX_YAML_BYTES / 1024,
+                frontmatter::MAX_YAML_DEPTH
+            )),
+        );
+        return;
+    }
+    if let Some((i, c)) = yaml_control(yaml_text) {
+        let at = split.yaml.start + i;
+        diags.push(
+            Diagnostic::at(
+                "frontmatter/syntax",
+                Severity::Error,
+                &doc.src,
+                at..at + c.len_utf8(),
+                format!(
+                    "字段中有控制字符 U+{:04X}{}，YAML 不允许",
+                    c as u32,
+                    if c == '\0' { "（NUL）" } else { "" }
+                ),
+            )
+            .with_label("控制字符")
+            .with_help("删除这个字符（多半是从别处复制来的不可见字符）"),
+        );
+        return;
+    }
     let value: Value = match serde_yaml::from_str(yaml_text) {
         Ok(v) => v,
+        Err(e) if too_large_number(&e).is_some() => {
+            let number = too_large_number(&e).unwrap_or_default();
+            let idx = yaml_text.find(number.as_str()).unwrap_or(0);
+            let at = split.yaml.start + idx;
+            let key = yaml_message(&e)
+                .split(':')
+                .next()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_string();
+            diags.push(
+                Diagnostic::at(
+                    "frontmatter/invalid-value",
+                    Severity::Error,
+                    &doc.src,
+                    at..at + number.len(),
+                    format!("字段 {key} 的数字 {number} 太大，超出数字的范围"),
+                )
+                .with_label("数字太大")
+                .with_help(
+                    "如果它是文字（编号、代码），加引号写成 \"…\"；如果是数字，检查是否多写了位数",
+                ),
+            );
+            return;
+        }
         Err(e) => {
             // An error found at the very end (an unclosed `[` or quote) is
             // shown at the last character written, not on the `---` line.
@@ -420,6 +584,18 @@ fn kind_list() -> String {
         .join("、")
 }
 
+/// The digits of an integer too large for YAML's number types (serde_yaml
+/// reports it as a type error “… as u128”, though the YAML is valid).
+fn too_large_number(e: &serde_yaml::Error) -> Option<String> {
+    let m = e.to_string();
+    if !(m.contains(" as u128") || m.contains(" as i128")) {
+        return None;
+    }
+    let start = m.find("integer `")? + "integer `".len();
+    let end = start + m[start..].find('`')?;
+    Some(m[start..end].to_string())
+}
+
 /// serde_yaml's message without its trailing “at line X column Y”, which
 /// the diagnostic already shows.
 fn yaml_message(e: &serde_yaml::Error) -> String {
@@ -527,6 +703,45 @@ mod tests {
             "{:?}",
             d.diagnostics
         );
+    }
+
+    #[test]
+    fn misleading_messages_say_what_is_wrong() {
+        // A number too large is not a syntax error.
+        let d = doc("---\nkind: pilot-plan\ntitle: 99999999999999999999\n---\n");
+        let e = &d.diagnostics[0];
+        assert_eq!(e.rule, "frontmatter/invalid-value");
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.contains("太大") && e.message.contains("title"),
+            "{e:?}"
+        );
+        // A NUL on line 20 is reported on line 20.
+        let mut lines: Vec<String> = (1..=25).map(|i| format!("k{i}: v")).collect();
+        lines[18] = "note: 有\0空".into();
+        let d = doc(&format!("---\n{}\n---\n", lines.join("\n")));
+        let e = &d.diagnostics[0];
+        assert_eq!((e.rule, e.line), ("frontmatter/syntax", Some(20)), "{e:?}");
+        let d = doc("---\nkind: pilot-plan\n---\n正文\n\n有\0字\n");
+        assert!(
+            d.diagnostics
+                .iter()
+                .any(|e| e.rule == "document/encoding" && e.line == Some(6))
+        );
+        // UTF-16 is UTF-16, not GBK.
+        let mut u16le = vec![0xFF, 0xFE];
+        for u in "---\nkind: pilot-plan\n---\n正文".encode_utf16() {
+            u16le.extend(u.to_le_bytes());
+        }
+        let e = decode("content/a.md", u16le).unwrap_err();
+        assert!(e.message.contains("UTF-16") && e.help.unwrap().contains("UTF-8"));
+        let no_bom: Vec<u8> = "---\nkind: x\n".bytes().flat_map(|b| [b, 0]).collect();
+        assert!(decode("a", no_bom).unwrap_err().message.contains("UTF-16"));
+        // Deep nesting is refused before parsing, quickly.
+        let t = std::time::Instant::now();
+        let d = doc(&format!("---\nx: {}\n---\n", "[".repeat(100_000)));
+        assert_eq!(d.diagnostics[0].rule, "frontmatter/limit");
+        assert!(t.elapsed().as_secs() < 2);
     }
 
     #[test]

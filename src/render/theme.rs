@@ -127,7 +127,8 @@ impl Theme {
         Ok(theme)
     }
 
-    /// Find a theme file: the project's `templates/`, then the project's
+    /// Find a theme file (a regular file of at most 4 MB): the project's
+    /// `templates/`, then the project's
     /// `themes/<name>/`, then the built-in default theme.
     pub fn file(&self, name: &str) -> Result<TemplateFile, Fatal> {
         let candidates = [
@@ -139,7 +140,7 @@ impl Theme {
                 continue;
             }
             if let Ok(Inside::Yes(real)) = ensure_inside(&self.root, &path) {
-                let text = std::fs::read_to_string(&real)
+                let text = crate::fsutil::read_regular_text(&real, MAX_TEMPLATE_BYTES)
                     .map_err(|e| Fatal::new(format!("无法读取模板 {}：{e}", path.display())))?;
                 return Ok(TemplateFile {
                     name: name.to_string(),
@@ -159,6 +160,9 @@ impl Theme {
             .ok_or_else(|| Fatal::new(format!("主题中没有 {name}")))
     }
 }
+
+/// A template or theme file larger than this is not read.
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {

@@ -70,19 +70,86 @@ impl Hub {
     }
 }
 
+/// The names a request may address the preview by. Anything else is
+/// refused: a page on another site that points a name of its own at
+/// 127.0.0.1 (DNS rebinding) must not read the drafts.
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    port: u16,
+    /// Host names and addresses (lower case, IPv6 in brackets), no port.
+    names: Vec<String>,
+    /// Bound to every address (`--bind 0.0.0.0`): any IP address (never a
+    /// name) is accepted, since the author chose to be reachable.
+    any_ip: bool,
+}
+
+impl Allowed {
+    pub fn new(bound: std::net::SocketAddr) -> Allowed {
+        let ip = match bound.ip() {
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            v4 => v4.to_string(),
+        };
+        let mut names: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if !names.contains(&ip) {
+            names.push(ip);
+        }
+        Allowed {
+            port: bound.port(),
+            names,
+            any_ip: bound.ip().is_unspecified(),
+        }
+    }
+
+    /// Whether a `Host` header value (`127.0.0.1:3000`) names this server.
+    pub fn host(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = match host.rsplit_once(':') {
+            // `[::1]` alone has colons but no port.
+            Some((n, p)) if !p.contains(']') => (n.to_string(), p.parse::<u16>().ok()),
+            _ => (host.clone(), Some(80)),
+        };
+        if port != Some(self.port) {
+            return false;
+        }
+        if self.names.contains(&name) {
+            return true;
+        }
+        let bare = name.trim_start_matches('[').trim_end_matches(']');
+        self.any_ip && bare.parse::<std::net::IpAddr>().is_ok()
+    }
+
+    /// Whether an `Origin` header value (`http://127.0.0.1:3000`) is this
+    /// server.
+    pub fn origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|h| !h.contains('/') && self.host(h))
+    }
+}
+
 #[derive(Clone)]
 struct AppState {
     /// The output folder, canonical.
     out_dir: Arc<PathBuf>,
     hub: Arc<Hub>,
     shutdown: watch::Receiver<bool>,
+    allowed: Arc<Allowed>,
 }
 
-pub fn router(out_dir: PathBuf, hub: Arc<Hub>, shutdown: watch::Receiver<bool>) -> Router {
+pub fn router(
+    out_dir: PathBuf,
+    hub: Arc<Hub>,
+    shutdown: watch::Receiver<bool>,
+    allowed: Allowed,
+) -> Router {
     let state = AppState {
         out_dir: Arc::new(out_dir),
         hub,
         shutdown,
+        allowed: Arc::new(allowed),
     };
     Router::new()
         .route("/__shenbao/events", get(events))
@@ -91,7 +158,116 @@ pub fn router(out_dir: PathBuf, hub: Arc<Hub>, shutdown: watch::Receiver<bool>) 
         // Browsers ask for it on every page; the site has none.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(static_file)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
+}
+
+/// Every request: the `Host` must name this server (403 otherwise), the
+/// reload channel's `Origin` must be this server, and every answer says it
+/// may not be framed by another site nor sniffed as another type.
+async fn guard(
+    State(st): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response<Body> {
+    let headers = req.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let mut r = if !host.as_deref().is_some_and(|h| st.allowed.host(h)) {
+        plain(
+            StatusCode::FORBIDDEN,
+            "只接受以 127.0.0.1、localhost 或监听地址访问的请求",
+        )
+    } else if req.uri().path() == "/__shenbao/events"
+        && headers
+            .get(header::ORIGIN)
+            .is_some_and(|o| !o.to_str().is_ok_and(|o| st.allowed.origin(o)))
+    {
+        plain(StatusCode::FORBIDDEN, "只接受本预览页面打开的刷新通道")
+    } else {
+        next.run(req).await
+    };
+    let h = r.headers_mut();
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Framing by the preview's own pages (the PDF preview) only; modern
+    // browsers follow this over X-Frame-Options.
+    let csp = match h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(own) => format!("{own}; frame-ancestors 'self'"),
+        None => "frame-ancestors 'self'".to_string(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
+}
+
+/// Most connections served at once; more are answered 503 and closed, so
+/// that half-open connections cannot exhaust the process's files.
+pub const MAX_CONNECTIONS: usize = 256;
+/// A request's headers must arrive within this time.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serve `app` on `listener` until `stop` turns true: HTTP/1.1 with a
+/// header-read timeout and at most [`MAX_CONNECTIONS`] connections.
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.changed() => break,
+        };
+        let stream = match accepted {
+            Ok((s, _)) => s,
+            // Out of files or a connection reset before accept: go on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tokio::spawn(async move {
+                let _ = stream.try_write(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n",
+                );
+            });
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .keep_alive(true);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+                }
+            }
+            drop(slot);
+        });
+    }
 }
 
 /// Why a request path is not served.
@@ -137,6 +313,11 @@ pub fn resolve(out_dir: &Path, raw: &str) -> Result<PathBuf, Refusal> {
         if *seg == "." || *seg == ".." || seg.contains(':') {
             return Err(Refusal::Forbidden);
         }
+        // Dot-files (the marker, a killed build's temporary files) are
+        // never part of the site.
+        if seg.starts_with('.') {
+            return Err(Refusal::NotFound);
+        }
         let mut comps = Path::new(seg).components();
         if !matches!(
             (comps.next(), comps.next()),
@@ -150,8 +331,14 @@ pub fn resolve(out_dir: &Path, raw: &str) -> Result<PathBuf, Refusal> {
         path.push("index.html");
     }
     let real = path.canonicalize().map_err(|_| Refusal::NotFound)?;
-    if !real.starts_with(out_dir) {
+    let Ok(inner) = real.strip_prefix(out_dir) else {
         return Err(Refusal::Forbidden);
+    };
+    if inner
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return Err(Refusal::NotFound);
     }
     if !real.is_file() {
         return Err(Refusal::NotFound);
@@ -201,10 +388,6 @@ fn with_headers(mut r: Response<Body>, ctype: &'static str) -> Response<Body> {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     // A preview is always the latest build.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     if ctype == "image/svg+xml" {
         // An image from the content must never run script.
         h.insert(
@@ -245,21 +428,79 @@ async fn static_file(State(st): State<AppState>, method: Method, uri: Uri) -> Re
     // Stamp before reading: a rebuild finishing in between makes the page
     // reload once more, never miss an update.
     let build = st.hub.build();
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(_) => return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件"),
+    let Ok(file) = tokio::fs::File::open(&path).await else {
+        return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件");
     };
-    let body = if ctype.starts_with("text/html") {
-        Body::from(inject(&String::from_utf8_lossy(&bytes), build))
-    } else {
-        Body::from(bytes)
+    let len = match file.metadata().await {
+        Ok(m) if m.is_file() => m.len(),
+        _ => return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件"),
     };
+    if ctype.starts_with("text/html") && len <= MAX_INJECTED_PAGE {
+        // Pages are small: read whole, add the live-reload script.
+        drop(file);
+        let Ok(bytes) = tokio::fs::read(&path).await else {
+            return plain(StatusCode::NOT_FOUND, "找不到这个页面或文件");
+        };
+        let page = inject(&String::from_utf8_lossy(&bytes), build);
+        let len = page.len();
+        let body = if method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(page)
+        };
+        return with_length(with_headers(Response::new(body), ctype), len as u64);
+    }
+    // Everything else is streamed in chunks: memory per download stays
+    // small however large the file (a 50 MB PDF, 100 readers).
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
-        body
+        Body::from_stream(file_stream(file))
     };
-    with_headers(Response::new(body), ctype)
+    with_length(with_headers(Response::new(body), ctype), len)
+}
+
+/// Pages larger than this are sent as they are (no live reload).
+const MAX_INJECTED_PAGE: u64 = 16 * 1024 * 1024;
+/// Bytes read per chunk of a streamed file.
+const CHUNK: usize = 64 * 1024;
+
+fn with_length(mut r: Response<Body>, len: u64) -> Response<Body> {
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
+}
+
+/// Read into `buf` once (tokio's `AsyncRead` without its io-util helpers).
+async fn read_chunk(file: &mut tokio::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    std::future::poll_fn(|cx| {
+        let mut rb = tokio::io::ReadBuf::new(buf);
+        match tokio::io::AsyncRead::poll_read(std::pin::Pin::new(&mut *file), cx, &mut rb) {
+            std::task::Poll::Ready(Ok(())) => std::task::Poll::Ready(Ok(rb.filled().len())),
+            std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e)),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// A file as a stream of chunks, read only as fast as the client takes
+/// them.
+fn file_stream(
+    file: tokio::fs::File,
+) -> impl Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send {
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0u8; CHUNK];
+        match read_chunk(&mut file, &mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(axum::body::Bytes::from(buf)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
 }
 
 async fn live_js() -> Response<Body> {
@@ -421,6 +662,12 @@ mod tests {
             assert_eq!(resolve(&out, raw), Err(Refusal::Forbidden), "{raw}");
         }
         assert_eq!(resolve(&out, "/%ff%fe"), Err(Refusal::BadRequest));
+        // Dot-files: the marker, a killed build's temporary files.
+        std::fs::write(out.join(".shenbao-output"), "{}").unwrap();
+        std::fs::write(out.join("docs/.tmpAbC123"), "half").unwrap();
+        for raw in ["/.shenbao-output", "/docs/.tmpAbC123", "/%2Eshenbao-output"] {
+            assert_eq!(resolve(&out, raw), Err(Refusal::NotFound), "{raw}");
+        }
         assert_eq!(resolve(&out, "relative"), Err(Refusal::BadRequest));
     }
 
@@ -432,6 +679,38 @@ mod tests {
         std::os::unix::fs::symlink(d.path(), out.join("up")).unwrap();
         assert_eq!(resolve(&out, "/leak.txt"), Err(Refusal::Forbidden));
         assert_eq!(resolve(&out, "/up/secret.txt"), Err(Refusal::Forbidden));
+    }
+
+    #[test]
+    fn only_this_servers_names_are_allowed() {
+        let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let a = Allowed::new(local);
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost:3000",
+            "LocalHost:3000",
+            "[::1]:3000",
+        ] {
+            assert!(a.host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example.com",
+            "evil.example.com:3000",
+            "127.0.0.1.nip.io:3000",
+            "127.0.0.1:3001",
+            "127.0.0.1",
+            "",
+        ] {
+            assert!(!a.host(bad), "{bad}");
+        }
+        assert!(a.origin("http://localhost:3000"));
+        assert!(!a.origin("http://evil.example.com"));
+        assert!(!a.origin("null"));
+        assert!(!a.origin("http://localhost:3000/x"));
+        // Bound to every address: any IP literal, still no names.
+        let any = Allowed::new("0.0.0.0:80".parse().unwrap());
+        assert!(any.host("192.168.1.5") && any.host("192.168.1.5:80"));
+        assert!(!any.host("evil.example.com"));
     }
 
     #[test]

@@ -48,7 +48,9 @@ impl Log for Stdout {
     fn line(&mut self, text: &str) {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
+        // File names and messages come from the project: no control
+        // characters reach the terminal.
+        let _ = writeln!(out, "{}", crate::text::escape_controls(text));
         let _ = out.flush();
     }
 }
@@ -146,16 +148,15 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Fatal::new(format!("无法监听 {addr}：{e}")))?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let app = http::router(out_dir, hub, stop_rx);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                stop_signal().await;
-                // Ends the reload channels, which would otherwise keep the
-                // server waiting for ever.
-                let _ = stop_tx.send(true);
-            })
-            .await
-            .map_err(|e| Fatal::new(format!("预览服务器出错：{e}")))
+        let app = http::router(out_dir, hub, stop_rx.clone(), http::Allowed::new(local));
+        tokio::spawn(async move {
+            stop_signal().await;
+            // Ends the accept loop and the reload channels, which would
+            // otherwise keep the server waiting for ever.
+            let _ = stop_tx.send(true);
+        });
+        http::serve_connections(listener, app, stop_rx).await;
+        Ok(())
     });
     // The rebuild loop finishes the rebuild it is in (its files are
     // written atomically) and returns; the watcher ends with it.

@@ -158,6 +158,7 @@ pub struct Session {
 pub fn blocks(d: &Diagnostic) -> bool {
     d.severity == Severity::Error
         && (d.rule == "frontmatter/syntax"
+            || d.rule == "frontmatter/limit"
             || d.rule.starts_with("document/")
             || d.rule.starts_with("print/")
             || d.rule.starts_with("site/"))
@@ -187,6 +188,7 @@ fn rebuild_all(
     let roles = build::resolve_fonts(fonts, &theme)?;
     let template = theme.file("print/plan.typ")?;
     let out_dir = build::out_dir(&project, opts.out_dir.as_deref())?;
+    crate::output::prepare(&out_dir)?;
     let (builds, print_diags) = if opts.pdf {
         let keyed = keyed(keys, build::printable(&project));
         print_keyed(fonts, opts, &project, &roles, &template, &keyed, &out_dir)
@@ -213,7 +215,24 @@ fn rebuild_all(
     }
     let mut site_opts = opts.clone();
     site_opts.out_dir = Some(out_dir.clone());
-    let (live, report) = LiveSite::with_prints(&project, &site_opts, &theme, builds, print_diags)?;
+    let (live, report) =
+        LiveSite::with_prints(&project, &site_opts, &theme, builds.clone(), print_diags)?;
+    // Like a build: what the last full build wrote and this one no longer
+    // produces goes.
+    let mut done = build::BuildReport {
+        out_dir: out_dir.clone(),
+        docs: builds,
+        fonts: Vec::new(),
+        check: Vec::new(),
+        print: Vec::new(),
+        site: Some(report),
+        no_pdf: Vec::new(),
+        pdf_wanted: opts.pdf,
+    };
+    build::finish_outputs(&mut done, opts.pdf);
+    let Some(report) = done.site else {
+        return Err(Fatal::new("内部错误：网站报告丢失"));
+    };
     let site_blocked = report
         .diagnostics
         .iter()
@@ -400,6 +419,7 @@ impl Session {
         step.to_print.retain(|r| printable.contains(r.as_str()));
         step.written.sort();
         step.written.dedup();
+        let _ = crate::output::record(&self.out_dir, step.written.iter().map(String::as_str));
         step.millis = t.elapsed().as_millis();
         step
     }
@@ -448,6 +468,13 @@ impl Session {
         let report = self.loaded.live.printed(project, &builds, &diags);
         self.note_site_report(&report.diagnostics);
         step.written = report.written;
+        let _ = crate::output::record(
+            &self.out_dir,
+            step.written
+                .iter()
+                .chain(step.pdfs.iter())
+                .map(String::as_str),
+        );
         step.millis = t.elapsed().as_millis();
         step
     }

@@ -16,7 +16,7 @@ use crate::check::deadline::days_left;
 use crate::check::package::{base64_size, mib};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
-use crate::fsutil::write_atomic;
+use crate::fsutil::write_within;
 use crate::project::Project;
 use crate::render::theme::{TemplateFile, Theme};
 use html::{HtmlDoc, href};
@@ -49,6 +49,9 @@ pub struct SiteReport {
     /// The files written, relative to the output folder (pages and search
     /// shards): what a preview must reload.
     pub written: Vec<String>,
+    /// Every file the site consists of (written or unchanged), relative
+    /// to the output folder: what a build keeps.
+    pub produced: std::collections::BTreeSet<String>,
 }
 
 #[derive(Serialize)]
@@ -393,13 +396,16 @@ impl Site {
         });
         let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
+        // Views and rendered sections are in the same order: one pass
+        // (looking each up by id was quadratic in the number of sections).
         let search: Vec<SearchEntry> = sections
             .iter()
-            .map(|s| SearchEntry {
+            .zip(&rendered.sections)
+            .map(|(s, r)| SearchEntry {
                 d: title.clone(),
                 t: format!("{}{}", s.number, s.title),
                 u: format!("{}#{}", href(&url), s.id),
-                x: s_text(&rendered, &s.id),
+                x: squash_spaces(&r.text),
             })
             .collect();
         let plan = doc.plan();
@@ -509,15 +515,7 @@ impl Site {
             format!("(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...{json});\n");
         write_page(&self.out_dir, &shard, &text, report);
         for (real, rel) in &rendered.files {
-            let target = self.out_dir.join("assets/files").join(rel);
-            if let Err(e) = std::fs::read(real).and_then(|b| write_atomic(&target, &b)) {
-                report.diagnostics.push(Diagnostic::file(
-                    "site/write",
-                    Severity::Error,
-                    rel.clone(),
-                    format!("无法复制图片：{e}"),
-                ));
-            }
+            self.copy_image(&doc.src.rel, real, rel, report);
         }
         let summary = DocSummary {
             row,
@@ -668,53 +666,106 @@ impl Site {
             ));
         }
         for (path, bytes) in files {
-            if std::fs::read(&path).is_ok_and(|old| old == bytes) {
-                continue;
-            }
-            if let Err(e) = write_atomic(&path, &bytes) {
-                report.diagnostics.push(Diagnostic::file(
-                    "site/write",
-                    Severity::Error,
-                    path.display().to_string(),
-                    format!("无法写入：{e}"),
-                ));
-            }
+            let rel = crate::project::rel_path(&self.out_dir, &path);
+            put(&self.out_dir, &path, &bytes, &rel, report);
         }
     }
+
+    /// Copy an image a document shows next to the pages, if it is one:
+    /// judged by its content, not its name (`![f](../shenbao.yaml)` copies
+    /// nothing).
+    fn copy_image(&self, doc: &str, real: &Path, rel: &str, report: &mut SiteReport) {
+        let target = self.out_dir.join("assets/files").join(rel);
+        let bytes = match crate::fsutil::read_regular(real, MAX_IMAGE_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                report.diagnostics.push(
+                    Diagnostic::file(
+                        "site/image",
+                        Severity::Error,
+                        doc,
+                        format!("无法复制图片 {rel}：{e}"),
+                    )
+                    .with_help("图片须是项目中的普通文件，不超过 50 MB"),
+                );
+                return;
+            }
+        };
+        if crate::check::attachment::image_kind(&bytes).is_none() {
+            report.diagnostics.push(
+                Diagnostic::file(
+                    "site/image",
+                    Severity::Error,
+                    doc,
+                    format!("{rel} 不是图片（按文件内容判断），不会复制到网站"),
+                )
+                .with_help("正文中的图片只能是 PNG、JPG、GIF、WebP 或 SVG 文件"),
+            );
+            return;
+        }
+        put(&self.out_dir, &target, &bytes, doc, report);
+    }
+}
+
+/// Images larger than this are not copied into the site.
+const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Whether `path` already holds `bytes` (an unchanged output is left
+/// alone: its time stays, and a preview has nothing to reload).
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn write_page(out_dir: &Path, rel: &str, text: &str, report: &mut SiteReport) {
     let path = &out_dir.join(rel);
-    // An unchanged page is left alone: its time stays, and a preview has
-    // nothing to reload.
-    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+    if let Some(written) = put(out_dir, path, text.as_bytes(), rel, report) {
         if path.extension().is_some_and(|e| e == "html") {
             report.pages += 1;
         }
-        return;
-    }
-    if let Err(e) = write_atomic(path, text.as_bytes()) {
-        report.diagnostics.push(Diagnostic::file(
-            "site/write",
-            Severity::Error,
-            path.display().to_string(),
-            format!("无法写入：{e}"),
-        ));
-    } else {
-        if path.extension().is_some_and(|e| e == "html") {
-            report.pages += 1;
+        if written {
+            report.written.push(rel.to_string());
         }
-        report.written.push(rel.to_string());
     }
 }
 
-fn s_text(rendered: &HtmlDoc, id: &str) -> String {
-    rendered
-        .sections
-        .iter()
-        .find(|s| s.id == id)
-        .map(|s| s.text.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+/// Record `path` as part of the site and write it, unless it already
+/// holds `bytes`. Some(whether it was written); None when it could not be
+/// (the error is reported against `blame`).
+fn put(
+    out_dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    blame: &str,
+    report: &mut SiteReport,
+) -> Option<bool> {
+    report
+        .produced
+        .insert(crate::project::rel_path(out_dir, path));
+    if same_file(path, bytes) {
+        return Some(false);
+    }
+    match write_within(out_dir, path, bytes) {
+        Ok(()) => Some(true),
+        Err(e) => {
+            report
+                .diagnostics
+                .push(crate::build::write_error("site/write", blame, path, &e));
+            None
+        }
+    }
+}
+
+/// Runs of white space as one space, without a list of words between.
+fn squash_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn finding_view(d: &Diagnostic, n: usize, page: Option<&str>, anchor: String) -> FindingView {

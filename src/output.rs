@@ -1,0 +1,332 @@
+//! The output folder: where it may be, the marker that makes it
+//! shenbao's, and the manifest of the files shenbao wrote there, so that a
+//! build removes what it no longer produces and nothing else.
+//!
+//! Rules (the README states them for authors):
+//! - resolved through symbolic links before it is judged;
+//! - never the project root, an ancestor of it, or inside a source folder
+//!   (`content/`, `attachments/`, `templates/`, `themes/`);
+//! - inside the project, unless `--out` names it on the command line; a
+//!   path inside the project never resolves (through a link) outside it;
+//! - a folder that exists and holds anything must carry the marker
+//!   (`.shenbao-output`): shenbao never writes into, cleans or serves a
+//!   folder it did not create (like mdBook and Zola).
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{CONFIG_FILE, Fatal};
+use crate::fsutil::{create_dirs_within, read_regular, write_within};
+use crate::project::{CONTENT_DIR, Project, rel_path};
+
+/// The marker and manifest file at the top of the output folder.
+pub const MARKER: &str = ".shenbao-output";
+/// Folders whose files are the author's.
+pub const SOURCE_DIRS: &[&str] = &[CONTENT_DIR, "attachments", "templates", "themes"];
+/// The manifest is small; anything larger is not ours.
+const MANIFEST_LIMIT: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    /// What wrote the folder.
+    shenbao: String,
+    /// Files written, relative to the folder, `/`-separated.
+    files: BTreeSet<String>,
+}
+
+/// `p` made absolute and without `.`/`..` (no file system access).
+fn lexical(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Where `p` really is: its longest existing ancestor resolved through
+/// symbolic links, with the rest appended.
+fn resolved(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return p.to_path_buf(),
+        }
+    }
+}
+
+/// The output folder for a run: `explicit` (from `--out`) or the
+/// project's `output_dir`, resolved and judged by the rules above.
+pub fn resolve(project: &Project, explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
+    let root = &project.root;
+    let (written, from_cli) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => (project.config.output_dir(root), false),
+    };
+    let lex = lexical(&written);
+    let real = resolved(&lex);
+    let shown = written.display().to_string();
+    let config = root.join(CONFIG_FILE);
+    let refuse = |msg: String, help: &str| {
+        let f = Fatal::new(msg).with_help(help.to_string());
+        if from_cli {
+            f
+        } else {
+            f.in_file(&config, None, None)
+        }
+    };
+    if real == *root || root.starts_with(&real) {
+        return Err(refuse(
+            format!("输出目录 {shown} 是项目目录（或其上级），构建会覆盖项目源文件"),
+            "输出目录应是项目中单独的目录，默认是 public/",
+        ));
+    }
+    for dir in SOURCE_DIRS {
+        let src = root.join(dir);
+        let src_real = resolved(&src);
+        if real.starts_with(&src_real) || real.starts_with(&src) || src_real.starts_with(&real) {
+            return Err(refuse(
+                format!(
+                    "输出目录 {shown} 实际位于 {} 之中（或包含它），构建会写进源文件",
+                    rel_path(root, &src)
+                ),
+                "输出目录不能是 content/、attachments/、templates/、themes/ 或其中的目录，也不能是指向它们的符号链接；默认是 public/",
+            ));
+        }
+    }
+    if lex.starts_with(root) && !real.starts_with(root) {
+        return Err(refuse(
+            format!(
+                "输出目录 {shown} 经符号链接指向项目之外（{}）",
+                real.display()
+            ),
+            "删除这个符号链接，或用 --out 在命令行上直接写出项目之外的目录",
+        ));
+    }
+    if !from_cli && !real.starts_with(root) {
+        return Err(refuse(
+            format!("shenbao.yaml 中的输出目录 {shown} 在项目之外"),
+            "output_dir 写项目内的相对路径，如 public；确需写到项目之外，在命令行上用 --out 目录",
+        ));
+    }
+    Ok(real)
+}
+
+/// Make `dir` ready for shenbao's outputs: create it (and its parents),
+/// or check that an existing folder is empty or carries the marker; then
+/// write the marker if it has none. Also removes temporary files a killed
+/// build left there.
+pub fn prepare(dir: &Path) -> Result<(), Fatal> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {
+            let marker = dir.join(MARKER);
+            if !marker.exists() {
+                let foreign: Vec<String> = std::fs::read_dir(dir)
+                    .map_err(|e| Fatal::new(format!("无法读取输出目录 {}：{e}", dir.display())))?
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .take(3)
+                    .collect();
+                if !foreign.is_empty() {
+                    return Err(Fatal::new(format!(
+                        "输出目录 {} 中已有不是 shenbao 写入的文件（如 {}），不会写入、清理或提供其中的文件",
+                        dir.display(),
+                        foreign.join("、")
+                    ))
+                    .with_help(format!(
+                        "换一个空目录或不存在的目录作输出目录；确认这些文件可以删除时，删除或清空该目录后重试（shenbao 写入的目录里有标记文件 {MARKER}）"
+                    )));
+                }
+            }
+        }
+        Ok(_) => {
+            return Err(Fatal::new(format!("输出目录 {} 不是目录", dir.display()))
+                .with_help("换一个输出目录，或删除这个同名文件"));
+        }
+        Err(_) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Fatal::new(format!(
+                    "无法创建输出目录 {}：{}",
+                    dir.display(),
+                    crate::fsutil::io_message(&e)
+                ))
+            })?;
+        }
+    }
+    if !dir.join(MARKER).exists() {
+        save(dir, &Manifest::default()).map_err(|e| {
+            Fatal::new(format!(
+                "无法写入输出目录 {}：{}",
+                dir.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
+    }
+    crate::fsutil::remove_stale_temps(dir);
+    Ok(())
+}
+
+fn load(dir: &Path) -> Manifest {
+    read_regular(&dir.join(MARKER), MANIFEST_LIMIT)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn save(dir: &Path, m: &Manifest) -> std::io::Result<()> {
+    let m = Manifest {
+        shenbao: format!(
+            "shenbao {}: 此目录由 shenbao 生成；下次构建会删除不再生成的文件",
+            env!("CARGO_PKG_VERSION")
+        ),
+        files: m.files.clone(),
+    };
+    let text = serde_json::to_string_pretty(&m).map_err(std::io::Error::other)?;
+    write_within(dir, &dir.join(MARKER), text.as_bytes())
+}
+
+/// Add files written outside a full build (a preview's rebuild) to the
+/// manifest, so that a later build may remove them.
+pub fn record<'a>(dir: &Path, written: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
+    let mut m = load(dir);
+    let before = m.files.len();
+    m.files.extend(written.into_iter().map(str::to_string));
+    if m.files.len() == before {
+        return Ok(());
+    }
+    save(dir, &m)
+}
+
+/// End a build: of the files the manifest lists that `owned` says this
+/// run was responsible for, remove those not in `produced`; then record
+/// `produced` (and the files of other kinds, untouched). Returns the
+/// removed files. Only regular files are removed; emptied folders go too.
+pub fn finish(
+    dir: &Path,
+    produced: &BTreeSet<String>,
+    owned: impl Fn(&str) -> bool,
+) -> std::io::Result<Vec<String>> {
+    let old = load(dir);
+    let mut removed = Vec::new();
+    let mut keep = BTreeSet::new();
+    for f in old.files {
+        if produced.contains(&f) {
+            continue;
+        }
+        if !owned(&f) {
+            keep.insert(f);
+            continue;
+        }
+        let Some(path) = inside(dir, &f) else {
+            continue;
+        };
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if regular && std::fs::remove_file(&path).is_ok() {
+            removed.push(f);
+            remove_empty_parents(dir, &path);
+        }
+    }
+    keep.extend(produced.iter().cloned());
+    save(
+        dir,
+        &Manifest {
+            shenbao: String::new(),
+            files: keep,
+        },
+    )?;
+    Ok(removed)
+}
+
+/// The path of a manifest entry, if it is a plain relative path.
+fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    p.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| dir.join(p))
+}
+
+fn remove_empty_parents(dir: &Path, file: &Path) {
+    let mut cur = file.parent();
+    while let Some(p) = cur {
+        if p == dir || !p.starts_with(dir) || std::fs::remove_dir(p).is_err() {
+            return;
+        }
+        cur = p.parent();
+    }
+}
+
+/// Make sure the folder of `path` exists inside `dir` without passing a
+/// symbolic link.
+pub fn ensure_parent(dir: &Path, path: &Path) -> std::io::Result<()> {
+    create_dirs_within(dir, path.parent().unwrap_or(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_foreign_folder_is_refused_and_an_empty_one_is_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = dir.path().join("home");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("id_rsa"), "key").unwrap();
+        let e = prepare(&foreign).unwrap_err();
+        assert!(e.message.contains("id_rsa"), "{e}");
+        let fresh = dir.path().join("public");
+        prepare(&fresh).unwrap();
+        assert!(fresh.join(MARKER).is_file());
+        std::fs::write(fresh.join("index.html"), "x").unwrap();
+        prepare(&fresh).unwrap();
+    }
+
+    #[test]
+    fn finish_removes_only_stale_files_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        prepare(out).unwrap();
+        for f in ["docs/a.html", "docs/b.html", "pdf/a.pdf", "mine.txt"] {
+            write_within(out, &out.join(f), b"x").unwrap();
+        }
+        let all: BTreeSet<String> = ["docs/a.html", "docs/b.html", "pdf/a.pdf"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        finish(out, &all, |_| true).unwrap();
+        let now: BTreeSet<String> = ["docs/a.html".to_string()].into();
+        // A site-only run owns the pages, not the PDFs.
+        let removed = finish(out, &now, |f| !f.starts_with("pdf/")).unwrap();
+        assert_eq!(removed, vec!["docs/b.html".to_string()]);
+        assert!(out.join("pdf/a.pdf").is_file());
+        assert!(out.join("mine.txt").is_file());
+        let removed = finish(out, &now, |_| true).unwrap();
+        assert_eq!(removed, vec!["pdf/a.pdf".to_string()]);
+        assert!(!out.join("pdf").exists());
+    }
+}
