@@ -121,6 +121,23 @@ pub fn content_chars(s: &str) -> usize {
 }
 
 /// The plain definition of [`content_chars`], for tests.
+/// Text made safe to stand in HTML, as an element's content or a quoted
+/// attribute.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 fn content_chars_naive(s: &str) -> usize {
     s.chars()

@@ -930,7 +930,7 @@ fn text_ems(s: &str) -> f32 {
 
 /// A cell holds a number (with an optional sign, thousands separators,
 /// decimals, a percent sign, or a range like 3-5), or a dash for none.
-fn is_numeric(s: &str) -> bool {
+pub(crate) fn is_numeric(s: &str) -> bool {
     let t = s.trim();
     !t.is_empty()
         && t.chars().any(|c| c.is_ascii_digit())

@@ -48,6 +48,9 @@ fn cleaner() -> ammonia::Builder<'static> {
         // take the name of something the page's script looks up.
         .add_tag_attributes("div", ["id"])
         .id_prefix(Some("u-"))
+        // The wrappers shenbao puts around tables and figures.
+        .add_allowed_classes("div", ["table-wrap", "footnote-definition"])
+        .add_allowed_classes("span", ["figure", "figcaption"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
         .link_rel(Some("noopener noreferrer"))
@@ -120,6 +123,9 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
         }
     };
     let mut footnotes: Vec<String> = Vec::new();
+    // Figures and tables so far; the alt text of the image being read.
+    let (mut figures, mut tables) = (0usize, 0usize);
+    let mut alt: Option<String> = None;
     for (event, range) in crate::markdown::events(body) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
@@ -164,6 +170,12 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
                 id,
             }) => {
                 let dest = image_dest(&dest_url, root, &doc_dir, to_root, &mut out.files);
+                // A printed image is a numbered figure: so is the page's.
+                if !dest.is_empty() {
+                    figures += 1;
+                    chunk.push(Event::InlineHtml("<span class=\"figure\">".into()));
+                    alt = Some(String::new());
+                }
                 chunk.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -171,7 +183,53 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
                     id,
                 }));
             }
+            Event::End(TagEnd::Image) => {
+                chunk.push(Event::End(TagEnd::Image));
+                if let Some(caption) = alt.take() {
+                    let caption = caption.trim();
+                    let label = if caption.is_empty() {
+                        format!("图{figures}")
+                    } else {
+                        format!("图{figures}　{}", crate::text::escape_html(caption))
+                    };
+                    chunk.push(Event::InlineHtml(
+                        format!("<span class=\"figcaption\">{label}</span></span>").into(),
+                    ));
+                }
+            }
+            // Tables scroll inside their own box on a narrow screen, and a
+            // column of figures is right-aligned as in print.
+            Event::Start(Tag::Table(mut aligns)) => {
+                if let Some(t) = doc.body.table_data.get(tables) {
+                    for (j, a) in aligns.iter_mut().enumerate() {
+                        let cells: Vec<&str> = t
+                            .rows
+                            .iter()
+                            .filter_map(|r| r.get(j).map(|c| c.text.trim()))
+                            .filter(|c| !c.is_empty() && !matches!(*c, "—" | "-" | "/" | "－"))
+                            .collect();
+                        if *a == pulldown_cmark::Alignment::None
+                            && !cells.is_empty()
+                            && cells
+                                .iter()
+                                .all(|c| crate::render::pdf::convert::is_numeric(c))
+                        {
+                            *a = pulldown_cmark::Alignment::Right;
+                        }
+                    }
+                }
+                tables += 1;
+                chunk.push(Event::Html("<div class=\"table-wrap\">".into()));
+                chunk.push(Event::Start(Tag::Table(aligns)));
+            }
+            Event::End(TagEnd::Table) => {
+                chunk.push(Event::End(TagEnd::Table));
+                chunk.push(Event::Html("</div>".into()));
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(a) = alt.as_mut() {
+                    a.push_str(t);
+                }
                 text.push_str(t);
                 chunk.push(event.clone());
             }
@@ -331,6 +389,28 @@ mod tests {
         assert!(!h.contains("**"), "{h}");
         assert!(h.contains("<strong>一是能源结构偏煤。</strong>煤炭"), "{h}");
         assert!(h.contains("<strong>二是……。</strong>其次"), "{h}");
+    }
+
+    #[test]
+    fn figures_are_captioned_and_numbers_right_aligned() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/img")).unwrap();
+        std::fs::write(root.join("content/img/a.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+        let text = "---\nkind: pilot-plan\n---\n# 甲\n\n![区位<图>](img/a.png)\n\n| 企业 | 产值 |\n|---|---|\n| 甲 | 1,200 |\n| 乙 | 3.5 |\n".to_string();
+        let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
+        let d = render(&doc, &root, "../");
+        let h = &d.sections[0].html;
+        assert!(
+            h.contains("<span class=\"figcaption\">图1　区位&lt;图&gt;</span>"),
+            "{h}"
+        );
+        assert!(h.contains("<div class=\"table-wrap\"><table>"), "{h}");
+        assert!(
+            h.contains("<td style=\"text-align:right\">1,200</td>"),
+            "{h}"
+        );
+        assert!(h.contains("<td>甲</td>"), "{h}");
     }
 
     #[test]
