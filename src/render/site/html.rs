@@ -123,6 +123,20 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
         }
     };
     let mut footnotes: Vec<String> = Vec::new();
+    // Each heading's place among its siblings (1-based), in one pass, and
+    // the anchors given so far: linear in the number of headings.
+    let mut count: std::collections::HashMap<Option<usize>, u32> = Default::default();
+    let positions: Vec<u32> = hs
+        .iter()
+        .map(|h| {
+            let c = count.entry(h.parent).or_insert(0);
+            if h.level > 0 {
+                *c += 1;
+            }
+            *c
+        })
+        .collect();
+    let mut ids: HashSet<String> = HashSet::new();
     // Figures and tables so far; the alt text of the image being read.
     let (mut figures, mut tables) = (0usize, 0usize);
     let mut alt: Option<String> = None;
@@ -138,19 +152,10 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
                     // The document title: shown as the page title.
                     continue;
                 }
-                let siblings: Vec<usize> = match h.parent {
-                    Some(p) => hs[p].children.clone(),
-                    None => hs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, x)| x.level == 1 && x.parent.is_none())
-                        .map(|(j, _)| j)
-                        .collect(),
-                };
-                let pos = siblings.iter().position(|j| *j == i).unwrap_or(0) as u32 + 1;
+                let pos = positions.get(i).copied().unwrap_or(1);
                 let number =
                     NumberStyle::for_level(h.level).map_or(String::new(), |s| s.format(pos));
-                let id = section_id(&out.sections, h.level, pos);
+                let id = section_id(&out.sections, &mut ids, h.level, pos);
                 out.sections.push(Section {
                     id,
                     level: h.level,
@@ -282,7 +287,7 @@ fn footnote_number(seen: &mut Vec<String>, label: &str) -> usize {
 }
 
 /// `s1`, `s1-2`, `s1-2-3`: the path of official positions, unique.
-fn section_id(done: &[Section], level: usize, pos: u32) -> String {
+fn section_id(done: &[Section], ids: &mut HashSet<String>, level: usize, pos: u32) -> String {
     let mut path: Vec<String> = Vec::new();
     // Walk back to find the enclosing sections' ids.
     if level > 1
@@ -293,10 +298,11 @@ fn section_id(done: &[Section], level: usize, pos: u32) -> String {
     path.push(pos.to_string());
     let mut id = format!("s{}", path.join("-"));
     let mut n = 2;
-    while done.iter().any(|s| s.id == id) {
+    while ids.contains(&id) {
         id = format!("s{}-{n}", path.join("-"));
         n += 1;
     }
+    ids.insert(id.clone());
     id
 }
 
