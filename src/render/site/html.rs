@@ -306,6 +306,19 @@ fn section_id(done: &[Section], ids: &mut HashSet<String>, level: usize, pos: u3
     id
 }
 
+/// A regular file whose first bytes are an image's.
+fn is_image_file(path: &Path) -> bool {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok()
+        && crate::check::attachment::image_kind(&head).is_some()
+}
+
 /// Where an image is served from: copied under assets/files/ when it is
 /// a file inside the project; nothing otherwise (the alt text remains).
 fn image_dest(
@@ -320,12 +333,14 @@ fn image_dest(
         return String::new();
     }
     match resolve(root, doc_dir, dest) {
-        Ok(real) => {
+        // Only a file that is an image by its content is linked (the copy
+        // step refuses the others, which would leave a broken image).
+        Ok(real) if is_image_file(&real) => {
             let rel = crate::project::rel_path(root, &real);
             files.push((real, rel.clone()));
             href(&format!("{to_root}assets/files/{rel}"))
         }
-        Err(_) => String::new(),
+        _ => String::new(),
     }
 }
 
@@ -417,6 +432,19 @@ mod tests {
             "{h}"
         );
         assert!(h.contains("<td>甲</td>"), "{h}");
+    }
+
+    #[test]
+    fn only_images_are_linked_as_images() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/notes.png"), b"not a picture").unwrap();
+        let text = "---\nkind: pilot-plan\n---\n# 甲\n\n![x](notes.png)\n".to_string();
+        let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
+        let d = render(&doc, &root, "../");
+        assert!(d.files.is_empty(), "{:?}", d.files);
+        assert!(!d.sections[0].html.contains("assets/files"), "{}", d.sections[0].html);
     }
 
     #[test]
