@@ -325,7 +325,7 @@ impl<'a> Printer<'a> {
                     );
                     continue;
                 }
-                let pages = std::fs::read(&real)
+                let pages = crate::fsutil::read_regular(&real, 512 * 1024 * 1024)
                     .ok()
                     .and_then(|b| hayro_syntax::Pdf::new(b).ok())
                     .map(|p| p.pages().len());
