@@ -334,7 +334,7 @@ pub fn print_docs(
             );
             (String::from(CONTENT_DIR), Err(vec![d]), 0)
         });
-    for (rel, result, millis) in results {
+    for ((rel, result, millis), (_, doc)) in results.into_iter().zip(docs) {
         let target = pdf_path(out_dir, &rel);
         match result {
             Ok(printed) => {
@@ -370,6 +370,20 @@ pub fn print_docs(
             }
             Err(diags) => {
                 diagnostics.extend(diags);
+                // The source is most wanted when printing failed.
+                if emit_typst && let Some(source) = printer.source(doc) {
+                    let theme_copy = target
+                        .with_file_name("_theme")
+                        .join(printer.template.name.trim_start_matches("print/"));
+                    let written =
+                        write_within(out_dir, &target.with_extension("typ"), source.as_bytes())
+                            .and_then(|()| {
+                                write_within(out_dir, &theme_copy, printer.template.text.as_bytes())
+                            });
+                    if let Err(e) = written {
+                        diagnostics.push(write_error("print/write", &rel, &target, &e));
+                    }
+                }
                 built.push(DocBuild::failed(rel, millis));
             }
         }

@@ -305,7 +305,7 @@ fn a_table_that_overflows_fails_the_document_at_its_line() {
     );
     std::fs::create_dir_all(dir.path().join("templates/print")).unwrap();
     std::fs::write(dir.path().join("templates/print/plan.typ"), broken).unwrap();
-    let out = build(dir.path(), &["--no-site"]);
+    let out = build(dir.path(), &["--no-site", "--emit-typst"]);
     let log =
         String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{log}");
@@ -325,4 +325,6 @@ fn a_table_that_overflows_fails_the_document_at_its_line() {
         "not at line {table_line}: {log}"
     );
     assert!(!dir.path().join(PDF).exists(), "a broken PDF was written");
+    // The source is there to look at, as the message says.
+    assert!(dir.path().join(PDF).with_extension("typ").exists());
 }

@@ -93,6 +93,25 @@ impl<'a> Printer<'a> {
     /// Print one document: a plan or a report as a bound volume, an
     /// application form as the notice's one-page table. Err carries the
     /// diagnostics that stopped it.
+    /// The generated main source of a document, as `print` would compile
+    /// it (for `--emit-typst` when printing failed: that is when the
+    /// author needs to see it). None for a document of no known kind.
+    pub fn source(&self, doc: &Document) -> Option<String> {
+        let body = convert::convert(doc, self.root);
+        match &doc.meta {
+            Meta::Plan(plan) => {
+                let attachments = self.attachments(doc, plan, &mut Vec::new());
+                Some(self.main_source(plan, &attachments, &body).0)
+            }
+            Meta::Audit(_) | Meta::Acceptance(_) => {
+                let report = doc.report()?;
+                Some(self.report_source(doc, &report, &body).0)
+            }
+            Meta::Form(f) => Some(self.form_source(f)),
+            Meta::None => None,
+        }
+    }
+
     pub fn print(&self, doc: &Document, key: usize) -> Result<Printed, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let body = convert::convert(doc, self.root);

@@ -444,7 +444,11 @@ mod tests {
         let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
         let d = render(&doc, &root, "../");
         assert!(d.files.is_empty(), "{:?}", d.files);
-        assert!(!d.sections[0].html.contains("assets/files"), "{}", d.sections[0].html);
+        assert!(
+            !d.sections[0].html.contains("assets/files"),
+            "{}",
+            d.sections[0].html
+        );
     }
 
     #[test]
