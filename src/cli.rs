@@ -54,7 +54,7 @@ pub enum Command {
         /// 不生成 PDF
         #[arg(long)]
         no_pdf: bool,
-        /// 不生成网站（网站功能尚在开发）
+        /// 不生成网站，只排版 PDF
         #[arg(long)]
         no_site: bool,
     },
