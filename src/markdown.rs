@@ -216,6 +216,9 @@ pub struct Body {
     pub tables: usize,
     /// The tables' cells, in order.
     pub table_data: Vec<Table>,
+    /// The author numbers headings as reports to a provincial format do
+    /// (第一章, 1.1, 1.1.1): print and site keep the numbers as written.
+    pub numbers_as_written: bool,
     /// Dates written in the text (not in code).
     pub dates: Vec<DateMention>,
     pub chars: usize,
@@ -489,6 +492,11 @@ fn heading_depth(level: HeadingLevel) -> u8 {
 /// Outline levels: the shallowest depth used is level 1, unless a single
 /// heading at that depth opens the document, which is then its title.
 fn assign_levels(body: &mut Body) {
+    body.numbers_as_written = body.headings.iter().any(|h| {
+        h.number
+            .as_ref()
+            .is_some_and(|n| crate::text::is_written_number(n, &h.text))
+    });
     let Some(min) = body.headings.iter().map(|h| h.depth).min() else {
         return;
     };

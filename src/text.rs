@@ -192,6 +192,9 @@ pub enum NumberStyle {
     Arabic,
     /// （1） (level 4)
     ArabicParen,
+    /// 1.1, 1.1.1: the decimal outline of reports written to a provincial
+    /// format (the number's depth is its level). Never generated.
+    Dotted,
 }
 
 impl NumberStyle {
@@ -211,6 +214,7 @@ impl NumberStyle {
             NumberStyle::CnParen => format!("（{}）", cn_numeral(n)),
             NumberStyle::Arabic => format!("{n}."),
             NumberStyle::ArabicParen => format!("（{n}）"),
+            NumberStyle::Dotted => format!("{n}"),
         }
     }
 }
@@ -235,6 +239,9 @@ pub struct HeadingNumber {
 /// assert_eq!((n.style, n.value, title), (NumberStyle::CnParen, 2, "试点对象产业概况"));
 /// // A decimal is not a heading number.
 /// assert_eq!(split_heading_number("1.5万吨产能").0, None);
+/// // A report's decimal outline is.
+/// let (n, title) = split_heading_number("1.2.1 生产工艺流程");
+/// assert_eq!((n.unwrap().style, title), (NumberStyle::Dotted, "生产工艺流程"));
 /// ```
 pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
     let t = text.trim_start();
@@ -290,7 +297,17 @@ pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
             .collect();
         let after = &t[digits.len()..];
         let mut it = after.chars();
-        if let (Some(v), Some(sep)) = (parse_arabic(&digits), it.next()) {
+        if let Some(end) = dotted_end(t) {
+            // 1.1 目标 / 1.1.1目标: the last component is the value.
+            let last = t[..end]
+                .trim_end()
+                .rsplit(['.', '．'])
+                .next()
+                .and_then(parse_arabic);
+            if let Some(v) = last {
+                num = Some((NumberStyle::Dotted, v, end));
+            }
+        } else if let (Some(v), Some(sep)) = (parse_arabic(&digits), it.next()) {
             let next_is_digit = it.next().is_some_and(|c| c.is_ascii_digit());
             // `1.目标`, `1、目标`, `1 目标`, but not `1.5万吨`.
             let is_sep = (matches!(sep, '.' | '．' | '、') && !next_is_digit)
@@ -312,6 +329,76 @@ pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
         }
         None => (None, t.trim_end()),
     }
+}
+
+/// `1.1 `, `1.2.3　`, `2.1目标`: two or more dot-separated numbers, then a
+/// space or a CJK character (not `1.5万吨`: a decimal followed by a unit is
+/// prose, so a single dot needs a space or a title of two or more CJK
+/// characters that is not a unit). Returns the byte length of the number
+/// and its space.
+fn dotted_end(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    let mut parts = 0;
+    loop {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i - start > 3 {
+            return None;
+        }
+        parts += 1;
+        if t[i..].starts_with('.') && t[i + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if parts < 2 {
+        return None;
+    }
+    let rest = &t[i..];
+    let space = rest.len() - rest.trim_start().len();
+    let next = rest.trim_start().chars().next()?;
+    let is_cjk = unicode_width::UnicodeWidthChar::width(next).unwrap_or(1) >= 2;
+    // `1.5万吨` is a quantity; `1.1 概况` and `1.1.1概况` are numbers.
+    let unit = matches!(
+        next,
+        '万' | '亿' | '吨' | '元' | '米' | '千' | '倍' | '个' | '%' | '％'
+    );
+    ((space > 0 && is_cjk)
+        || (is_cjk && !unit && (parts > 2 || space > 0))
+        || (space > 0 && !is_cjk))
+        .then_some(i + space)
+}
+
+/// Whether a heading carries a number in the style of reports written to a
+/// provincial format (第一章, 1.1, 1.1.1): such a document keeps its
+/// numbers as written, in print and on the site.
+pub fn is_written_number(n: &HeadingNumber, text: &str) -> bool {
+    n.style == NumberStyle::Dotted || text.trim_start().starts_with('第')
+}
+
+/// Sections that stand before or after the numbered chapters and take no
+/// number: 前言, 摘要, 附录…
+pub fn is_unnumbered_section(title: &str) -> bool {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        t.as_str(),
+        "前言"
+            | "摘要"
+            | "引言"
+            | "序言"
+            | "概要"
+            | "附录"
+            | "附件"
+            | "附表"
+            | "附图"
+            | "参考文献"
+            | "致谢"
+            | "后记"
+    )
 }
 
 fn is_cn_digit(c: char) -> bool {

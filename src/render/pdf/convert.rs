@@ -66,6 +66,9 @@ enum Frame {
     Heading {
         level: usize,
         strip: usize,
+        /// Printed without the theme's number: the author's own (a report
+        /// numbered 第一章/1.1), or none (前言).
+        unnumbered: bool,
     },
     Quote,
     List {
@@ -145,6 +148,7 @@ pub fn convert(doc: &Document, root: &Path) -> Converted {
         quotes: 0,
         lists: 0,
         enums: 0,
+        numbers_as_written: doc.body.numbers_as_written,
     };
     for (event, range) in crate::markdown::events(body) {
         c.event(event, body_start + range.start);
@@ -171,6 +175,8 @@ struct Converter<'a> {
     lists: usize,
     /// Ordered lists open, for the numbering of nested ones.
     enums: usize,
+    /// Headings keep the author's numbers (see `Body::numbers_as_written`).
+    numbers_as_written: bool,
 }
 
 /// Block quotes or lists nested deeper than this print as the content of
@@ -343,10 +349,18 @@ impl Converter<'_> {
                 let info = self.headings.get(self.heading_index);
                 self.heading_index += 1;
                 let level_n = info.map_or(heading_depth(level), |h| h.level);
-                let strip = info.and_then(|h| h.number.as_ref()).map_or(0, |n| n.len);
+                let as_written = self.numbers_as_written;
+                let strip = if as_written {
+                    0
+                } else {
+                    info.and_then(|h| h.number.as_ref()).map_or(0, |n| n.len)
+                };
+                let unnumbered = as_written
+                    || info.is_some_and(|h| crate::text::is_unnumbered_section(&h.title));
                 self.push(Frame::Heading {
                     level: level_n,
                     strip,
+                    unnumbered,
                 });
             }
             Tag::BlockQuote(_) => {
@@ -495,14 +509,25 @@ impl Converter<'_> {
                 }
                 self.last_char = None;
             }
-            Frame::Heading { level, strip } => {
+            Frame::Heading {
+                level,
+                strip,
+                unnumbered,
+            } => {
                 if level == 0 {
                     // The document's own title: printed on the cover and
                     // above the text by the theme.
                     return;
                 }
                 let body = strip_number(&open.children, &plain, strip);
-                self.emit(format!("heading(level: {level}, {body})"), start_at);
+                if unnumbered {
+                    self.emit(
+                        format!("heading(level: {level}, numbering: none, {body})"),
+                        start_at,
+                    );
+                } else {
+                    self.emit(format!("heading(level: {level}, {body})"), start_at);
+                }
             }
             Frame::Quote => self.emit(format!("quote(block: true, {inner})"), start_at),
             Frame::Flat => {
@@ -1208,6 +1233,36 @@ mod tests {
             "{code}"
         );
         assert!(code.contains("heading(level: 2, \"范围\")"), "{code}");
+    }
+
+    #[test]
+    fn reports_keep_their_numbers_as_written_and_a_preface_takes_none() {
+        let code = conv(
+            "# 前言\n\n正文\n\n# 第一章 筹划与组织\n\n## 1.1 公司领导重视\n\n### 1.1.1 成立审核小组\n\n正文\n",
+        );
+        assert!(
+            code.contains("heading(level: 1, numbering: none, \"前言\")"),
+            "{code}"
+        );
+        assert!(
+            code.contains("heading(level: 1, numbering: none, \"第一章 筹划与组织\")"),
+            "{code}"
+        );
+        assert!(
+            code.contains("heading(level: 2, numbering: none, \"1.1 公司领导重视\")"),
+            "{code}"
+        );
+        assert!(
+            code.contains("heading(level: 3, numbering: none, \"1.1.1 成立审核小组\")"),
+            "{code}"
+        );
+        // A plan keeps the official numbering, and its preface none.
+        let code = conv("# 前言\n\n正文\n\n# 一、概况\n\n正文\n");
+        assert!(
+            code.contains("heading(level: 1, numbering: none, \"前言\")"),
+            "{code}"
+        );
+        assert!(code.contains("heading(level: 1, \"概况\")"), "{code}");
     }
 
     #[test]

@@ -126,14 +126,24 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
     // Each heading's place among its siblings (1-based), in one pass, and
     // the anchors given so far: linear in the number of headings.
     let mut count: std::collections::HashMap<Option<usize>, u32> = Default::default();
-    let positions: Vec<u32> = hs
+    let as_written = doc.body.numbers_as_written;
+    let unnumbered =
+        |h: &crate::markdown::Heading| as_written || crate::text::is_unnumbered_section(&h.title);
+    // (place among all siblings, for anchors; among numbered ones, for
+    // the official number).
+    let mut numbered: std::collections::HashMap<Option<usize>, u32> = Default::default();
+    let positions: Vec<(u32, u32)> = hs
         .iter()
         .map(|h| {
             let c = count.entry(h.parent).or_insert(0);
+            let n = numbered.entry(h.parent).or_insert(0);
             if h.level > 0 {
                 *c += 1;
+                if !unnumbered(h) {
+                    *n += 1;
+                }
             }
-            *c
+            (*c, *n)
         })
         .collect();
     let mut ids: HashSet<String> = HashSet::new();
@@ -152,15 +162,25 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
                     // The document title: shown as the page title.
                     continue;
                 }
-                let pos = positions.get(i).copied().unwrap_or(1);
-                let number =
-                    NumberStyle::for_level(h.level).map_or(String::new(), |s| s.format(pos));
-                let id = section_id(&out.sections, &mut ids, h.level, pos);
+                let (place, pos) = positions.get(i).copied().unwrap_or((1, 1));
+                // The author's numbers as written (第一章, 1.1), or none
+                // for 前言; else the official number of the position.
+                let (number, title) = if as_written {
+                    (String::new(), h.text.trim().to_string())
+                } else if unnumbered(h) {
+                    (String::new(), h.title.clone())
+                } else {
+                    (
+                        NumberStyle::for_level(h.level).map_or(String::new(), |s| s.format(pos)),
+                        h.title.clone(),
+                    )
+                };
+                let id = section_id(&out.sections, &mut ids, h.level, place);
                 out.sections.push(Section {
                     id,
                     level: h.level,
                     number,
-                    title: h.title.clone(),
+                    title,
                     html: String::new(),
                     text: String::new(),
                     line: doc.src.line_col(body_start + range.start).0,
@@ -458,6 +478,27 @@ mod tests {
         let h = &d.sections[0].html;
         assert!(!h.contains("编写提示") && !h.contains("多行"), "{h}");
         assert!(h.contains("正文。"), "{h}");
+    }
+
+    #[test]
+    fn reports_keep_their_numbers_and_a_preface_takes_none() {
+        let d = render_md("# 前言\n\n甲\n\n# 第一章 筹划与组织\n\n## 1.1 公司领导重视\n\n乙\n");
+        let got: Vec<(String, String)> = d
+            .sections
+            .iter()
+            .map(|s| (s.number.clone(), s.title.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (String::new(), "前言".to_string()),
+                (String::new(), "第一章 筹划与组织".to_string()),
+                (String::new(), "1.1 公司领导重视".to_string()),
+            ]
+        );
+        let d = render_md("# 前言\n\n甲\n\n# 概况\n\n乙\n");
+        assert_eq!(d.sections[0].number, "");
+        assert_eq!(d.sections[1].number, "一、");
     }
 
     #[test]
