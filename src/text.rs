@@ -367,10 +367,7 @@ fn dotted_end(t: &str) -> Option<usize> {
         next,
         '万' | '亿' | '吨' | '元' | '米' | '千' | '倍' | '个' | '%' | '％'
     );
-    ((space > 0 && is_cjk)
-        || (is_cjk && !unit && (parts > 2 || space > 0))
-        || (space > 0 && !is_cjk))
-        .then_some(i + space)
+    (space > 0 || (is_cjk && !unit && parts > 2)).then_some(i + space)
 }
 
 /// Whether a heading carries a number in the style of reports written to a
