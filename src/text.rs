@@ -331,11 +331,11 @@ pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
     }
 }
 
-/// `1.1 `, `1.2.3　`, `2.1目标`: two or more dot-separated numbers, then a
-/// space or a CJK character (not `1.5万吨`: a decimal followed by a unit is
-/// prose, so a single dot needs a space or a title of two or more CJK
-/// characters that is not a unit). Returns the byte length of the number
-/// and its space.
+/// `1.1 目标`, `1.2.3　目标`, `1.2.3目标`: two or more dot-separated numbers
+/// followed by a space, or three or more followed directly by a CJK
+/// character that is not a unit (`1.5万吨` and `2.1目标` are ambiguous with
+/// prose and are not taken). Returns the byte length of the number and its
+/// space.
 fn dotted_end(t: &str) -> Option<usize> {
     let b = t.as_bytes();
     let mut i = 0;
