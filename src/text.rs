@@ -120,7 +120,6 @@ pub fn content_chars(s: &str) -> usize {
     n
 }
 
-/// The plain definition of [`content_chars`], for tests.
 /// Text made safe to stand in HTML, as an element's content or a quoted
 /// attribute.
 pub fn escape_html(s: &str) -> String {
@@ -138,6 +137,7 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The plain definition of [`content_chars`], for tests.
 #[cfg(test)]
 fn content_chars_naive(s: &str) -> usize {
     s.chars()
