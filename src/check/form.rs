@@ -359,8 +359,15 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
         && form.has_permit.as_ref().is_some_and(|h| h.value)
         && validate_uscc(&uscc.value).is_ok()
     {
-        let code = uscc.value.trim().to_ascii_uppercase();
-        if !permit.value.trim().to_ascii_uppercase().starts_with(&code) {
+        // Full-width letters and digits are folded, as in the credit code.
+        let fold = |s: &str| -> String {
+            s.trim()
+                .chars()
+                .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
+                .collect()
+        };
+        let code = fold(&uscc.value);
+        if !fold(&permit.value).starts_with(&code) {
             out.push(
                 diag(
                     "form/permit-prefix",
@@ -659,6 +666,16 @@ filled_on: 2023-03-01
                 rules(&d)
             );
         }
+    }
+
+    #[test]
+    fn full_width_letters_in_a_permit_number_are_folded() {
+        let d = check(&GOOD.replacen(
+            "permit_number: 914403001922038216001P",
+            "permit_number: ９１４４０３００１９２２０３８２１６００１Ｐ",
+            1,
+        ));
+        assert!(!rules(&d).contains(&"form/permit-prefix"), "{d:#?}");
     }
 
     #[test]
