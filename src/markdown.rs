@@ -221,6 +221,9 @@ pub struct Body {
     pub numbers_as_written: bool,
     /// Dates written in the text (not in code).
     pub dates: Vec<DateMention>,
+    /// Document numbers (文号) in the text that do not follow
+    /// 机关代字〔YYYY〕N号, with what is wrong.
+    pub bad_doc_numbers: Vec<(Range<usize>, String)>,
     pub chars: usize,
 }
 
@@ -363,6 +366,10 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                 }
                 if !is_code && range.len() == t.len() {
                     find_dates(t, span.start, &mut out.dates);
+                    for (r, why) in doc_number_problems(t) {
+                        out.bad_doc_numbers
+                            .push((span.start + r.start..span.start + r.end, why));
+                    }
                 }
                 if let Some((_, _, text)) = in_heading.as_mut() {
                     text.push_str(t);
@@ -476,6 +483,43 @@ fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
             day,
         });
     }
+}
+
+/// Document numbers (文号) written with the hexagonal brackets 〔〕 that do
+/// not follow 机关代字〔YYYY〕N号: the year is four digits, the bracket is
+/// closed, a number and 号 follow. Byte ranges in `text`, with the reason.
+pub fn doc_number_problems(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('〔') {
+        let after = &text[i + '〔'.len_utf8()..];
+        let year: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let rest = &after[year.len()..];
+        let why = if year.len() != 4 {
+            Some(format!("〔〕中应是四位年份，这里是“{year}”"))
+        } else if !rest.starts_with('〕') {
+            Some("年份后缺少“〕”".to_string())
+        } else {
+            let num = &rest['〕'.len_utf8()..];
+            let digits: String = num.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if digits.is_empty() {
+                Some("“〕”后缺少序号".to_string())
+            } else if !num[digits.len()..].starts_with('号') {
+                Some("序号后缺少“号”".to_string())
+            } else {
+                None
+            }
+        };
+        if let Some(why) = why {
+            // The number as far as it goes: up to the next space or
+            // punctuation after the bracket.
+            let tail = after
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace() || "，。；、）)".contains(*c))
+                .map_or(after.len(), |(k, _)| k);
+            out.push((i..i + '〔'.len_utf8() + tail, why));
+        }
+    }
+    out
 }
 
 fn heading_depth(level: HeadingLevel) -> u8 {

@@ -4,7 +4,8 @@
 //! `numbers/percentage` — a share column (占比, 比例, %) against its part
 //! and the whole, where the table states both (its total row says 100);
 //! `date/impossible` — dates in the text that do not exist (4月31日,
-//! 2023年2月29日).
+//! 2023年2月29日); `text/doc-number` — a 文号 that does not follow
+//! 机关代字〔YYYY〕N号 (a warning, in the text and in field values).
 //!
 //! Sums are compared with the tolerance of the numbers' own rounding: each
 //! number written with d decimals may be off by half a unit in its last
@@ -21,6 +22,37 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
         table(doc, t, out);
     }
     dates(doc, out);
+    doc_numbers(doc, out);
+}
+
+fn doc_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let mut found: Vec<(std::ops::Range<usize>, String)> = doc.body.bad_doc_numbers.clone();
+    if let Some(fm) = &doc.front {
+        let mut values: Vec<_> = fm.locs.values().map(|l| l.value.clone()).collect();
+        values.sort_by_key(|v| v.start);
+        values.dedup();
+        for v in values {
+            if let Some(text) = doc.src.text.get(v.clone()) {
+                for (r, why) in crate::markdown::doc_number_problems(text) {
+                    found.push((v.start + r.start..v.start + r.end, why));
+                }
+            }
+        }
+    }
+    for (span, why) in found {
+        let written = doc.src.text.get(span.clone()).unwrap_or("").to_string();
+        out.push(
+            diag(
+                "text/doc-number",
+                Severity::Warning,
+                doc,
+                span,
+                format!("文号“{written}”格式不对：{why}"),
+            )
+            .with_label(why)
+            .with_help("文号写作“机关代字〔年份〕序号号”，如 豫工信办节〔2018〕24号"),
+        );
+    }
 }
 
 /// A number as written: value and decimals, and whether it is a percentage.
@@ -482,6 +514,23 @@ mod tests {
         // A change rate is not a share: no 100 in the total row.
         let rate = "| 指标 | 2021 | 变化率（%） |\n|---|--:|--:|\n| 甲 | 5 | 12.0 |\n| 乙 | 5 | 3.0 |\n| 合计 | 10 | 7.5 |\n";
         assert!(found(rate, "numbers/percentage").is_empty());
+    }
+
+    #[test]
+    fn malformed_doc_numbers_are_warnings_at_their_place() {
+        let ok = found(
+            "依据豫工信办节〔2018〕24号和环办科财函〔2022〕178号。\n",
+            "text/doc-number",
+        );
+        assert!(ok.is_empty(), "{ok:#?}");
+        let d = found(
+            "依据豫政〔2019233和豫政〔2021〕58、豫政〔21〕5号。\n",
+            "text/doc-number",
+        );
+        assert_eq!(d.len(), 3, "{d:#?}");
+        assert!(d[0].message.contains("四位年份"), "{}", d[0].message);
+        assert!(d[1].message.contains("缺少“号”"), "{}", d[1].message);
+        assert!(d.iter().all(|x| x.severity == Severity::Warning));
     }
 
     #[test]
