@@ -8,7 +8,6 @@
 use std::ops::Range;
 
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
-use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
 
 use super::attachment::{Resolve, resolve};
 use super::outline::{best_match, entry_names};
@@ -476,8 +475,9 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         )
         .with_help("这些合计由 shenbao 从各方案计算，印在报告的方案汇总表中"),
     );
-    let all = report.totals(None);
-    for table in option_tables(doc) {
+    for table in option_tables(doc, report) {
+        // A table of one class's options is compared with that class.
+        let all = report.totals(table.class);
         let mut stated = vec![("投资各行之和", table.row_investment, all.investment, "投资")];
         if let Some(t) = table.total_investment {
             stated.push(("投资合计行", t, all.investment, "投资"));
@@ -497,8 +497,13 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                         doc,
                         table.span.clone(),
                         format!(
-                            "正文方案表的{what}为 {} 万元，与 front matter 中各方案{field}合计 {} 万元不一致",
+                            "正文方案表的{what}为 {} 万元，与 front matter 中{}各方案{field}合计 {} 万元不一致",
                             number(value),
+                            match table.class {
+                                Some(OptionClass::Low) => "无/低费",
+                                Some(OptionClass::High) => "中/高费",
+                                None => "",
+                            },
                             number(expected)
                         ),
                     )
@@ -514,90 +519,96 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionTable {
     pub span: Range<usize>,
+    /// The class of every option it lists, when it lists only one class.
+    pub class: Option<OptionClass>,
     pub row_investment: f64,
     pub total_investment: Option<f64>,
     pub row_benefit: Option<f64>,
     pub total_benefit: Option<f64>,
 }
 
-/// Tables whose header names options (方案) and investment (投资).
-pub fn option_tables(doc: &Document) -> Vec<OptionTable> {
-    let body_at = doc
-        .front
-        .as_ref()
-        .map_or(0, |f| f.split.body_start)
-        .min(doc.src.text.len());
-    let body = &doc.src.text[body_at..];
-    let mut tables = Vec::new();
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cell: Option<String> = None;
-    let mut start = 0;
-    for (ev, range) in Parser::new_ext(body, MdOptions::ENABLE_TABLES).into_offset_iter() {
-        match ev {
-            Event::Start(Tag::Table(_)) => {
-                rows.clear();
-                start = body_at + range.start;
-            }
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
-            Event::Start(Tag::TableCell) => cell = Some(String::new()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = cell.as_mut() {
-                    c.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let (Some(c), Some(row)) = (cell.take(), rows.last_mut()) {
-                    row.push(c.trim().to_string());
-                }
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some(t) = read_table(&rows, start..start) {
-                    tables.push(t);
-                }
-            }
-            _ => {}
-        }
-    }
-    tables
+/// Tables whose header names options (方案) and investment (投资), from
+/// the body's one parse. 小计 rows are subtotals, not options; a table
+/// whose options are all of one class (by its 类别 column, or by the
+/// options it names) is that class's table.
+pub fn option_tables(doc: &Document, report: &AuditMeta) -> Vec<OptionTable> {
+    doc.body
+        .table_data
+        .iter()
+        .filter_map(|t| read_table(t, report))
+        .collect()
 }
 
-fn read_table(rows: &[Vec<String>], span: Range<usize>) -> Option<OptionTable> {
-    let (head, body) = rows.split_first()?;
+fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTable> {
+    let head: Vec<&str> = t.header.iter().map(|c| c.text.trim()).collect();
     if !head.iter().any(|h| h.contains("方案")) {
         return None;
     }
     let inv = head.iter().position(|h| h.contains("投资"))?;
     let ben = head
         .iter()
-        .position(|h| h.contains("经济效益") || h == "效益");
-    let num = |row: &Vec<String>, i: usize| {
+        .position(|h| h.contains("经济效益") || *h == "效益");
+    let class_col = head
+        .iter()
+        .position(|h| h.contains("类别") || h.contains("类型"));
+    let name_col = head
+        .iter()
+        .position(|h| h.contains("名称"))
+        .or_else(|| head.iter().position(|h| h.contains("方案")));
+    let num = |row: &[crate::markdown::Cell], i: usize| {
         row.get(i)
-            .and_then(|c| crate::document::fields::parse_number(c))
+            .and_then(|c| crate::document::fields::parse_number(c.text.trim()))
     };
-    let is_total = |row: &Vec<String>| {
-        row.iter()
-            .take(2)
-            .any(|c| c.contains("合计") || c.contains("总计"))
+    let label = |row: &[crate::markdown::Cell], word: &str| {
+        row.iter().take(2).any(|c| c.text.contains(word))
     };
-    let mut t = OptionTable {
-        span,
+    let mut out = OptionTable {
+        // The table's first line: the findings point at it, not all of it.
+        span: t.span.start..t.span.start,
+        class: None,
         row_investment: 0.0,
         total_investment: None,
         row_benefit: ben.map(|_| 0.0),
         total_benefit: None,
     };
-    for row in body {
-        if is_total(row) {
-            t.total_investment = num(row, inv);
-            t.total_benefit = ben.and_then(|b| num(row, b));
+    let mut classes: Vec<Option<OptionClass>> = Vec::new();
+    for row in &t.rows {
+        if label(row, "合计") || label(row, "总计") {
+            out.total_investment = num(row, inv);
+            out.total_benefit = ben.and_then(|b| num(row, b));
             continue;
         }
-        t.row_investment += num(row, inv).unwrap_or(0.0);
-        if let (Some(b), Some(sum)) = (ben, t.row_benefit.as_mut()) {
+        if label(row, "小计") {
+            continue;
+        }
+        // A row that only names a class (一、无/低费方案) is a heading row.
+        if num(row, inv).is_none() && ben.is_none_or(|b| num(row, b).is_none()) {
+            continue;
+        }
+        out.row_investment += num(row, inv).unwrap_or(0.0);
+        if let (Some(b), Some(sum)) = (ben, out.row_benefit.as_mut()) {
             *sum += num(row, b).unwrap_or(0.0);
         }
+        let by_column = class_col
+            .and_then(|c| row.get(c))
+            .and_then(|c| OptionClass::parse(c.text.trim()));
+        let by_name = || {
+            let name = name_col.and_then(|c| row.get(c))?.text.trim().to_string();
+            report
+                .options
+                .iter()
+                .find(|o| o.name.as_ref().is_some_and(|n| n.value.trim() == name))
+                .and_then(|o| o.class())
+        };
+        classes.push(by_column.or_else(by_name));
     }
-    Some(t)
+    if let Some(first) = classes.first().copied().flatten()
+        && classes.iter().all(|c| *c == Some(first))
+        && report.options.iter().any(|o| o.class() != Some(first))
+    {
+        out.class = Some(first);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -688,6 +699,39 @@ date: 2023-03-01
         let due = d.iter().find(|x| x.rule == "audit/reaudit-due").unwrap();
         assert_eq!(due.severity, Severity::Info);
         assert!(due.message.contains("2027年3月20日"), "{}", due.message);
+    }
+
+    #[test]
+    fn subtotal_rows_and_tables_of_one_class_are_read_as_written() {
+        // 小计 rows are not options; the total is the sum of both classes.
+        let with_subtotals = GOOD_AUDIT.replace(
+            "| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |\n",
+            "| | 小计 | | 12 | 30.5 |\n| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |\n| | 小计 | | 260 | 85 |\n",
+        );
+        assert_ne!(with_subtotals, GOOD_AUDIT);
+        let d = check(&with_subtotals, "2023-04-01");
+        let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        // A table of the 无/低费 options alone is compared with them alone.
+        let low_only = GOOD_AUDIT.replace(
+            "| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |\n| | 合计 | | 272 | 115.5 |\n",
+            "| | 合计 | | 12 | 30.5 |\n",
+        );
+        assert_ne!(low_only, GOOD_AUDIT);
+        let d = check(&low_only, "2023-04-01");
+        let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        // …and a wrong figure in it is still found, against its class.
+        let wrong = low_only.replace("| | 合计 | | 12 | 30.5 |", "| | 合计 | | 14 | 30.5 |");
+        let d = check(&wrong, "2023-04-01");
+        let e: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "audit/options" && x.is_error())
+            .collect();
+        assert!(
+            !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
+            "{e:#?}"
+        );
     }
 
     #[test]
