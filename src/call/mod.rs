@@ -127,6 +127,11 @@ pub struct OutlineEntry {
     pub guidance: String,
     #[serde(default)]
     pub children: Vec<OutlineEntry>,
+    /// Chapters that cover this part in documents organised another way
+    /// (an audit report by audit stage): any one set whose titles all
+    /// stand as headings covers it.
+    #[serde(default)]
+    pub covered_by: Vec<Vec<String>>,
 }
 
 impl OutlineEntry {

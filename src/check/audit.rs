@@ -204,6 +204,27 @@ fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {
             found[m.entry] = true;
         }
     }
+    // A report organised by audit stage covers a part across chapters.
+    let titles: Vec<String> = doc
+        .body
+        .headings
+        .iter()
+        .map(|h| normalize_title(&h.title))
+        .collect();
+    let stands = |word: &str| {
+        let w = normalize_title(word);
+        titles.iter().any(|t| t == &w || t.starts_with(&w))
+    };
+    for (entry, ok) in v.report_sections.iter().zip(found.iter_mut()) {
+        if !*ok
+            && entry
+                .covered_by
+                .iter()
+                .any(|set| set.iter().all(|w| stands(w)))
+        {
+            *ok = true;
+        }
+    }
     let all: Vec<&str> = v.report_sections.iter().map(|e| e.title.as_str()).collect();
     for (entry, ok) in v.report_sections.iter().zip(&found) {
         if !ok {
@@ -217,11 +238,27 @@ fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {
                     format!("审核报告缺少“{title}”部分"),
                 )
                 .with_label("正文")
-                .with_help(format!(
-                    "通知（{}）要求审核报告包括：{}。加一个标题 `# {title}`",
-                    v.notice,
-                    all.join("；")
-                )),
+                .with_help({
+                    let chapters: Vec<String> = entry
+                        .covered_by
+                        .iter()
+                        .map(|set| set.join("、"))
+                        .collect();
+                    if chapters.is_empty() {
+                        format!(
+                            "通知（{}）要求审核报告包括：{}。加一个标题 `# {title}`",
+                            v.notice,
+                            all.join("；")
+                        )
+                    } else {
+                        format!(
+                            "通知（{}）要求审核报告包括：{}。加一个标题 `# {title}`，或按审核阶段分章写出：{}",
+                            v.notice,
+                            all.join("；"),
+                            chapters.join(" 或 ")
+                        )
+                    }
+                }),
             );
         }
     }
@@ -731,6 +768,45 @@ date: 2023-03-01
         assert!(
             !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
             "{e:#?}"
+        );
+    }
+
+    #[test]
+    fn a_report_organised_by_audit_stage_covers_the_required_parts() {
+        let staged = GOOD_AUDIT
+            .replace(
+                "# 企业基本情况",
+                "# 前言\n\n本报告按河南省清洁生产审核报告格式编写。\n\n# 第一章 筹划与组织",
+            )
+            .replace(
+                "# 清洁生产审核过程和结果",
+                "# 第二章 预审核\n\n## 2.1 企业概况\n\n企业概况。\n\n# 第三章 审核",
+            )
+            .replace(
+                "# 清洁生产方案汇总和效益预测分析",
+                "# 第四章 方案的产生和筛选",
+            )
+            .replace("# 清洁生产方案实施计划", "# 第五章 方案的实施");
+        let d = check(&staged, "2023-04-01");
+        assert!(!rules(&d).contains(&"audit/required-sections"), "{d:#?}");
+        // Without the implementation chapter, that part is missing, and the
+        // help says which chapter would cover it.
+        let missing = staged.replace("# 第五章 方案的实施", "# 第五章 其他");
+        let d = check(&missing, "2023-04-01");
+        let r: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "audit/required-sections")
+            .collect();
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert!(
+            r[0].message.contains("清洁生产方案实施计划"),
+            "{}",
+            r[0].message
+        );
+        assert!(
+            r[0].help.as_deref().unwrap_or("").contains("方案的实施"),
+            "{:?}",
+            r[0].help
         );
     }
 
