@@ -63,6 +63,10 @@ pub struct Voluntary {
     pub report_sections: Vec<OutlineEntry>,
     pub stages: Vec<Mention>,
     pub balances: Vec<Mention>,
+    /// Veto items of the provincial acceptance scoring a report must show
+    /// (审核重点, a quantified 清洁生产目标): errors when missing.
+    #[serde(default)]
+    pub vetoes: Vec<Veto>,
     pub agency: AgencyMinimums,
     pub min_experts: usize,
     pub reaudit_years: u32,
@@ -80,6 +84,18 @@ pub struct Voluntary {
 pub struct Mention {
     pub name: String,
     pub words: Vec<String>,
+}
+
+/// A veto item: words that show it, and whether a figure must stand in
+/// the same sentence (a target is a number, not an intention).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    pub name: String,
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub quantified: bool,
+    pub help: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]

@@ -27,6 +27,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     required_sections(doc, v, out);
     mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
     mentioned(doc, &v.balances, "audit/balances", "{}", out);
+    vetoes(doc, &v.vetoes, out);
     options(doc, report, out);
     let experts_of = &report.evaluation.experts;
     experts(
@@ -265,6 +266,67 @@ fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {
 }
 
 /// Warn for each item none of whose words appears in the headings or text.
+/// Words that say a thing was not done, in the sentence that names it.
+const NEGATIONS: [&str; 10] = [
+    "未开展",
+    "尚未",
+    "没有",
+    "未建立",
+    "未进行",
+    "暂未",
+    "未做",
+    "未确定",
+    "未能",
+    "无法",
+];
+
+/// The sentences (split at 。；！？ and line ends) of the body in which a
+/// clause (split at commas) names one of `words` without saying it was
+/// not done.
+fn affirmed<'a>(body: &'a str, words: &[String]) -> Vec<&'a str> {
+    body.split(['。', '；', '！', '？', '\n'])
+        .filter(|s| {
+            s.split(['，', ',', '、'])
+                .filter(|c| words.iter().any(|w| c.contains(w.as_str())))
+                .any(|c| !NEGATIONS.iter().any(|n| c.contains(n)))
+        })
+        .collect()
+}
+
+fn body_text(doc: &Document) -> &str {
+    let at = doc
+        .front
+        .as_ref()
+        .map_or(0, |f| f.split.body_start)
+        .min(doc.src.text.len());
+    &doc.src.text[at..]
+}
+
+/// Veto items of the acceptance scoring: named, not negated, and (for a
+/// target) with a figure in the same sentence.
+fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>) {
+    let body = body_text(doc);
+    for item in items {
+        let ok = affirmed(body, &item.words).iter().any(|s| {
+            !item.quantified
+                || s.chars()
+                    .any(|c| c.is_ascii_digit() || c == '％' || c == '%')
+        });
+        if !ok {
+            out.push(
+                diag(
+                    "audit/veto",
+                    Severity::Error,
+                    doc,
+                    body_span(doc),
+                    format!("报告没有写明{}（省级验收评分的否决项）", item.name),
+                )
+                .with_help(item.help.clone()),
+            );
+        }
+    }
+}
+
 fn mentioned(
     doc: &Document,
     items: &[Mention],
@@ -272,14 +334,11 @@ fn mentioned(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let body_at = doc.front.as_ref().map_or(0, |f| f.split.body_start);
-    let text = normalize_title(&doc.src.text[body_at.min(doc.src.text.len())..]);
+    let body = body_text(doc);
     for item in items {
-        if !item
-            .words
-            .iter()
-            .any(|w| text.contains(&normalize_title(w)))
-        {
+        // Named in a sentence that does not say it was not done (“尚未
+        //建立水平衡” is not a water balance).
+        if affirmed(body, &item.words).is_empty() {
             let label = what.replace("{}", &item.name);
             let help = if rule == "audit/balances" {
                 "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"
@@ -695,7 +754,7 @@ date: 2023-03-01
 
 # 清洁生产审核过程和结果
 
-审核准备阶段成立审核小组；预审核阶段开展现状调查，确定审核重点；建立物料平衡、能量平衡和水平衡；方案的产生和筛选；方案的确定经可行性分析。
+审核准备阶段成立审核小组；预审核阶段开展现状调查，确定审核重点；清洁生产目标为单位产品水耗降低10%；建立物料平衡、能量平衡和水平衡；方案的产生和筛选；方案的确定经可行性分析。
 
 # 清洁生产方案汇总和效益预测分析
 
@@ -769,6 +828,30 @@ date: 2023-03-01
             !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
             "{e:#?}"
         );
+    }
+
+    #[test]
+    fn mentioned_is_not_done_and_vetoes_are_errors() {
+        let d = check(GOOD_AUDIT, "2023-04-01");
+        assert!(!rules(&d).contains(&"audit/veto"), "{d:#?}");
+        let negated = GOOD_AUDIT.replace(
+            "建立物料平衡、能量平衡和水平衡",
+            "物料平衡已建立，能量平衡已建立，企业尚未建立水平衡",
+        );
+        assert_ne!(negated, GOOD_AUDIT);
+        let d = check(&negated, "2023-04-01");
+        let b: Vec<_> = d.iter().filter(|x| x.rule == "audit/balances").collect();
+        assert_eq!(b.len(), 1, "{b:#?}");
+        assert!(b[0].message.contains("水平衡"), "{}", b[0].message);
+        // No 审核重点, and a target without a figure: two vetoes.
+        let vague = GOOD_AUDIT.replace("确定审核重点", "分析问题").replace(
+            "清洁生产目标为单位产品水耗降低10%",
+            "清洁生产目标为持续改进",
+        );
+        let d = check(&vague, "2023-04-01");
+        let v: Vec<_> = d.iter().filter(|x| x.rule == "audit/veto").collect();
+        assert_eq!(v.len(), 2, "{v:#?}");
+        assert!(v.iter().all(|x| x.is_error()));
     }
 
     #[test]
