@@ -69,6 +69,47 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     }
     agency(doc, &v.agency, report, out);
     reaudit(ctx, doc, report, out);
+    dates_in_order(
+        doc,
+        &[
+            ("审核开始日期", &report.period_start),
+            ("审核结束日期", &report.period_end),
+            ("评估日期", &report.evaluation.date),
+        ],
+        out,
+    );
+}
+
+/// `date/order`: dates that must follow each other (an audit's start, end
+/// and evaluation) in the order given; an error at the later field.
+fn dates_in_order(
+    doc: &Document,
+    dates: &[(&str, &Option<Spanned<DateTime<FixedOffset>>>)],
+    out: &mut Vec<Diagnostic>,
+) {
+    let known: Vec<(&str, &Spanned<DateTime<FixedOffset>>)> = dates
+        .iter()
+        .filter_map(|(name, d)| d.as_ref().map(|d| (*name, d)))
+        .collect();
+    for pair in known.windows(2) {
+        let ((a_name, a), (b_name, b)) = (pair[0], pair[1]);
+        if b.value < a.value {
+            out.push(
+                diag(
+                    "date/order",
+                    Severity::Error,
+                    doc,
+                    b.span.clone(),
+                    format!(
+                        "{b_name}（{}）早于{a_name}（{}）",
+                        date_zh(&b.value),
+                        date_zh(&a.value)
+                    ),
+                )
+                .with_help(format!("{a_name}应在{b_name}之前：核对两个日期")),
+            );
+        }
+    }
 }
 
 pub fn check_acceptance(
@@ -828,6 +869,28 @@ date: 2023-03-01
             !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
             "{e:#?}"
         );
+    }
+
+    #[test]
+    fn dates_out_of_order_are_errors_at_the_later_one() {
+        let d = check(GOOD_AUDIT, "2023-04-01");
+        assert!(!rules(&d).contains(&"date/order"));
+        let bad = GOOD_AUDIT.replace("  end: 2023-02-28", "  end: 2022-08-31");
+        let d = check(&bad, "2023-04-01");
+        let o: Vec<_> = d.iter().filter(|x| x.rule == "date/order").collect();
+        assert_eq!(o.len(), 1, "{o:#?}");
+        assert!(
+            o[0].message
+                .contains("审核结束日期（2022年8月31日）早于审核开始日期"),
+            "{}",
+            o[0].message
+        );
+        let line = bad
+            .lines()
+            .position(|l| l.contains("end: 2022-08-31"))
+            .unwrap()
+            + 1;
+        assert_eq!(o[0].line, Some(line));
     }
 
     #[test]

@@ -271,6 +271,25 @@ pub fn industry_matches(division: u32, industry: &str) -> bool {
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
     enterprise_identity(ctx, doc, &form.enterprise, "", out);
+    // `date/order`: a form cannot be filled in on a day still to come.
+    if let Some(d) = &form.filled_on
+        && d.value.date_naive() > ctx.opts.today.date_naive()
+    {
+        out.push(
+            diag(
+                "date/order",
+                Severity::Error,
+                doc,
+                d.span.clone(),
+                format!(
+                    "填表日期 {} 晚于今天（{}）",
+                    crate::document::voluntary::date_zh(&d.value),
+                    crate::document::voluntary::date_zh(&ctx.opts.today)
+                ),
+            )
+            .with_help("填表日期写实际填表的日子"),
+        );
+    }
     conditional(
         doc,
         &form.eia_approved,
@@ -600,7 +619,10 @@ filled_on: 2023-03-01
 ";
 
     fn check(text: &str) -> Vec<Diagnostic> {
-        Fixture::new().check(text)
+        // The form is filled in on 2023-03-01: check it on a later day.
+        let mut f = Fixture::new();
+        f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
+        f.check(text)
     }
 
     #[test]
@@ -666,6 +688,14 @@ filled_on: 2023-03-01
                 rules(&d)
             );
         }
+    }
+
+    #[test]
+    fn a_form_filled_in_the_future_is_an_error() {
+        let line = GOOD.lines().find(|l| l.starts_with("filled_on:")).unwrap();
+        let d = check(&GOOD.replacen(line, "filled_on: 2099-01-01", 1));
+        assert!(rules(&d).contains(&"date/order"), "{d:#?}");
+        assert!(!rules(&check(GOOD)).contains(&"date/order"));
     }
 
     #[test]
