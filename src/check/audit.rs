@@ -28,6 +28,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
     mentioned(doc, &v.balances, "audit/balances", "{}", out);
     vetoes(doc, &v.vetoes, out);
+    prose_figures(doc, report, out);
     options(doc, report, out);
     let experts_of = &report.evaluation.experts;
     experts(
@@ -341,6 +342,137 @@ fn body_text(doc: &Document) -> &str {
         .map_or(0, |f| f.split.body_start)
         .min(doc.src.text.len());
     &doc.src.text[at..]
+}
+
+/// Numbers stated right after `keyword` (a few characters such as 为、约、
+/// 共 may stand between) and followed by `unit`: (byte range, value).
+fn stated_after(body: &str, keyword: &str, unit: &str) -> Vec<(Range<usize>, f64)> {
+    let mut out = Vec::new();
+    for (i, _) in body.match_indices(keyword) {
+        let after = i + keyword.len();
+        let rest = &body[after..];
+        let skip: usize = rest
+            .chars()
+            .take_while(|c| matches!(c, '为' | '约' | '共' | '计' | '：' | ':' | ' ' | '达'))
+            .map(char::len_utf8)
+            .sum();
+        let num_at = after + skip;
+        let digits: String = body[num_at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if digits.is_empty() || !body[num_at + digits.len()..].starts_with(unit) {
+            continue;
+        }
+        if let Ok(v) = digits.trim_end_matches('.').parse::<f64>() {
+            out.push((num_at..num_at + digits.len(), v));
+        }
+    }
+    out
+}
+
+/// `audit/prose-figures`: counts and totals stated in the text (共提出清洁
+/// 生产方案N项，其中无/低费方案a项，中/高费方案b项；总投资X万元；年经济效益
+/// Y万元) against the options. A count that disagrees is an error; an
+/// amount that is none of the totals nor any option's own is a warning
+/// (the text may speak of something else).
+fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+    if report.options.is_empty() {
+        return;
+    }
+    let at = doc
+        .front
+        .as_ref()
+        .map_or(0, |f| f.split.body_start)
+        .min(doc.src.text.len());
+    let body = &doc.src.text[at..];
+    let all = report.totals(None);
+    let low = report.totals(Some(OptionClass::Low));
+    let high = report.totals(Some(OptionClass::High));
+    let mut push = |range: Range<usize>, severity: Severity, message: String| {
+        out.push(
+            diag(
+                "audit/prose-figures",
+                severity,
+                doc,
+                at + range.start..at + range.end,
+                message,
+            )
+            .with_help("正文中的方案数和金额应与 front matter 的 options 一致：改正其中一处"),
+        );
+    };
+    let counts: [(&[&str], usize, &str); 3] = [
+        (
+            &[
+                "共提出清洁生产方案",
+                "共产生清洁生产方案",
+                "共提出方案",
+                "共产生方案",
+                "清洁生产方案共",
+            ],
+            all.count,
+            "方案",
+        ),
+        (&["无/低费方案", "无低费方案"], low.count, "无/低费方案"),
+        (&["中/高费方案", "中高费方案"], high.count, "中/高费方案"),
+    ];
+    for (keys, expected, what) in counts {
+        for key in keys {
+            for (range, v) in stated_after(body, key, "项") {
+                if (v - expected as f64).abs() > 1e-9 {
+                    push(
+                        range,
+                        Severity::Error,
+                        format!("正文写{what} {v} 项，options 中有 {expected} 项"),
+                    );
+                }
+            }
+        }
+    }
+    let known = |v: f64,
+                 pick: fn(&Totals) -> f64,
+                 field: fn(&crate::document::voluntary::CpOption) -> Option<f64>| {
+        [&all, &low, &high]
+            .iter()
+            .any(|t| (pick(t) - v).abs() < 0.005)
+            || report
+                .options
+                .iter()
+                .filter_map(field)
+                .any(|x| (x - v).abs() < 0.005)
+    };
+    for (range, v) in stated_after(body, "总投资", "万元") {
+        if !known(
+            v,
+            |t| t.investment,
+            |o| o.investment.as_ref().map(|x| x.value),
+        ) {
+            push(
+                range,
+                Severity::Warning,
+                format!(
+                    "正文写总投资 {v} 万元，与 options 的合计 {} 万元及各方案投资都不一致",
+                    number(all.investment)
+                ),
+            );
+        }
+    }
+    for (range, v) in stated_after(body, "年经济效益", "万元") {
+        if !known(
+            v,
+            |t| t.economic_benefit,
+            |o| o.economic_benefit.as_ref().map(|x| x.value),
+        ) {
+            push(
+                range,
+                Severity::Warning,
+                format!(
+                    "正文写年经济效益 {v} 万元，与 options 的合计 {} 万元及各方案效益都不一致",
+                    number(all.economic_benefit)
+                ),
+            );
+        }
+    }
 }
 
 /// Veto items of the acceptance scoring: named, not negated, and (for a
@@ -868,6 +1000,36 @@ date: 2023-03-01
         assert!(
             !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
             "{e:#?}"
+        );
+    }
+
+    #[test]
+    fn counts_and_totals_in_the_text_match_the_options() {
+        let said = GOOD_AUDIT.replace(
+            "2023年完成全部方案。",
+            "共提出清洁生产方案2项，其中无/低费方案1项，中/高费方案1项，总投资272万元，年经济效益115.5万元。2023年完成全部方案。",
+        );
+        assert_ne!(said, GOOD_AUDIT);
+        let d = check(&said, "2023-04-01");
+        assert!(!rules(&d).contains(&"audit/prose-figures"), "{d:#?}");
+        let wrong = said
+            .replace("无/低费方案1项", "无/低费方案9项")
+            .replace("总投资272万元", "总投资300万元");
+        let d = check(&wrong, "2023-04-01");
+        let p: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "audit/prose-figures")
+            .collect();
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|x| x.is_error() && x.message.contains("无/低费方案 9 项")),
+            "{p:#?}"
+        );
+        assert!(
+            p.iter()
+                .any(|x| x.severity == Severity::Warning && x.message.contains("300")),
+            "{p:#?}"
         );
     }
 
