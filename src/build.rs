@@ -485,11 +485,11 @@ impl LiveSite {
         let quota_before: Vec<Diagnostic> = self
             .diagnostics
             .iter()
-            .filter(|d| d.rule == "quota/province")
+            .filter(|d| check::is_cross_document(d))
             .cloned()
             .collect();
         self.diagnostics
-            .retain(|d| d.file != rel && d.rule != "quota/province");
+            .retain(|d| d.file != rel && !check::is_cross_document(d));
         self.diagnostics.extend(
             project
                 .diagnostics
@@ -503,7 +503,7 @@ impl LiveSite {
             self.diagnostics
                 .extend(self.print.get(rel).into_iter().flatten().cloned());
         }
-        check::quota_for(&ctx, &project.documents, &mut self.diagnostics);
+        check::cross_document(&ctx, &project.documents, &mut self.diagnostics);
         crate::diagnostic::sort(&mut self.diagnostics);
         let mut changed = match doc {
             Some(doc) => self.render_page(project, doc, &mut report),
@@ -513,7 +513,7 @@ impl LiveSite {
         let quota_after: Vec<&Diagnostic> = self
             .diagnostics
             .iter()
-            .filter(|d| d.rule == "quota/province")
+            .filter(|d| check::is_cross_document(d))
             .collect();
         let touched: std::collections::BTreeSet<String> = quota_before
             .iter()

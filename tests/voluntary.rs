@@ -137,6 +137,13 @@ fn each_rule_fires_at_its_line() {
             "experts: [张华]",
             "audit/expert-group",
         ),
+        // One enterprise, two names across its documents.
+        (
+            ACCEPTANCE,
+            "  name: 伏牛新材料有限公司",
+            "  name: 伏牛新材料股份有限公司",
+            "enterprise/consistency",
+        ),
     ];
     for (file, from, to, rule) in cases {
         let dir = fixture("voluntary");

@@ -269,6 +269,57 @@ pub fn industry_matches(division: u32, industry: &str) -> bool {
         || words.iter().any(|w| n.contains(w))
 }
 
+/// `enterprise/consistency`: the documents of one enterprise (its form,
+/// audit report, acceptance report) name it alike: documents with the
+/// same credit code have the same name, and the same name the same code.
+/// An error at the later document's field, naming the earlier one.
+pub fn enterprise_consistency(docs: &[Document], out: &mut Vec<Diagnostic>) {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let mut seen: Vec<(&Document, String, String)> = Vec::new();
+    for doc in docs {
+        let Some(e) = doc.enterprise() else { continue };
+        let (Some(name), Some(code)) = (&e.name, &e.uscc) else {
+            continue;
+        };
+        let (n, c) = (norm(&name.value), norm(&code.value));
+        if n.is_empty() || c.is_empty() {
+            continue;
+        }
+        for (other, on, oc) in &seen {
+            let (span, message) = if *oc == c && *on != n {
+                (
+                    name.span.clone(),
+                    format!(
+                        "企业名称“{}”与 {} 中同一信用代码的企业名称不同",
+                        name.value, other.src.rel
+                    ),
+                )
+            } else if *on == n && *oc != c {
+                (
+                    code.span.clone(),
+                    format!(
+                        "统一社会信用代码 {} 与 {} 中同名企业的代码不同",
+                        code.value, other.src.rel
+                    ),
+                )
+            } else {
+                continue;
+            };
+            out.push(
+                diag("enterprise/consistency", Severity::Error, doc, span, message)
+                    .with_help("同一企业的申请表、审核报告和验收报告应写同一名称和同一信用代码（以营业执照为准）"),
+            );
+            break;
+        }
+        seen.push((doc, n, c));
+    }
+}
+
 pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
     enterprise_identity(ctx, doc, &form.enterprise, "", out);
     // `date/order`: a form cannot be filled in on a day still to come.

@@ -59,15 +59,24 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         out.extend(doc.diagnostics.iter().cloned());
         check_document(&ctx, doc, &mut out);
     }
-    quota::check(&ctx, &project.documents, &mut out);
+    cross_document(&ctx, &project.documents, &mut out);
     package::subjects_unique(&ctx, &project.documents, &mut out);
     diagnostic::sort(&mut out);
     out
 }
 
-/// The rule that spans documents (the province quota).
-pub fn quota_for(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+/// The rules that span documents and are re-run over all of them after
+/// one changes (`serve`): the province quota, and one enterprise named
+/// alike across its voluntary-audit documents.
+pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
     quota::check(ctx, docs, out);
+    form::enterprise_consistency(docs, out);
+}
+
+/// Whether a finding comes from [`cross_document`] (so that a re-check
+/// after an edit replaces them all).
+pub fn is_cross_document(d: &Diagnostic) -> bool {
+    matches!(d.rule, "quota/province" | "enterprise/consistency")
 }
 
 /// The per-document rules.
