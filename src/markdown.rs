@@ -45,10 +45,35 @@ pub struct Events<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> {
 /// understands, emphasis paired by the CJK-friendly amendment (so
 /// `**一是……。**煤炭` is bold), guidance taken out.
 pub fn events(body: &str) -> Events<'_, impl Iterator<Item = (Event<'_>, Range<usize>)>> {
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    // A body with no `*` or `_` has no emphasis to re-pair: skip the pass.
+    let inner = if memchr::memchr2(b'*', b'_', body.as_bytes()).is_some() {
+        Either::Cjk(cjk::cjk_friendly(body, parser))
+    } else {
+        Either::Plain(parser)
+    };
     Events {
-        inner: cjk::cjk_friendly(body, Parser::new_ext(body, options()).into_offset_iter()),
+        inner,
         pending: VecDeque::new(),
         guidance: Vec::new(),
+    }
+}
+
+/// One of two event sources, without boxing.
+pub enum Either<A, B> {
+    Plain(A),
+    Cjk(B),
+}
+
+impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Either<A, B> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Plain(a) => a.next(),
+            Either::Cjk(b) => b.next(),
+        }
     }
 }
 
@@ -272,6 +297,8 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     let mut current: Option<usize> = None;
     // The table being read, and whether its header row is open.
     let mut table: Option<(Table, bool)> = None;
+    // Code blocks and spans: no dates or document numbers are read there.
+    let mut code: Vec<Range<usize>> = Vec::new();
     let mut parsed = events(body);
     for (event, range) in parsed.by_ref() {
         let span = offset + range.start..offset + range.end;
@@ -297,7 +324,10 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                     current = Some(out.headings.len() - 1);
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                code.push(range.clone());
+            }
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Start(Tag::Table(_)) => {
                 out.tables += 1;
@@ -364,12 +394,8 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                         c.text.push_str(t);
                     }
                 }
-                if !is_code && range.len() == t.len() {
-                    find_dates(t, span.start, &mut out.dates);
-                    for (r, why) in doc_number_problems(t) {
-                        out.bad_doc_numbers
-                            .push((span.start + r.start..span.start + r.end, why));
-                    }
+                if matches!(event, Event::Code(_)) {
+                    code.push(range.clone());
                 }
                 if let Some((_, _, text)) = in_heading.as_mut() {
                     text.push_str(t);
@@ -403,6 +429,28 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
         .iter()
         .map(|r| offset + r.start..offset + r.end)
         .collect();
+    // Dates and document numbers: one pass over the text between code,
+    // guidance and comments (cheaper than a look at every text event).
+    let mut skip: Vec<Range<usize>> = code;
+    skip.extend(parsed.guidance.iter().cloned());
+    skip.sort_by_key(|r| r.start);
+    let mut from = 0;
+    for r in skip
+        .iter()
+        .chain(std::iter::once(&(body.len()..body.len())))
+    {
+        let (start, end) = (r.start.min(body.len()), r.end.min(body.len()));
+        if start > from
+            && let Some(text) = body.get(from..start)
+        {
+            find_dates(text, offset + from, &mut out.dates);
+            for (d, why) in doc_number_problems(text) {
+                out.bad_doc_numbers
+                    .push((offset + from + d.start..offset + from + d.end, why));
+            }
+        }
+        from = from.max(end);
+    }
     assign_levels(&mut out);
     out
 }
@@ -410,9 +458,6 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
 /// `2022年4月31日`, `4月31日`, `2022-04-31` in a run of text: each date's
 /// numbers, for a rule to judge (no judgement here).
 fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
-    if !text.contains('月') && !text.contains('-') {
-        return;
-    }
     let b = text.as_bytes();
     // Digits ending at byte `end` (exclusive): (value, start).
     let digits_before = |end: usize| -> Option<(u32, usize)> {
@@ -433,7 +478,9 @@ fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
             .then(|| text[start..e].parse().ok().map(|v| (v, e)))
             .flatten()
     };
-    for (i, _) in text.match_indices('月') {
+    // A three-byte needle: memmem, not a search on its last byte (which
+    // half of all CJK characters share).
+    for i in memchr::memmem::find_iter(b, "月".as_bytes()) {
         let Some((month, m_start)) = digits_before(i) else {
             continue;
         };
@@ -490,7 +537,7 @@ fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
 /// closed, a number and 号 follow. Byte ranges in `text`, with the reason.
 pub fn doc_number_problems(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
-    for (i, _) in text.match_indices('〔') {
+    for i in memchr::memmem::find_iter(text.as_bytes(), "〔".as_bytes()) {
         let after = &text[i + '〔'.len_utf8()..];
         let year: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
         let rest = &after[year.len()..];

@@ -126,14 +126,20 @@ enum RowKind {
 }
 
 fn row_kind(row: &[Cell]) -> RowKind {
-    // The label stands in one of the first two columns.
+    // The label stands in one of the first two columns (no allocation:
+    // this runs for every row of every table).
     for c in row.iter().take(2) {
-        let t: String = c.text.chars().filter(|c| !c.is_whitespace()).collect();
-        let t = t.trim_matches('*');
-        if t.starts_with("小计") {
+        let t = c
+            .text
+            .trim_matches(|ch: char| ch.is_whitespace() || ch == '*');
+        let t = t.trim_start_matches(['　']);
+        if t.starts_with("小计") || t.starts_with("小　计") || t.starts_with("小 计") {
             return RowKind::Subtotal;
         }
-        if t.starts_with("合计") || t.starts_with("总计") || t.starts_with("总合计") {
+        if ["合计", "总计", "总合计", "合　计", "合 计", "总　计"]
+            .iter()
+            .any(|k| t.starts_with(k))
+        {
             return RowKind::Total;
         }
     }
@@ -152,6 +158,10 @@ fn show(v: f64, decimals: u32) -> String {
 }
 
 fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    // Most tables state no total: nothing to add up.
+    if !t.rows.iter().any(|r| row_kind(r) != RowKind::Data) {
+        return;
+    }
     let kinds: Vec<RowKind> = t.rows.iter().map(|r| row_kind(r)).collect();
     // Rows after the first total row (“其中：…”, notes) are not summed.
     let Some(total_at) = kinds.iter().position(|k| *k == RowKind::Total).or_else(|| {

@@ -63,6 +63,7 @@ where
         out: VecDeque::new(),
         raw_depth: 0,
         cell_depth: 0,
+        clean_until: 0,
         finished: false,
         work: Work::default(),
     }
@@ -84,6 +85,9 @@ pub struct CjkFriendly<'a, I> {
     raw_depth: usize,
     /// Depth of table cells (a neighbouring `|` counts as whitespace).
     cell_depth: usize,
+    /// End of a block whose source has no `*` or `_`: its events pass
+    /// straight through (most blocks of a real document), unbuffered.
+    clean_until: usize,
     finished: bool,
     work: Work,
 }
@@ -104,12 +108,29 @@ where
             }
             match self.inner.next() {
                 Some(item) => {
+                    // Inside a block with no delimiter at all there is
+                    // nothing to re-pair (`out` and `buf` are empty here:
+                    // the block's start flushed them).
+                    if item.1.start < self.clean_until && self.buf.is_empty() {
+                        if !is_inline(&item.0) {
+                            self.track(&item.0);
+                        }
+                        return Some(item);
+                    }
                     if self.raw_depth == 0 && is_inline(&item.0) {
                         self.buf.push(item);
                         continue;
                     }
                     self.flush();
                     self.track(&item.0);
+                    if let Event::Start(_) = item.0
+                        && self
+                            .src
+                            .get(item.1.clone())
+                            .is_some_and(|s| memchr::memchr2(b'*', b'_', s.as_bytes()).is_none())
+                    {
+                        self.clean_until = item.1.end;
+                    }
                     if self.out.is_empty() {
                         return Some(item);
                     }
