@@ -22,6 +22,8 @@ pub struct BuildOptions {
     pub out_dir: Option<PathBuf>,
     pub pdf: bool,
     pub site: bool,
+    /// A .docx of every document (also subject to `formats:`).
+    pub docx: bool,
     pub emit_typst: bool,
     pub jobs: usize,
     pub pdf_a: bool,
@@ -37,6 +39,7 @@ impl BuildOptions {
             out_dir: None,
             pdf: true,
             site: true,
+            docx: false,
             emit_typst: false,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pdf_a: false,
@@ -81,6 +84,8 @@ pub struct BuildReport {
     pub print: Vec<Diagnostic>,
     /// The site, when built.
     pub site: Option<crate::render::site::SiteReport>,
+    /// The .docx files (`pdf` holds the .docx path), when written.
+    pub docx: Vec<DocBuild>,
 }
 
 impl BuildReport {
@@ -88,6 +93,7 @@ impl BuildReport {
     /// characters no font can show).
     pub fn failed(&self) -> bool {
         self.docs.iter().any(|d| !d.ok)
+            || self.docx.iter().any(|d| !d.ok)
             || self.print.iter().any(Diagnostic::is_error)
             || self
                 .site
@@ -140,12 +146,24 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         check,
         print: Vec::new(),
         site: None,
+        docx: Vec::new(),
     };
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+    if let Some(bad) = project.config.unknown_formats().first() {
+        return Err(
+            Fatal::new(format!("shenbao.yaml 的 formats 中“{bad}”不是输出格式"))
+                .with_help("可写 pdf、docx、site，如 `formats: [pdf, docx]`"),
+        );
+    }
     if opts.pdf {
         print_all(project, opts, &theme, &out_dir, &mut report)?;
     }
-    if opts.site {
+    if opts.docx && project.config.wants("docx") {
+        let (docs, diags) = crate::render::docx::export_all(project, &theme, &out_dir, opts.jobs);
+        report.docx = docs;
+        report.print.extend(diags);
+    }
+    if opts.site && project.config.wants("site") {
         let findings: Vec<Diagnostic> = report
             .check
             .iter()

@@ -57,6 +57,9 @@ pub enum Command {
         /// 不生成网站（网站功能尚在开发）
         #[arg(long)]
         no_site: bool,
+        /// 不生成 Word 文件（public/docx/）
+        #[arg(long)]
+        no_docx: bool,
     },
     /// 本地预览：构建后在浏览器里看网站和 PDF；保存文件后只重建改动的部分并自动刷新页面
     Serve {

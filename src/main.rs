@@ -63,10 +63,13 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             args,
             no_pdf,
             no_site,
+            no_docx,
         } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
-            let report = build::build(&project, &build_options(&args, !no_pdf, !no_site))?;
+            let mut opts = build_options(&args, !no_pdf, !no_site);
+            opts.docx = !no_docx;
+            let report = build::build(&project, &opts)?;
             let mut out = StandardStream::stdout(color_choice());
             print_build(&mut out, &project, &report).map_err(io_fatal)?;
             Ok(if report.failed() {
@@ -278,6 +281,18 @@ fn print_build(
                 "失败 {}：未生成 PDF，原有文件保持不变（见上方错误）",
                 d.rel
             )?,
+        }
+    }
+    for d in &report.docx {
+        match &d.pdf {
+            Some(p) if d.ok => writeln!(
+                out,
+                "生成 {}（Word 文件，{:.2} MiB，{:.1} 秒）",
+                project::rel_path(&project.root, p),
+                d.bytes as f64 / 1_048_576.0,
+                d.millis as f64 / 1000.0
+            )?,
+            _ => writeln!(out, "失败 {}：未生成 Word 文件（见上方错误）", d.rel)?,
         }
     }
     if let Some(site) = &report.site {
