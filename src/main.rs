@@ -110,6 +110,28 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Import { file, kind, name } => {
+            let root = project::resolve_root(cli.root.as_deref())?;
+            let config = shenbao::config::Config::load(&root)?;
+            let call = config.call(&root)?;
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(shenbao::document::DocKind::parse(k).ok_or_else(|| {
+                    Fatal::new(format!("未知的文档类型“{k}”")).with_help(
+                        "可写 pilot-plan、audit-report、acceptance-report、application-form",
+                    )
+                })?),
+            };
+            let t = std::time::Instant::now();
+            let (path, converted) =
+                shenbao::import::import(&root, &call, &file, kind, name.as_deref())?;
+            print!(
+                "{}",
+                shenbao::import::report(&project::rel_path(&root, &path), &converted)
+            );
+            println!("用时 {:.2} 秒", t.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { format, today } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;

@@ -9,7 +9,8 @@ pub mod deadline;
 mod eligibility;
 mod fields;
 pub mod form;
-mod outline;
+/// Shared with `import`, whose heading detection uses the same matcher.
+pub(crate) mod outline;
 pub mod package;
 mod quota;
 mod scope;
