@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub out_dir: Option<PathBuf>,
     pub pdf: bool,
     pub site: bool,
+    /// A .docx of every document (also subject to `formats:`).
+    pub docx: bool,
     pub emit_typst: bool,
     pub jobs: usize,
     pub pdf_a: bool,
@@ -38,6 +40,7 @@ impl BuildOptions {
             out_dir: None,
             pdf: true,
             site: true,
+            docx: false,
             emit_typst: false,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             pdf_a: false,
@@ -87,6 +90,10 @@ pub struct BuildReport {
     pub no_pdf: Vec<(String, String)>,
     /// PDFs were asked for.
     pub pdf_wanted: bool,
+    /// The .docx files (`pdf` holds the .docx path), when written.
+    pub docx: Vec<DocBuild>,
+    /// Word files were asked for (so stale ones may be removed).
+    pub docx_wanted: bool,
 }
 
 impl BuildReport {
@@ -96,6 +103,7 @@ impl BuildReport {
         self.docs.iter().any(|d| !d.ok)
             || !self.no_pdf.is_empty()
             || (self.pdf_wanted && !self.docs.iter().any(|d| d.ok))
+            || self.docx.iter().any(|d| !d.ok)
             || self.print.iter().any(Diagnostic::is_error)
             || self
                 .site
@@ -123,13 +131,26 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         site: None,
         no_pdf: Vec::new(),
         pdf_wanted: opts.pdf,
+        docx: Vec::new(),
+        docx_wanted: opts.docx && project.config.wants("docx"),
     };
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
+    if let Some(bad) = project.config.unknown_formats().first() {
+        return Err(
+            Fatal::new(format!("shenbao.yaml 的 formats 中“{bad}”不是输出格式"))
+                .with_help("可写 pdf、docx、site，如 `formats: [pdf, docx]`"),
+        );
+    }
     if opts.pdf {
         print_all(project, opts, &theme, &out_dir, &mut report)?;
         report.no_pdf = without_pdf(project);
     }
-    if opts.site {
+    if opts.docx && project.config.wants("docx") {
+        let (docs, diags) = crate::render::docx::export_all(project, &theme, &out_dir, opts.jobs);
+        report.docx = docs;
+        report.print.extend(diags);
+    }
+    if opts.site && project.config.wants("site") {
         let findings: Vec<Diagnostic> = report
             .check
             .iter()
@@ -166,6 +187,11 @@ pub fn produced(report: &BuildReport) -> BTreeSet<String> {
             }
         }
     }
+    for d in report.docx.iter().filter(|d| d.ok) {
+        if let Some(p) = d.pdf.as_ref().filter(|p| p.is_file()) {
+            out.insert(crate::project::rel_path(&report.out_dir, p));
+        }
+    }
     if let Some(site) = &report.site {
         out.extend(site.produced.iter().cloned());
     }
@@ -181,9 +207,12 @@ pub fn finish_outputs(report: &mut BuildReport, pdf: bool) {
         .site
         .as_ref()
         .is_some_and(|s| !s.diagnostics.iter().any(Diagnostic::is_error));
+    let docx = report.docx_wanted;
     let owned = |f: &str| {
         if f.starts_with("pdf/") {
             pdf
+        } else if f.starts_with("docx/") {
+            docx
         } else {
             !f.starts_with("package/") && site_ok
         }

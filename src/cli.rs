@@ -38,6 +38,17 @@ pub enum Command {
         /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
         name: String,
     },
+    /// 导入 Word 文件（.docx）：写出 content/名称.md 和 content/images/名称/，并列出未能转换的内容
+    Import {
+        /// Word 文件（.docx；.doc、.wps、.pdf 请先另存为 .docx）
+        file: PathBuf,
+        /// 文档类型：pilot-plan、audit-report、acceptance-report、application-form（默认按标题推测）
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// 名称（content/ 下的文件名），默认为 Word 文件名
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
     /// 按申报通知检查所有文档（形式校核），不写任何文件
     Check {
         /// 输出格式
@@ -57,6 +68,9 @@ pub enum Command {
         /// 不生成网站，只排版 PDF
         #[arg(long)]
         no_site: bool,
+        /// 不生成 Word 文件（public/docx/）
+        #[arg(long)]
+        no_docx: bool,
     },
     /// 本地预览：构建后在浏览器里看网站和 PDF；保存文件后只重建改动的部分并自动刷新页面
     Serve {

@@ -26,6 +26,9 @@ pub struct Config {
     /// Theme name (a folder under `themes/`); `default` when absent.
     #[serde(default, alias = "主题")]
     pub theme: Option<String>,
+    /// What `build` writes besides the PDF: `docx`, `site` (both when absent).
+    #[serde(default, alias = "输出格式")]
+    pub formats: Option<Vec<String>>,
 }
 
 /// A failure that stops the tool (exit code 2).
@@ -119,6 +122,7 @@ impl Config {
                 year: None,
                 output_dir: None,
                 theme: None,
+                formats: None,
             });
         }
         if let Err(e) = crate::frontmatter::check_bounds(text) {
@@ -131,7 +135,7 @@ impl Config {
             let loc = e.location();
             Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
                 .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
-                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）")
+                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）")
         })?;
         if let Some(y) = config.year
             && !Call::YEARS.contains(&y)
@@ -188,6 +192,24 @@ impl Config {
             Some(y) => call.with_year(y),
             None => call,
         })
+    }
+
+    /// Whether `build` writes `format` (`pdf`, `docx`, `site`): every
+    /// format unless `formats:` lists some.
+    pub fn wants(&self, format: &str) -> bool {
+        self.formats
+            .as_ref()
+            .is_none_or(|f| f.iter().any(|x| x.trim().eq_ignore_ascii_case(format)))
+    }
+
+    /// Names in `formats:` that are not formats.
+    pub fn unknown_formats(&self) -> Vec<String> {
+        self.formats
+            .iter()
+            .flatten()
+            .filter(|f| !["pdf", "docx", "site"].contains(&f.trim().to_ascii_lowercase().as_str()))
+            .cloned()
+            .collect()
     }
 
     /// The output folder as written (relative to the root); judged by

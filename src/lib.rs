@@ -34,6 +34,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod frontmatter;
 pub mod fsutil;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod pack;

@@ -63,10 +63,13 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             args,
             no_pdf,
             no_site,
+            no_docx,
         } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
-            let report = build::build(&project, &build_options(&args, !no_pdf, !no_site))?;
+            let mut opts = build_options(&args, !no_pdf, !no_site);
+            opts.docx = !no_docx;
+            let report = build::build(&project, &opts)?;
             let mut out = StandardStream::stdout(color_choice());
             print_build(&mut out, &project, &report).map_err(io_fatal)?;
             Ok(if report.failed() {
@@ -106,6 +109,28 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Import { file, kind, name } => {
+            let root = project::resolve_root(cli.root.as_deref())?;
+            let config = shenbao::config::Config::load(&root)?;
+            let call = config.call(&root)?;
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(shenbao::document::DocKind::parse(k).ok_or_else(|| {
+                    Fatal::new(format!("未知的文档类型“{k}”")).with_help(
+                        "可写 pilot-plan、audit-report、acceptance-report、application-form",
+                    )
+                })?),
+            };
+            let t = std::time::Instant::now();
+            let (path, converted) =
+                shenbao::import::import(&root, &call, &file, kind, name.as_deref())?;
+            print!(
+                "{}",
+                shenbao::import::report(&project::rel_path(&root, &path), &converted)
+            );
+            println!("用时 {:.2} 秒", t.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check { format, today } => {
             let root = project::resolve_root(cli.root.as_deref())?;
@@ -292,6 +317,18 @@ fn print_build(
     }
     for (file, why) in &report.no_pdf {
         writeln!(out, "未生成 PDF {}：{}", esc(file), esc(why))?;
+    }
+    for d in &report.docx {
+        match &d.pdf {
+            Some(p) if d.ok => writeln!(
+                out,
+                "生成 {}（Word 文件，{:.2} MiB，{:.1} 秒）",
+                esc(&project::rel_path(&project.root, p)),
+                d.bytes as f64 / 1_048_576.0,
+                d.millis as f64 / 1000.0
+            )?,
+            _ => writeln!(out, "失败 {}：未生成 Word 文件（见上方错误）", esc(&d.rel))?,
+        }
     }
     if let Some(site) = &report.site {
         diagnostic::render_human(out, &site.diagnostics, &sources)?;

@@ -10,7 +10,8 @@ mod eligibility;
 mod fields;
 pub mod form;
 mod numbers;
-mod outline;
+/// Shared with `import`, whose heading detection uses the same matcher.
+pub(crate) mod outline;
 pub mod package;
 mod quota;
 mod scope;

@@ -228,6 +228,9 @@ fn rebuild_all(
         site: Some(report),
         no_pdf: Vec::new(),
         pdf_wanted: opts.pdf,
+        // The preview writes no Word files and removes none.
+        docx: Vec::new(),
+        docx_wanted: false,
     };
     build::finish_outputs(&mut done, opts.pdf);
     let Some(report) = done.site else {

@@ -1,0 +1,1866 @@
+//! `shenbao import 文件.docx`: last year's Word document as the Markdown a
+//! user would have written, ready for `check`.
+//!
+//! - headings from Word heading styles, or from numbered paragraphs
+//!   (`一、` `（一）` `1.` `（1）` `第一章` `1.1` `1.1.1`, read by the same
+//!   parser as `check`), or from a title the call's outline knows (the
+//!   outline's tolerant matcher); the author's numbers are kept;
+//! - paragraphs with bold and italic, lists, links (web and mail only),
+//!   footnotes, tables as GFM tables (merged cells repeated, noted), a
+//!   table GFM cannot hold as escaped HTML, images with their `图N`
+//!   captions;
+//! - front matter from the cover (title, applicant, date, version) and
+//!   from the text (kind, category, province, city); what is not found
+//!   is left empty so `check` lists it;
+//! - a report, in Chinese, of what could not be carried over, each with
+//!   its paragraph number and first words.
+
+pub mod docx;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use roxmltree::Node;
+
+use crate::call::Call;
+use crate::config::Fatal;
+use crate::document::DocKind;
+use crate::text::{NumberStyle, normalize_title, split_heading_number};
+use docx::{Package, Target, attr, child, is, rel_attr};
+
+/// Something the import could not carry over, and where it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lost {
+    pub what: String,
+    /// 1-based paragraph number in the document (table paragraphs count).
+    pub paragraph: usize,
+    pub first_words: String,
+}
+
+/// The result of converting a .docx (nothing written yet).
+#[derive(Debug, Default)]
+pub struct Converted {
+    pub markdown: String,
+    /// (file name under `content/images/NAME/`, bytes).
+    pub images: Vec<(String, Vec<u8>)>,
+    pub lost: Vec<Lost>,
+    /// Things carried over with a change (merged cells repeated, …).
+    pub notes: Vec<String>,
+    pub kind: Option<DocKind>,
+    /// Front-matter fields found, and those left empty.
+    pub found: Vec<(&'static str, String)>,
+    pub missing: Vec<&'static str>,
+    pub paragraphs: usize,
+    pub headings: usize,
+    pub tables: usize,
+}
+
+/// Refuse what is not a .docx with a message that says how to make one.
+pub fn sniff(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let save_as = "在 Word 中打开，选“文件 → 另存为”，保存类型选“Word 文档 (*.docx)”；在 WPS 中选“文件 → 另存为 → Word 文件 (*.docx)”。然后导入新的 .docx 文件";
+    if bytes.starts_with(b"%PDF") || ext == "pdf" {
+        return Err(Fatal::new(format!("{} 是 PDF 文件，无法导入", path.display())).with_help(
+            "PDF 中没有段落和标题的结构。请找到它的 Word 原文件（.docx）；只有 PDF 时，可在 WPS 或 Word 中“打开 PDF → 另存为 .docx”，再导入并仔细核对",
+        ));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || ext == "doc" || ext == "wps" {
+        return Err(Fatal::new(format!(
+            "{} 是旧版 Word/WPS 格式（.doc/.wps），无法直接导入",
+            path.display()
+        ))
+        .with_help(save_as));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(
+            Fatal::new(format!("{} 不是 Word 文档（.docx）", path.display())).with_help(save_as),
+        );
+    }
+    Ok(())
+}
+
+/// Import `file` into the project at `root` as `content/NAME.md` and
+/// `content/images/NAME/…`, never over an existing file.
+pub fn import(
+    root: &Path,
+    call: &Call,
+    file: &Path,
+    kind: Option<DocKind>,
+    name: Option<&str>,
+) -> Result<(PathBuf, Converted), Fatal> {
+    let meta = std::fs::metadata(file)
+        .map_err(|e| Fatal::new(format!("无法读取 {}：{e}", file.display())))?;
+    if meta.len() > docx::MAX_FILE {
+        return Err(Fatal::new(format!(
+            "{} 过大（{:.0} MB），不导入",
+            file.display(),
+            meta.len() as f64 / 1_048_576.0
+        ))
+        .with_help("压缩文档中的图片（Word：文件 → 压缩图片）后再导入"));
+    }
+    let bytes =
+        std::fs::read(file).map_err(|e| Fatal::new(format!("无法读取 {}：{e}", file.display())))?;
+    sniff(file, &bytes)?;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = clean_name(name.unwrap_or(&stem))?;
+    let md_path = root
+        .join(crate::project::CONTENT_DIR)
+        .join(format!("{name}.md"));
+    let img_dir = root
+        .join(crate::project::CONTENT_DIR)
+        .join("images")
+        .join(&name);
+    if md_path.exists() || md_path.symlink_metadata().is_ok() {
+        return Err(
+            Fatal::new(format!("{} 已存在，不会覆盖", md_path.display()))
+                .with_help("用 --name 另取一个名称，或先把原文件改名"),
+        );
+    }
+    if std::fs::read_dir(&img_dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Fatal::new(format!(
+            "{} 已存在且不是空目录，不会覆盖",
+            img_dir.display()
+        ))
+        .with_help("用 --name 另取一个名称"));
+    }
+    let converted = convert(bytes, &name, kind, call)
+        .map_err(|e| Fatal::new(format!("无法导入 {}：{e}", file.display())))?;
+    let fail = |p: &Path, e: std::io::Error| Fatal::new(format!("无法写入 {}：{e}", p.display()));
+    if !converted.images.is_empty() {
+        std::fs::create_dir_all(&img_dir).map_err(|e| fail(&img_dir, e))?;
+        for (fname, data) in &converted.images {
+            let p = img_dir.join(fname);
+            create_new(&p, data).map_err(|e| fail(&p, e))?;
+        }
+    }
+    create_new(&md_path, converted.markdown.as_bytes()).map_err(|e| fail(&md_path, e))?;
+    Ok((md_path, converted))
+}
+
+/// Write a new file atomically, failing if one appeared meanwhile.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    crate::fsutil::create_new_atomic(path, bytes)
+}
+
+fn clean_name(name: &str) -> Result<String, Fatal> {
+    let n: String = name
+        .trim()
+        .trim_end_matches(".md")
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(80)
+        .collect();
+    let n = n.trim_start_matches('.').trim().to_string();
+    if n.is_empty() {
+        return Err(Fatal::new(format!("“{name}”不能用作文件名"))
+            .with_help("用 --name 指定名称，如 --name 伏牛经开区试点实施方案"));
+    }
+    Ok(n)
+}
+
+// ---------------------------------------------------------------------
+// Reading the package.
+
+#[derive(Debug, Clone, Default)]
+struct StyleInfo {
+    name: String,
+    based_on: Option<String>,
+    outline: Option<usize>,
+    size: Option<f32>,
+}
+
+struct Ctx {
+    styles: HashMap<String, StyleInfo>,
+    /// numId → (ilvl → ordered?)
+    numbering: HashMap<String, HashMap<u32, bool>>,
+    rels: HashMap<String, Target>,
+    footnotes: HashMap<String, String>,
+}
+
+impl Ctx {
+    /// Heading level of a style (1-based), following `basedOn`.
+    fn style_level(&self, id: &str) -> Option<usize> {
+        let mut cur = Some(id.to_string());
+        for _ in 0..10 {
+            let s = self.styles.get(cur.as_deref()?)?;
+            let name = s.name.to_lowercase();
+            for prefix in ["heading ", "标题 ", "标题"] {
+                if let Some(n) = name.strip_prefix(prefix)
+                    && let Ok(n) = n.trim().parse::<usize>()
+                    && (1..=9).contains(&n)
+                {
+                    return Some(n);
+                }
+            }
+            if let Some(o) = s.outline
+                && o < 9
+            {
+                return Some(o + 1);
+            }
+            cur = s.based_on.clone();
+        }
+        None
+    }
+
+    fn style_name(&self, id: &str) -> String {
+        self.styles
+            .get(id)
+            .map(|s| s.name.to_lowercase())
+            .unwrap_or_default()
+    }
+
+    fn style_size(&self, id: &str) -> Option<f32> {
+        let mut cur = Some(id.to_string());
+        for _ in 0..10 {
+            let s = self.styles.get(cur.as_deref()?)?;
+            if s.size.is_some() {
+                return s.size;
+            }
+            cur = s.based_on.clone();
+        }
+        None
+    }
+}
+
+/// A run of text with its emphasis, or a footnote or line break.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text {
+        text: String,
+        bold: bool,
+        italic: bool,
+    },
+    Link {
+        text: String,
+        url: String,
+    },
+    Note(String),
+    Break,
+    Image(String),
+}
+
+#[derive(Debug, Default)]
+struct Para {
+    pieces: Vec<Piece>,
+    style: String,
+    heading: Option<usize>,
+    list: Option<(u32, bool)>,
+    centered: bool,
+    size: Option<f32>,
+    toc: bool,
+    number: usize,
+}
+
+impl Para {
+    fn text(&self) -> String {
+        let mut s = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text { text, .. } | Piece::Link { text, .. } => s.push_str(text),
+                Piece::Break => s.push(' '),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    fn images(&self) -> Vec<&str> {
+        self.pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Image(r) => Some(r.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+struct Cell {
+    paras: Vec<Para>,
+    span: usize,
+    /// vMerge: Some(true) restart, Some(false) continue.
+    vmerge: Option<bool>,
+    nested: bool,
+}
+
+#[derive(Debug)]
+enum Item {
+    P(Para),
+    T { rows: Vec<Vec<Cell>>, number: usize },
+}
+
+struct Walker<'c> {
+    ctx: &'c Ctx,
+    lost: Vec<Lost>,
+    paragraph: usize,
+    items: Vec<Item>,
+    skipped_toc: bool,
+}
+
+fn first_words(s: &str) -> String {
+    let t: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = t.chars().take(16).collect();
+    if t.chars().count() > 16 {
+        out.push('…');
+    }
+    out
+}
+
+fn on(n: Node<'_, '_>) -> bool {
+    !attr(n, "val").is_some_and(|v| matches!(v, "0" | "false" | "off"))
+}
+
+impl Walker<'_> {
+    fn lose(&mut self, what: &str, para: &Para) {
+        // One entry per kind and paragraph.
+        if self
+            .lost
+            .iter()
+            .any(|l| l.what == what && l.paragraph == para.number)
+        {
+            return;
+        }
+        self.lost.push(Lost {
+            what: what.to_string(),
+            paragraph: para.number,
+            first_words: String::new(),
+        });
+    }
+
+    fn body(&mut self, body: Node<'_, '_>) {
+        for n in body.children().filter(Node::is_element) {
+            match n.tag_name().name() {
+                "p" => {
+                    let p = self.paragraph(n);
+                    self.items.push(Item::P(p));
+                }
+                "tbl" => {
+                    let t = self.table(n, 0);
+                    self.items.push(t);
+                }
+                "sdt" => {
+                    let gallery = n
+                        .descendants()
+                        .find(|d| is(*d, "docPartGallery"))
+                        .and_then(|d| attr(d, "val"))
+                        .unwrap_or("");
+                    if gallery.contains("Table of Contents") {
+                        self.skipped_toc = true;
+                        self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+                    } else if let Some(c) = child(n, "sdtContent") {
+                        self.body(c);
+                    }
+                }
+                "customXml" | "ins" | "moveTo" => self.body(n),
+                "del" | "moveFrom" => {
+                    self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn table(&mut self, tbl: Node<'_, '_>, depth: usize) -> Item {
+        let mut rows = Vec::new();
+        for tr in tbl.children().filter(|c| is(*c, "tr")) {
+            let mut row = Vec::new();
+            for tc in tr.descendants().filter(|c| is(*c, "tc")) {
+                // Only this table's cells (not a nested table's).
+                if tc.ancestors().find(|a| is(*a, "tbl")) != Some(tbl) {
+                    continue;
+                }
+                let pr = child(tc, "tcPr");
+                let span = pr
+                    .and_then(|p| child(p, "gridSpan"))
+                    .and_then(|g| attr(g, "val"))
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 64);
+                let vmerge = pr
+                    .and_then(|p| child(p, "vMerge"))
+                    .map(|v| attr(v, "val") == Some("restart"));
+                let mut paras = Vec::new();
+                let mut nested = false;
+                for c in tc.children().filter(Node::is_element) {
+                    match c.tag_name().name() {
+                        "p" => paras.push(self.paragraph(c)),
+                        "tbl" => {
+                            nested = true;
+                            if depth < 3
+                                && let Item::T { rows: inner, .. } = self.table(c, depth + 1)
+                            {
+                                for r in inner {
+                                    for cell in r {
+                                        paras.extend(cell.paras);
+                                    }
+                                }
+                            }
+                        }
+                        "sdt" => {
+                            for p in c.descendants().filter(|d| is(*d, "p")) {
+                                paras.push(self.paragraph(p));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                row.push(Cell {
+                    paras,
+                    span,
+                    vmerge,
+                    nested,
+                });
+            }
+            rows.push(row);
+        }
+        Item::T {
+            rows,
+            number: self.paragraph,
+        }
+    }
+
+    fn paragraph(&mut self, p: Node<'_, '_>) -> Para {
+        self.paragraph += 1;
+        let mut para = Para {
+            number: self.paragraph,
+            ..Para::default()
+        };
+        if let Some(ppr) = child(p, "pPr") {
+            if let Some(id) = child(ppr, "pStyle").and_then(|s| attr(s, "val")) {
+                para.style = id.to_string();
+                para.heading = self.ctx.style_level(id);
+                para.size = self.ctx.style_size(id);
+                let name = self.ctx.style_name(id);
+                para.toc = name.starts_with("toc") || name.starts_with("目录");
+            }
+            if let Some(o) = child(ppr, "outlineLvl").and_then(|o| attr(o, "val"))
+                && let Ok(o) = o.parse::<usize>()
+                && o < 9
+            {
+                para.heading = Some(o + 1);
+            }
+            if let Some(num) = child(ppr, "numPr") {
+                let id = child(num, "numId")
+                    .and_then(|n| attr(n, "val"))
+                    .unwrap_or("0");
+                let lvl = child(num, "ilvl")
+                    .and_then(|n| attr(n, "val"))
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(0)
+                    .min(8);
+                if id != "0" {
+                    let ordered = self
+                        .ctx
+                        .numbering
+                        .get(id)
+                        .and_then(|m| m.get(&lvl))
+                        .copied()
+                        .unwrap_or(false);
+                    para.list = Some((lvl, ordered));
+                }
+            }
+            para.centered = child(ppr, "jc")
+                .and_then(|j| attr(j, "val"))
+                .is_some_and(|v| v == "center");
+        }
+        let mut pieces = Vec::new();
+        self.inline(p, &mut para, &mut pieces, false, false);
+        para.pieces = pieces;
+        // The lost entries of this paragraph get its first words.
+        let words = first_words(&para.text());
+        for l in self.lost.iter_mut().filter(|l| l.paragraph == para.number) {
+            l.first_words.clone_from(&words);
+        }
+        para
+    }
+
+    fn inline(
+        &mut self,
+        n: Node<'_, '_>,
+        para: &mut Para,
+        out: &mut Vec<Piece>,
+        in_field_code: bool,
+        in_link: bool,
+    ) {
+        let mut field_code = in_field_code;
+        for c in n.children().filter(Node::is_element) {
+            match c.tag_name().name() {
+                "pPr"
+                | "rPr"
+                | "proofErr"
+                | "bookmarkStart"
+                | "bookmarkEnd"
+                | "lastRenderedPageBreak" => {}
+                "r" => self.run(c, para, out, &mut field_code),
+                "hyperlink" => {
+                    let url = rel_attr(c, "id").and_then(|id| match self.ctx.rels.get(id) {
+                        Some(Target::External(u)) => Some(u.clone()),
+                        _ => None,
+                    });
+                    let mut inner = Vec::new();
+                    self.inline(c, para, &mut inner, field_code, true);
+                    let safe = url.filter(|u| {
+                        let l = u.trim().to_ascii_lowercase();
+                        l.starts_with("http://")
+                            || l.starts_with("https://")
+                            || l.starts_with("mailto:")
+                    });
+                    match safe {
+                        Some(url) if !in_link => {
+                            let text: String = inner
+                                .iter()
+                                .filter_map(|p| match p {
+                                    Piece::Text { text, .. } => Some(text.as_str()),
+                                    _ => None,
+                                })
+                                .collect();
+                            out.push(Piece::Link { text, url });
+                            out.extend(
+                                inner
+                                    .into_iter()
+                                    .filter(|p| !matches!(p, Piece::Text { .. })),
+                            );
+                        }
+                        _ => out.extend(inner),
+                    }
+                }
+                "ins" | "moveTo" => {
+                    self.lose("修订痕迹（插入的文字已保留为正文，请在 Word 中接受或拒绝修订后再导入以确认）", para);
+                    self.inline(c, para, out, field_code, in_link);
+                }
+                "del" | "moveFrom" => {
+                    self.lose("修订痕迹（删除的文字未导入）", para);
+                }
+                "commentRangeStart" | "commentRangeEnd" => self.lose("批注（未导入）", para),
+                "oMath" | "oMathPara" => {
+                    self.lose("公式（只保留了其中的文字）", para);
+                    let t: String = c
+                        .descendants()
+                        .filter(|d| is(*d, "t"))
+                        .filter_map(|d| d.text())
+                        .collect();
+                    if !t.is_empty() {
+                        out.push(Piece::Text {
+                            text: t,
+                            bold: false,
+                            italic: false,
+                        });
+                    }
+                }
+                "fldSimple" => {
+                    let instr = attr(c, "instr").unwrap_or("").trim().to_string();
+                    self.field(&instr, para);
+                    self.inline(c, para, out, false, in_link);
+                }
+                "smartTag" | "customXml" | "sdt" | "sdtContent" | "dir" | "bdo" => {
+                    self.inline(c, para, out, field_code, in_link);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn field(&mut self, instr: &str, para: &Para) {
+        let kind = instr
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        match kind.as_str() {
+            "" | "HYPERLINK" | "PAGE" | "NUMPAGES" => {}
+            "TOC" => self.skipped_toc = true,
+            other => {
+                let what = format!("域 {other}（只保留了显示的结果，不会自动更新）");
+                self.lose(&what, para);
+            }
+        }
+    }
+
+    fn run(
+        &mut self,
+        r: Node<'_, '_>,
+        para: &mut Para,
+        out: &mut Vec<Piece>,
+        field_code: &mut bool,
+    ) {
+        let rpr = child(r, "rPr");
+        let bold = rpr.and_then(|p| child(p, "b")).is_some_and(on);
+        let italic = rpr.and_then(|p| child(p, "i")).is_some_and(on);
+        let hidden = rpr.and_then(|p| child(p, "vanish")).is_some_and(on);
+        if let Some(sz) = rpr
+            .and_then(|p| child(p, "sz"))
+            .and_then(|s| attr(s, "val"))
+            .and_then(|v| v.parse::<f32>().ok())
+        {
+            let pt = sz / 2.0;
+            para.size = Some(para.size.map_or(pt, |s| s.max(pt)));
+        }
+        let push = |out: &mut Vec<Piece>, t: &str| {
+            if t.is_empty() {
+                return;
+            }
+            if let Some(Piece::Text {
+                text,
+                bold: b,
+                italic: i,
+            }) = out.last_mut()
+                && *b == bold
+                && *i == italic
+            {
+                text.push_str(t);
+                return;
+            }
+            out.push(Piece::Text {
+                text: t.to_string(),
+                bold,
+                italic,
+            });
+        };
+        for c in r.children().filter(Node::is_element) {
+            match c.tag_name().name() {
+                "t" if !*field_code && !hidden => push(out, c.text().unwrap_or("")),
+                "tab" if !*field_code => push(out, " "),
+                // A page or column break is layout, not text.
+                "br" | "cr"
+                    if !*field_code && attr(c, "type").is_none_or(|t| t == "textWrapping") =>
+                {
+                    out.push(Piece::Break);
+                }
+                "noBreakHyphen" => push(out, "-"),
+                "sym" => {
+                    if let Some(ch) = attr(c, "char")
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32)
+                        .filter(|ch| !('\u{F000}'..='\u{F0FF}').contains(ch))
+                    {
+                        push(out, &ch.to_string());
+                    } else {
+                        self.lose("符号字体中的特殊符号", para);
+                    }
+                }
+                "fldChar" => match attr(c, "fldCharType") {
+                    Some("begin") => *field_code = true,
+                    Some("separate") | Some("end") => *field_code = false,
+                    _ => {}
+                },
+                "instrText" => {
+                    let instr = c.text().unwrap_or("").to_string();
+                    if !instr.trim().is_empty() {
+                        self.field(&instr, para);
+                    }
+                }
+                "footnoteReference" => {
+                    if let Some(id) = attr(c, "id") {
+                        out.push(Piece::Note(id.to_string()));
+                    }
+                }
+                "endnoteReference" => self.lose("尾注（未导入）", para),
+                "commentReference" => self.lose("批注（未导入）", para),
+                "drawing" => self.drawing(c, para, out),
+                "pict" | "object" => {
+                    if let Some(id) = c
+                        .descendants()
+                        .find(|d| is(*d, "imagedata"))
+                        .and_then(|d| rel_attr(d, "id"))
+                    {
+                        out.push(Piece::Image(id.to_string()));
+                    } else if c.descendants().any(|d| is(d, "txbxContent")) {
+                        self.lose("文本框（其中的文字未导入）", para);
+                    } else if is(c, "object") {
+                        self.lose("嵌入对象（如 Excel 表格、Visio 图）", para);
+                    } else {
+                        self.lose("图形（形状、线条、箭头）", para);
+                    }
+                }
+                "AlternateContent" => {
+                    // The first choice only: the fallback is the same thing again.
+                    if let Some(choice) = c.children().find(|x| is(*x, "Choice")) {
+                        for d in choice.children().filter(Node::is_element) {
+                            match d.tag_name().name() {
+                                "drawing" => self.drawing(d, para, out),
+                                _ => self.lose("图形（形状、线条、箭头）", para),
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn drawing(&mut self, d: Node<'_, '_>, para: &Para, out: &mut Vec<Piece>) {
+        let uri = d
+            .descendants()
+            .find(|x| is(*x, "graphicData"))
+            .and_then(|g| attr(g, "uri"))
+            .unwrap_or("");
+        if uri.contains("diagram") {
+            self.lose("SmartArt 图形", para);
+        } else if uri.contains("chart") {
+            self.lose("图表（请另存为图片后插入）", para);
+        } else if d
+            .descendants()
+            .any(|x| is(x, "txbx") || is(x, "txbxContent"))
+        {
+            self.lose("文本框（其中的文字未导入）", para);
+        } else if let Some(id) = d
+            .descendants()
+            .find(|x| is(*x, "blip"))
+            .and_then(|b| rel_attr(b, "embed"))
+        {
+            out.push(Piece::Image(id.to_string()));
+        } else if d.descendants().any(|x| is(x, "blip")) {
+            self.lose("链接到外部文件的图片（不会读取）", para);
+        } else {
+            self.lose("图形（形状、线条、箭头）", para);
+        }
+    }
+}
+
+fn read_styles(xml: Option<String>) -> Result<HashMap<String, StyleInfo>, String> {
+    let mut out = HashMap::new();
+    let Some(xml) = xml else { return Ok(out) };
+    let doc = docx::parse(&xml)?;
+    for s in doc.descendants().filter(|n| is(*n, "style")) {
+        let Some(id) = attr(s, "styleId") else {
+            continue;
+        };
+        let ppr = child(s, "pPr");
+        let info = StyleInfo {
+            name: child(s, "name")
+                .and_then(|n| attr(n, "val"))
+                .unwrap_or("")
+                .to_string(),
+            based_on: child(s, "basedOn")
+                .and_then(|n| attr(n, "val"))
+                .map(str::to_string),
+            outline: ppr
+                .and_then(|p| child(p, "outlineLvl"))
+                .and_then(|o| attr(o, "val"))
+                .and_then(|v| v.parse().ok()),
+            size: child(s, "rPr")
+                .and_then(|p| child(p, "sz"))
+                .and_then(|z| attr(z, "val"))
+                .and_then(|v| v.parse::<f32>().ok())
+                .map(|v| v / 2.0),
+        };
+        out.insert(id.to_string(), info);
+    }
+    Ok(out)
+}
+
+fn read_numbering(xml: Option<String>) -> Result<HashMap<String, HashMap<u32, bool>>, String> {
+    let mut out = HashMap::new();
+    let Some(xml) = xml else { return Ok(out) };
+    let doc = docx::parse(&xml)?;
+    let mut abstracts: HashMap<&str, HashMap<u32, bool>> = HashMap::new();
+    for a in doc.descendants().filter(|n| is(*n, "abstractNum")) {
+        let Some(id) = attr(a, "abstractNumId") else {
+            continue;
+        };
+        let mut levels = HashMap::new();
+        for l in a.children().filter(|c| is(*c, "lvl")) {
+            let ilvl = attr(l, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let fmt = child(l, "numFmt")
+                .and_then(|f| attr(f, "val"))
+                .unwrap_or("bullet");
+            levels.insert(ilvl, !matches!(fmt, "bullet" | "none"));
+        }
+        abstracts.insert(id, levels);
+    }
+    for n in doc.descendants().filter(|n| is(*n, "num")) {
+        let (Some(id), Some(abs)) = (
+            attr(n, "numId"),
+            child(n, "abstractNumId").and_then(|a| attr(a, "val")),
+        ) else {
+            continue;
+        };
+        if let Some(levels) = abstracts.get(abs) {
+            out.insert(id.to_string(), levels.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_footnotes(xml: Option<String>) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    let Some(xml) = xml else { return Ok(out) };
+    let doc = docx::parse(&xml)?;
+    for f in doc.descendants().filter(|n| is(*n, "footnote")) {
+        if attr(f, "type").is_some_and(|t| t != "normal") {
+            continue;
+        }
+        let Some(id) = attr(f, "id") else { continue };
+        let paras: Vec<String> = f
+            .children()
+            .filter(|c| is(*c, "p"))
+            .map(|p| {
+                p.descendants()
+                    .filter(|d| is(*d, "t"))
+                    .filter_map(|d| d.text())
+                    .collect::<String>()
+            })
+            .collect();
+        out.insert(id.to_string(), paras.join(" ").trim().to_string());
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------
+// Headings from numbered paragraphs.
+
+/// How a plain paragraph is numbered, in the order of official levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Scheme {
+    Chapter,
+    Cn,
+    CnParen,
+    Dotted2,
+    Dotted3,
+    Arabic,
+    ArabicParen,
+}
+
+/// `1.1 概况` / `1.1.1 概况` → the depth (2 or 3) and the title.
+fn dotted(text: &str) -> Option<(usize, &str)> {
+    let t = text.trim_start();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '．'))
+        .unwrap_or(t.len());
+    let num = t[..end].trim_end_matches(['.', '．']);
+    let parts: Vec<&str> = num.split(['.', '．']).collect();
+    if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 2) {
+        return None;
+    }
+    let rest = t[end..].trim_start_matches([' ', '\u{3000}', '、']);
+    // “1.5万吨” is a number in a sentence, not a heading.
+    if rest.is_empty()
+        || rest.starts_with(|c: char| c.is_ascii_digit() || "万亿千百%％".contains(c))
+    {
+        return None;
+    }
+    Some((parts.len(), rest))
+}
+
+fn scheme_of(text: &str) -> Option<(Scheme, String)> {
+    let t = text.trim();
+    let n = t.chars().count();
+    if n == 0 || n > 40 {
+        return None;
+    }
+    // A sentence is not a heading.
+    if t.ends_with(['。', '；', '，', '：', ':', ';', ',']) {
+        return None;
+    }
+    if let Some((depth, rest)) = dotted(t) {
+        let s = if depth == 2 {
+            Scheme::Dotted2
+        } else {
+            Scheme::Dotted3
+        };
+        return Some((s, rest.to_string()));
+    }
+    let (num, rest) = split_heading_number(t);
+    let num = num?;
+    if rest.is_empty() || rest.contains('。') {
+        return None;
+    }
+    let s = if t.starts_with('第') {
+        Scheme::Chapter
+    } else {
+        match num.style {
+            NumberStyle::CnComma => Scheme::Cn,
+            NumberStyle::CnParen => Scheme::CnParen,
+            NumberStyle::Arabic => Scheme::Arabic,
+            NumberStyle::ArabicParen => Scheme::ArabicParen,
+            // `dotted` above reads 1.1 and 1.1.1 with their depth.
+            NumberStyle::Dotted => Scheme::Dotted2,
+        }
+    };
+    Some((s, rest.to_string()))
+}
+
+// ---------------------------------------------------------------------
+// Writing Markdown.
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '|' | '#' | '~' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A paragraph's first characters must not start a list, a heading or a
+/// quote: `1. ` → `1\. `, `- ` → `\- `.
+fn guard_line_start(s: String) -> String {
+    let t = s.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits < 10 {
+        let rest = &t[digits..];
+        if rest.starts_with(['.', ')']) {
+            return format!("{}\\{}", &t[..digits], rest);
+        }
+    }
+    if t.starts_with(['-', '+', '=']) {
+        return format!("\\{t}");
+    }
+    t.to_string()
+}
+
+struct Writer<'a> {
+    ctx: &'a Ctx,
+    notes_used: Vec<String>,
+    image_refs: HashMap<String, String>,
+    images: Vec<(String, Vec<u8>)>,
+    name: String,
+}
+
+impl Writer<'_> {
+    fn inline(&mut self, pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for p in pieces {
+            match p {
+                Piece::Text { text, bold, italic } => {
+                    let core = text.trim_matches(|c: char| c == ' ' || c == '\u{3000}');
+                    if core.is_empty() || !(*bold || *italic) {
+                        out.push_str(&escape(text));
+                        continue;
+                    }
+                    let lead =
+                        &text[..text.len() - text.trim_start_matches([' ', '\u{3000}']).len()];
+                    let trail = &text[text.trim_end_matches([' ', '\u{3000}']).len()..];
+                    let mark = match (bold, italic) {
+                        (true, true) => "***",
+                        (true, false) => "**",
+                        _ => "*",
+                    };
+                    out.push_str(lead);
+                    out.push_str(mark);
+                    out.push_str(&escape(core));
+                    out.push_str(mark);
+                    out.push_str(trail);
+                }
+                Piece::Link { text, url } => {
+                    let _ = write!(
+                        out,
+                        "[{}](<{}>)",
+                        escape(text),
+                        url.replace(['<', '>', ' '], "")
+                    );
+                }
+                Piece::Note(id) => {
+                    let n = match self.notes_used.iter().position(|x| x == id) {
+                        Some(i) => i + 1,
+                        None => {
+                            self.notes_used.push(id.clone());
+                            self.notes_used.len()
+                        }
+                    };
+                    let _ = write!(out, "[^{n}]");
+                }
+                Piece::Break => out.push_str("<br>"),
+                Piece::Image(_) => {}
+            }
+        }
+        out.trim().to_string()
+    }
+
+    /// Markdown paths of a paragraph's images (extracted once each).
+    fn image(&mut self, pkg: &mut Package, rid: &str) -> Result<Option<String>, String> {
+        if let Some(p) = self.image_refs.get(rid) {
+            return Ok(Some(p.clone()));
+        }
+        let Some(Target::Part(part)) = self.ctx.rels.get(rid) else {
+            return Ok(None);
+        };
+        let Some(bytes) = pkg.part(part, docx::MAX_MEDIA)? else {
+            return Ok(None);
+        };
+        let ext = if bytes.starts_with(b"\x89PNG") {
+            "png"
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            "jpg"
+        } else if bytes.starts_with(b"GIF8") {
+            "gif"
+        } else {
+            return Ok(None);
+        };
+        let file = format!("图{}.{ext}", self.images.len() + 1);
+        self.images.push((file.clone(), bytes));
+        let path = format!("images/{}/{file}", self.name);
+        self.image_refs.insert(rid.to_string(), path.clone());
+        Ok(Some(path))
+    }
+}
+
+/// Convert a .docx (its bytes) into Markdown, images and a report.
+pub fn convert(
+    bytes: Vec<u8>,
+    name: &str,
+    kind: Option<DocKind>,
+    call: &Call,
+) -> Result<Converted, String> {
+    let mut pkg = Package::open(bytes)?;
+    let doc_xml = pkg
+        .xml("word/document.xml")?
+        .ok_or("压缩包中没有 word/document.xml，不是 Word 文档")?;
+    let rels = match pkg.xml("word/_rels/document.xml.rels")? {
+        Some(x) => docx::relationships(&x)?,
+        None => HashMap::new(),
+    };
+    let ctx = Ctx {
+        styles: read_styles(pkg.xml("word/styles.xml")?)?,
+        numbering: read_numbering(pkg.xml("word/numbering.xml")?)?,
+        footnotes: read_footnotes(pkg.xml("word/footnotes.xml")?)?,
+        rels,
+    };
+    let doc = docx::parse(&doc_xml)?;
+    let body = doc
+        .descendants()
+        .find(|n| is(*n, "body"))
+        .ok_or("word/document.xml 中没有正文")?;
+    let mut w = Walker {
+        ctx: &ctx,
+        lost: Vec::new(),
+        paragraph: 0,
+        items: Vec::new(),
+        skipped_toc: false,
+    };
+    w.body(body);
+    let mut out = Converted {
+        paragraphs: w.paragraph,
+        ..Converted::default()
+    };
+    let mut items = std::mem::take(&mut w.items);
+    let mut lost = std::mem::take(&mut w.lost);
+    // Table-of-contents paragraphs and the 目录 title are dropped: the
+    // PDF and the .docx make their own.
+    let mut skipped_toc = w.skipped_toc;
+    items.retain(|i| match i {
+        Item::P(p) => {
+            let t = normalize_title(&p.text());
+            let drop = p.toc || t == "目录";
+            skipped_toc |= drop;
+            !drop
+        }
+        _ => true,
+    });
+    if skipped_toc {
+        out.notes
+            .push("原文件的目录已略去：shenbao 排版时按标题重新生成目录".into());
+    }
+
+    // Headings: styles when the document has them, else numbered
+    // paragraphs; a title the outline knows counts in either case.
+    let styled = items
+        .iter()
+        .any(|i| matches!(i, Item::P(p) if p.heading.is_some()));
+    let outline = crate::check::outline::entry_names(&call.outline);
+    let mut schemes: Vec<Scheme> = Vec::new();
+    let mut numbered: HashMap<usize, Scheme> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Item::P(p) = item
+            && p.heading.is_none()
+            && p.list.is_none()
+            && !styled
+            && let Some((s, _)) = scheme_of(&p.text())
+        {
+            numbered.insert(i, s);
+            if !schemes.contains(&s) {
+                schemes.push(s);
+            }
+        }
+    }
+    schemes.sort();
+    // Arabic “1.” paragraphs are headings only under a parent heading
+    // scheme; a document numbered only 1. 2. 3. has a list.
+    if schemes == [Scheme::Arabic] || schemes == [Scheme::ArabicParen] {
+        numbered.clear();
+        schemes.clear();
+    }
+    let first_heading = items.iter().enumerate().position(|(i, it)| match it {
+        Item::P(p) => {
+            p.heading.is_some()
+                || numbered.contains_key(&i)
+                || (crate::check::outline::best_match(&outline, &p.text()).is_some_and(|m| m.exact)
+                    && p.text().chars().count() <= 30)
+        }
+        _ => false,
+    });
+    let cover_end = first_heading.unwrap_or(0);
+
+    // Front matter from the cover and the text.
+    let cover: Vec<&Para> = items[..cover_end]
+        .iter()
+        .filter_map(|i| match i {
+            Item::P(p) if !p.text().trim().is_empty() => Some(p),
+            _ => None,
+        })
+        .collect();
+    let all_text: String = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::P(p) => Some(p.text()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let front = front_matter(&cover, &all_text, kind, &ctx);
+    out.kind = Some(front.kind);
+
+    let mut w2 = Writer {
+        ctx: &ctx,
+        notes_used: Vec::new(),
+        image_refs: HashMap::new(),
+        images: Vec::new(),
+        name: name.to_string(),
+    };
+    let mut md = String::new();
+    md.push_str(&front.yaml);
+    out.found = front.found;
+    out.missing = front.missing;
+    if !cover.is_empty() {
+        md.push_str("<!-- 导入的封面原文（不打印）：\n");
+        for p in &cover {
+            let _ = writeln!(md, "{}", p.text().replace("--", "—"));
+        }
+        md.push_str("-->\n\n");
+    }
+    let mut i = cover_end;
+    let mut table_no = 0;
+    while i < items.len() {
+        match &items[i] {
+            Item::P(p) => {
+                let text = p.text();
+                let level = if styled {
+                    p.heading
+                } else {
+                    numbered
+                        .get(&i)
+                        .and_then(|s| schemes.iter().position(|x| x == s))
+                        .map(|l| l + 1)
+                }
+                .or_else(|| {
+                    // A title of the outline with no number and no style.
+                    (p.list.is_none()
+                        && text.chars().count() <= 30
+                        && crate::check::outline::best_match(&outline, &text)
+                            .is_some_and(|m| m.exact))
+                    .then_some(1)
+                });
+                let images = p.images().iter().map(|s| s.to_string()).collect::<Vec<_>>();
+                if let Some(level) = level.filter(|_| !text.trim().is_empty()) {
+                    out.headings += 1;
+                    let hashes = "#".repeat(level.clamp(1, 6));
+                    let _ = writeln!(md, "{hashes} {}\n", escape(text.trim()));
+                } else if !images.is_empty() {
+                    let line = w2.inline(&p.pieces);
+                    if !line.is_empty() {
+                        let _ = writeln!(md, "{}\n", guard_line_start(line));
+                    }
+                    // A caption “图N …” in the next paragraph belongs to it.
+                    let mut caption = String::new();
+                    if let Some(Item::P(next)) = items.get(i + 1) {
+                        let t = next.text();
+                        if let Some(c) = figure_caption(&t) {
+                            caption = c;
+                            i += 1;
+                        }
+                    }
+                    for rid in images {
+                        match w2.image(&mut pkg, &rid)? {
+                            Some(path) => {
+                                let _ = writeln!(md, "![{}]({path})\n", escape(&caption));
+                            }
+                            None => lost.push(Lost {
+                                what:
+                                    "图片（EMF/WMF 等格式无法使用，请在 Word 中另存为 PNG 后插入）"
+                                        .into(),
+                                paragraph: p.number,
+                                first_words: first_words(&text),
+                            }),
+                        }
+                    }
+                } else if let Some((lvl, ordered)) = p.list {
+                    let line = w2.inline(&p.pieces);
+                    if !line.is_empty() {
+                        let indent = "    ".repeat(lvl as usize);
+                        let marker = if ordered { "1." } else { "-" };
+                        let _ = writeln!(md, "{indent}{marker} {line}\n");
+                    }
+                } else {
+                    let line = w2.inline(&p.pieces);
+                    if !line.is_empty() {
+                        let _ = writeln!(md, "{}\n", guard_line_start(line));
+                    }
+                }
+            }
+            Item::T { rows, number } => {
+                table_no += 1;
+                out.tables += 1;
+                let (text, note) = table_markdown(&mut w2, rows, table_no);
+                if let Some(n) = note {
+                    out.notes.push(n);
+                }
+                if rows.iter().flatten().any(|c| c.nested) {
+                    lost.push(Lost {
+                        what: "表格中的表格（已改为 HTML 表格，PDF 中按文字印出）".into(),
+                        paragraph: *number,
+                        first_words: String::new(),
+                    });
+                }
+                md.push_str(&text);
+                md.push('\n');
+            }
+        }
+        i += 1;
+    }
+    if !w2.notes_used.is_empty() {
+        for (n, id) in w2.notes_used.clone().iter().enumerate() {
+            let text = ctx.footnotes.get(id).cloned().unwrap_or_default();
+            let _ = writeln!(md, "[^{}]: {}", n + 1, escape(&text));
+        }
+    }
+    out.markdown = md;
+    out.images = w2.images;
+    lost.sort_by_key(|l| l.paragraph);
+    out.lost = lost;
+    Ok(out)
+}
+
+/// `图1 区位图` / `图 2-1：流程` → the caption text.
+fn figure_caption(t: &str) -> Option<String> {
+    let t = t.trim();
+    if t.chars().count() > 60 {
+        return None;
+    }
+    let rest = t.strip_prefix('图')?;
+    let rest = rest.trim_start_matches([' ', '　']);
+    let after = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | '．' | '—'));
+    if after.len() == rest.len() {
+        return None;
+    }
+    let cap = after.trim_start_matches([' ', '　', '：', ':']);
+    (!cap.is_empty()).then(|| cap.to_string())
+}
+
+fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String, Option<String>) {
+    // The grid: spans repeated across, vertical merges repeated down.
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut merged = 0usize;
+    for row in rows {
+        let mut out_row = Vec::new();
+        for cell in row {
+            let col = out_row.len();
+            let text = match cell.vmerge {
+                Some(false) => {
+                    merged += 1;
+                    grid.last()
+                        .and_then(|r: &Vec<String>| r.get(col).cloned())
+                        .unwrap_or_default()
+                }
+                _ => cell
+                    .paras
+                    .iter()
+                    .map(|p| w.inline(&p.pieces))
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+            };
+            if cell.span > 1 {
+                merged += 1;
+            }
+            for _ in 0..cell.span {
+                out_row.push(text.clone());
+            }
+        }
+        grid.push(out_row);
+    }
+    let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
+    if cols == 0 {
+        return (String::new(), None);
+    }
+    let nested = rows.iter().flatten().any(|c| c.nested);
+    let mut md = String::new();
+    if nested {
+        // GFM cannot hold it: escaped HTML (the site sanitises it again).
+        md.push_str("<table>\n");
+        for r in &grid {
+            md.push_str("<tr>");
+            for c in r {
+                let _ = write!(md, "<td>{}</td>", html_escape(c));
+            }
+            md.push_str("</tr>\n");
+        }
+        md.push_str("</table>\n");
+    } else {
+        for (i, r) in grid.iter().enumerate() {
+            md.push('|');
+            for c in 0..cols {
+                let cell = r.get(c).map(String::as_str).unwrap_or("");
+                let _ = write!(md, " {} |", cell.replace('\n', " "));
+            }
+            md.push('\n');
+            if i == 0 {
+                md.push('|');
+                for _ in 0..cols {
+                    md.push_str(" --- |");
+                }
+                md.push('\n');
+            }
+        }
+    }
+    let note = (merged > 0)
+        .then(|| format!("第 {no} 张表有 {merged} 处合并单元格：合并的值已在每个格中重复，请核对"));
+    (md, note)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace("&lt;br&gt;", "<br>")
+}
+
+// ---------------------------------------------------------------------
+// Front matter.
+
+struct Front {
+    yaml: String,
+    kind: DocKind,
+    found: Vec<(&'static str, String)>,
+    missing: Vec<&'static str>,
+}
+
+const PROVINCES: [&str; 34] = [
+    "北京市",
+    "天津市",
+    "河北省",
+    "山西省",
+    "内蒙古自治区",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "上海市",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "广西壮族自治区",
+    "海南省",
+    "重庆市",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "西藏自治区",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "台湾省",
+    "香港特别行政区",
+    "澳门特别行政区",
+];
+
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// `2022年6月20日`, `2022 年 6 月`, `二〇二二年六月` → (y, m, d).
+fn find_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
+    let digit = |c: char| -> Option<u32> {
+        c.to_digit(10).or_else(|| {
+            "〇一二三四五六七八九"
+                .chars()
+                .position(|x| x == c)
+                .map(|p| p as u32)
+                .or((c == 'О' || c == 'Ｏ' || c == '零').then_some(0))
+        })
+    };
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        let year: Vec<u32> = chars[i..]
+            .iter()
+            .take(4)
+            .filter_map(|c| digit(*c))
+            .collect();
+        if year.len() != 4
+            || chars
+                .get(i + 4)
+                .copied()
+                .filter(|c| *c == '年' || *c == ' ')
+                .is_none()
+        {
+            continue;
+        }
+        let y = year.iter().fold(0, |a, d| a * 10 + d);
+        if !(1990..=2100).contains(&y) {
+            continue;
+        }
+        let rest: String = chars[i + 5..].iter().collect();
+        let rest = rest.trim_start_matches([' ', '年']);
+        let num = |s: &str| -> Option<(u32, usize)> {
+            let s = s.trim_start();
+            let taken: String = s
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || "〇一二三四五六七八九十".contains(*c))
+                .collect();
+            let v = taken
+                .parse::<u32>()
+                .ok()
+                .or_else(|| crate::text::parse_cn_numeral(&taken))?;
+            Some((v, taken.len()))
+        };
+        let (m, used) = num(rest)?;
+        let after = rest.trim_start()[used..].trim_start();
+        let Some(after) = after.strip_prefix('月') else {
+            continue;
+        };
+        if !(1..=12).contains(&m) {
+            continue;
+        }
+        let d = num(after).and_then(|(d, used)| {
+            after.trim_start()[used..]
+                .trim_start()
+                .starts_with(['日', '号'])
+                .then_some(d)
+                .filter(|d| (1..=31).contains(d))
+        });
+        return Some((y, m, d));
+    }
+    None
+}
+
+fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) -> Front {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    let cover_text: Vec<String> = cover.iter().map(|p| p.text().trim().to_string()).collect();
+    // The title: a Title style, else the largest type, else the first line.
+    let title = cover
+        .iter()
+        .find(|p| ctx.style_name(&p.style) == "title")
+        .or_else(|| {
+            cover
+                .iter()
+                .filter(|p| p.text().chars().count() >= 4)
+                .max_by(|a, b| {
+                    a.size
+                        .unwrap_or(0.0)
+                        .partial_cmp(&b.size.unwrap_or(0.0))
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .filter(|p| p.size.is_some())
+        })
+        .or_else(|| cover.first())
+        .map(|p| p.text().split_whitespace().collect::<Vec<_>>().join(""));
+    let kind = kind.unwrap_or_else(|| {
+        let probe = format!(
+            "{}\n{}",
+            title.clone().unwrap_or_default(),
+            cover_text.join("\n")
+        );
+        if probe.contains("验收") {
+            DocKind::AcceptanceReport
+        } else if probe.contains("审核报告") {
+            DocKind::AuditReport
+        } else if probe.contains("申请表") {
+            DocKind::ApplicationForm
+        } else {
+            DocKind::PilotPlan
+        }
+    });
+    let labelled = |labels: &[&str]| -> Option<String> {
+        cover_text.iter().find_map(|t| {
+            labels.iter().find_map(|l| {
+                let rest = t.strip_prefix(l)?;
+                let rest = rest.trim_start_matches([' ', '　', '：', ':']);
+                let v = rest.split_whitespace().collect::<Vec<_>>().join("");
+                (!v.is_empty()).then_some(v)
+            })
+        })
+    };
+    let org_suffix = [
+        "管理委员会",
+        "管委会",
+        "人民政府",
+        "有限公司",
+        "股份有限公司",
+        "局",
+        "委员会",
+        "厂",
+        "公司",
+    ];
+    let applicant = labelled(&[
+        "申报单位",
+        "申请单位",
+        "编制单位",
+        "企业名称",
+        "单位名称",
+        "报送单位",
+    ])
+    .or_else(|| {
+        cover_text
+            .iter()
+            .rev()
+            .find(|t| t.chars().count() <= 30 && org_suffix.iter().any(|s| t.ends_with(s)))
+            .cloned()
+    });
+    let date = labelled(&["编制日期", "日期", "申报日期"])
+        .and_then(|d| find_date(&d))
+        .or_else(|| cover_text.iter().find_map(|t| find_date(t)));
+    let version = ["送审版", "征求意见稿", "报批稿", "修改稿", "定稿", "终稿"]
+        .into_iter()
+        .find(|v| cover_text.iter().any(|t| t.contains(v)));
+    let province = PROVINCES
+        .iter()
+        .find(|p| {
+            title.as_deref().is_some_and(|t| t.contains(*p))
+                || applicant.as_deref().is_some_and(|t| t.contains(*p))
+                || all.contains(*p)
+        })
+        .map(|s| s.to_string());
+    let city = [title.as_deref(), applicant.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|t| {
+            let i = t.find('市')?;
+            let before: String = t[..i]
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let before = before.trim_start_matches(|c: char| {
+                PROVINCES.iter().any(|p| p.contains(c)) && before.len() > 9
+            });
+            (before.chars().count() >= 2).then(|| format!("{before}市"))
+        });
+
+    let mut y = String::from(
+        "---\n# 由 shenbao import 从 Word 文件导入：请逐项核对；留空的字段 shenbao check 会列出\n",
+    );
+    let _ = writeln!(y, "kind: {}", kind.id());
+    let field = |y: &mut String, key: &'static str, value: Option<String>, note: &str| match value {
+        Some(v) => {
+            let _ = writeln!(y, "{key}: {}{note}", yaml_str(&v));
+            (Some((key, v)), None)
+        }
+        None => {
+            let _ = writeln!(y, "{key}:   # 待补充：导入时未在文件中找到");
+            (None, Some(key))
+        }
+    };
+    let keep = |r: (Option<(&'static str, String)>, Option<&'static str>),
+                found: &mut Vec<(&'static str, String)>,
+                missing: &mut Vec<&'static str>| {
+        found.extend(r.0);
+        missing.extend(r.1);
+    };
+    let date_str = date.map(|(yy, m, d)| match d {
+        Some(d) => format!("{yy}-{m:02}-{d:02}"),
+        None => format!("{yy}-{m:02}-01"),
+    });
+    let date_note = if date.is_some_and(|(_, _, d)| d.is_none()) {
+        "   # 原文只写到月，日期按 1 日填写，请核对"
+    } else {
+        ""
+    };
+    match kind {
+        DocKind::PilotPlan => {
+            keep(
+                field(&mut y, "title", title.clone(), ""),
+                &mut found,
+                &mut missing,
+            );
+            keep(
+                field(&mut y, "applicant", applicant.clone(), ""),
+                &mut found,
+                &mut missing,
+            );
+            let category = if all.contains("流域") || all.contains("协同审核") {
+                Some("3")
+            } else if all.contains("工业园区") || all.contains("产业集群") || all.contains("园区")
+            {
+                Some("2")
+            } else if all.contains("重点行业") {
+                Some("1")
+            } else {
+                None
+            };
+            field(
+                &mut y,
+                "category",
+                category.map(str::to_string),
+                "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
+            );
+            keep(
+                field(&mut y, "province", province, ""),
+                &mut found,
+                &mut missing,
+            );
+            keep(field(&mut y, "city", city, ""), &mut found, &mut missing);
+            keep(
+                field(&mut y, "version", version.map(str::to_string), ""),
+                &mut found,
+                &mut missing,
+            );
+            keep(
+                field(&mut y, "date", date_str, date_note),
+                &mut found,
+                &mut missing,
+            );
+        }
+        DocKind::AuditReport | DocKind::AcceptanceReport => {
+            keep(
+                field(&mut y, "title", title.clone(), ""),
+                &mut found,
+                &mut missing,
+            );
+            y.push_str("enterprise:\n");
+            match applicant {
+                Some(a) => {
+                    let _ = writeln!(y, "  name: {}", yaml_str(&a));
+                    found.push(("enterprise.name", a));
+                }
+                None => {
+                    y.push_str("  name:   # 待补充：导入时未在文件中找到\n");
+                    missing.push("enterprise.name");
+                }
+            }
+            keep(
+                field(&mut y, "date", date_str, date_note),
+                &mut found,
+                &mut missing,
+            );
+        }
+        DocKind::ApplicationForm => {
+            y.push_str("enterprise:\n");
+            match applicant {
+                Some(a) => {
+                    let _ = writeln!(y, "  name: {}", yaml_str(&a));
+                    found.push(("enterprise.name", a));
+                }
+                None => {
+                    y.push_str("  name:   # 待补充：导入时未在文件中找到\n");
+                    missing.push("enterprise.name");
+                }
+            }
+        }
+    }
+    y.push_str("---\n\n");
+    Front {
+        yaml: y,
+        kind,
+        found,
+        missing,
+    }
+}
+
+/// The import report, in Chinese, for the terminal.
+pub fn report(rel: &str, c: &Converted) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "已导入 → {rel}（{} 段，{} 个标题，{} 张表格，{} 张图片）",
+        c.paragraphs,
+        c.headings,
+        c.tables,
+        c.images.len()
+    );
+    if let Some(k) = c.kind {
+        let _ = writeln!(s, "文档类型：{}（{}）", k.id(), k.name_zh());
+    }
+    if !c.found.is_empty() {
+        let f: Vec<String> = c.found.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(s, "从封面和正文读出的字段：{}", f.join("，"));
+    }
+    if !c.missing.is_empty() {
+        let _ = writeln!(
+            s,
+            "未找到、已留空的字段：{}（shenbao check 会列出）",
+            c.missing.join("、")
+        );
+    }
+    if !c.notes.is_empty() {
+        s.push_str("说明：\n");
+        for n in &c.notes {
+            let _ = writeln!(s, "  - {n}");
+        }
+    }
+    if c.lost.is_empty() {
+        s.push_str("没有无法转换的内容。\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "未能转换的内容（{} 处，请对照原文件补上）：",
+            c.lost.len()
+        );
+        for l in &c.lost {
+            let _ = writeln!(
+                s,
+                "  - 第 {} 段（“{}”）：{}",
+                l.paragraph,
+                if l.first_words.is_empty() {
+                    "表格"
+                } else {
+                    &l.first_words
+                },
+                l.what
+            );
+        }
+    }
+    s.push_str("下一步：运行 shenbao check 检查导入的文档\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_paragraphs_and_sentences() {
+        assert_eq!(
+            scheme_of("一、试点对象基本概况").map(|s| s.0),
+            Some(Scheme::Cn)
+        );
+        assert_eq!(
+            scheme_of("(二) 产业概况").map(|s| s.0),
+            Some(Scheme::CnParen)
+        );
+        assert_eq!(
+            scheme_of("第一章 筹划与组织").map(|s| s.0),
+            Some(Scheme::Chapter)
+        );
+        assert_eq!(
+            scheme_of("1.1 企业概况").map(|s| s.0),
+            Some(Scheme::Dotted2)
+        );
+        assert_eq!(
+            scheme_of("1.1.1 生产工艺").map(|s| s.0),
+            Some(Scheme::Dotted3)
+        );
+        assert_eq!(scheme_of("1.5万吨产能已建成"), None);
+        assert_eq!(scheme_of("一、能源结构偏重，煤炭消费占比高。"), None);
+        assert_eq!(
+            scheme_of("1. 园区整体诊断。对园区87家企业开展全口径摸底，建立模型"),
+            None
+        );
+    }
+
+    #[test]
+    fn dates_in_the_ways_covers_write_them() {
+        assert_eq!(
+            find_date("编制日期：2022年6月20日"),
+            Some((2022, 6, Some(20)))
+        );
+        assert_eq!(find_date("二〇二二年六月"), Some((2022, 6, None)));
+        assert_eq!(find_date("2022 年 12 月"), Some((2022, 12, None)));
+        assert_eq!(find_date("共 2022 家"), None);
+    }
+
+    #[test]
+    fn markdown_specials_are_escaped_and_lines_cannot_start_lists() {
+        assert_eq!(escape("a*b_[c]#"), "a\\*b\\_\\[c\\]\\#");
+        assert_eq!(guard_line_start("1. 园区".into()), "1\\. 园区");
+        assert_eq!(guard_line_start("- 甲".into()), "\\- 甲");
+        assert_eq!(figure_caption("图1 区位图").as_deref(), Some("区位图"));
+        assert_eq!(figure_caption("图表说明"), None);
+    }
+
+    fn docx(body: &str) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("word/document.xml", o).unwrap();
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
+        );
+        std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        z.start_file("word/_rels/document.xml.rels", o).unwrap();
+        std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn what_cannot_be_carried_over_is_reported_with_its_place() {
+        let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>
+<w:p><w:r><w:t>正文甲</w:t></w:r><w:ins><w:r><w:t>新增</w:t></w:r></w:ins><w:del><w:r><w:delText>删去</w:delText></w:r></w:del></w:p>
+<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>有批注的段落</w:t></w:r><m:oMath><m:r><m:t>x=1</m:t></m:r></m:oMath></w:p>
+<w:p><w:r><w:t>文本框所在段落</w:t></w:r><w:r><w:drawing><wp:anchor xmlns:wp="x"><a:graphic xmlns:a="y"><a:graphicData uri="wps"><wps:wsp xmlns:wps="z"><wps:txbx><w:txbxContent><w:p><w:r><w:t>框中字</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>
+<w:p><w:fldSimple w:instr=" DATE \@ &quot;yyyy&quot; "><w:r><w:t>2022</w:t></w:r></w:fldSimple><w:r><w:drawing><a:blip xmlns:a="y" r:embed="rId9"/></w:drawing></w:r><w:hyperlink r:id="rId8"><w:r><w:t>本地文件</w:t></w:r></w:hyperlink></w:p>
+<w:p><w:r><w:t>二、基础</w:t></w:r></w:p>"#;
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let lost: Vec<(usize, &str, &str)> = c
+            .lost
+            .iter()
+            .map(|l| (l.paragraph, l.what.as_str(), l.first_words.as_str()))
+            .collect();
+        let has = |p: usize, what: &str| lost.iter().any(|l| l.0 == p && l.1.contains(what));
+        assert!(
+            has(2, "修订痕迹（插入") && has(2, "修订痕迹（删除"),
+            "{lost:?}"
+        );
+        assert!(has(3, "批注") && has(3, "公式"), "{lost:?}");
+        assert!(has(4, "文本框"), "{lost:?}");
+        assert!(has(5, "域 DATE"), "{lost:?}");
+        assert!(
+            lost.iter().any(|l| l.0 == 2 && l.2 == "正文甲新增"),
+            "{lost:?}"
+        );
+        // The inserted text stays, the deleted does not; nothing outside
+        // the archive is read or linked.
+        assert!(c.markdown.contains("正文甲新增") && !c.markdown.contains("删去"));
+        assert!(c.images.is_empty());
+        assert!(c.markdown.contains("本地文件") && !c.markdown.contains("file://"));
+        assert!(c.markdown.contains("# 一、概况") && c.markdown.contains("# 二、基础"));
+        let r = report("content/甲.md", &c);
+        assert!(r.contains("第 4 段（“文本框所在段落”）：文本框"), "{r}");
+    }
+
+    #[test]
+    fn old_formats_get_a_save_as_message() {
+        let e = sniff(Path::new("a.doc"), &[0xD0, 0xCF, 0x11, 0xE0]).unwrap_err();
+        assert!(e.help.unwrap().contains("另存为"));
+        assert!(sniff(Path::new("a.pdf"), b"%PDF-1.7").is_err());
+        assert!(sniff(Path::new("a.wps"), b"xx").is_err());
+        assert!(sniff(Path::new("a.docx"), b"PK\x03\x04").is_ok());
+    }
+}

@@ -1,0 +1,1291 @@
+//! Every document as a .docx for the people who edit in Word or WPS, laid
+//! out like the PDF in Word's own terms: A4 with the GB/T 9704 margins, a
+//! document grid of 22 lines × 28 characters, named paragraph styles with
+//! East-Asian fonts (the names Word users' machines have, from the
+//! theme's font roles), odd/even footers with a PAGE field in the
+//! `— N —` form, the cover, a contents list, tables with explicit column
+//! widths and a repeating header row, images, footnotes and the
+//! attachments.
+//!
+//! It reads the same [`Document`] as the PDF and the site (the body
+//! through [`model::read`], i.e. `crate::markdown::events`). docx-rs
+//! writes the package; the one thing it cannot express (`w:tblHeader`,
+//! the repeating header row WPS and Word need) is added to its
+//! document.xml before packing.
+
+pub mod model;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use docx_rs::{
+    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, Footnote,
+    Hyperlink, HyperlinkType, InstrPAGE, InstrText, InstrToC, LineSpacing, LineSpacingType,
+    PageMargin, PageNumType, Paragraph, Pic, Run, RunFonts, SectionProperty, SpecialIndentType,
+    Style, StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+};
+use pulldown_cmark::Alignment;
+
+use crate::check::attachment::{is_remote, resolve};
+use crate::document::voluntary::{FormRow, date_zh, form_rows};
+use crate::document::{DocKind, Document};
+use crate::render::theme::Theme;
+use crate::text::{NumberStyle, cn_numeral};
+use model::{Block, Inline, plain};
+
+/// Page and text block (GB/T 9704): A4, top 37 mm, left 28 mm, block
+/// 156 × 225 mm; twentieths of a point.
+const PAGE_W: u32 = 11906;
+const PAGE_H: u32 = 16838;
+const MARGIN_TOP: i32 = 2098;
+const MARGIN_BOTTOM: i32 = 1984;
+const MARGIN_LEFT: i32 = 1587;
+const MARGIN_RIGHT: i32 = 1474;
+/// The page number sits 7 mm under the text block.
+const FOOTER_DIST: i32 = 1304;
+/// Text block width in twips (156 mm).
+pub const TEXT_W: usize = 8844;
+/// 22 lines in 225 mm (the line pitch Word writes for this grid).
+pub const LINE_PITCH: usize = 579;
+/// 28 characters in 156 mm at 三号: each 16 pt character set 0.25 pt
+/// tighter (twentieths of a point). A character grid (`linesAndChars`
+/// with `charSpace="-849"`) says the same to Word, but LibreOffice 7.4
+/// lays that grid out at about 22 characters a line; character spacing
+/// gives 28 in Word, WPS and LibreOffice alike.
+pub const CHAR_SPACING: i32 = -5;
+/// 三号, 二号, 四号, 五号 in half-points.
+const SIZE_BODY: usize = 32;
+const SIZE_TITLE: usize = 44;
+const SIZE_SMALL: usize = 28;
+const SIZE_TABLE_WIDE: usize = 21;
+const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Word font names for the theme's roles.
+#[derive(Debug, Clone)]
+pub struct WordFonts {
+    pub fang: String,
+    pub hei: String,
+    pub kai: String,
+    pub song: String,
+    pub mono: String,
+}
+
+impl WordFonts {
+    /// For each role the first Chinese family name in the theme's list
+    /// (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体): the names under
+    /// which Word and WPS find fonts on Chinese Windows.
+    pub fn from_theme(theme: &Theme) -> WordFonts {
+        let pick = |role: &str, fallback: &str| -> String {
+            let fams = theme
+                .font_roles
+                .iter()
+                .find(|(r, _, _)| r == role)
+                .map(|(_, _, f)| f.as_slice())
+                .unwrap_or(&[]);
+            fams.iter()
+                .find(|f| !f.is_ascii())
+                .or_else(|| fams.first())
+                .cloned()
+                .unwrap_or_else(|| fallback.to_string())
+        };
+        WordFonts {
+            fang: pick("fang", "仿宋_GB2312"),
+            hei: pick("hei", "黑体"),
+            kai: pick("kai", "楷体_GB2312"),
+            song: pick("song", "方正小标宋简体"),
+            mono: pick("mono", "Courier New"),
+        }
+    }
+}
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
+        .cs("Times New Roman")
+}
+
+fn exact_lines() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(LINE_PITCH as i32)
+        .before(0)
+        .after(0)
+}
+
+fn single_lines() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Auto)
+        .line(240)
+        .before(0)
+        .after(0)
+}
+
+/// The named styles: body, headings 1–4, title, caption, table text,
+/// quote, code, footnote text, footer and contents entries.
+fn styles(docx: Docx, f: &WordFonts) -> Docx {
+    let para = |id: &str, name: &str| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .q_format(true)
+    };
+    let mut docx = docx
+        .default_fonts(fonts(&f.fang))
+        .default_size(SIZE_BODY)
+        .add_style(tight(
+            para("BodyText", "Body Text")
+                .fonts(fonts(&f.fang))
+                .size(SIZE_BODY)
+                .align(AlignmentType::Both)
+                .first_line_chars(200)
+                .line_spacing(exact_lines()),
+        ));
+    let heads = [
+        (&f.hei, false),
+        (&f.kai, false),
+        (&f.fang, true),
+        (&f.fang, false),
+    ];
+    for (i, (font, bold)) in heads.iter().enumerate() {
+        let mut s = para(&format!("Heading{}", i + 1), &format!("heading {}", i + 1))
+            .next("BodyText")
+            .fonts(fonts(font))
+            .size(SIZE_BODY)
+            .first_line_chars(200)
+            .outline_lvl(i)
+            .line_spacing(exact_lines());
+        if *bold {
+            s = s.bold();
+        }
+        docx = docx.add_style(tight(s));
+    }
+    docx.add_style(
+        para("Title", "Title")
+            .fonts(fonts(&f.song))
+            .size(SIZE_TITLE)
+            .align(AlignmentType::Center)
+            .line_spacing(single_lines()),
+    )
+    .add_style(
+        para("Caption", "caption")
+            .fonts(fonts(&f.hei))
+            .size(SIZE_SMALL)
+            .align(AlignmentType::Center)
+            .line_spacing(exact_lines()),
+    )
+    .add_style(
+        para("TableText", "表格文字")
+            .fonts(fonts(&f.fang))
+            .size(SIZE_SMALL)
+            .snap_to_grid(false)
+            .line_spacing(single_lines()),
+    )
+    .add_style(tight(
+        para("Quote", "Quote")
+            .fonts(fonts(&f.kai))
+            .size(SIZE_BODY)
+            .first_line_chars(200)
+            .line_spacing(exact_lines()),
+    ))
+    .add_style(
+        para("Code", "代码")
+            .fonts(
+                RunFonts::new()
+                    .ascii(&f.mono)
+                    .hi_ansi(&f.mono)
+                    .east_asia(&f.fang),
+            )
+            .size(SIZE_TABLE_WIDE)
+            .snap_to_grid(false)
+            .line_spacing(single_lines()),
+    )
+    .add_style(
+        para("FootnoteText", "footnote text")
+            .fonts(fonts(&f.fang))
+            .size(SIZE_SMALL)
+            .snap_to_grid(false)
+            .line_spacing(single_lines()),
+    )
+    .add_style(
+        para("Footer", "footer")
+            .fonts(fonts("宋体"))
+            .size(SIZE_SMALL)
+            .snap_to_grid(false)
+            .line_spacing(single_lines()),
+    )
+    .add_style(
+        para("TOC1", "toc 1")
+            .fonts(fonts(&f.fang))
+            .size(SIZE_BODY)
+            .line_spacing(exact_lines()),
+    )
+    .add_style(
+        para("TOC2", "toc 2")
+            .fonts(fonts(&f.fang))
+            .size(SIZE_BODY)
+            .indent(Some(640), None, None, None)
+            .line_spacing(exact_lines()),
+    )
+}
+
+fn margins() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_BOTTOM)
+        .left(MARGIN_LEFT)
+        .right(MARGIN_RIGHT)
+        .header(851)
+        .footer(FOOTER_DIST)
+        .gutter(0)
+}
+
+fn grid() -> DocGrid {
+    DocGrid::new()
+        .grid_type(DocGridType::Lines)
+        .line_pitch(LINE_PITCH)
+}
+
+/// The body's character spacing on a style (see [`CHAR_SPACING`]).
+fn tight(mut s: Style) -> Style {
+    s.run_property = s.run_property.spacing(CHAR_SPACING);
+    s
+}
+
+/// A section that ends here (cover, contents): same page, no footers.
+fn section_end() -> SectionProperty {
+    SectionProperty::new()
+        .page_size(docx_rs::PageSize::new().size(PAGE_W, PAGE_H))
+        .page_margin(margins())
+        .doc_grid(grid())
+}
+
+/// `— N —` with N a PAGE field; odd pages on the right, even on the left,
+/// one character in from the edge.
+fn page_footer(odd: bool) -> Footer {
+    let mut p = Paragraph::new()
+        .style("Footer")
+        .align(if odd {
+            AlignmentType::Right
+        } else {
+            AlignmentType::Left
+        })
+        .add_run(Run::new().add_text("— "))
+        .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+        .add_run(Run::new().add_instr_text(InstrText::PAGE(InstrPAGE::new())))
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(Run::new().add_text("1"))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
+        .add_run(Run::new().add_text(" —"));
+    p = if odd {
+        p.indent(None, None, Some(280), None)
+    } else {
+        p.indent(Some(280), None, None, None)
+    };
+    Footer::new().add_paragraph(p)
+}
+
+fn empty_lines(n: usize) -> Vec<Paragraph> {
+    (0..n)
+        .map(|_| Paragraph::new().style("BodyText").first_line_chars(0))
+        .collect()
+}
+
+/// What one document became.
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    pub headings: usize,
+    pub tables: usize,
+    pub images: usize,
+}
+
+/// Export a document. `root` is the canonical project root (images and
+/// attachments are read only inside it).
+pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported, String> {
+    let mut w = Writer {
+        root,
+        doc_dir: doc.path.parent().unwrap_or(root).to_path_buf(),
+        fonts,
+        body: Vec::new(),
+        footnotes: Default::default(),
+        counters: [0; 4],
+        tables: 0,
+        figures: 0,
+        headings: Vec::new(),
+    };
+    let title = doc.display_title();
+    let mut docx = styles(Docx::new(), fonts)
+        .page_size(PAGE_W, PAGE_H)
+        .page_margin(margins());
+    docx.document = docx.document.doc_grid(grid());
+    let kind = doc.kind.unwrap_or(DocKind::PilotPlan);
+    let mut front: Vec<Paragraph> = Vec::new();
+    if kind == DocKind::ApplicationForm {
+        if let Some(f) = doc.form() {
+            w.form(f);
+        }
+    } else {
+        let parsed = model::read(doc);
+        w.footnotes = parsed.footnotes;
+        for b in parsed.blocks {
+            w.block(b);
+        }
+        if let Some(report) = doc.report() {
+            for t in &report.tables {
+                w.summary_table(t);
+            }
+        }
+        if let Some(p) = doc.plan() {
+            w.attachments(&p.attachments);
+        }
+        front = w.cover(doc, kind, &title);
+        front.extend(w.contents());
+    }
+    for p in front {
+        docx = docx.add_paragraph(p);
+    }
+    for item in std::mem::take(&mut w.body) {
+        docx = match item {
+            Item::P(p) => docx.add_paragraph(*p),
+            Item::T(t) => docx.add_table(*t),
+        };
+    }
+    if kind != DocKind::ApplicationForm {
+        docx = docx
+            .page_num_type(PageNumType::new().start(1))
+            .footer(page_footer(true))
+            .even_footer(page_footer(false));
+    }
+    docx = docx.custom_property("shenbao-source", doc.src.rel.as_str());
+    let mut xml = docx.build();
+    xml.document = odd_page_sections(&repeat_header_rows(&xml.document));
+    let mut out = Cursor::new(Vec::new());
+    xml.pack(&mut out)
+        .map_err(|e| format!("无法写出 .docx：{e}"))?;
+    Ok(Exported {
+        bytes: out.into_inner(),
+        headings: w.headings.len(),
+        tables: w.tables,
+        images: w.figures,
+    })
+}
+
+/// Mark the first row of every table as a header row repeated on each
+/// page (`w:tblHeader`), which docx-rs has no builder for. Tables here are
+/// never nested, so the first `<w:tr>` after each `<w:tbl>` is its header.
+pub fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
+    let Ok(xml) = std::str::from_utf8(document) else {
+        return document.to_vec();
+    };
+    let mut out = String::with_capacity(xml.len() + 1024);
+    let mut rest = xml;
+    while let Some(t) = rest.find("<w:tbl>") {
+        out.push_str(&rest[..t]);
+        rest = &rest[t..];
+        let Some(tr) = rest.find("<w:tr>").or_else(|| rest.find("<w:tr ")) else {
+            break;
+        };
+        let tr_end = tr + rest[tr..].find('>').map_or(0, |i| i + 1);
+        out.push_str(&rest[..tr_end]);
+        rest = &rest[tr_end..];
+        if let Some(inner) = rest.strip_prefix("<w:trPr>") {
+            out.push_str("<w:trPr><w:tblHeader />");
+            rest = inner;
+        } else if let Some(inner) = rest.strip_prefix("<w:trPr />") {
+            out.push_str("<w:trPr><w:tblHeader /></w:trPr>");
+            rest = inner;
+        } else {
+            out.push_str("<w:trPr><w:tblHeader /></w:trPr>");
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+/// Every part after the cover starts on a right-hand page, as in the
+/// bound PDF (`<w:type w:val="oddPage"/>`, which docx-rs cannot set): a
+/// section's type sits in the `sectPr` that ends it, before `w:pgSz`.
+pub fn odd_page_sections(document: &[u8]) -> Vec<u8> {
+    let Ok(xml) = std::str::from_utf8(document) else {
+        return document.to_vec();
+    };
+    let mut out = String::with_capacity(xml.len() + 256);
+    for (i, part) in xml.split("<w:sectPr>").enumerate() {
+        if i > 0 {
+            out.push_str("<w:sectPr>");
+            // The first section (the cover) starts the document.
+            if i > 1 && part.starts_with("<w:pgSz") {
+                out.push_str("<w:type w:val=\"oddPage\" />");
+            }
+        }
+        out.push_str(part);
+    }
+    out.into_bytes()
+}
+
+enum Item {
+    P(Box<Paragraph>),
+    T(Box<Table>),
+}
+
+struct Writer<'a> {
+    root: &'a Path,
+    doc_dir: PathBuf,
+    fonts: &'a WordFonts,
+    body: Vec<Item>,
+    footnotes: std::collections::HashMap<String, Vec<Inline>>,
+    counters: [u32; 4],
+    tables: usize,
+    figures: usize,
+    /// (level, numbered text) for the contents list.
+    headings: Vec<(usize, String)>,
+}
+
+impl Writer<'_> {
+    fn para(&mut self, p: Paragraph) {
+        self.body.push(Item::P(Box::new(p)));
+    }
+
+    fn runs(&self, inlines: &[Inline], depth: usize) -> Vec<RunOrLink> {
+        let mut out = Vec::new();
+        for i in inlines {
+            match i {
+                Inline::Text {
+                    text,
+                    bold,
+                    italic,
+                    strike,
+                    code,
+                    link,
+                } => {
+                    let text = text.replace('\u{2212}', "\u{FF0D}");
+                    let mut r = Run::new().add_text(text);
+                    if *bold {
+                        r = r.bold();
+                    }
+                    if *italic {
+                        // Chinese has no italics: 楷体 stands for emphasis.
+                        r = r.fonts(fonts(&self.fonts.kai));
+                    }
+                    if *strike {
+                        r = r.strike();
+                    }
+                    if *code {
+                        r = r.fonts(
+                            RunFonts::new()
+                                .ascii(&self.fonts.mono)
+                                .hi_ansi(&self.fonts.mono),
+                        );
+                    }
+                    match link {
+                        Some(url) => out.push(RunOrLink::Link(url.clone(), r.underline("single"))),
+                        None => out.push(RunOrLink::Run(r)),
+                    }
+                }
+                Inline::Break => out.push(RunOrLink::Run(
+                    Run::new().add_break(BreakType::TextWrapping),
+                )),
+                Inline::FootnoteRef(label) => {
+                    let note_text = match self.footnotes.get(label) {
+                        Some(def) if depth < 2 => def.clone(),
+                        _ => vec![Inline::Text {
+                            text: format!("［脚注 {label} 未定义］"),
+                            bold: false,
+                            italic: false,
+                            strike: false,
+                            code: false,
+                            link: None,
+                        }],
+                    };
+                    let mut note_p = Paragraph::new().style("FootnoteText");
+                    for r in self.runs(&note_text, depth + 1) {
+                        note_p = r.add_to(note_p);
+                    }
+                    let mut note = Footnote::new();
+                    note = note.add_content(note_p);
+                    out.push(RunOrLink::Run(Run::new().add_footnote_reference(note)));
+                }
+            }
+        }
+        out
+    }
+
+    fn paragraph(&self, style: &str, inlines: &[Inline]) -> Paragraph {
+        let mut p = Paragraph::new().style(style);
+        for r in self.runs(inlines, 0) {
+            p = r.add_to(p);
+        }
+        p
+    }
+
+    fn number(&mut self, level: usize) -> String {
+        let i = level.clamp(1, 4) - 1;
+        self.counters[i] += 1;
+        for c in self.counters.iter_mut().skip(i + 1) {
+            *c = 0;
+        }
+        let n = self.counters[i];
+        NumberStyle::for_level(level)
+            .map(|s| s.format(n))
+            .unwrap_or_default()
+    }
+
+    fn block(&mut self, b: Block) {
+        match b {
+            Block::Heading { level, title } => {
+                let number = if level <= 4 {
+                    self.number(level)
+                } else {
+                    String::new()
+                };
+                let text = format!("{number}{title}");
+                self.headings.push((level, text.clone()));
+                let style = format!("Heading{}", level.clamp(1, 4));
+                self.para(
+                    Paragraph::new()
+                        .style(&style)
+                        .keep_next(true)
+                        .add_run(Run::new().add_text(text)),
+                );
+            }
+            Block::Para(inl) => {
+                let p = self.paragraph("BodyText", &inl);
+                self.para(p);
+            }
+            Block::Item {
+                depth,
+                marker,
+                inlines,
+            } => {
+                let mut p = Paragraph::new().style("BodyText");
+                if let Some(m) = marker {
+                    p = p.add_run(Run::new().add_text(m));
+                }
+                for r in self.runs(&inlines, 0) {
+                    p = r.add_to(p);
+                }
+                let extra = (depth.saturating_sub(1) * 640) as i32;
+                p = p.indent(
+                    Some(extra),
+                    Some(SpecialIndentType::FirstLine(640)),
+                    None,
+                    None,
+                );
+                self.para(p);
+            }
+            Block::Quote(inl) => {
+                let p = self
+                    .paragraph("Quote", &inl)
+                    .indent(Some(640), None, None, None);
+                self.para(p);
+            }
+            Block::Code(code) => {
+                for line in code.lines() {
+                    self.para(
+                        Paragraph::new()
+                            .style("Code")
+                            .add_run(Run::new().add_text(line.to_string())),
+                    );
+                }
+            }
+            Block::Rule => self.para(
+                Paragraph::new()
+                    .style("BodyText")
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text("* * *")),
+            ),
+            Block::Image { dest, alt } => self.image(&dest, &alt),
+            Block::Table {
+                caption,
+                aligns,
+                header,
+                rows,
+            } => {
+                self.tables += 1;
+                let (number, title) = match caption {
+                    Some((n, t)) => (n.unwrap_or_else(|| self.tables.to_string()), Some(t)),
+                    None => (self.tables.to_string(), None),
+                };
+                if let Some(t) = title {
+                    self.para(
+                        Paragraph::new()
+                            .style("Caption")
+                            .keep_next(true)
+                            .add_run(Run::new().add_text(format!("表{number}　{t}"))),
+                    );
+                }
+                let header: Vec<Vec<RunOrLink>> = header.iter().map(|c| self.runs(c, 0)).collect();
+                let plain_rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| plain(c)).collect())
+                    .collect();
+                let head_plain: Vec<String> = rows_plain_header(&header);
+                let rows: Vec<Vec<Vec<RunOrLink>>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| self.runs(c, 0)).collect())
+                    .collect();
+                let t = table(&aligns, header, head_plain, rows, &plain_rows);
+                self.body.push(Item::T(Box::new(t)));
+            }
+        }
+    }
+
+    /// An image of the project as a figure with its caption below.
+    fn image(&mut self, dest: &str, alt: &str) {
+        match self.load_image(dest) {
+            Ok(pic) => {
+                self.figures += 1;
+                self.para(
+                    Paragraph::new()
+                        .style("BodyText")
+                        .first_line_chars(0)
+                        .align(AlignmentType::Center)
+                        .snap_to_grid(false)
+                        .line_spacing(single_lines())
+                        .keep_next(!alt.trim().is_empty())
+                        .add_run(Run::new().add_image(pic)),
+                );
+                if !alt.trim().is_empty() {
+                    let n = self.figures;
+                    self.para(
+                        Paragraph::new()
+                            .style("Caption")
+                            .add_run(Run::new().add_text(format!("图{n}　{}", alt.trim()))),
+                    );
+                }
+            }
+            Err(why) => self.para(
+                Paragraph::new()
+                    .style("BodyText")
+                    .add_run(Run::new().add_text(format!("［图片无法使用：{dest}（{why}）］"))),
+            ),
+        }
+    }
+
+    fn load_image(&self, dest: &str) -> Result<Pic, String> {
+        if dest.trim().is_empty() || is_remote(dest) {
+            return Err("网络图片不会被下载".into());
+        }
+        let path = resolve(self.root, &self.doc_dir, dest)
+            .map_err(|_| "文件不存在或在项目之外".to_string())?;
+        picture(&path, TEXT_W as u32 * 4 / 5)
+    }
+
+    fn form(&mut self, f: &crate::document::voluntary::FormMeta) {
+        self.para(
+            Paragraph::new()
+                .style("Title")
+                .add_run(Run::new().add_text(DocKind::ApplicationForm.name_zh())),
+        );
+        self.para(Paragraph::new().style("TableText"));
+        let widths = [2211usize, 2211, 2211, 2211];
+        let cell = |text: &str, span: usize, bold: bool| {
+            let w: usize = widths.iter().take(span).sum();
+            let mut r = Run::new().add_text(text.to_string());
+            if bold {
+                r = r.bold();
+            }
+            let mut c = TableCell::new()
+                .width(w, WidthType::Dxa)
+                .add_paragraph(Paragraph::new().style("TableText").add_run(r));
+            if span > 1 {
+                c = c.grid_span(span);
+            }
+            c
+        };
+        let mut rows = Vec::new();
+        for row in form_rows(f) {
+            let cells = match row {
+                FormRow::Wide { label, value } => {
+                    vec![cell(label, 1, true), cell(&value, 3, false)]
+                }
+                FormRow::Pair {
+                    label,
+                    value,
+                    label2,
+                    value2,
+                } => vec![
+                    cell(label, 1, true),
+                    cell(&value, 1, false),
+                    cell(label2, 1, true),
+                    cell(&value2, 1, false),
+                ],
+                FormRow::YesNo { label, answer } => {
+                    let yes = if answer == Some(true) { "☑" } else { "□" };
+                    let no = if answer == Some(false) { "☑" } else { "□" };
+                    vec![
+                        cell(label, 3, true),
+                        cell(&format!("{yes}是　{no}否"), 1, false),
+                    ]
+                }
+            };
+            rows.push(TableRow::new(cells).cant_split());
+        }
+        self.tables += 1;
+        let t = Table::new(rows)
+            .set_grid(widths.to_vec())
+            .width(TEXT_W, WidthType::Dxa)
+            .layout(TableLayoutType::Fixed);
+        self.body.push(Item::T(Box::new(t)));
+        let s = |v: &Option<crate::document::fields::Spanned<String>>| {
+            v.as_ref().map_or_else(String::new, |x| x.value.clone())
+        };
+        let date = f
+            .filled_on
+            .as_ref()
+            .map(|d| date_zh(&d.value))
+            .unwrap_or_default();
+        self.para(Paragraph::new().style("TableText"));
+        self.para(
+            Paragraph::new()
+                .style("BodyText")
+                .first_line_chars(0)
+                .add_run(Run::new().add_text(format!(
+                    "填表人：{}　　　　填表日期：{date}",
+                    s(&f.filled_by)
+                ))),
+        );
+    }
+
+    fn summary_table(&mut self, t: &crate::document::voluntary::SummaryTable) {
+        let level = 1;
+        let number = "附表".to_string();
+        self.headings
+            .push((level, format!("{number}　{}", t.title)));
+        self.para(
+            Paragraph::new()
+                .style("Heading1")
+                .page_break_before(true)
+                .keep_next(true)
+                .add_run(Run::new().add_text(format!("{number}　{}", t.title))),
+        );
+        let aligns: Vec<Alignment> = (0..t.header.len())
+            .map(|i| {
+                if t.numeric.contains(&i) {
+                    Alignment::Right
+                } else {
+                    Alignment::None
+                }
+            })
+            .collect();
+        let txt = |s: &str, bold: bool| {
+            let mut r = Run::new().add_text(s.to_string());
+            if bold {
+                r = r.bold();
+            }
+            vec![RunOrLink::Run(r)]
+        };
+        let header: Vec<Vec<RunOrLink>> = t.header.iter().map(|h| txt(h, true)).collect();
+        let first_total = t.rows.len().saturating_sub(t.totals);
+        let rows: Vec<Vec<Vec<RunOrLink>>> = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.iter().map(|c| txt(c, i >= first_total)).collect())
+            .collect();
+        self.tables += 1;
+        let table_ = table(&aligns, header, t.header.clone(), rows, &t.rows);
+        self.body.push(Item::T(Box::new(table_)));
+    }
+
+    /// Attachments: images are set on their own page; a PDF cannot go
+    /// inside a .docx, so its place says where it is.
+    fn attachments(&mut self, list: &[crate::document::plan::Attachment]) {
+        for (i, a) in list.iter().enumerate() {
+            let n = i + 1;
+            let name = a.title.as_ref().map_or_else(
+                || match a.kind {
+                    crate::document::plan::AttachmentKind::RecommendationLetter => {
+                        "省级推荐函".to_string()
+                    }
+                    crate::document::plan::AttachmentKind::Other => "附件".to_string(),
+                },
+                |t| t.value.clone(),
+            );
+            let heading = format!("附件{}　{name}", cn_numeral(n as u32));
+            self.headings.push((1, heading.clone()));
+            self.para(
+                Paragraph::new()
+                    .style("Heading1")
+                    .page_break_before(true)
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(heading)),
+            );
+            let file = a.file.value.as_str();
+            let is_image = [".png", ".jpg", ".jpeg"]
+                .iter()
+                .any(|e| file.to_ascii_lowercase().ends_with(e));
+            let pic = if is_image {
+                resolve(self.root, self.root, file)
+                    .ok()
+                    .and_then(|p| picture(&p, TEXT_W as u32).ok())
+            } else {
+                None
+            };
+            match pic {
+                Some(pic) => {
+                    self.figures += 1;
+                    self.para(
+                        Paragraph::new()
+                            .style("BodyText")
+                            .first_line_chars(0)
+                            .align(AlignmentType::Center)
+                            .snap_to_grid(false)
+                            .line_spacing(single_lines())
+                            .add_run(Run::new().add_image(pic)),
+                    );
+                }
+                None => self.para(Paragraph::new().style("BodyText").add_run(Run::new().add_text(
+                    format!(
+                        "（本附件为 {file}，PDF 等文件不能放入 Word 文档：打印后装订在此处，PDF 版本中已装订。）"
+                    ),
+                ))),
+            }
+        }
+    }
+
+    fn cover(&self, doc: &Document, kind: DocKind, title: &str) -> Vec<Paragraph> {
+        let (applicant, version, date) = match (doc.plan(), doc.report()) {
+            (Some(p), _) => (
+                p.applicant.as_ref().map(|s| s.value.clone()),
+                p.version.as_ref().map(|s| s.value.clone()),
+                p.date.as_ref().map(|d| date_zh(&d.value)),
+            ),
+            (None, Some(r)) => (
+                r.enterprise.name.as_ref().map(|s| s.value.clone()),
+                None,
+                r.date.map(|d| date_zh(&d.value)),
+            ),
+            _ => (None, None, None),
+        };
+        let mut out = empty_lines(4);
+        out.push(
+            Paragraph::new()
+                .style("Title")
+                .add_run(Run::new().add_text(title.to_string())),
+        );
+        out.extend(empty_lines(1));
+        let sub = match version {
+            Some(v) => format!("{}（{v}）", kind.name_zh()),
+            None => kind.name_zh().to_string(),
+        };
+        out.push(
+            Paragraph::new()
+                .style("BodyText")
+                .first_line_chars(0)
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(sub).fonts(fonts(&self.fonts.hei))),
+        );
+        out.extend(empty_lines(8));
+        let label = if kind == DocKind::PilotPlan {
+            "申报单位"
+        } else {
+            "企业名称"
+        };
+        for line in [
+            applicant.map(|a| format!("{label}：{a}")),
+            date.map(|d| format!("编制日期：{d}")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(
+                Paragraph::new()
+                    .style("BodyText")
+                    .first_line_chars(0)
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(line)),
+            );
+        }
+        // The cover is a section of its own, without page numbers.
+        let last = Paragraph::new()
+            .style("BodyText")
+            .section_property(section_end());
+        out.push(last);
+        out
+    }
+
+    /// 目录: a TOC field over headings 1–2, filled with the headings as
+    /// they will read (Word and WPS add the page numbers on update).
+    fn contents(&self) -> Vec<Paragraph> {
+        let mut out = vec![
+            Paragraph::new()
+                .style("Title")
+                .add_run(Run::new().add_text("目　录")),
+        ];
+        out.extend(empty_lines(1));
+        let entries: Vec<&(usize, String)> =
+            self.headings.iter().filter(|(l, _)| *l <= 2).collect();
+        let n = entries.len();
+        for (i, (level, text)) in entries.into_iter().enumerate() {
+            let mut p = Paragraph::new().style(if *level == 1 { "TOC1" } else { "TOC2" });
+            if i == 0 {
+                p = p
+                    .add_run(Run::new().add_field_char(FieldCharType::Begin, true))
+                    .add_run(Run::new().add_instr_text(InstrText::TOC(
+                        InstrToC::new().heading_styles_range(1, 2).hyperlink(),
+                    )))
+                    .add_run(Run::new().add_field_char(FieldCharType::Separate, false));
+            }
+            p = p.add_run(Run::new().add_text(text.clone()));
+            if i + 1 == n {
+                p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
+            }
+            out.push(p);
+        }
+        out.push(
+            Paragraph::new()
+                .style("BodyText")
+                .section_property(section_end()),
+        );
+        out
+    }
+}
+
+fn rows_plain_header(header: &[Vec<RunOrLink>]) -> Vec<String> {
+    header
+        .iter()
+        .map(|c| c.iter().map(RunOrLink::text).collect())
+        .collect()
+}
+
+/// A run, or a run inside an external hyperlink.
+enum RunOrLink {
+    Run(Run),
+    Link(String, Run),
+}
+
+impl RunOrLink {
+    fn add_to(self, p: Paragraph) -> Paragraph {
+        match self {
+            RunOrLink::Run(r) => p.add_run(r),
+            RunOrLink::Link(url, r) => {
+                p.add_hyperlink(Hyperlink::new(url, HyperlinkType::External).add_run(r))
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        let r = match self {
+            RunOrLink::Run(r) | RunOrLink::Link(_, r) => r,
+        };
+        r.children
+            .iter()
+            .filter_map(|c| match c {
+                docx_rs::RunChild::Text(t) => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A cell holds a number (sign, separators, decimals, percent, range).
+fn is_numeric(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '%' | '~' | '−' | '％')
+        })
+}
+
+/// Width of a text in ems: CJK one, the rest about half.
+fn ems(s: &str) -> f32 {
+    s.chars()
+        .map(|c| {
+            if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
+                1.0
+            } else {
+                0.55
+            }
+        })
+        .sum()
+}
+
+/// Column widths (twips) summing to the text width: each column gets at
+/// least its header's or its widest short cell's width, and the rest in
+/// proportion to its longest cell.
+pub fn column_widths(header: &[String], rows: &[Vec<String>], size_pt: f32) -> Vec<usize> {
+    let cols = header
+        .len()
+        .max(rows.iter().map(Vec::len).max().unwrap_or(0))
+        .max(1);
+    let inset = 230.0;
+    let em = size_pt * 20.0;
+    let mut least = vec![0f32; cols];
+    let mut natural = vec![0f32; cols];
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        for (i, c) in row.iter().enumerate().take(cols) {
+            let e = ems(c);
+            natural[i] = natural[i].max(e);
+            if e <= 6.0 || is_numeric(c) {
+                least[i] = least[i].max(e);
+            }
+        }
+    }
+    let total = TEXT_W as f32;
+    let min: Vec<f32> = least
+        .iter()
+        .map(|l| (l * em + inset).min(total / 2.0))
+        .collect();
+    let max: Vec<f32> = natural
+        .iter()
+        .zip(&min)
+        .map(|(n, m)| (n * em + inset).max(*m))
+        .collect();
+    let sum_min: f32 = min.iter().sum();
+    let sum_max: f32 = max.iter().sum();
+    let widths: Vec<f32> = if sum_max <= total {
+        max.iter().map(|m| m * total / sum_max).collect()
+    } else if sum_min >= total {
+        min.iter().map(|m| m * total / sum_min).collect()
+    } else {
+        let spare = total - sum_min;
+        let want = (sum_max - sum_min).max(1.0);
+        min.iter()
+            .zip(&max)
+            .map(|(mi, ma)| mi + spare * (ma - mi) / want)
+            .collect()
+    };
+    let mut out: Vec<usize> = widths.iter().map(|w| w.max(300.0) as usize).collect();
+    // Rounding: the last column takes what is left so the sum is exact.
+    let sum: usize = out.iter().sum();
+    if let Some(last) = out.last_mut() {
+        *last = (*last + TEXT_W).saturating_sub(sum).max(300);
+    }
+    out
+}
+
+fn table(
+    aligns: &[Alignment],
+    header: Vec<Vec<RunOrLink>>,
+    head_plain: Vec<String>,
+    rows: Vec<Vec<Vec<RunOrLink>>>,
+    plain_rows: &[Vec<String>],
+) -> Table {
+    let cols = head_plain.len().max(1);
+    let size = if cols > 7 {
+        SIZE_TABLE_WIDE
+    } else {
+        SIZE_SMALL
+    };
+    let widths = column_widths(&head_plain, plain_rows, size as f32 / 2.0);
+    let numeric: Vec<bool> = (0..cols)
+        .map(|i| {
+            let cells: Vec<&String> = plain_rows.iter().filter_map(|r| r.get(i)).collect();
+            !cells.is_empty() && cells.iter().all(|c| is_numeric(c) || c.trim() == "-")
+        })
+        .collect();
+    let align_of = |i: usize, head: bool| -> AlignmentType {
+        if head {
+            return AlignmentType::Center;
+        }
+        match aligns.get(i) {
+            Some(Alignment::Right) => AlignmentType::Right,
+            Some(Alignment::Center) => AlignmentType::Center,
+            Some(Alignment::Left) => AlignmentType::Left,
+            _ if numeric.get(i).copied().unwrap_or(false) => AlignmentType::Right,
+            _ => AlignmentType::Left,
+        }
+    };
+    let make_row = |cells: Vec<Vec<RunOrLink>>, head: bool| -> TableRow {
+        let mut out = Vec::new();
+        let n = cells.len();
+        for (i, runs) in cells.into_iter().enumerate().take(cols) {
+            let mut p = Paragraph::new()
+                .style("TableText")
+                .size(size)
+                .align(align_of(i, head));
+            for r in runs {
+                let r = match r {
+                    RunOrLink::Run(r) if head => RunOrLink::Run(r.bold()),
+                    other => other,
+                };
+                p = r.add_to(p);
+            }
+            out.push(
+                TableCell::new()
+                    .width(widths.get(i).copied().unwrap_or(600), WidthType::Dxa)
+                    .add_paragraph(p),
+            );
+        }
+        // A short row is padded so the grid stays whole.
+        for i in n..cols {
+            out.push(
+                TableCell::new()
+                    .width(widths.get(i).copied().unwrap_or(600), WidthType::Dxa)
+                    .add_paragraph(Paragraph::new().style("TableText")),
+            );
+        }
+        TableRow::new(out).cant_split()
+    };
+    let mut all = vec![make_row(header, true)];
+    for r in rows {
+        all.push(make_row(r, false));
+    }
+    Table::new(all)
+        .set_grid(widths)
+        .width(TEXT_W, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .align(docx_rs::TableAlignmentType::Center)
+}
+
+/// A PNG or JPEG from disk as an inline picture at most `max_w` twips
+/// wide and 190 mm tall (JPEG is re-encoded as PNG: docx-rs names every
+/// picture part .png).
+fn picture(path: &Path, max_w: u32) -> Result<Pic, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err("图片超过 32 MB".into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let reader = image::ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let format = reader.format();
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|_| "无法识别的图片".to_string())?;
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > 100_000_000 {
+        return Err("图片尺寸无效".into());
+    }
+    let png = if format == Some(image::ImageFormat::Png) {
+        bytes
+    } else {
+        let img = image::load_from_memory(&bytes).map_err(|_| "无法解码图片".to_string())?;
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png)
+            .map_err(|e| e.to_string())?;
+        out.into_inner()
+    };
+    // Twips → EMU: 635 per twip. Natural size at 96 dpi (15 twips a pixel).
+    let nat_w = w.saturating_mul(15);
+    let mut tw = nat_w.min(max_w);
+    let mut th = (u64::from(tw) * u64::from(h) / u64::from(w)) as u32;
+    let max_h = 10772; // 190 mm
+    if th > max_h {
+        tw = (u64::from(tw) * u64::from(max_h) / u64::from(th)) as u32;
+        th = max_h;
+    }
+    Ok(Pic::new_with_dimensions(png, w, h).size(tw * 635, th * 635))
+}
+
+/// Export every document whose front matter could be read into
+/// `<out>/docx/`, on up to `jobs` threads, each file written atomically.
+/// A document that fails is an error naming it; the others go on.
+pub fn export_all(
+    project: &crate::project::Project,
+    theme: &Theme,
+    out_dir: &Path,
+    jobs: usize,
+) -> (
+    Vec<crate::build::DocBuild>,
+    Vec<crate::diagnostic::Diagnostic>,
+) {
+    use crate::diagnostic::{Diagnostic, Severity};
+    let fonts = WordFonts::from_theme(theme);
+    let root = project
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| project.root.clone());
+    let docs: Vec<&Document> = crate::build::printable(project).collect();
+    let one = |doc: &&Document| {
+        let t = std::time::Instant::now();
+        let r = export(doc, &root, &fonts);
+        (doc.src.rel.clone(), r, t.elapsed().as_millis())
+    };
+    let results = crate::par::map(&docs, jobs, one, || {
+        (
+            String::from(crate::project::CONTENT_DIR),
+            Err("内部错误：导出线程崩溃，请报告此问题".to_string()),
+            0,
+        )
+    });
+    let mut built = Vec::new();
+    let mut diags = Vec::new();
+    for (rel, result, millis) in results {
+        let target = docx_path(out_dir, &rel);
+        let written = result.and_then(|e| {
+            crate::fsutil::write_within(out_dir, &target, &e.bytes)
+                .map(|()| e.bytes.len() as u64)
+                .map_err(|err| format!("无法写入 {}：{err}", target.display()))
+        });
+        match written {
+            Ok(bytes) => built.push(crate::build::DocBuild {
+                rel,
+                pdf: Some(target),
+                pages: 0,
+                bytes,
+                millis,
+                ok: true,
+            }),
+            Err(why) => {
+                diags.push(
+                    Diagnostic::file(
+                        "docx/export",
+                        Severity::Error,
+                        &rel,
+                        format!("无法生成 Word 文件：{why}"),
+                    )
+                    .with_help(
+                        "其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过",
+                    ),
+                );
+                built.push(crate::build::DocBuild {
+                    rel,
+                    pdf: None,
+                    pages: 0,
+                    bytes: 0,
+                    millis,
+                    ok: false,
+                });
+            }
+        }
+    }
+    (built, diags)
+}
+
+/// `content/plans/甲.md` → `<out>/docx/plans/甲.docx`.
+pub fn docx_path(out_dir: &Path, doc_rel: &str) -> PathBuf {
+    let rel = doc_rel.strip_prefix("content/").unwrap_or(doc_rel);
+    let mut p = out_dir.join("docx").join(rel);
+    p.set_extension("docx");
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_rows_repeat() {
+        let xml = b"<w:tbl><w:tblPr/><w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc/></w:tr><w:tr><w:trPr /></w:tr></w:tbl><w:tbl><w:tr><w:tc/></w:tr></w:tbl>";
+        let out = String::from_utf8(repeat_header_rows(xml)).unwrap();
+        assert_eq!(out.matches("<w:tblHeader />").count(), 2, "{out}");
+        assert!(out.starts_with("<w:tbl><w:tblPr/><w:tr><w:trPr><w:tblHeader /><w:cantSplit />"));
+    }
+
+    #[test]
+    fn columns_fill_the_text_width_and_favour_long_text() {
+        let w = column_widths(
+            &["序号".into(), "名称".into(), "说明".into()],
+            &[vec![
+                "1".into(),
+                "甲".into(),
+                "一段很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的说明".into(),
+            ]],
+            14.0,
+        );
+        assert_eq!(w.iter().sum::<usize>(), TEXT_W);
+        assert!(w[2] > w[0] * 3, "{w:?}");
+    }
+
+    #[test]
+    fn docx_path_mirrors_content() {
+        assert_eq!(
+            docx_path(Path::new("public"), "content/a/甲.md"),
+            PathBuf::from("public/docx/a/甲.docx")
+        );
+    }
+}

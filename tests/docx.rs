@@ -1,0 +1,243 @@
+//! `shenbao build` writes a .docx of every document: opened and converted
+//! to PDF by LibreOffice (one batched run), its text and page count
+//! compared with shenbao's own PDF, its styles, fonts, grid and footers
+//! read back with docx-rs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+fn log(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Convert .docx files to PDF with LibreOffice in one run (a private
+/// profile, so parallel tests do not share one).
+pub fn soffice_to_pdf(files: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.path().display()
+    ))
+    // Blank pages (each part starts on a right-hand page) are kept, as
+    // they are in shenbao's PDF and on paper.
+    .args([
+        "--headless",
+        "--convert-to",
+        r#"pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}"#,
+        "--outdir",
+    ])
+    .arg(out)
+    .args(files);
+    let o = cmd.output().unwrap_or_else(|e| {
+        panic!("LibreOffice is needed (apt-get install libreoffice-writer-nogui): {e}")
+    });
+    assert!(o.status.success(), "{}", log(&o));
+    files
+        .iter()
+        .map(|f| {
+            let pdf = out.join(f.file_stem().unwrap()).with_extension("pdf");
+            assert!(
+                pdf.is_file(),
+                "LibreOffice wrote no {}: {}",
+                pdf.display(),
+                log(&o)
+            );
+            pdf
+        })
+        .collect()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The headings of a project's document as they print (official numbers).
+fn headings(root: &Path, rel: &str) -> Vec<String> {
+    let project = shenbao::project::Project::load(root).unwrap();
+    let doc = project.documents.iter().find(|d| d.src.rel == rel).unwrap();
+    doc.body
+        .headings
+        .iter()
+        .filter(|h| h.level > 0)
+        .map(|h| squash(&h.title))
+        .collect()
+}
+
+fn json_of(docx: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(docx).unwrap();
+    let d = docx_rs::read_docx(&bytes).unwrap();
+    serde_json::from_str(&d.json()).unwrap()
+}
+
+fn style<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["styles"]["styles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["styleId"] == id)
+        .unwrap_or_else(|| panic!("no style {id}"))
+}
+
+#[test]
+fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
+    let demo = demo();
+    let real = fixture("real-plan");
+    let mut docs = Vec::new();
+    let mut pdfs = Vec::new();
+    for (dir, name) in [
+        (demo.path(), "伏牛经开区试点实施方案"),
+        (real.path(), "鹤阳市试点实施方案"),
+    ] {
+        let out = build(dir, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+        assert!(log(&out).contains("Word 文件"), "{}", log(&out));
+        docs.push(dir.join(format!("public/docx/{name}.docx")));
+        pdfs.push(dir.join(format!("public/pdf/{name}.pdf")));
+    }
+    let lo_dir = tempfile::tempdir().unwrap();
+    let lo = soffice_to_pdf(&docs, lo_dir.path());
+    for (i, (dir, rel)) in [
+        (demo.path(), "content/伏牛经开区试点实施方案.md"),
+        (real.path(), "content/鹤阳市试点实施方案.md"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Every heading, in order, in the body (after the contents list,
+        // which holds the first two levels).
+        let text = squash(&pdf_text(&lo[i], None, None, false));
+        let want = headings(dir, rel);
+        assert!(want.len() > 10, "{want:?}");
+        let mut at = text.find(&want[0]).unwrap() + want[0].len();
+        at = text[at..]
+            .find(&want[0])
+            .map(|p| at + p)
+            .unwrap_or_else(|| panic!("the body's first heading {} is missing", want[0]));
+        for h in &want {
+            match text[at..].find(h.as_str()) {
+                Some(p) => at += p + h.len(),
+                None => panic!("heading {h} missing or out of order in {}", lo[i].display()),
+            }
+        }
+        // Page count within 15 % of shenbao's own PDF.
+        let ours: f64 = pdf_info(&pdfs[i])["Pages"].parse().unwrap();
+        let theirs: f64 = pdf_info(&lo[i])["Pages"].parse().unwrap();
+        assert!(
+            (theirs - ours).abs() / ours <= 0.15,
+            "{}: LibreOffice {theirs} pages, shenbao {ours}",
+            docs[i].display()
+        );
+    }
+
+    // Styles, fonts, grid and footers, read back with a DOCX reader.
+    let v = json_of(&docs[0]);
+    for (id, font) in [
+        ("BodyText", "仿宋_GB2312"),
+        ("Heading1", "黑体"),
+        ("Heading2", "楷体_GB2312"),
+        ("Heading3", "仿宋_GB2312"),
+        ("Title", "方正小标宋简体"),
+    ] {
+        let s = style(&v, id);
+        assert_eq!(s["runProperty"]["fonts"]["eastAsia"], font, "{id}: {s}");
+        assert_eq!(s["runProperty"]["sz"], if id == "Title" { 44 } else { 32 });
+    }
+    assert_eq!(style(&v, "Heading2")["paragraphProperty"]["outlineLvl"], 1);
+    let sect = &v["document"]["sectionProperty"];
+    assert_eq!(sect["docGrid"]["gridType"], "lines");
+    assert_eq!(sect["docGrid"]["linePitch"], 579);
+    // 28 characters a line: 16 pt characters 0.25 pt tighter.
+    assert_eq!(style(&v, "BodyText")["runProperty"]["characterSpacing"], -5);
+    assert_eq!(sect["pageSize"]["w"], 11906, "{}", sect["pageSize"]);
+    assert_eq!(sect["pageMargin"]["top"], 2098);
+    assert_eq!(sect["pageMargin"]["left"], 1587);
+    assert_eq!(v["settings"]["evenAndOddHeaders"], true);
+    for (key, align) in [("footer", "right"), ("evenFooter", "left")] {
+        let f = sect[key].to_string();
+        assert!(
+            f.contains("\"PAGE\"") && f.contains("— ") && f.contains(" —"),
+            "{f}"
+        );
+        assert!(f.contains(&format!("\"alignment\":\"{align}\"")), "{f}");
+    }
+    // Tables: explicit widths and a repeating header row.
+    let xml = zip_part(&docs[1], "word/document.xml");
+    let tables = xml.matches("<w:tbl>").count();
+    assert!(tables >= 12, "{tables} tables");
+    assert_eq!(xml.matches("<w:tblHeader").count(), tables);
+    assert!(xml.contains("<w:gridCol w:w="));
+    assert!(!xml.contains("<w:tcW w:w=\"0\""));
+    // The demo's recommendation letter (an image) is in the .docx.
+    let demo_xml = zip_part(&docs[0], "word/document.xml");
+    assert!(demo_xml.contains("<w:drawing>"));
+    assert!(demo_xml.contains("附件一"));
+}
+
+fn zip_part(docx: &Path, name: &str) -> String {
+    let f = std::fs::File::open(docx).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+#[test]
+fn no_docx_flag_and_formats_setting_turn_it_off() {
+    let dir = demo();
+    let out = build(dir.path(), &["--no-docx", "--no-pdf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(!dir.path().join("public/docx").exists());
+    let cfg = std::fs::read_to_string(dir.path().join("shenbao.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("shenbao.yaml"),
+        format!("{cfg}\nformats: [pdf, site]\n"),
+    )
+    .unwrap();
+    let out = build(dir.path(), &["--no-pdf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(!dir.path().join("public/docx").exists());
+    std::fs::write(
+        dir.path().join("shenbao.yaml"),
+        format!("{cfg}\nformats: [pdf, word]\n"),
+    )
+    .unwrap();
+    let out = build(dir.path(), &["--no-pdf"]);
+    assert_eq!(out.status.code(), Some(2), "{}", log(&out));
+    assert!(log(&out).contains("word"), "{}", log(&out));
+}
+
+#[test]
+fn a_document_that_cannot_be_written_fails_alone() {
+    let dir = fixture("voluntary");
+    // A folder where one .docx should go: that document fails, by name.
+    std::fs::create_dir_all(dir.path().join("public/docx/审核报告.docx/x")).unwrap();
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    let text = log(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("审核报告") && text.contains("无法生成 Word 文件"),
+        "{text}"
+    );
+    for ok in ["申请表", "验收自评报告"] {
+        let p = dir.path().join(format!("public/docx/{ok}.docx"));
+        assert!(p.is_file(), "{text}");
+    }
+    // The application form is the annex's table.
+    let xml = zip_part(
+        &dir.path().join("public/docx/申请表.docx"),
+        "word/document.xml",
+    );
+    assert!(
+        xml.contains("社会统一信用代码") && xml.contains("w:gridSpan"),
+        "{xml}"
+    );
+}

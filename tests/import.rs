@@ -1,0 +1,242 @@
+//! `shenbao import`: Word files made by LibreOffice (tests/fixtures/word,
+//! from the .fodt sources beside them) and the demo's own .docx, run
+//! through the real binary; text compared with an independent reading of
+//! the .docx.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+
+use common::*;
+use shenbao::render::docx::model::{Block, plain, read_markdown};
+
+fn log(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every non-empty paragraph's text in a part of a .docx (w:t joined).
+fn docx_paragraphs(docx: &Path, part: &str) -> Vec<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "p")
+        .map(|p| {
+            p.descendants()
+                .filter(|t| t.tag_name().name() == "t")
+                .filter_map(|t| t.text())
+                .collect::<String>()
+        })
+        .map(|t| squash(&t))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn empty_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("shenbao.yaml"), dir.path().join("shenbao.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    dir
+}
+
+#[test]
+fn libreoffice_documents_import_with_their_outline_and_every_text() {
+    for (name, headings) in [("styled", 13), ("numbered", 15)] {
+        let dir = empty_project();
+        let docx = repo().join(format!("tests/fixtures/word/{name}.docx"));
+        let out = run(dir.path(), &["import", &docx.to_string_lossy()]);
+        let text = log(&out);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(
+            text.contains(&format!("{headings} 个标题")),
+            "{name}: {text}"
+        );
+        assert!(text.contains("合并单元格"), "{text}");
+        let md = std::fs::read_to_string(dir.path().join(format!("content/{name}.md"))).unwrap();
+        assert!(
+            dir.path()
+                .join(format!("content/images/{name}/图1.png"))
+                .is_file()
+        );
+        assert!(
+            md.contains(&format!("![园区区位图](images/{name}/图1.png)")),
+            "{md}"
+        );
+        assert!(
+            md.contains("[^1]") && md.contains("[^1]: 数据来源：伏牛市统计局。"),
+            "{md}"
+        );
+        assert!(md.contains("**一是能源结构偏重。**煤炭"), "{md}");
+        assert!(md.contains("title: \"鹤"), "{md}");
+        assert!(md.contains("category: \"2\""), "{md}");
+
+        // check: the outline is complete, and nothing is misread.
+        let out = run(
+            dir.path(),
+            &["check", "--format", "json", "--today", "2022-06-20"],
+        );
+        let rules = rules_of(&json(&out));
+        for bad in [
+            "outline/missing-section",
+            "outline/order",
+            "outline/duplicate",
+            "outline/empty-section",
+            "frontmatter/syntax",
+        ] {
+            assert!(
+                !rules.iter().any(|r| r == bad),
+                "{name}: {bad} in {rules:?}\n{md}"
+            );
+        }
+        // What it could not find is listed by check.
+        assert!(rules.iter().any(|r| r == "frontmatter/missing-field"));
+
+        // The text of every paragraph and cell (and the footnote) survives.
+        let md_text = squash(&without_note_marks(&md).replace(['\\', '*'], ""));
+        let mut want = docx_paragraphs(&docx, "word/document.xml");
+        want.extend(docx_paragraphs(&docx, "word/footnotes.xml"));
+        for p in want {
+            let p = match p.strip_prefix("图1") {
+                Some(rest) => rest.to_string(),
+                None => p,
+            };
+            assert!(md_text.contains(&p), "{name}: “{p}” lost in:\n{md}");
+        }
+    }
+}
+
+/// The Markdown without its footnote references (`[^1]`), which sit
+/// inside a sentence whose text the .docx has in one piece.
+fn without_note_marks(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(i) = rest.find("[^") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        match after.find(']') {
+            // A definition line keeps its text.
+            Some(j) if !after[j..].starts_with("]:") => rest = &after[j + 1..],
+            _ => {
+                out.push_str("[^");
+                rest = &after[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_demo_round_trips_through_word() {
+    let dir = demo();
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let docx = dir.path().join("public/docx/伏牛经开区试点实施方案.docx");
+    let target = empty_project();
+    let out = run(
+        target.path(),
+        &["import", &docx.to_string_lossy(), "--name", "往年方案"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(log(&out).contains("没有无法转换的内容"), "{}", log(&out));
+
+    let blocks = |path: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let body = &text[text[4..].find("\n---\n").unwrap() + 8..];
+        let parsed = shenbao::markdown::parse_body(body, 0, None);
+        let mut out = Vec::new();
+        for b in read_markdown(body, &parsed.headings).blocks {
+            match b {
+                Block::Heading { title, .. } if !title.starts_with("附件") => {
+                    out.push(format!("H {}", squash(&title)))
+                }
+                Block::Para(i) | Block::Quote(i) => out.push(format!("P {}", squash(&plain(&i)))),
+                Block::Item {
+                    marker, inlines, ..
+                } => out.push(format!(
+                    "P {}{}",
+                    marker.unwrap_or_default(),
+                    squash(&plain(&inlines))
+                )),
+                Block::Table {
+                    caption,
+                    header,
+                    rows,
+                    ..
+                } => {
+                    out.push(format!("C {:?}", caption.map(|c| squash(&c.1))));
+                    for row in std::iter::once(&header).chain(rows.iter()) {
+                        let cells: Vec<String> = row.iter().map(|c| squash(&plain(c))).collect();
+                        out.push(format!("R {}", cells.join("|")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let original = blocks(&dir.path().join("content/伏牛经开区试点实施方案.md"));
+    let imported = blocks(&target.path().join("content/往年方案.md"));
+    assert!(original.len() > 40);
+    assert_eq!(original, imported);
+}
+
+#[test]
+fn other_formats_existing_files_and_hostile_archives_are_refused() {
+    let dir = empty_project();
+    let doc = dir.path().join("去年.doc");
+    std::fs::write(&doc, [0xD0, 0xCF, 0x11, 0xE0, 0, 0, 0, 0]).unwrap();
+    let out = run(dir.path(), &["import", &doc.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2), "{}", log(&out));
+    assert!(
+        log(&out).contains("另存为") && log(&out).contains(".docx"),
+        "{}",
+        log(&out)
+    );
+    let pdf = dir.path().join("去年.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+    let out = run(dir.path(), &["import", &pdf.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(log(&out).contains("PDF"), "{}", log(&out));
+
+    // Never over an existing file.
+    std::fs::write(dir.path().join("content/styled.md"), "mine").unwrap();
+    let docx = repo().join("tests/fixtures/word/styled.docx");
+    let out = run(dir.path(), &["import", &docx.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2), "{}", log(&out));
+    assert!(log(&out).contains("不会覆盖"), "{}", log(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("content/styled.md")).unwrap(),
+        "mine"
+    );
+
+    // A zip bomb: a small archive whose document.xml inflates past the limit.
+    let bomb = dir.path().join("炸弹.docx");
+    {
+        let f = std::fs::File::create(&bomb).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("word/document.xml", opts).unwrap();
+        let chunk = vec![b' '; 1024 * 1024];
+        for _ in 0..70 {
+            std::io::Write::write_all(&mut z, &chunk).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 2 * 1024 * 1024);
+    let out = run(dir.path(), &["import", &bomb.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2), "{}", log(&out));
+    assert!(log(&out).contains("过大"), "{}", log(&out));
+    assert!(!dir.path().join("content/炸弹.md").exists());
+}
