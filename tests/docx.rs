@@ -218,8 +218,13 @@ fn no_docx_flag_and_formats_setting_turn_it_off() {
 #[test]
 fn a_document_that_cannot_be_written_fails_alone() {
     let dir = fixture("voluntary");
-    // A folder where one .docx should go: that document fails, by name.
-    std::fs::create_dir_all(dir.path().join("public/docx/审核报告.docx/x")).unwrap();
+    // A first build claims the output folder; then a folder where one
+    // .docx should go: that document fails, by name.
+    let first = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert_eq!(first.status.code(), Some(0), "{}", log(&first));
+    let blocked = dir.path().join("public/docx/审核报告.docx");
+    std::fs::remove_file(&blocked).unwrap();
+    std::fs::create_dir_all(blocked.join("x")).unwrap();
     let out = build(dir.path(), &["--no-pdf", "--no-site"]);
     let text = log(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");

@@ -187,8 +187,12 @@ fn only_images_are_copied_and_stale_outputs_are_removed() {
         .collect();
     assert_eq!(hits.len(), 1, "{v:#}");
     let o = build(root, &["--no-pdf"]);
-    assert!(text(&o).contains("不是图片"), "{}", text(&o));
+    assert!(text(&o).contains("检查：1 个错误"), "{}", text(&o));
     assert!(!root.join("public/assets/files/shenbao.yaml").exists());
+    // The page does not link it as an image either.
+    let page =
+        std::fs::read_to_string(root.join("public/docs/伏牛经开区试点实施方案.html")).unwrap();
+    assert!(!page.contains("shenbao.yaml\""), "linked as an image");
 
     // Rename the document: its old page, shard and PDF go; a file the
     // author put into public/ stays.
