@@ -604,6 +604,14 @@ impl Walker<'_> {
         let bold = rpr.and_then(|p| child(p, "b")).is_some_and(on);
         let italic = rpr.and_then(|p| child(p, "i")).is_some_and(on);
         let hidden = rpr.and_then(|p| child(p, "vanish")).is_some_and(on);
+        // Superscript and subscript (10⁶, CO₂): written as the Unicode
+        // characters, which print raised or lowered again; a character
+        // that has none is kept and reported, never silently flattened
+        // (3.2×10⁶ must not become 3.2×106).
+        let script = rpr
+            .and_then(|p| child(p, "vertAlign"))
+            .and_then(|v| attr(v, "val"))
+            .filter(|v| *v == "superscript" || *v == "subscript");
         if let Some(sz) = rpr
             .and_then(|p| child(p, "sz"))
             .and_then(|s| attr(s, "val"))
@@ -635,6 +643,23 @@ impl Walker<'_> {
         };
         for c in r.children().filter(Node::is_element) {
             match c.tag_name().name() {
+                "t" if !*field_code && !hidden && script.is_some() => {
+                    let up = script == Some("superscript");
+                    let text = c.text().unwrap_or("");
+                    let (mapped, all) = to_script(text, up);
+                    if !all {
+                        // Kept as plain text: say so, with its place.
+                        self.lose(
+                            if up {
+                                "上标（无对应字符，按普通文字导入）"
+                            } else {
+                                "下标（无对应字符，按普通文字导入）"
+                            },
+                            para,
+                        );
+                    }
+                    push(out, &mapped);
+                }
                 "t" if !*field_code && !hidden => push(out, c.text().unwrap_or("")),
                 "tab" if !*field_code => push(out, " "),
                 // A page or column break is layout, not text.
@@ -857,6 +882,45 @@ fn dotted(text: &str) -> Option<(usize, &str)> {
         return None;
     }
     Some((parts.len(), rest))
+}
+
+/// Text as Unicode superscript (`up`) or subscript characters, and
+/// whether every character had one.
+fn to_script(text: &str, up: bool) -> (String, bool) {
+    const BASE: &str = "0123456789+-=()n";
+    const SUPER: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ";
+    const SUB: &str = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₙ";
+    const SUB_LETTERS: &str = "aeoxhklmpst";
+    const SUB_LETTERS_TO: &str = "ₐₑₒₓₕₖₗₘₚₛₜ";
+    let mut all = true;
+    let out = text
+        .chars()
+        .map(|c| {
+            let found = BASE
+                .chars()
+                .position(|b| b == c)
+                .and_then(|i| {
+                    if up {
+                        SUPER.chars().nth(i)
+                    } else {
+                        SUB.chars().nth(i)
+                    }
+                })
+                .or_else(|| {
+                    (!up).then(|| {
+                        SUB_LETTERS
+                            .chars()
+                            .position(|b| b == c)
+                            .and_then(|i| SUB_LETTERS_TO.chars().nth(i))
+                    })?
+                });
+            found.unwrap_or_else(|| {
+                all = false;
+                c
+            })
+        })
+        .collect();
+    (out, all)
 }
 
 fn scheme_of(text: &str) -> Option<(Scheme, String)> {
@@ -1814,6 +1878,27 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    #[test]
+    fn superscripts_and_subscripts_keep_their_meaning() {
+        let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>
+<w:p><w:r><w:t>年排放废水约3.2×10</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>6</w:t></w:r><w:r><w:t>吨，CO</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="subscript"/></w:rPr><w:t>2</w:t></w:r><w:r><w:t>与NO</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="subscript"/></w:rPr><w:t>x</w:t></w:r><w:r><w:t>，注</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>*</w:t></w:r></w:p>"#;
+        let c = convert(
+            docx(body),
+            "t",
+            None,
+            &crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(c.markdown.contains("3.2×10⁶吨，CO₂与NOₓ"), "{}", c.markdown);
+        assert!(
+            c.lost.iter().any(|l| l.what.contains("上标")),
+            "{:?}",
+            c.lost.iter().map(|l| &l.what).collect::<Vec<_>>()
+        );
     }
 
     #[test]
