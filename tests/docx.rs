@@ -157,6 +157,9 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
     assert_eq!(sect["docGrid"]["linePitch"], 579);
     // 28 characters a line: 16 pt characters 0.25 pt tighter.
     assert_eq!(style(&v, "BodyText")["runProperty"]["characterSpacing"], -5);
+    // Body text is indented two characters (640 twips at 三号), as in print.
+    let indent = style(&v, "BodyText")["paragraphProperty"]["indent"].to_string();
+    assert!(indent.contains("640"), "{indent}");
     assert_eq!(sect["pageSize"]["w"], 11906, "{}", sect["pageSize"]);
     assert_eq!(sect["pageMargin"]["top"], 2098);
     assert_eq!(sect["pageMargin"]["left"], 1587);

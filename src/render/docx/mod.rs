@@ -139,6 +139,7 @@ fn styles(docx: Docx, f: &WordFonts) -> Docx {
                 .fonts(fonts(&f.fang))
                 .size(SIZE_BODY)
                 .align(AlignmentType::Both)
+                .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
                 .first_line_chars(200)
                 .line_spacing(exact_lines()),
         ));
@@ -153,6 +154,7 @@ fn styles(docx: Docx, f: &WordFonts) -> Docx {
             .next("BodyText")
             .fonts(fonts(font))
             .size(SIZE_BODY)
+            .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
             .first_line_chars(200)
             .outline_lvl(i)
             .line_spacing(exact_lines());
@@ -186,6 +188,7 @@ fn styles(docx: Docx, f: &WordFonts) -> Docx {
         para("Quote", "Quote")
             .fonts(fonts(&f.kai))
             .size(SIZE_BODY)
+            .indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
             .first_line_chars(200)
             .line_spacing(exact_lines()),
     ))
