@@ -198,6 +198,54 @@ pub fn to_json(diags: &[Diagnostic], summary: Summary) -> String {
 
 /// The terminal view. `sources` maps relative paths to their text so that
 /// the offending line can be shown and underlined.
+/// Bytes of a source line past which the line is shown trimmed.
+const LONG_LINE: usize = 240;
+
+/// For a span on a line longer than [`LONG_LINE`]: a stand-in source that
+/// keeps the line's number (empty lines before it) and only a window of
+/// about 40 characters either side of the span, marked with …, and the
+/// span within it. None for ordinary lines.
+fn trim_long_line(
+    text: &str,
+    span: std::ops::Range<usize>,
+) -> Option<(String, std::ops::Range<usize>)> {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if line_end - line_start <= LONG_LINE {
+        return None;
+    }
+    let end = span.end.clamp(start, line_end);
+    let back = |from: usize, n: usize| {
+        text[line_start..from]
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(line_start, |(i, _)| line_start + i)
+    };
+    let fwd = |from: usize, n: usize| {
+        text[from..line_end]
+            .char_indices()
+            .nth(n)
+            .map_or(line_end, |(i, _)| from + i)
+    };
+    let w_start = back(start, 40);
+    // At most 40 characters of the span itself, then 40 after it.
+    let span_end = fwd(start, 40).min(end.max(start));
+    let w_end = fwd(span_end, 40);
+    let line_no = text[..line_start].matches('\n').count();
+    let mut out = "\n".repeat(line_no);
+    let lead = if w_start > line_start { "…" } else { "" };
+    out.push_str(lead);
+    let at = out.len();
+    out.push_str(&mask_controls(&text[w_start..w_end]));
+    if w_end < line_end {
+        out.push('…');
+    }
+    let range = at + (start - w_start)..at + (span_end - w_start);
+    Some((out, range))
+}
+
 pub fn render_human(
     out: &mut dyn term::WriteStyle,
     diags: &[Diagnostic],
@@ -229,9 +277,29 @@ pub fn render_human(
         .with_code(d.rule)
         .with_message(escape_controls(&d.message));
         let mut notes = Vec::new();
-        let cs = match (ids.get(d.file.as_str()), &d.span) {
-            (Some(&id), Some(span)) => cs
-                .with_labels(vec![Label::primary(id, span.clone()).with_message(
+        // A very long source line (a line of ten thousand placeholders, a
+        // 100,000-bracket YAML value) is shown trimmed around the caret.
+        let trimmed = match (sources.get(d.file.as_str()), &d.span) {
+            (Some(src), Some(span)) => {
+                trim_long_line(&src.text, span.clone()).map(|(text, range)| {
+                    (
+                        files.add(file.to_string(), std::borrow::Cow::Owned(text)),
+                        range,
+                    )
+                })
+            }
+            _ => None,
+        };
+        let target = match trimmed {
+            Some((id, range)) => Some((id, range)),
+            None => match (ids.get(d.file.as_str()), &d.span) {
+                (Some(&id), Some(span)) => Some((id, span.clone())),
+                _ => None,
+            },
+        };
+        let cs = match target {
+            Some((id, span)) => cs
+                .with_labels(vec![Label::primary(id, span).with_message(
                     escape_controls(d.label.as_deref().unwrap_or_default()),
                 )]),
             _ => {
@@ -263,6 +331,25 @@ pub fn render_human(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod long_line_tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_trimmed_around_the_span_and_keep_their_number() {
+        let line = format!("x: {}", "[".repeat(10_000));
+        let text = format!("---\ntitle: 甲\n{line}\n---\n");
+        let at = text.find('[').unwrap() + 5_000;
+        let (shown, range) = trim_long_line(&text, at..at + 1).unwrap();
+        assert_eq!(shown.matches('\n').count(), 2, "line 3 keeps its number");
+        assert!(shown.len() < 200, "{}", shown.len());
+        assert!(shown.contains('…'));
+        assert_eq!(&shown[range], "[");
+        // An ordinary line is left alone.
+        assert!(trim_long_line(&text, 4..5).is_none());
+    }
 }
 
 #[cfg(test)]

@@ -247,6 +247,33 @@ fn deeply_nested_yaml_is_refused_quickly_everywhere() {
     );
 }
 
+// 6. A line full of placeholders is one finding, and long lines are shown
+//    trimmed: the human output stays small (`run` fails past 16 KB).
+
+#[test]
+fn a_line_of_placeholders_is_one_finding_with_a_short_line_shown() {
+    let dir = demo();
+    let root = dir.path();
+    let plan = std::fs::read_to_string(root.join(PLAN)).unwrap();
+    let line = "××".repeat(20_000);
+    std::fs::write(root.join(PLAN), format!("{plan}\n{line}\n")).unwrap();
+    let t = Instant::now();
+    let o = run(root, &["check"]);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    let out = text(&o);
+    assert_eq!(out.matches("content/placeholder").count(), 1, "{out}");
+    assert!(out.contains("本行另有 19999 处"), "{out}");
+    assert!(out.contains('…'), "the long line is trimmed: {out}");
+    // Deep YAML in human output: the 100,000-bracket line is trimmed too.
+    std::fs::write(
+        root.join(PLAN),
+        plan.replacen("---\n", &format!("---\nx: {}\n", "[".repeat(100_000)), 1),
+    )
+    .unwrap();
+    let o = run(root, &["check"]);
+    assert!(text(&o).contains("frontmatter/limit"), "{}", text(&o));
+}
+
 // 8. Large documents stay linear in loading, checking and the site.
 
 #[test]
