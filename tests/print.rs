@@ -202,6 +202,25 @@ fn a_full_page_of_body_text_is_22_lines_of_28_characters() {
 }
 
 #[test]
+fn deep_nesting_and_circular_footnotes_print() {
+    let mut body =
+        String::from("# 试点对象基本概况\n\n正文[^a]。\n\n[^a]: 见[^b]。\n\n[^b]: 又见[^a]。\n\n");
+    body.push_str(&format!("{}深层引用\n\n", "> ".repeat(20)));
+    for i in 0..40 {
+        body.push_str(&format!("{}- 第{i}层\n", "  ".repeat(i)));
+    }
+    body.push_str("\n# 试点基础\n\n正文。\n");
+    let dir = plan_project(&body);
+    let pdf = built(dir.path(), &[]);
+    let text: String = pdf_text(&pdf, None, None, false)
+        .split_whitespace()
+        .collect();
+    for want in ["又见", "深层引用", "第0层", "第39层"] {
+        assert!(text.contains(want), "{want} missing");
+    }
+}
+
+#[test]
 fn typst_markup_in_prose_is_printed_as_typed() {
     let nasty = "注意#read(\"/etc/passwd\")与#import \"x\": *与$x^2$与@ref与<label>与\\与]与[与#set page(width: 1pt)";
     let body = format!("# 试点对象基本概况\n\n{nasty}\n\n# 试点基础\n\n正文。\n");

@@ -78,9 +78,7 @@ enum Frame {
     HtmlBlock {
         text: String,
     },
-    /// A container nested deeper than print can style (see `MAX_NESTING`):
-    /// its content is kept, its own frame is not drawn.
-    Flat,
+
     Item,
     Emph,
     Strong,
@@ -365,9 +363,9 @@ impl Converter<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.quotes += 1;
-                if self.quotes > MAX_NESTING {
-                    self.push(Frame::Flat);
-                } else {
+                // Past the limit no frame is opened: the content flows into
+                // the deepest quote that is drawn.
+                if self.quotes <= MAX_NESTING {
                     self.push(Frame::Quote);
                 }
             }
@@ -388,14 +386,18 @@ impl Converter<'_> {
             }
             Tag::List(start) => {
                 self.lists += 1;
-                if self.lists > MAX_NESTING {
-                    self.push(Frame::Flat);
-                } else {
+                // Past the limit: the items flow into the deepest item that
+                // is drawn, each on a line of its own after a dash.
+                if self.lists <= MAX_NESTING {
                     if start.is_some() {
                         self.enums += 1;
                     }
                     self.push(Frame::List { start });
                 }
+            }
+            Tag::Item if self.lists > MAX_NESTING => {
+                self.emit("linebreak()".into(), at);
+                self.text("– ", at);
             }
             Tag::Item => self.push(Frame::Item),
             Tag::Emphasis => self.push(Frame::Emph),
@@ -467,9 +469,22 @@ impl Converter<'_> {
         if !known || self.stack.len() < 2 {
             return;
         }
+        // Containers past the nesting limit opened no frame: nothing to
+        // close.
         match tag {
-            TagEnd::BlockQuote(_) => self.quotes = self.quotes.saturating_sub(1),
-            TagEnd::List(_) => self.lists = self.lists.saturating_sub(1),
+            TagEnd::BlockQuote(_) => {
+                self.quotes = self.quotes.saturating_sub(1);
+                if self.quotes >= MAX_NESTING {
+                    return;
+                }
+            }
+            TagEnd::List(_) => {
+                self.lists = self.lists.saturating_sub(1);
+                if self.lists >= MAX_NESTING {
+                    return;
+                }
+            }
+            TagEnd::Item if self.lists > MAX_NESTING => return,
             _ => {}
         }
         let Some(open) = self.stack.pop() else { return };
@@ -530,11 +545,6 @@ impl Converter<'_> {
                 }
             }
             Frame::Quote => self.emit(format!("quote(block: true, {inner})"), start_at),
-            Frame::Flat => {
-                for child in open.children {
-                    self.emit(format!("block({child})"), start_at);
-                }
-            }
             Frame::HtmlBlock { text } => {
                 // Comments (the skeleton's guidance among them) never print;
                 // other HTML prints as the text it is.
@@ -1419,6 +1429,8 @@ mod tests {
         let code = conv(&lists);
         assert!(code.matches("list(").count() <= MAX_NESTING, "{code}");
         assert!(code.contains("第39层"), "{code}");
+        // No nesting past the limit at all (typst counts every level).
+        assert!(!code.contains("block(block("), "{code}");
     }
 
     #[test]
