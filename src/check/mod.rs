@@ -7,7 +7,7 @@ pub mod audit;
 mod content;
 pub mod deadline;
 mod eligibility;
-mod fields;
+pub(crate) mod fields;
 pub mod form;
 mod numbers;
 /// Shared with `import`, whose heading detection uses the same matcher.

@@ -993,18 +993,7 @@ fn is_numeric(s: &str) -> bool {
         })
 }
 
-/// Width of a text in ems: CJK one, the rest about half.
-fn ems(s: &str) -> f32 {
-    s.chars()
-        .map(|c| {
-            if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
-                1.0
-            } else {
-                0.55
-            }
-        })
-        .sum()
-}
+use crate::render::pdf::layout::ems;
 
 /// Column widths (twips) summing to the text width: each column gets at
 /// least its header's or its widest short cell's width, and the rest in

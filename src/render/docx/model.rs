@@ -572,29 +572,8 @@ fn strip_comments(html: &str) -> String {
     out
 }
 
-/// `表1 主要指标`, `表：主要指标`, `表 2-1　基准值` → (the author's number,
-/// the caption). A number or a separator must follow 表 (表明… is prose).
-pub fn table_caption(plain: &str) -> Option<(Option<String>, String)> {
-    let t = plain.trim();
-    if t.chars().count() > 60 {
-        return None;
-    }
-    let rest = t.strip_prefix('表')?;
-    let rest = rest.trim_start_matches([' ', '　']);
-    let after_num = rest
-        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | '．' | '—'));
-    let number = &rest[..rest.len() - after_num.len()];
-    let after_sep = after_num.trim_start_matches([' ', '　', '：', ':']);
-    let had_num = !number.is_empty();
-    let had_sep = after_sep.len() < after_num.len();
-    let number = number.trim_end_matches(['-', '.', '．', '—']);
-    ((had_num || had_sep) && !after_sep.is_empty()).then(|| {
-        (
-            (!number.is_empty()).then(|| number.to_string()),
-            after_sep.to_string(),
-        )
-    })
-}
+/// The caption rule print uses: `表1 主要指标` → (number, caption).
+pub use crate::render::pdf::convert::table_caption;
 
 #[cfg(test)]
 mod tests {

@@ -923,7 +923,7 @@ fn unlit(s: &str) -> String {
 /// `表1 主要指标`, `表：主要指标`, `表 2-1　基准值` → (the author's number,
 /// the caption text). A number or a separator must follow 表, so 表明…/表示…
 /// are prose.
-fn table_caption(plain: &str) -> Option<(Option<String>, String)> {
+pub fn table_caption(plain: &str) -> Option<(Option<String>, String)> {
     let t = plain.trim();
     if t.chars().count() > 60 {
         return None;

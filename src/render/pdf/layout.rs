@@ -251,8 +251,8 @@ fn overprints(page: usize, runs: &[Run], out: &mut Vec<Fault>) {
     }
 }
 
-/// How wide a title is in ems (CJK one, the rest about half).
-fn ems(s: &str) -> f32 {
+/// How wide a text is in ems (CJK one, the rest about half).
+pub fn ems(s: &str) -> f32 {
     s.chars()
         .map(|c| {
             if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
