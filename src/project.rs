@@ -110,7 +110,11 @@ pub fn ensure_inside(root: &Path, path: &Path) -> Result<Inside, Outside> {
 
 /// A path relative to the root with `/` separators, for messages.
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    // A path outside the root (an output folder named with --out) is
+    // shown whole, not as `//tmp/…`.
+    let Ok(rel) = path.strip_prefix(root) else {
+        return path.to_string_lossy().into_owned();
+    };
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
@@ -389,6 +393,23 @@ fn io_reason(e: Option<&std::io::Error>) -> String {
         }
         Some(e) => e.to_string(),
         None => "未知原因".into(),
+    }
+}
+
+#[cfg(test)]
+mod rel_path_tests {
+    use super::*;
+
+    #[test]
+    fn a_path_outside_the_root_is_shown_whole() {
+        assert_eq!(
+            rel_path(Path::new("/p"), Path::new("/p/a/b.pdf")),
+            "a/b.pdf"
+        );
+        assert_eq!(
+            rel_path(Path::new("/p"), Path::new("/tmp/o/b.pdf")),
+            "/tmp/o/b.pdf"
+        );
     }
 }
 

@@ -126,7 +126,7 @@ pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnosti
                     doc,
                     title.span.clone(),
                     format!(
-                        "邮件题目“{subject}”与 {} 的相同，电子件会互相覆盖",
+                        "邮件题目“{subject}”与 {} 的相同：两份电子件同名，pack 不会写出后一份",
                         first.src.rel
                     ),
                 )
