@@ -61,8 +61,9 @@ pub struct DocBuild {
 }
 
 impl DocBuild {
-    /// A document that produced no PDF (the last good one, if any, stays).
-    fn failed(rel: String, millis: u128) -> DocBuild {
+    /// A document that produced no output (the last good one, if any,
+    /// stays).
+    pub fn failed(rel: String, millis: u128) -> DocBuild {
         DocBuild {
             rel,
             pdf: None,

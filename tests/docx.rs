@@ -160,6 +160,19 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
     // Body text is indented two characters (640 twips at 三号), as in print.
     let indent = style(&v, "BodyText")["paragraphProperty"]["indent"].to_string();
     assert!(indent.contains("640"), "{indent}");
+    // …and centred lines (cover, images) are not: their own indent is 0.
+    let xml = zip_part(&docs[0], "word/document.xml");
+    assert!(
+        xml.contains(r#"<w:jc w:val="center" /><w:ind w:left="0" w:right="0" w:firstLine="0" />"#),
+        "centred paragraphs inherit the body indent"
+    );
+    // The long cover title is broken between words, as in print.
+    let title = xml
+        .split(r#"<w:pStyle w:val="Title" />"#)
+        .nth(1)
+        .unwrap_or("");
+    let title = &title[..title.find("</w:p>").unwrap_or(title.len())];
+    assert!(title.contains("<w:br"), "{title}");
     assert_eq!(sect["pageSize"]["w"], 11906, "{}", sect["pageSize"]);
     assert_eq!(sect["pageMargin"]["top"], 2098);
     assert_eq!(sect["pageMargin"]["left"], 1587);

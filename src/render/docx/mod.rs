@@ -291,7 +291,14 @@ fn page_footer(odd: bool) -> Footer {
 
 fn empty_lines(n: usize) -> Vec<Paragraph> {
     (0..n)
-        .map(|_| Paragraph::new().style("BodyText").first_line_chars(0))
+        .map(|_| {
+            Paragraph::new().style("BodyText").indent(
+                None,
+                Some(SpecialIndentType::FirstLine(0)),
+                None,
+                None,
+            )
+        })
         .collect()
 }
 
@@ -642,7 +649,7 @@ impl Writer<'_> {
                 self.para(
                     Paragraph::new()
                         .style("BodyText")
-                        .first_line_chars(0)
+                        .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
                         .align(AlignmentType::Center)
                         .snap_to_grid(false)
                         .line_spacing(single_lines())
@@ -743,7 +750,7 @@ impl Writer<'_> {
         self.para(
             Paragraph::new()
                 .style("BodyText")
-                .first_line_chars(0)
+                .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
                 .add_run(Run::new().add_text(format!(
                     "填表人：{}　　　　填表日期：{date}",
                     s(&f.filled_by)
@@ -832,7 +839,7 @@ impl Writer<'_> {
                     self.para(
                         Paragraph::new()
                             .style("BodyText")
-                            .first_line_chars(0)
+                            .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
                             .align(AlignmentType::Center)
                             .snap_to_grid(false)
                             .line_spacing(single_lines())
@@ -863,11 +870,19 @@ impl Writer<'_> {
             _ => (None, None, None),
         };
         let mut out = empty_lines(4);
-        out.push(
-            Paragraph::new()
-                .style("Title")
-                .add_run(Run::new().add_text(title.to_string())),
-        );
+        // The title broken between words and balanced, as on the PDF's
+        // cover (二号 on the 156 mm block: 20 characters).
+        let mut t = Paragraph::new().style("Title");
+        for (i, line) in crate::render::pdf::layout::title_lines(title, 20.0)
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                t = t.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            t = t.add_run(Run::new().add_text(line));
+        }
+        out.push(t);
         out.extend(empty_lines(1));
         let sub = match version {
             Some(v) => format!("{}（{v}）", kind.name_zh()),
@@ -876,7 +891,7 @@ impl Writer<'_> {
         out.push(
             Paragraph::new()
                 .style("BodyText")
-                .first_line_chars(0)
+                .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
                 .align(AlignmentType::Center)
                 .add_run(Run::new().add_text(sub).fonts(fonts(&self.fonts.hei))),
         );
@@ -896,7 +911,7 @@ impl Writer<'_> {
             out.push(
                 Paragraph::new()
                     .style("BodyText")
-                    .first_line_chars(0)
+                    .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
                     .align(AlignmentType::Center)
                     .add_run(Run::new().add_text(line)),
             );
@@ -1224,14 +1239,7 @@ pub fn export_all(
                         "其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过",
                     ),
                 );
-                built.push(crate::build::DocBuild {
-                    rel,
-                    pdf: None,
-                    pages: 0,
-                    bytes: 0,
-                    millis,
-                    ok: false,
-                });
+                built.push(crate::build::DocBuild::failed(rel, millis));
             }
         }
     }
