@@ -183,9 +183,16 @@ impl Project {
                 "内部错误：解析文档时崩溃，请报告此问题",
             )))
         });
+        // Files come sorted: append, keeping a set of the output names
+        // seen (one key per document, not one per pair).
+        let mut seen: std::collections::HashMap<String, String> = self
+            .documents
+            .iter()
+            .map(|d| (output_key(&d.src.rel), d.src.rel.clone()))
+            .collect();
         for r in results {
             match r {
-                Ok(doc) => self.admit(doc),
+                Ok(doc) => self.admit(doc, &mut seen),
                 Err(d) => self.diagnostics.push(*d),
             }
         }
@@ -195,16 +202,14 @@ impl Project {
     /// the same name as another's (`甲.md` and `甲.markdown`, or names that
     /// differ only in case): then it is refused with an error naming both,
     /// and nothing of it is written.
-    fn admit(&mut self, doc: Document) {
+    /// `seen` maps the output names of the documents already admitted to
+    /// their files.
+    fn admit(&mut self, doc: Document, seen: &mut std::collections::HashMap<String, String>) {
         let key = output_key(&doc.src.rel);
-        if let Some(other) = self
-            .documents
-            .iter()
-            .find(|d| output_key(&d.src.rel) == key)
-        {
+        if let Some(other) = seen.get(&key) {
             let msg = format!(
                 "与 {} 的输出文件同名（网页、PDF 都会是 {}），这份文档未处理",
-                other.src.rel, key
+                other, key
             );
             self.diagnostics.push(
                 Diagnostic::file("document/output-name", Severity::Error, &doc.src.rel, msg)
@@ -212,6 +217,7 @@ impl Project {
             );
             return;
         }
+        seen.insert(key, doc.src.rel.clone());
         let at = self
             .documents
             .partition_point(|d| d.src.rel.as_str() < doc.src.rel.as_str());
@@ -295,7 +301,12 @@ impl Project {
         let matcher = &self.placeholders;
         match load_file(&self.root, &path, matcher.as_ref()) {
             Ok(doc) => {
-                self.admit(doc);
+                let mut seen = self
+                    .documents
+                    .iter()
+                    .map(|d| (output_key(&d.src.rel), d.src.rel.clone()))
+                    .collect();
+                self.admit(doc, &mut seen);
                 self.documents.iter().any(|d| d.src.rel == rel)
             }
             Err(d) => {

@@ -671,9 +671,10 @@ impl Site {
         }
     }
 
-    /// Copy an image a document shows next to the pages, if it is one:
-    /// judged by its content, not its name (`![f](../shenbao.yaml)` copies
-    /// nothing).
+    /// Copy an image a document shows next to the pages. Only files that
+    /// are images by their content get here: the page renderer
+    /// (`html::image_dest`) links nothing else (`![f](../shenbao.yaml)`
+    /// copies nothing, and `check` reports it as `attachment/format`).
     fn copy_image(&self, doc: &str, real: &Path, rel: &str, report: &mut SiteReport) {
         let target = self.out_dir.join("assets/files").join(rel);
         let bytes = match crate::fsutil::read_regular(real, MAX_IMAGE_BYTES) {
@@ -691,18 +692,6 @@ impl Site {
                 return;
             }
         };
-        if crate::check::attachment::image_kind(&bytes).is_none() {
-            report.diagnostics.push(
-                Diagnostic::file(
-                    "site/image",
-                    Severity::Error,
-                    doc,
-                    format!("{rel} 不是图片（按文件内容判断），不会复制到网站"),
-                )
-                .with_help("正文中的图片只能是 PNG、JPG、GIF、WebP 或 SVG 文件"),
-            );
-            return;
-        }
         put(&self.out_dir, &target, &bytes, doc, report);
     }
 }
