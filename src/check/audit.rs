@@ -235,7 +235,7 @@ fn yearly_deadline(
 }
 
 fn body_span(doc: &Document) -> Range<usize> {
-    let at = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    let at = doc.body_start();
     at..at
 }
 
@@ -335,15 +335,6 @@ fn affirmed<'a>(body: &'a str, words: &[String]) -> Vec<&'a str> {
         .collect()
 }
 
-fn body_text(doc: &Document) -> &str {
-    let at = doc
-        .front
-        .as_ref()
-        .map_or(0, |f| f.split.body_start)
-        .min(doc.src.text.len());
-    &doc.src.text[at..]
-}
-
 /// Numbers stated right after `keyword` (a few characters such as 为、约、
 /// 共 may stand between) and followed by `unit`: (byte range, value).
 fn stated_after(body: &str, keyword: &str, unit: &str) -> Vec<(Range<usize>, f64)> {
@@ -380,12 +371,8 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
     if report.options.is_empty() {
         return;
     }
-    let at = doc
-        .front
-        .as_ref()
-        .map_or(0, |f| f.split.body_start)
-        .min(doc.src.text.len());
-    let body = &doc.src.text[at..];
+    let at = doc.body_start();
+    let body = doc.body_text();
     let all = report.totals(None);
     let low = report.totals(Some(OptionClass::Low));
     let high = report.totals(Some(OptionClass::High));
@@ -478,7 +465,7 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
 /// Veto items of the acceptance scoring: named, not negated, and (for a
 /// target) with a figure in the same sentence.
 fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>) {
-    let body = body_text(doc);
+    let body = doc.body_text();
     for item in items {
         let ok = affirmed(body, &item.words).iter().any(|s| {
             !item.quantified
@@ -507,7 +494,7 @@ fn mentioned(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let body = body_text(doc);
+    let body = doc.body_text();
     for item in items {
         // Named in a sentence that does not say it was not done (“尚未
         //建立水平衡” is not a water balance).

@@ -321,7 +321,7 @@ fn heading_line(doc: &Document, h: usize) -> std::ops::Range<usize> {
 }
 
 fn body_start(doc: &Document) -> std::ops::Range<usize> {
-    let start = doc.front.as_ref().map_or(0, |f| f.split.body_start);
+    let start = doc.body_start();
     start..start
 }
 

@@ -122,6 +122,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// Byte offset where the body (after the front matter) starts.
+    pub fn body_start(&self) -> usize {
+        self.front
+            .as_ref()
+            .map_or(0, |f| f.split.body_start)
+            .min(self.src.text.len())
+    }
+
+    /// The body's text, as parsed into `body`.
+    pub fn body_text(&self) -> &str {
+        &self.src.text[self.body_start()..]
+    }
+
     pub fn plan(&self) -> Option<&PlanMeta> {
         match &self.meta {
             Meta::Plan(p) => Some(p),

@@ -116,9 +116,7 @@ struct TableState {
 
 /// Read a document's body into blocks.
 pub fn read(doc: &Document) -> Body {
-    let body_start = doc.front.as_ref().map_or(0, |f| f.split.body_start);
-    let body_start = body_start.min(doc.src.text.len());
-    read_markdown(&doc.src.text[body_start..], &doc.body.headings)
+    read_markdown(doc.body_text(), &doc.body.headings)
 }
 
 /// Read Markdown (a body without front matter). `headings` is the parsed

@@ -124,9 +124,8 @@ struct Open {
 /// paths that are missing or outside it become a visible notice instead
 /// of an `image()` call.
 pub fn convert(doc: &Document, root: &Path) -> Converted {
-    let body_start = doc.front.as_ref().map_or(0, |f| f.split.body_start);
-    let body_start = body_start.min(doc.src.text.len());
-    let body = &doc.src.text[body_start..];
+    let body_start = doc.body_start();
+    let body = doc.body_text();
     let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
     let mut c = Converter {
         root,

@@ -693,12 +693,7 @@ impl Mapper<'_> {
             .filter(|c| *c != '\u{200B}' && !c.is_whitespace())
             .take(10)
             .collect();
-        let body_start = self
-            .doc
-            .front
-            .as_ref()
-            .map_or(0, |f| f.split.body_start)
-            .min(self.doc.src.text.len());
+        let body_start = self.doc.body_start();
         if snippet.chars().count() >= 4 {
             let from = near
                 .span

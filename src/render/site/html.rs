@@ -93,12 +93,8 @@ pub fn href(path: &str) -> String {
 /// Render a document. `root` is the canonical project root; `to_root` is
 /// the relative path from the page to the site root (e.g. `../`).
 pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
-    let body_start = doc
-        .front
-        .as_ref()
-        .map_or(0, |f| f.split.body_start)
-        .min(doc.src.text.len());
-    let body = &doc.src.text[body_start..];
+    let body_start = doc.body_start();
+    let body = doc.body_text();
     let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
     let mut out = HtmlDoc::default();
     let mut chunk: Vec<Event<'_>> = Vec::new();
