@@ -207,13 +207,13 @@ impl<'a> Printer<'a> {
         if !faults.is_empty() {
             diags.extend(map.faults(&faults));
         }
-        let missing = missing_glyphs(&paged);
         let allowed: std::collections::HashSet<&str> = self
             .roles
             .iter()
             .flat_map(|r| r.families.iter().map(String::as_str))
             .collect();
-        for (family, chars) in fallback_fonts(&paged, &allowed) {
+        let Glyphs { missing, fallback } = glyphs(&paged, &allowed);
+        for (family, chars) in fallback {
             let chars: String = chars.iter().collect();
             diags.push(
                 Diagnostic::file(
@@ -879,24 +879,30 @@ fn title_lines_arg(title: &str) -> String {
     )
 }
 
-/// Characters set in a font none of the theme's roles names (typst's own
-/// fallback), by family.
-pub fn fallback_fonts(
-    doc: &PagedDocument,
-    allowed: &std::collections::HashSet<&str>,
-) -> std::collections::BTreeMap<String, BTreeSet<char>> {
-    fn walk(
-        frame: &Frame,
-        allowed: &std::collections::HashSet<&str>,
-        out: &mut std::collections::BTreeMap<String, BTreeSet<char>>,
-    ) {
+/// What the glyph walk found: characters drawn as the missing glyph
+/// (.notdef) in any font, and characters set in a font none of the
+/// theme's roles names (typst's own fallback), by family.
+#[derive(Debug, Default)]
+pub struct Glyphs {
+    pub missing: BTreeSet<char>,
+    pub fallback: std::collections::BTreeMap<String, BTreeSet<char>>,
+}
+
+/// One walk over every text run of a laid-out document.
+pub fn glyphs(doc: &PagedDocument, allowed: &std::collections::HashSet<&str>) -> Glyphs {
+    fn walk(frame: &Frame, allowed: &std::collections::HashSet<&str>, out: &mut Glyphs) {
         for (_, item) in frame.items() {
             match item {
                 FrameItem::Group(g) => walk(&g.frame, allowed, out),
                 FrameItem::Text(t) => {
+                    for g in t.glyphs.iter().filter(|g| g.id == 0) {
+                        if let Some(s) = t.text.get(g.range()) {
+                            out.missing.extend(s.chars().filter(|c| !c.is_whitespace()));
+                        }
+                    }
                     let family = t.font.font().info().family.as_str();
                     if !allowed.contains(family) {
-                        out.entry(family.to_string()).or_default().extend(
+                        out.fallback.entry(family.to_string()).or_default().extend(
                             t.text
                                 .chars()
                                 .filter(|c| !c.is_whitespace() && *c != '\u{200B}'),
@@ -907,35 +913,10 @@ pub fn fallback_fonts(
             }
         }
     }
-    let mut out = std::collections::BTreeMap::new();
+    let mut out = Glyphs::default();
     for page in doc.pages() {
         walk(&page.frame, allowed, &mut out);
     }
-    out.retain(|_, chars| !chars.is_empty());
-    out
-}
-
-/// Characters that came out as the “missing glyph” (.notdef) in any font.
-pub fn missing_glyphs(doc: &PagedDocument) -> BTreeSet<char> {
-    fn walk(frame: &Frame, out: &mut BTreeSet<char>) {
-        for (_, item) in frame.items() {
-            match item {
-                FrameItem::Group(g) => walk(&g.frame, out),
-                FrameItem::Text(t) => {
-                    for g in t.glyphs.iter().filter(|g| g.id == 0) {
-                        let r = usize::from(g.range.start)..usize::from(g.range.end);
-                        if let Some(s) = t.text.get(r) {
-                            out.extend(s.chars().filter(|c| !c.is_whitespace()));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    for page in doc.pages() {
-        walk(&page.frame, &mut out);
-    }
+    out.fallback.retain(|_, chars| !chars.is_empty());
     out
 }
