@@ -264,6 +264,13 @@ fn a_character_no_font_has_is_reported() {
         log.contains("print/missing-glyph") && log.contains('𒀀'),
         "{log}"
     );
+    // At the line where the character stands.
+    let md = std::fs::read_to_string(dir.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let line = md.lines().position(|l| l.contains('𒀀')).unwrap() + 1;
+    assert!(
+        log.contains(&format!("伏牛经开区试点实施方案.md:{line}:")),
+        "{log}"
+    );
 }
 
 #[test]

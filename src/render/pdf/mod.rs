@@ -216,10 +216,11 @@ impl<'a> Printer<'a> {
         for (family, chars) in fallback {
             let chars: String = chars.iter().collect();
             diags.push(
-                Diagnostic::file(
+                at_first_char(
+                    doc,
+                    &chars,
                     "print/fallback-font",
                     Severity::Warning,
-                    &doc.src.rel,
                     format!("主题的字体没有这些字，改用了备用字体 {family}：{chars}"),
                 )
                 .with_help(
@@ -236,10 +237,11 @@ impl<'a> Printer<'a> {
         if !missing.is_empty() {
             let chars: String = missing.iter().collect();
             diags.push(
-                Diagnostic::file(
+                at_first_char(
+                    doc,
+                    &chars,
                     "print/missing-glyph",
                     Severity::Error,
-                    &doc.src.rel,
                     format!("PDF 中有字符没有字体可显示：{chars}"),
                 )
                 .with_help("在主题的字体列表中加入含这些字符的字体，或改用常用字符"),
@@ -877,6 +879,27 @@ fn title_lines_arg(title: &str) -> String {
         arr(layout::title_lines(title, 20.0)),
         arr(layout::title_lines(title, 17.0))
     )
+}
+
+/// A finding about some characters, at the first place one of them stands
+/// in the document (its whole file when none is found, e.g. a character
+/// only the theme prints).
+fn at_first_char(
+    doc: &Document,
+    chars: &str,
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+) -> Diagnostic {
+    let text = &doc.src.text;
+    match text
+        .char_indices()
+        .find(|(_, c)| chars.contains(*c))
+        .map(|(i, c)| i..i + c.len_utf8())
+    {
+        Some(span) => Diagnostic::at(rule, severity, &doc.src, span, message),
+        None => Diagnostic::file(rule, severity, &doc.src.rel, message),
+    }
 }
 
 /// What the glyph walk found: characters drawn as the missing glyph
