@@ -815,9 +815,6 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
         row.get(i)
             .and_then(|c| crate::document::fields::parse_number(c.text.trim()))
     };
-    let label = |row: &[crate::markdown::Cell], word: &str| {
-        row.iter().take(2).any(|c| c.text.contains(word))
-    };
     let mut out = OptionTable {
         // The table's first line: the findings point at it, not all of it.
         span: t.span.start..t.span.start,
@@ -829,12 +826,14 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
     };
     let mut classes: Vec<Option<OptionClass>> = Vec::new();
     for row in &t.rows {
-        if label(row, "合计") || label(row, "总计") {
+        // Rows are classified as the table arithmetic does.
+        let kind = super::numbers::row_kind(row);
+        if kind == super::numbers::RowKind::Total {
             out.total_investment = num(row, inv);
             out.total_benefit = ben.and_then(|b| num(row, b));
             continue;
         }
-        if label(row, "小计") {
+        if kind == super::numbers::RowKind::Subtotal {
             continue;
         }
         // A row that only names a class (一、无/低费方案) is a heading row.

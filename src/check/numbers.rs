@@ -119,13 +119,13 @@ fn half_unit(d: u32) -> f64 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RowKind {
+pub(crate) enum RowKind {
     Data,
     Subtotal,
     Total,
 }
 
-fn row_kind(row: &[Cell]) -> RowKind {
+pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
     // The label stands in one of the first two columns (no allocation:
     // this runs for every row of every table).
     for c in row.iter().take(2) {
