@@ -944,23 +944,7 @@ pub fn table_caption(plain: &str) -> Option<(Option<String>, String)> {
     })
 }
 
-/// How wide a cell's text is, in ems of the table's size: CJK and other
-/// wide characters one em, the rest about half.
-fn text_ems(s: &str) -> f32 {
-    s.chars()
-        .map(|c| {
-            if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
-                1.0
-            } else if c.is_ascii_uppercase() || matches!(c, 'm' | 'w' | '%' | '@') {
-                0.75
-            } else if c.is_ascii_punctuation() || matches!(c, 'i' | 'l' | 'j' | 'f' | 't' | 'r') {
-                0.4
-            } else {
-                0.56
-            }
-        })
-        .sum()
-}
+use super::layout::ems as text_ems;
 
 /// A cell holds a number (with an optional sign, thousands separators,
 /// decimals, a percent sign, or a range like 3-5), or a dash for none.
