@@ -1008,55 +1008,37 @@ fn is_numeric(s: &str) -> bool {
         })
 }
 
-use crate::render::pdf::layout::ems;
-
-/// Column widths (twips) summing to the text width: each column gets at
-/// least its header's or its widest short cell's width, and the rest in
-/// proportion to its longest cell.
+/// Column widths (twips) summing to the text width, sized as print sizes
+/// them (`convert::measure_columns` and `column_widths`): each column at
+/// least its header and short cells (names, numbers, codes) on one line,
+/// the rest shared by how much more each wants.
 pub fn column_widths(header: &[String], rows: &[Vec<String>], size_pt: f32) -> Vec<usize> {
+    use crate::render::pdf::convert::{column_widths as share, measure_columns};
     let cols = header
         .len()
         .max(rows.iter().map(Vec::len).max().unwrap_or(0))
         .max(1);
-    let inset = 230.0;
-    let em = size_pt * 20.0;
-    let mut least = vec![0f32; cols];
-    let mut natural = vec![0f32; cols];
-    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        for (i, c) in row.iter().enumerate().take(cols) {
-            let e = ems(c);
-            natural[i] = natural[i].max(e);
-            if e <= 6.0 || is_numeric(c) {
-                least[i] = least[i].max(e);
-            }
-        }
-    }
-    let total = TEXT_W as f32;
-    let min: Vec<f32> = least
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let body: Vec<Vec<&str>> = rows
         .iter()
-        .map(|l| (l * em + inset).min(total / 2.0))
+        .map(|r| r.iter().map(String::as_str).collect())
         .collect();
-    let max: Vec<f32> = natural
+    let (least, natural) = measure_columns(&head, &body, cols);
+    let total = TEXT_W as f32 / 20.0;
+    let pts = share(&least, &natural, size_pt, total).unwrap_or_else(|| {
+        // Everything fits: natural widths, stretched to the text width.
+        let nat: Vec<f32> = natural.iter().map(|n| n * size_pt + 10.0).collect();
+        let sum: f32 = nat.iter().sum::<f32>().max(1.0);
+        nat.iter().map(|w| w * total / sum).collect()
+    });
+    // Word has no overflow into the margin: least widths that add up to
+    // more than the text width are scaled down to it.
+    let sum: f32 = pts.iter().sum::<f32>().max(1.0);
+    let scale = (total / sum).min(1.0);
+    let mut out: Vec<usize> = pts
         .iter()
-        .zip(&min)
-        .map(|(n, m)| (n * em + inset).max(*m))
+        .map(|w| (w * scale * 20.0).max(300.0) as usize)
         .collect();
-    let sum_min: f32 = min.iter().sum();
-    let sum_max: f32 = max.iter().sum();
-    let widths: Vec<f32> = if sum_max <= total {
-        max.iter().map(|m| m * total / sum_max).collect()
-    } else if sum_min >= total {
-        min.iter().map(|m| m * total / sum_min).collect()
-    } else {
-        let spare = total - sum_min;
-        let want = (sum_max - sum_min).max(1.0);
-        min.iter()
-            .zip(&max)
-            .map(|(mi, ma)| mi + spare * (ma - mi) / want)
-            .collect()
-    };
-    let mut out: Vec<usize> = widths.iter().map(|w| w.max(300.0) as usize).collect();
-    // Rounding: the last column takes what is left so the sum is exact.
     let sum: usize = out.iter().sum();
     if let Some(last) = out.last_mut() {
         *last = (*last + TEXT_W).saturating_sub(sum).max(300);

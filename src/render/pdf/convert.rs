@@ -971,20 +971,59 @@ fn unbreakable_ems(s: &str) -> f32 {
     .fold(0.0, f32::max)
 }
 
+/// Cell insets (4 pt a side), a stroke.
+const CELL_INSET: f32 = 10.0;
+
+/// The least width of a column in points: its least text width, with a
+/// margin for the estimate, and the insets.
+fn least_pt(ems: f32, size: f32) -> f32 {
+    ems * size * 1.06 + CELL_INSET
+}
+
+/// Each column's least width (its header up to eight ems and its short
+/// cells — a name, 强制性审核, a number, a credit code — kept on one line)
+/// and natural width (its longest cell unbroken), in ems. Print and the
+/// Word file size their tables with it.
+pub(crate) fn measure_columns(
+    header: &[&str],
+    rows: &[Vec<&str>],
+    cols: usize,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut least = vec![0f32; cols];
+    let mut natural = vec![0f32; cols];
+    for (i, plain) in header.iter().enumerate().take(cols) {
+        let w = text_ems(plain.trim());
+        least[i] = least[i].max(w.min(8.0)).max(unbreakable_ems(plain));
+        natural[i] = natural[i].max(w);
+    }
+    for row in rows {
+        for (i, plain) in row.iter().enumerate().take(cols) {
+            let w = text_ems(plain.trim());
+            let keep = if w <= 6.0 { w } else { unbreakable_ems(plain) };
+            least[i] = least[i].max(keep);
+            natural[i] = natural[i].max(w);
+        }
+    }
+    (least, natural)
+}
+
 /// Column widths in the manner of an HTML table's automatic layout: each
 /// column has a least width (its header, short cells and numbers kept on
 /// one line) and a natural one (its longest cell unbroken); the space left
 /// over the least widths goes to each column in proportion to how much
 /// more it wants. Returns the widths in points, or None when every column
 /// fits at its natural width (typst's `auto` then gives the same).
-fn column_widths(least: &[f32], natural: &[f32], size: f32, avail: f32) -> Option<Vec<f32>> {
-    // Cell insets (4 pt a side), a stroke, and a margin for the estimate.
-    const INSET: f32 = 10.0;
-    let min: Vec<f32> = least.iter().map(|m| m * size * 1.06 + INSET).collect();
+pub(crate) fn column_widths(
+    least: &[f32],
+    natural: &[f32],
+    size: f32,
+    avail: f32,
+) -> Option<Vec<f32>> {
+    let min: Vec<f32> = least.iter().map(|m| least_pt(*m, size)).collect();
     let max: Vec<f32> = natural
         .iter()
         .zip(&min)
-        .map(|(n, m)| (n * size + INSET).max(*m))
+        .map(|(n, m)| (n * size + CELL_INSET).max(*m))
         .collect();
     let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
     if sum_max <= avail {
@@ -1014,31 +1053,30 @@ fn table_call(
     caption: Option<(Option<String>, String)>,
 ) -> String {
     let cols = aligns.len().max(header.len()).max(1);
-    let mut least = vec![0f32; cols];
-    let mut natural = vec![0f32; cols];
+    let head: Vec<&str> = header.iter().map(|(_, p)| p.as_str()).collect();
+    let body: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(|(_, p)| p.as_str()).collect())
+        .collect();
+    let (least, natural) = measure_columns(&head, &body, cols);
     let mut numeric = vec![true; cols];
     let mut any = vec![false; cols];
-    for (i, (_, plain)) in header.iter().enumerate().take(cols) {
-        // A header stays on one line where it can (up to eight ems).
-        let w = text_ems(plain.trim());
-        least[i] = least[i].max(w.min(8.0)).max(unbreakable_ems(plain));
-        natural[i] = natural[i].max(w);
-    }
-    for row in rows {
-        for (i, (_, plain)) in row.iter().enumerate().take(cols) {
-            let w = text_ems(plain.trim());
-            // Short cells (a name, 强制性审核) and numbers do not wrap.
-            let keep = if w <= 6.0 { w } else { unbreakable_ems(plain) };
-            least[i] = least[i].max(keep);
-            natural[i] = natural[i].max(w);
+    for row in &body {
+        for (i, plain) in row.iter().enumerate().take(cols) {
             if !plain.trim().is_empty() && !matches!(plain.trim(), "—" | "-" | "/" | "－") {
                 any[i] = true;
                 numeric[i] &= is_numeric(plain);
             }
         }
     }
-    let least_width =
-        |size: f32, cap: f32| least.iter().map(|m| m.min(cap) * size + 8.0).sum::<f32>();
+    // The same least width as `column_widths` gives each column, so a
+    // size judged to fit does fit.
+    let least_width = |size: f32, cap: f32| {
+        least
+            .iter()
+            .map(|m| least_pt(m.min(cap), size))
+            .sum::<f32>()
+    };
     let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
         (12.0, false, 99.0)
     } else if least_width(10.5, 99.0) <= BLOCK_WIDTH_PT {
@@ -1077,7 +1115,10 @@ fn table_call(
         .collect();
     // Column widths in ems of the table's size, to estimate row heights.
     let col_ems: Vec<f32> = match &col_pts {
-        Some(w) => w.iter().map(|w| ((w - 10.0) / size).max(1.0)).collect(),
+        Some(w) => w
+            .iter()
+            .map(|w| ((w - CELL_INSET) / size).max(1.0))
+            .collect(),
         None => natural.iter().map(|n| n.max(1.0)).collect(),
     };
     let cells = |row: &[(String, String)]| {
