@@ -46,3 +46,4 @@ pub mod scaffold;
 pub mod serve;
 pub mod source;
 pub mod text;
+pub mod views;

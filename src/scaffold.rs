@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::call::{Call, beijing};
 use crate::config::{CONFIG_FILE, Fatal};
 use crate::document::DocKind;
-use crate::document::schema::{FieldSpec, PLAN_FIELDS, Ty};
+use crate::document::schema::{FieldSpec, Ty};
 use crate::fsutil::create_new_atomic;
 use crate::project::CONTENT_DIR;
 use crate::text::NumberStyle;
@@ -154,7 +154,7 @@ pub fn plan_skeleton(call: &Call, title: &str) -> String {
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
         .to_string();
-    write_fields(&mut s, PLAN_FIELDS, 0, title, &today);
+    write_fields(&mut s, DocKind::PilotPlan.fields(), 0, title, &today);
     s.push_str("---\n\n");
     s.push_str("<!-- 编写提示：一级标题写作 `# 一、标题`，二级标题写作 `## （一）标题`，也可以不写编号，排版时自动编号。\n");
     s.push_str("     每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n");
@@ -185,13 +185,9 @@ fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str,
     let pad = " ".repeat(indent);
     for spec in specs {
         let req = if spec.required { "【必填】" } else { "" };
-        let zh = spec
-            .zh
-            .first()
-            .map(|z| format!("（{z}）"))
-            .unwrap_or_default();
+        let zh = format!("（{}）", spec.label);
         s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment));
-        match spec.ty {
+        match &spec.ty {
             Ty::Map(children) => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
                 write_fields(s, children, indent + 2, title, today);
@@ -213,7 +209,7 @@ fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str,
                 s.push_str(&format!("{pad}  # henan-email: 2022-06-28 17:00\n"));
             }
             _ => {
-                let value = match spec.key {
+                let value = match spec.key.as_str() {
                     "title" | "enterprise" if indent == 0 => yaml_quote(title),
                     "date" | "filled_on" if indent == 0 => today.to_string(),
                     _ => spec.example.to_string(),
@@ -272,7 +268,7 @@ mod tests {
                     .unwrap_or_else(|| panic!("{}", spec.key));
                 let comment = text[..at].lines().last().unwrap();
                 assert!(
-                    comment.starts_with("# ") && comment.contains(spec.comment),
+                    comment.starts_with("# ") && comment.contains(&spec.comment),
                     "{comment}"
                 );
             }

@@ -2,6 +2,8 @@
 //! industries, regions, applicant types, quota, milestones and package
 //! limits. Shipped presets are embedded; a project may bring its own file.
 
+pub mod industry;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
