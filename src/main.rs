@@ -136,7 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
             let today = today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing()));
-            let diags = check::check_project(&project, &Options { today });
+            let diags = check::check_project(&project, &Options::at(today));
             let summary = Summary::of(project.file_count(), &diags);
             match format {
                 Format::Json => {

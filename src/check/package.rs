@@ -290,4 +290,35 @@ mod tests {
         let d = f.check(&good_plan().replace("applicant: 伏牛经济技术开发区管理委员会\n", ""));
         assert_eq!(n(&d, "package/subject"), 1);
     }
+
+    /// `build --out X` checks the PDFs it wrote to X, not an older one in
+    /// the configured folder (one output folder truth).
+    #[test]
+    fn size_measures_the_pdf_in_the_folder_this_run_writes() {
+        let f = Fixture::new();
+        let root = f.root();
+        std::fs::write(root.join("shenbao.yaml"), "call: cn-2022-pilot\n").unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/plan.md"), good_plan()).unwrap();
+        let project = crate::project::Project::load(&root).unwrap();
+        // An oversized PDF (sparse: no disk) where `--out elsewhere` wrote.
+        let other = root.join("elsewhere");
+        let built = pdf_path(&other, "content/plan.md");
+        std::fs::create_dir_all(built.parent().unwrap()).unwrap();
+        let file = std::fs::File::create(&built).unwrap();
+        file.set_len(f.call.package.limit_bytes + 1).unwrap();
+        let opts = |out_dir| crate::check::Options {
+            today: f.opts.today,
+            out_dir,
+        };
+        let d = crate::check::check_project(&project, &opts(Some(other.clone())));
+        let e = d.iter().find(|x| x.rule == "package/size");
+        assert!(
+            e.is_some_and(|e| e.severity == Severity::Error && e.message.contains("已生成的 PDF")),
+            "{d:#?}"
+        );
+        // The configured folder (public/) has no PDF: only the estimate.
+        let d = crate::check::check_project(&project, &opts(None));
+        assert_eq!(n(&d, "package/size"), 0, "{d:#?}");
+    }
 }

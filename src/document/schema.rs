@@ -341,9 +341,8 @@ mod tests {
         for dir in ["", "tests/fixtures/voluntary", "tests/fixtures/real-plan"] {
             let root = base.join(dir);
             let project = crate::project::Project::load(&root).expect("fixture project loads");
-            let opts = check::Options {
-                today: crate::call::parse_datetime("2022-06-20", false).expect("date"),
-            };
+            let opts =
+                check::Options::at(crate::call::parse_datetime("2022-06-20", false).expect("date"));
             let ctx = check::Ctx {
                 root: &project.root,
                 call: &project.call,
