@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
+use shenbao::assets::mib;
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
-use shenbao::check::package::mib;
 use shenbao::check::{self, Options};
 use shenbao::cli::{BuildArgs, Cli, Command, Format};
 use shenbao::config::Fatal;

@@ -497,6 +497,13 @@ fn parse_any_datetime(s: &str, end_of_day: bool) -> Option<DateTime<FixedOffset>
     tz.from_local_datetime(&date.and_time(t)).single()
 }
 
+/// Whole calendar days from `today` to `due`, in Beijing time.
+pub fn days_left(today: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
+    let t = today.with_timezone(&beijing()).date_naive();
+    let d = due.with_timezone(&beijing()).date_naive();
+    (d - t).num_days()
+}
+
 /// Format as `2022年6月30日 18:00` (Beijing time).
 pub fn format_zh(dt: &DateTime<FixedOffset>) -> String {
     let b = dt.with_timezone(&beijing());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::Fatal;
-use crate::project::{Inside, ensure_inside};
+use crate::paths::{Inside, ensure_inside};
 
 pub const DEFAULT_THEME: &str = "default";
 

@@ -26,7 +26,7 @@ use docx_rs::{
 };
 use pulldown_cmark::Alignment;
 
-use crate::check::attachment::{is_remote, resolve};
+use crate::assets::{is_remote, resolve};
 use crate::document::voluntary::date_zh;
 use crate::document::{DocKind, Document};
 use crate::render::theme::Theme;

@@ -18,8 +18,8 @@ use typst::{Library, LibraryExt, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
+use crate::assets::resolve;
 use crate::call::{Call, beijing};
-use crate::check::attachment::resolve;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::fields::Spanned;
 use crate::document::plan::{AttachmentKind, PlanMeta};

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::assets::{base64_size, mib};
 use crate::build::DocBuild;
+use crate::call::days_left;
 use crate::call::format_zh;
-use crate::check::deadline::days_left;
-use crate::check::package::{base64_size, mib};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
@@ -444,7 +444,7 @@ impl Site {
             let (bytes, estimate) = match pdf {
                 Some(b) => (b.bytes, false),
                 None => (
-                    crate::check::package::embedded_files(&project.root, doc)
+                    crate::assets::embedded_files(&project.root, doc)
                         .iter()
                         .map(|f| f.1)
                         .sum(),
