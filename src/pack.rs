@@ -4,7 +4,7 @@
 //! where, how big it is as a mail server sees it, and what to print.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -15,7 +15,7 @@ use crate::check::deadline::days_left;
 use crate::check::package::base64_size;
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
-use crate::document::plan::AttachmentKind;
+use crate::document::plan::{AttachmentKind, PlanMeta};
 use crate::fsutil::write_within;
 use crate::project::Project;
 
@@ -117,31 +117,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             .as_ref()
             .map_or_else(String::new, |a| a.value.clone());
         let subject = call.subject(&title, &applicant);
-        let mut files: Vec<(String, PathBuf)> = Vec::new();
-        if call.package.includes.iter().any(|i| i == "plan") {
-            files.push((format!("{}.pdf", file_name(&title)), pdf.clone()));
-        }
-        if call
-            .package
-            .includes
-            .iter()
-            .any(|i| i == "recommendation-letter")
-        {
-            for a in plan
-                .attachments
-                .iter()
-                .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
-            {
-                if let Ok(p) = resolve(&project.root, &project.root, &a.file.value) {
-                    let name = p.file_name().map_or_else(
-                        || "推荐函".to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    files.push((name, p));
-                }
-            }
-        }
-        let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))
+        let PlanZip { files, zip } = plan_zip(project, plan, &built.rel, pdf)
             .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
         let bytes = zip.len() as u64;
         let over_limit = bytes > call.package.limit_bytes;
@@ -197,6 +173,57 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         },
     )?;
     Ok(out)
+}
+
+/// A plan's e-mail package, built in memory: what `pack` writes, and
+/// the size the site's dashboard states (one computation for both).
+pub struct PlanZip {
+    /// Files in the zip: (name in the zip, file on disk).
+    pub files: Vec<(String, PathBuf)>,
+    /// The zip itself.
+    pub zip: Vec<u8>,
+}
+
+/// The package of the plan in `rel` whose bound PDF is `pdf`: the files
+/// the call asks for (the plan, the recommendation letters), deflated,
+/// stamped with the plan's date.
+pub fn plan_zip(
+    project: &Project,
+    plan: &PlanMeta,
+    rel: &str,
+    pdf: &Path,
+) -> Result<PlanZip, Box<dyn std::error::Error>> {
+    let call = &project.call;
+    let title = plan
+        .title
+        .as_ref()
+        .map_or_else(|| rel.to_string(), |t| t.value.clone());
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if call.package.includes.iter().any(|i| i == "plan") {
+        files.push((format!("{}.pdf", file_name(&title)), pdf.to_path_buf()));
+    }
+    if call
+        .package
+        .includes
+        .iter()
+        .any(|i| i == "recommendation-letter")
+    {
+        for a in plan
+            .attachments
+            .iter()
+            .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
+        {
+            if let Ok(p) = resolve(&project.root, &project.root, &a.file.value) {
+                let name = p.file_name().map_or_else(
+                    || "推荐函".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                files.push((name, p));
+            }
+        }
+    }
+    let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))?;
+    Ok(PlanZip { files, zip })
 }
 
 /// A file larger than this is not packed (the package limit is 50 MiB).
