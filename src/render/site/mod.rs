@@ -86,6 +86,7 @@ struct DocRow {
 struct PackageView {
     title: String,
     url: String,
+    bytes: u64,
     size: String,
     base64: String,
     limit: String,
@@ -446,28 +447,7 @@ impl Site {
                     ..p.clone()
                 }),
         };
-        let package = plan.map(|_| {
-            let (bytes, estimate) = match pdf {
-                Some(b) => (b.bytes, false),
-                None => (
-                    crate::check::package::embedded_files(&project.root, doc)
-                        .iter()
-                        .map(|f| f.1)
-                        .sum(),
-                    true,
-                ),
-            };
-            let limit = call.package.limit_bytes;
-            PackageView {
-                title: title.clone(),
-                url: href(&url),
-                size: size_text(bytes),
-                base64: size_text(base64_size(bytes)),
-                limit: size_text(limit),
-                percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
-                estimate,
-            }
-        });
+        let package = plan.map(|plan| package_view(project, doc, plan, pdf, &title, &url));
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
@@ -693,6 +673,46 @@ impl Site {
             }
         };
         put(&self.out_dir, &target, &bytes, doc, report);
+    }
+}
+
+/// A plan's e-mail package on the dashboard. Once the PDF is built, the
+/// size is that of the zip `pack` would write now (the same function
+/// builds it in memory), so the dashboard and `pack` state the same
+/// bytes; before, the files the PDF will embed give a lower bound.
+fn package_view(
+    project: &Project,
+    doc: &Document,
+    plan: &crate::document::plan::PlanMeta,
+    pdf: Option<&DocBuild>,
+    title: &str,
+    url: &str,
+) -> PackageView {
+    let zipped = pdf
+        .and_then(|b| b.pdf.as_deref())
+        .and_then(|p| crate::pack::plan_zip(project, plan, &doc.src.rel, p).ok())
+        .map(|z| z.zip.len() as u64);
+    let (bytes, estimate) = match zipped {
+        Some(b) => (b, false),
+        None => (
+            crate::check::package::embedded_files(&project.root, doc)
+                .iter()
+                .map(|f| f.1)
+                .sum(),
+            true,
+        ),
+    };
+    let limit = project.call.package.limit_bytes;
+    // Worded as `pack` prints it, so the two can be compared at a glance.
+    PackageView {
+        title: title.to_string(),
+        url: href(url),
+        bytes,
+        size: format!("{:.2} MiB", mib(bytes)),
+        base64: format!("{:.2} MiB", mib(base64_size(bytes))),
+        limit: format!("{:.0} MiB", mib(limit)),
+        percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
+        estimate,
     }
 }
 
