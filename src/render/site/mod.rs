@@ -138,6 +138,20 @@ struct SectionView {
     worst: &'static str,
 }
 
+/// A plan's attachment (a recommendation letter, …) on its page.
+#[derive(Serialize)]
+struct AttachmentView {
+    /// Anchor on the document page.
+    id: String,
+    title: String,
+    /// What it is, in Chinese.
+    kind: &'static str,
+    /// The path as written.
+    file: String,
+    /// The file is there (and is bound into the PDF).
+    found: bool,
+}
+
 #[derive(Serialize)]
 struct FieldView {
     label: &'static str,
@@ -399,7 +413,7 @@ impl Site {
         let title = doc.display_title();
         // Views and rendered sections are in the same order: one pass
         // (looking each up by id was quadratic in the number of sections).
-        let search: Vec<SearchEntry> = sections
+        let mut search: Vec<SearchEntry> = sections
             .iter()
             .zip(&rendered.sections)
             .map(|(s, r)| SearchEntry {
@@ -409,6 +423,30 @@ impl Site {
                 x: squash_spaces(&r.text),
             })
             .collect();
+        // Attachments and the tables shenbao computes are found by their
+        // titles too (a search for 推荐函 lands on the letter's entry).
+        let attachments = attachments_of(project, doc);
+        let tables = doc.report().map(|r| r.tables).unwrap_or_default();
+        search.extend(attachments.iter().map(|a| SearchEntry {
+            d: title.clone(),
+            t: format!("附件：{}", a.title),
+            u: format!("{}#{}", href(&url), a.id),
+            x: format!("{}（{}）{}", a.title, a.kind, a.file),
+        }));
+        search.extend(tables.iter().enumerate().map(|(i, t)| {
+            SearchEntry {
+                d: title.clone(),
+                t: format!("附表　{}", t.title),
+                u: format!("{}#table-{}", href(&url), i + 1),
+                x: squash_spaces(
+                    &std::iter::once(&t.header)
+                        .chain(&t.rows)
+                        .map(|r| r.join(" "))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            }
+        }));
         let plan = doc.plan();
         let get = |f: Option<&crate::document::fields::Spanned<String>>| {
             f.map_or_else(String::new, |v| v.value.clone())
@@ -468,8 +506,8 @@ impl Site {
             "form_rows",
             &doc.form().map(crate::document::voluntary::form_rows),
         );
-        let tables = doc.report().map(|r| r.tables).unwrap_or_default();
         ctx.insert("tables", &tables);
+        ctx.insert("attachments", &attachments);
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
         ctx.insert("sections", &sections);
@@ -502,7 +540,8 @@ impl Site {
             package,
             findings,
             shard,
-            sections: search.len(),
+            // Sections only: "N 个章节可搜索" counts chapters, not attachments.
+            sections: rendered.sections.len(),
         };
         let changed = match self.docs.get(&doc.src.rel) {
             None => Changed::all(),
@@ -882,21 +921,46 @@ fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
         .collect::<Vec<_>>()
         .join("，");
     push("联系人", Some(contact));
-    push(
-        "附件",
-        (!p.attachments.is_empty()).then(|| {
-            p.attachments
-                .iter()
-                .map(|a| {
-                    a.title
-                        .as_ref()
-                        .map_or(a.file.value.clone(), |t| t.value.clone())
-                })
-                .collect::<Vec<_>>()
-                .join("；")
-        }),
-    );
     out
+}
+
+/// A plan's attachments, each with an anchor on its page (`att-1`, …).
+fn attachments_of(project: &Project, doc: &Document) -> Vec<AttachmentView> {
+    use crate::document::plan::AttachmentKind;
+    let Some(plan) = doc.plan() else {
+        return Vec::new();
+    };
+    plan.attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let letter = a.kind == AttachmentKind::RecommendationLetter;
+            let file = a.file.value.clone();
+            let title = a
+                .title
+                .as_ref()
+                .map(|t| t.value.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| {
+                    if letter {
+                        "省级推荐函".to_string()
+                    } else {
+                        // As the print names it.
+                        Path::new(&file)
+                            .file_stem()
+                            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned())
+                    }
+                });
+            AttachmentView {
+                id: format!("att-{}", i + 1),
+                title,
+                kind: if letter { "省级推荐函" } else { "附件" },
+                found: crate::check::attachment::resolve(&project.root, &project.root, &file)
+                    .is_ok(),
+                file,
+            }
+        })
+        .collect()
 }
 
 /// The header of an audit or acceptance report's page.
