@@ -106,16 +106,6 @@ pub fn is_remote(dest: &str) -> bool {
         || d.starts_with("ftp:")
 }
 
-pub fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
-
-/// What a mail server measures: base64 with line breaks every 76 chars.
-pub fn base64_size(bytes: u64) -> u64 {
-    let b64 = bytes.div_ceil(3) * 4;
-    b64 + b64.div_ceil(76) * 2
-}
-
 /// The project files a plan's PDF embeds (its attachments and local
 /// images), as project-relative paths with sizes, largest first, each file
 /// once: a lower bound of the package before the PDF exists, and the

@@ -39,6 +39,7 @@ pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod pack;
+pub mod package;
 pub mod par;
 pub mod paths;
 pub mod project;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use shenbao::assets::mib;
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
 use shenbao::check::{self, Options};
@@ -13,6 +12,7 @@ use shenbao::cli::{BuildArgs, Cli, Command, Format};
 use shenbao::config::Fatal;
 use shenbao::diagnostic::{self, Summary};
 use shenbao::pack::{self, PackOptions};
+use shenbao::package::mib;
 use shenbao::project::{self, Project};
 use shenbao::scaffold;
 use shenbao::source::SourceFile;

@@ -3,20 +3,17 @@
 //! UTF-8 flag, so Chinese names survive on Windows), and says what to send
 //! where, how big it is as a mail server sees it, and what to print.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::assets::base64_size;
-use crate::assets::resolve;
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::call::days_left;
 use crate::call::{Call, Channel, format_zh};
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
-use crate::document::plan::AttachmentKind;
 use crate::fsutil::write_within;
+use crate::package::{PlanZip, base64_size, plan_zip};
 use crate::paths::file_name;
 use crate::project::Project;
 
@@ -103,31 +100,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             .as_ref()
             .map_or_else(String::new, |a| a.value.clone());
         let subject = call.subject(&title, &applicant);
-        let mut files: Vec<(String, PathBuf)> = Vec::new();
-        if call.package.includes.iter().any(|i| i == "plan") {
-            files.push((format!("{}.pdf", file_name(&title)), pdf.clone()));
-        }
-        if call
-            .package
-            .includes
-            .iter()
-            .any(|i| i == "recommendation-letter")
-        {
-            for a in plan
-                .attachments
-                .iter()
-                .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
-            {
-                if let Ok(p) = resolve(&project.root, &project.root, &a.file.value) {
-                    let name = p.file_name().map_or_else(
-                        || "推荐函".to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    files.push((name, p));
-                }
-            }
-        }
-        let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))
+        let PlanZip { files, zip } = plan_zip(&project.root, &project.call, plan, &built.rel, pdf)
             .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
         let bytes = zip.len() as u64;
         let over_limit = bytes > call.package.limit_bytes;
@@ -183,40 +156,6 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         },
     )?;
     Ok(out)
-}
-
-/// A file larger than this is not packed (the package limit is 50 MiB).
-const MAX_PACKED_FILE: u64 = 1 << 30;
-
-fn zip_bytes(
-    files: &[(String, PathBuf)],
-    date: Option<DateTime<FixedOffset>>,
-) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    use chrono::{Datelike, Timelike};
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    // A fixed time (the plan's date) keeps the package reproducible.
-    let time = date
-        .map(|d| d.with_timezone(&crate::call::beijing()))
-        .and_then(|d| {
-            zip::DateTime::from_date_and_time(
-                d.year() as u16,
-                d.month() as u8,
-                d.day() as u8,
-                d.hour() as u8,
-                d.minute() as u8,
-                d.second() as u8,
-            )
-            .ok()
-        })
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time);
-    for (name, path) in files {
-        w.start_file(name.as_str(), options)?;
-        w.write_all(&crate::fsutil::read_regular(path, MAX_PACKED_FILE)?)?;
-    }
-    Ok(w.finish()?.into_inner())
 }
 
 /// Lines saying what to send and print for each milestone.

@@ -327,20 +327,7 @@ pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
         .collect::<Vec<_>>()
         .join("，");
         f.push("contact", Some(contact));
-        f.push(
-            "attachments",
-            (!p.attachments.is_empty()).then(|| {
-                p.attachments
-                    .iter()
-                    .map(|a| {
-                        a.title
-                            .as_ref()
-                            .map_or(a.file.value.clone(), |t| t.value.clone())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("；")
-            }),
-        );
+        // Attachments have their own section on the page.
         return f.out;
     }
     if doc.form().is_some() {
@@ -410,4 +397,56 @@ pub fn cover(doc: &Document) -> Option<Cover> {
         version: None,
         date: r.date.map(|d| date_zh(&d.value)),
     })
+}
+
+/// A plan's attachment (a recommendation letter, …) as its page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentView {
+    /// Anchor on the document page.
+    pub id: String,
+    pub title: String,
+    /// What it is, in Chinese.
+    pub kind: &'static str,
+    /// The path as written.
+    pub file: String,
+    /// The file is there (and is bound into the PDF).
+    pub found: bool,
+}
+
+/// A plan's attachments, each with an anchor on its page (`att-1`, …).
+pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView> {
+    use crate::document::plan::AttachmentKind;
+    let Some(plan) = doc.plan() else {
+        return Vec::new();
+    };
+    plan.attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let letter = a.kind == AttachmentKind::RecommendationLetter;
+            let file = a.file.value.clone();
+            let title = a
+                .title
+                .as_ref()
+                .map(|t| t.value.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| {
+                    if letter {
+                        "省级推荐函".to_string()
+                    } else {
+                        // As the print names it.
+                        std::path::Path::new(&file)
+                            .file_stem()
+                            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned())
+                    }
+                });
+            AttachmentView {
+                id: format!("att-{}", i + 1),
+                title,
+                kind: if letter { "省级推荐函" } else { "附件" },
+                found: crate::assets::resolve(root, root, &file).is_ok(),
+                file,
+            }
+        })
+        .collect()
 }

@@ -13,6 +13,99 @@ fn browse(site: &Path, query: &str) -> serde_json::Value {
     node("site.mjs", &[site.as_os_str(), query.as_ref()])
 }
 
+/// Browse and take screenshots at 390 and 1280 px into
+/// `target/tmp/browser/<name>/`, kept after the test for a look.
+fn browse_with_shots(site: &Path, query: &str, name: &str) -> serde_json::Value {
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("browser")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let v = node(
+        "site.mjs",
+        &[site.as_os_str(), query.as_ref(), shots.as_os_str()],
+    );
+    println!("screenshots: {}", shots.display());
+    v
+}
+
+/// At a phone's and a desktop's width: no page scrolls sideways, no badge
+/// spills out of its box or breaks its line, wide tables scroll inside
+/// their wrapper with columns a few characters wide, and the dashboard's
+/// columns read across (申报单位 used to stand one character a line).
+fn assert_layout(v: &serde_json::Value) {
+    let layout = v["layout"].as_array().expect("layout measured");
+    assert_eq!(layout.len(), 8, "4 pages at 2 widths: {v:#}");
+    let mut wide_tables = 0;
+    for m in layout {
+        let at = format!("{} at {} px", m["page"], m["width"]);
+        assert!(
+            std::path::Path::new(m["shot"].as_str().unwrap()).is_file(),
+            "{at}: screenshot"
+        );
+        assert!(
+            m["scrollWidth"].as_u64() <= m["innerWidth"].as_u64(),
+            "{at}: the page scrolls sideways ({} > {})",
+            m["scrollWidth"],
+            m["innerWidth"]
+        );
+        for b in m["badges"].as_array().unwrap() {
+            assert!(
+                b["scrollWidth"].as_u64() <= b["clientWidth"].as_u64() && b["lines"] == 1,
+                "{at}: badge overflows or wraps: {b}"
+            );
+        }
+        for w in m["wraps"].as_array().unwrap() {
+            if w["scrollWidth"].as_u64() > w["clientWidth"].as_u64() {
+                wide_tables += 1;
+                assert_eq!(w["overflowX"], "auto", "{at}: {w}");
+                assert!(
+                    w["scrolled"].as_f64().unwrap() > 0.0,
+                    "{at}: a wide table scrolls in its box: {w}"
+                );
+            }
+            assert!(
+                w["narrowestCellEm"].as_f64().is_none_or(|e| e >= 3.0),
+                "{at}: a table column collapsed: {w}"
+            );
+        }
+        for c in m["dashCells"].as_array().unwrap() {
+            assert!(
+                c["em"].as_f64().unwrap() >= 3.0,
+                "{at}: dashboard column {} is {:.1} characters wide",
+                c["label"],
+                c["em"]
+            );
+        }
+    }
+    assert!(
+        layout
+            .iter()
+            .any(|m| m["page"] == "dashboard" && !m["badges"].as_array().unwrap().is_empty()),
+        "the dashboard shows its badges: {v:#}"
+    );
+    assert!(wide_tables > 0, "a table wider than the phone: {v:#}");
+}
+
+/// A search for 推荐函 finds the plan's recommendation letter and leads
+/// to it on the plan's page.
+fn assert_letter_found(v: &serde_json::Value) {
+    let results = v["letterResults"].as_array().unwrap();
+    assert!(
+        results.iter().any(|r| {
+            let t = r["title"].as_str().unwrap();
+            t.starts_with("附件：") && t.contains("推荐函")
+        }),
+        "{v:#}"
+    );
+    let target = &v["letterTarget"];
+    assert!(
+        target["text"].as_str().unwrap_or("").contains("推荐函"),
+        "{v:#}"
+    );
+    assert_eq!(target["inView"], true, "{v:#}");
+}
+
 /// Run one of the scripts in tests/browser/ and parse what it printed.
 fn node(script: &str, args: &[&std::ffi::OsStr]) -> serde_json::Value {
     let script = repo().join("tests/browser").join(script);
@@ -56,7 +149,7 @@ fn a_reader_finds_their_way_in_a_real_browser() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let v = browse(&dir.path().join("public"), "氨氮");
+    let v = browse_with_shots(&dir.path().join("public"), "氨氮", "demo");
 
     assert_eq!(v["lang"], "zh-CN");
     assert_eq!(
@@ -97,6 +190,25 @@ fn a_reader_finds_their_way_in_a_real_browser() {
         "requests outside the site"
     );
     assert_eq!(v["dialogs"], serde_json::json!([]));
+    assert_layout(&v);
+    assert_letter_found(&v);
+}
+
+#[test]
+fn a_real_shaped_plan_holds_on_a_phone_and_a_desktop() {
+    // 63 pages, 12 tables (some ten columns wide), a recommendation letter.
+    let dir = fixture("real-plan");
+    let out = build(dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v = browse_with_shots(&dir.path().join("public"), "排放", "real-plan");
+    assert_layout(&v);
+    assert_letter_found(&v);
+    assert_eq!(v["errors"], serde_json::json!([]), "console errors");
+    assert_eq!(v["external"], serde_json::json!([]));
 }
 
 #[test]

@@ -371,3 +371,63 @@ fn one_changed_document_updates_its_page_and_the_shared_pages() {
     assert!(!public.join("docs/伏牛经开区试点实施方案.html").exists());
     assert!(!page(&public.join("index.html")).contains("伏牛经开区改名后的试点"));
 }
+
+/// `N 字节（…），邮件中按 base64 编码约 … MiB` in a text: what a
+/// package's size is stated as, on the dashboard and by `pack`.
+fn stated_size(text: &str) -> Option<String> {
+    let b64 = text.find("邮件中按 base64 编码约")?;
+    let end = b64 + text[b64..].find(" MiB")? + 4;
+    let start = text[..text.find(" 字节（")?]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    Some(text[start..end].to_string())
+}
+
+#[test]
+fn the_dashboard_states_the_size_of_the_package_pack_writes() {
+    // A real-shaped plan whose package also holds the recommendation
+    // letter: the zip is neither the bare PDF nor its base64.
+    let dir = fixture("real-plan");
+    let preset =
+        std::fs::read_to_string(repo().join("src/call/presets/cn-2022-pilot.yaml")).unwrap();
+    let call = preset.replace(
+        "  # 进入电子件压缩包的附件类型\n  includes: [plan]",
+        "  includes: [plan, recommendation-letter]",
+    );
+    assert_ne!(call, preset, "the preset's package section moved");
+    std::fs::write(dir.path().join("call.yaml"), call).unwrap();
+    let cfg = std::fs::read_to_string(dir.path().join("shenbao.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("shenbao.yaml"),
+        cfg.replace("call: cn-2022-pilot", "call: call.yaml"),
+    )
+    .unwrap();
+    build_site(dir.path());
+    let index = dir.path().join("public/index.html");
+    let before = stated_size(&page(&index)).expect("the dashboard states a size");
+
+    let out = run(
+        dir.path(),
+        &["pack", "--no-system-fonts", "--today", "2022-06-20"],
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("推荐函（样例）.png"),
+        "the letter is packed: {said}"
+    );
+    let packed = stated_size(&said).expect("pack states a size");
+    assert_eq!(before, packed, "dashboard before pack vs pack");
+    assert_eq!(stated_size(&page(&index)).as_deref(), Some(packed.as_str()));
+    // And that is the file written.
+    let zip = std::fs::read_dir(dir.path().join("public/package"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "zip"))
+        .expect("a zip");
+    let bytes = zip.metadata().unwrap().len();
+    assert!(
+        packed.starts_with(&format!("{bytes} 字节（")),
+        "{packed} vs {bytes}"
+    );
+}

@@ -2,10 +2,11 @@
 //! call's limit and its subject can be built.
 
 use super::{Ctx, diag, field_span};
-use crate::assets::{base64_size, embedded_files, mib};
+use crate::assets::embedded_files;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::package::{base64_size, mib};
 use crate::paths::pdf_path;
 
 /// Characters that mail clients or file systems mangle in a subject that

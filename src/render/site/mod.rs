@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::assets::{base64_size, mib};
 use crate::build::DocBuild;
 use crate::call::days_left;
 use crate::call::format_zh;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
+use crate::package::{base64_size, mib};
 use crate::project::Project;
 use crate::render::theme::{TemplateFile, Theme};
 use html::{HtmlDoc, href};
@@ -86,6 +86,7 @@ struct DocRow {
 struct PackageView {
     title: String,
     url: String,
+    bytes: u64,
     size: String,
     base64: String,
     limit: String,
@@ -392,7 +393,7 @@ impl Site {
         let title = doc.display_title();
         // Views and rendered sections are in the same order: one pass
         // (looking each up by id was quadratic in the number of sections).
-        let search: Vec<SearchEntry> = sections
+        let mut search: Vec<SearchEntry> = sections
             .iter()
             .zip(&rendered.sections)
             .map(|(s, r)| SearchEntry {
@@ -402,6 +403,32 @@ impl Site {
                 x: squash_spaces(&r.text),
             })
             .collect();
+        // Attachments and the tables shenbao computes are found by their
+        // titles too (a search for 推荐函 lands on the letter's entry).
+        let attachments = crate::views::attachments(&project.root, doc);
+        let tables = crate::views::report(doc)
+            .map(|r| r.tables)
+            .unwrap_or_default();
+        search.extend(attachments.iter().map(|a| SearchEntry {
+            d: title.clone(),
+            t: format!("附件：{}", a.title),
+            u: format!("{}#{}", href(&url), a.id),
+            x: format!("{}（{}）{}", a.title, a.kind, a.file),
+        }));
+        search.extend(tables.iter().enumerate().map(|(i, t)| {
+            SearchEntry {
+                d: title.clone(),
+                t: format!("附表　{}", t.title),
+                u: format!("{}#table-{}", href(&url), i + 1),
+                x: squash_spaces(
+                    &std::iter::once(&t.header)
+                        .chain(&t.rows)
+                        .map(|r| r.join(" "))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            }
+        }));
         let plan = doc.plan();
         let get = |f: Option<&crate::document::fields::Spanned<String>>| {
             f.map_or_else(String::new, |v| v.value.clone())
@@ -440,28 +467,7 @@ impl Site {
                     ..p.clone()
                 }),
         };
-        let package = plan.map(|_| {
-            let (bytes, estimate) = match pdf {
-                Some(b) => (b.bytes, false),
-                None => (
-                    crate::assets::embedded_files(&project.root, doc)
-                        .iter()
-                        .map(|f| f.1)
-                        .sum(),
-                    true,
-                ),
-            };
-            let limit = call.package.limit_bytes;
-            PackageView {
-                title: title.clone(),
-                url: href(&url),
-                size: size_text(bytes),
-                base64: size_text(base64_size(bytes)),
-                limit: size_text(limit),
-                percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
-                estimate,
-            }
-        });
+        let package = plan.map(|plan| package_view(project, doc, plan, pdf, &title, &url));
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
@@ -479,10 +485,8 @@ impl Site {
         // The application form as the annex's table; the tables shenbao
         // computes for reports (the same the PDF prints).
         ctx.insert("form_rows", &doc.form().map(crate::views::form_rows));
-        let tables = crate::views::report(doc)
-            .map(|r| r.tables)
-            .unwrap_or_default();
         ctx.insert("tables", &tables);
+        ctx.insert("attachments", &attachments);
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
         ctx.insert("sections", &sections);
@@ -515,7 +519,8 @@ impl Site {
             package,
             findings,
             shard,
-            sections: search.len(),
+            // Sections only: "N 个章节可搜索" counts chapters, not attachments.
+            sections: rendered.sections.len(),
         };
         let changed = match self.docs.get(&doc.src.rel) {
             None => Changed::all(),
@@ -686,6 +691,48 @@ impl Site {
             }
         };
         put(&self.out_dir, &target, &bytes, doc, report);
+    }
+}
+
+/// A plan's e-mail package on the dashboard. Once the PDF is built, the
+/// size is that of the zip `pack` would write now (the same function
+/// builds it in memory), so the dashboard and `pack` state the same
+/// bytes; before, the files the PDF will embed give a lower bound.
+fn package_view(
+    project: &Project,
+    doc: &Document,
+    plan: &crate::document::plan::PlanMeta,
+    pdf: Option<&DocBuild>,
+    title: &str,
+    url: &str,
+) -> PackageView {
+    let zipped = pdf
+        .and_then(|b| b.pdf.as_deref())
+        .and_then(|p| {
+            crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, p).ok()
+        })
+        .map(|z| z.zip.len() as u64);
+    let (bytes, estimate) = match zipped {
+        Some(b) => (b, false),
+        None => (
+            crate::assets::embedded_files(&project.root, doc)
+                .iter()
+                .map(|f| f.1)
+                .sum(),
+            true,
+        ),
+    };
+    let limit = project.call.package.limit_bytes;
+    // Worded as `pack` prints it, so the two can be compared at a glance.
+    PackageView {
+        title: title.to_string(),
+        url: href(url),
+        bytes,
+        size: format!("{:.2} MiB", mib(bytes)),
+        base64: format!("{:.2} MiB", mib(base64_size(bytes))),
+        limit: format!("{:.0} MiB", mib(limit)),
+        percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
+        estimate,
     }
 }
 

@@ -76,7 +76,7 @@
     function run() {
       var q = input.value.trim();
       while (list.firstChild) list.removeChild(list.firstChild);
-      if (!q) { status.textContent = "共 " + entries.length + " 个章节可搜索。"; return; }
+      if (!q) { status.textContent = "共 " + entries.length + " 处可搜索（章节、附件、附表）。"; return; }
       var results = search(entries, q);
       status.textContent = results.length ? "找到 " + results.length + " 处" : "没有找到“" + q + "”";
       results.forEach(function (r) {

@@ -1,0 +1,109 @@
+//! The e-mail package of a plan, built in memory: which files the call
+//! asks for, under which names, deflated, and what a mail server will
+//! measure. `pack` writes it; the site states its size; `check` warns
+//! before it is too big. Below all three.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::assets::resolve;
+use crate::call::Call;
+use crate::document::plan::{AttachmentKind, PlanMeta};
+use crate::paths::file_name;
+
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// What a mail server measures: base64 with line breaks every 76 chars.
+pub fn base64_size(bytes: u64) -> u64 {
+    let b64 = bytes.div_ceil(3) * 4;
+    b64 + b64.div_ceil(76) * 2
+}
+
+/// A plan's e-mail package, built in memory: what `pack` writes, and
+/// the size the site's dashboard states (one computation for both).
+pub struct PlanZip {
+    /// Files in the zip: (name in the zip, file on disk).
+    pub files: Vec<(String, PathBuf)>,
+    /// The zip itself.
+    pub zip: Vec<u8>,
+}
+
+/// The package of the plan in `rel` whose bound PDF is `pdf`: the files
+/// the call asks for (the plan, the recommendation letters), deflated,
+/// stamped with the plan's date.
+pub fn plan_zip(
+    root: &Path,
+    call: &Call,
+    plan: &PlanMeta,
+    rel: &str,
+    pdf: &Path,
+) -> Result<PlanZip, Box<dyn std::error::Error>> {
+    let title = plan
+        .title
+        .as_ref()
+        .map_or_else(|| rel.to_string(), |t| t.value.clone());
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if call.package.includes.iter().any(|i| i == "plan") {
+        files.push((format!("{}.pdf", file_name(&title)), pdf.to_path_buf()));
+    }
+    if call
+        .package
+        .includes
+        .iter()
+        .any(|i| i == "recommendation-letter")
+    {
+        for a in plan
+            .attachments
+            .iter()
+            .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
+        {
+            if let Ok(p) = resolve(root, root, &a.file.value) {
+                let name = p.file_name().map_or_else(
+                    || "推荐函".to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                files.push((name, p));
+            }
+        }
+    }
+    let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))?;
+    Ok(PlanZip { files, zip })
+}
+
+/// A file larger than this is not packed (the package limit is 50 MiB).
+const MAX_PACKED_FILE: u64 = 1 << 30;
+
+fn zip_bytes(
+    files: &[(String, PathBuf)],
+    date: Option<DateTime<FixedOffset>>,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    use chrono::{Datelike, Timelike};
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // A fixed time (the plan's date) keeps the package reproducible.
+    let time = date
+        .map(|d| d.with_timezone(&crate::call::beijing()))
+        .and_then(|d| {
+            zip::DateTime::from_date_and_time(
+                d.year() as u16,
+                d.month() as u8,
+                d.day() as u8,
+                d.hour() as u8,
+                d.minute() as u8,
+                d.second() as u8,
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time);
+    for (name, path) in files {
+        w.start_file(name.as_str(), options)?;
+        w.write_all(&crate::fsutil::read_regular(path, MAX_PACKED_FILE)?)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
