@@ -2,14 +2,13 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
 use shenbao::check::package::mib;
 use shenbao::check::{self, Options};
-use shenbao::cli::{BuildArgs, Cli, Command, Format};
+use shenbao::cli::{BuildArgs, Cli, Command, Format, Invocation};
 use shenbao::config::Fatal;
 use shenbao::diagnostic::{self, Summary};
 use shenbao::pack::{self, PackOptions};
@@ -22,7 +21,18 @@ use shenbao::source::SourceFile;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match shenbao::cli::parse(std::env::args_os()) {
+        Invocation::Run(cli) => cli,
+        Invocation::Print { text, stderr, code } => {
+            // A closed pipe (`shenbao --help | head`) is not an error worth a panic.
+            let _ = if stderr {
+                std::io::stderr().write_all(text.as_bytes())
+            } else {
+                std::io::stdout().write_all(text.as_bytes())
+            };
+            return ExitCode::from(code);
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(fatal) => {
@@ -42,7 +52,11 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let written = scaffold::init(&dir)?;
             println!("已新建项目 {}", dir.display());
             for p in written {
-                println!("  写入 {}", p.display());
+                if p.is_dir() {
+                    println!("  建立 {}/", esc(&p.display().to_string()));
+                } else {
+                    println!("  写入 {}", esc(&p.display().to_string()));
+                }
             }
             println!(
                 "下一步：cd {} && shenbao new plan 项目名称 && shenbao check",
