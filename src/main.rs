@@ -195,6 +195,17 @@ fn print_pack(
     today: &chrono::DateTime<chrono::FixedOffset>,
 ) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color_choice());
+    let rel = |p: &std::path::Path| esc(&project::rel_path(&project.root, p)).into_owned();
+    let removed = |out: &mut StandardStream| -> std::io::Result<()> {
+        for z in &report.removed {
+            writeln!(
+                out,
+                "已删除上一次生成的电子件 {}：本次没有重新生成，旧文件不含现在的修改，留着可能被误发。",
+                rel(z)
+            )?;
+        }
+        Ok(())
+    };
     if report.blocked {
         let errors: Vec<diagnostic::Diagnostic> =
             report.check_errors().into_iter().cloned().collect();
@@ -204,9 +215,11 @@ fn print_pack(
             "检查发现 {} 个错误，未打包。改正后重试；确需先打包可加 --allow-errors。",
             errors.len()
         )?;
+        removed(&mut out)?;
         return out.flush();
     }
     print_build(&mut out, project, &report.build)?;
+    let check_errors = report.check_errors().len();
     let limit = project.call.package.limit_bytes;
     for p in &report.packages {
         writeln!(out)?;
@@ -227,20 +240,31 @@ fn print_pack(
             mib(limit)
         );
         match (&p.zip, &p.duplicate_of) {
-            (Some(z), _) => writeln!(
-                out,
-                "附件：    {}",
-                esc(&project::rel_path(&project.root, z))
-            )?,
-            (None, Some(first)) => writeln!(
-                out,
-                "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
-                esc(&p.doc),
-                esc(first)
-            )?,
-            (None, None) => writeln!(out, "附件：    未写出（超过上限）")?,
+            (Some(z), _) => {
+                writeln!(out, "附件：    {}", rel(z))?;
+                writeln!(out, "大小：    {size}")?;
+                if check_errors > 0 {
+                    writeln!(
+                        out,
+                        "注意：    检查有 {check_errors} 个错误，按 --allow-errors 照样打包；改正前不要报送"
+                    )?;
+                }
+            }
+            (None, Some(first)) => {
+                // Nothing was zipped under this name: no size to tell.
+                writeln!(
+                    out,
+                    "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
+                    esc(&p.doc),
+                    esc(first)
+                )?;
+                continue;
+            }
+            (None, None) => {
+                writeln!(out, "附件：    未写出（超过上限）")?;
+                writeln!(out, "打包后为：{size}")?;
+            }
         }
-        writeln!(out, "大小：    {size}")?;
         for (name, bytes) in &p.entries {
             writeln!(out, "          └ {}（{:.2} MiB）", esc(name), mib(*bytes))?;
         }
@@ -268,6 +292,13 @@ fn print_pack(
                 "  建议：压缩或降低扫描图片的分辨率（150–200 dpi 足够），把照片转为 JPG，删去重复的附件"
             )?;
         }
+    }
+    for doc in &report.unprinted {
+        writeln!(out, "未打包 {}：没有生成 PDF（见上方错误）", esc(doc))?;
+    }
+    if !report.removed.is_empty() {
+        writeln!(out)?;
+        removed(&mut out)?;
     }
     if report.packages.is_empty() {
         writeln!(
