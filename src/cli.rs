@@ -494,13 +494,16 @@ pub fn error_text(e: &clap::Error, cmd: &clap::Command, sub: Option<&str>) -> St
             let bad = one(ContextKind::InvalidArg).unwrap_or_default();
             suggest(&mut notes, ContextKind::SuggestedArg);
             suggest(&mut notes, ContextKind::SuggestedSubcommand);
-            if bad.starts_with('-') {
+            let options: Vec<String> = target
+                .get_arguments()
+                .filter(|a| !a.is_hide_set())
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                .collect();
+            if options.contains(&bad) {
+                // An option of this command, after `--`: taken as text.
+                format!("多余的参数“{bad}”：写在 -- 之后，不再当作选项")
+            } else if bad.starts_with('-') {
                 if notes.is_empty() {
-                    let options: Vec<String> = target
-                        .get_arguments()
-                        .filter(|a| !a.is_hide_set())
-                        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
-                        .collect();
                     notes.push(format!("{path} 可用的选项：{}", options.join("、")));
                 }
                 if e.get(ContextKind::TrailingArg).is_some()
