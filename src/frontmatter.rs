@@ -861,7 +861,7 @@ pub fn parser_message_zh(english: &str) -> (String, String) {
         ),
     ];
     if let Some((_, m, h)) = table.iter().find(|(en, _, _)| bare.contains(en)) {
-        return (m.to_string(), h.to_string());
+        return (format!("YAML 语法错误：{m}"), h.to_string());
     }
     if let Some(key) = bare
         .strip_prefix("duplicate entry with key \"")
