@@ -110,6 +110,29 @@ fn read_yaml_file(path: &Path) -> Result<String, Fatal> {
     })
 }
 
+/// A YAML error in `shenbao.yaml` or a call file: the typo or the
+/// parser's message in Chinese, at the line to fix, with how; further typos
+/// are named by line.
+fn yaml_fatal(path: &Path, what: &str, text: &str, e: &serde_yaml::Error) -> Fatal {
+    let problems = crate::frontmatter::explain(text, e);
+    let Some(first) = problems.first() else {
+        return Fatal::new(format!("{what} 有误")).in_file(path, None, None);
+    };
+    let (line, column) = crate::frontmatter::line_col(text, first.at.start);
+    let space = if what.is_ascii() { " " } else { "" };
+    let mut message = format!("{what}{space}有误：{}", first.message);
+    if problems.len() > 1 {
+        let more: Vec<String> = problems[1..]
+            .iter()
+            .map(|p| format!("第 {} 行", crate::frontmatter::line_col(text, p.at.start).0))
+            .collect();
+        message.push_str(&format!("；另见{}", more.join("、")));
+    }
+    Fatal::new(message)
+        .in_file(path, Some(line), Some(column))
+        .with_help(first.help.clone())
+}
+
 impl Config {
     pub fn load(root: &Path) -> Result<Config, Fatal> {
         let path = root.join(CONFIG_FILE);
@@ -131,11 +154,13 @@ impl Config {
                 .in_file(&path, Some(line), Some(column))
                 .with_help("shenbao.yaml 只需几行：name、call、year、output_dir、theme"));
         }
+        const FIELDS: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）";
         let config: Config = serde_yaml::from_str(text).map_err(|e| {
-            let loc = e.location();
-            Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
-                .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
-                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）")
+            let mut f = yaml_fatal(&path, CONFIG_FILE, text, &e);
+            if f.message.contains("字段") && !f.help.as_deref().is_some_and(|h| h.contains('`')) {
+                f.help = Some(FIELDS.to_string());
+            }
+            f
         })?;
         if let Some(y) = config.year
             && !Call::YEARS.contains(&y)
@@ -176,8 +201,22 @@ impl Config {
             })?;
             let text = read_yaml_file(&path)?;
             Call::from_yaml(&text).map_err(|e| {
-                Fatal::new(format!("申报通知文件有误：{}", e.message))
-                    .in_file(&path, e.line, e.column)
+                // A YAML error (it has a position; not the size limits,
+                // which must not be parsed again): explained in Chinese at
+                // the line to fix, as for shenbao.yaml.
+                let parse_error =
+                    e.line.is_some() && crate::frontmatter::check_bounds(&text).is_ok();
+                match parse_error.then(|| serde_yaml::from_str::<serde_yaml::Value>(&text)) {
+                    Some(Err(yaml)) => yaml_fatal(&path, "申报通知文件", &text, &yaml),
+                    Some(Ok(_)) => {
+                        let (message, help) = crate::frontmatter::parser_message_zh(&e.message);
+                        Fatal::new(format!("申报通知文件有误：{message}"))
+                            .in_file(&path, e.line, e.column)
+                            .with_help(help)
+                    }
+                    None => Fatal::new(format!("申报通知文件有误：{}", e.message))
+                        .in_file(&path, e.line, e.column),
+                }
             })?
         } else {
             let names: Vec<&str> = PRESETS.iter().map(|(id, _)| *id).collect();

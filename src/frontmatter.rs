@@ -312,6 +312,572 @@ fn split_key(line: &str) -> Option<(String, Range<usize>, Range<usize>)> {
     Some((key, key_range, vstart..vstart + vtrim.len()))
 }
 
+// ---------------------------------------------------------------------------
+// YAML errors explained. The parser reports a typo where it gives up, often
+// a line later (`title:鹤阳` is a line of text; the next line then lacks
+// its colon) or at the end (an unclosed quote swallows the rest), and in
+// English. The typos Chinese writers make most are found in the raw lines
+// instead, each at its own line with the fix; other errors get the
+// parser's message in Chinese, at the start of what it was reading.
+
+/// A YAML problem to show the author: where (bytes in the YAML text),
+/// what, a short label and the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlProblem {
+    pub at: Range<usize>,
+    pub message: String,
+    pub label: String,
+    pub help: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TypoKind {
+    /// `applicant：伏牛`: a full-width colon after a key.
+    FullWidthColon,
+    /// `title:鹤阳`: no space after the colon.
+    NoSpace,
+    /// `title: "鹤阳` (or `"鹤阳”`): a quote that does not close on its line
+    /// and runs into the next field.
+    UnclosedQuote,
+    /// `title: “鹤阳”`: full-width quotes where YAML quotes were meant.
+    /// Harmless by itself (they become part of the value); blamed only
+    /// when the parser fails on that line.
+    FullWidthQuote,
+}
+
+#[derive(Debug, Clone)]
+struct Typo {
+    kind: TypoKind,
+    /// 1-based line in the YAML text.
+    line: usize,
+    /// The key is an ASCII identifier (`type`, `file`), not text that
+    /// might be a list item's own words (`- 石化化工：炼油`).
+    ascii_key: bool,
+    /// On a list item (`- type：…`).
+    in_item: bool,
+    problem: YamlProblem,
+}
+
+/// Characters that cannot be part of a key as an author would type it.
+fn key_char(c: char) -> bool {
+    !c.is_whitespace()
+        && !matches!(
+            c,
+            ':' | '：'
+                | '#'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | ','
+                | '，'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '%'
+                | '@'
+                | '`'
+        )
+}
+
+/// A key as authors write them: `applicant`, `henan-email`, `申报单位`,
+/// `联系人`; not a number or a time (`16:00`).
+fn key_like(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && key.chars().count() <= 40
+}
+
+/// Lines of `yaml` with their byte offsets (line ending excluded).
+fn lines_with_offsets(yaml: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut pos = 0;
+    yaml.split_inclusive('\n').map(move |l| {
+        let start = pos;
+        pos += l.len();
+        (start, l.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// Where a quoted scalar opened at `open` (a `"` or `'`) closes on its
+/// own line, if it does.
+fn closes_on_line(line: &str, open: usize) -> bool {
+    let q = line.as_bytes()[open];
+    let mut i = open + 1;
+    let b = line.as_bytes();
+    while i < b.len() {
+        if q == b'"' && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// A line that starts like a field (`key: …` or `- key: …`) at an indent
+/// of at most `indent`.
+fn field_line_at_most(line: &str, indent: usize) -> bool {
+    let ind = line.len() - line.trim_start_matches(' ').len();
+    if ind > indent {
+        return false;
+    }
+    let content = line[ind..].trim_start_matches("- ");
+    let key: String = content.chars().take_while(|c| key_char(*c)).collect();
+    key_like(&key) && {
+        let rest = &content[key.len()..];
+        rest.starts_with(": ") || rest == ":" || rest.starts_with('：')
+    }
+}
+
+/// The typos of the list above in the raw lines of `yaml`, in order.
+fn find_typos(yaml: &str) -> Vec<Typo> {
+    let lines: Vec<(usize, &str)> = lines_with_offsets(yaml).collect();
+    let mut out = Vec::new();
+    let mut block_scalar: Option<usize> = None;
+    // Indent of the last field with a plain value on its line: a more
+    // indented line after it continues that value (valid text, whatever
+    // it holds).
+    let mut continued: Option<usize> = None;
+    for (n, &(start, line)) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(bi) = block_scalar {
+            if indent > bi || line.trim().is_empty() {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if continued.is_some_and(|c| indent > c) {
+            continue;
+        }
+        continued = None;
+        let mut off = indent;
+        while line[off..].starts_with("- ") {
+            off += 2;
+            off += line[off..].len() - line[off..].trim_start_matches(' ').len();
+        }
+        let content = &line[off..];
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let key_len: usize = content
+            .chars()
+            .take_while(|c| key_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        let key = &content[..key_len];
+        let after = &content[key_len..];
+        let colon = start + off + key_len;
+        let ascii_key = key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let in_item = off > indent;
+        let typo = |kind, at: Range<usize>, message: String, label: &str, help: String| Typo {
+            kind,
+            line: n + 1,
+            ascii_key,
+            in_item,
+            problem: YamlProblem {
+                at,
+                message,
+                label: label.to_string(),
+                help,
+            },
+        };
+        let mut value_at = None;
+        if key_like(key) {
+            if let Some(rest) = after.strip_prefix('：') {
+                out.push(typo(
+                    TypoKind::FullWidthColon,
+                    colon..colon + '：'.len_utf8(),
+                    format!(
+                        "字段名“{key}”后面用了中文冒号“：”，YAML 只认英文冒号，这一行没有被当成字段"
+                    ),
+                    "中文冒号",
+                    format!("改成英文冒号加一个空格：`{key}: {}`", rest.trim()),
+                ));
+                continue;
+            }
+            if let Some(rest) = after.strip_prefix(':') {
+                match rest.chars().next() {
+                    None | Some(' ' | '\t') => value_at = Some(off + key_len + 1),
+                    Some('/' | '\\') => {}
+                    Some(_) => {
+                        out.push(typo(
+                            TypoKind::NoSpace,
+                            colon..colon + 1,
+                            format!("“{key}:”的冒号后面少了空格，YAML 把这一行当成了一段文字，而不是字段"),
+                            "冒号后缺空格",
+                            format!("在冒号后加一个空格：`{key}: {}`", rest.trim()),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        }
+        // The value: after `key: `, or a list item's text.
+        let vstart = match value_at {
+            Some(v) => v + line[v..].len() - line[v..].trim_start().len(),
+            None if off > indent => off,
+            None => continue,
+        };
+        let value = &line[vstart..];
+        if value.starts_with('|') || value.starts_with('>') {
+            block_scalar = Some(indent);
+            continue;
+        }
+        if !value.is_empty() && !value.starts_with(['"', '\'', '[', '{', '#']) {
+            continued = Some(indent);
+        }
+        if value.starts_with('"') || value.starts_with('\'') {
+            if closes_on_line(line, vstart) {
+                continue;
+            }
+            // A quoted text may go on over lines; it is a typo when it
+            // runs into the next field before it closes (or never closes).
+            let q = &value[..1];
+            let mut runs_into_field = true;
+            for &(_, next) in &lines[n + 1..] {
+                if field_line_at_most(next, indent) {
+                    break;
+                }
+                if next.contains(q) {
+                    runs_into_field = false;
+                    break;
+                }
+            }
+            if !runs_into_field {
+                continue;
+            }
+            let at = start + vstart;
+            let lead = &line[indent..vstart];
+            let inner = value[1..]
+                .trim_end()
+                .trim_end_matches(['”', '’', '"', '\'']);
+            let fix = format!("`{lead}{q}{inner}{q}`");
+            let (message, help) = if value[1..].contains(['”', '’']) {
+                (
+                    format!(
+                        "引号没有配对：开头是英文引号 {q}，结尾却是中文引号，YAML 会把下面的字段都当成这个值的一部分"
+                    ),
+                    format!("两端都用英文引号：{fix}；或者两端都不加引号"),
+                )
+            } else {
+                (
+                    format!("引号 {q} 没有结束，YAML 会把下面的字段都当成这个值的一部分"),
+                    format!("在值的末尾补上 {q}：{fix}；不需要引号时把开头的 {q} 删去"),
+                )
+            };
+            out.push(typo(
+                TypoKind::UnclosedQuote,
+                at..at + 1,
+                message,
+                "引号未结束",
+                help,
+            ));
+        } else if value.starts_with(['“', '‘']) {
+            let at = start + vstart;
+            let c = value.chars().next().map_or(1, char::len_utf8);
+            let lead = &line[indent..vstart];
+            let inner = value.trim_end().trim_matches(['“', '”', '‘', '’']);
+            out.push(typo(
+                TypoKind::FullWidthQuote,
+                at..at + c,
+                "值用中文引号括了起来：YAML 不认中文引号“”‘’，把它们当作普通文字，值中的“: ”“ #”仍是 YAML 的符号".to_string(),
+                "中文引号",
+                format!("改用英文引号：`{lead}\"{inner}\"`"),
+            ));
+        }
+    }
+    out
+}
+
+/// Fields lost to a typo although the YAML parsed: `title:鹤阳` alone is
+/// a valid YAML string, and under `park:` a line `boundary：东至……` makes
+/// `park` a text instead of a group of fields. A full-width colon or a
+/// missing space in key position, outside values that go on over lines;
+/// on list items only after ASCII keys (`- type：…`), since an item's own
+/// words may hold a “：”.
+pub fn typos(yaml: &str) -> Vec<YamlProblem> {
+    find_typos(yaml)
+        .into_iter()
+        .filter(|t| matches!(t.kind, TypoKind::FullWidthColon | TypoKind::NoSpace))
+        .filter(|t| !t.in_item || t.ascii_key)
+        .map(|t| t.problem)
+        .collect()
+}
+
+/// Byte offset of a 1-based line and (character) column in `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = lines_with_offsets(text)
+        .nth(line.saturating_sub(1))
+        .map_or(text.len(), |(s, _)| s);
+    text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// “… while scanning a simple key at line 2 column 1”: the position of
+/// what the parser was reading (1-based line and column).
+fn context_mark(message: &str) -> Option<(usize, usize)> {
+    let (_, rest) = message.split_once(", while ")?;
+    let (_, pos) = rest.split_once(" at line ")?;
+    let (line, col) = pos.split_once(" column ")?;
+    let col: String = col.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+/// Explain a serde_yaml error on `yaml`: every typo of the list above the
+/// parser met (each at its own line with its fix), or else the parser's
+/// message in Chinese, at the start of what it was reading (the line of a
+/// key without its colon, the opening quote or bracket) or where it failed.
+pub fn explain(yaml: &str, e: &serde_yaml::Error) -> Vec<YamlProblem> {
+    let english = e.to_string();
+    let failed_at = e.location().map(|l| l.index()).unwrap_or(0).min(yaml.len());
+    let (failed_line, _) = line_col(yaml, failed_at);
+    let context = context_mark(&english);
+    let typos: Vec<YamlProblem> = find_typos(yaml)
+        .into_iter()
+        .filter(|t| match t.kind {
+            TypoKind::FullWidthColon | TypoKind::NoSpace => true,
+            TypoKind::UnclosedQuote => t.line <= failed_line,
+            TypoKind::FullWidthQuote => {
+                t.line == failed_line || context.is_some_and(|(l, _)| l == t.line)
+            }
+        })
+        .map(|t| t.problem)
+        .collect();
+    if !typos.is_empty() {
+        return typos;
+    }
+    let reading = [
+        "while scanning a simple key",
+        "while scanning a quoted scalar",
+        "while parsing a flow",
+    ];
+    let at = match context {
+        Some((l, c)) if reading.iter().any(|r| english.contains(r)) => offset_of(yaml, l, c),
+        _ => failed_at,
+    };
+    // An error found at the very end is shown at the last character
+    // written, not on the closing `---` line.
+    let end = yaml.trim_end().len();
+    let at = if at >= end && end > 0 {
+        yaml[..end].char_indices().next_back().map_or(0, |(i, _)| i)
+    } else {
+        at
+    };
+    let (message, help) = parser_message_zh(&english);
+    vec![YamlProblem {
+        at: at..at,
+        message,
+        label: "这里".to_string(),
+        help,
+    }]
+}
+
+/// Names of serde's types as the author knows them.
+fn type_zh(t: &str) -> String {
+    let t = t.trim();
+    let words = [
+        ("a string", "文字"),
+        ("string", "文字"),
+        ("a sequence", "列表（如 [甲, 乙]）"),
+        ("sequence", "列表"),
+        ("a map", "一组“字段: 值”"),
+        ("map", "一组“字段: 值”"),
+        ("a boolean", "是/否"),
+        ("boolean", "是/否"),
+        ("unit value", "空值"),
+        ("a borrowed string", "文字"),
+    ];
+    if let Some((_, zh)) = words.iter().find(|(en, _)| *en == t) {
+        return zh.to_string();
+    }
+    if t.starts_with("struct ") {
+        return "一组“字段: 值”".to_string();
+    }
+    if matches!(
+        t,
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize"
+    ) {
+        return "整数".to_string();
+    }
+    if matches!(t, "f32" | "f64") {
+        return "数字".to_string();
+    }
+    // `string "abc"`, `integer `5``, `boolean `true``: the kind and the value.
+    for (en, zh) in [
+        ("string ", "文字"),
+        ("integer ", "数字"),
+        ("floating point ", "数字"),
+        ("boolean ", "是/否 "),
+    ] {
+        if let Some(v) = t.strip_prefix(en) {
+            return format!("{zh}“{}”", v.trim_matches(['"', '`']));
+        }
+    }
+    t.to_string()
+}
+
+/// Items of “expected one of `a`, `b`” as `a、b`.
+fn one_of(list: &str) -> String {
+    list.split(", ")
+        .map(|x| x.trim().trim_matches('`'))
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// serde's messages for typed files (shenbao.yaml, a call file), which
+/// may start with the field's path: `year: invalid type: …`.
+fn serde_message_zh(bare: &str) -> Option<(String, String)> {
+    let (field, rest) = match bare.split_once(": ") {
+        Some((f, r)) if !f.contains(' ') && !f.starts_with("invalid") => (Some(f), r),
+        _ => (None, bare),
+    };
+    let of = field.map_or_else(String::new, |f| format!("字段 {f} "));
+    if let Some(r) = rest.strip_prefix("invalid type: ") {
+        let (found, want) = r.split_once(", expected ")?;
+        return Some((
+            format!(
+                "{of}的值类型不对：应为{}，写成了{}",
+                type_zh(want),
+                type_zh(found)
+            ),
+            "按字段说明改写这个值；文字中有冒号、# 时加英文引号".to_string(),
+        ));
+    }
+    if let Some(r) = rest.strip_prefix("unknown field `") {
+        let (name, expected) = r.split_once('`')?;
+        let expected = expected.trim_start_matches(", expected one of ");
+        return Some((
+            format!("{of}不认识的字段“{name}”").trim_start().to_string(),
+            format!("可用字段：{}", one_of(expected)),
+        ));
+    }
+    if let Some(r) = rest.strip_prefix("unknown variant `") {
+        let (name, expected) = r.split_once('`')?;
+        let expected = expected.trim_start_matches(", expected one of ");
+        return Some((
+            format!("{of}的值“{name}”不在可选范围内"),
+            format!("可选：{}", one_of(expected)),
+        ));
+    }
+    if let Some(r) = rest.strip_prefix("missing field `") {
+        let name = r.split('`').next()?;
+        return Some((
+            format!("{of}缺少字段“{name}”").trim_start().to_string(),
+            format!("加上 `{name}: …`"),
+        ));
+    }
+    None
+}
+
+/// The YAML parser's message without its position, in Chinese, with a
+/// fix; an unknown message is kept (after a Chinese summary) so that
+/// nothing is lost.
+pub fn parser_message_zh(english: &str) -> (String, String) {
+    let bare = english.split(" at line ").next().unwrap_or(english);
+    let bare = bare.split(", while ").next().unwrap_or(bare);
+    let general = "检查：冒号用英文“:”且后面有空格；同级字段缩进一致（用空格，不用 Tab）；值里有“: ”、# 或以 [ { @ 开头时，给整个值加英文引号";
+    let table: &[(&str, &str, &str)] = &[
+        (
+            "could not find expected ':'",
+            "这一行不是“字段名: 值”的形式：缺少英文冒号，或冒号后缺少空格",
+            "写成 `字段名: 值`（英文冒号加一个空格）；若是上一行值的续行，把它并到上一行",
+        ),
+        (
+            "mapping values are not allowed",
+            "这里不能出现“: ”：值中有英文冒号加空格，或缩进不对",
+            "值中有冒号时给整个值加英文引号，如 `title: \"甲: 乙\"`；或检查这一行的缩进",
+        ),
+        (
+            "did not find expected key",
+            "缩进不一致：同一层的字段没有对齐",
+            "同一层的字段左端对齐，下一层统一多缩进两个空格",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "列表的缩进不一致：同一列表的各项没有对齐",
+            "同一列表的各项以对齐的“- ”开头",
+        ),
+        (
+            "found unexpected end of stream",
+            "字段区在引号或括号结束之前就结束了",
+            "补上缺少的引号或括号",
+        ),
+        (
+            "found character that cannot start any token",
+            "有不能出现在值开头的字符（如 @、`、%）",
+            "给整个值加英文引号，如 `note: \"@甲\"`",
+        ),
+        (
+            "found a tab character",
+            "用了 Tab 缩进，YAML 只能用空格缩进",
+            "把行首的 Tab 换成空格",
+        ),
+        (
+            "did not find expected ',' or ']'",
+            "方括号 [ 没有闭合，或列表各项之间缺少英文逗号",
+            "写成 `[甲, 乙]`：英文方括号、英文逗号",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "花括号 { 没有闭合，或各项之间缺少英文逗号",
+            "写成 `{ name: 甲, phone: \"139…\" }`：英文花括号、英文逗号",
+        ),
+        (
+            "found unknown escape character",
+            "双引号中的反斜杠 \\ 不是有效的转义",
+            "路径里的 \\ 换成 /，或改用单引号 '…'",
+        ),
+        (
+            "did not find expected node content",
+            "这里缺少值",
+            "在冒号或“- ”后写上值，或删去这一行",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "这里不能开始列表（“- ”）",
+            "列表写在字段名的下一行，并比字段名多缩进",
+        ),
+    ];
+    if let Some((_, m, h)) = table.iter().find(|(en, _, _)| bare.contains(en)) {
+        return (format!("YAML 语法错误：{m}"), h.to_string());
+    }
+    if let Some(key) = bare
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|k| k.strip_suffix('"'))
+    {
+        return (format!("字段 {key} 写了两次"), "删去其中一个".to_string());
+    }
+    if let Some(zh) = serde_message_zh(bare) {
+        return zh;
+    }
+    (
+        format!("YAML 语法错误（解析器原文：{bare}）"),
+        general.to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,5 +941,127 @@ mod tests {
         assert_eq!(at("联系人.电话"), ("电话", "1"));
         assert_eq!(at("last"), ("last", "1"));
         assert!(!locs.contains_key("note.x"));
+    }
+    fn explain_text(yaml: &str) -> Vec<(usize, String, String)> {
+        let e = serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap_err();
+        explain(yaml, &e)
+            .into_iter()
+            .map(|p| (line_col(yaml, p.at.start).0, p.message, p.help))
+            .collect()
+    }
+
+    #[test]
+    fn a_full_width_colon_after_a_key_is_found_at_its_line() {
+        let y = "kind: pilot-plan\napplicant：伏牛管委会\ntitle: 甲\ncity: 乙\n";
+        let got = explain_text(y);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, 2);
+        assert!(got[0].1.contains("中文冒号"), "{got:?}");
+        assert!(got[0].2.contains("`applicant: 伏牛管委会`"), "{got:?}");
+        let p = &explain(
+            y,
+            &serde_yaml::from_str::<serde_yaml::Value>(y).unwrap_err(),
+        )[0];
+        assert_eq!(&y[p.at.clone()], "：");
+        // Chinese keys too.
+        assert_eq!(explain_text("kind: x\n申报单位：伏牛\nb: 1\n")[0].0, 2);
+    }
+
+    #[test]
+    fn full_width_colons_in_values_and_text_are_fine() {
+        for ok in [
+            "title: 说明：第一期\n",
+            "note: |\n  说明：这是正文\n  其他：也是\nb: 1\n",
+            "title: 甲\n  续行：仍是标题\n",
+            "industries:\n  - 石化化工：炼油\n",
+            "rules: 《办法》：第三条\n",
+        ] {
+            assert!(
+                serde_yaml::from_str::<serde_yaml::Value>(ok).is_ok(),
+                "{ok}"
+            );
+            assert_eq!(typos(ok), vec![], "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_missing_space_after_the_colon_is_found_at_its_line() {
+        let got = explain_text("kind: pilot-plan\ntitle:鹤阳试点\ncity: 乙\n");
+        assert_eq!(got[0].0, 2, "{got:?}");
+        assert!(got[0].1.contains("少了空格"), "{got:?}");
+        assert!(got[0].2.contains("`title: 鹤阳试点`"), "{got:?}");
+        // Alone it parses (as a text, not a field): still found.
+        let t = typos("title:鹤阳\n");
+        assert_eq!(t.len(), 1);
+        // Under a parent, it turns the parent into a text.
+        let y = "kind: pilot-plan\ncontact:\n  name:李文华\n";
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(y).is_ok());
+        assert_eq!(line_col(y, typos(y)[0].at.start).0, 3);
+        // Times, addresses and links are not keys.
+        for ok in [
+            "henan-email: 2022-06-28 16:00\n",
+            "due:\n  - 2022-06-28 16:00\n",
+            "url: http://example.cn/a\n",
+            "links:\n  - https://example.cn\n",
+            "path: C:\\甲\n",
+        ] {
+            assert_eq!(typos(ok), vec![], "{ok}");
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_at_the_quote_not_at_the_end() {
+        let mut lines = vec!["kind: pilot-plan", "title: \"鹤阳试点"];
+        lines.extend(["city: 乙"; 12]);
+        let y = lines.join("\n") + "\n";
+        let got = explain_text(&y);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, 2, "{got:?}");
+        assert!(got[0].1.contains("没有结束"), "{got:?}");
+        assert!(got[0].2.contains("`title: \"鹤阳试点\"`"), "{got:?}");
+        // Closed with a full-width quote.
+        let got = explain_text("kind: x\ntitle: \"鹤阳”\ncity: 乙\n");
+        assert_eq!(got[0].0, 2);
+        assert!(got[0].1.contains("中文引号"), "{got:?}");
+        // A quoted text over two lines is valid and not blamed.
+        let y = "kind: x\ntitle: \"第一行\n  第二行\"\ncity: [\n";
+        let got = explain_text(y);
+        assert!(!got[0].1.contains("引号"), "{got:?}");
+    }
+
+    #[test]
+    fn full_width_quotes_are_blamed_when_the_parser_fails_on_their_line() {
+        let got = explain_text("kind: x\ntitle: “鹤阳: 试点”\ncity: 乙\n");
+        assert_eq!(got[0].0, 2, "{got:?}");
+        assert!(got[0].1.contains("中文引号"), "{got:?}");
+        assert!(got[0].2.contains("`title: \"鹤阳: 试点\"`"), "{got:?}");
+        // Elsewhere they are text, not a typo.
+        assert_eq!(typos("title: “鹤阳”\n"), vec![]);
+    }
+
+    #[test]
+    fn list_items_with_ascii_keys_are_fields() {
+        let y = "attachments:\n  - type：recommendation-letter\n";
+        assert_eq!(line_col(y, typos(y)[0].at.start).0, 2);
+    }
+
+    #[test]
+    fn other_parser_errors_are_in_chinese_where_the_reader_was() {
+        // A tab: at the tab's line.
+        let got = explain_text("kind: x\ntitle: 甲\n\tcity: 乙\n");
+        assert_eq!(got[0].0, 3, "{got:?}");
+        assert!(got[0].1.contains("Tab"), "{got:?}");
+        // An unclosed bracket: at the bracket.
+        let got = explain_text("kind: x\ntitle: [甲\ncity: 乙\n");
+        assert_eq!(got[0].0, 2, "{got:?}");
+        assert!(got[0].1.contains("方括号"), "{got:?}");
+        for (_, m, h) in got {
+            for english in ["could not", "mapping values", "did not find", "found "] {
+                assert!(!m.contains(english) && !h.contains(english), "{m} {h}");
+            }
+        }
+        // An unknown message keeps the original after a Chinese summary.
+        let (m, _) = parser_message_zh("something new at line 1 column 2");
+        assert_eq!(m, "YAML 语法错误（解析器原文：something new）");
     }
 }

@@ -2,13 +2,12 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
 use shenbao::check::{self, Options};
-use shenbao::cli::{BuildArgs, Cli, Command, Format};
+use shenbao::cli::{BuildArgs, Cli, Command, Format, Invocation};
 use shenbao::config::Fatal;
 use shenbao::diagnostic::{self, Summary};
 use shenbao::pack::{self, PackOptions};
@@ -22,7 +21,18 @@ use shenbao::source::SourceFile;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match shenbao::cli::parse(std::env::args_os()) {
+        Invocation::Run(cli) => cli,
+        Invocation::Print { text, stderr, code } => {
+            // A closed pipe (`shenbao --help | head`) is not an error worth a panic.
+            let _ = if stderr {
+                std::io::stderr().write_all(text.as_bytes())
+            } else {
+                std::io::stdout().write_all(text.as_bytes())
+            };
+            return ExitCode::from(code);
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(fatal) => {
@@ -42,7 +52,11 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let written = scaffold::init(&dir)?;
             println!("已新建项目 {}", dir.display());
             for p in written {
-                println!("  写入 {}", p.display());
+                if p.is_dir() {
+                    println!("  建立 {}/", esc(&p.display().to_string()));
+                } else {
+                    println!("  写入 {}", esc(&p.display().to_string()));
+                }
             }
             println!(
                 "下一步：cd {} && shenbao new plan 项目名称 && shenbao check",
@@ -181,6 +195,17 @@ fn print_pack(
     today: &chrono::DateTime<chrono::FixedOffset>,
 ) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color_choice());
+    let rel = |p: &std::path::Path| esc(&project::rel_path(&project.root, p)).into_owned();
+    let removed = |out: &mut StandardStream| -> std::io::Result<()> {
+        for z in &report.removed {
+            writeln!(
+                out,
+                "已删除上一次生成的电子件 {}：本次没有重新生成，旧文件不含现在的修改，留着可能被误发。",
+                rel(z)
+            )?;
+        }
+        Ok(())
+    };
     if report.blocked {
         let errors: Vec<diagnostic::Diagnostic> =
             report.check_errors().into_iter().cloned().collect();
@@ -190,9 +215,11 @@ fn print_pack(
             "检查发现 {} 个错误，未打包。改正后重试；确需先打包可加 --allow-errors。",
             errors.len()
         )?;
+        removed(&mut out)?;
         return out.flush();
     }
     print_build(&mut out, project, &report.build)?;
+    let check_errors = report.check_errors().len();
     let limit = project.call.package.limit_bytes;
     for p in &report.packages {
         writeln!(out)?;
@@ -213,20 +240,31 @@ fn print_pack(
             mib(limit)
         );
         match (&p.zip, &p.duplicate_of) {
-            (Some(z), _) => writeln!(
-                out,
-                "附件：    {}",
-                esc(&project::rel_path(&project.root, z))
-            )?,
-            (None, Some(first)) => writeln!(
-                out,
-                "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
-                esc(&p.doc),
-                esc(first)
-            )?,
-            (None, None) => writeln!(out, "附件：    未写出（超过上限）")?,
+            (Some(z), _) => {
+                writeln!(out, "附件：    {}", rel(z))?;
+                writeln!(out, "大小：    {size}")?;
+                if check_errors > 0 {
+                    writeln!(
+                        out,
+                        "注意：    检查有 {check_errors} 个错误，按 --allow-errors 照样打包；改正前不要报送"
+                    )?;
+                }
+            }
+            (None, Some(first)) => {
+                // Nothing was zipped under this name: no size to tell.
+                writeln!(
+                    out,
+                    "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
+                    esc(&p.doc),
+                    esc(first)
+                )?;
+                continue;
+            }
+            (None, None) => {
+                writeln!(out, "附件：    未写出（超过上限）")?;
+                writeln!(out, "打包后为：{size}")?;
+            }
         }
-        writeln!(out, "大小：    {size}")?;
         for (name, bytes) in &p.entries {
             writeln!(out, "          └ {}（{:.2} MiB）", esc(name), mib(*bytes))?;
         }
@@ -254,6 +292,13 @@ fn print_pack(
                 "  建议：压缩或降低扫描图片的分辨率（150–200 dpi 足够），把照片转为 JPG，删去重复的附件"
             )?;
         }
+    }
+    for doc in &report.unprinted {
+        writeln!(out, "未打包 {}：没有生成 PDF（见上方错误）", esc(doc))?;
+    }
+    if !report.removed.is_empty() {
+        writeln!(out)?;
+        removed(&mut out)?;
     }
     if report.packages.is_empty() {
         writeln!(

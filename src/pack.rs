@@ -48,6 +48,12 @@ pub struct PackReport {
     pub packages: Vec<Package>,
     /// Check errors stopped the packing (no `--allow-errors`).
     pub blocked: bool,
+    /// Packages an earlier `pack` wrote that this run did not write again
+    /// (refused, over the limit, a plan renamed or gone), now removed so
+    /// that an outdated package cannot be sent by mistake.
+    pub removed: Vec<PathBuf>,
+    /// Plans that got no package because their PDF was not printed.
+    pub unprinted: Vec<String>,
 }
 
 impl PackReport {
@@ -74,8 +80,13 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         build: report,
         packages: Vec::new(),
         blocked,
+        removed: Vec::new(),
+        unprinted: Vec::new(),
     };
     if out.blocked {
+        // Refused: the package of an earlier run no longer matches the
+        // documents; it goes, rather than stay to be sent by mistake.
+        out.removed = remove_stale_packages(&out.build.out_dir, &Default::default())?;
         return Ok(out);
     }
     let call = &project.call;
@@ -140,22 +151,45 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .collect(),
         });
     }
-    // The packages of plans that are gone (or renamed) go too.
+    out.unprinted = out
+        .build
+        .docs
+        .iter()
+        .filter(|d| !d.ok)
+        .filter(|d| {
+            project
+                .documents
+                .iter()
+                .any(|doc| doc.src.rel == d.rel && doc.plan().is_some())
+        })
+        .map(|d| d.rel.clone())
+        .collect();
+    // The packages not written this time go: over the limit, a plan that
+    // failed to print, renamed or gone.
     let produced: std::collections::BTreeSet<String> = out
         .packages
         .iter()
         .filter_map(|p| p.zip.as_ref())
         .map(|z| crate::project::rel_path(&out.build.out_dir, z))
         .collect();
-    crate::output::finish(&out.build.out_dir, &produced, |f| f.starts_with("package/")).map_err(
-        |e| {
+    out.removed = remove_stale_packages(&out.build.out_dir, &produced)?;
+    Ok(out)
+}
+
+/// Remove the packages shenbao wrote before (as its manifest lists them)
+/// that are not in `produced`; files it did not write are left alone.
+fn remove_stale_packages(
+    out_dir: &std::path::Path,
+    produced: &std::collections::BTreeSet<String>,
+) -> Result<Vec<PathBuf>, Fatal> {
+    let removed =
+        crate::output::finish(out_dir, produced, |f| f.starts_with("package/")).map_err(|e| {
             Fatal::new(format!(
                 "无法更新输出目录的清单：{}",
                 crate::fsutil::io_message(&e)
             ))
-        },
-    )?;
-    Ok(out)
+        })?;
+    Ok(removed.iter().map(|f| out_dir.join(f)).collect())
 }
 
 /// Lines saying what to send and print for each milestone.

@@ -11,6 +11,9 @@ use crate::fsutil::create_new_atomic;
 use crate::project::CONTENT_DIR;
 use crate::text::NumberStyle;
 
+/// Create a project in `dir`: `shenbao.yaml`, `content/` (where the
+/// documents go), `attachments/`, `.gitignore`. Returns what was created,
+/// folders included, so that the user sees all of it.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Fatal::new(format!(
@@ -40,9 +43,13 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
                 .to_string(),
         ),
     ];
-    std::fs::create_dir_all(dir.join(CONTENT_DIR))
-        .map_err(|e| Fatal::new(format!("无法创建 {}：{e}", dir.join(CONTENT_DIR).display())))?;
     let mut written = Vec::new();
+    let content = dir.join(CONTENT_DIR);
+    if !content.is_dir() {
+        std::fs::create_dir_all(&content)
+            .map_err(|e| Fatal::new(format!("无法创建 {}：{e}", content.display())))?;
+        written.push(content);
+    }
     for (path, text) in files {
         if path.exists() {
             continue;

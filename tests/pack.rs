@@ -143,3 +143,89 @@ fn nothing_to_pack_is_said_and_fails() {
     assert_eq!(code, Some(1), "{log}");
     assert!(log.contains("没有可打包的实施方案"), "{log}");
 }
+
+fn zip_of(dir: &Path) -> std::path::PathBuf {
+    dir.join(format!("public/package/{SUBJECT}.zip"))
+}
+
+/// A refused pack leaves no older package behind to be sent by mistake,
+/// says so, and leaves files shenbao did not write alone.
+#[test]
+fn a_refused_pack_removes_the_older_package_and_says_so() {
+    let dir = demo();
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(zip_of(dir.path()).is_file());
+    let own = dir.path().join("public/package/寄送清单.txt");
+    std::fs::write(&own, "作者自己的文件").unwrap();
+
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    std::fs::write(
+        &md,
+        std::fs::read_to_string(&md).unwrap() + "\n数据待补充。\n",
+    )
+    .unwrap();
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(log.contains("未打包"), "{log}");
+    assert!(
+        !zip_of(dir.path()).exists(),
+        "the old package is still there"
+    );
+    assert!(
+        log.contains(&format!(
+            "已删除上一次生成的电子件 public/package/{SUBJECT}.zip"
+        )),
+        "{log}"
+    );
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), "作者自己的文件");
+    // content/ is untouched.
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .ends_with("数据待补充。\n")
+    );
+
+    // Allowed: the package is written, and the errors are pointed out.
+    let (code, log) = pack(dir.path(), &["--allow-errors"]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(zip_of(dir.path()).is_file());
+    assert!(
+        log.contains("检查有 1 个错误，按 --allow-errors 照样打包"),
+        "{log}"
+    );
+    assert!(!log.contains("已删除"), "{log}");
+}
+
+/// Over the limit: the older package goes, and the size shown is not
+/// presented as that of a package written.
+#[test]
+fn over_the_limit_removes_the_older_package_and_shows_no_written_size() {
+    let dir = with_limits(100_000_000, 90_000_000);
+    let call = dir.path().join("call.yaml");
+    let roomy = std::fs::read_to_string(&call).unwrap();
+    let tight = roomy
+        .replace("limit_bytes: 100000000", "limit_bytes: 100000")
+        .replace("warn_bytes: 90000000", "warn_bytes: 50000");
+    let removed = format!("已删除上一次生成的电子件 public/package/{SUBJECT}.zip");
+    for allow in [false, true] {
+        std::fs::write(&call, &roomy).unwrap();
+        let (code, log) = pack(dir.path(), &[]);
+        assert_eq!(code, Some(0), "{log}");
+        assert!(zip_of(dir.path()).is_file());
+        // The same project, now over a lower limit: check refuses it, or
+        // with --allow-errors pack finds it too big to write.
+        std::fs::write(&call, &tight).unwrap();
+        let extra: &[&str] = if allow { &["--allow-errors"] } else { &[] };
+        let (code, log) = pack(dir.path(), extra);
+        assert_eq!(code, Some(1), "{log}");
+        assert!(!zip_of(dir.path()).exists(), "{log}");
+        assert!(log.contains(&removed), "{log}");
+        assert!(!log.contains("大小："), "{log}");
+        if allow {
+            assert!(log.contains("附件：    未写出（超过上限）"), "{log}");
+            assert!(log.contains("打包后为："), "{log}");
+            assert!(log.contains("错误[package/size]"), "{log}");
+        }
+    }
+}

@@ -433,32 +433,18 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
             return;
         }
         Err(e) => {
-            // An error found at the very end (an unclosed `[` or quote) is
-            // shown at the last character written, not on the `---` line.
-            let content_end = yaml_text.trim_end().len();
-            let idx = e.location().map_or(0, |l| l.index()).min(content_end);
-            let idx = if idx == content_end && idx > 0 {
-                yaml_text[..idx]
-                    .char_indices()
-                    .next_back()
-                    .map_or(0, |(i, _)| i)
-            } else {
-                idx
-            };
-            let at = split.yaml.start + idx;
-            diags.push(
-                Diagnostic::at(
-                    "frontmatter/syntax",
-                    Severity::Error,
-                    &doc.src,
-                    at..at,
-                    format!("front matter 不是合法的 YAML：{}", yaml_message(&e)),
-                )
-                .with_help("检查：冒号后要有空格；同级字段缩进一致（用空格，不用 Tab）；值里有冒号、# 或以 [ { 开头时加引号"),
-            );
+            // The typos authors make most, each at its own line, or the
+            // parser's message in Chinese (frontmatter::explain).
+            yaml_problems(doc, &split, frontmatter::explain(yaml_text, &e), diags);
             return;
         }
     };
+    // Parsed, but a field was lost to a typo (`park:` then `boundary：…`).
+    let typos = frontmatter::typos(yaml_text);
+    if !typos.is_empty() {
+        yaml_problems(doc, &split, typos, diags);
+        return;
+    }
     let mapping = match value {
         Value::Mapping(m) => m,
         Value::Null => serde_yaml::Mapping::new(),
@@ -552,6 +538,28 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
     };
     doc.meta = meta;
     doc.front = Some(fm);
+}
+
+fn yaml_problems(
+    doc: &Document,
+    split: &frontmatter::Split,
+    problems: Vec<frontmatter::YamlProblem>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for p in problems {
+        let at = split.yaml.start + p.at.start..split.yaml.start + p.at.end;
+        diags.push(
+            Diagnostic::at(
+                "frontmatter/syntax",
+                Severity::Error,
+                &doc.src,
+                at,
+                p.message,
+            )
+            .with_label(p.label)
+            .with_help(p.help),
+        );
+    }
 }
 
 fn kind_list() -> String {
