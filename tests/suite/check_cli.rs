@@ -1,8 +1,6 @@
 //! `shenbao check` end to end: the real binary on real projects.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn demo_passes_with_no_errors_and_writes_nothing() {

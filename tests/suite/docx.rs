@@ -3,12 +3,10 @@
 //! compared with shenbao's own PDF, its styles, fonts, grid and footers
 //! read back with docx-rs.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn log(o: &std::process::Output) -> String {
     format!(

@@ -1,12 +1,10 @@
 //! The static site written by `shenbao build`: pages, links, anchors,
 //! self-containment, escaping and sanitising.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 /// Values of an attribute (`href="…"`) in a page, in order.
 fn attrs(html: &str, name: &str) -> Vec<String> {

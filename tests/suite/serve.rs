@@ -2,14 +2,12 @@
 //! on an ephemeral loopback port, edited on disk while a reload channel is
 //! open. Every wait is bounded.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use common::serve::*;
-use common::*;
+use crate::common::serve::*;
+use crate::common::*;
 
 const DOC: &str = "content/伏牛经开区试点实施方案.md";
 const PAGE: &str = "docs/伏牛经开区试点实施方案.html";

@@ -2,12 +2,10 @@
 //! playwright-core (tests/browser/site.mjs). Needs `chromium` and
 //! `npm ci --prefix tests/browser`; .ci/run installs both.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn browse(site: &Path, query: &str) -> serde_json::Value {
     node("site.mjs", &[site.as_os_str(), query.as_ref()])
@@ -242,7 +240,7 @@ fn author_scripts_never_run_in_a_real_browser() {
 #[test]
 fn a_served_page_follows_the_edits_by_itself() {
     let dir = demo();
-    let server = common::serve::start(dir.path(), &[]);
+    let server = crate::common::serve::start(dir.path(), &[]);
     let md = dir.path().join("content/伏牛经开区试点实施方案.md");
     let base = format!("http://{}", server.addr);
     let v = node("serve.mjs", &[base.as_ref(), md.as_os_str()]);

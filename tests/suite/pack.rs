@@ -1,11 +1,9 @@
 //! `shenbao pack`: the e-mail package, its name, contents and limits.
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const SUBJECT: &str =
     "2022+伏牛经济技术开发区工业园区清洁生产整体审核创新试点+伏牛经济技术开发区管理委员会";

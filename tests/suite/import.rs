@@ -3,12 +3,10 @@
 //! through the real binary; text compared with an independent reading of
 //! the .docx.
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use shenbao::render::docx::model::{Block, plain, read_markdown};
 
 fn log(o: &std::process::Output) -> String {

@@ -1,11 +1,9 @@
 //! `shenbao build`: the printed volume, read back from the PDF with
 //! poppler (pdftotext, pdfinfo, pdffonts) and qpdf (bookmarks).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 const DEMO_PDF: &str = "public/pdf/伏牛经开区试点实施方案.pdf";
 

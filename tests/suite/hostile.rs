@@ -2,14 +2,12 @@
 //! real binary with its time and output bounded (a case fails if it takes
 //! longer than [`LIMIT`] or prints more than [`MAX_OUTPUT`] bytes).
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, demo, json, rules_of, snapshot};
+use crate::common::{bin, demo, json, rules_of, snapshot};
 
 const LIMIT: Duration = Duration::from_secs(20);
 const MAX_OUTPUT: usize = 16 * 1024;
@@ -132,7 +130,7 @@ fn a_symlinked_output_folder_never_writes_into_content() {
 fn the_output_folder_stays_in_the_project_unless_named_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("p");
-    common::copy_dir(demo().path(), &root);
+    crate::common::copy_dir(demo().path(), &root);
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).unwrap();
     std::fs::write(elsewhere.join("id_rsa"), "secret").unwrap();
@@ -284,7 +282,7 @@ fn huge_headings_and_many_headings_check_and_render_quickly() {
             .map(|i| format!("## （{i}）标题{i}\n\n内容{i}。\n\n"))
             .collect::<String>(),
     ] {
-        let dir = common::plan_project(&body);
+        let dir = crate::common::plan_project(&body);
         let t = Instant::now();
         let o = build(dir.path(), &["--no-pdf"]);
         assert!(o.status.code().is_some());
@@ -392,7 +390,7 @@ fn documents_without_a_pdf_are_named_and_fail_the_build() {
 fn content_symlinked_away_fails_the_build() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("p");
-    common::copy_dir(demo().path(), &root);
+    crate::common::copy_dir(demo().path(), &root);
     std::fs::rename(root.join("content"), dir.path().join("away")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("away"), root.join("content")).unwrap();
     let o = build(&root, &[]);

@@ -3,11 +3,9 @@
 //! lists, footnotes, a quote, a code block, bold lead-ins, a long title),
 //! read back from the PDF with poppler's word boxes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 const PDF: &str = "public/pdf/鹤阳市试点实施方案.pdf";
 const HTML: &str = "public/docs/鹤阳市试点实施方案.html";

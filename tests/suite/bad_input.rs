@@ -1,9 +1,7 @@
 //! Bad input never stops the check of the other documents and never
 //! panics: each problem is a diagnostic naming the file (and line).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn good_plan_text() -> String {
     std::fs::read_to_string(repo().join("content/伏牛经开区试点实施方案.md")).unwrap()

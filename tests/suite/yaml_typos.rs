@@ -3,9 +3,7 @@
 //! their own line with a Chinese hint naming the typo, in a real plan's
 //! front matter and in shenbao.yaml.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const PLAN: &str = "content/伏牛经开区试点实施方案.md";
 

@@ -3,8 +3,6 @@
 //! that matter to YAML, Markdown and Chinese numbering) go through the
 //! whole parse and every rule.
 
-mod common;
-
 use shenbao::call::{Call, DEFAULT_PRESET, parse_datetime};
 use shenbao::check::{Ctx, Options, check_document};
 use shenbao::corpus::Rng;
@@ -95,7 +93,8 @@ fn char_boundary(s: &str, mut i: usize) -> usize {
 #[test]
 fn mutated_plans_never_panic() {
     let base =
-        std::fs::read_to_string(common::repo().join("content/伏牛经开区试点实施方案.md")).unwrap();
+        std::fs::read_to_string(crate::common::repo().join("content/伏牛经开区试点实施方案.md"))
+            .unwrap();
     mutate_and_check(&base, 2022, 3000);
 }
 
@@ -106,7 +105,7 @@ fn mutated_voluntary_documents_never_panic() {
         .enumerate()
     {
         let base = std::fs::read_to_string(
-            common::repo()
+            crate::common::repo()
                 .join("tests/fixtures/voluntary/content")
                 .join(name),
         )

@@ -3,11 +3,9 @@
 //! rule fires on its broken variant at the right line, the scaffolds parse,
 //! and the site carries the three kinds.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const FORM: &str = "content/申请表.md";
 const AUDIT: &str = "content/审核报告.md";

@@ -2,9 +2,7 @@
 //! error of the real binary, with clap's English words replaced, and the
 //! exit codes (0 for help and version, 2 for usage errors).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::Output;
 
 /// clap's own English, as it would appear in help pages and errors.

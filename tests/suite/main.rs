@@ -1,0 +1,21 @@
+//! The integration tests, in one binary (as mdBook's `tests/testsuite`):
+//! each module runs the real `shenbao` binary on fixture projects, and the
+//! typst stack is linked once instead of once per file.
+
+mod common;
+
+mod bad_input;
+mod browser;
+mod check_cli;
+mod cli;
+mod docx;
+mod hostile;
+mod import;
+mod pack;
+mod print;
+mod print_real;
+mod robustness;
+mod serve;
+mod site;
+mod voluntary;
+mod yaml_typos;
