@@ -595,6 +595,26 @@ pub fn error_text(e: &clap::Error, cmd: &clap::Command, sub: Option<&str>) -> St
     text
 }
 
+impl BuildArgs {
+    /// The build these arguments ask for.
+    pub fn options(&self, pdf: bool, site: bool) -> crate::build::BuildOptions {
+        let today = self
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::call::beijing()));
+        let defaults = crate::build::BuildOptions::new(today);
+        crate::build::BuildOptions {
+            out_dir: self.out.clone(),
+            pdf,
+            site,
+            emit_typst: self.emit_typst,
+            jobs: self.jobs.unwrap_or(defaults.jobs),
+            pdf_a: self.pdf_a,
+            system_fonts: !self.no_system_fonts,
+            ..defaults
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ pub mod call;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod corpus;
 pub mod diagnostic;
 pub mod document;

@@ -192,6 +192,16 @@ fn remove_stale_packages(
     Ok(removed.iter().map(|f| out_dir.join(f)).collect())
 }
 
+/// Where the package is e-mailed: each e-mail milestone's address and
+/// whom it reaches, as the call states them.
+pub fn recipients(call: &Call) -> Vec<String> {
+    call.milestones
+        .iter()
+        .filter(|m| m.channel == Channel::Email && !m.address.is_empty())
+        .map(|m| format!("{}（{}）", m.address, m.to))
+        .collect()
+}
+
 /// Lines saying what to send and print for each milestone.
 pub fn milestone_lines(call: &Call, today: &DateTime<FixedOffset>) -> Vec<String> {
     call.milestones

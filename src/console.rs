@@ -1,0 +1,288 @@
+//! What the commands print on the terminal, in Chinese: the build and
+//! pack summaries and the check report (diagnostics are drawn by
+//! [`crate::diagnostic`]). `main` only dispatches.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::build;
+use crate::diagnostic::{self, Summary};
+use crate::pack;
+use crate::package::mib;
+use crate::project::{self, Project};
+use crate::source::SourceFile;
+
+pub fn print_pack(
+    project: &Project,
+    report: &pack::PackReport,
+    today: &chrono::DateTime<chrono::FixedOffset>,
+) -> std::io::Result<()> {
+    let mut out = StandardStream::stdout(color_choice());
+    let rel = |p: &std::path::Path| esc(&project::rel_path(&project.root, p)).into_owned();
+    let removed = |out: &mut StandardStream| -> std::io::Result<()> {
+        for z in &report.removed {
+            writeln!(
+                out,
+                "已删除上一次生成的电子件 {}：本次没有重新生成，旧文件不含现在的修改，留着可能被误发。",
+                rel(z)
+            )?;
+        }
+        Ok(())
+    };
+    if report.blocked {
+        let errors: Vec<diagnostic::Diagnostic> =
+            report.check_errors().into_iter().cloned().collect();
+        diagnostic::render_human(&mut out, &errors, &sources_of(project))?;
+        writeln!(
+            out,
+            "检查发现 {} 个错误，未打包。改正后重试；确需先打包可加 --allow-errors。",
+            errors.len()
+        )?;
+        removed(&mut out)?;
+        return out.flush();
+    }
+    print_build(&mut out, project, &report.build)?;
+    let check_errors = report.check_errors().len();
+    let limit = project.call.package.limit_bytes;
+    for p in &report.packages {
+        writeln!(out)?;
+        writeln!(out, "邮件题目：{}", esc(&p.subject))?;
+        writeln!(
+            out,
+            "收件人：  {}",
+            pack::recipients(&project.call).join("；")
+        )?;
+        let size = format!(
+            "{} 字节（{:.2} MiB），邮件中按 base64 编码约 {:.2} MiB；上限 {:.0} MiB",
+            p.bytes,
+            mib(p.bytes),
+            mib(p.base64),
+            mib(limit)
+        );
+        match (&p.zip, &p.duplicate_of) {
+            (Some(z), _) => {
+                writeln!(out, "附件：    {}", rel(z))?;
+                writeln!(out, "大小：    {size}")?;
+                if check_errors > 0 {
+                    writeln!(
+                        out,
+                        "注意：    检查有 {check_errors} 个错误，按 --allow-errors 照样打包；改正前不要报送"
+                    )?;
+                }
+            }
+            (None, Some(first)) => {
+                // Nothing was zipped under this name: no size to tell.
+                writeln!(
+                    out,
+                    "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
+                    esc(&p.doc),
+                    esc(first)
+                )?;
+                continue;
+            }
+            (None, None) => {
+                writeln!(out, "附件：    未写出（超过上限）")?;
+                writeln!(out, "打包后为：{size}")?;
+            }
+        }
+        for (name, bytes) in &p.entries {
+            writeln!(out, "          └ {}（{:.2} MiB）", esc(name), mib(*bytes))?;
+        }
+        if p.over_limit || p.over_warning {
+            let level = if p.over_limit { "错误" } else { "警告" };
+            let what = if p.over_limit {
+                format!("超过通知规定的 {:.0} MiB，邮件会被拒收", mib(limit))
+            } else {
+                format!(
+                    "超过 {} 字节，部分邮箱按此计算会拒收",
+                    project.call.package.warn_bytes
+                )
+            };
+            writeln!(out, "{level}[package/size]：电子件{what}。")?;
+            let largest: Vec<String> = p
+                .largest
+                .iter()
+                .map(|(n, b)| format!("{}（{:.2} MiB）", esc(n), mib(*b)))
+                .collect();
+            if !largest.is_empty() {
+                writeln!(out, "  最大的文件：{}", largest.join("、"))?;
+            }
+            writeln!(
+                out,
+                "  建议：压缩或降低扫描图片的分辨率（150–200 dpi 足够），把照片转为 JPG，删去重复的附件"
+            )?;
+        }
+    }
+    for doc in &report.unprinted {
+        writeln!(out, "未打包 {}：没有生成 PDF（见上方错误）", esc(doc))?;
+    }
+    if !report.removed.is_empty() {
+        writeln!(out)?;
+        removed(&mut out)?;
+    }
+    if report.packages.is_empty() {
+        writeln!(
+            out,
+            "没有可打包的实施方案：content/ 中没有排版成功的方案（kind: pilot-plan）。"
+        )?;
+    } else {
+        writeln!(out)?;
+        writeln!(out, "报送与打印：")?;
+        for line in pack::milestone_lines(&project.call, today) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    out.flush()
+}
+
+pub fn print_build(
+    out: &mut StandardStream,
+    project: &Project,
+    report: &build::BuildReport,
+) -> std::io::Result<()> {
+    let sources = sources_of(project);
+    // Printing problems in full; the check's findings as a count.
+    diagnostic::render_human(out, &report.print, &sources)?;
+    let summary = Summary::of(project.documents.len(), &report.check);
+    if summary.errors + summary.warnings > 0 {
+        writeln!(
+            out,
+            "检查：{} 个错误，{} 个警告（运行 shenbao check 查看详情）",
+            summary.errors, summary.warnings
+        )?;
+    }
+    if !report.fonts.is_empty() {
+        writeln!(out, "字体：")?;
+        for r in &report.fonts {
+            if let Some((family, origin)) = &r.serving {
+                let from = match origin {
+                    crate::render::pdf::fonts::Origin::System => "本机字体",
+                    crate::render::pdf::fonts::Origin::Bundled => "内置字体",
+                };
+                writeln!(out, "  {} → {}（{from}）", r.label, esc(family))?;
+            }
+        }
+    }
+    for d in &report.docs {
+        match &d.pdf {
+            Some(p) if d.ok => writeln!(
+                out,
+                "生成 {}（{} 页，{:.2} MiB，{:.1} 秒）",
+                esc(&project::rel_path(&project.root, p)),
+                d.pages,
+                d.bytes as f64 / 1_048_576.0,
+                d.millis as f64 / 1000.0
+            )?,
+            _ => writeln!(
+                out,
+                "失败 {}：未生成 PDF，原有文件保持不变（见上方错误）",
+                esc(&d.rel)
+            )?,
+        }
+    }
+    for (file, why) in &report.no_pdf {
+        writeln!(out, "未生成 PDF {}：{}", esc(file), esc(why))?;
+    }
+    for d in &report.docx {
+        match &d.pdf {
+            Some(p) if d.ok => writeln!(
+                out,
+                "生成 {}（Word 文件，{:.2} MiB，{:.1} 秒）",
+                esc(&project::rel_path(&project.root, p)),
+                d.bytes as f64 / 1_048_576.0,
+                d.millis as f64 / 1000.0
+            )?,
+            _ => writeln!(out, "失败 {}：未生成 Word 文件（见上方错误）", esc(&d.rel))?,
+        }
+    }
+    if let Some(site) = &report.site {
+        diagnostic::render_human(out, &site.diagnostics, &sources)?;
+        writeln!(
+            out,
+            "网站：{} 个页面，{} 个章节可搜索，打开 {}",
+            site.pages,
+            site.search_entries,
+            esc(&report.out_dir.join("index.html").display().to_string())
+        )?;
+    }
+    let ok = report.docs.iter().filter(|d| d.ok).count();
+    let not_written = report
+        .print
+        .iter()
+        .filter(|d| d.rule == "print/write" || d.rule == "site/write")
+        .count();
+    let typeset_failed = report.docs.iter().filter(|d| !d.ok).count();
+    let mut problems = Vec::new();
+    if not_written > 0 {
+        problems.push(format!("{not_written} 个文件无法写入（见上方错误）"));
+    }
+    if typeset_failed > not_written.min(typeset_failed) {
+        problems.push(format!(
+            "{} 份文档排版失败",
+            typeset_failed - not_written.min(typeset_failed)
+        ));
+    }
+    if !report.no_pdf.is_empty() {
+        problems.push(format!("{} 个文件没有生成 PDF", report.no_pdf.len()));
+    }
+    if report.pdf_wanted && ok == 0 && problems.is_empty() {
+        problems.push("content/ 中没有可排版的文档".to_string());
+    }
+    let out_dir = esc(&report.out_dir.display().to_string()).into_owned();
+    if problems.is_empty() {
+        writeln!(out, "完成：{ok} 份 PDF 已写入 {out_dir}")?;
+    } else {
+        writeln!(
+            out,
+            "未全部完成：{ok} 份 PDF 已写入 {out_dir}；{}",
+            problems.join("；")
+        )?;
+    }
+    out.flush()
+}
+
+/// Text for the terminal, control characters escaped.
+pub fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::escape_controls(s)
+}
+
+pub fn color_choice() -> ColorChoice {
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
+}
+
+fn sources_of(project: &Project) -> BTreeMap<String, &SourceFile> {
+    project
+        .documents
+        .iter()
+        .map(|d| (d.src.rel.clone(), &d.src))
+        .collect()
+}
+
+pub fn print_check(
+    project: &Project,
+    diags: &[diagnostic::Diagnostic],
+    summary: Summary,
+) -> std::io::Result<()> {
+    let mut out = StandardStream::stdout(color_choice());
+    let sources = sources_of(project);
+    diagnostic::render_human(&mut out, diags, &sources)?;
+    let verdict = if summary.errors > 0 {
+        "形式校核会因错误退回：请先改正上面的错误"
+    } else if summary.warnings > 0 {
+        "没有错误；请逐条核对警告"
+    } else {
+        "没有发现问题"
+    };
+    writeln!(
+        out,
+        "检查了 {} 份文档：{} 个错误，{} 个警告，{} 条提示。{verdict}。",
+        summary.documents, summary.errors, summary.warnings, summary.infos
+    )?;
+    out.flush()
+}
