@@ -250,6 +250,20 @@ struct DocSummary {
     sections: usize,
 }
 
+impl DocSummary {
+    /// The shared pages that must be rendered again when a document's
+    /// summary goes from `self` to `new`.
+    fn changes_to(&self, new: &DocSummary) -> Changed {
+        Changed {
+            index: self.row != new.row
+                || self.package != new.package
+                || self.findings != new.findings,
+            findings: self.findings != new.findings,
+            search: self.sections != new.sections,
+        }
+    }
+}
+
 /// Which shared pages an edit touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Changed {
@@ -372,102 +386,21 @@ impl Site {
         pdf: Option<&DocBuild>,
         report: &mut SiteReport,
     ) -> Changed {
-        let call = &project.call;
         let (url, to_root) = page_path(&doc.src.rel);
         let rendered = html::render(doc, &project.root, &to_root);
-        // The PDF's path from the site root; the document page reaches it
-        // through `to_root`, the dashboard directly. Encoded once, each.
-        let pdf_rel: Option<String> = pdf.and_then(|b| {
-            b.pdf
-                .as_ref()?
-                .strip_prefix(&self.out_dir)
-                .ok()
-                .map(|r| crate::project::rel_path(Path::new(""), r))
-        });
-        let pdf_view = pdf.zip(pdf_rel.as_ref()).map(|(b, rel)| PdfView {
-            url: href(&format!("{to_root}{rel}")),
-            pages: b.pages,
-            size: size_text(b.bytes),
-        });
+        let (pdf_rel, pdf_view) = self.pdf_link(pdf, &to_root);
         let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
-        // Views and rendered sections are in the same order: one pass
-        // (looking each up by id was quadratic in the number of sections).
-        let mut search: Vec<SearchEntry> = sections
-            .iter()
-            .zip(&rendered.sections)
-            .map(|(s, r)| SearchEntry {
-                d: title.clone(),
-                t: format!("{}{}", s.number, s.title),
-                u: format!("{}#{}", href(&url), s.id),
-                x: squash_spaces(&r.text),
-            })
-            .collect();
-        // Attachments and the tables shenbao computes are found by their
-        // titles too (a search for 推荐函 lands on the letter's entry).
+        let category = category_name(&project.call, doc);
         let attachments = crate::views::attachments(&project.root, doc);
         let tables = crate::views::report(doc)
             .map(|r| r.tables)
             .unwrap_or_default();
-        search.extend(attachments.iter().map(|a| SearchEntry {
-            d: title.clone(),
-            t: format!("附件：{}", a.title),
-            u: format!("{}#{}", href(&url), a.id),
-            x: format!("{}（{}）{}", a.title, a.kind, a.file),
-        }));
-        search.extend(tables.iter().enumerate().map(|(i, t)| {
-            SearchEntry {
-                d: title.clone(),
-                t: format!("附表　{}", t.title),
-                u: format!("{}#table-{}", href(&url), i + 1),
-                x: squash_spaces(
-                    &std::iter::once(&t.header)
-                        .chain(&t.rows)
-                        .map(|r| r.join(" "))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-            }
-        }));
-        let plan = doc.plan();
-        let get = |f: Option<&crate::document::fields::Spanned<String>>| {
-            f.map_or_else(String::new, |v| v.value.clone())
-        };
-        let category = plan
-            .and_then(|p| p.category.as_ref())
-            .map(|c| {
-                call.category(&c.value)
-                    .map_or_else(|| c.value.clone(), |x| x.name.clone())
-            })
-            .unwrap_or_default();
-        let row = DocRow {
-            title: title.clone(),
-            file: doc.src.rel.clone(),
-            kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
-            // A plan's applicant; the enterprise of an audit document.
-            applicant: get(plan
-                .and_then(|p| p.applicant.as_ref())
-                .or_else(|| doc.enterprise().and_then(|e| e.name.as_ref()))),
-            category: category.clone(),
-            province: get(plan.and_then(|p| p.province.as_ref())),
-            url: href(&url),
-            errors: diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count(),
-            warnings: diags
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .count(),
-            pdf: pdf_rel
-                .as_ref()
-                .zip(pdf_view.as_ref())
-                .map(|(rel, p)| PdfView {
-                    url: href(rel),
-                    ..p.clone()
-                }),
-        };
-        let package = plan.map(|plan| package_view(project, doc, plan, pdf, &title, &url));
+        let search = search_entries(&title, &url, &sections, &rendered, &attachments, &tables);
+        let row = dashboard_row(doc, diags, &title, &category, &url, pdf_rel, &pdf_view);
+        let package = doc
+            .plan()
+            .map(|plan| package_view(project, doc, plan, pdf, &title, &url));
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
@@ -493,7 +426,7 @@ impl Site {
         ctx.insert("preamble", &rendered.preamble);
         ctx.insert(
             "checklist",
-            &checklist(call, diags, doc.kind == Some(DocKind::PilotPlan)),
+            &checklist(&project.call, diags, doc.kind == Some(DocKind::PilotPlan)),
         );
         // Written at once, so a large project never holds every page.
         match self.tera.render("document.html", &ctx) {
@@ -502,15 +435,7 @@ impl Site {
                 .diagnostics
                 .push(template_error(&e, &self.template_files)),
         }
-        // Its own search shard: a change to one document rewrites only it.
-        let shard = format!(
-            "assets/search/{}.js",
-            url.trim_start_matches("docs/").trim_end_matches(".html")
-        );
-        let json = serde_json::to_string(&search).unwrap_or_else(|_| "[]".to_string());
-        let text =
-            format!("(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...{json});\n");
-        write_page(&self.out_dir, &shard, &text, report);
+        let shard = self.write_shard(&url, &search, report);
         for (real, rel) in &rendered.files {
             self.copy_image(&doc.src.rel, real, rel, report);
         }
@@ -524,16 +449,42 @@ impl Site {
         };
         let changed = match self.docs.get(&doc.src.rel) {
             None => Changed::all(),
-            Some(old) => Changed {
-                index: old.row != summary.row
-                    || old.package != summary.package
-                    || old.findings != summary.findings,
-                findings: old.findings != summary.findings,
-                search: old.sections != summary.sections,
-            },
+            Some(old) => old.changes_to(&summary),
         };
         self.docs.insert(doc.src.rel.clone(), summary);
         changed
+    }
+
+    /// The PDF's path from the site root, and its view for the document
+    /// page (reached through `to_root`). Encoded once, each.
+    fn pdf_link(&self, pdf: Option<&DocBuild>, to_root: &str) -> (Option<String>, Option<PdfView>) {
+        let pdf_rel: Option<String> = pdf.and_then(|b| {
+            b.pdf
+                .as_ref()?
+                .strip_prefix(&self.out_dir)
+                .ok()
+                .map(|r| crate::project::rel_path(Path::new(""), r))
+        });
+        let pdf_view = pdf.zip(pdf_rel.as_ref()).map(|(b, rel)| PdfView {
+            url: href(&format!("{to_root}{rel}")),
+            pages: b.pages,
+            size: size_text(b.bytes),
+        });
+        (pdf_rel, pdf_view)
+    }
+
+    /// A document's own search shard: a change to one document rewrites
+    /// only it. Returns the shard's path in the site.
+    fn write_shard(&self, url: &str, search: &[SearchEntry], report: &mut SiteReport) -> String {
+        let shard = format!(
+            "assets/search/{}.js",
+            url.trim_start_matches("docs/").trim_end_matches(".html")
+        );
+        let json = serde_json::to_string(search).unwrap_or_else(|_| "[]".to_string());
+        let text =
+            format!("(window.SHENBAO_SEARCH = window.SHENBAO_SEARCH || []).push(...{json});\n");
+        write_page(&self.out_dir, &shard, &text, report);
+        shard
     }
 
     /// The dashboard, findings and search pages, from what each document
@@ -691,6 +642,101 @@ impl Site {
             }
         };
         put(&self.out_dir, &target, &bytes, doc, report);
+    }
+}
+
+/// A plan's category as the call names it (or as written, when the call
+/// does not know it).
+fn category_name(call: &crate::call::Call, doc: &Document) -> String {
+    doc.plan()
+        .and_then(|p| p.category.as_ref())
+        .map(|c| {
+            call.category(&c.value)
+                .map_or_else(|| c.value.clone(), |x| x.name.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// What search finds in a document: its sections (views and rendered
+/// sections are in the same order: one pass, not a lookup per id), its
+/// attachments and the tables shenbao computes, by their titles too (a
+/// search for 推荐函 lands on the letter's entry).
+fn search_entries(
+    title: &str,
+    url: &str,
+    sections: &[SectionView],
+    rendered: &html::HtmlDoc,
+    attachments: &[crate::views::AttachmentView],
+    tables: &[crate::views::SummaryTable],
+) -> Vec<SearchEntry> {
+    let mut search: Vec<SearchEntry> = sections
+        .iter()
+        .zip(&rendered.sections)
+        .map(|(s, r)| SearchEntry {
+            d: title.to_string(),
+            t: format!("{}{}", s.number, s.title),
+            u: format!("{}#{}", href(url), s.id),
+            x: squash_spaces(&r.text),
+        })
+        .collect();
+    search.extend(attachments.iter().map(|a| SearchEntry {
+        d: title.to_string(),
+        t: format!("附件：{}", a.title),
+        u: format!("{}#{}", href(url), a.id),
+        x: format!("{}（{}）{}", a.title, a.kind, a.file),
+    }));
+    search.extend(tables.iter().enumerate().map(|(i, t)| {
+        SearchEntry {
+            d: title.to_string(),
+            t: format!("附表　{}", t.title),
+            u: format!("{}#table-{}", href(url), i + 1),
+            x: squash_spaces(
+                &std::iter::once(&t.header)
+                    .chain(&t.rows)
+                    .map(|r| r.join(" "))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }));
+    search
+}
+
+/// A document's row on the dashboard.
+fn dashboard_row(
+    doc: &Document,
+    diags: &[&Diagnostic],
+    title: &str,
+    category: &str,
+    url: &str,
+    pdf_rel: Option<String>,
+    pdf_view: &Option<PdfView>,
+) -> DocRow {
+    let plan = doc.plan();
+    let get = |f: Option<&crate::document::fields::Spanned<String>>| {
+        f.map_or_else(String::new, |v| v.value.clone())
+    };
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    DocRow {
+        title: title.to_string(),
+        file: doc.src.rel.clone(),
+        kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
+        // A plan's applicant; the enterprise of an audit document.
+        applicant: get(plan
+            .and_then(|p| p.applicant.as_ref())
+            .or_else(|| doc.enterprise().and_then(|e| e.name.as_ref()))),
+        category: category.to_string(),
+        province: get(plan.and_then(|p| p.province.as_ref())),
+        url: href(url),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        pdf: pdf_rel
+            .as_ref()
+            .zip(pdf_view.as_ref())
+            .map(|(rel, p)| PdfView {
+                url: href(rel),
+                ..p.clone()
+            }),
     }
 }
 
