@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::call::{Call, DEFAULT_PRESET, PRESETS};
+use crate::call::{Call, CreditCodeWaiver, DEFAULT_PRESET, PRESETS};
 
 pub const CONFIG_FILE: &str = "shenbao.yaml";
 
@@ -29,6 +29,10 @@ pub struct Config {
     /// What `build` writes besides the PDF: `docx`, `site` (both when absent).
     #[serde(default, alias = "输出格式")]
     pub formats: Option<Vec<String>>,
+    /// Credit codes used as published although their check character is
+    /// wrong, each with the reason (`form/uscc` reports them as info).
+    #[serde(default, alias = "信用代码例外")]
+    pub credit_code_waivers: Vec<CreditCodeWaiver>,
 }
 
 /// A failure that stops the tool (exit code 2).
@@ -87,6 +91,8 @@ impl std::fmt::Display for Fatal {
     }
 }
 
+const CONFIG_FIELDS_HELP: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）、credit_code_waivers（信用代码例外）";
+
 /// Largest `shenbao.yaml` or call file read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -123,6 +129,7 @@ impl Config {
                 output_dir: None,
                 theme: None,
                 formats: None,
+                credit_code_waivers: Vec::new(),
             });
         }
         if let Err(e) = crate::frontmatter::check_bounds(text) {
@@ -133,10 +140,37 @@ impl Config {
         }
         let config: Config = serde_yaml::from_str(text).map_err(|e| {
             let loc = e.location();
-            Fatal::new(format!("{CONFIG_FILE} 有误：{e}"))
-                .in_file(&path, loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()))
-                .with_help("可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）")
+            let (message, help) = crate::call::yaml_error_zh(&e);
+            Fatal::new(format!("{CONFIG_FILE} 有误：{message}"))
+                .in_file(
+                    &path,
+                    loc.as_ref().map(|l| l.line()),
+                    loc.as_ref().map(|l| l.column()),
+                )
+                .with_help(help.unwrap_or_else(|| CONFIG_FIELDS_HELP.to_string()))
         })?;
+        for w in &config.credit_code_waivers {
+            // Line of the waiver's code in the file, for the message.
+            let line = text
+                .lines()
+                .position(|l| l.contains(w.credit_code.trim()))
+                .map(|l| l + 1);
+            if w.reason.trim().is_empty() {
+                return Err(Fatal::new(format!(
+                    "{CONFIG_FILE} 中信用代码例外 {} 没有写理由",
+                    w.credit_code.trim()
+                ))
+                .in_file(&path, line, None)
+                .with_help("每个例外都要写明理由（reason），如“营业执照原件如此，国家企业信用信息公示系统同”"));
+            }
+            if w.credit_code.trim().is_empty() {
+                return Err(
+                    Fatal::new(format!("{CONFIG_FILE} 中有一个信用代码例外没有写代码"))
+                        .in_file(&path, line, None)
+                        .with_help("写 credit_code: 18 位代码（照营业执照）"),
+                );
+            }
+        }
         if let Some(y) = config.year
             && !Call::YEARS.contains(&y)
         {
@@ -176,8 +210,12 @@ impl Config {
             })?;
             let text = read_yaml_file(&path)?;
             Call::from_yaml(&text).map_err(|e| {
-                Fatal::new(format!("申报通知文件有误：{}", e.message))
-                    .in_file(&path, e.line, e.column)
+                let fatal = Fatal::new(format!("申报通知文件有误：{}", e.message))
+                    .in_file(&path, e.line, e.column);
+                match e.help {
+                    Some(h) => fatal.with_help(h),
+                    None => fatal,
+                }
             })?
         } else {
             let names: Vec<&str> = PRESETS.iter().map(|(id, _)| *id).collect();
@@ -188,10 +226,12 @@ impl Config {
                     names.join("、")
                 )));
         };
-        Ok(match self.year {
+        let mut call = match self.year {
             Some(y) => call.with_year(y),
             None => call,
-        })
+        };
+        call.waivers = self.credit_code_waivers.clone();
+        Ok(call)
     }
 
     /// Whether `build` writes `format` (`pdf`, `docx`, `site`): every

@@ -51,6 +51,33 @@ pub struct Call {
     /// file gives its own `voluntary:` section).
     #[serde(default = "Voluntary::builtin")]
     pub voluntary: Voluntary,
+    /// Credit codes the project records as published with a wrong check
+    /// character (from `shenbao.yaml`, not the call file): the call as
+    /// this project answers it.
+    #[serde(skip)]
+    pub waivers: Vec<CreditCodeWaiver>,
+}
+
+/// A unified social credit code that government documents or the
+/// licence itself publish with a wrong check character: `form/uscc`
+/// reports it as info, with the reason, instead of as an error.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CreditCodeWaiver {
+    #[serde(alias = "统一社会信用代码", alias = "信用代码")]
+    pub credit_code: String,
+    #[serde(alias = "理由", alias = "原因")]
+    pub reason: String,
+}
+
+impl CreditCodeWaiver {
+    /// The code folded as `form/uscc` reads it (full width, lower case).
+    pub fn folded(code: &str) -> String {
+        code.trim()
+            .chars()
+            .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
+            .collect()
+    }
 }
 
 /// The voluntary cleaner-production audit notice as data: what the
@@ -60,6 +87,10 @@ pub struct Call {
 pub struct Voluntary {
     pub notice: String,
     pub authority: String,
+    /// The province the notice covers: an enterprise registered elsewhere
+    /// (credit-code region digits) gets a warning.
+    #[serde(default)]
+    pub province: Option<String>,
     pub report_sections: Vec<OutlineEntry>,
     pub stages: Vec<Mention>,
     pub balances: Vec<Mention>,
@@ -280,6 +311,8 @@ impl ReviewItem {
 #[derive(Debug, Clone)]
 pub struct CallError {
     pub message: String,
+    /// What to do, when known (the fields allowed where one was unknown).
+    pub help: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
 }
@@ -297,14 +330,19 @@ impl Call {
             let (line, column) = crate::frontmatter::line_col(text, e.at);
             return Err(CallError {
                 message: format!("{}，不予解析", e.message),
+                help: None,
                 line: Some(line),
                 column: Some(column),
             });
         }
-        let call: Call = serde_yaml::from_str(text).map_err(|e| CallError {
-            message: e.to_string(),
-            line: e.location().map(|l| l.line()),
-            column: e.location().map(|l| l.column()),
+        let call: Call = serde_yaml::from_str(text).map_err(|e| {
+            let (message, help) = yaml_error_zh(&e);
+            CallError {
+                message,
+                help,
+                line: e.location().map(|l| l.line()),
+                column: e.location().map(|l| l.column()),
+            }
         })?;
         call.validate()?;
         Ok(call)
@@ -313,6 +351,7 @@ impl Call {
     fn validate(&self) -> Result<(), CallError> {
         let err = |m: String| CallError {
             message: m,
+            help: None,
             line: None,
             column: None,
         };
@@ -407,6 +446,101 @@ impl Call {
             .replace("{title}", title.trim())
             .replace("{applicant}", applicant.trim())
     }
+}
+
+/// A serde_yaml error in Chinese, for call files and `shenbao.yaml`:
+/// the message (with the field's place, e.g. `categories[0]`) and, for an
+/// unknown field or value, what is allowed there. serde's own wording is
+/// English; a message it does not recognise keeps serde's text.
+pub fn yaml_error_zh(e: &serde_yaml::Error) -> (String, Option<String>) {
+    let full = e.to_string();
+    let text = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => full.as_str(),
+    };
+    // `categories[0]: unknown field …`: a path without spaces before `: `.
+    let (path, msg) = match text.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.contains('`') => (Some(p), m),
+        _ => (None, text),
+    };
+    let place = path.map_or_else(String::new, |p| format!("（在 {p} 中）"));
+    let ticked = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let type_zh = |t: &str| -> String {
+        let t = t.trim();
+        let zh = match t {
+            "a string" => "文字",
+            "a sequence" | "sequence" => "列表（- 项 或 [甲, 乙]）",
+            "a map" | "map" => "字段组（键: 值）",
+            "a boolean" | "boolean" => "true 或 false",
+            "u32" | "u64" | "usize" | "i32" | "i64" | "an integer" => "整数",
+            "f64" | "a float" | "floating point" => "数字",
+            "unit value" => "空值",
+            _ if t.starts_with("struct ") => "字段组（键: 值）",
+            _ if t.starts_with("string ") => "文字",
+            _ if t.starts_with("integer ") => "整数",
+            _ if t.starts_with("floating point ") => "数字",
+            _ => t,
+        };
+        zh.to_string()
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let names = ticked(rest);
+        let Some((field, allowed)) = names.split_first() else {
+            return (format!("不认识的字段{place}"), None);
+        };
+        let hint = crate::text::closest(field, allowed.iter().map(String::as_str))
+            .map_or_else(String::new, |c| format!("是否想写 {c}？"));
+        let help = if allowed.is_empty() {
+            "这里不能写字段".to_string()
+        } else {
+            format!("{hint}此处可用的字段：{}", allowed.join("、"))
+        };
+        return (format!("不认识的字段“{field}”{place}"), Some(help));
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let names = ticked(rest);
+        if let Some((value, allowed)) = names.split_first() {
+            return (
+                format!("“{value}”不是可选的值{place}"),
+                Some(format!("可选：{}", allowed.join("、"))),
+            );
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        let names = ticked(rest);
+        let field = names.first().map_or("", String::as_str);
+        return (
+            format!("缺少必填字段“{field}”{place}"),
+            Some(format!("加上 {field}: …")),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate field ") {
+        let names = ticked(rest);
+        let field = names.first().map_or("", String::as_str);
+        return (
+            format!("字段“{field}”写了两次{place}"),
+            Some("删去其中一处".to_string()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+    {
+        return (
+            format!(
+                "值的类型不对{place}：这里应为{}，写的是{}",
+                type_zh(want),
+                type_zh(got)
+            ),
+            None,
+        );
+    }
+    (format!("YAML 有误：{text}"), None)
 }
 
 /// A milestone's due time as written in the call.
@@ -568,5 +702,38 @@ mod tests {
     fn a_bad_call_file_names_its_line() {
         let err = Call::from_yaml("id: x\nname: [\n").unwrap_err();
         assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_in_chinese_with_its_line_and_the_allowed_fields() {
+        let text = PRESETS[0].1.replacen(
+            "    scope: park\n",
+            "    scope: park\n    guidence: 园区\n",
+            1,
+        );
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(
+            err.message.contains("不认识的字段“guidence”"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("categories[1]"), "{}", err.message);
+        let line = text.lines().position(|l| l.contains("guidence")).unwrap() + 1;
+        assert_eq!(err.line, Some(line));
+        let help = err.help.unwrap();
+        assert!(
+            help.contains("可用的字段") && help.contains("scope"),
+            "{help}"
+        );
+        assert!(!help.contains("expected"), "{help}");
+        // A missing field and a wrong type are said in Chinese too.
+        let err = Call::from_yaml("id: x\n").unwrap_err();
+        assert!(
+            err.message.contains("缺少必填字段“name”"),
+            "{}",
+            err.message
+        );
+        let err = Call::from_yaml("id: [1]\n").unwrap_err();
+        assert!(err.message.contains("应为文字"), "{}", err.message);
     }
 }

@@ -876,7 +876,7 @@ kind: audit-report
 title: 伏牛新材料有限公司清洁生产审核报告
 enterprise:
   name: 伏牛新材料有限公司
-  uscc: \"914403001922038216\"
+  uscc: \"91410700MA45F8K2X5\"
   industry: 化学原料和化学制品制造业
   industry_code: \"2614\"
 agency:
@@ -1141,8 +1141,8 @@ date: 2023-03-01
                 "audit/agency",
             ),
             (
-                "  uscc: \"914403001922038216\"",
-                "  uscc: \"914403001922038210\"",
+                "  uscc: \"91410700MA45F8K2X5\"",
+                "  uscc: \"91410700MA45F8K2X0\"",
                 "form/uscc",
             ),
         ];
@@ -1239,7 +1239,7 @@ kind: acceptance-report
 title: 伏牛新材料有限公司清洁生产审核验收自评报告
 enterprise:
   name: 伏牛新材料有限公司
-  uscc: \"914403001922038216\"
+  uscc: \"91410700MA45F8K2X5\"
   industry: 有机化学原料制造
   industry_code: \"2614\"
 evaluation_date: 2023-03-20
