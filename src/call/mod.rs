@@ -41,7 +41,13 @@ pub struct Call {
     pub pollutant_aliases: BTreeMap<String, Vec<String>>,
     pub applicant_types: Vec<ApplicantType>,
     pub quota_per_province: usize,
+    /// The call's dates; a call that states none gets `deadline/unknown`.
+    #[serde(default)]
     pub milestones: Vec<Milestone>,
+    /// How long the pilot runs, when the call says (a plan's schedule is
+    /// checked against it).
+    #[serde(default)]
+    pub pilot_period: Option<PilotPeriod>,
     pub package: Package,
     #[serde(default)]
     pub placeholders: Vec<String>,
@@ -190,12 +196,30 @@ impl OutlineEntry {
     }
 }
 
+/// What a category's plan must state besides the common fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
+    /// Key industries (`industries`).
     Industry,
+    /// A park or industry cluster (`park`: boundary, management body).
     Park,
+    /// A region or basin and its pollutants (`region`, `pollutants`).
     Region,
+    /// Nothing beyond the common fields.
+    General,
+}
+
+impl Scope {
+    /// What a plan of this scope must write, for the skeleton.
+    pub fn needs_zh(self) -> &'static str {
+        match self {
+            Scope::Industry => "须写 industries（重点行业）",
+            Scope::Park => "须写 park（园区边界、管理机构、是否跨地市）",
+            Scope::Region => "须写 region（区域或流域）和 pollutants（特征污染物）",
+            Scope::General => "",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -206,6 +230,72 @@ pub struct Category {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub scope: Scope,
+    /// What a plan of this category writes about, shown in the skeleton.
+    #[serde(default)]
+    pub guidance: String,
+}
+
+/// (year, month), ordered as time.
+pub type YearMonth = (i32, u32);
+
+/// The pilot period a call sets: fixed months (`start`, `end`, written
+/// `2022-09` or `2022-09-01`), a duration in months, or both. The plan's
+/// schedule (its sections named in `sections`) must fall inside it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PilotPeriod {
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// Words in the titles of the sections that hold the schedule.
+    #[serde(default = "PilotPeriod::default_sections")]
+    pub sections: Vec<String>,
+    /// The notice's own words, quoted in messages.
+    #[serde(default)]
+    pub text: String,
+}
+
+impl PilotPeriod {
+    fn default_sections() -> Vec<String> {
+        ["实施计划", "进度安排", "时间安排", "工作计划"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// A month as `2022-09`, `2022-09-01` or `2022年9月`: (year, month).
+    pub fn month(s: &str) -> Option<YearMonth> {
+        let s = s.trim();
+        let parts: Vec<&str> = s
+            .split(['-', '/', '.', '年', '月', '日'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let (y, m) = match parts.as_slice() {
+            [y, m] | [y, m, _] => (y.parse().ok()?, m.parse().ok()?),
+            _ => return None,
+        };
+        (Call::YEARS.contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+    }
+
+    /// The first and last month of the period, where the call fixes them
+    /// (an end follows from a start and a duration).
+    pub fn bounds(&self) -> (Option<YearMonth>, Option<YearMonth>) {
+        let start = self.start.as_deref().and_then(PilotPeriod::month);
+        let end = self
+            .end
+            .as_deref()
+            .and_then(PilotPeriod::month)
+            .or_else(|| {
+                let (y, m) = start?;
+                let months = self.months?.checked_sub(1)?;
+                let idx = y as i64 * 12 + (m as i64 - 1) + months as i64;
+                Some(((idx / 12) as i32, (idx % 12) as u32 + 1))
+            });
+        (start, end)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -344,16 +434,25 @@ impl Call {
                 column: e.location().map(|l| l.column()),
             }
         })?;
-        call.validate()?;
+        call.validate(text)?;
         Ok(call)
     }
 
-    fn validate(&self) -> Result<(), CallError> {
+    fn validate(&self, text: &str) -> Result<(), CallError> {
         let err = |m: String| CallError {
             message: m,
             help: None,
             line: None,
             column: None,
+        };
+        // The line where `key:` first stands, for a message about it.
+        let at = |key: &str, e: CallError| CallError {
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map(|l| l + 1),
+            column: Some(1),
+            ..e
         };
         if self.outline.is_empty() {
             return Err(err("outline 不能为空".into()));
@@ -371,6 +470,35 @@ impl Call {
         }
         if self.package.warn_bytes > self.package.limit_bytes {
             return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));
+        }
+        if let Some(p) = &self.pilot_period {
+            let help =
+                "写成 start: 2022-09、end: 2023-08（或 2022-09-01），或写 months: 12（试点期月数）";
+            for (key, v) in [("start", &p.start), ("end", &p.end)] {
+                if let Some(v) = v
+                    && PilotPeriod::month(v).is_none()
+                {
+                    let mut e = at(key, err(format!("pilot_period.{key} 无法识别：{v}")));
+                    e.help = Some(help.into());
+                    return Err(e);
+                }
+            }
+            if p.start.is_none() && p.end.is_none() && p.months.is_none() {
+                let mut e = at(
+                    "pilot_period",
+                    err("pilot_period 至少要写 start/end 或 months 之一".into()),
+                );
+                e.help = Some(help.into());
+                return Err(e);
+            }
+            if p.months == Some(0) {
+                return Err(at("months", err("pilot_period.months 不能为 0".into())));
+            }
+            if let (Some(s), Some(e)) = p.bounds()
+                && e < s
+            {
+                return Err(at("end", err("pilot_period 的 end 早于 start".into())));
+            }
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ mod numbers;
 pub(crate) mod outline;
 pub mod package;
 mod quota;
+mod schedule;
 mod scope;
 
 use std::ops::Range;
@@ -94,6 +95,7 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
             scope::check(ctx, doc, plan, out);
             eligibility::check(ctx, doc, plan, out);
             deadline::check(ctx, doc, plan, out);
+            schedule::check(ctx, doc, out);
             attachment::check(ctx, doc, plan, out);
             package::check(ctx, doc, plan, out);
         }
