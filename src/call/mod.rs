@@ -104,6 +104,9 @@ pub struct Voluntary {
     /// (审核重点, a quantified 清洁生产目标): errors when missing.
     #[serde(default)]
     pub vetoes: Vec<Veto>,
+    /// Which way an acceptance indicator should move.
+    #[serde(default)]
+    pub indicator_direction: IndicatorDirection,
     pub agency: AgencyMinimums,
     pub min_experts: usize,
     pub reaudit_years: u32,
@@ -113,6 +116,39 @@ pub struct Voluntary {
     pub list_what: String,
     pub acceptance_due: String,
     pub acceptance_what: String,
+}
+
+/// Words in an indicator's name that say it is better higher (checked
+/// first: 水重复利用率) or better lower (单位产品综合能耗, 排放浓度).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDirection {
+    #[serde(default)]
+    pub higher: Vec<String>,
+    #[serde(default)]
+    pub lower: Vec<String>,
+}
+
+impl IndicatorDirection {
+    /// `Some(true)` when the indicator named `name` is better higher,
+    /// `Some(false)` when better lower, `None` when the words do not say.
+    pub fn higher_is_better(&self, name: &str) -> Option<bool> {
+        if self
+            .higher
+            .iter()
+            .any(|w| !w.is_empty() && name.contains(w.as_str()))
+        {
+            Some(true)
+        } else if self
+            .lower
+            .iter()
+            .any(|w| !w.is_empty() && name.contains(w.as_str()))
+        {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 /// Something a report must write about, and the words that show it did.

@@ -68,17 +68,25 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
 }
 
 /// The rules that span documents and are re-run over all of them after
-/// one changes (`serve`): the province quota, and one enterprise named
-/// alike across its voluntary-audit documents.
+/// one changes (`serve`): the province quota, one enterprise named alike
+/// across its voluntary-audit documents, and its acceptance report against
+/// its audit report (options implemented, dates).
 pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
     quota::check(ctx, docs, out);
     form::enterprise_consistency(docs, out);
+    audit::across_documents(docs, out);
 }
 
 /// Whether a finding comes from [`cross_document`] (so that a re-check
 /// after an edit replaces them all).
 pub fn is_cross_document(d: &Diagnostic) -> bool {
-    matches!(d.rule, "quota/province" | "enterprise/consistency")
+    matches!(
+        d.rule,
+        "quota/province"
+            | "enterprise/consistency"
+            | "acceptance/implemented"
+            | "acceptance/pending-option"
+    )
 }
 
 /// The per-document rules.
