@@ -229,6 +229,20 @@ fn indicators(
     }
 }
 
+/// Where an item of a front-matter list stands: the reader gives each
+/// item the whole list's span; the item's own text, searched from the
+/// list's key to the end of the front matter, is more precise (one `- 项`
+/// per line).
+fn list_item_span(doc: &Document, path: &str, item: &Spanned<String>) -> Range<usize> {
+    let from = key_span(doc, path).start;
+    let to = doc.body_start();
+    doc.src
+        .text
+        .get(from..to)
+        .and_then(|t| t.find(item.value.as_str()))
+        .map_or(item.span.clone(), |i| from + i..from + i + item.value.len())
+}
+
 /// Whether an option's name and a name written elsewhere are the same
 /// option: equal after normalising, or one contains the other.
 fn same_option(a: &str, b: &str) -> bool {
@@ -291,7 +305,7 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
                         "acceptance/implemented",
                         Severity::Error,
                         doc,
-                        imp.span.clone(),
+                        list_item_span(doc, "implemented", imp),
                         format!(
                             "已实施方案“{}”不是审核报告（{}）中的方案",
                             imp.value, rdoc.src.rel

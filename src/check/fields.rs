@@ -212,7 +212,13 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             "写成 name@example.cn 的形式".into(),
         ));
     }
-    for s in &plan.submissions {
+    // A call that states no dates has no nodes to name (deadline/unknown
+    // says so once, not once per planned submission).
+    for s in plan
+        .submissions
+        .iter()
+        .filter(|_| !call.milestones.is_empty())
+    {
         if call.milestone(&s.milestone.value).is_none() {
             let ids: Vec<String> = call
                 .milestones

@@ -565,13 +565,14 @@ fn balance_table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
 /// between (量为、总量：), then the number and its unit.
 fn figure_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &str)> {
     let rest = &s[from..];
+    // At most eight characters between the keyword and its figure.
     let mut skip = 0;
-    for (n, c) in rest.char_indices() {
+    for (k, (n, c)) in rest.char_indices().enumerate() {
         if c.is_ascii_digit() {
             skip = n;
             break;
         }
-        if n > 18 || matches!(c, '，' | '。' | '；' | '、' | ',' | ';' | '（' | '(' | '\n') {
+        if k >= 8 || matches!(c, '，' | '。' | '；' | '、' | ',' | ';' | '（' | '(' | '\n') {
             return None;
         }
         skip = n + c.len_utf8();
