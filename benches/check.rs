@@ -55,9 +55,7 @@ fn child(mode: &str, dir: &Path) {
         }
         jobs => {
             let jobs: usize = jobs.trim_start_matches("check").parse().expect("jobs");
-            let opts = Options {
-                today: parse_datetime("2022-06-01", false).expect("date"),
-            };
+            let opts = Options::at(parse_datetime("2022-06-01", false).expect("date"));
             let project = Project::load_with_jobs(dir, jobs).expect("load");
             check_project(&project, &opts).len()
         }

@@ -122,7 +122,13 @@ pub fn out_dir(project: &Project, explicit: Option<&Path>) -> Result<PathBuf, Fa
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let out_dir = out_dir(project, opts.out_dir.as_deref())?;
     crate::output::prepare(&out_dir)?;
-    let check = check::check_project(project, &Options { today: opts.today });
+    let check = check::check_project(
+        project,
+        &Options {
+            today: opts.today,
+            out_dir: Some(out_dir.clone()),
+        },
+    );
     let mut report = BuildReport {
         out_dir: out_dir.clone(),
         docs: Vec::new(),
@@ -433,6 +439,8 @@ pub struct LiveSite {
     pdfs: std::collections::BTreeMap<String, DocBuild>,
     print: std::collections::BTreeMap<String, Vec<Diagnostic>>,
     today: chrono::DateTime<chrono::FixedOffset>,
+    /// Where this site and its PDFs are written (`--out`).
+    out_dir: PathBuf,
 }
 
 impl LiveSite {
@@ -459,7 +467,13 @@ impl LiveSite {
             crate::render::site::Site::new(theme, &out_dir, opts.today).map_err(|d| {
                 Fatal::new(d.message.clone()).in_file(Path::new(&d.file), d.line, d.column)
             })?;
-        let mut diagnostics = check::check_project(project, &Options { today: opts.today });
+        let mut diagnostics = check::check_project(
+            project,
+            &Options {
+                today: opts.today,
+                out_dir: Some(out_dir.clone()),
+            },
+        );
         diagnostics.extend(print.iter().cloned());
         crate::diagnostic::sort(&mut diagnostics);
         let mut report = crate::render::site::SiteReport::default();
@@ -479,6 +493,7 @@ impl LiveSite {
                     .collect(),
                 print: by_file,
                 today: opts.today,
+                out_dir: out_dir.clone(),
             },
             report,
         ))
@@ -502,8 +517,11 @@ impl LiveSite {
         let ctx = check::Ctx {
             root: &project.root,
             call: &project.call,
-            opts: &Options { today: self.today },
-            out_dir: project.config.output_dir(&project.root),
+            opts: &Options {
+                today: self.today,
+                out_dir: Some(self.out_dir.clone()),
+            },
+            out_dir: self.out_dir.clone(),
             placeholders: project.placeholders.as_ref(),
         };
         let doc = project.documents.iter().find(|d| d.src.rel == rel);

@@ -203,7 +203,7 @@ impl Config {
         let call = if let Some(res) = Call::preset(spec) {
             res.map_err(|e| Fatal::new(format!("内置申报通知 {spec} 无法读取：{}", e.message)))?
         } else if let Some(path) = self.call_file(root) {
-            crate::project::ensure_inside(root, &path).map_err(|_| {
+            crate::paths::ensure_inside(root, &path).map_err(|_| {
                 Fatal::new(format!("申报通知文件 {spec} 在项目目录之外"))
                     .in_file(&root.join(CONFIG_FILE), None, None)
                     .with_help("把通知定义文件放进项目目录，用相对路径引用")
@@ -252,8 +252,8 @@ impl Config {
             .collect()
     }
 
-    /// The output folder as written (relative to the root); judged by
-    /// [`crate::output::resolve`].
+    /// The output folder as written (relative to the root); the output
+    /// module judges whether it is a safe place to write.
     pub fn output_dir(&self, root: &Path) -> PathBuf {
         root.join(self.output_dir.as_deref().unwrap_or("public"))
     }

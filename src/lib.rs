@@ -19,11 +19,12 @@
 //!
 //! let project = Project::load(dir.path()).map_err(|e| e.to_string())?;
 //! let today = parse_datetime("2022-06-01", false).unwrap();
-//! let diagnostics = check_project(&project, &Options { today });
+//! let diagnostics = check_project(&project, &Options::at(today));
 //! assert!(diagnostics.iter().any(|d| d.rule == "outline/missing-section"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod assets;
 pub mod build;
 pub mod call;
 pub mod check;
@@ -46,3 +47,4 @@ pub mod scaffold;
 pub mod serve;
 pub mod source;
 pub mod text;
+pub mod views;

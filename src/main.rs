@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
+use shenbao::assets::mib;
 use shenbao::build::{self, BuildOptions};
 use shenbao::call::beijing;
-use shenbao::check::package::mib;
 use shenbao::check::{self, Options};
 use shenbao::cli::{BuildArgs, Cli, Command, Format};
 use shenbao::config::Fatal;
@@ -136,7 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
             let today = today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&beijing()));
-            let diags = check::check_project(&project, &Options { today });
+            let diags = check::check_project(&project, &Options::at(today));
             let summary = Summary::of(project.file_count(), &diags);
             match format {
                 Format::Json => {

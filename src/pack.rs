@@ -8,15 +8,16 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::assets::base64_size;
+use crate::assets::resolve;
 use crate::build::{self, BuildOptions, BuildReport};
+use crate::call::days_left;
 use crate::call::{Call, Channel, format_zh};
-use crate::check::attachment::resolve;
-use crate::check::deadline::days_left;
-use crate::check::package::base64_size;
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
 use crate::document::plan::AttachmentKind;
 use crate::fsutil::write_within;
+use crate::paths::file_name;
 use crate::project::Project;
 
 #[derive(Debug, Clone)]
@@ -67,21 +68,6 @@ impl PackReport {
     pub fn check_errors(&self) -> Vec<&Diagnostic> {
         self.build.check.iter().filter(|d| d.is_error()).collect()
     }
-}
-
-/// Characters that file systems refuse in a file name.
-pub fn file_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
 }
 
 pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
@@ -175,7 +161,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .iter()
                 .map(|(n, p)| (n.clone(), std::fs::metadata(p).map_or(0, |m| m.len())))
                 .collect(),
-            largest: crate::check::package::embedded_files(&project.root, doc)
+            largest: crate::assets::embedded_files(&project.root, doc)
                 .into_iter()
                 .take(5)
                 .collect(),
@@ -277,11 +263,6 @@ pub fn milestone_lines(call: &Call, today: &DateTime<FixedOffset>) -> Vec<String
 mod tests {
     use super::*;
     use crate::call::{DEFAULT_PRESET, parse_datetime};
-
-    #[test]
-    fn file_names_lose_only_forbidden_characters() {
-        assert_eq!(file_name("2022+甲/乙:丙"), "2022+甲_乙_丙");
-    }
 
     #[test]
     fn milestones_say_copies_binding_and_days() {

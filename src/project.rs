@@ -1,7 +1,7 @@
 //! A project: `shenbao.yaml`, its call, and every document under
 //! `content/`, each read and parsed once.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
@@ -61,65 +61,7 @@ pub fn resolve_root(explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
     }
 }
 
-/// Where a path lies relative to the project.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inside {
-    /// Exists inside the project (canonical path).
-    Yes(PathBuf),
-    /// Lexically inside, but nothing is there.
-    Missing,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outside;
-
-/// Check that `path` stays inside `root`: no absolute path elsewhere, no
-/// `..` climbing out, no symlink leading out. `root` must be canonical.
-pub fn ensure_inside(root: &Path, path: &Path) -> Result<Inside, Outside> {
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    };
-    // Lexical check first, so that a missing file outside is still refused.
-    let mut lexical = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                if !lexical.pop() {
-                    return Err(Outside);
-                }
-            }
-            Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
-    if !lexical.starts_with(&root) {
-        return Err(Outside);
-    }
-    match joined.canonicalize() {
-        Ok(real) if real.starts_with(&root) => Ok(Inside::Yes(real)),
-        Ok(_) => Err(Outside),
-        Err(_) => {
-            // A dangling symlink is missing, wherever it points.
-            Ok(Inside::Missing)
-        }
-    }
-}
-
-/// A path relative to the root with `/` separators, for messages.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    // A path outside the root (an output folder named with --out) is
-    // shown whole, not as `//tmp/…`.
-    let Ok(rel) = path.strip_prefix(root) else {
-        return path.to_string_lossy().into_owned();
-    };
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+pub use crate::paths::{Inside, Outside, ensure_inside, rel_path};
 
 pub fn is_markdown(path: &Path) -> bool {
     path.extension()

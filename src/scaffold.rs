@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::call::{Call, beijing};
 use crate::config::{CONFIG_FILE, Fatal};
 use crate::document::DocKind;
-use crate::document::schema::{FieldSpec, PLAN_FIELDS, Ty};
+use crate::document::schema::{FieldSpec, Ty};
 use crate::fsutil::create_new_atomic;
 use crate::project::CONTENT_DIR;
 use crate::text::NumberStyle;
@@ -154,7 +154,14 @@ pub fn plan_skeleton(call: &Call, title: &str) -> String {
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
         .to_string();
-    write_fields(&mut s, PLAN_FIELDS, 0, title, &today, Some(call));
+    write_fields(
+        &mut s,
+        DocKind::PilotPlan.fields(),
+        0,
+        title,
+        &today,
+        Some(call),
+    );
     s.push_str("---\n\n");
     s.push_str("<!-- 编写提示：一级标题写作 `# 一、标题`，二级标题写作 `## （一）标题`，也可以不写编号，排版时自动编号。\n");
     s.push_str("     每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n");
@@ -220,11 +227,7 @@ fn write_fields(
     let pad = " ".repeat(indent);
     for spec in specs {
         let req = if spec.required { "【必填】" } else { "" };
-        let zh = spec
-            .zh
-            .first()
-            .map(|z| format!("（{z}）"))
-            .unwrap_or_default();
+        let zh = format!("（{}）", spec.label);
         match call {
             Some(call) if indent == 0 && spec.key == "category" && !call.categories.is_empty() => {
                 s.push_str(&category_comment(call, &pad, req, &zh));
@@ -235,7 +238,7 @@ fn write_fields(
             )),
             _ => s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment)),
         }
-        match spec.ty {
+        match &spec.ty {
             Ty::Map(children) => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
                 write_fields(s, children, indent + 2, title, today, None);
@@ -276,11 +279,11 @@ fn write_fields(
                 }
             }
             _ => {
-                let value = match (spec.key, call) {
+                let value = match (spec.key.as_str(), call) {
                     ("title" | "enterprise", _) if indent == 0 => yaml_quote(title),
                     ("date" | "filled_on", _) if indent == 0 => today.to_string(),
                     ("category", Some(call))
-                        if indent == 0 && call.category(spec.example).is_none() =>
+                        if indent == 0 && call.category(&spec.example).is_none() =>
                     {
                         call.categories
                             .first()
@@ -342,7 +345,7 @@ mod tests {
                     .unwrap_or_else(|| panic!("{}", spec.key));
                 let comment = text[..at].lines().last().unwrap();
                 assert!(
-                    comment.starts_with("# ") && comment.contains(spec.comment),
+                    comment.starts_with("# ") && comment.contains(&spec.comment),
                     "{comment}"
                 );
             }

@@ -120,9 +120,7 @@ fn with_ctx(f: impl FnOnce(&Ctx<'_>, &std::path::Path)) {
     let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    let opts = Options {
-        today: parse_datetime("2022-06-01", false).unwrap(),
-    };
+    let opts = Options::at(parse_datetime("2022-06-01", false).unwrap());
     let matcher = placeholder_matcher(&call.placeholders);
     let ctx = Ctx {
         root: &root,

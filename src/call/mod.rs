@@ -2,6 +2,8 @@
 //! industries, regions, applicant types, quota, milestones and package
 //! limits. Shipped presets are embedded; a project may bring its own file.
 
+pub mod industry;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
@@ -791,6 +793,13 @@ fn parse_any_datetime(s: &str, end_of_day: bool) -> Option<DateTime<FixedOffset>
         NaiveTime::from_hms_opt(0, 0, 0)?
     };
     tz.from_local_datetime(&date.and_time(t)).single()
+}
+
+/// Whole calendar days from `today` to `due`, in Beijing time.
+pub fn days_left(today: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
+    let t = today.with_timezone(&beijing()).date_naive();
+    let d = due.with_timezone(&beijing()).date_naive();
+    (d - t).num_days()
 }
 
 /// Format as `2022年6月30日 18:00` (Beijing time).

@@ -5,113 +5,15 @@
 //! Attachment paths are relative to the project root; image paths in the
 //! text are relative to the document, as in any Markdown.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Ctx, diag, key_span};
+use crate::assets::{Resolve, file_head, image_kind, is_remote, resolve};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::{AttachmentKind, PlanMeta};
-use crate::project::{Inside, ensure_inside};
 
 const BINDABLE: &[&str] = &["pdf", "png", "jpg", "jpeg"];
-
-/// Resolve a path written in a document. `base` is the folder it is
-/// relative to. Ok(path) when it exists inside the project.
-pub fn resolve(root: &Path, base: &Path, written: &str) -> Result<PathBuf, Resolve> {
-    let written = percent_decode(written.trim());
-    let p = Path::new(&written);
-    let full = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base.join(p)
-    };
-    match ensure_inside(root, &full) {
-        Err(_) => Err(Resolve::Outside),
-        Ok(Inside::Missing) => Err(Resolve::Missing),
-        Ok(Inside::Yes(real)) if real.is_file() => Ok(real),
-        Ok(Inside::Yes(_)) => Err(Resolve::Missing),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resolve {
-    Missing,
-    Outside,
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            )
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// What kind of image `bytes` hold, judged by content (magic numbers; SVG
-/// by its opening element), or None when they are not an image a page or
-/// typst can show.
-pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
-    use image::ImageFormat as F;
-    match image::guess_format(bytes) {
-        Ok(F::Png) => return Some("png"),
-        Ok(F::Jpeg) => return Some("jpg"),
-        Ok(F::Gif) => return Some("gif"),
-        Ok(F::WebP) => return Some("webp"),
-        _ => {}
-    }
-    // SVG: XML text whose first element is <svg> (after a declaration,
-    // comments or a doctype).
-    let head = &bytes[..bytes.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
-    let mut t = text.trim_start_matches('\u{feff}').trim_start();
-    loop {
-        if t.starts_with("<?") || t.starts_with("<!") {
-            let end = t.find('>')?;
-            t = t[end + 1..].trim_start();
-        } else {
-            break;
-        }
-    }
-    (t.starts_with("<svg") || t.starts_with("<svg:svg")).then_some("svg")
-}
-
-/// The first bytes of a regular file, enough to tell its type.
-pub fn file_head(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    if !std::fs::metadata(path).ok()?.is_file() {
-        return None;
-    }
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(4096)
-        .read_to_end(&mut head)
-        .ok()?;
-    Some(head)
-}
-
-pub fn is_remote(dest: &str) -> bool {
-    let d = dest.trim().to_ascii_lowercase();
-    d.starts_with("http://")
-        || d.starts_with("https://")
-        || d.starts_with("//")
-        || d.starts_with("data:")
-        || d.starts_with("ftp:")
-}
 
 fn extension_ok(path: &str) -> bool {
     Path::new(path)
@@ -308,12 +210,5 @@ mod tests {
         assert_eq!(n(&d, "attachment/missing-file"), 1, "{d:#?}");
         assert_eq!(n(&d, "attachment/outside-project"), 1);
         assert_eq!(n(&d, "attachment/remote-image"), 1);
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b.png"), "a b.png");
-        assert_eq!(percent_decode("%E5%9B%BE.png"), "图.png");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

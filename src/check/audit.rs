@@ -9,9 +9,9 @@ use std::ops::Range;
 
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
 
-use super::attachment::{Resolve, resolve};
 use super::outline::{best_match, entry_names};
 use super::{Ctx, diag, field_span, key_span};
+use crate::assets::{Resolve, resolve};
 use crate::call::{AgencyMinimums, Mention, Voluntary, beijing, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;

@@ -2,20 +2,13 @@
 //! `deadline/planned-late` (error), from the call's milestones;
 //! `deadline/unknown` (info) when the call states none.
 
-use chrono::{DateTime, FixedOffset};
-
 use super::{Ctx, diag, key_span};
-use crate::call::{Channel, beijing, format_zh};
+use crate::call::{Channel, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
 
-/// Whole calendar days from `today` to `due`, in Beijing time.
-pub fn days_left(today: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> i64 {
-    let t = today.with_timezone(&beijing()).date_naive();
-    let d = due.with_timezone(&beijing()).date_naive();
-    (d - t).num_days()
-}
+pub(crate) use crate::call::days_left;
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     let call = ctx.call;

@@ -268,7 +268,7 @@ fn invalid(doc: &Document, span: std::ops::Range<usize>, msg: String, help: Stri
         .with_help(help)
 }
 
-fn required(doc: &Document, specs: &'static [FieldSpec], prefix: &str, out: &mut Vec<Diagnostic>) {
+fn required(doc: &Document, specs: &[FieldSpec], prefix: &str, out: &mut Vec<Diagnostic>) {
     let Some(fm) = &doc.front else { return };
     for spec in specs {
         let path = if prefix.is_empty() {
@@ -278,7 +278,7 @@ fn required(doc: &Document, specs: &'static [FieldSpec], prefix: &str, out: &mut
         };
         let present = fm.has(&path);
         if spec.required && !present {
-            let zh = spec.zh.first().copied().unwrap_or("");
+            let zh = &spec.label;
             let written = fm.locs.contains_key(&path);
             let msg = if written {
                 format!("必填字段 {path}（{zh}）没有填写")
@@ -297,7 +297,7 @@ fn required(doc: &Document, specs: &'static [FieldSpec], prefix: &str, out: &mut
             );
             continue;
         }
-        match spec.ty {
+        match &spec.ty {
             Ty::Map(children) if present => required(doc, children, &path, out),
             Ty::Items(children) => {
                 let n = fm
@@ -317,14 +317,14 @@ fn required(doc: &Document, specs: &'static [FieldSpec], prefix: &str, out: &mut
 }
 
 fn example_line(spec: &FieldSpec) -> String {
-    match spec.ty {
+    match &spec.ty {
         Ty::Map(children) => format!(
             "`{}:` 下面缩进写 {}",
             spec.key,
             children
                 .iter()
                 .filter(|c| c.required)
-                .map(|c| c.key)
+                .map(|c| c.key.as_str())
                 .collect::<Vec<_>>()
                 .join("、")
         ),

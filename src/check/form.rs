@@ -6,7 +6,7 @@
 //! `form/permit-prefix`.
 
 use super::{Ctx, diag, field_span, unfilled};
-use crate::call::CreditCodeWaiver;
+use crate::call::{CreditCodeWaiver, industry};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
@@ -80,184 +80,6 @@ pub fn uscc_region(code: &str) -> Option<String> {
     (region.chars().count() == 6 && region.chars().all(|c| c.is_ascii_digit())).then_some(region)
 }
 
-/// GB/T 4754-2017 industrial divisions (门类 B, C, D): code, name, and the
-/// words by which an industry named in a form is recognised as belonging
-/// to it.
-pub const DIVISIONS: &[(u32, &str, &[&str])] = &[
-    (6, "煤炭开采和洗选业", &["煤炭", "洗煤", "选煤"]),
-    (
-        7,
-        "石油和天然气开采业",
-        &["石油开采", "天然气开采", "油气开采"],
-    ),
-    (
-        8,
-        "黑色金属矿采选业",
-        &["铁矿", "锰矿", "铬矿", "黑色金属矿"],
-    ),
-    (
-        9,
-        "有色金属矿采选业",
-        &["有色金属矿", "铜矿", "铝矿", "铅锌矿", "金矿", "钼矿"],
-    ),
-    (
-        10,
-        "非金属矿采选业",
-        &["非金属矿采", "采石", "采砂", "石灰石", "盐矿"],
-    ),
-    (11, "开采专业及辅助性活动", &["开采辅助", "开采专业"]),
-    (12, "其他采矿业", &["采矿"]),
-    (
-        13,
-        "农副食品加工业",
-        &[
-            "农副食品",
-            "饲料",
-            "屠宰",
-            "肉类加工",
-            "碾米",
-            "植物油",
-            "制糖",
-            "淀粉",
-        ],
-    ),
-    (
-        14,
-        "食品制造业",
-        &["食品", "乳制品", "调味品", "方便食品", "焙烤"],
-    ),
-    (15, "酒、饮料和精制茶制造业", &["酒", "饮料", "精制茶"]),
-    (16, "烟草制品业", &["烟草", "卷烟"]),
-    (
-        17,
-        "纺织业",
-        &["纺织", "棉纺", "印染", "毛纺", "麻纺", "丝绢"],
-    ),
-    (18, "纺织服装、服饰业", &["服装", "服饰"]),
-    (
-        19,
-        "皮革、毛皮、羽毛及其制品和制鞋业",
-        &["皮革", "毛皮", "羽毛", "制鞋"],
-    ),
-    (
-        20,
-        "木材加工和木、竹、藤、棕、草制品业",
-        &["木材", "人造板", "竹"],
-    ),
-    (21, "家具制造业", &["家具"]),
-    (22, "造纸和纸制品业", &["造纸", "纸制品", "纸浆"]),
-    (23, "印刷和记录媒介复制业", &["印刷", "记录媒介"]),
-    (
-        24,
-        "文教、工美、体育和娱乐用品制造业",
-        &["文教", "工艺美术", "体育用品", "娱乐用品", "玩具"],
-    ),
-    (
-        25,
-        "石油、煤炭及其他燃料加工业",
-        &["炼油", "石油加工", "炼焦", "焦化", "煤化工", "燃料加工"],
-    ),
-    (
-        26,
-        "化学原料和化学制品制造业",
-        &[
-            "化学原料",
-            "化学制品",
-            "化工",
-            "化肥",
-            "农药",
-            "涂料",
-            "合成材料",
-            "化学",
-        ],
-    ),
-    (27, "医药制造业", &["医药", "制药", "原料药", "中药"]),
-    (28, "化学纤维制造业", &["化学纤维", "化纤", "涤纶", "粘胶"]),
-    (29, "橡胶和塑料制品业", &["橡胶", "塑料", "轮胎"]),
-    (
-        30,
-        "非金属矿物制品业",
-        &[
-            "非金属矿物",
-            "水泥",
-            "玻璃",
-            "陶瓷",
-            "耐火",
-            "砖瓦",
-            "石墨",
-            "建材",
-            "混凝土",
-        ],
-    ),
-    (
-        31,
-        "黑色金属冶炼和压延加工业",
-        &["钢铁", "炼钢", "炼铁", "钢压延", "铁合金", "黑色金属冶炼"],
-    ),
-    (
-        32,
-        "有色金属冶炼和压延加工业",
-        &[
-            "有色金属冶炼",
-            "铝冶炼",
-            "铜冶炼",
-            "铅锌冶炼",
-            "电解铝",
-            "有色金属压延",
-        ],
-    ),
-    (
-        33,
-        "金属制品业",
-        &["金属制品", "金属结构", "电镀", "金属表面处理", "铸件"],
-    ),
-    (
-        34,
-        "通用设备制造业",
-        &["通用设备", "锅炉", "泵", "阀门", "轴承", "机床"],
-    ),
-    (
-        35,
-        "专用设备制造业",
-        &["专用设备", "矿山设备", "农业机械", "工程机械"],
-    ),
-    (36, "汽车制造业", &["汽车", "改装车", "汽车零部件"]),
-    (
-        37,
-        "铁路、船舶、航空航天和其他运输设备制造业",
-        &["铁路", "船舶", "航空", "航天", "摩托车", "自行车"],
-    ),
-    (
-        38,
-        "电气机械和器材制造业",
-        &["电气机械", "电机", "电池", "电线电缆", "家用电器", "照明"],
-    ),
-    (
-        39,
-        "计算机、通信和其他电子设备制造业",
-        &["计算机", "通信设备", "电子", "半导体", "集成电路"],
-    ),
-    (40, "仪器仪表制造业", &["仪器", "仪表"]),
-    (41, "其他制造业", &["其他制造"]),
-    (
-        42,
-        "废弃资源综合利用业",
-        &["废弃资源", "综合利用", "再生资源", "回收加工"],
-    ),
-    (43, "金属制品、机械和设备修理业", &["修理"]),
-    (
-        44,
-        "电力、热力生产和供应业",
-        &["电力", "热力", "发电", "供热", "热电"],
-    ),
-    (45, "燃气生产和供应业", &["燃气", "天然气供应", "煤气"]),
-    (
-        46,
-        "水的生产和供应业",
-        &["自来水", "供水", "污水处理", "水的生产", "海水淡化"],
-    ),
-];
-
 /// The division of an industry code such as `26`, `2614` or `C2614`.
 pub fn division_of(code: &str) -> Option<u32> {
     let digits: String = code
@@ -274,13 +96,14 @@ pub fn division_of(code: &str) -> Option<u32> {
 
 /// Whether an industry named in words belongs to a division.
 pub fn industry_matches(division: u32, industry: &str) -> bool {
-    let Some((_, name, words)) = DIVISIONS.iter().find(|(d, _, _)| *d == division) else {
+    let Some(d) = industry::division(division) else {
         return false;
     };
     let n = crate::text::normalize_title(industry);
-    n == crate::text::normalize_title(name)
-        || crate::text::normalize_title(name).contains(&n) && n.chars().count() >= 2
-        || words.iter().any(|w| n.contains(w))
+    let name = crate::text::normalize_title(&d.name);
+    n == name
+        || name.contains(&n) && n.chars().count() >= 2
+        || d.words.iter().any(|w| n.contains(w.as_str()))
 }
 
 /// `enterprise/consistency`: the documents of one enterprise (its form,
@@ -556,10 +379,7 @@ pub fn enterprise_identity(
                 if let Some(ind) = &e.industry
                     && !industry_matches(d, &ind.value)
                 {
-                    let name = DIVISIONS
-                        .iter()
-                        .find(|x| x.0 == d)
-                        .map_or("", |x| x.1);
+                    let name = industry::division(d).map_or("", |x| x.name.as_str());
                     let at = field_span(doc, &format!("{prefix}industry"));
                     out.push(
                         diag(

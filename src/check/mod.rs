@@ -33,6 +33,18 @@ use crate::project::Project;
 pub struct Options {
     /// “Now”, for deadlines (Beijing time).
     pub today: DateTime<FixedOffset>,
+    /// Where the built PDFs are (`build --out`), when not the configured
+    /// output folder: `package/size` measures the files this run wrote.
+    pub out_dir: Option<PathBuf>,
+}
+
+impl Options {
+    pub fn at(today: DateTime<FixedOffset>) -> Options {
+        Options {
+            today,
+            out_dir: None,
+        }
+    }
 }
 
 /// Shared read-only state for the rules of one document.
@@ -53,7 +65,10 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         root: &project.root,
         call: &project.call,
         opts,
-        out_dir: project.config.output_dir(&project.root),
+        out_dir: opts
+            .out_dir
+            .clone()
+            .unwrap_or_else(|| project.config.output_dir(&project.root)),
         placeholders: project.placeholders.as_ref(),
     };
     let mut out: Vec<Diagnostic> = project.diagnostics.clone();
@@ -177,9 +192,7 @@ pub(crate) mod testutil {
             Fixture {
                 dir: tempfile::tempdir().unwrap(),
                 call: Call::preset(DEFAULT_PRESET).unwrap().unwrap(),
-                opts: Options {
-                    today: parse_datetime("2022-06-01", false).unwrap(),
-                },
+                opts: Options::at(parse_datetime("2022-06-01", false).unwrap()),
             }
         }
 

@@ -1,10 +1,8 @@
 //! `package/size` and `package/subject`: the e-mail package fits the
 //! call's limit and its subject can be built.
 
-use std::path::{Path, PathBuf};
-
-use super::attachment::{is_remote, resolve};
 use super::{Ctx, diag, field_span};
+use crate::assets::{base64_size, embedded_files, mib};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
@@ -14,49 +12,9 @@ use crate::paths::pdf_path;
 /// also names the zip file.
 const BAD_SUBJECT_CHARS: &[char] = &['\\', '/', ':', '*', '?', '"', '<', '>', '|'];
 
-pub fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
-
-/// What a mail server measures: base64 with line breaks every 76 chars.
-pub fn base64_size(bytes: u64) -> u64 {
-    let b64 = bytes.div_ceil(3) * 4;
-    b64 + b64.div_ceil(76) * 2
-}
-
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     size(ctx, doc, out);
     subject(ctx, doc, plan, out);
-}
-
-/// The project files a plan's PDF embeds (its attachments and local
-/// images), as project-relative paths with sizes, largest first, each file
-/// once: a lower bound of the package before the PDF exists, and the
-/// files to shrink when it is too big.
-pub fn embedded_files(root: &Path, doc: &Document) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = Vec::new();
-    let mut add = |p: PathBuf| out.push((crate::project::rel_path(root, &p), file_len(&p)));
-    if let Some(plan) = doc.plan() {
-        for a in &plan.attachments {
-            if let Ok(p) = resolve(root, root, &a.file.value) {
-                add(p);
-            }
-        }
-    }
-    let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
-    for l in doc
-        .body
-        .links
-        .iter()
-        .filter(|l| l.image && !is_remote(&l.dest))
-    {
-        if let Ok(p) = resolve(root, &doc_dir, &l.dest) {
-            add(p);
-        }
-    }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.dedup();
-    out
 }
 
 fn size(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
@@ -117,7 +75,7 @@ pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnosti
             continue;
         };
         let subject = ctx.call.subject(&title.value, &applicant.value);
-        let key = crate::pack::file_name(&subject).to_lowercase();
+        let key = crate::paths::file_name(&subject).to_lowercase();
         match seen.get(&key) {
             Some(first) => out.push(
                 diag(
@@ -138,10 +96,6 @@ pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnosti
             }
         }
     }
-}
-
-fn file_len(p: &std::path::Path) -> u64 {
-    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
 
 fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
@@ -289,5 +243,36 @@ mod tests {
         assert_eq!(n(&d, "package/subject"), 2, "{d:#?}");
         let d = f.check(&good_plan().replace("applicant: 伏牛经济技术开发区管理委员会\n", ""));
         assert_eq!(n(&d, "package/subject"), 1);
+    }
+
+    /// `build --out X` checks the PDFs it wrote to X, not an older one in
+    /// the configured folder (one output folder truth).
+    #[test]
+    fn size_measures_the_pdf_in_the_folder_this_run_writes() {
+        let f = Fixture::new();
+        let root = f.root();
+        std::fs::write(root.join("shenbao.yaml"), "call: cn-2022-pilot\n").unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/plan.md"), good_plan()).unwrap();
+        let project = crate::project::Project::load(&root).unwrap();
+        // An oversized PDF (sparse: no disk) where `--out elsewhere` wrote.
+        let other = root.join("elsewhere");
+        let built = pdf_path(&other, "content/plan.md");
+        std::fs::create_dir_all(built.parent().unwrap()).unwrap();
+        let file = std::fs::File::create(&built).unwrap();
+        file.set_len(f.call.package.limit_bytes + 1).unwrap();
+        let opts = |out_dir| crate::check::Options {
+            today: f.opts.today,
+            out_dir,
+        };
+        let d = crate::check::check_project(&project, &opts(Some(other.clone())));
+        let e = d.iter().find(|x| x.rule == "package/size");
+        assert!(
+            e.is_some_and(|e| e.severity == Severity::Error && e.message.contains("已生成的 PDF")),
+            "{d:#?}"
+        );
+        // The configured folder (public/) has no PDF: only the estimate.
+        let d = crate::check::check_project(&project, &opts(None));
+        assert_eq!(n(&d, "package/size"), 0, "{d:#?}");
     }
 }

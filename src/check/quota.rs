@@ -60,9 +60,7 @@ mod tests {
     fn sixth_plan_of_a_province_fires() {
         let f = Fixture::new();
         let root = f.root();
-        let opts = Options {
-            today: f.opts.today,
-        };
+        let opts = Options::at(f.opts.today);
         let ctx = Ctx {
             root: &root,
             call: &f.call,

@@ -51,6 +51,8 @@ impl FrontMatter {
     }
 
     pub fn get(&self, path: &str) -> Option<&Value> {
+        #[cfg(test)]
+        asked::record(path);
         let mut cur: Option<&Value> = None;
         let mut map = Some(&self.root);
         for seg in path_segments(path) {
@@ -153,7 +155,7 @@ fn normalize_map(
     diags: &mut Vec<Diagnostic>,
 ) -> Mapping {
     let mut out = Mapping::new();
-    let mut first_name: HashMap<&'static str, String> = HashMap::new();
+    let mut first_name: HashMap<&str, String> = HashMap::new();
     for (k, v) in raw {
         let Some(key) = key_text(k) else { continue };
         let raw_path = join(raw_prefix, &key);
@@ -172,13 +174,17 @@ fn normalize_map(
                 Some(s) => d.with_help(format!("是否想写“{s}”？")),
                 None => d.with_help(format!(
                     "可用字段：{}",
-                    specs.iter().map(|s| s.key).collect::<Vec<_>>().join("、")
+                    specs
+                        .iter()
+                        .map(|s| s.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 )),
             };
             diags.push(d);
             continue;
         };
-        if let Some(prev) = first_name.get(spec.key) {
+        if let Some(prev) = first_name.get(spec.key.as_str()) {
             diags.push(
                 Diagnostic::at(
                     "frontmatter/duplicate-field",
@@ -192,8 +198,8 @@ fn normalize_map(
             );
             continue;
         }
-        first_name.insert(spec.key, key.clone());
-        let canon_path = join(canon_prefix, spec.key);
+        first_name.insert(spec.key.as_str(), key.clone());
+        let canon_path = join(canon_prefix, &spec.key);
         if let Some(l) = &loc {
             locs.insert(canon_path.clone(), l.clone());
         }
@@ -463,7 +469,7 @@ impl Reader<'_> {
     }
 
     /// Report a map or list field written as something else.
-    pub fn expect_shape(&mut self, path: &str, ty: Ty) {
+    pub fn expect_shape(&mut self, path: &str, ty: &Ty) {
         let Some(v) = self.fm.get(path) else { return };
         let ok = match ty {
             Ty::Map(_) | Ty::DateMap => matches!(v, Value::Mapping(_) | Value::Null),
@@ -477,5 +483,31 @@ impl Reader<'_> {
             };
             self.invalid(path, format!("字段 {path} 的写法不对"), help);
         }
+    }
+}
+
+/// In tests, every path the readers and rules ask the front matter for, so
+/// that a test can hold each one against the field specs.
+#[cfg(test)]
+pub(crate) mod asked {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static ASKED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    }
+
+    pub fn record(path: &str) {
+        ASKED.with(|a| {
+            if let Some(v) = a.borrow_mut().as_mut() {
+                v.push(path.to_string());
+            }
+        });
+    }
+
+    /// Run `f` and return the paths it asked for.
+    pub fn during(f: impl FnOnce()) -> Vec<String> {
+        ASKED.with(|a| *a.borrow_mut() = Some(Vec::new()));
+        f();
+        ASKED.with(|a| a.borrow_mut().take().unwrap_or_default())
     }
 }

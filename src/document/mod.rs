@@ -40,35 +40,21 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub const ALL: &'static [(DocKind, &'static str, &'static [&'static str])] = &[
-        (
-            DocKind::PilotPlan,
-            "pilot-plan",
-            &["试点实施方案", "实施方案", "plan"],
-        ),
-        (
-            DocKind::ApplicationForm,
-            "application-form",
-            &["申请表", "自愿性清洁生产审核申请表", "form"],
-        ),
-        (
-            DocKind::AuditReport,
-            "audit-report",
-            &["审核报告", "清洁生产审核报告"],
-        ),
-        (
-            DocKind::AcceptanceReport,
-            "acceptance-report",
-            &["验收自评报告", "验收报告", "清洁生产审核验收自评报告"],
-        ),
+    pub const ALL: &'static [DocKind] = &[
+        DocKind::PilotPlan,
+        DocKind::ApplicationForm,
+        DocKind::AuditReport,
+        DocKind::AcceptanceReport,
     ];
 
+    /// The kind named by its id, its Chinese name or one of its other
+    /// names (all data, in the field files).
     pub fn parse(s: &str) -> Option<DocKind> {
         let s = s.trim();
-        Self::ALL
-            .iter()
-            .find(|(_, id, aliases)| *id == s || aliases.contains(&s))
-            .map(|(k, _, _)| *k)
+        Self::ALL.iter().copied().find(|k| {
+            let spec = k.spec();
+            spec.id == s || spec.name == s || spec.aliases.iter().any(|a| a == s)
+        })
     }
 
     pub fn id(self) -> &'static str {
@@ -80,22 +66,22 @@ impl DocKind {
         }
     }
 
+    /// The kind as data: names and fields.
+    pub fn spec(self) -> &'static schema::KindSpec {
+        schema::kind(self.id())
+    }
+
     pub fn name_zh(self) -> &'static str {
-        match self {
-            DocKind::PilotPlan => "试点实施方案",
-            DocKind::ApplicationForm => "自愿性清洁生产审核申请表",
-            DocKind::AuditReport => "清洁生产审核报告",
-            DocKind::AcceptanceReport => "清洁生产审核验收自评报告",
-        }
+        &self.spec().name
     }
 
     pub fn fields(self) -> &'static [schema::FieldSpec] {
-        match self {
-            DocKind::PilotPlan => schema::PLAN_FIELDS,
-            DocKind::ApplicationForm => voluntary::FORM_FIELDS,
-            DocKind::AuditReport => voluntary::AUDIT_FIELDS,
-            DocKind::AcceptanceReport => voluntary::ACCEPTANCE_FIELDS,
-        }
+        &self.spec().fields
+    }
+
+    /// The Chinese label of one of this kind's fields (`enterprise.uscc`).
+    pub fn label(self, path: &str) -> &'static str {
+        schema::label(self.id(), path)
     }
 }
 
@@ -161,32 +147,6 @@ impl Document {
             Meta::Acceptance(m) => Some(m),
             _ => None,
         }
-    }
-
-    /// What an audit or acceptance report prints and shows besides its
-    /// body: one view for the PDF and the site.
-    pub fn report(&self) -> Option<voluntary::ReportView<'_>> {
-        let (enterprise, title, date, tables) = match &self.meta {
-            Meta::Audit(m) => (
-                &m.enterprise,
-                m.title.as_ref(),
-                m.date.as_ref(),
-                m.summary_tables(),
-            ),
-            Meta::Acceptance(m) => (
-                &m.enterprise,
-                m.title.as_ref(),
-                m.date.as_ref(),
-                m.summary_tables(),
-            ),
-            _ => return None,
-        };
-        Some(voluntary::ReportView {
-            enterprise,
-            title,
-            date,
-            tables,
-        })
     }
 
     /// The enterprise a voluntary-audit document is about.
@@ -559,7 +519,12 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         .with_label("文档类型");
         let names: Vec<&str> = DocKind::ALL
             .iter()
-            .flat_map(|(_, id, al)| std::iter::once(*id).chain(al.iter().copied()))
+            .flat_map(|k| {
+                let s = k.spec();
+                [s.id.as_str(), s.name.as_str()]
+                    .into_iter()
+                    .chain(s.aliases.iter().map(String::as_str))
+            })
             .collect();
         d = match closest(&kind_text, names) {
             Some(s) => d.with_help(format!("是否想写“{s}”？可用类型：{}", kind_list())),
@@ -592,7 +557,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
 fn kind_list() -> String {
     DocKind::ALL
         .iter()
-        .map(|(k, id, _)| format!("{id}（{}）", k.name_zh()))
+        .map(|k| format!("{}（{}）", k.id(), k.name_zh()))
         .collect::<Vec<_>>()
         .join("、")
 }

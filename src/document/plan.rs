@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use super::DocKind;
 use super::fields::{Reader, Spanned};
-use super::schema::{ATTACHMENT_FIELDS, PLAN_FIELDS};
+use super::schema;
 
 #[derive(Debug, Clone, Default)]
 pub struct Contact {
@@ -73,8 +74,8 @@ pub struct PlanMeta {
 
 impl PlanMeta {
     pub fn read(r: &mut Reader<'_>) -> PlanMeta {
-        for spec in PLAN_FIELDS {
-            r.expect_shape(spec.key, spec.ty);
+        for spec in DocKind::PilotPlan.fields() {
+            r.expect_shape(&spec.key, &spec.ty);
         }
         let mut submissions = Vec::new();
         for key in r.keys("submissions") {
@@ -105,8 +106,10 @@ impl PlanMeta {
                 }
                 continue;
             }
-            for spec in ATTACHMENT_FIELDS {
-                r.expect_shape(&format!("{base}.{}", spec.key), spec.ty);
+            let item = schema::resolve(DocKind::PilotPlan.fields(), "attachments")
+                .map(|s| s.ty.children());
+            for spec in item.unwrap_or_default() {
+                r.expect_shape(&format!("{base}.{}", spec.key), &spec.ty);
             }
             let kind = match r.str(&format!("{base}.type")) {
                 Some(t) if is_recommendation_letter(&t.value) => {

@@ -1,344 +1,291 @@
-//! Front-matter fields as data: canonical English key, accepted Chinese
-//! names, type, whether required, and the Chinese comment the scaffold
-//! writes above each field.
+//! Front-matter fields as data. Each document kind's fields live in YAML
+//! beside the call presets (`src/call/presets/fields/*.yaml`): canonical
+//! English key, the Chinese label every view and rule prints, other
+//! Chinese names an author may write (aliases), type, whether required,
+//! and the comment and example the scaffold writes. This module reads that
+//! data once and answers questions about it.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// The embedded field files, in the order their kinds are listed.
+const FILES: &[(&str, &str)] = &[
+    (
+        "fields/plan.yaml",
+        include_str!("../call/presets/fields/plan.yaml"),
+    ),
+    (
+        "fields/voluntary.yaml",
+        include_str!("../call/presets/fields/voluntary.yaml"),
+    ),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
     Str,
     Bool,
     /// A list of short texts; a single text separated by 、，, also works.
     StrList,
     Date,
-    Map(&'static [FieldSpec]),
+    Map(Vec<FieldSpec>),
     /// A list of maps.
-    Items(&'static [FieldSpec]),
+    Items(Vec<FieldSpec>),
     /// Free keys (milestone ids) with dates as values.
     DateMap,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Ty {
+    /// The shape without the children, for comparisons.
+    pub fn is_container(&self) -> bool {
+        matches!(self, Ty::Map(_) | Ty::Items(_) | Ty::DateMap)
+    }
+
+    pub fn children(&self) -> &[FieldSpec] {
+        match self {
+            Ty::Map(c) | Ty::Items(c) => c,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {
-    pub key: &'static str,
-    pub zh: &'static [&'static str],
+    pub key: String,
+    /// The Chinese name every view prints.
+    pub label: String,
+    /// Other Chinese names an author may write instead of the key.
+    pub aliases: Vec<String>,
     pub ty: Ty,
     pub required: bool,
     /// Chinese explanation, written as a comment by `shenbao new`.
-    pub comment: &'static str,
+    pub comment: String,
     /// Value the scaffold writes (YAML text).
-    pub example: &'static str,
+    pub example: String,
 }
 
-pub(crate) const fn f(
-    key: &'static str,
-    zh: &'static [&'static str],
-    ty: Ty,
-    required: bool,
-    comment: &'static str,
-    example: &'static str,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        zh,
-        ty,
-        required,
-        comment,
-        example,
+impl FieldSpec {
+    /// The Chinese names, label first.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
+
+    fn matches(&self, key: &str) -> bool {
+        self.key.eq_ignore_ascii_case(key) || self.names().any(|n| n == key)
+    }
+}
+
+/// One document kind as data: its id, Chinese name, other names and fields.
+#[derive(Debug, Clone)]
+pub struct KindSpec {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub fields: Vec<FieldSpec>,
 }
 
 pub const KIND_KEYS: &[&str] = &["kind", "类型", "文档类型"];
 
-pub const PARK_FIELDS: &[FieldSpec] = &[
-    f(
-        "name",
-        &["园区名称", "名称"],
-        Ty::Str,
-        false,
-        "园区或产业集群名称",
-        "待补充",
-    ),
-    f(
-        "boundary",
-        &["园区边界", "边界", "四至范围"],
-        Ty::Str,
-        false,
-        "明确的园区边界（四至范围、面积）；类别2必填",
-        "待补充",
-    ),
-    f(
-        "crosses_prefecture",
-        &["是否跨地市", "跨地市"],
-        Ty::Bool,
-        false,
-        "园区是否跨地市行政区域（原则上不跨）：是/否",
-        "否",
-    ),
-    f(
-        "management_body",
-        &["管理机构", "组织管理机构"],
-        Ty::Str,
-        false,
-        "园区组织管理机构",
-        "待补充",
-    ),
-];
+// ---- the YAML as written ----
 
-pub const ELIGIBILITY_FIELDS: &[FieldSpec] = &[
-    f(
-        "no_major_violation",
-        &[
-            "三年内无重大环境违法事件",
-            "3年内无重大环境违法事件",
-            "无重大环境违法",
-        ],
-        Ty::Bool,
-        false,
-        "试点对象所在区域3年内未发生重大环境违法事件：是/否",
-        "是",
-    ),
-    f(
-        "managers",
-        &["清洁生产管理人员", "管理人员"],
-        Ty::Str,
-        false,
-        "清洁生产管理人员（机构、人数）",
-        "待补充",
-    ),
-    f(
-        "rules",
-        &["管理制度", "管理制度和机制"],
-        Ty::Str,
-        false,
-        "清洁生产管理制度和机制安排",
-        "待补充",
-    ),
-    f(
-        "funding_source",
-        &["资金来源", "资金支持来源"],
-        Ty::Str,
-        false,
-        "明确的资金支持来源",
-        "待补充",
-    ),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    groups: HashMap<String, Vec<RawSpec>>,
+    kinds: indexmap_like::Ordered<RawKind>,
+}
 
-pub const CONTACT_FIELDS: &[FieldSpec] = &[
-    f("name", &["姓名"], Ty::Str, true, "联系人姓名", "待补充"),
-    f("position", &["职务"], Ty::Str, false, "职务", "待补充"),
-    f(
-        "phone",
-        &["电话", "手机", "联系电话"],
-        Ty::Str,
-        true,
-        "手机（11位）或座机（如 0371-66309308）",
-        "\"待补充\"",
-    ),
-    f(
-        "email",
-        &["邮箱", "电子邮箱"],
-        Ty::Str,
-        true,
-        "电子邮箱",
-        "待补充",
-    ),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    fields: Vec<RawSpec>,
+}
 
-pub const ATTACHMENT_FIELDS: &[FieldSpec] = &[
-    f(
-        "type",
-        &["类型"],
-        Ty::Str,
-        false,
-        "recommendation-letter（省级推荐函）或 other（其他附件）",
-        "recommendation-letter",
-    ),
-    f(
-        "file",
-        &["文件", "路径"],
-        Ty::Str,
-        true,
-        "相对项目根目录的文件路径（PDF 或图片），不能在项目之外",
-        "attachments/推荐函.pdf",
-    ),
-    f(
-        "title",
-        &["名称", "标题"],
-        Ty::Str,
-        false,
-        "附件名称，印在目录和书签中",
-        "河南省清洁生产审核创新试点项目推荐函",
-    ),
-];
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    key: String,
+    label: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(rename = "type")]
+    ty: RawTy,
+    /// The group a map or items field holds.
+    #[serde(default)]
+    fields: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    example: String,
+}
 
-pub const PLAN_FIELDS: &[FieldSpec] = &[
-    f(
-        "kind",
-        &["类型", "文档类型"],
-        Ty::Str,
-        true,
-        "文档类型：pilot-plan 表示试点实施方案",
-        "pilot-plan",
-    ),
-    f(
-        "title",
-        &["项目名称", "名称"],
-        Ty::Str,
-        true,
-        "项目名称（用于封面和邮件题目）",
-        "待补充",
-    ),
-    f(
-        "applicant",
-        &["申报单位", "申报主体"],
-        Ty::Str,
-        true,
-        "申报单位全称",
-        "待补充",
-    ),
-    f(
-        "applicant_type",
-        &["申报主体类型", "主体类型", "申报单位类型"],
-        Ty::Str,
-        true,
-        "申报主体类型：市（县、区）政府 / 市级政府组成部门 / 园区管委会",
-        "园区管委会",
-    ),
-    f(
-        "implementer",
-        &["实施主体", "实施单位"],
-        Ty::Str,
-        true,
-        "实施主体，须与申报单位为同一主体",
-        "待补充",
-    ),
-    f(
-        "category",
-        &["试点类别", "类别", "试点内容"],
-        Ty::Str,
-        true,
-        "试点类别：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域",
-        "2",
-    ),
-    f(
-        "province",
-        &["省份", "所在省份"],
-        Ty::Str,
-        true,
-        "所在省份（每省推荐不超过5个）",
-        "河南省",
-    ),
-    f(
-        "city",
-        &["市县", "所在地", "所在市县", "地区"],
-        Ty::Str,
-        true,
-        "所在市（县、区）",
-        "待补充",
-    ),
-    f(
-        "industries",
-        &["重点行业", "涉及行业", "行业"],
-        Ty::StrList,
-        false,
-        "涉及的重点行业，如 [石化化工, 建材]",
-        "[]",
-    ),
-    f(
-        "region",
-        &["区域流域", "重点区域或流域", "区域", "流域"],
-        Ty::Str,
-        false,
-        "类别3：重点区域（京津冀及周边、汾渭平原、长三角地区、珠三角地区、成渝地区）或流域（长江、黄河）",
-        "\"\"",
-    ),
-    f(
-        "pollutants",
-        &["特征污染物", "污染物"],
-        Ty::StrList,
-        false,
-        "类别3：特征污染物，如 [PM2.5, O3] 或 [氨氮, 磷]",
-        "[]",
-    ),
-    f(
-        "pollutants_in_local_tasks",
-        &["自选污染物已纳入地方重点工作任务", "已纳入地方重点工作任务"],
-        Ty::Bool,
-        false,
-        "自行选取的特征污染物减排工作是否已纳入地方重点工作任务：是/否",
-        "否",
-    ),
-    f(
-        "park",
-        &["园区"],
-        Ty::Map(PARK_FIELDS),
-        false,
-        "类别2：园区或产业集群",
-        "",
-    ),
-    f(
-        "eligibility",
-        &["申报条件"],
-        Ty::Map(ELIGIBILITY_FIELDS),
-        false,
-        "申报条件（通知 一、（四））",
-        "",
-    ),
-    f(
-        "contact",
-        &["联系人"],
-        Ty::Map(CONTACT_FIELDS),
-        true,
-        "联系人",
-        "",
-    ),
-    f(
-        "version",
-        &["版本"],
-        Ty::Str,
-        true,
-        "方案版本，报送时为“送审版”",
-        "送审版",
-    ),
-    f(
-        "date",
-        &["编制日期", "日期"],
-        Ty::Date,
-        true,
-        "编制日期，如 2022-06-20",
-        "待补充",
-    ),
-    f(
-        "submissions",
-        &["计划报送", "计划报送时间"],
-        Ty::DateMap,
-        false,
-        "计划报送时间，键为节点（henan-email、henan-post、national-post、national-email）",
-        "",
-    ),
-    f(
-        "attachments",
-        &["附件"],
-        Ty::Items(ATTACHMENT_FIELDS),
-        false,
-        "附件清单（省级推荐函等），按顺序装订在方案之后",
-        "",
-    ),
-];
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum RawTy {
+    Text,
+    YesNo,
+    List,
+    Date,
+    Map,
+    Items,
+    DateMap,
+}
+
+/// A YAML mapping read in its written order (serde_yaml's `Mapping` keeps
+/// it); the kinds are listed in the order their files give them.
+mod indexmap_like {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+
+    pub struct Ordered<T>(pub Vec<(String, T)>);
+
+    impl<'de, T: DeserializeOwned> Deserialize<'de> for Ordered<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let m = serde_yaml::Mapping::deserialize(d)?;
+            let mut out = Vec::with_capacity(m.len());
+            for (k, v) in m {
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| serde::de::Error::custom("kind ids are texts"))?
+                    .to_string();
+                let v = serde_yaml::from_value(v).map_err(serde::de::Error::custom)?;
+                out.push((key, v));
+            }
+            Ok(Ordered(out))
+        }
+    }
+}
+
+fn build(
+    raw: &RawSpec,
+    groups: &HashMap<String, Vec<RawSpec>>,
+    depth: usize,
+) -> Result<FieldSpec, String> {
+    let children = |what: &str| -> Result<Vec<FieldSpec>, String> {
+        let name = raw
+            .fields
+            .as_deref()
+            .ok_or_else(|| format!("{}: a {what} field names its group in `fields:`", raw.key))?;
+        let group = groups
+            .get(name)
+            .ok_or_else(|| format!("{}: no group `{name}`", raw.key))?;
+        if depth > 8 {
+            return Err(format!("{}: groups nest too deep", raw.key));
+        }
+        group.iter().map(|c| build(c, groups, depth + 1)).collect()
+    };
+    let ty = match raw.ty {
+        RawTy::Text => Ty::Str,
+        RawTy::YesNo => Ty::Bool,
+        RawTy::List => Ty::StrList,
+        RawTy::Date => Ty::Date,
+        RawTy::DateMap => Ty::DateMap,
+        RawTy::Map => Ty::Map(children("map")?),
+        RawTy::Items => Ty::Items(children("items")?),
+    };
+    Ok(FieldSpec {
+        key: raw.key.clone(),
+        label: raw.label.clone(),
+        aliases: raw.aliases.clone(),
+        ty,
+        required: raw.required,
+        comment: raw.comment.clone(),
+        example: raw.example.clone(),
+    })
+}
+
+/// Read field files into kinds. An error names the file and what is wrong.
+fn load(files: &[(&str, &str)]) -> Result<Vec<KindSpec>, String> {
+    let mut kinds = Vec::new();
+    for (name, text) in files {
+        let raw: RawFile = serde_yaml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        for (id, k) in raw.kinds.0 {
+            let fields = k
+                .fields
+                .iter()
+                .map(|f| build(f, &raw.groups, 0))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("{name}: {id}: {e}"))?;
+            kinds.push(KindSpec {
+                id,
+                name: k.name,
+                aliases: k.aliases,
+                fields,
+            });
+        }
+    }
+    Ok(kinds)
+}
+
+static KINDS: LazyLock<Vec<KindSpec>> = LazyLock::new(|| {
+    // The files are part of the program and a unit test reads them; a
+    // broken file is a build defect, not user input.
+    load(FILES).unwrap_or_else(|e| panic!("embedded field specs: {e}"))
+});
+
+/// Every document kind's spec, in file order.
+pub fn kinds() -> &'static [KindSpec] {
+    &KINDS
+}
+
+/// One kind's spec by id (`pilot-plan`). Ids are those `DocKind::id` gives.
+pub fn kind(id: &str) -> &'static KindSpec {
+    KINDS
+        .iter()
+        .find(|k| k.id == id)
+        .unwrap_or_else(|| panic!("no field spec for document kind {id}"))
+}
 
 /// Find a field by canonical key or Chinese name.
 pub fn find<'a>(specs: &'a [FieldSpec], key: &str) -> Option<&'a FieldSpec> {
     let k = key.trim();
-    specs
-        .iter()
-        .find(|s| s.key.eq_ignore_ascii_case(k) || s.zh.contains(&k))
+    specs.iter().find(|s| s.matches(k))
 }
 
 /// Every name a field may be written with, for “did you mean”.
-pub fn all_names(specs: &[FieldSpec]) -> Vec<&'static str> {
+pub fn all_names(specs: &[FieldSpec]) -> Vec<&str> {
     specs
         .iter()
-        .flat_map(|s| std::iter::once(s.key).chain(s.zh.iter().copied()))
+        .flat_map(|s| std::iter::once(s.key.as_str()).chain(s.names()))
         .collect()
+}
+
+/// The spec of a dotted path (`enterprise.industry`, `options[3].class`,
+/// `options[].class`): list indices are skipped.
+pub fn resolve<'a>(specs: &'a [FieldSpec], path: &str) -> Option<&'a FieldSpec> {
+    let mut level = specs;
+    let mut found: Option<&FieldSpec> = None;
+    for seg in path.split('.') {
+        // A date map's keys are the author's own (milestone ids).
+        if let Some(s) = found.filter(|s| s.ty == Ty::DateMap) {
+            return Some(s);
+        }
+        let key = seg.split('[').next().unwrap_or(seg);
+        let spec = level.iter().find(|s| s.key == key)?;
+        level = spec.ty.children();
+        found = Some(spec);
+    }
+    found
+}
+
+/// The Chinese label of a field of a kind, e.g. `label("audit-report",
+/// "enterprise.industry")` = 所属行业. An unknown path gives the path, so a
+/// view never prints nothing (a unit test asks for every path views use).
+pub fn label(kind_id: &str, path: &str) -> &'static str {
+    match resolve(&kind(kind_id).fields, path) {
+        Some(s) => s.label.as_str(),
+        None => {
+            debug_assert!(false, "no field {path} in {kind_id}");
+            "（未知字段）"
+        }
+    }
 }
 
 #[cfg(test)]
@@ -346,26 +293,86 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aliases_are_unique_within_a_map() {
-        for specs in [
-            PLAN_FIELDS,
-            PARK_FIELDS,
-            ELIGIBILITY_FIELDS,
-            CONTACT_FIELDS,
-            ATTACHMENT_FIELDS,
-        ] {
-            let names = all_names(specs);
-            let mut seen = std::collections::HashSet::new();
-            for n in names {
-                assert!(seen.insert(n), "{n} is used twice");
-            }
+    fn the_embedded_field_files_read() {
+        let kinds = load(FILES).expect("field files parse");
+        let ids: Vec<&str> = kinds.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "pilot-plan",
+                "application-form",
+                "audit-report",
+                "acceptance-report"
+            ]
+        );
+        for k in &kinds {
+            assert!(!k.fields.is_empty(), "{}", k.id);
+            assert_eq!(k.fields[0].key, "kind", "{}: kind comes first", k.id);
         }
     }
 
     #[test]
-    fn finds_by_english_and_chinese() {
-        assert_eq!(find(PLAN_FIELDS, "项目名称").unwrap().key, "title");
-        assert_eq!(find(PLAN_FIELDS, "Title").unwrap().key, "title");
-        assert!(find(PLAN_FIELDS, "nothing").is_none());
+    fn labels_follow_paths_through_maps_and_lists() {
+        assert_eq!(label("audit-report", "enterprise.industry"), "所属行业");
+        assert_eq!(label("audit-report", "options[2].name"), "方案名称");
+        assert_eq!(label("pilot-plan", "park.boundary"), "园区边界");
+        assert!(resolve(&kind("audit-report").fields, "enterprise.nope").is_none());
+    }
+
+    #[test]
+    fn a_broken_field_file_names_itself_and_the_problem() {
+        let bad = "kinds:\n  x:\n    name: 甲\n    fields:\n      - key: a\n        label: 甲\n        type: map\n        fields: nowhere\n";
+        let e = load(&[("fields/x.yaml", bad)]).unwrap_err();
+        assert!(e.contains("fields/x.yaml") && e.contains("nowhere"), "{e}");
+        let typo = "kinds:\n  x:\n    name: 甲\n    fields:\n      - key: a\n        lable: 甲\n        type: text\n";
+        let e = load(&[("fields/x.yaml", typo)]).unwrap_err();
+        assert!(e.contains("lable"), "{e}");
+    }
+
+    /// Every front-matter path the typed readers and the rules ask for, on
+    /// real-shaped projects of every kind, is a field of that kind's spec:
+    /// a renamed or misspelt key in the data cannot go unnoticed.
+    #[test]
+    fn every_path_the_readers_and_rules_ask_for_is_a_field() {
+        use crate::check;
+        use crate::document::{self, fields::asked};
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut kinds_seen = std::collections::BTreeSet::new();
+        for dir in ["", "tests/fixtures/voluntary", "tests/fixtures/real-plan"] {
+            let root = base.join(dir);
+            let project = crate::project::Project::load(&root).expect("fixture project loads");
+            let opts =
+                check::Options::at(crate::call::parse_datetime("2022-06-20", false).expect("date"));
+            let ctx = check::Ctx {
+                root: &project.root,
+                call: &project.call,
+                opts: &opts,
+                out_dir: project.root.join("public"),
+                placeholders: project.placeholders.as_ref(),
+            };
+            for loaded in &project.documents {
+                let Some(kind) = loaded.kind else { continue };
+                kinds_seen.insert(kind.id());
+                let paths = asked::during(|| {
+                    let doc = document::parse(
+                        &loaded.src.rel,
+                        loaded.path.clone(),
+                        loaded.src.text.clone(),
+                        None,
+                    );
+                    check::check_document(&ctx, &doc, &mut Vec::new());
+                });
+                assert!(!paths.is_empty());
+                for p in paths {
+                    assert!(
+                        resolve(kind.fields(), &p).is_some(),
+                        "{}: `{p}` is asked for but is no field of {}",
+                        loaded.src.rel,
+                        kind.id()
+                    );
+                }
+            }
+        }
+        assert_eq!(kinds_seen.len(), 4, "{kinds_seen:?}");
     }
 }

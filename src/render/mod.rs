@@ -1,4 +1,5 @@
-//! Views of the project model: printed PDFs (typst) and, later, the site.
+//! The outputs made from the project model: printed PDFs (typst), the
+//! static site (tera) and the Word export (docx).
 
 pub mod docx;
 pub mod pdf;

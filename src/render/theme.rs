@@ -1,4 +1,4 @@
-//! Themes: the look of printed volumes (and, later, the site). The default
+//! Themes: the look of printed volumes and of the site. The default
 //! theme is embedded; a project may override any file by placing one with
 //! the same name in its own `templates/` or `themes/<name>/`.
 
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::Fatal;
-use crate::project::{Inside, ensure_inside};
+use crate::paths::{Inside, ensure_inside};
 
 pub const DEFAULT_THEME: &str = "default";
 

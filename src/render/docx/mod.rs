@@ -26,11 +26,12 @@ use docx_rs::{
 };
 use pulldown_cmark::Alignment;
 
-use crate::check::attachment::{is_remote, resolve};
-use crate::document::voluntary::{FormRow, date_zh, form_rows};
+use crate::assets::{is_remote, resolve};
+use crate::document::voluntary::date_zh;
 use crate::document::{DocKind, Document};
 use crate::render::theme::Theme;
 use crate::text::{NumberStyle, cn_numeral};
+use crate::views::{FormRow, form_rows};
 use model::{Block, Inline, plain};
 
 /// Page and text block (GB/T 9704): A4, top 37 mm, left 28 mm, block
@@ -341,7 +342,7 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
         for b in parsed.blocks {
             w.block(b);
         }
-        if let Some(report) = doc.report() {
+        if let Some(report) = crate::views::report(doc) {
             for t in &report.tables {
                 w.summary_table(t);
             }
@@ -758,7 +759,7 @@ impl Writer<'_> {
         );
     }
 
-    fn summary_table(&mut self, t: &crate::document::voluntary::SummaryTable) {
+    fn summary_table(&mut self, t: &crate::views::SummaryTable) {
         let level = 1;
         let number = "附表".to_string();
         self.headings
@@ -856,18 +857,10 @@ impl Writer<'_> {
     }
 
     fn cover(&self, doc: &Document, kind: DocKind, title: &str) -> Vec<Paragraph> {
-        let (applicant, version, date) = match (doc.plan(), doc.report()) {
-            (Some(p), _) => (
-                p.applicant.as_ref().map(|s| s.value.clone()),
-                p.version.as_ref().map(|s| s.value.clone()),
-                p.date.as_ref().map(|d| date_zh(&d.value)),
-            ),
-            (None, Some(r)) => (
-                r.enterprise.name.as_ref().map(|s| s.value.clone()),
-                None,
-                r.date.map(|d| date_zh(&d.value)),
-            ),
-            _ => (None, None, None),
+        let cover = crate::views::cover(doc);
+        let (label, applicant, version, date) = match cover {
+            Some(c) => (c.applicant_label, c.applicant, c.version, c.date),
+            None => (kind.label("enterprise"), None, None, None),
         };
         let mut out = empty_lines(4);
         // The title broken between words and balanced, as on the PDF's
@@ -896,11 +889,6 @@ impl Writer<'_> {
                 .add_run(Run::new().add_text(sub).fonts(fonts(&self.fonts.hei))),
         );
         out.extend(empty_lines(8));
-        let label = if kind == DocKind::PilotPlan {
-            "申报单位"
-        } else {
-            "企业名称"
-        };
         for line in [
             applicant.map(|a| format!("{label}：{a}")),
             date.map(|d| format!("编制日期：{d}")),

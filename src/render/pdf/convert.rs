@@ -13,7 +13,7 @@ use std::path::Path;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
-use crate::check::attachment::{is_remote, resolve};
+use crate::assets::{is_remote, resolve};
 use crate::document::Document;
 use crate::text::split_heading_number;
 

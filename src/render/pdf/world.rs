@@ -14,7 +14,7 @@ use typst::utils::LazyHash;
 use typst::{Library, World};
 
 use super::fonts::Fonts;
-use crate::project::{Inside, ensure_inside};
+use crate::paths::{Inside, ensure_inside};
 
 pub struct PrintWorld<'a> {
     root: &'a Path,

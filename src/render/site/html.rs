@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
-use crate::check::attachment::{is_remote, resolve};
+use crate::assets::{is_remote, resolve};
 use crate::document::Document;
 use crate::text::NumberStyle;
 
@@ -332,7 +332,7 @@ fn is_image_file(path: &Path) -> bool {
     std::fs::File::open(path)
         .and_then(|f| f.take(4096).read_to_end(&mut head))
         .is_ok()
-        && crate::check::attachment::image_kind(&head).is_some()
+        && crate::assets::image_kind(&head).is_some()
 }
 
 /// Where an image is served from: copied under assets/files/ when it is

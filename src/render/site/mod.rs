@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use crate::assets::{base64_size, mib};
 use crate::build::DocBuild;
+use crate::call::days_left;
 use crate::call::format_zh;
-use crate::check::deadline::days_left;
-use crate::check::package::{base64_size, mib};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
@@ -135,12 +135,6 @@ struct SectionView {
     html: String,
     findings: Vec<FindingView>,
     worst: &'static str,
-}
-
-#[derive(Serialize)]
-struct FieldView {
-    label: &'static str,
-    value: String,
 }
 
 #[derive(Serialize)]
@@ -450,7 +444,7 @@ impl Site {
             let (bytes, estimate) = match pdf {
                 Some(b) => (b.bytes, false),
                 None => (
-                    crate::check::package::embedded_files(&project.root, doc)
+                    crate::assets::embedded_files(&project.root, doc)
                         .iter()
                         .map(|f| f.1)
                         .sum(),
@@ -481,14 +475,13 @@ impl Site {
                 "pdf": pdf_view,
             }),
         );
-        ctx.insert("fields", &fields_of(doc, &category));
+        ctx.insert("fields", &crate::views::fields(doc, &category));
         // The application form as the annex's table; the tables shenbao
         // computes for reports (the same the PDF prints).
-        ctx.insert(
-            "form_rows",
-            &doc.form().map(crate::document::voluntary::form_rows),
-        );
-        let tables = doc.report().map(|r| r.tables).unwrap_or_default();
+        ctx.insert("form_rows", &doc.form().map(crate::views::form_rows));
+        let tables = crate::views::report(doc)
+            .map(|r| r.tables)
+            .unwrap_or_default();
         ctx.insert("tables", &tables);
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
@@ -817,156 +810,6 @@ fn attach_findings(
         };
     }
     (sections, fields, all)
-}
-
-fn fields_of(doc: &Document, category: &str) -> Vec<FieldView> {
-    let Some(p) = doc.plan() else {
-        return report_fields(doc);
-    };
-    let s =
-        |f: &Option<crate::document::fields::Spanned<String>>| f.as_ref().map(|v| v.value.clone());
-    let list = |v: &[crate::document::fields::Spanned<String>]| {
-        (!v.is_empty()).then(|| {
-            v.iter()
-                .map(|x| x.value.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        })
-    };
-    let mut out = Vec::new();
-    let mut push = |label: &'static str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            out.push(FieldView { label, value: v });
-        }
-    };
-    push("申报单位", s(&p.applicant));
-    push("申报主体类型", s(&p.applicant_type));
-    push("实施主体", s(&p.implementer));
-    push("试点类别", Some(category.to_string()));
-    push("省份", s(&p.province));
-    push("所在地", s(&p.city));
-    push("重点行业", list(&p.industries));
-    push("重点区域或流域", s(&p.region));
-    push("特征污染物", list(&p.pollutants));
-    push("园区边界", s(&p.park.boundary));
-    push("版本", s(&p.version));
-    push(
-        "编制日期",
-        p.date
-            .as_ref()
-            .map(|d| d.value.format("%Y年%-m月%-d日").to_string()),
-    );
-    let contact = [s(&p.contact.name), s(&p.contact.phone), s(&p.contact.email)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("，");
-    push("联系人", Some(contact));
-    push(
-        "附件",
-        (!p.attachments.is_empty()).then(|| {
-            p.attachments
-                .iter()
-                .map(|a| {
-                    a.title
-                        .as_ref()
-                        .map_or(a.file.value.clone(), |t| t.value.clone())
-                })
-                .collect::<Vec<_>>()
-                .join("；")
-        }),
-    );
-    out
-}
-
-/// The header of an audit or acceptance report's page.
-fn report_fields(doc: &Document) -> Vec<FieldView> {
-    use crate::document::fields::Spanned;
-    use crate::document::voluntary::date_zh;
-    // A form shows as its own table, not as fields.
-    if doc.form().is_some() {
-        return Vec::new();
-    }
-    let Some(e) = doc.enterprise() else {
-        return Vec::new();
-    };
-    let s = |f: &Option<Spanned<String>>| f.as_ref().map(|v| v.value.clone());
-    let d =
-        |f: &Option<Spanned<chrono::DateTime<FixedOffset>>>| f.as_ref().map(|v| date_zh(&v.value));
-    let mut out = Vec::new();
-    let mut push = |label: &'static str, value: Option<String>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            out.push(FieldView { label, value: v });
-        }
-    };
-    push("企业名称", s(&e.name));
-    push("统一社会信用代码", s(&e.uscc));
-    let industry = [
-        s(&e.industry),
-        s(&e.industry_code).map(|c| format!("（{c}）")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<String>();
-    push("所属行业", Some(industry));
-    push("地址", s(&e.address));
-    if let Some(r) = doc.audit() {
-        let period = match (d(&r.period_start), d(&r.period_end)) {
-            (Some(a), Some(b)) => Some(format!("{a}至{b}")),
-            (a, b) => a.or(b),
-        };
-        push("审核期间", period);
-        push(
-            "审核小组",
-            Some(
-                r.team
-                    .iter()
-                    .map(|m| m.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ),
-        );
-        push("第三方服务机构", r.agency.as_ref().and_then(|a| s(&a.name)));
-        push("评估日期", d(&r.evaluation.date));
-        push("评估结论", s(&r.evaluation.result));
-        push(
-            "评估专家组",
-            Some(
-                r.evaluation
-                    .experts
-                    .iter()
-                    .map(|m| m.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ),
-        );
-        push("编制日期", d(&r.date));
-    }
-    if let Some(r) = doc.acceptance() {
-        push("审核评估日期", d(&r.evaluation_date));
-        push(
-            "已实施方案",
-            Some(
-                r.implemented
-                    .iter()
-                    .map(|m| m.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ),
-        );
-        push(
-            "验收专家组",
-            Some(
-                r.experts
-                    .iter()
-                    .map(|m| m.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ),
-        );
-        push("编制日期", d(&r.date));
-    }
-    out
 }
 
 fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> Vec<CheckStage> {

@@ -1,0 +1,413 @@
+//! What a document shows, in one place for every view: the PDF, the site
+//! and the Word export all read these. A view is plain data (labels and
+//! texts); the labels of front-matter fields come from the field specs
+//! (`src/call/presets/fields/*.yaml`), so a field is named the same way on
+//! paper, on the site, in Word and in the diagnostics.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::document::fields::Spanned;
+use crate::document::voluntary::{
+    AcceptanceMeta, AuditMeta, Enterprise, FormMeta, OptionClass, date_zh, number,
+};
+use crate::document::{DocKind, Document, Meta};
+
+/// A table shenbao computes from a report's fields: printed after the
+/// report's body and shown on its page in the site.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SummaryTable {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// How many of the last rows are totals (printed in bold).
+    pub totals: usize,
+    /// Columns aligned right (0-based).
+    pub numeric: Vec<usize>,
+}
+
+impl AuditMeta {
+    /// The options summary with the totals shenbao computes.
+    pub fn summary_tables(&self) -> Vec<SummaryTable> {
+        let r = self;
+        if r.options.is_empty() {
+            return Vec::new();
+        }
+        let s =
+            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+        let mut rows: Vec<Vec<String>> = r
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
+                    .into_iter()
+                    .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
+                    .collect();
+                vec![
+                    (i + 1).to_string(),
+                    s(&o.name),
+                    o.class()
+                        .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
+                    n(&o.investment),
+                    n(&o.economic_benefit),
+                    env.join("；"),
+                    s(&o.status),
+                ]
+            })
+            .collect();
+        for (label, class) in [
+            ("无/低费小计", Some(OptionClass::Low)),
+            ("中/高费小计", Some(OptionClass::High)),
+            ("合计", None),
+        ] {
+            let t = r.totals(class);
+            rows.push(vec![
+                String::new(),
+                label.to_string(),
+                format!("{} 项", t.count),
+                number(t.investment),
+                number(t.economic_benefit),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        vec![SummaryTable {
+            title: "清洁生产方案汇总表".to_string(),
+            header: [
+                "序号",
+                "方案名称",
+                "类别",
+                "投资（万元）",
+                "经济效益（万元/年）",
+                "环境效益",
+                "实施状态",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            rows,
+            totals: 3,
+            numeric: vec![3, 4],
+        }]
+    }
+}
+
+impl AcceptanceMeta {
+    /// The indicators before and after, and the supporting reports.
+    pub fn summary_tables(&self) -> Vec<SummaryTable> {
+        let r = self;
+        let s =
+            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+        let mut out = Vec::new();
+        if !r.indicators.is_empty() {
+            out.push(SummaryTable {
+                title: "方案实施前后主要指标对比表".to_string(),
+                header: ["序号", "指标", "单位", "实施前", "实施后"]
+                    .map(str::to_string)
+                    .to_vec(),
+                rows: r
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        vec![
+                            (i + 1).to_string(),
+                            s(&x.name),
+                            s(&x.unit),
+                            s(&x.before),
+                            s(&x.after),
+                        ]
+                    })
+                    .collect(),
+                totals: 0,
+                numeric: vec![3, 4],
+            });
+        }
+        if !r.reports.is_empty() {
+            out.push(SummaryTable {
+                title: "证明材料清单".to_string(),
+                header: ["序号", "名称", "出具单位"].map(str::to_string).to_vec(),
+                rows: r
+                    .reports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| vec![(i + 1).to_string(), s(&x.title), s(&x.issuer)])
+                    .collect(),
+                totals: 0,
+                numeric: Vec::new(),
+            });
+        }
+        out
+    }
+}
+
+/// An audit or acceptance report's cover data and computed tables.
+pub struct ReportView<'a> {
+    pub enterprise: &'a Enterprise,
+    pub title: Option<&'a Spanned<String>>,
+    pub date: Option<&'a Spanned<DateTime<FixedOffset>>>,
+    pub tables: Vec<SummaryTable>,
+}
+
+/// One row of the application form, as the annex lays it out.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FormRow {
+    /// A label and a value across the other three columns.
+    Wide { label: &'static str, value: String },
+    /// Two label-value pairs.
+    Pair {
+        label: &'static str,
+        value: String,
+        label2: &'static str,
+        value2: String,
+    },
+    /// A yes/no question (None: not answered).
+    #[serde(rename = "yesno")]
+    YesNo {
+        label: &'static str,
+        answer: Option<bool>,
+    },
+}
+
+/// The form's rows in the annex's order, with the annex's labels.
+pub fn form_rows(f: &FormMeta) -> Vec<FormRow> {
+    let s = |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
+    let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+    let yes = |v: &Option<Spanned<bool>>| v.as_ref().map(|b| b.value);
+    let e = &f.enterprise;
+    let wide = |label, value| FormRow::Wide { label, value };
+    let pair = |label, value, label2, value2| FormRow::Pair {
+        label,
+        value,
+        label2,
+        value2,
+    };
+    let yesno = |label, answer| FormRow::YesNo { label, answer };
+    vec![
+        wide("企业名称（加盖公章）", s(&e.name)),
+        wide("注册地址", s(&e.address)),
+        pair(
+            "法定代表人",
+            s(&e.legal_representative),
+            "社会统一信用代码",
+            s(&e.uscc),
+        ),
+        pair(
+            "所属行业（按照《国民经济行业分类》）",
+            s(&e.industry),
+            "行业代码",
+            s(&e.industry_code),
+        ),
+        pair(
+            "企业上一年工业产值（万元）",
+            n(&f.output_value),
+            "企业上一年用能总量（吨标煤）",
+            n(&f.energy_use),
+        ),
+        wide("企业上一年主要污染物排放量", s(&f.emissions)),
+        wide("主要产品及产量", s(&f.products)),
+        pair("联系人", s(&f.contact), "职务", s(&f.position)),
+        pair("手机", s(&f.mobile), "邮箱", s(&f.email)),
+        yesno(
+            "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
+            yes(&f.eia_approved),
+        ),
+        wide("环评和环境保护设施竣工验收批文号", s(&f.eia_number)),
+        yesno("企业是否已获得排污许可证", yes(&f.has_permit)),
+        wide("排污许可证编号", s(&f.permit_number)),
+        yesno("企业是否已与第三方审核机构有合同意向", yes(&f.has_agency)),
+        wide("有意向的第三方审核机构名称", s(&f.agency)),
+        yesno(
+            "近两年内是否列入区县关停并转等结构调整计划",
+            yes(&f.restructuring),
+        ),
+    ]
+}
+/// A document's own report: an audit or acceptance report's cover data
+/// and the tables shenbao computes.
+pub fn report(doc: &Document) -> Option<ReportView<'_>> {
+    let (enterprise, title, date, tables) = match &doc.meta {
+        Meta::Audit(m) => (
+            &m.enterprise,
+            m.title.as_ref(),
+            m.date.as_ref(),
+            m.summary_tables(),
+        ),
+        Meta::Acceptance(m) => (
+            &m.enterprise,
+            m.title.as_ref(),
+            m.date.as_ref(),
+            m.summary_tables(),
+        ),
+        _ => return None,
+    };
+    Some(ReportView {
+        enterprise,
+        title,
+        date,
+        tables,
+    })
+}
+
+/// One labelled field as a page or cover shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub label: &'static str,
+    pub value: String,
+}
+
+/// Collects non-empty fields under the labels the specs give.
+struct Fields {
+    kind: DocKind,
+    out: Vec<FieldView>,
+}
+
+impl Fields {
+    fn push(&mut self, path: &str, value: Option<String>) {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            self.out.push(FieldView {
+                label: self.kind.label(path),
+                value: v,
+            });
+        }
+    }
+}
+
+fn text(f: &Option<Spanned<String>>) -> Option<String> {
+    f.as_ref().map(|v| v.value.clone())
+}
+
+fn day(f: &Option<Spanned<DateTime<FixedOffset>>>) -> Option<String> {
+    f.as_ref().map(|v| date_zh(&v.value))
+}
+
+fn joined(v: &[Spanned<String>]) -> Option<String> {
+    (!v.is_empty()).then(|| {
+        v.iter()
+            .map(|x| x.value.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    })
+}
+
+/// The fields a document's page lists under its title: a plan's front
+/// matter, or a report's enterprise, period, team and evaluation. The
+/// application form shows as its own table (`form_rows`), not as fields.
+/// `category` is the plan's category as the call names it.
+pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
+    let Some(kind) = doc.kind else {
+        return Vec::new();
+    };
+    let mut f = Fields {
+        kind,
+        out: Vec::new(),
+    };
+    if let Some(p) = doc.plan() {
+        f.push("applicant", text(&p.applicant));
+        f.push("applicant_type", text(&p.applicant_type));
+        f.push("implementer", text(&p.implementer));
+        f.push("category", Some(category.to_string()));
+        f.push("province", text(&p.province));
+        f.push("city", text(&p.city));
+        f.push("industries", joined(&p.industries));
+        f.push("region", text(&p.region));
+        f.push("pollutants", joined(&p.pollutants));
+        f.push("park.boundary", text(&p.park.boundary));
+        f.push("version", text(&p.version));
+        f.push("date", day(&p.date));
+        let contact = [
+            text(&p.contact.name),
+            text(&p.contact.phone),
+            text(&p.contact.email),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("，");
+        f.push("contact", Some(contact));
+        f.push(
+            "attachments",
+            (!p.attachments.is_empty()).then(|| {
+                p.attachments
+                    .iter()
+                    .map(|a| {
+                        a.title
+                            .as_ref()
+                            .map_or(a.file.value.clone(), |t| t.value.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }),
+        );
+        return f.out;
+    }
+    if doc.form().is_some() {
+        return Vec::new();
+    }
+    let Some(e) = doc.enterprise() else {
+        return Vec::new();
+    };
+    f.push("enterprise.name", text(&e.name));
+    f.push("enterprise.uscc", text(&e.uscc));
+    let industry = [
+        text(&e.industry),
+        text(&e.industry_code).map(|c| format!("（{c}）")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<String>();
+    f.push("enterprise.industry", Some(industry));
+    f.push("enterprise.address", text(&e.address));
+    if let Some(r) = doc.audit() {
+        let period = match (day(&r.period_start), day(&r.period_end)) {
+            (Some(a), Some(b)) => Some(format!("{a}至{b}")),
+            (a, b) => a.or(b),
+        };
+        f.push("period", period);
+        f.push("team", joined(&r.team));
+        f.push("agency", r.agency.as_ref().and_then(|a| text(&a.name)));
+        f.push("evaluation.date", day(&r.evaluation.date));
+        f.push("evaluation.result", text(&r.evaluation.result));
+        f.push("evaluation.experts", joined(&r.evaluation.experts));
+        f.push("date", day(&r.date));
+    }
+    if let Some(r) = doc.acceptance() {
+        f.push("evaluation_date", day(&r.evaluation_date));
+        f.push("implemented", joined(&r.implemented));
+        f.push("experts", joined(&r.experts));
+        f.push("date", day(&r.date));
+    }
+    f.out
+}
+
+/// What a volume's cover says besides its title: who it is from, under
+/// which label, and when.
+pub struct Cover {
+    /// 申报单位 for a plan, 企业名称 for a report (the field's label).
+    pub applicant_label: &'static str,
+    pub applicant: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<String>,
+}
+
+/// The cover of a plan or a report; None for the application form.
+pub fn cover(doc: &Document) -> Option<Cover> {
+    let kind = doc.kind?;
+    if let Some(p) = doc.plan() {
+        return Some(Cover {
+            applicant_label: kind.label("applicant"),
+            applicant: text(&p.applicant),
+            version: text(&p.version),
+            date: day(&p.date),
+        });
+    }
+    let r = report(doc)?;
+    Some(Cover {
+        applicant_label: kind.label("enterprise.name"),
+        applicant: text(&r.enterprise.name),
+        version: None,
+        date: r.date.map(|d| date_zh(&d.value)),
+    })
+}
