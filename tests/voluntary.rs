@@ -648,3 +648,61 @@ fn a_code_published_with_a_wrong_check_character_can_be_waived_with_a_reason() {
         "{err}"
     );
 }
+
+#[test]
+fn a_reports_cover_and_management_fields_print_show_and_export() {
+    let dir = fixture("audit-real");
+    // Typed fields, not unknown ones.
+    let (_, v) = check_real(dir.path());
+    assert!(
+        !rules_of(&v)
+            .iter()
+            .any(|r| r == "frontmatter/unknown-field"),
+        "{v:#}"
+    );
+    let out = build(dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    // The cover names the compiler; its back lists the signatures.
+    let cover = pdf_text(&pdf, Some(1), Some(1), false);
+    assert!(
+        cover.contains("编制单位：伏牛绿源环保咨询有限公司"),
+        "{cover}"
+    );
+    let back = pdf_text(&pdf, Some(2), Some(2), false);
+    for s in [
+        "报告编制人员：",
+        "刘振华（高级工程师）、陈静（工程师）",
+        "审核人：",
+        "孙立新（高级工程师）",
+        "批准人：",
+        "王建国（总经理）",
+    ] {
+        assert!(back.contains(s), "{s} not on the back of the cover: {back}");
+    }
+    // Headings as written: 第一章 and 1.1, 前言 unnumbered.
+    let contents = pdf_text(&pdf, Some(3), Some(3), false);
+    assert!(
+        contents.contains("第一章 筹划与组织") && contents.contains("1.1 领导支持"),
+        "{contents}"
+    );
+    assert!(!contents.contains("一、前言"), "{contents}");
+    let page = std::fs::read_to_string(dir.path().join("public/docs/审核报告.html")).unwrap();
+    assert!(
+        page.contains("批准人") && page.contains("王建国（总经理）"),
+        "site page"
+    );
+    let docx = dir.path().join("public/docx/审核报告.docx");
+    let xml = tool(
+        "unzip",
+        &["-p", &docx.to_string_lossy(), "word/document.xml"],
+    );
+    assert!(
+        xml.contains("审核人：") && xml.contains("孙立新（高级工程师）"),
+        "Word cover"
+    );
+}
