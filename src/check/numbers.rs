@@ -403,15 +403,16 @@ enum BalanceRole {
 /// The role a label (a row's first cells, or the words before a figure)
 /// names in a balance, if any.
 fn balance_role(label: &str) -> Option<BalanceRole> {
-    let t: String = label
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '*' && *c != '　')
-        .collect();
+    // No allocation: this runs for the first cells of every table row.
+    let t = label.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '　');
     const DEVIATION: [&str; 5] = ["误差", "偏差", "损失率", "不平衡率", "差率"];
+    let after_balance = t.strip_prefix("平衡");
     if DEVIATION
         .iter()
-        .any(|w| t.starts_with(w) || t.contains(&format!("平衡{w}")))
+        .any(|w| t.starts_with(w) || after_balance.is_some_and(|r| r.starts_with(w)))
         || t.starts_with("相对误差")
+        || t.contains("平衡误差")
+        || t.contains("平衡偏差")
     {
         return Some(BalanceRole::Deviation);
     }
@@ -507,6 +508,14 @@ fn judge_balance(doc: &Document, b: &Balance, out: &mut Vec<Diagnostic>) {
 /// one of the first two columns), judged in each column where the input
 /// and output rows hold figures.
 fn balance_table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    // Most tables are no balance: look for an input row first.
+    if !t.rows.iter().any(|r| {
+        r.iter()
+            .take(2)
+            .any(|c| balance_role(&c.text) == Some(BalanceRole::Input))
+    }) {
+        return;
+    }
     let roles: Vec<Option<BalanceRole>> = t
         .rows
         .iter()
