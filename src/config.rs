@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::call::{Call, DEFAULT_PRESET, PRESETS};
+use crate::call::{Call, CreditCodeWaiver, DEFAULT_PRESET, PRESETS};
 
 pub const CONFIG_FILE: &str = "shenbao.yaml";
 
@@ -29,6 +29,10 @@ pub struct Config {
     /// What `build` writes besides the PDF: `docx`, `site` (both when absent).
     #[serde(default, alias = "输出格式")]
     pub formats: Option<Vec<String>>,
+    /// Credit codes used as published although their check character is
+    /// wrong, each with the reason (`form/uscc` reports them as info).
+    #[serde(default, alias = "信用代码例外")]
+    pub credit_code_waivers: Vec<CreditCodeWaiver>,
 }
 
 /// A failure that stops the tool (exit code 2).
@@ -86,6 +90,8 @@ impl std::fmt::Display for Fatal {
         Ok(())
     }
 }
+
+const CONFIG_FIELDS_HELP: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）、credit_code_waivers（信用代码例外）";
 
 /// Largest `shenbao.yaml` or call file read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -146,6 +152,7 @@ impl Config {
                 output_dir: None,
                 theme: None,
                 formats: None,
+                credit_code_waivers: Vec::new(),
             });
         }
         if let Err(e) = crate::frontmatter::check_bounds(text) {
@@ -154,14 +161,45 @@ impl Config {
                 .in_file(&path, Some(line), Some(column))
                 .with_help("shenbao.yaml 只需几行：name、call、year、output_dir、theme"));
         }
-        const FIELDS: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）";
         let config: Config = serde_yaml::from_str(text).map_err(|e| {
-            let mut f = yaml_fatal(&path, CONFIG_FILE, text, &e);
-            if f.message.contains("字段") && !f.help.as_deref().is_some_and(|h| h.contains('`')) {
-                f.help = Some(FIELDS.to_string());
+            // A syntax error is explained at the line to fix (typos
+            // Chinese writers make); a field error names the allowed
+            // fields of the level it is at.
+            if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
+                return yaml_fatal(&path, CONFIG_FILE, text, &e);
             }
-            f
+            let loc = e.location();
+            let (message, help) = crate::call::yaml_error_zh(&e);
+            Fatal::new(format!("{CONFIG_FILE} 有误：{message}"))
+                .in_file(
+                    &path,
+                    loc.as_ref().map(|l| l.line()),
+                    loc.as_ref().map(|l| l.column()),
+                )
+                .with_help(help.unwrap_or_else(|| CONFIG_FIELDS_HELP.to_string()))
         })?;
+        for w in &config.credit_code_waivers {
+            // Line of the waiver's code in the file, for the message.
+            let line = text
+                .lines()
+                .position(|l| l.contains(w.credit_code.trim()))
+                .map(|l| l + 1);
+            if w.reason.trim().is_empty() {
+                return Err(Fatal::new(format!(
+                    "{CONFIG_FILE} 中信用代码例外 {} 没有写理由",
+                    w.credit_code.trim()
+                ))
+                .in_file(&path, line, None)
+                .with_help("每个例外都要写明理由（reason），如“营业执照原件如此，国家企业信用信息公示系统同”"));
+            }
+            if w.credit_code.trim().is_empty() {
+                return Err(
+                    Fatal::new(format!("{CONFIG_FILE} 中有一个信用代码例外没有写代码"))
+                        .in_file(&path, line, None)
+                        .with_help("写 credit_code: 18 位代码（照营业执照）"),
+                );
+            }
+        }
         if let Some(y) = config.year
             && !Call::YEARS.contains(&y)
         {
@@ -201,21 +239,23 @@ impl Config {
             })?;
             let text = read_yaml_file(&path)?;
             Call::from_yaml(&text).map_err(|e| {
-                // A YAML error (it has a position; not the size limits,
-                // which must not be parsed again): explained in Chinese at
-                // the line to fix, as for shenbao.yaml.
+                // A YAML syntax error (it has a position; not the size
+                // limits, which must not be parsed again): explained in
+                // Chinese at the line to fix, as for shenbao.yaml. Other
+                // errors (unknown fields, wrong types) come from
+                // `Call::from_yaml` in Chinese, with the allowed fields.
                 let parse_error =
                     e.line.is_some() && crate::frontmatter::check_bounds(&text).is_ok();
-                match parse_error.then(|| serde_yaml::from_str::<serde_yaml::Value>(&text)) {
-                    Some(Err(yaml)) => yaml_fatal(&path, "申报通知文件", &text, &yaml),
-                    Some(Ok(_)) => {
-                        let (message, help) = crate::frontmatter::parser_message_zh(&e.message);
-                        Fatal::new(format!("申报通知文件有误：{message}"))
-                            .in_file(&path, e.line, e.column)
-                            .with_help(help)
-                    }
-                    None => Fatal::new(format!("申报通知文件有误：{}", e.message))
-                        .in_file(&path, e.line, e.column),
+                if let Some(Err(yaml)) =
+                    parse_error.then(|| serde_yaml::from_str::<serde_yaml::Value>(&text))
+                {
+                    return yaml_fatal(&path, "申报通知文件", &text, &yaml);
+                }
+                let fatal = Fatal::new(format!("申报通知文件有误：{}", e.message))
+                    .in_file(&path, e.line, e.column);
+                match e.help {
+                    Some(h) => fatal.with_help(h),
+                    None => fatal,
                 }
             })?
         } else {
@@ -227,10 +267,12 @@ impl Config {
                     names.join("、")
                 )));
         };
-        Ok(match self.year {
+        let mut call = match self.year {
             Some(y) => call.with_year(y),
             None => call,
-        })
+        };
+        call.waivers = self.credit_code_waivers.clone();
+        Ok(call)
     }
 
     /// Whether `build` writes `format` (`pdf`, `docx`, `site`): every

@@ -148,7 +148,7 @@ fn front(kind: DocKind, title: &str) -> String {
         .format("%Y-%m-%d")
         .to_string();
     let mut s = String::from("---\n");
-    write_fields(&mut s, kind.fields(), 0, title, &today);
+    write_fields(&mut s, kind.fields(), 0, title, &today, None);
     s.push_str("---\n");
     s
 }
@@ -161,7 +161,14 @@ pub fn plan_skeleton(call: &Call, title: &str) -> String {
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
         .to_string();
-    write_fields(&mut s, DocKind::PilotPlan.fields(), 0, title, &today);
+    write_fields(
+        &mut s,
+        DocKind::PilotPlan.fields(),
+        0,
+        title,
+        &today,
+        Some(call),
+    );
     s.push_str("---\n\n");
     s.push_str("<!-- 编写提示：一级标题写作 `# 一、标题`，二级标题写作 `## （一）标题`，也可以不写编号，排版时自动编号。\n");
     s.push_str("     每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n");
@@ -188,16 +195,60 @@ pub fn plan_skeleton(call: &Call, title: &str) -> String {
     s
 }
 
-fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str, today: &str) {
+/// The call's categories, as comment lines above `category:` (the field
+/// spec's own comment names the 2022 call's three).
+fn category_comment(call: &Call, pad: &str, req: &str, zh: &str) -> String {
+    let name = zh.trim_start_matches('（').trim_end_matches('）');
+    let name = if name.is_empty() {
+        "试点类别"
+    } else {
+        name
+    };
+    let mut s = format!(
+        "{pad}# {req}{name}：写编号或名称。《{}》的类别：\n",
+        call.name
+    );
+    for c in &call.categories {
+        let needs = c.scope.needs_zh();
+        let needs = if needs.is_empty() {
+            String::new()
+        } else {
+            format!("（{needs}）")
+        };
+        s.push_str(&format!("{pad}#   {} {}{needs}\n", c.id, c.name));
+        if !c.guidance.is_empty() {
+            s.push_str(&format!("{pad}#       {}\n", c.guidance));
+        }
+    }
+    s
+}
+
+fn write_fields(
+    s: &mut String,
+    specs: &[FieldSpec],
+    indent: usize,
+    title: &str,
+    today: &str,
+    call: Option<&Call>,
+) {
     let pad = " ".repeat(indent);
     for spec in specs {
         let req = if spec.required { "【必填】" } else { "" };
         let zh = format!("（{}）", spec.label);
-        s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment));
+        match call {
+            Some(call) if indent == 0 && spec.key == "category" && !call.categories.is_empty() => {
+                s.push_str(&category_comment(call, &pad, req, &zh));
+            }
+            // The spec names the 2022 call's milestones; list this call's.
+            Some(_) if indent == 0 && spec.key == "submissions" => s.push_str(&format!(
+                "{pad}# {req}计划报送时间{zh}，键为通知的时间节点，与截止时间比对\n"
+            )),
+            _ => s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment)),
+        }
         match &spec.ty {
             Ty::Map(children) => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
-                write_fields(s, children, indent + 2, title, today);
+                write_fields(s, children, indent + 2, title, today, None);
             }
             Ty::Items(children) => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
@@ -213,12 +264,38 @@ fn write_fields(s: &mut String, specs: &[FieldSpec], indent: usize, title: &str,
             }
             Ty::DateMap => {
                 s.push_str(&format!("{pad}{}:\n", spec.key));
-                s.push_str(&format!("{pad}  # henan-email: 2022-06-28 17:00\n"));
+                match call {
+                    Some(call) if !call.milestones.is_empty() => {
+                        for m in &call.milestones {
+                            let due = call.due(m).map_or_else(String::new, |d| {
+                                format!("（截止 {}）", crate::call::format_zh(&d))
+                            });
+                            s.push_str(&format!(
+                                "{pad}  # {}: {}    # {}{due}\n",
+                                m.id,
+                                call.due(m)
+                                    .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
+                                m.name
+                            ));
+                        }
+                    }
+                    Some(_) => s.push_str(&format!(
+                        "{pad}  # 通知没有写明报送时间节点：确认后写“节点: 时间”\n"
+                    )),
+                    None => s.push_str(&format!("{pad}  # henan-email: 2022-06-28 17:00\n")),
+                }
             }
             _ => {
-                let value = match spec.key.as_str() {
-                    "title" | "enterprise" if indent == 0 => yaml_quote(title),
-                    "date" | "filled_on" if indent == 0 => today.to_string(),
+                let value = match (spec.key.as_str(), call) {
+                    ("title" | "enterprise", _) if indent == 0 => yaml_quote(title),
+                    ("date" | "filled_on", _) if indent == 0 => today.to_string(),
+                    ("category", Some(call))
+                        if indent == 0 && call.category(&spec.example).is_none() =>
+                    {
+                        call.categories
+                            .first()
+                            .map_or_else(|| spec.example.to_string(), |c| c.id.to_string())
+                    }
                     _ => spec.example.to_string(),
                 };
                 s.push_str(&format!("{pad}{}: {value}\n", spec.key));
@@ -291,5 +368,35 @@ mod tests {
         assert!(file_name("a/b").is_err());
         assert!(file_name("..").is_err());
         assert_eq!(file_name("甲方案").unwrap(), "甲方案.md");
+    }
+
+    #[test]
+    fn the_plan_skeleton_lists_the_calls_categories() {
+        let mut call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
+        let text = plan_skeleton(&call, "甲");
+        for c in &call.categories {
+            assert!(text.contains(&format!("#   {} {}", c.id, c.name)), "{text}");
+            assert!(text.contains(&c.guidance));
+        }
+        assert!(text.contains("须写 park"));
+        // A call of four categories, one without scope rules.
+        call.categories.push(crate::call::Category {
+            id: 4,
+            name: "重点企业清洁生产审核模式创新".into(),
+            aliases: vec![],
+            scope: crate::call::Scope::General,
+            guidance: "以重点企业为对象探索审核新模式".into(),
+        });
+        call.milestones.clear();
+        let text = plan_skeleton(&call, "甲");
+        assert!(
+            text.contains("#   4 重点企业清洁生产审核模式创新\n"),
+            "{text}"
+        );
+        assert!(text.contains("以重点企业为对象探索审核新模式"));
+        assert!(text.contains("通知没有写明报送时间节点"));
+        assert!(!text.contains("henan-email"));
+        let doc = document::parse("content/a.md", PathBuf::from("a.md"), text, None);
+        assert!(doc.diagnostics.is_empty(), "{:#?}", doc.diagnostics);
     }
 }

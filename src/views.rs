@@ -145,6 +145,8 @@ impl AcceptanceMeta {
 /// An audit or acceptance report's cover data and computed tables.
 pub struct ReportView<'a> {
     pub enterprise: &'a Enterprise,
+    /// Compiled by, authors, reviewer, approver.
+    pub management: &'a crate::document::voluntary::Management,
     pub title: Option<&'a Spanned<String>>,
     pub date: Option<&'a Spanned<DateTime<FixedOffset>>>,
     pub tables: Vec<SummaryTable>,
@@ -228,15 +230,17 @@ pub fn form_rows(f: &FormMeta) -> Vec<FormRow> {
 /// A document's own report: an audit or acceptance report's cover data
 /// and the tables shenbao computes.
 pub fn report(doc: &Document) -> Option<ReportView<'_>> {
-    let (enterprise, title, date, tables) = match &doc.meta {
+    let (enterprise, management, title, date, tables) = match &doc.meta {
         Meta::Audit(m) => (
             &m.enterprise,
+            &m.management,
             m.title.as_ref(),
             m.date.as_ref(),
             m.summary_tables(),
         ),
         Meta::Acceptance(m) => (
             &m.enterprise,
+            &m.management,
             m.title.as_ref(),
             m.date.as_ref(),
             m.summary_tables(),
@@ -245,6 +249,7 @@ pub fn report(doc: &Document) -> Option<ReportView<'_>> {
     };
     Some(ReportView {
         enterprise,
+        management,
         title,
         date,
         tables,
@@ -358,15 +363,42 @@ pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
         f.push("evaluation.date", day(&r.evaluation.date));
         f.push("evaluation.result", text(&r.evaluation.result));
         f.push("evaluation.experts", joined(&r.evaluation.experts));
+        management_fields(&mut f, &r.management);
         f.push("date", day(&r.date));
     }
     if let Some(r) = doc.acceptance() {
         f.push("evaluation_date", day(&r.evaluation_date));
         f.push("implemented", joined(&r.implemented));
         f.push("experts", joined(&r.experts));
+        management_fields(&mut f, &r.management);
         f.push("date", day(&r.date));
     }
     f.out
+}
+
+fn management_fields(f: &mut Fields, m: &crate::document::voluntary::Management) {
+    f.push("compiled_by", text(&m.compiled_by));
+    for (path, value) in signatures(m) {
+        f.push(path, Some(value));
+    }
+}
+
+/// The report's signatures, as the back of its cover lists them: the
+/// field path (for its label) and the names with their titles.
+pub fn signatures(m: &crate::document::voluntary::Management) -> Vec<(&'static str, String)> {
+    let authors: Vec<String> = m
+        .authors
+        .iter()
+        .filter_map(crate::document::voluntary::Signatory::display)
+        .collect();
+    [
+        ("authors", (!authors.is_empty()).then(|| authors.join("、"))),
+        ("reviewer", m.reviewer.display()),
+        ("approver", m.approver.display()),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| v.map(|v| (p, v)))
+    .collect()
 }
 
 /// What a volume's cover says besides its title: who it is from, under
@@ -375,6 +407,10 @@ pub struct Cover {
     /// 申报单位 for a plan, 企业名称 for a report (the field's label).
     pub applicant_label: &'static str,
     pub applicant: Option<String>,
+    /// A report's 编制单位 (label, value), printed under the enterprise.
+    pub compiled_by: Option<FieldView>,
+    /// A report's 报告编制人员, 审核人, 批准人: the back of the cover.
+    pub signatures: Vec<FieldView>,
     pub version: Option<String>,
     pub date: Option<String>,
 }
@@ -386,6 +422,8 @@ pub fn cover(doc: &Document) -> Option<Cover> {
         return Some(Cover {
             applicant_label: kind.label("applicant"),
             applicant: text(&p.applicant),
+            compiled_by: None,
+            signatures: Vec::new(),
             version: text(&p.version),
             date: day(&p.date),
         });
@@ -394,6 +432,17 @@ pub fn cover(doc: &Document) -> Option<Cover> {
     Some(Cover {
         applicant_label: kind.label("enterprise.name"),
         applicant: text(&r.enterprise.name),
+        compiled_by: text(&r.management.compiled_by).map(|v| FieldView {
+            label: kind.label("compiled_by"),
+            value: v,
+        }),
+        signatures: signatures(r.management)
+            .into_iter()
+            .map(|(p, v)| FieldView {
+                label: kind.label(p),
+                value: v,
+            })
+            .collect(),
         version: None,
         date: r.date.map(|d| date_zh(&d.value)),
     })

@@ -43,7 +43,13 @@ pub struct Call {
     pub pollutant_aliases: BTreeMap<String, Vec<String>>,
     pub applicant_types: Vec<ApplicantType>,
     pub quota_per_province: usize,
+    /// The call's dates; a call that states none gets `deadline/unknown`.
+    #[serde(default)]
     pub milestones: Vec<Milestone>,
+    /// How long the pilot runs, when the call says (a plan's schedule is
+    /// checked against it).
+    #[serde(default)]
+    pub pilot_period: Option<PilotPeriod>,
     pub package: Package,
     #[serde(default)]
     pub placeholders: Vec<String>,
@@ -53,6 +59,33 @@ pub struct Call {
     /// file gives its own `voluntary:` section).
     #[serde(default = "Voluntary::builtin")]
     pub voluntary: Voluntary,
+    /// Credit codes the project records as published with a wrong check
+    /// character (from `shenbao.yaml`, not the call file): the call as
+    /// this project answers it.
+    #[serde(skip)]
+    pub waivers: Vec<CreditCodeWaiver>,
+}
+
+/// A unified social credit code that government documents or the
+/// licence itself publish with a wrong check character: `form/uscc`
+/// reports it as info, with the reason, instead of as an error.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CreditCodeWaiver {
+    #[serde(alias = "统一社会信用代码", alias = "信用代码")]
+    pub credit_code: String,
+    #[serde(alias = "理由", alias = "原因")]
+    pub reason: String,
+}
+
+impl CreditCodeWaiver {
+    /// The code folded as `form/uscc` reads it (full width, lower case).
+    pub fn folded(code: &str) -> String {
+        code.trim()
+            .chars()
+            .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
+            .collect()
+    }
 }
 
 /// The voluntary cleaner-production audit notice as data: what the
@@ -62,6 +95,10 @@ pub struct Call {
 pub struct Voluntary {
     pub notice: String,
     pub authority: String,
+    /// The province the notice covers: an enterprise registered elsewhere
+    /// (credit-code region digits) gets a warning.
+    #[serde(default)]
+    pub province: Option<String>,
     pub report_sections: Vec<OutlineEntry>,
     pub stages: Vec<Mention>,
     pub balances: Vec<Mention>,
@@ -69,6 +106,9 @@ pub struct Voluntary {
     /// (审核重点, a quantified 清洁生产目标): errors when missing.
     #[serde(default)]
     pub vetoes: Vec<Veto>,
+    /// Which way an acceptance indicator should move.
+    #[serde(default)]
+    pub indicator_direction: IndicatorDirection,
     pub agency: AgencyMinimums,
     pub min_experts: usize,
     pub reaudit_years: u32,
@@ -78,6 +118,39 @@ pub struct Voluntary {
     pub list_what: String,
     pub acceptance_due: String,
     pub acceptance_what: String,
+}
+
+/// Words in an indicator's name that say it is better higher (checked
+/// first: 水重复利用率) or better lower (单位产品综合能耗, 排放浓度).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDirection {
+    #[serde(default)]
+    pub higher: Vec<String>,
+    #[serde(default)]
+    pub lower: Vec<String>,
+}
+
+impl IndicatorDirection {
+    /// `Some(true)` when the indicator named `name` is better higher,
+    /// `Some(false)` when better lower, `None` when the words do not say.
+    pub fn higher_is_better(&self, name: &str) -> Option<bool> {
+        if self
+            .higher
+            .iter()
+            .any(|w| !w.is_empty() && name.contains(w.as_str()))
+        {
+            Some(true)
+        } else if self
+            .lower
+            .iter()
+            .any(|w| !w.is_empty() && name.contains(w.as_str()))
+        {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 /// Something a report must write about, and the words that show it did.
@@ -161,12 +234,30 @@ impl OutlineEntry {
     }
 }
 
+/// What a category's plan must state besides the common fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
+    /// Key industries (`industries`).
     Industry,
+    /// A park or industry cluster (`park`: boundary, management body).
     Park,
+    /// A region or basin and its pollutants (`region`, `pollutants`).
     Region,
+    /// Nothing beyond the common fields.
+    General,
+}
+
+impl Scope {
+    /// What a plan of this scope must write, for the skeleton.
+    pub fn needs_zh(self) -> &'static str {
+        match self {
+            Scope::Industry => "须写 industries（重点行业）",
+            Scope::Park => "须写 park（园区边界、管理机构、是否跨地市）",
+            Scope::Region => "须写 region（区域或流域）和 pollutants（特征污染物）",
+            Scope::General => "",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -177,6 +268,72 @@ pub struct Category {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub scope: Scope,
+    /// What a plan of this category writes about, shown in the skeleton.
+    #[serde(default)]
+    pub guidance: String,
+}
+
+/// (year, month), ordered as time.
+pub type YearMonth = (i32, u32);
+
+/// The pilot period a call sets: fixed months (`start`, `end`, written
+/// `2022-09` or `2022-09-01`), a duration in months, or both. The plan's
+/// schedule (its sections named in `sections`) must fall inside it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PilotPeriod {
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// Words in the titles of the sections that hold the schedule.
+    #[serde(default = "PilotPeriod::default_sections")]
+    pub sections: Vec<String>,
+    /// The notice's own words, quoted in messages.
+    #[serde(default)]
+    pub text: String,
+}
+
+impl PilotPeriod {
+    fn default_sections() -> Vec<String> {
+        ["实施计划", "进度安排", "时间安排", "工作计划"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// A month as `2022-09`, `2022-09-01` or `2022年9月`: (year, month).
+    pub fn month(s: &str) -> Option<YearMonth> {
+        let s = s.trim();
+        let parts: Vec<&str> = s
+            .split(['-', '/', '.', '年', '月', '日'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let (y, m) = match parts.as_slice() {
+            [y, m] | [y, m, _] => (y.parse().ok()?, m.parse().ok()?),
+            _ => return None,
+        };
+        (Call::YEARS.contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+    }
+
+    /// The first and last month of the period, where the call fixes them
+    /// (an end follows from a start and a duration).
+    pub fn bounds(&self) -> (Option<YearMonth>, Option<YearMonth>) {
+        let start = self.start.as_deref().and_then(PilotPeriod::month);
+        let end = self
+            .end
+            .as_deref()
+            .and_then(PilotPeriod::month)
+            .or_else(|| {
+                let (y, m) = start?;
+                let months = self.months?.checked_sub(1)?;
+                let idx = y as i64 * 12 + (m as i64 - 1) + months as i64;
+                Some(((idx / 12) as i32, (idx % 12) as u32 + 1))
+            });
+        (start, end)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -282,6 +439,8 @@ impl ReviewItem {
 #[derive(Debug, Clone)]
 pub struct CallError {
     pub message: String,
+    /// What to do, when known (the fields allowed where one was unknown).
+    pub help: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
 }
@@ -299,24 +458,39 @@ impl Call {
             let (line, column) = crate::frontmatter::line_col(text, e.at);
             return Err(CallError {
                 message: format!("{}，不予解析", e.message),
+                help: None,
                 line: Some(line),
                 column: Some(column),
             });
         }
-        let call: Call = serde_yaml::from_str(text).map_err(|e| CallError {
-            message: e.to_string(),
-            line: e.location().map(|l| l.line()),
-            column: e.location().map(|l| l.column()),
+        let call: Call = serde_yaml::from_str(text).map_err(|e| {
+            let (message, help) = yaml_error_zh(&e);
+            CallError {
+                message,
+                help,
+                line: e.location().map(|l| l.line()),
+                column: e.location().map(|l| l.column()),
+            }
         })?;
-        call.validate()?;
+        call.validate(text)?;
         Ok(call)
     }
 
-    fn validate(&self) -> Result<(), CallError> {
+    fn validate(&self, text: &str) -> Result<(), CallError> {
         let err = |m: String| CallError {
             message: m,
+            help: None,
             line: None,
             column: None,
+        };
+        // The line where `key:` first stands, for a message about it.
+        let at = |key: &str, e: CallError| CallError {
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map(|l| l + 1),
+            column: Some(1),
+            ..e
         };
         if self.outline.is_empty() {
             return Err(err("outline 不能为空".into()));
@@ -334,6 +508,35 @@ impl Call {
         }
         if self.package.warn_bytes > self.package.limit_bytes {
             return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));
+        }
+        if let Some(p) = &self.pilot_period {
+            let help =
+                "写成 start: 2022-09、end: 2023-08（或 2022-09-01），或写 months: 12（试点期月数）";
+            for (key, v) in [("start", &p.start), ("end", &p.end)] {
+                if let Some(v) = v
+                    && PilotPeriod::month(v).is_none()
+                {
+                    let mut e = at(key, err(format!("pilot_period.{key} 无法识别：{v}")));
+                    e.help = Some(help.into());
+                    return Err(e);
+                }
+            }
+            if p.start.is_none() && p.end.is_none() && p.months.is_none() {
+                let mut e = at(
+                    "pilot_period",
+                    err("pilot_period 至少要写 start/end 或 months 之一".into()),
+                );
+                e.help = Some(help.into());
+                return Err(e);
+            }
+            if p.months == Some(0) {
+                return Err(at("months", err("pilot_period.months 不能为 0".into())));
+            }
+            if let (Some(s), Some(e)) = p.bounds()
+                && e < s
+            {
+                return Err(at("end", err("pilot_period 的 end 早于 start".into())));
+            }
         }
         Ok(())
     }
@@ -409,6 +612,101 @@ impl Call {
             .replace("{title}", title.trim())
             .replace("{applicant}", applicant.trim())
     }
+}
+
+/// A serde_yaml error in Chinese, for call files and `shenbao.yaml`:
+/// the message (with the field's place, e.g. `categories[0]`) and, for an
+/// unknown field or value, what is allowed there. serde's own wording is
+/// English; a message it does not recognise keeps serde's text.
+pub fn yaml_error_zh(e: &serde_yaml::Error) -> (String, Option<String>) {
+    let full = e.to_string();
+    let text = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => full.as_str(),
+    };
+    // `categories[0]: unknown field …`: a path without spaces before `: `.
+    let (path, msg) = match text.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.contains('`') => (Some(p), m),
+        _ => (None, text),
+    };
+    let place = path.map_or_else(String::new, |p| format!("（在 {p} 中）"));
+    let ticked = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let type_zh = |t: &str| -> String {
+        let t = t.trim();
+        let zh = match t {
+            "a string" => "文字",
+            "a sequence" | "sequence" => "列表（- 项 或 [甲, 乙]）",
+            "a map" | "map" => "字段组（键: 值）",
+            "a boolean" | "boolean" => "true 或 false",
+            "u32" | "u64" | "usize" | "i32" | "i64" | "an integer" => "整数",
+            "f64" | "a float" | "floating point" => "数字",
+            "unit value" => "空值",
+            _ if t.starts_with("struct ") => "字段组（键: 值）",
+            _ if t.starts_with("string ") => "文字",
+            _ if t.starts_with("integer ") => "整数",
+            _ if t.starts_with("floating point ") => "数字",
+            _ => t,
+        };
+        zh.to_string()
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let names = ticked(rest);
+        let Some((field, allowed)) = names.split_first() else {
+            return (format!("不认识的字段{place}"), None);
+        };
+        let hint = crate::text::closest(field, allowed.iter().map(String::as_str))
+            .map_or_else(String::new, |c| format!("是否想写 {c}？"));
+        let help = if allowed.is_empty() {
+            "这里不能写字段".to_string()
+        } else {
+            format!("{hint}此处可用的字段：{}", allowed.join("、"))
+        };
+        return (format!("不认识的字段“{field}”{place}"), Some(help));
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let names = ticked(rest);
+        if let Some((value, allowed)) = names.split_first() {
+            return (
+                format!("“{value}”不是可选的值{place}"),
+                Some(format!("可选：{}", allowed.join("、"))),
+            );
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        let names = ticked(rest);
+        let field = names.first().map_or("", String::as_str);
+        return (
+            format!("缺少必填字段“{field}”{place}"),
+            Some(format!("加上 {field}: …")),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate field ") {
+        let names = ticked(rest);
+        let field = names.first().map_or("", String::as_str);
+        return (
+            format!("字段“{field}”写了两次{place}"),
+            Some("删去其中一处".to_string()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+    {
+        return (
+            format!(
+                "值的类型不对{place}：这里应为{}，写的是{}",
+                type_zh(want),
+                type_zh(got)
+            ),
+            None,
+        );
+    }
+    (format!("YAML 有误：{text}"), None)
 }
 
 /// A milestone's due time as written in the call.
@@ -577,5 +875,38 @@ mod tests {
     fn a_bad_call_file_names_its_line() {
         let err = Call::from_yaml("id: x\nname: [\n").unwrap_err();
         assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_in_chinese_with_its_line_and_the_allowed_fields() {
+        let text = PRESETS[0].1.replacen(
+            "    scope: park\n",
+            "    scope: park\n    guidence: 园区\n",
+            1,
+        );
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(
+            err.message.contains("不认识的字段“guidence”"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("categories[1]"), "{}", err.message);
+        let line = text.lines().position(|l| l.contains("guidence")).unwrap() + 1;
+        assert_eq!(err.line, Some(line));
+        let help = err.help.unwrap();
+        assert!(
+            help.contains("可用的字段") && help.contains("scope"),
+            "{help}"
+        );
+        assert!(!help.contains("expected"), "{help}");
+        // A missing field and a wrong type are said in Chinese too.
+        let err = Call::from_yaml("id: x\n").unwrap_err();
+        assert!(
+            err.message.contains("缺少必填字段“name”"),
+            "{}",
+            err.message
+        );
+        let err = Call::from_yaml("id: [1]\n").unwrap_err();
+        assert!(err.message.contains("应为文字"), "{}", err.message);
     }
 }

@@ -122,6 +122,15 @@ pub fn check_acceptance(
     let v = &ctx.call.voluntary;
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
     experts(doc, v.min_experts, &report.experts, "experts", "验收", out);
+    dates_in_order(
+        doc,
+        &[
+            ("审核报告评估日期", &report.evaluation_date),
+            ("验收自评报告编制日期", &report.date),
+        ],
+        out,
+    );
+    indicators(doc, &v.indicator_direction, report, out);
     for r in &report.reports {
         let Some(file) = &r.file else { continue };
         let problem = match resolve(ctx.root, ctx.root, &file.value) {
@@ -158,6 +167,225 @@ pub fn check_acceptance(
         span,
         out,
     );
+}
+
+/// The figure an indicator value starts with (`3.1`, `≤50`, `3.1 m³/t`).
+fn leading_number(s: &str) -> Option<f64> {
+    let t = s
+        .trim()
+        .trim_start_matches(['≤', '<', '≥', '>', '约', '~', '～']);
+    let n: String = t
+        .chars()
+        .map(crate::text::fold_width)
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    n.trim_end_matches('.').parse().ok()
+}
+
+/// `acceptance/indicator-worse`: an indicator that got worse after the
+/// options were implemented (its direction read from its name: 耗、排放
+/// better lower, 利用率 better higher; a name that says neither is not
+/// judged). A warning at the `after` value.
+fn indicators(
+    doc: &Document,
+    dir: &crate::call::IndicatorDirection,
+    report: &AcceptanceMeta,
+    out: &mut Vec<Diagnostic>,
+) {
+    for ind in &report.indicators {
+        let (Some(name), Some(before), Some(after)) = (&ind.name, &ind.before, &ind.after) else {
+            continue;
+        };
+        let (Some(b), Some(a)) = (leading_number(&before.value), leading_number(&after.value))
+        else {
+            continue;
+        };
+        let Some(higher) = dir.higher_is_better(&name.value) else {
+            continue;
+        };
+        let worse = if higher { a < b } else { a > b };
+        if !worse {
+            continue;
+        }
+        let (way, should) = if higher {
+            ("下降", "越高越好")
+        } else {
+            ("上升", "越低越好")
+        };
+        out.push(
+            diag(
+                "acceptance/indicator-worse",
+                Severity::Warning,
+                doc,
+                after.span.clone(),
+                format!(
+                    "指标“{}”实施后（{}）比实施前（{}）{way}：这项指标{should}",
+                    name.value, after.value, before.value
+                ),
+            )
+            .with_label("实施后变差")
+            .with_help("验收要复核清洁生产实施前后各项指标的提升情况：核对数值和前后顺序；确实变差的，在正文中说明原因"),
+        );
+    }
+}
+
+/// Where an item of a front-matter list stands: the reader gives each
+/// item the whole list's span; the item's own text, searched from the
+/// list's key to the end of the front matter, is more precise (one `- 项`
+/// per line).
+fn list_item_span(doc: &Document, path: &str, item: &Spanned<String>) -> Range<usize> {
+    let from = key_span(doc, path).start;
+    let to = doc.body_start();
+    doc.src
+        .text
+        .get(from..to)
+        .and_then(|t| t.find(item.value.as_str()))
+        .map_or(item.span.clone(), |i| from + i..from + i + item.value.len())
+}
+
+/// Whether an option's name and a name written elsewhere are the same
+/// option: equal after normalising, or one contains the other.
+fn same_option(a: &str, b: &str) -> bool {
+    let (a, b) = (normalize_title(a), normalize_title(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    a == b || (a.chars().count().min(b.chars().count()) >= 2 && (a.contains(&b) || b.contains(&a)))
+}
+
+/// One enterprise's audit report and acceptance report (matched by credit
+/// code, else by name) against each other: `acceptance/implemented` (an
+/// implemented option the report does not have), `acceptance/pending-option`
+/// (a 中/高费 option of the report not implemented before acceptance), and
+/// the report's evaluation date against the acceptance report's dates
+/// (`enterprise/consistency`). Errors at the acceptance report's fields.
+pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
+    let key = |d: &Document| -> Option<String> {
+        let e = d.enterprise()?;
+        e.uscc
+            .as_ref()
+            .map(|c| super::form::fold_uscc(&c.value))
+            .filter(|c| !c.is_empty())
+            .or_else(|| e.name.as_ref().map(|n| normalize_title(&n.value)))
+    };
+    let reports: Vec<(&Document, &AuditMeta, Option<String>)> = docs
+        .iter()
+        .filter_map(|d| match &d.meta {
+            crate::document::Meta::Audit(r) => Some((d, &**r, key(d))),
+            _ => None,
+        })
+        .collect();
+    if reports.is_empty() {
+        return;
+    }
+    for doc in docs {
+        let crate::document::Meta::Acceptance(acc) = &doc.meta else {
+            continue;
+        };
+        let Some(k) = key(doc) else { continue };
+        // Only one report of this enterprise is unambiguous.
+        let mut mine = reports.iter().filter(|(_, _, rk)| rk.as_ref() == Some(&k));
+        let (Some((rdoc, report, _)), None) = (mine.next(), mine.next()) else {
+            continue;
+        };
+        let names: Vec<&str> = report
+            .options
+            .iter()
+            .filter_map(|o| o.name.as_ref().map(|n| n.value.as_str()))
+            .collect();
+        if !names.is_empty() {
+            for imp in &acc.implemented {
+                if names.iter().any(|n| same_option(n, &imp.value)) {
+                    continue;
+                }
+                let hint = crate::text::closest(&imp.value, names.iter().copied())
+                    .map_or_else(String::new, |c| format!("是否指“{c}”？"));
+                out.push(
+                    diag(
+                        "acceptance/implemented",
+                        Severity::Error,
+                        doc,
+                        list_item_span(doc, "implemented", imp),
+                        format!(
+                            "已实施方案“{}”不是审核报告（{}）中的方案",
+                            imp.value, rdoc.src.rel
+                        ),
+                    )
+                    .with_label("报告中没有")
+                    .with_help(format!(
+                        "{hint}验收的是审核报告确定的方案，名称应与报告的 options 一致：{}",
+                        names.join("、")
+                    )),
+                );
+            }
+        }
+        for o in &report.options {
+            let (Some(name), Some(OptionClass::High)) = (&o.name, o.class()) else {
+                continue;
+            };
+            if acc
+                .implemented
+                .iter()
+                .any(|i| same_option(&name.value, &i.value))
+            {
+                continue;
+            }
+            out.push(
+                diag(
+                    "acceptance/pending-option",
+                    Severity::Error,
+                    doc,
+                    key_span(doc, "implemented"),
+                    format!(
+                        "审核报告（{}）中的中/高费方案“{}”没有列入已实施方案",
+                        rdoc.src.rel, name.value
+                    ),
+                )
+                .with_label("已实施方案")
+                .with_help("通知要求实施完成清洁生产方案后才能申请验收：实施后把它加入 implemented；尚未实施的，暂不申请验收"),
+            );
+        }
+        if let Some(eval) = &report.evaluation.date {
+            let at = |path: &str| super::field_span(doc, path);
+            if let Some(d) = &acc.evaluation_date
+                && d.value.date_naive() != eval.value.date_naive()
+            {
+                out.push(
+                    diag(
+                        "enterprise/consistency",
+                        Severity::Error,
+                        doc,
+                        at("evaluation_date"),
+                        format!(
+                            "评估日期 {} 与审核报告（{}）的评估日期 {} 不同",
+                            date_zh(&d.value),
+                            rdoc.src.rel,
+                            date_zh(&eval.value)
+                        ),
+                    )
+                    .with_help("以评估意见上的日期为准，两份报告写同一天"),
+                );
+            } else if let Some(d) = &acc.date
+                && d.value < eval.value
+            {
+                out.push(
+                    diag(
+                        "enterprise/consistency",
+                        Severity::Error,
+                        doc,
+                        at("date"),
+                        format!(
+                            "验收自评报告编制日期 {} 早于审核报告（{}）的评估日期 {}",
+                            date_zh(&d.value),
+                            rdoc.src.rel,
+                            date_zh(&eval.value)
+                        ),
+                    )
+                    .with_help("验收在审核报告通过评估、方案实施完成之后：核对两个日期"),
+                );
+            }
+        }
+    }
 }
 
 pub fn deadline_form(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagnostic>) {
@@ -876,7 +1104,7 @@ kind: audit-report
 title: 伏牛新材料有限公司清洁生产审核报告
 enterprise:
   name: 伏牛新材料有限公司
-  uscc: \"914403001922038216\"
+  uscc: \"91410700MA45F8K2X5\"
   industry: 化学原料和化学制品制造业
   industry_code: \"2614\"
 agency:
@@ -1141,8 +1369,8 @@ date: 2023-03-01
                 "audit/agency",
             ),
             (
-                "  uscc: \"914403001922038216\"",
-                "  uscc: \"914403001922038210\"",
+                "  uscc: \"91410700MA45F8K2X5\"",
+                "  uscc: \"91410700MA45F8K2X0\"",
                 "form/uscc",
             ),
         ];
@@ -1239,7 +1467,7 @@ kind: acceptance-report
 title: 伏牛新材料有限公司清洁生产审核验收自评报告
 enterprise:
   name: 伏牛新材料有限公司
-  uscc: \"914403001922038216\"
+  uscc: \"91410700MA45F8K2X5\"
   industry: 有机化学原料制造
   industry_code: \"2614\"
 evaluation_date: 2023-03-20
@@ -1303,5 +1531,90 @@ date: 2023-11-20
         let d = check(&form.replace("2023-03-01", "2023-04-01"), "2023-04-02");
         let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
         assert!(due.message.contains("2024年3月15日"), "{}", due.message);
+    }
+
+    fn across(report: &str, acceptance: &str) -> Vec<Diagnostic> {
+        let parse = |rel: &str, text: &str| {
+            crate::document::parse(rel, std::path::PathBuf::from(rel), text.to_string(), None)
+        };
+        let docs = vec![
+            parse("content/审核报告.md", report),
+            parse("content/验收自评报告.md", acceptance),
+        ];
+        let mut out = Vec::new();
+        across_documents(&docs, &mut out);
+        out
+    }
+
+    #[test]
+    fn the_acceptance_report_implements_the_reports_options() {
+        assert!(across(GOOD_AUDIT, GOOD_ACCEPTANCE).is_empty());
+        // An implemented option the report does not have.
+        let acc = GOOD_ACCEPTANCE.replace(
+            "implemented: [蒸汽冷凝水回收, 循环水系统改造]",
+            "implemented: [蒸汽冷凝水回收, 循环水系统改造, 锅炉烟气脱硝]",
+        );
+        let d = across(GOOD_AUDIT, &acc);
+        assert_eq!(rules(&d), vec!["acceptance/implemented"], "{d:#?}");
+        assert!(d[0].message.contains("锅炉烟气脱硝") && d[0].message.contains("审核报告.md"));
+        assert_eq!(d[0].line, Some(10));
+        // A shortened name is the same option (near miss).
+        let acc = GOOD_ACCEPTANCE.replace(
+            "[蒸汽冷凝水回收, 循环水系统改造]",
+            "[冷凝水回收, 循环水系统改造]",
+        );
+        assert!(across(GOOD_AUDIT, &acc).is_empty());
+        // The 中/高费 option not implemented.
+        let acc = GOOD_ACCEPTANCE.replace("[蒸汽冷凝水回收, 循环水系统改造]", "[蒸汽冷凝水回收]");
+        let d = across(GOOD_AUDIT, &acc);
+        assert_eq!(rules(&d), vec!["acceptance/pending-option"], "{d:#?}");
+        assert!(d[0].message.contains("循环水系统改造"));
+        // Another enterprise's acceptance report is not compared.
+        let other = acc.replace("91410700MA45F8K2X5", "91410100MA44XN6E0Q");
+        assert!(across(GOOD_AUDIT, &other).is_empty());
+    }
+
+    #[test]
+    fn evaluation_and_acceptance_dates_follow_the_report() {
+        let acc =
+            GOOD_ACCEPTANCE.replace("evaluation_date: 2023-03-20", "evaluation_date: 2023-03-02");
+        let d = across(GOOD_AUDIT, &acc);
+        assert_eq!(rules(&d), vec!["enterprise/consistency"], "{d:#?}");
+        let acc = GOOD_ACCEPTANCE
+            .replace("evaluation_date: 2023-03-20\n", "")
+            .replace("date: 2023-11-20", "date: 2023-03-10");
+        let d = across(GOOD_AUDIT, &acc);
+        assert_eq!(rules(&d), vec!["enterprise/consistency"], "{d:#?}");
+        assert!(d[0].message.contains("早于审核报告"), "{}", d[0].message);
+        // Within the acceptance report: evaluation before acceptance.
+        let acc = GOOD_ACCEPTANCE.replace("date: 2023-11-20", "date: 2023-03-10");
+        let d = check(&acc, "2023-11-25");
+        assert!(rules(&d).contains(&"date/order"), "{d:#?}");
+    }
+
+    #[test]
+    fn an_indicator_that_got_worse_is_a_warning_by_its_direction() {
+        let worse = |name: &str, before: &str, after: &str| {
+            let acc = GOOD_ACCEPTANCE
+                .replace("单位产品新鲜水耗", name)
+                .replace("before: 4.2", &format!("before: {before}"))
+                .replace("after: 3.1", &format!("after: {after}"));
+            check(&acc, "2023-11-25")
+                .into_iter()
+                .filter(|d| d.rule == "acceptance/indicator-worse")
+                .collect::<Vec<_>>()
+        };
+        assert!(worse("单位产品新鲜水耗", "4.2", "3.1").is_empty());
+        let d = worse("单位产品新鲜水耗", "3.1", "4.2");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(d[0].message.contains("越低越好"), "{}", d[0].message);
+        assert_eq!(d[0].line, Some(15));
+        // Better higher: a rate that rises is better, one that falls worse.
+        assert!(worse("水重复利用率", "85%", "96%").is_empty());
+        assert_eq!(worse("水重复利用率", "96%", "85%").len(), 1);
+        assert_eq!(worse("COD排放浓度", "45", "60").len(), 1);
+        // A name that says no direction is not judged.
+        assert!(worse("产品产量", "100", "80").is_empty());
     }
 }

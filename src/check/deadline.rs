@@ -1,5 +1,6 @@
 //! `deadline/upcoming` (info), `deadline/passed` (warning) and
-//! `deadline/planned-late` (error), from the call's milestones.
+//! `deadline/planned-late` (error), from the call's milestones;
+//! `deadline/unknown` (info) when the call states none.
 
 use super::{Ctx, diag, key_span};
 use crate::call::{Channel, format_zh};
@@ -12,6 +13,20 @@ pub(crate) use crate::call::days_left;
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     let call = ctx.call;
     let today = ctx.opts.today;
+    if call.milestones.is_empty() {
+        // Silence would read as “no deadline to worry about”.
+        out.push(
+            diag(
+                "deadline/unknown",
+                Severity::Info,
+                doc,
+                key_span(doc, "submissions"),
+                format!("申报通知“{}”没有写明报送时间节点，无法提醒截止时间", call.name),
+            )
+            .with_help("向通知发文单位确认截止时间，并写进通知定义文件的 milestones（id、name、due、what、to、channel）"),
+        );
+        return;
+    }
     for m in &call.milestones {
         let Some(due) = call.due(m) else { continue };
         let planned = plan.submissions.iter().find(|s| {
@@ -88,6 +103,27 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
     use crate::call::parse_datetime;
+
+    #[test]
+    fn a_call_without_dates_says_so_once() {
+        let mut f = Fixture::new();
+        f.call.milestones.clear();
+        let d = f.check(&good_plan());
+        let u: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule.starts_with("deadline/"))
+            .collect();
+        assert_eq!(u.len(), 1, "{u:#?}");
+        assert_eq!(u[0].rule, "deadline/unknown");
+        assert_eq!(u[0].severity, Severity::Info);
+        assert!(u[0].message.contains("没有写明报送时间节点"));
+        let line = good_plan()
+            .lines()
+            .position(|l| l.starts_with("submissions:"))
+            .unwrap()
+            + 1;
+        assert_eq!(u[0].line, Some(line));
+    }
 
     #[test]
     fn upcoming_passed_and_late() {

@@ -45,6 +45,63 @@ pub const PROVINCES: &[&str] = &[
     "新疆生产建设兵团",
 ];
 
+/// GB/T 2260 province-level codes: the first two digits of an
+/// administrative division code (and of a credit code's digits 3–8).
+/// 新疆生产建设兵团 has no code of its own and is not listed.
+pub const PROVINCE_CODES: &[(&str, &str)] = &[
+    ("北京市", "11"),
+    ("天津市", "12"),
+    ("河北省", "13"),
+    ("山西省", "14"),
+    ("内蒙古自治区", "15"),
+    ("辽宁省", "21"),
+    ("吉林省", "22"),
+    ("黑龙江省", "23"),
+    ("上海市", "31"),
+    ("江苏省", "32"),
+    ("浙江省", "33"),
+    ("安徽省", "34"),
+    ("福建省", "35"),
+    ("江西省", "36"),
+    ("山东省", "37"),
+    ("河南省", "41"),
+    ("湖北省", "42"),
+    ("湖南省", "43"),
+    ("广东省", "44"),
+    ("广西壮族自治区", "45"),
+    ("海南省", "46"),
+    ("重庆市", "50"),
+    ("四川省", "51"),
+    ("贵州省", "52"),
+    ("云南省", "53"),
+    ("西藏自治区", "54"),
+    ("陕西省", "61"),
+    ("甘肃省", "62"),
+    ("青海省", "63"),
+    ("宁夏回族自治区", "64"),
+    ("新疆维吾尔自治区", "65"),
+    ("台湾省", "71"),
+    ("香港特别行政区", "81"),
+    ("澳门特别行政区", "82"),
+];
+
+/// The two-digit code of a province named in full or short form.
+pub fn province_code(value: &str) -> Option<&'static str> {
+    let name = province(value)?;
+    PROVINCE_CODES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+}
+
+/// The province whose two-digit code `code` is.
+pub fn province_of_code(code: &str) -> Option<&'static str> {
+    PROVINCE_CODES
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map(|(n, _)| *n)
+}
+
 /// The division a value names: its full name or its short form (河南,
 /// 内蒙古, 新疆).
 pub fn province(value: &str) -> Option<&'static str> {
@@ -155,7 +212,13 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             "写成 name@example.cn 的形式".into(),
         ));
     }
-    for s in &plan.submissions {
+    // A call that states no dates has no nodes to name (deadline/unknown
+    // says so once, not once per planned submission).
+    for s in plan
+        .submissions
+        .iter()
+        .filter(|_| !call.milestones.is_empty())
+    {
         if call.milestone(&s.milestone.value).is_none() {
             let ids: Vec<String> = call
                 .milestones

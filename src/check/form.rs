@@ -6,7 +6,7 @@
 //! `form/permit-prefix`.
 
 use super::{Ctx, diag, field_span, unfilled};
-use crate::call::industry;
+use crate::call::{CreditCodeWaiver, industry};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
@@ -23,8 +23,10 @@ const USCC_WEIGHTS: [u32; 17] = [
 #[derive(Debug, PartialEq, Eq)]
 pub enum UsccError {
     Length(usize),
+    /// A character outside the alphabet among the first 17 (position, char).
     Character(usize, char),
-    /// The check character written, and the one the others give.
+    /// The check character written, and the one the others give (the
+    /// written one may not be in the alphabet at all: `I`, `Z`, `*`).
     Check(char, char),
 }
 
@@ -40,31 +42,42 @@ pub fn uscc_check_char(first17: &str) -> Option<char> {
     USCC_ALPHABET.chars().nth(idx as usize)
 }
 
+/// A credit code as `form/uscc` reads it: full width and lower case
+/// folded, surrounding space trimmed.
+pub fn fold_uscc(code: &str) -> String {
+    crate::call::CreditCodeWaiver::folded(code)
+}
+
 /// Validate a unified social credit code (full-width characters and lower
 /// case are folded first; spaces are not allowed inside).
 pub fn validate_uscc(code: &str) -> Result<(), UsccError> {
-    let code: String = code
-        .trim()
-        .chars()
-        .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
-        .collect();
-    let n = code.chars().count();
-    if n != 18 {
-        return Err(UsccError::Length(n));
+    let code = fold_uscc(code);
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(UsccError::Length(chars.len()));
     }
-    if let Some((i, c)) = code
-        .chars()
+    if let Some((i, c)) = chars[..17]
+        .iter()
         .enumerate()
-        .find(|(_, c)| !USCC_ALPHABET.contains(*c))
+        .find(|(_, c)| !USCC_ALPHABET.contains(**c))
     {
-        return Err(UsccError::Character(i + 1, c));
+        return Err(UsccError::Character(i + 1, *c));
     }
-    let written = code.chars().nth(17).unwrap_or('0');
-    match uscc_check_char(&code[..17]) {
+    let first17: String = chars[..17].iter().collect();
+    let written = chars[17];
+    match uscc_check_char(&first17) {
         Some(expected) if expected == written => Ok(()),
         Some(expected) => Err(UsccError::Check(written, expected)),
-        None => Err(UsccError::Length(n)),
+        None => Err(UsccError::Length(chars.len())),
     }
+}
+
+/// The region digits (3rd–8th) of a code whose first 8 characters are
+/// there, as written.
+pub fn uscc_region(code: &str) -> Option<String> {
+    let code = fold_uscc(code);
+    let region: String = code.chars().skip(2).take(6).collect();
+    (region.chars().count() == 6 && region.chars().all(|c| c.is_ascii_digit())).then_some(region)
 }
 
 /// The division of an industry code such as `26`, `2614` or `C2614`.
@@ -338,32 +351,7 @@ pub fn enterprise_identity(
     out: &mut Vec<Diagnostic>,
 ) {
     if let Some(u) = e.uscc.as_ref().filter(|u| !unfilled(ctx, u)) {
-        let message = match validate_uscc(&u.value) {
-            Ok(()) => None,
-            Err(UsccError::Length(n)) => Some((
-                format!("统一社会信用代码“{}”有 {n} 位，应为 18 位", u.value),
-                "对照营业执照逐位核对".to_string(),
-            )),
-            Err(UsccError::Character(i, c)) => Some((
-                format!("统一社会信用代码第 {i} 位“{c}”不是有效字符"),
-                "代码只用数字和大写字母，不含 I、O、Z、S、V（容易与 1、0、2、5、U 混淆）"
-                    .to_string(),
-            )),
-            Err(UsccError::Check(w, x)) => Some((
-                format!(
-                    "统一社会信用代码“{}”的校验位不对：最后一位是“{w}”，按前 17 位算应为“{x}”",
-                    u.value
-                ),
-                "多半是某一位抄错了：对照营业执照逐位核对".to_string(),
-            )),
-        };
-        if let Some((m, h)) = message {
-            out.push(
-                diag("form/uscc", Severity::Error, doc, u.span.clone(), m)
-                    .with_label("统一社会信用代码")
-                    .with_help(h),
-            );
-        }
+        uscc(ctx, doc, u, out);
     }
     if let Some(code) = e.industry_code.as_ref().filter(|c| !unfilled(ctx, c)) {
         match division_of(&code.value) {
@@ -410,6 +398,131 @@ pub fn enterprise_identity(
             }
         }
     }
+}
+
+/// `form/uscc` for one credit code: its form and check character (an
+/// error, or info when `shenbao.yaml` waives a code published with a
+/// wrong check character), and its region digits against the province
+/// the notice covers (`form/uscc-region`, a warning).
+fn uscc(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    let problem = match validate_uscc(&u.value) {
+        Ok(()) => None,
+        Err(UsccError::Length(n)) => Some((
+            format!("统一社会信用代码“{}”有 {n} 位，应为 18 位", u.value),
+            "对照营业执照逐位核对".to_string(),
+        )),
+        Err(UsccError::Character(i, c)) => Some((
+            format!("统一社会信用代码第 {i} 位“{c}”不是有效字符"),
+            "代码只用数字和大写字母，不含 I、O、Z、S、V（容易与 1、0、2、5、U 混淆）".to_string(),
+        )),
+        Err(UsccError::Check(w, x)) => {
+            let folded = fold_uscc(&u.value);
+            if let Some(waiver) = ctx
+                .call
+                .waivers
+                .iter()
+                .find(|w| CreditCodeWaiver::folded(&w.credit_code) == folded)
+            {
+                out.push(
+                    diag(
+                        "form/uscc",
+                        Severity::Info,
+                        doc,
+                        u.span.clone(),
+                        format!(
+                            "统一社会信用代码“{}”的校验位按前 17 位算应为“{x}”，已在 shenbao.yaml 中登记为例外：{}",
+                            u.value,
+                            waiver.reason.trim()
+                        ),
+                    )
+                    .with_label("已登记的例外")
+                    .with_help("按公布的代码照写；例外及理由见 shenbao.yaml 的 credit_code_waivers"),
+                );
+                None
+            } else if USCC_ALPHABET.contains(w) {
+                Some((
+                    format!(
+                        "统一社会信用代码“{}”的校验位不对：最后一位是“{w}”，按前 17 位算应为“{x}”",
+                        u.value
+                    ),
+                    WAIVER_HELP.to_string(),
+                ))
+            } else {
+                Some((
+                    format!(
+                        "统一社会信用代码“{}”的最后一位“{w}”不是有效的校验字符，按前 17 位算应为“{x}”",
+                        u.value
+                    ),
+                    WAIVER_HELP.to_string(),
+                ))
+            }
+        }
+    };
+    if let Some((m, h)) = problem {
+        out.push(
+            diag("form/uscc", Severity::Error, doc, u.span.clone(), m)
+                .with_label("统一社会信用代码")
+                .with_help(h),
+        );
+    }
+    region(ctx, doc, u, out);
+}
+
+const WAIVER_HELP: &str = "多半是某一位抄错了：对照营业执照逐位核对。如果营业执照上的代码本身如此（政府文件公布的代码有校验位错误的），在 shenbao.yaml 中登记例外：credit_code_waivers: [{credit_code: 代码, reason: 理由}]";
+
+/// `form/uscc-region`: digits 3–8 of a credit code are the division code
+/// of the registering authority; the voluntary notice asks for an
+/// enterprise registered in its province.
+fn region(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    let Some(notice_province) = ctx.call.voluntary.province.as_deref() else {
+        return;
+    };
+    let Some(expected) = super::fields::province_code(notice_province) else {
+        return;
+    };
+    let Some(region) = uscc_region(&u.value) else {
+        return;
+    };
+    let head = &region[..2];
+    if head == expected {
+        return;
+    }
+    let notice = &ctx.call.voluntary.notice;
+    let (message, help) = match super::fields::province_of_code(head) {
+        Some(p) => (
+            format!(
+                "统一社会信用代码第 3–8 位“{region}”是{p}的行政区划代码，不是{notice_province}（{expected}开头）"
+            ),
+            format!(
+                "通知（{notice}）要求申请企业在{notice_province}注册：核对代码是否抄错；在外省注册的企业不在本通知范围内"
+            ),
+        ),
+        None if head == "10" => (
+            format!(
+                "统一社会信用代码第 3–8 位“{region}”表示由国家登记机关登记，不是在{notice_province}注册"
+            ),
+            format!(
+                "通知（{notice}）要求申请企业在{notice_province}注册：核对代码，或向主管部门确认能否申请"
+            ),
+        ),
+        None => (
+            format!(
+                "统一社会信用代码第 3–8 位“{region}”不是行政区划代码（{notice_province}的代码以{expected}开头）"
+            ),
+            "第 3–8 位是登记机关所在地的行政区划代码：对照营业执照核对".to_string(),
+        ),
+    };
+    out.push(
+        diag(
+            "form/uscc-region",
+            Severity::Warning,
+            doc,
+            u.span.clone(),
+            message,
+        )
+        .with_label(format!("第 3–8 位 {region}"))
+        .with_help(help),
+    );
 }
 
 #[cfg(test)]
@@ -468,7 +581,7 @@ kind: application-form
 enterprise: 伏牛新材料有限公司
 address: 河南省伏牛市经开区纬五路8号
 legal_representative: 王建国
-uscc: \"914403001922038216\"
+uscc: \"91410700MA45F8K2X5\"
 industry: 化学原料和化学制品制造业
 industry_code: \"2614\"
 output_value: 52300
@@ -482,7 +595,7 @@ email: hb@funiu-xcl.example.cn
 eia_approved: 是
 eia_number: 豫环审〔2016〕88号
 has_permit: 是
-permit_number: 914403001922038216001P
+permit_number: 91410700MA45F8K2X5001P
 has_agency: 否
 restructuring: 否
 filled_by: 李文华
@@ -509,8 +622,8 @@ filled_on: 2023-03-01
     fn each_form_rule_fires() {
         let cases = [
             (
-                "uscc: \"914403001922038216\"",
-                "uscc: \"914403001922038217\"",
+                "uscc: \"91410700MA45F8K2X5\"",
+                "uscc: \"91410700MA45F8K2X4\"",
                 "form/uscc",
             ),
             (
@@ -546,7 +659,7 @@ filled_on: 2023-03-01
                 "form/email",
             ),
             (
-                "permit_number: 914403001922038216001P",
+                "permit_number: 91410700MA45F8K2X5001P",
                 "permit_number: 91410000000000000X001P",
                 "form/permit-prefix",
             ),
@@ -573,8 +686,8 @@ filled_on: 2023-03-01
     #[test]
     fn full_width_letters_in_a_permit_number_are_folded() {
         let d = check(&GOOD.replacen(
-            "permit_number: 914403001922038216001P",
-            "permit_number: ９１４４０３００１９２２０３８２１６００１Ｐ",
+            "permit_number: 91410700MA45F8K2X5001P",
+            "permit_number: ９１４１０７００ＭＡ４５Ｆ８Ｋ２Ｘ５００１Ｐ",
             1,
         ));
         assert!(!rules(&d).contains(&"form/permit-prefix"), "{d:#?}");
@@ -586,5 +699,68 @@ filled_on: 2023-03-01
         let c = d.iter().find(|x| x.rule == "form/conditional").unwrap();
         assert_eq!(c.severity, Severity::Error);
         assert_eq!(c.line, Some(17));
+    }
+
+    #[test]
+    fn the_expected_check_character_is_given_even_for_an_invalid_last_character() {
+        assert_eq!(
+            validate_uscc("91410700MA45F8K2XI"),
+            Err(UsccError::Check('I', '5'))
+        );
+        let d = check(&GOOD.replacen("91410700MA45F8K2X5\"", "91410700MA45F8K2XZ\"", 1));
+        let u = d.iter().find(|x| x.rule == "form/uscc").unwrap();
+        assert_eq!(u.severity, Severity::Error);
+        assert!(
+            u.message.contains("“Z”不是有效的校验字符") && u.message.contains("应为“5”"),
+            "{}",
+            u.message
+        );
+    }
+
+    #[test]
+    fn a_code_registered_in_another_province_is_a_warning() {
+        // 华为 (深圳 440300) applying under the Henan notice.
+        let text = GOOD
+            .replacen("91410700MA45F8K2X5\"", "914403001922038216\"", 1)
+            .replacen("91410700MA45F8K2X5001P", "914403001922038216001P", 1);
+        let d = check(&text);
+        let r = d.iter().find(|x| x.rule == "form/uscc-region").unwrap();
+        assert_eq!(r.severity, Severity::Warning);
+        assert!(
+            r.message.contains("广东省") && r.message.contains("河南省"),
+            "{}",
+            r.message
+        );
+        assert_eq!(r.line, Some(6));
+        // A nationally registered code says so.
+        assert_eq!(uscc_region("91100000100003962T").as_deref(), Some("100000"));
+        // No province in the notice: nothing to compare.
+        let mut f = Fixture::new();
+        f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
+        f.call.voluntary.province = None;
+        assert!(!rules(&f.check(&text)).contains(&"form/uscc-region"));
+    }
+
+    #[test]
+    fn a_waived_code_is_info_with_its_reason() {
+        let bad = GOOD.replacen("91410700MA45F8K2X5\"", "91410700MA45F8K2X4\"", 1);
+        let mut f = Fixture::new();
+        f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
+        f.call.waivers = vec![CreditCodeWaiver {
+            credit_code: "９１４１０７００ma45f8k2x4".into(),
+            reason: "营业执照原件如此".into(),
+        }];
+        let d = f.check(&bad);
+        let u: Vec<_> = d.iter().filter(|x| x.rule == "form/uscc").collect();
+        assert_eq!(u.len(), 1, "{u:#?}");
+        assert_eq!(u[0].severity, Severity::Info);
+        assert!(u[0].message.contains("营业执照原件如此") && u[0].message.contains("应为“5”"));
+        // A waiver covers that code only.
+        let other = GOOD.replacen("91410700MA45F8K2X5\"", "91410700MA45F8K2X3\"", 1);
+        let d = f.check(&other);
+        assert!(
+            d.iter()
+                .any(|x| x.rule == "form/uscc" && x.severity == Severity::Error)
+        );
     }
 }

@@ -14,6 +14,7 @@ mod numbers;
 pub(crate) mod outline;
 pub mod package;
 mod quota;
+mod schedule;
 mod scope;
 
 use std::ops::Range;
@@ -82,17 +83,25 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
 }
 
 /// The rules that span documents and are re-run over all of them after
-/// one changes (`serve`): the province quota, and one enterprise named
-/// alike across its voluntary-audit documents.
+/// one changes (`serve`): the province quota, one enterprise named alike
+/// across its voluntary-audit documents, and its acceptance report against
+/// its audit report (options implemented, dates).
 pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
     quota::check(ctx, docs, out);
     form::enterprise_consistency(docs, out);
+    audit::across_documents(docs, out);
 }
 
 /// Whether a finding comes from [`cross_document`] (so that a re-check
 /// after an edit replaces them all).
 pub fn is_cross_document(d: &Diagnostic) -> bool {
-    matches!(d.rule, "quota/province" | "enterprise/consistency")
+    matches!(
+        d.rule,
+        "quota/province"
+            | "enterprise/consistency"
+            | "acceptance/implemented"
+            | "acceptance/pending-option"
+    )
 }
 
 /// The per-document rules.
@@ -109,6 +118,7 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
             scope::check(ctx, doc, plan, out);
             eligibility::check(ctx, doc, plan, out);
             deadline::check(ctx, doc, plan, out);
+            schedule::check(ctx, doc, out);
             attachment::check(ctx, doc, plan, out);
             package::check(ctx, doc, plan, out);
         }

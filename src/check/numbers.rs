@@ -5,7 +5,11 @@
 //! and the whole, where the table states both (its total row says 100);
 //! `date/impossible` — dates in the text that do not exist (4月31日,
 //! 2023年2月29日); `text/doc-number` — a 文号 that does not follow
-//! 机关代字〔YYYY〕N号 (a warning, in the text and in field values).
+//! 机关代字〔YYYY〕N号 (a warning, in the text and in field values);
+//! `numbers/balance` — a material, water or energy balance that states its
+//! input, output and loss or deviation, in a table (rows 输入合计, 输出合计,
+//! 损失, 误差) or in one sentence of a paragraph about a balance: input −
+//! output = loss, loss ÷ input = the percentage.
 //!
 //! Sums are compared with the tolerance of the numbers' own rounding: each
 //! number written with d decimals may be off by half a unit in its last
@@ -20,7 +24,9 @@ use crate::markdown::{Cell, Table};
 pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     for t in &doc.body.table_data {
         table(doc, t, out);
+        balance_table(doc, t, out);
     }
+    balance_prose(doc, out);
     dates(doc, out);
     doc_numbers(doc, out);
 }
@@ -385,6 +391,326 @@ fn shares(
     }
 }
 
+/// What a balance row or clause states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BalanceRole {
+    Input,
+    Output,
+    Loss,
+    Deviation,
+}
+
+/// The role a label (a row's first cells, or the words before a figure)
+/// names in a balance, if any.
+fn balance_role(label: &str) -> Option<BalanceRole> {
+    // No allocation: this runs for the first cells of every table row.
+    let t = label.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '　');
+    const DEVIATION: [&str; 5] = ["误差", "偏差", "损失率", "不平衡率", "差率"];
+    let after_balance = t.strip_prefix("平衡");
+    if DEVIATION
+        .iter()
+        .any(|w| t.starts_with(w) || after_balance.is_some_and(|r| r.starts_with(w)))
+        || t.starts_with("相对误差")
+        || t.contains("平衡误差")
+        || t.contains("平衡偏差")
+    {
+        return Some(BalanceRole::Deviation);
+    }
+    const INPUT: [&str; 5] = ["输入合计", "投入合计", "总输入", "输入总量", "输入量合计"];
+    const OUTPUT: [&str; 5] = ["输出合计", "产出合计", "总输出", "输出总量", "输出量合计"];
+    const LOSS: [&str; 5] = ["损失", "差值", "差额", "不平衡量", "损耗"];
+    if INPUT.iter().any(|w| t.starts_with(w)) {
+        Some(BalanceRole::Input)
+    } else if OUTPUT.iter().any(|w| t.starts_with(w)) {
+        Some(BalanceRole::Output)
+    } else if LOSS.iter().any(|w| t.starts_with(w)) {
+        Some(BalanceRole::Loss)
+    } else {
+        None
+    }
+}
+
+/// A stated balance: input, output, and the loss and deviation as far as
+/// stated, each with where it stands.
+struct Balance {
+    input: Num,
+    output: Num,
+    loss: Option<(Num, std::ops::Range<usize>)>,
+    deviation: Option<(Num, std::ops::Range<usize>)>,
+}
+
+/// Judge a stated balance; push an error at each figure that disagrees.
+fn judge_balance(doc: &Document, b: &Balance, out: &mut Vec<Diagnostic>) {
+    let diff = b.input.value - b.output.value;
+    let decimals = b.input.decimals.max(b.output.decimals);
+    if let Some((loss, span)) = &b.loss {
+        let tol = half_unit(b.input.decimals)
+            + half_unit(b.output.decimals)
+            + half_unit(loss.decimals)
+            + 1e-9;
+        // Either sign convention (输入−输出 or 输出−输入).
+        if (loss.value.abs() - diff.abs()).abs() > tol {
+            let shown = show(diff, decimals.max(loss.decimals));
+            out.push(
+                diag(
+                    "numbers/balance",
+                    Severity::Error,
+                    doc,
+                    span.clone(),
+                    format!(
+                        "平衡的损失写的是 {}，输入 {} − 输出 {} = {shown}",
+                        show(loss.value, loss.decimals),
+                        show(b.input.value, b.input.decimals),
+                        show(b.output.value, b.output.decimals)
+                    ),
+                )
+                .with_label(format!("应为 {shown}"))
+                .with_help("核对输入、输出和损失：损失 = 输入 − 输出（已按各数字的小数位数容许四舍五入的误差）"),
+            );
+        }
+    }
+    if let Some((dev, span)) = &b.deviation {
+        if b.input.value == 0.0 {
+            return;
+        }
+        let rel = |base: f64| diff.abs() / base.abs() * 100.0;
+        let tol = |base: f64| {
+            half_unit(dev.decimals)
+                + 100.0 * (half_unit(b.input.decimals) + half_unit(b.output.decimals)) / base.abs()
+                + 1e-9
+        };
+        // Relative to the input (as the audit guides define it), or to the
+        // output as some reports do.
+        let fits = |base: f64| base != 0.0 && (dev.value.abs() - rel(base)).abs() <= tol(base);
+        if !fits(b.input.value) && !fits(b.output.value) {
+            let shown = show(rel(b.input.value), dev.decimals.max(2));
+            out.push(
+                diag(
+                    "numbers/balance",
+                    Severity::Error,
+                    doc,
+                    span.clone(),
+                    format!(
+                        "平衡的误差写的是 {}%，按（输入 {} − 输出 {}）÷ 输入计算为 {shown}%",
+                        show(dev.value, dev.decimals),
+                        show(b.input.value, b.input.decimals),
+                        show(b.output.value, b.output.decimals)
+                    ),
+                )
+                .with_label(format!("应为 {shown}%"))
+                .with_help("误差 =（输入 − 输出）÷ 输入 × 100%：核对输入、输出和误差"),
+            );
+        }
+    }
+}
+
+/// A balance table: rows labelled 输入合计, 输出合计 and 损失 or 误差 (in
+/// one of the first two columns), judged in each column where the input
+/// and output rows hold figures.
+fn balance_table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    // Most tables are no balance: look for an input row first.
+    if !t.rows.iter().any(|r| {
+        r.iter()
+            .take(2)
+            .any(|c| balance_role(&c.text) == Some(BalanceRole::Input))
+    }) {
+        return;
+    }
+    let roles: Vec<Option<BalanceRole>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().take(2).find_map(|c| balance_role(&c.text)))
+        .collect();
+    let find = |role: BalanceRole| -> Option<usize> {
+        let mut at = roles.iter().enumerate().filter(|(_, r)| **r == Some(role));
+        match (at.next(), at.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    };
+    let (Some(i_in), Some(i_out)) = (find(BalanceRole::Input), find(BalanceRole::Output)) else {
+        return;
+    };
+    let (i_loss, i_dev) = (find(BalanceRole::Loss), find(BalanceRole::Deviation));
+    if i_loss.is_none() && i_dev.is_none() {
+        return;
+    }
+    let cols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let num = |i: usize, j: usize| match t.rows[i].get(j).map(|c| value(&c.text)) {
+        Some(Val::Num(n)) => Some(n),
+        _ => None,
+    };
+    let cell_span = |i: usize, j: usize| {
+        let c = &t.rows[i][j];
+        c.at..c.at + c.text.len().max(1)
+    };
+    for j in 0..cols {
+        let (Some(input), Some(output)) = (num(i_in, j), num(i_out, j)) else {
+            continue;
+        };
+        if input.percent || output.percent {
+            continue;
+        }
+        let loss = i_loss.and_then(|i| {
+            num(i, j)
+                .filter(|n| !n.percent)
+                .map(|n| (n, cell_span(i, j)))
+        });
+        let deviation = i_dev.and_then(|i| num(i, j).map(|n| (n, cell_span(i, j))));
+        judge_balance(
+            doc,
+            &Balance {
+                input,
+                output,
+                loss,
+                deviation,
+            },
+            out,
+        );
+    }
+}
+
+/// A figure stated after a keyword in a clause: a few words may stand
+/// between (量为、总量：), then the number and its unit.
+fn figure_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &str)> {
+    let rest = &s[from..];
+    // At most eight characters between the keyword and its figure.
+    let mut skip = 0;
+    for (k, (n, c)) in rest.char_indices().enumerate() {
+        if c.is_ascii_digit() {
+            skip = n;
+            break;
+        }
+        if k >= 8 || matches!(c, '，' | '。' | '；' | '、' | ',' | ';' | '（' | '(' | '\n') {
+            return None;
+        }
+        skip = n + c.len_utf8();
+    }
+    let start = from + skip;
+    let tail = &s[start..];
+    let len = tail
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+        .map_or(tail.len(), |(i, _)| i);
+    if len == 0 {
+        return None;
+    }
+    let mut end = start + len;
+    let after = &s[end..];
+    let percent = after.starts_with(['%', '％']);
+    if percent {
+        end += after.chars().next().map_or(0, char::len_utf8);
+    }
+    let Val::Num(n) = value(&s[start..end]) else {
+        return None;
+    };
+    // The unit: up to the next punctuation or space.
+    let unit_start = end;
+    let unit_len = s[unit_start..]
+        .char_indices()
+        .find(|(_, c)| {
+            matches!(
+                c,
+                '，' | '。' | '；' | '、' | ',' | ';' | '（' | '(' | '）' | ')'
+            ) || c.is_ascii_digit()
+                || *c == '\n'
+        })
+        .map_or(s.len() - unit_start, |(i, _)| i);
+    let unit = s[unit_start..unit_start + unit_len].trim();
+    Some((n, start..end, unit))
+}
+
+/// Balances stated in prose: in a paragraph that speaks of a balance
+/// (平衡), a sentence that states the input, the output (the same unit)
+/// and a loss or a deviation, each once.
+fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let body = doc.body_text();
+    let at = doc.body_start();
+    let finder = memchr::memmem::Finder::new("平衡".as_bytes());
+    if finder.find(body.as_bytes()).is_none() {
+        return;
+    }
+    let mut para_start = 0;
+    for para in body.split_inclusive('\n') {
+        let p0 = para_start;
+        para_start += para.len();
+        if finder.find(para.as_bytes()).is_none() || para.trim_start().starts_with('|') {
+            continue;
+        }
+        let mut sent_start = p0;
+        for sent in para.split_inclusive(['。', '；', '！', '？']) {
+            let s0 = sent_start;
+            sent_start += sent.len();
+            let mut found: [Vec<(Num, std::ops::Range<usize>, String)>; 4] = Default::default();
+            const KEYS: [(&str, BalanceRole); 11] = [
+                ("误差", BalanceRole::Deviation),
+                ("偏差", BalanceRole::Deviation),
+                ("损失率", BalanceRole::Deviation),
+                ("输入", BalanceRole::Input),
+                ("投入", BalanceRole::Input),
+                ("输出", BalanceRole::Output),
+                ("产出", BalanceRole::Output),
+                ("损失", BalanceRole::Loss),
+                ("差值", BalanceRole::Loss),
+                ("差额", BalanceRole::Loss),
+                ("损耗", BalanceRole::Loss),
+            ];
+            let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+            for (key, role) in KEYS {
+                for (i, _) in sent.match_indices(key) {
+                    if taken.iter().any(|r| r.contains(&i)) {
+                        continue;
+                    }
+                    taken.push(i..i + key.len());
+                    if let Some((n, r, unit)) = figure_after(sent, i + key.len()) {
+                        let idx = match role {
+                            BalanceRole::Input => 0,
+                            BalanceRole::Output => 1,
+                            BalanceRole::Loss => 2,
+                            BalanceRole::Deviation => 3,
+                        };
+                        // A deviation is a percentage, a loss is not.
+                        let fits = match role {
+                            BalanceRole::Deviation => n.percent,
+                            _ => !n.percent,
+                        };
+                        if fits {
+                            found[idx].push((
+                                n,
+                                at + s0 + r.start..at + s0 + r.end,
+                                unit.to_string(),
+                            ));
+                        }
+                    }
+                }
+            }
+            let one = |k: usize| (found[k].len() == 1).then(|| found[k][0].clone());
+            let (Some(input), Some(output)) = (one(0), one(1)) else {
+                continue;
+            };
+            // More than one loss or deviation: which is which is unclear.
+            if found[2].len() > 1 || found[3].len() > 1 || input.2 != output.2 {
+                continue;
+            }
+            let loss = one(2).filter(|l| l.2 == input.2).map(|l| (l.0, l.1));
+            let deviation = one(3).map(|d| (d.0, d.1));
+            if loss.is_none() && deviation.is_none() {
+                continue;
+            }
+            judge_balance(
+                doc,
+                &Balance {
+                    input: input.0,
+                    output: output.0,
+                    loss,
+                    deviation,
+                },
+                out,
+            );
+        }
+    }
+}
+
 fn days_in_month(year: Option<i32>, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -554,5 +880,60 @@ mod tests {
         assert!(d[1].message.contains("2023年不是闰年"), "{}", d[1].message);
         assert!(found("13月5日和6月0日\n", "date/impossible").len() == 2);
         assert!(found("2月29日，12月31日。\n", "date/impossible").is_empty());
+    }
+
+    #[test]
+    fn a_balance_table_adds_up_or_is_an_error_at_the_cell() {
+        let ok = "| 项目 | 水量（m³/d） |\n|---|--:|\n| 新鲜水 | 1200 |\n| 输入合计 | 1200 |\n| 工艺消耗 | 520 |\n| 蒸发 | 250 |\n| 排污 | 395 |\n| 输出合计 | 1165 |\n| 损失 | 35 |\n| 误差（%） | 2.92 |\n";
+        assert!(
+            found(ok, "numbers/balance").is_empty(),
+            "{:#?}",
+            found(ok, "numbers/balance")
+        );
+        let bad = ok.replace("| 损失 | 35 |", "| 损失 | 53 |");
+        let d = found(&bad, "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("1200 − 输出 1165 = 35"),
+            "{}",
+            d[0].message
+        );
+        let line = good_plan().lines().count() + 1 + 9;
+        assert_eq!(d[0].line, Some(line));
+        let bad = ok.replace("| 2.92 |", "| 3.92 |");
+        let d = found(&bad, "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("2.92%"), "{}", d[0].message);
+        // A rounded 2.9 (one decimal) is right, and so is a deviation
+        // against the output (35 ÷ 1165 = 3.0%).
+        assert!(found(&ok.replace("| 2.92 |", "| 2.9 |"), "numbers/balance").is_empty());
+        assert!(found(&ok.replace("| 2.92 |", "| 3.0 |"), "numbers/balance").is_empty());
+    }
+
+    #[test]
+    fn a_balance_in_prose_is_judged_only_when_it_is_unambiguous() {
+        let ok =
+            "水平衡测试结果：输入新鲜水1200 m³/d，输出水量1165 m³/d，损失35 m³/d，误差2.92%。\n";
+        assert!(found(ok, "numbers/balance").is_empty());
+        let bad = ok.replace("误差2.92%", "误差1.5%");
+        let d = found(&bad, "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("1.5%") && d[0].message.contains("2.92%"),
+            "{}",
+            d[0].message
+        );
+        let bad = ok.replace("损失35", "损失45");
+        assert_eq!(found(&bad, "numbers/balance").len(), 1);
+        // Near misses: different units, no balance in the paragraph, two
+        // inputs in one sentence.
+        for text in [
+            "水平衡：输入1.2万m³/d，输出11650 m³/d，损失35 m³/d。\n",
+            "输入新鲜水1200 m³/d，输出水量1165 m³/d，损失45 m³/d。\n",
+            "水平衡：一期输入800 t/d、二期输入400 t/d，输出1165 t/d，损失45 t/d。\n",
+            "能量平衡中，投入产出比为1.2，损失率较低。\n",
+        ] {
+            assert!(found(text, "numbers/balance").is_empty(), "{text}");
+        }
     }
 }

@@ -176,7 +176,56 @@ pub struct AuditMeta {
     pub period_end: Option<Spanned<DateTime<FixedOffset>>>,
     pub evaluation: Evaluation,
     pub options: Vec<CpOption>,
+    pub management: Management,
     pub date: Option<Spanned<DateTime<FixedOffset>>>,
+}
+
+/// A person who signs a report: name and title (职称 or 职务).
+#[derive(Debug, Clone, Default)]
+pub struct Signatory {
+    pub name: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
+}
+
+impl Signatory {
+    fn read(r: &mut Reader<'_>, path: &str) -> Signatory {
+        Signatory {
+            name: r.str(&format!("{path}.name")),
+            title: r.str(&format!("{path}.title")),
+        }
+    }
+
+    /// `张华（高级工程师）`, or the name alone.
+    pub fn display(&self) -> Option<String> {
+        let name = self.name.as_ref()?.value.trim();
+        Some(match self.title.as_ref().map(|t| t.value.trim()) {
+            Some(t) if !t.is_empty() => format!("{name}（{t}）"),
+            _ => name.to_string(),
+        })
+    }
+}
+
+/// A report's cover and management information, as the provincial report
+/// formats ask: who compiled it, its authors, reviewer and approver.
+#[derive(Debug, Clone, Default)]
+pub struct Management {
+    pub compiled_by: Option<Spanned<String>>,
+    pub authors: Vec<Signatory>,
+    pub reviewer: Signatory,
+    pub approver: Signatory,
+}
+
+impl Management {
+    fn read(r: &mut Reader<'_>) -> Management {
+        Management {
+            compiled_by: r.str("compiled_by"),
+            authors: (0..r.len("authors"))
+                .map(|i| Signatory::read(r, &format!("authors[{i}]")))
+                .collect(),
+            reviewer: Signatory::read(r, "reviewer"),
+            approver: Signatory::read(r, "approver"),
+        }
+    }
 }
 
 impl AuditMeta {
@@ -225,6 +274,7 @@ impl AuditMeta {
                 result: r.str("evaluation.result"),
             },
             options,
+            management: Management::read(r),
             date: r.date("date", false),
         }
     }
@@ -271,6 +321,7 @@ pub struct AcceptanceMeta {
     pub indicators: Vec<Indicator>,
     pub reports: Vec<SupportingReport>,
     pub experts: Vec<Spanned<String>>,
+    pub management: Management,
     pub date: Option<Spanned<DateTime<FixedOffset>>>,
 }
 
@@ -310,6 +361,7 @@ impl AcceptanceMeta {
             indicators,
             reports,
             experts: r.list("experts"),
+            management: Management::read(r),
             date: r.date("date", false),
         }
     }

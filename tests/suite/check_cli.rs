@@ -204,3 +204,138 @@ fn a_project_call_file_is_used() {
     std::fs::write(dir.path().join("shenbao.yaml"), "call: ../outside.yaml\n").unwrap();
     assert_eq!(run(dir.path(), &["check"]).status.code(), Some(2));
 }
+
+/// The demo with its call as a project file, edited by `edit`.
+fn demo_with_call(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = demo();
+    let preset =
+        std::fs::read_to_string(repo().join("src/call/presets/cn-2022-pilot.yaml")).unwrap();
+    std::fs::write(dir.path().join("通知.yaml"), edit(&preset)).unwrap();
+    let config = dir.path().join("shenbao.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("call: cn-2022-pilot", "call: 通知.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
+fn line_of_text(root: &std::path::Path, rel: &str, needle: &str) -> u64 {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let at = text.find(needle).unwrap();
+    text[..at].matches('\n').count() as u64 + 1
+}
+
+#[test]
+fn a_plans_schedule_is_checked_against_the_calls_pilot_period() {
+    const PLAN: &str = "content/伏牛经开区试点实施方案.md";
+    let with_period = |months: u32| {
+        move |preset: &str| {
+            format!(
+                "{preset}\npilot_period:\n  start: 2022-09\n  months: {months}\n  text: 试点期{months}个月\n"
+            )
+        }
+    };
+    // 24 months from 2022-09 end in 2024-08; the demo runs to 2024年12月.
+    let dir = demo_with_call(with_period(24));
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "--today", "2022-06-01"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let found: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "date/schedule")
+        .collect();
+    assert!(!found.is_empty(), "{v:#}");
+    assert!(
+        found
+            .iter()
+            .all(|d| d["severity"] == "error" && d["file"] == PLAN)
+    );
+    assert_eq!(
+        found[0]["line"],
+        line_of_text(dir.path(), PLAN, "试点周期为2022年9月至2024年12月")
+    );
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("晚于试点期结束（2024年8月）"),
+        "{}",
+        found[0]
+    );
+    // 28 months reach 2024-12: the same schedule fits.
+    let dir = demo_with_call(with_period(28));
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "--today", "2022-06-01"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!rules_of(&json(&out)).iter().any(|r| r == "date/schedule"));
+}
+
+#[test]
+fn a_call_file_with_an_unknown_field_names_it_in_chinese_at_its_line() {
+    let dir = demo_with_call(|p| {
+        p.replacen(
+            "    scope: park\n",
+            "    scope: park\n    guidence: 园区\n",
+            1,
+        )
+    });
+    let out = run(dir.path(), &["check", "--today", "2022-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = line_of_text(dir.path(), "通知.yaml", "guidence");
+    assert!(err.contains(&format!("通知.yaml:{line}:")), "{err}");
+    assert!(err.contains("不认识的字段“guidence”"), "{err}");
+    assert!(
+        err.contains("是否想写 guidance") && err.contains("scope"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn a_call_with_no_dates_says_so() {
+    let dir = demo_with_call(|p| {
+        // Drop the milestones block: its key and the indented lines under it.
+        let mut out = String::new();
+        let mut inside = false;
+        for line in p.split_inclusive('\n') {
+            if line.starts_with("milestones:") {
+                inside = true;
+                continue;
+            }
+            if inside && (line.starts_with(' ') || line.trim().is_empty()) {
+                continue;
+            }
+            inside = false;
+            out.push_str(line);
+        }
+        out
+    });
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "--today", "2022-06-01"],
+    );
+    let v = json(&out);
+    let rules = rules_of(&v);
+    assert!(rules.contains(&"deadline/unknown".to_string()), "{v:#}");
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r == "deadline/upcoming" || r == "deadline/passed")
+    );
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+}

@@ -397,3 +397,310 @@ fn the_audit_report_prints_as_a_volume_with_the_computed_totals() {
     let text = squeeze(&pdf_text(&acceptance, None, None, false));
     assert!(text.contains("方案实施前后主要指标对比表") && text.contains("单位产品新鲜水耗"));
 }
+
+// The real-shaped audit documents (tests/fixtures/audit-real): a report
+// organised by audit stage (前言, 第一章…第七章, 1.1, 2.1.1), ten options
+// (9 无/低费 + 1 中/高费) in a table with 小计 rows, a water balance table,
+// a material balance in prose, its application form and acceptance report.
+
+const REAL_TODAY: &str = "2023-11-01";
+
+fn check_real(root: &Path) -> (i32, serde_json::Value) {
+    let out = run(root, &["check", "--format", "json", "--today", REAL_TODAY]);
+    (out.status.code().unwrap_or(-1), json(&out))
+}
+
+#[test]
+fn the_real_shaped_audit_documents_check_clean() {
+    let dir = fixture("audit-real");
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["summary"]["documents"], 3);
+    assert_eq!(v["summary"]["errors"], 0, "{v:#}");
+    // The one warning is true: the form's 3月15日 list closed long ago.
+    let warnings: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "warning")
+        .map(|d| (d["rule"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(warnings, vec![("deadline/passed", FORM)], "{v:#}");
+    let totals = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "audit/options")
+        .expect("the options summary");
+    assert!(
+        totals["message"]
+            .as_str()
+            .unwrap()
+            .contains("合计 10 项，投资 303.5 万元，年经济效益 147.6 万元"),
+        "{totals}"
+    );
+}
+
+#[test]
+fn each_new_rule_fires_at_its_line_in_the_real_shaped_documents() {
+    // (file, from, to, rule, the text on the line it must point at)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            FORM,
+            "uscc: \"91410700MA45F8K2X5\"",
+            "uscc: \"91410700MA45F8K2XI\"",
+            "form/uscc",
+            "uscc:",
+        ),
+        (
+            FORM,
+            "uscc: \"91410700MA45F8K2X5\"",
+            "uscc: \"914403001922038216\"",
+            "form/uscc-region",
+            "uscc:",
+        ),
+        (
+            AUDIT,
+            "| 损失 | 35 |",
+            "| 损失 | 53 |",
+            "numbers/balance",
+            "| 损失 |",
+        ),
+        (
+            AUDIT,
+            "物料平衡误差为0.53%",
+            "物料平衡误差为0.35%",
+            "numbers/balance",
+            "物料平衡误差",
+        ),
+        (
+            AUDIT,
+            "| | 小计 | | 43.5 | 62.6 |",
+            "| | 小计 | | 45.5 | 62.6 |",
+            "numbers/total",
+            "| | 小计 | | 45.5",
+        ),
+        (
+            AUDIT,
+            "中/高费方案1项",
+            "中/高费方案2项",
+            "audit/prose-figures",
+            "中/高费方案2项",
+        ),
+        (
+            ACCEPTANCE,
+            "  - 完善能源计量器具\n",
+            "  - 完善能源计量器具\n  - 锅炉烟气脱硝\n",
+            "acceptance/implemented",
+            "锅炉烟气脱硝",
+        ),
+        (
+            ACCEPTANCE,
+            "  - 循环水系统改造\n",
+            "",
+            "acceptance/pending-option",
+            "implemented:",
+        ),
+        (
+            ACCEPTANCE,
+            "    before: 4.2\n    after: 3.1",
+            "    before: 3.1\n    after: 4.2",
+            "acceptance/indicator-worse",
+            "after: 4.2",
+        ),
+        (
+            ACCEPTANCE,
+            "evaluation_date: 2023-01-16",
+            "evaluation_date: 2023-01-06",
+            "enterprise/consistency",
+            "evaluation_date:",
+        ),
+        (
+            ACCEPTANCE,
+            "date: 2023-10-20",
+            "date: 2022-10-20",
+            "date/order",
+            "date: 2022-10-20",
+        ),
+    ];
+    for (file, from, to, rule, at) in cases {
+        let dir = fixture("audit-real");
+        edit(dir.path(), file, from, to);
+        let (code, v) = check_real(dir.path());
+        let d = find(&v, rule, file).unwrap_or_else(|| panic!("{rule} for {to:?}: {v:#}"));
+        let severity = d["severity"].as_str().unwrap();
+        if severity == "error" {
+            assert_eq!(code, 1, "{rule}: exit code");
+        }
+        assert_eq!(d["line"], line_of(dir.path(), file, at), "{rule}: {d}");
+        assert!(d["column"].as_u64().unwrap() >= 1, "{rule}: {d}");
+    }
+}
+
+#[test]
+fn near_misses_in_the_real_shaped_documents_do_not_fire() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // Another Henan code (郑州 410100): registered in the province.
+        (
+            FORM,
+            "uscc: \"91410700MA45F8K2X5\"",
+            "uscc: \"91410100MA44XN6E0X\"",
+            "form/uscc-region",
+        ),
+        // A deviation rounded to one decimal is the same figure.
+        (
+            AUDIT,
+            "物料平衡误差为0.53%",
+            "物料平衡误差为0.5%",
+            "numbers/balance",
+        ),
+        // A shortened option name is the same option.
+        (
+            ACCEPTANCE,
+            "  - 蒸汽冷凝水回收\n",
+            "  - 冷凝水回收\n",
+            "acceptance/implemented",
+        ),
+        // Output fell, but output is not an indicator with a direction.
+        (
+            ACCEPTANCE,
+            "    before: 38.6\n    after: 37.9",
+            "    before: 38.6\n    after: 30.2",
+            "acceptance/indicator-worse",
+        ),
+        // A rate that rises is better.
+        (
+            ACCEPTANCE,
+            "    before: 92.5\n    after: 96.8",
+            "    before: 92.5\n    after: 99.1",
+            "acceptance/indicator-worse",
+        ),
+    ];
+    for (file, from, to, rule) in cases {
+        let dir = fixture("audit-real");
+        edit(dir.path(), file, from, to);
+        let (_, v) = check_real(dir.path());
+        assert!(
+            !rules_of(&v).iter().any(|r| r == rule),
+            "{rule} fired for {to:?}: {v:#}"
+        );
+    }
+}
+
+#[test]
+fn a_code_published_with_a_wrong_check_character_can_be_waived_with_a_reason() {
+    let dir = fixture("audit-real");
+    for file in [FORM, AUDIT, ACCEPTANCE] {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        std::fs::write(
+            dir.path().join(file),
+            text.replace("91410700MA45F8K2X5", "91410700MA45F8K2X4"),
+        )
+        .unwrap();
+    }
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 1);
+    assert!(find(&v, "form/uscc", FORM).is_some_and(|d| d["severity"] == "error"));
+    let config = dir.path().join("shenbao.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "credit_code_waivers:\n  - credit_code: \"91410700MA45F8K2X4\"\n    reason: 营业执照原件如此，国家企业信用信息公示系统同\n",
+    );
+    std::fs::write(&config, &text).unwrap();
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 0, "{v:#}");
+    let infos: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "form/uscc")
+        .collect();
+    assert_eq!(infos.len(), 3, "{infos:#?}");
+    assert!(
+        infos.iter().all(|d| d["severity"] == "info"
+            && d["message"].as_str().unwrap().contains("营业执照原件如此"))
+    );
+    // A waiver without a reason stops the tool, in Chinese, at its line.
+    std::fs::write(
+        &config,
+        text.replace(
+            "    reason: 营业执照原件如此，国家企业信用信息公示系统同\n",
+            "    reason: \"\"\n",
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["check", "--today", REAL_TODAY]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("没有写理由") && err.contains("shenbao.yaml:5"),
+        "{err}"
+    );
+    // A misspelt key is named with the fields allowed.
+    std::fs::write(&config, text.replace("    reason:", "    reson:")).unwrap();
+    let out = run(dir.path(), &["check", "--today", REAL_TODAY]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不认识的字段“reson”") && err.contains("reason") && !err.contains("expected"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reports_cover_and_management_fields_print_show_and_export() {
+    let dir = fixture("audit-real");
+    // Typed fields, not unknown ones.
+    let (_, v) = check_real(dir.path());
+    assert!(
+        !rules_of(&v)
+            .iter()
+            .any(|r| r == "frontmatter/unknown-field"),
+        "{v:#}"
+    );
+    let out = build(dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    // The cover names the compiler; its back lists the signatures.
+    let cover = pdf_text(&pdf, Some(1), Some(1), false);
+    assert!(
+        cover.contains("编制单位：伏牛绿源环保咨询有限公司"),
+        "{cover}"
+    );
+    let back = pdf_text(&pdf, Some(2), Some(2), false);
+    for s in [
+        "报告编制人员：",
+        "刘振华（高级工程师）、陈静（工程师）",
+        "审核人：",
+        "孙立新（高级工程师）",
+        "批准人：",
+        "王建国（总经理）",
+    ] {
+        assert!(back.contains(s), "{s} not on the back of the cover: {back}");
+    }
+    // Headings as written: 第一章 and 1.1, 前言 unnumbered.
+    let contents = pdf_text(&pdf, Some(3), Some(3), false);
+    assert!(
+        contents.contains("第一章 筹划与组织") && contents.contains("1.1 领导支持"),
+        "{contents}"
+    );
+    assert!(!contents.contains("一、前言"), "{contents}");
+    let page = std::fs::read_to_string(dir.path().join("public/docs/审核报告.html")).unwrap();
+    assert!(
+        page.contains("批准人") && page.contains("王建国（总经理）"),
+        "site page"
+    );
+    let docx = dir.path().join("public/docx/审核报告.docx");
+    let xml = tool(
+        "unzip",
+        &["-p", &docx.to_string_lossy(), "word/document.xml"],
+    );
+    assert!(
+        xml.contains("审核人：") && xml.contains("孙立新（高级工程师）"),
+        "Word cover"
+    );
+}

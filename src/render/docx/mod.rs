@@ -858,9 +858,16 @@ impl Writer<'_> {
 
     fn cover(&self, doc: &Document, kind: DocKind, title: &str) -> Vec<Paragraph> {
         let cover = crate::views::cover(doc);
-        let (label, applicant, version, date) = match cover {
-            Some(c) => (c.applicant_label, c.applicant, c.version, c.date),
-            None => (kind.label("enterprise"), None, None, None),
+        let (label, applicant, version, date, compiled_by, signatures) = match cover {
+            Some(c) => (
+                c.applicant_label,
+                c.applicant,
+                c.version,
+                c.date,
+                c.compiled_by,
+                c.signatures,
+            ),
+            None => (kind.label("enterprise"), None, None, None, None, Vec::new()),
         };
         let mut out = empty_lines(4);
         // The title broken between words and balanced, as on the PDF's
@@ -891,6 +898,7 @@ impl Writer<'_> {
         out.extend(empty_lines(8));
         for line in [
             applicant.map(|a| format!("{label}：{a}")),
+            compiled_by.map(|c| format!("{}：{}", c.label, c.value)),
             date.map(|d| format!("编制日期：{d}")),
         ]
         .into_iter()
@@ -903,6 +911,28 @@ impl Writer<'_> {
                     .align(AlignmentType::Center)
                     .add_run(Run::new().add_text(line)),
             );
+        }
+        // A report's signatures on the back of the cover, as in print.
+        if !signatures.is_empty() {
+            out.push(
+                Paragraph::new()
+                    .style("BodyText")
+                    .add_run(Run::new().add_break(BreakType::Page)),
+            );
+            out.extend(empty_lines(4));
+            for f in signatures {
+                out.push(
+                    Paragraph::new()
+                        .style("BodyText")
+                        .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
+                        .add_run(
+                            Run::new()
+                                .add_text(format!("{}：", f.label))
+                                .fonts(fonts(&self.fonts.hei)),
+                        )
+                        .add_run(Run::new().add_text(f.value)),
+                );
+            }
         }
         // The cover is a section of its own, without page numbers.
         let last = Paragraph::new()

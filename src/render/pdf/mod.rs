@@ -427,6 +427,22 @@ impl<'a> Printer<'a> {
         ] {
             m.push_str(&format!("    {k}: {},\n", lit(&v)));
         }
+        // The cover's 编制单位 and the back of the cover's signatures.
+        if let Some(cover) = crate::views::cover(doc) {
+            if let Some(c) = &cover.compiled_by {
+                m.push_str(&format!(
+                    "    compiled-by: {},\n",
+                    lit(&format!("{}：{}", c.label, c.value))
+                ));
+            }
+            if !cover.signatures.is_empty() {
+                m.push_str("    signatures: (");
+                for f in &cover.signatures {
+                    m.push_str(&format!("({}, {}), ", lit(f.label), lit(&f.value)));
+                }
+                m.push_str("),\n");
+            }
+        }
         m.push_str(&format!(
             "    keywords: ({}, \"清洁生产审核\",),\n  ),\n",
             lit(kind)
