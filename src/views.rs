@@ -187,44 +187,40 @@ pub fn form_rows(f: &FormMeta) -> Vec<FormRow> {
         value2,
     };
     let yesno = |label, answer| FormRow::YesNo { label, answer };
+    // The labels are the printed form's wording, from the field specs.
+    let l = |key: &str| crate::document::schema::annex_label("application-form", key);
     vec![
-        wide("企业名称（加盖公章）", s(&e.name)),
-        wide("注册地址", s(&e.address)),
+        wide(l("enterprise"), s(&e.name)),
+        wide(l("address"), s(&e.address)),
         pair(
-            "法定代表人",
+            l("legal_representative"),
             s(&e.legal_representative),
-            "社会统一信用代码",
+            l("uscc"),
             s(&e.uscc),
         ),
         pair(
-            "所属行业（按照《国民经济行业分类》）",
+            l("industry"),
             s(&e.industry),
-            "行业代码",
+            l("industry_code"),
             s(&e.industry_code),
         ),
         pair(
-            "企业上一年工业产值（万元）",
+            l("output_value"),
             n(&f.output_value),
-            "企业上一年用能总量（吨标煤）",
+            l("energy_use"),
             n(&f.energy_use),
         ),
-        wide("企业上一年主要污染物排放量", s(&f.emissions)),
-        wide("主要产品及产量", s(&f.products)),
-        pair("联系人", s(&f.contact), "职务", s(&f.position)),
-        pair("手机", s(&f.mobile), "邮箱", s(&f.email)),
-        yesno(
-            "企业是否已通过当地环保部门组织的环评和环境保护设施竣工验收",
-            yes(&f.eia_approved),
-        ),
-        wide("环评和环境保护设施竣工验收批文号", s(&f.eia_number)),
-        yesno("企业是否已获得排污许可证", yes(&f.has_permit)),
-        wide("排污许可证编号", s(&f.permit_number)),
-        yesno("企业是否已与第三方审核机构有合同意向", yes(&f.has_agency)),
-        wide("有意向的第三方审核机构名称", s(&f.agency)),
-        yesno(
-            "近两年内是否列入区县关停并转等结构调整计划",
-            yes(&f.restructuring),
-        ),
+        wide(l("emissions"), s(&f.emissions)),
+        wide(l("products"), s(&f.products)),
+        pair(l("contact"), s(&f.contact), l("position"), s(&f.position)),
+        pair(l("mobile"), s(&f.mobile), l("email"), s(&f.email)),
+        yesno(l("eia_approved"), yes(&f.eia_approved)),
+        wide(l("eia_number"), s(&f.eia_number)),
+        yesno(l("has_permit"), yes(&f.has_permit)),
+        wide(l("permit_number"), s(&f.permit_number)),
+        yesno(l("has_agency"), yes(&f.has_agency)),
+        wide(l("agency"), s(&f.agency)),
+        yesno(l("restructuring"), yes(&f.restructuring)),
     ]
 }
 /// A document's own report: an audit or acceptance report's cover data

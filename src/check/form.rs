@@ -5,7 +5,7 @@
 //! `form/conditional`, `form/ineligible`, `form/phone`, `form/email`,
 //! `form/permit-prefix`.
 
-use super::{Ctx, diag, field_span, unfilled};
+use super::{Ctx, diag, field_span, label, unfilled};
 use crate::call::{CreditCodeWaiver, industry};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -388,8 +388,11 @@ pub fn enterprise_identity(
                             doc,
                             at,
                             format!(
-                                "所属行业“{}”与行业代码 {} 的大类 {d:02}（{name}）对不上",
-                                ind.value, code.value
+                                "{}“{}”与{} {} 的大类 {d:02}（{name}）对不上",
+                                label(doc, &format!("{prefix}industry")),
+                                ind.value,
+                                label(doc, &format!("{prefix}industry_code")),
+                                code.value
                             ),
                         )
                         .with_help("按《国民经济行业分类》核对：所属行业写大类或小类名称，行业代码写对应代码"),

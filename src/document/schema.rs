@@ -63,6 +63,8 @@ pub struct FieldSpec {
     pub comment: String,
     /// Value the scaffold writes (YAML text).
     pub example: String,
+    /// The notice's printed form's wording, where it differs from `label`.
+    pub annex: Option<String>,
 }
 
 impl FieldSpec {
@@ -124,6 +126,8 @@ struct RawSpec {
     comment: String,
     #[serde(default)]
     example: String,
+    #[serde(default)]
+    annex: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -198,6 +202,7 @@ fn build(
         required: raw.required,
         comment: raw.comment.clone(),
         example: raw.example.clone(),
+        annex: raw.annex.clone(),
     })
 }
 
@@ -273,6 +278,15 @@ pub fn resolve<'a>(specs: &'a [FieldSpec], path: &str) -> Option<&'a FieldSpec> 
         found = Some(spec);
     }
     found
+}
+
+/// The wording of the notice's printed form for a field (its `annex`, else
+/// its label).
+pub fn annex_label(kind_id: &str, path: &str) -> &'static str {
+    match resolve(&kind(kind_id).fields, path) {
+        Some(s) => s.annex.as_deref().unwrap_or(&s.label),
+        None => label(kind_id, path),
+    }
 }
 
 /// The Chinese label of a field of a kind, e.g. `label("audit-report",

@@ -76,6 +76,15 @@ try {
   const att = out.letterResults.find((r) => r.title.startsWith("附件："));
   if (att) {
     await Promise.all([page.waitForLoadState(), page.click(`#results li a[href="${att.href}"]`)]);
+    // The browser scrolls to the anchor after the load event; on a busy
+    // machine that can come later: wait for it (the test still fails if
+    // it never does).
+    await page.waitForFunction(() => {
+      const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      return r.top >= -2 && r.top < window.innerHeight;
+    }, null, { timeout: 5000 }).catch(() => {});
     out.letterTarget = await page.evaluate(() => {
       const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
       if (!el) return null;
