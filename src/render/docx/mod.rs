@@ -1208,6 +1208,7 @@ pub fn export_all(
                 bytes,
                 millis,
                 ok: true,
+                kept: false,
             }),
             Err(why) => {
                 diags.push(
