@@ -383,7 +383,9 @@ pub fn print_docs(
     let batch = docs.len() > 1;
     let print_one = |(key, doc): &(usize, &Document)| {
         let done = print_one(printer, doc, *key, out_dir, emit_typst, &old);
-        if batch {
+        // (Only after a compile: a run of kept documents must not age out
+        // the cache of one being laid out on another thread.)
+        if batch && !done.build.kept {
             // typst's memo cache holds each document's layout (about 25 MB
             // for 30 pages) until evicted: keep only what the documents in
             // flight used since the last ones finished, so a batch's memory
