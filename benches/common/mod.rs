@@ -10,6 +10,9 @@ use std::time::Instant;
 pub struct Run {
     pub secs: f64,
     pub peak_mb: f64,
+    /// User + system CPU time (s): on a machine shared with other work,
+    /// what the run itself cost, whatever the wall time.
+    pub cpu: f64,
     pub stdout: String,
 }
 
@@ -19,7 +22,7 @@ pub fn run_once(program: &Path, args: &[String], cwd: &Path, max_exit: i32) -> R
     let t = Instant::now();
     let out = Command::new("/usr/bin/time")
         .arg("-f")
-        .arg("%M")
+        .arg("%M %U %S")
         .arg(program)
         .args(args)
         .current_dir(cwd)
@@ -34,14 +37,21 @@ pub fn run_once(program: &Path, args: &[String], cwd: &Path, max_exit: i32) -> R
         program.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let kb: f64 = String::from_utf8_lossy(&out.stderr)
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let figures: Vec<f64> = stderr
         .lines()
         .last()
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or(0.0);
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let kb = figures.first().copied().unwrap_or(0.0);
     Run {
         secs,
         peak_mb: kb / 1024.0,
+        cpu: figures.iter().skip(1).sum(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
     }
 }
