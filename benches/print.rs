@@ -4,16 +4,23 @@
 //!    one process) against `typst compile` of the source `--emit-typst`
 //!    wrote for the same plan, with the same fonts (bundled only). Target:
 //!    shenbao within 1.15x of typst.
-//! 2. N generated plans: `shenbao build --no-site --jobs 2` against
-//!    `--jobs 1` (printing only: the site is built once, serially).
-//!    Target: at least 1.7x on 2 cores.
+//! 2. N = 1, 10, 155 generated plans (about 30 pages each), a cold
+//!    `shenbao build --no-site` (PDF and Word) with `--jobs 1` and
+//!    `--jobs 2`: time and peak RSS. Targets: peak RSS at 155 no more
+//!    than 1.5x the peak at 10; `--jobs 2` at least 1.7x over `--jobs 1`;
+//!    155 plans under 30 s on 2 cores.
+//! 3. No work twice, on the largest project: a second build with nothing
+//!    changed (target: under 1 s for 155 plans), then a build after one
+//!    plan is edited (one plan rebuilt), without and with the site.
 //!
-//! Every figure is the best wall time of several runs of a fresh process;
-//! peak memory is the child's maximum RSS from GNU time. The typst CLI is
-//! looked up as $TYPST_BIN or `typst` on PATH (`cargo install typst-cli
-//! --version 0.15.1`); without it part 1 only reports shenbao.
+//! Every figure is the best wall time of fresh processes; peak memory is
+//! the child's own maximum RSS from GNU time (wait4), not this process's.
+//! The typst CLI is looked up as $TYPST_BIN or `typst` on PATH (`cargo
+//! install typst-cli --version 0.15.1`); without it part 1 only reports
+//! shenbao.
 //!
-//! Run: `cargo bench --bench print` (SHENBAO_BENCH_PLANS=N, default 8).
+//! Run: `cargo bench --bench print`. SHENBAO_BENCH_SIZES=1,10,155 picks
+//! the sizes; SHENBAO_BENCH_SKIP_TYPST=1 skips part 1.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,7 +28,7 @@ use std::process::Command;
 use shenbao::call::{Call, DEFAULT_PRESET};
 
 mod common;
-use common::measure;
+use common::{measure, run_once};
 
 const RUNS: usize = 5;
 
@@ -129,47 +136,130 @@ fn main() {
     copy_demo(demo.path());
     let real = tempfile::tempdir().expect("tempdir");
     copy_dir(&repo.join("tests/fixtures/real-plan"), real.path());
-    for (label, dir, name) in [
-        ("demo plan", demo.path(), "伏牛经开区试点实施方案"),
-        ("real plan", real.path(), "鹤阳市试点实施方案"),
-    ] {
-        versus_typst(&shenbao, &fonts, label, dir, name);
+    if std::env::var_os("SHENBAO_BENCH_SKIP_TYPST").is_none() {
+        for (label, dir, name) in [
+            ("demo plan", demo.path(), "伏牛经开区试点实施方案"),
+            ("real plan", real.path(), "鹤阳市试点实施方案"),
+        ] {
+            versus_typst(&shenbao, &fonts, label, dir, name);
+        }
     }
 
-    // 2. Several plans, one job against two.
-    let n: usize = std::env::var("SHENBAO_BENCH_PLANS")
+    // 2. N generated plans (~20,000 characters, about 30 pages each),
+    //    printing only, from an empty output folder each time: time and
+    //    the child's peak RSS, one job against two.
+    let sizes: Vec<usize> = std::env::var("SHENBAO_BENCH_SIZES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(8);
-    let many = tempfile::tempdir().expect("tempdir");
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 10, 155]);
     let call = Call::preset(DEFAULT_PRESET)
         .expect("preset")
         .expect("parses");
-    shenbao::corpus::write_project(many.path(), &call, n, 20_000).expect("corpus");
+    let mut peaks: Vec<(usize, f64)> = Vec::new();
+    let mut largest = None;
+    for &n in &sizes {
+        let many = tempfile::tempdir().expect("tempdir");
+        shenbao::corpus::write_project(many.path(), &call, n, 20_000).expect("corpus");
+        let root = many.path().to_string_lossy().into_owned();
+        let args = |j: &str| {
+            s(&[
+                "--root",
+                &root,
+                "build",
+                "--no-system-fonts",
+                "--today",
+                "2022-06-20",
+                "--no-site",
+                "--jobs",
+                j,
+            ])
+        };
+        let runs = if n >= 100 {
+            1
+        } else if n >= 10 {
+            2
+        } else {
+            3
+        };
+        let cold = |j: &str| {
+            let mut best = (f64::MAX, f64::MAX);
+            let mut peak = 0f64;
+            for _ in 0..runs {
+                // A cold build: nothing kept from an earlier run.
+                let _ = std::fs::remove_dir_all(many.path().join("public"));
+                let r = run_once(&shenbao, &args(j), Path::new("."), 0);
+                if r.secs < best.0 {
+                    best = (r.secs, r.cpu);
+                }
+                peak = peak.max(r.peak_mb);
+            }
+            (best.0, best.1, peak)
+        };
+        let (j1, j1_cpu, j1_mem) = cold("1");
+        let (j2, j2_cpu, j2_mem) = cold("2");
+        println!(
+            "N = {n:3} plans, --jobs 1: {j1:8.2} s  peak {j1_mem:7.1} MB  (CPU {j1_cpu:.2} s)"
+        );
+        println!(
+            "N = {n:3} plans, --jobs 2: {j2:8.2} s  peak {j2_mem:7.1} MB  (CPU {j2_cpu:.2} s)  speed-up {:.2}x (target >= 1.7x)",
+            j1 / j2
+        );
+        peaks.push((n, j1_mem.max(j2_mem)));
+        largest = Some((n, many));
+    }
+    let peak_of = |n: usize| peaks.iter().find(|(m, _)| *m == n).map(|(_, p)| *p);
+    if let (Some(p10), Some(p155)) = (peak_of(10), peak_of(155)) {
+        println!(
+            "peak RSS at N = 155 / at N = 10: {:.2} (target <= 1.5)",
+            p155 / p10
+        );
+    }
+
+    // 3. No work twice: on the largest project, a second build with
+    //    nothing changed, then after one plan is edited (PDF and Word,
+    //    without and with the site).
+    let Some((n, many)) = largest else {
+        return;
+    };
     let root = many.path().to_string_lossy().into_owned();
-    let jobs = |j: &str| {
-        s(&[
+    for (label, extra) in [("--no-site", &["--no-site"][..]), ("with site", &[][..])] {
+        let mut args = s(&[
             "--root",
             &root,
             "build",
             "--no-system-fonts",
             "--today",
             "2022-06-20",
-            "--no-site",
             "--jobs",
-            j,
-        ])
-    };
-    measure(&shenbao, &jobs("1"), Path::new("."), 1, 0);
-    let (j1, j1_mem) = measure(&shenbao, &jobs("1"), Path::new("."), 3, 0);
-    let (j2, j2_mem) = measure(&shenbao, &jobs("2"), Path::new("."), 3, 0);
-    println!(
-        "{n} plans (~20,000 characters each), --jobs 1: {:7.1} ms  peak {j1_mem:6.1} MB",
-        j1 * 1e3
-    );
-    println!(
-        "{n} plans (~20,000 characters each), --jobs 2: {:7.1} ms  peak {j2_mem:6.1} MB",
-        j2 * 1e3
-    );
-    println!("speed-up with 2 jobs: {:.2}x (target >= 1.7x)", j1 / j2);
+            "2",
+        ]);
+        args.extend(s(extra));
+        // Brings the folder up to date (the site, with these options).
+        run_once(&shenbao, &args, Path::new("."), 0);
+        let noop = run_once(&shenbao, &args, Path::new("."), 0);
+        let plan = many.path().join("content/plan-0003.md");
+        let mut text = std::fs::read_to_string(&plan).expect("read plan");
+        text.push_str("\n补充说明：本方案由基准测试修改一段。\n");
+        std::fs::write(&plan, text).expect("edit plan");
+        let edit = run_once(&shenbao, &args, Path::new("."), 0);
+        let kept = |r: &common::Run| {
+            r.stdout
+                .lines()
+                .filter(|l| l.contains("沿用") || l.starts_with("完成"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        println!(
+            "{n} plans ({label}): no-op build {:.2} s  peak {:.1} MB (target < 1 s)  [{}]",
+            noop.secs,
+            noop.peak_mb,
+            kept(&noop)
+        );
+        println!(
+            "{n} plans ({label}): one plan edited {:.2} s  peak {:.1} MB  [{}]",
+            edit.secs,
+            edit.peak_mb,
+            kept(&edit)
+        );
+    }
 }

@@ -13,8 +13,8 @@ use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
 use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project};
+use crate::render::pdf::Printer;
 use crate::render::pdf::fonts::{Fonts, RoleFont};
-use crate::render::pdf::{Printed, Printer};
 use crate::render::theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct BuildOptions {
     pub pdf_a: bool,
     pub system_fonts: bool,
     pub today: chrono::DateTime<chrono::FixedOffset>,
+    /// Make every output again, even those whose inputs did not change.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -46,6 +48,7 @@ impl BuildOptions {
             pdf_a: false,
             system_fonts: true,
             today,
+            force: false,
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct DocBuild {
     pub bytes: u64,
     pub millis: u128,
     pub ok: bool,
+    /// Up to date from an earlier build: kept, not made again.
+    pub kept: bool,
 }
 
 impl DocBuild {
@@ -71,6 +76,7 @@ impl DocBuild {
             bytes: 0,
             millis,
             ok: false,
+            kept: false,
         }
     }
 }
@@ -110,6 +116,28 @@ impl BuildReport {
                 .site
                 .as_ref()
                 .is_some_and(|s| s.diagnostics.iter().any(Diagnostic::is_error))
+    }
+}
+
+impl BuildReport {
+    /// How many outputs were kept from an earlier build and how many made,
+    /// for the summary (nothing when none was kept).
+    pub fn kept_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (what, verb, list) in [
+            ("PDF", "排版", &self.docs),
+            ("Word 文件", "生成", &self.docx),
+        ] {
+            let kept = list.iter().filter(|d| d.kept).count();
+            if kept == 0 {
+                continue;
+            }
+            let made = list.iter().filter(|d| d.ok && !d.kept).count();
+            out.push(format!(
+                "{what}：未改动，沿用 {kept} 份；重新{verb} {made} 份（加 --force 全部重新{verb}）"
+            ));
+        }
+        out
     }
 }
 
@@ -153,7 +181,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         report.no_pdf = without_pdf(project);
     }
     if opts.docx && project.config.wants("docx") {
-        let (docs, diags) = crate::render::docx::export_all(project, &theme, &out_dir, opts.jobs);
+        let (docs, diags) = export_docx(project, &theme, &out_dir, opts.jobs, opts.force);
         report.docx = docs;
         report.print.extend(diags);
     }
@@ -269,7 +297,7 @@ fn print_all(
     let roles = resolve_fonts(&fonts, theme)?;
     report.fonts = roles.clone();
     let template = theme.file("print/plan.typ")?;
-    let printer = Printer::new(
+    let mut printer = Printer::new(
         &project.root,
         &project.call,
         &fonts,
@@ -278,6 +306,7 @@ fn print_all(
         opts.pdf_a,
         opts.today,
     );
+    printer.force = opts.force;
     let plans: Vec<(usize, &Document)> = printable(project).enumerate().collect();
     let (docs, diags) = print_docs(&printer, &plans, opts.jobs, out_dir, opts.emit_typst);
     report.docs = docs;
@@ -344,7 +373,10 @@ pub fn resolve_fonts(fonts: &Fonts, theme: &Theme) -> Result<Vec<RoleFont>, Fata
 }
 
 /// Print `docs` (each with a key that keeps its typst files apart) on up
-/// to `jobs` threads and write each PDF atomically. A document that fails
+/// to `jobs` threads and write each PDF atomically as soon as it is made
+/// (nothing of a finished document is held until the end). A document
+/// whose PDF is up to date (see [`Printer::fingerprint`]) is kept, not
+/// printed, unless the printer is told to `force`. A document that fails
 /// keeps its last good PDF.
 pub fn print_docs(
     printer: &Printer<'_>,
@@ -353,78 +385,331 @@ pub fn print_docs(
     out_dir: &Path,
     emit_typst: bool,
 ) -> (Vec<DocBuild>, Vec<Diagnostic>) {
-    let mut built = Vec::new();
-    let mut diagnostics = Vec::new();
+    let old = crate::output::records(out_dir);
+    let batch = docs.len() > 1;
     let print_one = |(key, doc): &(usize, &Document)| {
-        let t = Instant::now();
-        let result = printer.print(doc, *key);
-        (doc.src.rel.clone(), result, t.elapsed().as_millis())
-    };
-    let results: Vec<(String, Result<Printed, Vec<Diagnostic>>, u128)> =
-        crate::par::map(docs, jobs, print_one, || {
-            let d = Diagnostic::file(
-                "print/internal",
-                Severity::Error,
-                CONTENT_DIR,
-                "内部错误：排版线程崩溃，请报告此问题",
-            );
-            (String::from(CONTENT_DIR), Err(vec![d]), 0)
-        });
-    for ((rel, result, millis), (_, doc)) in results.into_iter().zip(docs) {
-        let target = pdf_path(out_dir, &rel);
-        match result {
-            Ok(printed) => {
-                diagnostics.extend(printed.diagnostics.iter().cloned());
-                let write = write_within(out_dir, &target, &printed.pdf).and_then(|()| {
-                    if emit_typst {
-                        write_within(
-                            out_dir,
-                            &target.with_extension("typ"),
-                            printed.main_source.as_bytes(),
-                        )?;
-                        let theme_copy = target
-                            .with_file_name("_theme")
-                            .join(printer.template.name.trim_start_matches("print/"));
-                        write_within(out_dir, &theme_copy, printer.template.text.as_bytes())?;
-                    }
-                    Ok(())
-                });
-                match write {
-                    Ok(()) => built.push(DocBuild {
-                        rel,
-                        pdf: Some(target),
-                        pages: printed.pages,
-                        bytes: printed.pdf.len() as u64,
-                        millis,
-                        ok: true,
-                    }),
-                    Err(e) => {
-                        diagnostics.push(write_error("print/write", &rel, &target, &e));
-                        built.push(DocBuild::failed(rel, millis));
-                    }
-                }
-            }
-            Err(diags) => {
-                diagnostics.extend(diags);
-                // The source is most wanted when printing failed.
-                if emit_typst && let Some(source) = printer.source(doc) {
-                    let theme_copy = target
-                        .with_file_name("_theme")
-                        .join(printer.template.name.trim_start_matches("print/"));
-                    let written =
-                        write_within(out_dir, &target.with_extension("typ"), source.as_bytes())
-                            .and_then(|()| {
-                                write_within(out_dir, &theme_copy, printer.template.text.as_bytes())
-                            });
-                    if let Err(e) = written {
-                        diagnostics.push(write_error("print/write", &rel, &target, &e));
-                    }
-                }
-                built.push(DocBuild::failed(rel, millis));
-            }
+        let done = print_one(printer, doc, *key, out_dir, emit_typst, &old);
+        // (Only after a compile: a run of kept documents must not age out
+        // the cache of one being laid out on another thread.)
+        if batch && !done.build.kept {
+            // typst's memo cache holds each document's layout (about 25 MB
+            // for 30 pages) until evicted: keep only what the documents in
+            // flight used since the last ones finished, so a batch's memory
+            // does not grow with its length. Nothing is shared across
+            // documents that is worth keeping (measured: no slower).
+            typst::comemo::evict(jobs.max(1));
         }
+        done
+    };
+    let results: Vec<Printing> = crate::par::map(docs, jobs, print_one, || {
+        let d = Diagnostic::file(
+            "print/internal",
+            Severity::Error,
+            CONTENT_DIR,
+            "内部错误：排版线程崩溃，请报告此问题",
+        );
+        Printing {
+            build: DocBuild::failed(String::from(CONTENT_DIR), 0),
+            diagnostics: vec![d],
+            record: None,
+        }
+    });
+    let mut built = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    let mut records = Vec::new();
+    for r in results {
+        if let Some(change) = r.record {
+            records.push(change);
+        }
+        diagnostics.extend(r.diagnostics);
+        built.push(r.build);
+    }
+    if let Err(e) = crate::output::update_records(out_dir, records) {
+        diagnostics.push(write_error(
+            "print/write",
+            CONTENT_DIR,
+            &out_dir.join(crate::output::MARKER),
+            &e,
+        ));
     }
     (built, diagnostics)
+}
+
+/// One document's print: what it produced, its findings, and what to
+/// remember about its PDF (Some(None): forget; None: leave as it was).
+struct Printing {
+    build: DocBuild,
+    diagnostics: Vec<Diagnostic>,
+    record: Option<(String, Option<crate::output::Record>)>,
+}
+
+/// `record` still describes the PDF at `target`: the same inputs, the
+/// same content in every file it read, and the PDF as it was written.
+fn up_to_date(record: &crate::output::Record, inputs: &str, root: &Path, target: &Path) -> bool {
+    record.inputs == inputs
+        && record
+            .deps
+            .iter()
+            .all(|(dep, hash)| crate::output::file_hash(root, dep) == *hash)
+        && crate::output::output_hash(target) == record.output
+}
+
+fn print_one(
+    printer: &Printer<'_>,
+    doc: &Document,
+    key: usize,
+    out_dir: &Path,
+    emit_typst: bool,
+    old: &std::collections::BTreeMap<String, crate::output::Record>,
+) -> Printing {
+    use crate::output::{Finding, Record, hex};
+    let t = Instant::now();
+    let rel = doc.src.rel.clone();
+    let target = pdf_path(out_dir, &rel);
+    let file = crate::project::rel_path(out_dir, &target);
+    let emit = |source: &str| -> std::io::Result<()> {
+        if !emit_typst {
+            return Ok(());
+        }
+        write_within(out_dir, &target.with_extension("typ"), source.as_bytes())?;
+        let theme_copy = target
+            .with_file_name("_theme")
+            .join(printer.template.name.trim_start_matches("print/"));
+        write_within(out_dir, &theme_copy, printer.template.text.as_bytes())
+    };
+    let failed = |mut diagnostics: Vec<Diagnostic>, source: Option<&str>| {
+        // The source is most wanted when printing failed.
+        if let Some(source) = source
+            && let Err(e) = emit(source)
+        {
+            diagnostics.push(write_error("print/write", &rel, &target, &e));
+        }
+        Printing {
+            build: DocBuild::failed(rel.clone(), t.elapsed().as_millis()),
+            diagnostics,
+            record: None,
+        }
+    };
+    let prepared = match printer.prepare(doc) {
+        Ok(p) => p,
+        Err(diags) => {
+            let source = if emit_typst {
+                printer.source(doc)
+            } else {
+                None
+            };
+            return failed(diags, source.as_deref());
+        }
+    };
+    let inputs = hex(printer.fingerprint(doc, &prepared));
+    if !printer.force
+        && let Some(r) = old.get(&file)
+        && up_to_date(r, &inputs, printer.root, &target)
+    {
+        let mut diagnostics: Vec<Diagnostic> = r.findings.iter().map(Finding::diagnostic).collect();
+        if let Err(e) = emit(&prepared.main_source) {
+            diagnostics.push(write_error("print/write", &rel, &target, &e));
+        }
+        return Printing {
+            build: DocBuild {
+                rel: rel.clone(),
+                pdf: Some(target.clone()),
+                pages: r.pages,
+                bytes: r.bytes,
+                millis: t.elapsed().as_millis(),
+                ok: true,
+                kept: true,
+            },
+            diagnostics,
+            record: None,
+        };
+    }
+    let source = emit_typst.then(|| prepared.main_source.clone());
+    let printed = match printer.compile(doc, prepared, key) {
+        Ok(p) => p,
+        Err(diags) => return failed(diags, source.as_deref()),
+    };
+    let millis = t.elapsed().as_millis();
+    let written =
+        write_within(out_dir, &target, &printed.pdf).and_then(|()| emit(&printed.main_source));
+    if let Err(e) = written {
+        let mut diagnostics = printed.diagnostics;
+        diagnostics.push(write_error("print/write", &rel, &target, &e));
+        return Printing {
+            build: DocBuild::failed(rel, millis),
+            diagnostics,
+            record: Some((file, None)),
+        };
+    }
+    // A PDF printed with an error (a character no font has) is written,
+    // and made again next time: only clean ones are remembered.
+    let record = (!printed.diagnostics.iter().any(Diagnostic::is_error)).then(|| Record {
+        inputs,
+        deps: printed
+            .deps
+            .iter()
+            .map(|(dep, hash)| (dep.clone(), hash.map(hex).unwrap_or_default()))
+            .collect(),
+        output: hex(typst::utils::hash128(&printed.pdf[..])),
+        pages: printed.pages,
+        bytes: printed.pdf.len() as u64,
+        findings: printed.diagnostics.iter().map(Finding::of).collect(),
+    });
+    Printing {
+        build: DocBuild {
+            rel,
+            pdf: Some(target),
+            pages: printed.pages,
+            bytes: printed.pdf.len() as u64,
+            millis,
+            ok: true,
+            kept: false,
+        },
+        diagnostics: printed.diagnostics,
+        record: Some((file, record)),
+    }
+}
+
+/// Write the .docx of every printable document, on up to `jobs` threads,
+/// each as soon as it is made; one whose inputs (the document, the images
+/// and attachments it embeds, the theme's Word fonts, shenbao) are those
+/// of the file already there is kept.
+fn export_docx(
+    project: &Project,
+    theme: &Theme,
+    out_dir: &Path,
+    jobs: usize,
+    force: bool,
+) -> (Vec<DocBuild>, Vec<Diagnostic>) {
+    use crate::output::{Record, hex};
+    use crate::render::docx::{WordFonts, docx_path, export};
+    let fonts = WordFonts::from_theme(theme);
+    let root = project
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| project.root.clone());
+    let old = crate::output::records(out_dir);
+    let docs: Vec<&Document> = printable(project).collect();
+    let one = |doc: &&Document| {
+        let t = Instant::now();
+        let rel = doc.src.rel.clone();
+        let target = docx_path(out_dir, &rel);
+        let file = crate::project::rel_path(out_dir, &target);
+        let inputs = hex(docx_fingerprint(doc, &root, &fonts));
+        let done = |ok: bool, bytes: u64, kept: bool| DocBuild {
+            rel: rel.clone(),
+            pdf: ok.then(|| target.clone()),
+            pages: 0,
+            bytes,
+            millis: t.elapsed().as_millis(),
+            ok,
+            kept,
+        };
+        if !force
+            && let Some(r) = old.get(&file)
+            && r.inputs == inputs
+            && crate::output::output_hash(&target) == r.output
+        {
+            return (done(true, r.bytes, true), None, None);
+        }
+        let written = export(doc, &root, &fonts).and_then(|e| {
+            write_within(out_dir, &target, &e.bytes)
+                .map(|()| e.bytes)
+                .map_err(|err| format!("无法写入 {}：{err}", target.display()))
+        });
+        match written {
+            Ok(bytes) => {
+                let record = Record {
+                    inputs,
+                    deps: Default::default(),
+                    output: hex(typst::utils::hash128(&bytes[..])),
+                    pages: 0,
+                    bytes: bytes.len() as u64,
+                    findings: Vec::new(),
+                };
+                (
+                    done(true, bytes.len() as u64, false),
+                    None,
+                    Some((file, Some(record))),
+                )
+            }
+            Err(why) => {
+                let d = Diagnostic::file(
+                    "docx/export",
+                    Severity::Error,
+                    &rel,
+                    format!("无法生成 Word 文件：{why}"),
+                )
+                .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过");
+                (done(false, 0, false), Some(d), None)
+            }
+        }
+    };
+    let results = crate::par::map(&docs, jobs, one, || {
+        let d = Diagnostic::file(
+            "docx/export",
+            Severity::Error,
+            CONTENT_DIR,
+            "内部错误：导出线程崩溃，请报告此问题",
+        );
+        (DocBuild::failed(CONTENT_DIR.to_string(), 0), Some(d), None)
+    });
+    let mut built = Vec::new();
+    let mut diags = Vec::new();
+    let mut records = Vec::new();
+    for (b, d, r) in results {
+        built.push(b);
+        diags.extend(d);
+        records.extend(r);
+    }
+    if let Err(e) = crate::output::update_records(out_dir, records) {
+        diags.push(write_error(
+            "print/write",
+            CONTENT_DIR,
+            &out_dir.join(crate::output::MARKER),
+            &e,
+        ));
+    }
+    (built, diags)
+}
+
+/// What a document's .docx is made from: its text, the content of the
+/// images and attachments it embeds (or why they cannot be read), the
+/// theme's Word fonts and shenbao.
+fn docx_fingerprint(doc: &Document, root: &Path, fonts: &crate::render::docx::WordFonts) -> u128 {
+    use crate::assets::resolve;
+    let doc_dir = doc.path.parent().unwrap_or(root);
+    let content = |r: Result<PathBuf, crate::assets::Resolve>| match r {
+        Ok(p) => crate::fsutil::read_regular(&p, 1 << 30).map_or_else(
+            |e| e.to_string(),
+            |b| crate::output::hex(typst::utils::hash128(&b[..])),
+        ),
+        Err(why) => format!("{why:?}"),
+    };
+    let images: Vec<String> = doc
+        .body
+        .links
+        .iter()
+        .filter(|l| l.image)
+        .map(|l| content(resolve(root, doc_dir, &l.dest)))
+        .collect();
+    let attachments: Vec<String> = match &doc.meta {
+        crate::document::Meta::Plan(plan) => plan
+            .attachments
+            .iter()
+            .map(|a| content(resolve(root, root, &a.file.value)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    typst::utils::hash128(&(
+        "docx",
+        crate::output::shenbao_identity(),
+        &doc.src.rel,
+        &doc.src.text,
+        format!("{fonts:?}"),
+        images,
+        attachments,
+    ))
 }
 
 /// A site kept up to date as documents change: the first build renders

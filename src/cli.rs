@@ -119,6 +119,9 @@ pub struct BuildArgs {
     /// 只用内置字体（Fandol），不用本机字体：任何机器上结果一致
     #[arg(long)]
     pub no_system_fonts: bool,
+    /// 全部重新生成：不沿用上次生成、输入未改动的 PDF 和 Word 文件
+    #[arg(long)]
+    pub force: bool,
     /// 以此时间计算截止日期（北京时间），如 2022-06-20 或 2022-06-20T09:00
     #[arg(long, value_name = "日期", value_parser = parse_today)]
     pub today: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -610,6 +613,7 @@ impl BuildArgs {
             jobs: self.jobs.unwrap_or(defaults.jobs),
             pdf_a: self.pdf_a,
             system_fonts: !self.no_system_fonts,
+            force: self.force,
             ..defaults
         }
     }

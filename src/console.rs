@@ -165,7 +165,7 @@ pub fn print_build(
             }
         }
     }
-    for d in &report.docs {
+    for d in report.docs.iter().filter(|d| !d.kept) {
         match &d.pdf {
             Some(p) if d.ok => writeln!(
                 out,
@@ -185,7 +185,7 @@ pub fn print_build(
     for (file, why) in &report.no_pdf {
         writeln!(out, "未生成 PDF {}：{}", esc(file), esc(why))?;
     }
-    for d in &report.docx {
+    for d in report.docx.iter().filter(|d| !d.kept) {
         match &d.pdf {
             Some(p) if d.ok => writeln!(
                 out,
@@ -196,6 +196,9 @@ pub fn print_build(
             )?,
             _ => writeln!(out, "失败 {}：未生成 Word 文件（见上方错误）", esc(&d.rel))?,
         }
+    }
+    for line in report.kept_lines() {
+        writeln!(out, "{line}")?;
     }
     if let Some(site) = &report.site {
         diagnostic::render_human(out, &site.diagnostics, &sources)?;

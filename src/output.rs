@@ -12,12 +12,13 @@
 //!   (`.shenbao-output`): shenbao never writes into, cleans or serves a
 //!   folder it did not create (like mdBook and Zola).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{CONFIG_FILE, Fatal};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fsutil::{create_dirs_within, read_regular, write_within};
 use crate::project::{CONTENT_DIR, Project, rel_path};
 
@@ -34,6 +35,162 @@ struct Manifest {
     shenbao: String,
     /// Files written, relative to the folder, `/`-separated.
     files: BTreeSet<String>,
+    /// What each output (PDF, Word file) was made from, by its path in
+    /// the folder: a later build keeps an output whose inputs are the same.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    made_from: BTreeMap<String, Record>,
+}
+
+/// What an output was made from, so that a later build can keep it
+/// instead of making it again ("no work twice").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Hash of the inputs that are not files: the document's text, the
+    /// generated source, the theme, the fonts, the options, shenbao.
+    pub inputs: String,
+    /// Project files it read (relative to the project root) and the hash
+    /// of their content ("" for a file that could not be read).
+    pub deps: BTreeMap<String, String>,
+    /// Hash of the output file as written: one changed or replaced since
+    /// is not kept.
+    pub output: String,
+    pub pages: usize,
+    pub bytes: u64,
+    /// Its warnings, told again whenever it is kept (a kept output never
+    /// hides what was found making it). Outputs made with errors are
+    /// never recorded.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+}
+
+/// A [`Diagnostic`] as stored in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    rule: String,
+    severity: String,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    help: Option<String>,
+    span: Option<(usize, usize)>,
+    label: Option<String>,
+}
+
+impl Finding {
+    pub fn of(d: &Diagnostic) -> Finding {
+        Finding {
+            rule: d.rule.to_string(),
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            }
+            .to_string(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            span: d.span.as_ref().map(|r| (r.start, r.end)),
+            label: d.label.clone(),
+        }
+    }
+
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            rule: intern(&self.rule),
+            severity: match self.severity.as_str() {
+                "error" => Severity::Error,
+                "info" => Severity::Info,
+                _ => Severity::Warning,
+            },
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message: self.message.clone(),
+            help: self.help.clone(),
+            span: self.span.map(|(a, b)| a..b),
+            label: self.label.clone(),
+        }
+    }
+}
+
+/// Rule names are `&'static str`: each name read back is leaked once.
+fn intern(rule: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(n) = names.get(rule) {
+        return n;
+    }
+    let n: &'static str = Box::leak(rule.to_string().into_boxed_str());
+    names.insert(n);
+    n
+}
+
+/// A hash as stored in the manifest.
+pub fn hex(h: u128) -> String {
+    format!("{h:032x}")
+}
+
+/// Hash of a file's content, "" when it cannot be read (missing, not a
+/// regular file, outside `root` through a link, over 1 GB).
+pub fn file_hash(root: &Path, rel: &str) -> String {
+    let path = root.join(rel);
+    let real = match crate::project::ensure_inside(root, &path) {
+        Ok(crate::project::Inside::Yes(real)) => real,
+        _ => return String::new(),
+    };
+    read_regular(&real, 1 << 30)
+        .map_or_else(|_| String::new(), |b| hex(typst::utils::hash128(&b[..])))
+}
+
+/// Hash of a file in the output folder, "" when it cannot be read.
+pub fn output_hash(path: &Path) -> String {
+    read_regular(path, 1 << 32)
+        .map_or_else(|_| String::new(), |b| hex(typst::utils::hash128(&b[..])))
+}
+
+/// Which shenbao made an output: its version, and the executable's size
+/// and time (so a rebuilt shenbao of the same version does not keep
+/// outputs an older one made).
+pub fn shenbao_identity() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| (m.len(), m.modified().ok()));
+        format!("shenbao {} {exe:?}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// What the outputs in `dir` were made from (empty for a folder from an
+/// older shenbao, or none).
+pub fn records(dir: &Path) -> BTreeMap<String, Record> {
+    load(dir).made_from
+}
+
+/// Set (Some) or forget (None) what outputs were made from, keeping the
+/// rest of the manifest.
+pub fn update_records(
+    dir: &Path,
+    changes: impl IntoIterator<Item = (String, Option<Record>)>,
+) -> std::io::Result<()> {
+    let mut m = load(dir);
+    let mut changed = false;
+    for (file, record) in changes {
+        match record {
+            Some(r) => {
+                m.files.insert(file.clone());
+                if m.made_from.get(&file) != Some(&r) {
+                    m.made_from.insert(file, r);
+                    changed = true;
+                }
+            }
+            None => changed |= m.made_from.remove(&file).is_some(),
+        }
+    }
+    if changed { save(dir, &m) } else { Ok(()) }
 }
 
 /// `p` made absolute and without `.`/`..` (no file system access).
@@ -206,6 +363,7 @@ fn save(dir: &Path, m: &Manifest) -> std::io::Result<()> {
             env!("CARGO_PKG_VERSION")
         ),
         files: m.files.clone(),
+        made_from: m.made_from.clone(),
     };
     let text = serde_json::to_string_pretty(&m).map_err(std::io::Error::other)?;
     write_within(dir, &dir.join(MARKER), text.as_bytes())
@@ -235,6 +393,7 @@ pub fn finish(
     let old = load(dir);
     let mut removed = Vec::new();
     let mut keep = BTreeSet::new();
+    let mut made_from = old.made_from;
     for f in old.files {
         if produced.contains(&f) {
             continue;
@@ -253,11 +412,14 @@ pub fn finish(
         }
     }
     keep.extend(produced.iter().cloned());
+    // What a removed (or never recorded) output was made from goes too.
+    made_from.retain(|f, _| keep.contains(f));
     save(
         dir,
         &Manifest {
             shenbao: String::new(),
             files: keep,
+            made_from,
         },
     )?;
     Ok(removed)

@@ -11,6 +11,7 @@ mod cli;
 mod docx;
 mod hostile;
 mod import;
+mod incremental;
 mod pack;
 mod print;
 mod print_real;

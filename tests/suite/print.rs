@@ -418,7 +418,8 @@ fn parallel_and_serial_builds_give_the_same_pdfs() {
     std::fs::write(dir.path().join("content/副本.md"), second).unwrap();
     built(dir.path(), &["--jobs", "1"]);
     let a = std::fs::read(dir.path().join("public/pdf/副本.pdf")).unwrap();
-    built(dir.path(), &["--jobs", "2"]);
+    // --force: the first build's PDFs would otherwise be kept.
+    built(dir.path(), &["--jobs", "2", "--force"]);
     let b = std::fs::read(dir.path().join("public/pdf/副本.pdf")).unwrap();
     assert_eq!(a, b, "builds are deterministic");
 }

@@ -1226,6 +1226,7 @@ pub fn export_all(
                 bytes,
                 millis,
                 ok: true,
+                kept: false,
             }),
             Err(why) => {
                 diags.push(

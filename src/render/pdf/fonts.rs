@@ -54,6 +54,11 @@ pub enum Origin {
 pub struct Fonts {
     pub store: FontStore,
     origins: Vec<Origin>,
+    /// A hash of every font typst may pick (the whole book, since typst
+    /// falls back to any font for a missing character) and of the system
+    /// font files behind it (path, size, modification time): a PDF kept
+    /// from an earlier build was set in the same fonts.
+    pub identity: u128,
 }
 
 /// Which family serves a role.
@@ -73,8 +78,16 @@ impl Fonts {
     pub fn load(system: bool) -> Fonts {
         let mut store = FontStore::new();
         let mut origins = Vec::new();
+        let mut files: Vec<(String, u32, u64, Option<std::time::SystemTime>)> = Vec::new();
         if system {
             for (path, info) in typst_kit::fonts::system() {
+                let meta = std::fs::metadata(&path.path).ok();
+                files.push((
+                    path.path.to_string_lossy().into_owned(),
+                    path.index,
+                    meta.as_ref().map_or(0, |m| m.len()),
+                    meta.and_then(|m| m.modified().ok()),
+                ));
                 store.push((path, info));
                 origins.push(Origin::System);
             }
@@ -91,7 +104,14 @@ impl Fonts {
             store.push((font, info));
             origins.push(Origin::Bundled);
         }
-        Fonts { store, origins }
+        // The bundled fonts are part of the binary, which a kept output's
+        // fingerprint names separately.
+        let identity = typst::utils::hash128(&(&**store.book(), &files));
+        Fonts {
+            store,
+            origins,
+            identity,
+        }
     }
 
     /// Keep the families present, in order, for each role.

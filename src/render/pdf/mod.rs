@@ -50,6 +50,8 @@ pub struct Printer<'a> {
     pub template: TemplateFile,
     pub pdf_a: bool,
     pub today: chrono::DateTime<chrono::FixedOffset>,
+    /// Print every document again, even one whose PDF is up to date.
+    pub force: bool,
 }
 
 /// One printed document.
@@ -60,6 +62,19 @@ pub struct Printed {
     /// The generated main source (for `--emit-typst`).
     pub main_source: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Project files typst read (relative to the root), and whether each
+    /// could be read: with the [fingerprint](Printer::fingerprint), all
+    /// the PDF was made from.
+    pub deps: Vec<(String, Option<u128>)>,
+}
+
+/// A document's generated source, before layout.
+pub struct Prepared {
+    pub main_source: String,
+    body: Converted,
+    body_at: usize,
+    date: Option<chrono::DateTime<chrono::FixedOffset>>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// An attachment ready to bind.
@@ -88,6 +103,7 @@ impl<'a> Printer<'a> {
             template,
             pdf_a,
             today,
+            force: false,
         }
     }
 
@@ -114,6 +130,13 @@ impl<'a> Printer<'a> {
     }
 
     pub fn print(&self, doc: &Document, key: usize) -> Result<Printed, Vec<Diagnostic>> {
+        let prepared = self.prepare(doc)?;
+        self.compile(doc, prepared, key)
+    }
+
+    /// A document's typst source, generated (cheap: no layout). Err when
+    /// it cannot print (an attachment that cannot be bound, no kind).
+    pub fn prepare(&self, doc: &Document) -> Result<Prepared, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let body = convert::convert(doc, self.root);
         let (main_source, body_at, date) = match &doc.meta {
@@ -146,6 +169,54 @@ impl<'a> Printer<'a> {
                 )]);
             }
         };
+        Ok(Prepared {
+            main_source,
+            body,
+            body_at,
+            date,
+            diagnostics: diags,
+        })
+    }
+
+    /// What a PDF printed from `prepared` depends on besides the files
+    /// typst reads from disk: the document's text (findings point into
+    /// it), the generated source (the call's names, the fonts chosen for
+    /// each role, the attachments), the theme, the fonts on the machine,
+    /// the options, the day when the PDF shows it, and shenbao itself.
+    pub fn fingerprint(&self, doc: &Document, prepared: &Prepared) -> u128 {
+        // The PDF's date is the document's own; without one it is the
+        // day of the build, and a theme may print `datetime.today()`.
+        let day = (prepared.date.is_none() || self.template.text.contains("today"))
+            .then(|| self.today.date_naive().to_string());
+        typst::utils::hash128(&(
+            "pdf",
+            crate::output::shenbao_identity(),
+            &doc.src.rel,
+            &doc.src.text,
+            &prepared.main_source,
+            prepared.date.map(|d| d.to_rfc3339()),
+            &self.template.name,
+            &self.template.text,
+            self.fonts.identity,
+            self.pdf_a,
+            day,
+        ))
+    }
+
+    /// Lay out a prepared document and export its PDF.
+    pub fn compile(
+        &self,
+        doc: &Document,
+        prepared: Prepared,
+        key: usize,
+    ) -> Result<Printed, Vec<Diagnostic>> {
+        let Prepared {
+            main_source,
+            body,
+            body_at,
+            date,
+            diagnostics: mut diags,
+        } = prepared;
         // A directory per document keeps file ids apart; the theme sits
         // beside main, as `--emit-typst` writes it.
         let base = format!("/__shenbao__/{key}");
@@ -269,6 +340,7 @@ impl<'a> Printer<'a> {
                 pages: paged.pages().len(),
                 main_source,
                 diagnostics: diags,
+                deps: world.files_read(),
             }),
             Err(errors) => {
                 diags.extend(errors.iter().map(|e| map.diagnostic(e)));

@@ -61,6 +61,28 @@ impl<'a> PrintWorld<'a> {
         self.sources.get(&id)
     }
 
+    /// The project files this world has read from disk (images, attached
+    /// PDFs, anything a theme loads), relative to the project root, with
+    /// the hash of the bytes typst got (None when it could not read one):
+    /// what a compile depended on besides the sources in memory.
+    pub fn files_read(&self) -> Vec<(String, Option<u128>)> {
+        let cache = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<(String, Option<u128>)> = cache
+            .iter()
+            .map(|(id, r)| {
+                let path = id.get().vpath().get_without_slash().to_string();
+                (
+                    path,
+                    r.as_ref()
+                        .ok()
+                        .map(|b| typst::utils::hash128(&b.as_slice())),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     fn read(&self, id: FileId) -> FileResult<Bytes> {
         let rooted = id.get();
         if !matches!(rooted.root(), VirtualRoot::Project) {
