@@ -77,7 +77,7 @@ fn main() {
             shenbao::call::parse_datetime("2022-06-20", false).expect("date"),
         )
     };
-    let (mut live, _) = shenbao::build::LiveSite::new(&project, &opts).expect("site");
+    let (mut live, _) = shenbao::build::live_site(&project, &opts).expect("site");
     let rel = &format!("content/plan-{:04}.md", n / 2);
     let path = dir.path().join(rel);
     let original = std::fs::read_to_string(&path).expect("read");

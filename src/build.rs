@@ -15,7 +15,9 @@ use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project};
 use crate::render::pdf::Printer;
 use crate::render::pdf::fonts::{Fonts, RoleFont};
+use crate::render::site::LiveSite;
 use crate::render::theme::Theme;
+use crate::render::{DocBuild, write_error};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -49,34 +51,6 @@ impl BuildOptions {
             system_fonts: true,
             today,
             force: false,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct DocBuild {
-    pub rel: String,
-    pub pdf: Option<PathBuf>,
-    pub pages: usize,
-    pub bytes: u64,
-    pub millis: u128,
-    pub ok: bool,
-    /// Up to date from an earlier build: kept, not made again.
-    pub kept: bool,
-}
-
-impl DocBuild {
-    /// A document that produced no output (the last good one, if any,
-    /// stays).
-    pub fn failed(rel: String, millis: u128) -> DocBuild {
-        DocBuild {
-            rel,
-            pdf: None,
-            pages: 0,
-            bytes: 0,
-            millis,
-            ok: false,
-            kept: false,
         }
     }
 }
@@ -260,30 +234,6 @@ pub fn finish_outputs(report: &mut BuildReport, pdf: bool) {
             &e,
         ));
     }
-}
-
-/// A file that could not be written, in words that say why (a full disk
-/// is not a typesetting failure).
-pub fn write_error(rule: &'static str, rel: &str, target: &Path, e: &std::io::Error) -> Diagnostic {
-    let full = matches!(
-        e.kind(),
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-    );
-    Diagnostic::file(
-        rule,
-        Severity::Error,
-        rel,
-        format!(
-            "无法写入 {}：{}",
-            target.display(),
-            crate::fsutil::io_message(e)
-        ),
-    )
-    .with_help(if full {
-        "磁盘已满：清理磁盘空间后重新构建；已有的输出文件保持不变"
-    } else {
-        "检查输出目录的权限、磁盘空间，以及其中有无符号链接"
-    })
 }
 
 fn print_all(
@@ -712,236 +662,12 @@ fn docx_fingerprint(doc: &Document, root: &Path, fonts: &crate::render::docx::Wo
     ))
 }
 
-/// A site kept up to date as documents change: the first build renders
-/// everything; after an edit only that document's page and search shard
-/// and the shared pages are rendered again (what `serve` needs, and what
-/// the site benchmark measures). It also remembers each document's last
-/// good PDF and its print findings, so that a page keeps its PDF link.
-pub struct LiveSite {
-    site: crate::render::site::Site,
-    /// Check findings and print findings, sorted.
-    diagnostics: Vec<Diagnostic>,
-    pdfs: std::collections::BTreeMap<String, DocBuild>,
-    print: std::collections::BTreeMap<String, Vec<Diagnostic>>,
-    today: chrono::DateTime<chrono::FixedOffset>,
-    /// Where this site and its PDFs are written (`--out`).
-    out_dir: PathBuf,
-}
-
-impl LiveSite {
-    pub fn new(
-        project: &Project,
-        opts: &BuildOptions,
-    ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
-        let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
-        crate::output::prepare(&out_dir(project, opts.out_dir.as_deref())?)?;
-        LiveSite::with_prints(project, opts, &theme, Vec::new(), Vec::new())
-    }
-
-    /// The whole site, with the PDFs (and their findings) of a print, into
-    /// an output folder already [prepared](crate::output::prepare).
-    pub fn with_prints(
-        project: &Project,
-        opts: &BuildOptions,
-        theme: &Theme,
-        pdfs: Vec<DocBuild>,
-        print: Vec<Diagnostic>,
-    ) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
-        let out_dir = out_dir(project, opts.out_dir.as_deref())?;
-        let mut site =
-            crate::render::site::Site::new(theme, &out_dir, opts.today).map_err(|d| {
-                Fatal::new(d.message.clone()).in_file(Path::new(&d.file), d.line, d.column)
-            })?;
-        let mut diagnostics = check::check_project(
-            project,
-            &Options {
-                today: opts.today,
-                out_dir: Some(out_dir.clone()),
-            },
-        );
-        diagnostics.extend(print.iter().cloned());
-        crate::diagnostic::sort(&mut diagnostics);
-        let mut report = crate::render::site::SiteReport::default();
-        site.render_all(project, &diagnostics, &pdfs, &mut report);
-        let mut by_file: std::collections::BTreeMap<String, Vec<Diagnostic>> = Default::default();
-        for d in print {
-            by_file.entry(d.file.clone()).or_default().push(d);
-        }
-        Ok((
-            LiveSite {
-                site,
-                diagnostics,
-                pdfs: pdfs
-                    .into_iter()
-                    .filter(|b| b.ok)
-                    .map(|b| (b.rel.clone(), b))
-                    .collect(),
-                print: by_file,
-                today: opts.today,
-                out_dir: out_dir.clone(),
-            },
-            report,
-        ))
-    }
-
-    /// `rel` (e.g. `content/甲.md`) changed on disk: reload, re-check and
-    /// re-render it and the shared pages.
-    pub fn document_changed(
-        &mut self,
-        project: &mut Project,
-        rel: &str,
-    ) -> crate::render::site::SiteReport {
-        project.reload(rel);
-        self.refresh(project, rel)
-    }
-
-    /// `rel` was reloaded into `project` (or is gone from it): re-check it
-    /// and re-render its page, its shard and the shared pages it touched.
-    pub fn refresh(&mut self, project: &Project, rel: &str) -> crate::render::site::SiteReport {
-        let mut report = crate::render::site::SiteReport::default();
-        let ctx = check::Ctx {
-            root: &project.root,
-            call: &project.call,
-            opts: &Options {
-                today: self.today,
-                out_dir: Some(self.out_dir.clone()),
-            },
-            out_dir: self.out_dir.clone(),
-            placeholders: project.placeholders.as_ref(),
-        };
-        let doc = project.documents.iter().find(|d| d.src.rel == rel);
-        if doc.is_none() {
-            self.pdfs.remove(rel);
-            self.print.remove(rel);
-        }
-        // This document's findings, and the quota, which spans documents.
-        let quota_before: Vec<Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| check::is_cross_document(d))
-            .cloned()
-            .collect();
-        self.diagnostics
-            .retain(|d| d.file != rel && !check::is_cross_document(d));
-        self.diagnostics.extend(
-            project
-                .diagnostics
-                .iter()
-                .filter(|d| d.file == rel)
-                .cloned(),
-        );
-        if let Some(doc) = doc {
-            self.diagnostics.extend(doc.diagnostics.iter().cloned());
-            check::check_document(&ctx, doc, &mut self.diagnostics);
-            self.diagnostics
-                .extend(self.print.get(rel).into_iter().flatten().cloned());
-        }
-        check::cross_document(&ctx, &project.documents, &mut self.diagnostics);
-        crate::diagnostic::sort(&mut self.diagnostics);
-        let mut changed = match doc {
-            Some(doc) => self.render_page(project, doc, &mut report),
-            None => self.site.remove_document(rel),
-        };
-        // Another document's quota finding came or went: render it too.
-        let quota_after: Vec<&Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| check::is_cross_document(d))
-            .collect();
-        let touched: std::collections::BTreeSet<String> = quota_before
-            .iter()
-            .filter(|d| !quota_after.contains(d))
-            .map(|d| d.file.clone())
-            .chain(
-                quota_after
-                    .iter()
-                    .filter(|d| !quota_before.contains(d))
-                    .map(|d| d.file.clone()),
-            )
-            .filter(|f| f != rel)
-            .collect();
-        for other in touched {
-            if let Some(doc) = project.documents.iter().find(|d| d.src.rel == other) {
-                changed = changed.or(self.render_page(project, doc, &mut report));
-            }
-        }
-        // Only the shared pages the edit touched.
-        self.site
-            .render_shared_only(project, &self.diagnostics, changed, &mut report);
-        report
-    }
-
-    /// New PDFs (or failures to print) for some documents: remember the
-    /// good ones and the findings, and re-render the pages that show them.
-    pub fn printed(
-        &mut self,
-        project: &Project,
-        builds: &[DocBuild],
-        print: &[Diagnostic],
-    ) -> crate::render::site::SiteReport {
-        let mut report = crate::render::site::SiteReport::default();
-        let mut changed = crate::render::site::Changed::default();
-        for b in builds {
-            let findings: Vec<Diagnostic> =
-                print.iter().filter(|d| d.file == b.rel).cloned().collect();
-            let old_findings = self.print.get(&b.rel).cloned().unwrap_or_default();
-            let old = self.pdfs.get(&b.rel).map(|o| (o.pages, o.bytes));
-            if b.ok {
-                self.pdfs.insert(b.rel.clone(), b.clone());
-            }
-            if findings.is_empty() {
-                self.print.remove(&b.rel);
-            } else {
-                self.print.insert(b.rel.clone(), findings.clone());
-            }
-            let same_pdf = !b.ok || old == Some((b.pages, b.bytes));
-            if same_pdf && findings == old_findings {
-                continue;
-            }
-            self.diagnostics
-                .retain(|d| !(d.file == b.rel && old_findings.contains(d)));
-            self.diagnostics.extend(findings);
-            crate::diagnostic::sort(&mut self.diagnostics);
-            if let Some(doc) = project.documents.iter().find(|d| d.src.rel == b.rel) {
-                changed = changed.or(self.render_page(project, doc, &mut report));
-            }
-        }
-        self.site
-            .render_shared_only(project, &self.diagnostics, changed, &mut report);
-        report
-    }
-
-    fn render_page(
-        &mut self,
-        project: &Project,
-        doc: &Document,
-        report: &mut crate::render::site::SiteReport,
-    ) -> crate::render::site::Changed {
-        let rel = doc.src.rel.as_str();
-        let diags: Vec<&Diagnostic> = self.diagnostics.iter().filter(|d| d.file == rel).collect();
-        self.site
-            .render_document(project, doc, &diags, self.pdfs.get(rel), report)
-    }
-
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_full_disk_is_not_a_typesetting_failure() {
-        let e = std::io::Error::from(std::io::ErrorKind::StorageFull);
-        let d = write_error(
-            "print/write",
-            "content/甲.md",
-            Path::new("public/pdf/甲.pdf"),
-            &e,
-        );
-        assert!(d.message.contains("磁盘已满") && d.message.contains("public/pdf/甲.pdf"));
-        assert!(d.help.unwrap().contains("磁盘已满"));
-    }
+/// The live site (`serve`, the site benchmark) for a project, in the
+/// output folder these options name.
+pub fn live_site(
+    project: &Project,
+    opts: &BuildOptions,
+) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
+    let out_dir = out_dir(project, opts.out_dir.as_deref())?;
+    LiveSite::new(project, &out_dir, opts.today)
 }

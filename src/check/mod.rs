@@ -82,6 +82,67 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
     out
 }
 
+/// After `rel` changed (or went), bring `diagnostics` (every finding of
+/// the project, sorted) up to date: that document's findings, with `print`
+/// (its print findings, which the check does not make), and the findings
+/// that span documents. Returns the other documents whose cross-document
+/// findings came or went, whose pages must be shown again. Only the check
+/// knows which rules span documents.
+pub fn recheck(
+    project: &Project,
+    opts: &Options,
+    rel: &str,
+    print: &[Diagnostic],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeSet<String> {
+    let ctx = Ctx {
+        root: &project.root,
+        call: &project.call,
+        opts,
+        out_dir: opts
+            .out_dir
+            .clone()
+            .unwrap_or_else(|| project.config.output_dir(&project.root)),
+        placeholders: project.placeholders.as_ref(),
+    };
+    let before: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| is_cross_document(d))
+        .cloned()
+        .collect();
+    diagnostics.retain(|d| d.file != rel && !is_cross_document(d));
+    diagnostics.extend(
+        project
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == rel)
+            .cloned(),
+    );
+    if let Some(doc) = project.documents.iter().find(|d| d.src.rel == rel) {
+        diagnostics.extend(doc.diagnostics.iter().cloned());
+        check_document(&ctx, doc, diagnostics);
+        diagnostics.extend(print.iter().cloned());
+    }
+    cross_document(&ctx, &project.documents, diagnostics);
+    diagnostic::sort(diagnostics);
+    let after: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| is_cross_document(d))
+        .collect();
+    before
+        .iter()
+        .filter(|d| !after.contains(d))
+        .map(|d| d.file.clone())
+        .chain(
+            after
+                .iter()
+                .filter(|d| !before.contains(d))
+                .map(|d| d.file.clone()),
+        )
+        .filter(|f| f != rel)
+        .collect()
+}
+
 /// The rules that span documents and are re-run over all of them after
 /// one changes (`serve`): the province quota, one enterprise named alike
 /// across its voluntary-audit documents, and its acceptance report against

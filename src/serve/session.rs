@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::build::{self, BuildOptions, LiveSite};
+use crate::build::{self, BuildOptions};
 use crate::config::Fatal;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -17,6 +17,7 @@ use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project, rel_path};
 use crate::render::pdf::Printer;
 use crate::render::pdf::fonts::{Fonts, RoleFont};
+use crate::render::site::LiveSite;
 use crate::render::theme::{TemplateFile, Theme};
 
 /// What a batch of file events means for the build.
@@ -213,10 +214,14 @@ fn rebuild_all(
     {
         blocked.entry(d.file.clone()).or_default().push(d.clone());
     }
-    let mut site_opts = opts.clone();
-    site_opts.out_dir = Some(out_dir.clone());
-    let (live, report) =
-        LiveSite::with_prints(&project, &site_opts, &theme, builds.clone(), print_diags)?;
+    let (live, report) = LiveSite::with_prints(
+        &project,
+        &out_dir,
+        opts.today,
+        &theme,
+        builds.clone(),
+        print_diags,
+    )?;
     // Like a build: what the last full build wrote and this one no longer
     // produces goes.
     let mut done = build::BuildReport {
@@ -286,7 +291,7 @@ fn print_keyed(
     template: &TemplateFile,
     keyed: &[(usize, &Document)],
     out_dir: &Path,
-) -> (Vec<build::DocBuild>, Vec<Diagnostic>) {
+) -> (Vec<crate::render::DocBuild>, Vec<Diagnostic>) {
     let printer = Printer::new(
         &project.root,
         &project.call,

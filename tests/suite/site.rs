@@ -324,14 +324,14 @@ fn a_broken_template_names_its_file_and_line() {
 
 #[test]
 fn one_changed_document_updates_its_page_and_the_shared_pages() {
-    use shenbao::build::{BuildOptions, LiveSite};
+    use shenbao::build::{BuildOptions, live_site};
     let dir = demo();
     let mut project = shenbao::project::Project::load(dir.path()).unwrap();
     let opts = BuildOptions {
         pdf: false,
         ..BuildOptions::new(shenbao::call::parse_datetime("2022-06-20", false).unwrap())
     };
-    let (mut live, report) = LiveSite::new(&project, &opts).unwrap();
+    let (mut live, report) = live_site(&project, &opts).unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     let rel = "content/伏牛经开区试点实施方案.md";
     let md = dir.path().join(rel);

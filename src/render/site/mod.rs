@@ -4,13 +4,15 @@
 //! leaving the site, works from `file://`.
 
 pub mod html;
+mod live;
+
+pub use live::LiveSite;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::build::DocBuild;
 use crate::call::days_left;
 use crate::call::format_zh;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -18,6 +20,7 @@ use crate::document::{DocKind, Document};
 use crate::fsutil::write_within;
 use crate::package::{base64_size, mib};
 use crate::project::Project;
+use crate::render::DocBuild;
 use crate::render::theme::{TemplateFile, Theme};
 use html::{HtmlDoc, href};
 
@@ -825,7 +828,7 @@ fn put(
         Err(e) => {
             report
                 .diagnostics
-                .push(crate::build::write_error("site/write", blame, path, &e));
+                .push(crate::render::write_error("site/write", blame, path, &e));
             None
         }
     }
