@@ -75,6 +75,9 @@ pub struct BuildReport {
     pub docx: Vec<DocBuild>,
     /// Word files were asked for (so stale ones may be removed).
     pub docx_wanted: bool,
+    /// E-mail packages `pack` wrote before the plan's PDF now: they hold an
+    /// old PDF, and the summary says to pack again.
+    pub stale_packages: Vec<PathBuf>,
 }
 
 impl BuildReport {
@@ -142,6 +145,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         pdf_wanted: opts.pdf,
         docx: Vec::new(),
         docx_wanted: opts.docx && project.config.wants("docx"),
+        stale_packages: Vec::new(),
     };
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
     if let Some(bad) = project.config.unknown_formats().first() {
@@ -177,7 +181,22 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         report.site = Some(crate::render::site::build_site(&input));
     }
     finish_outputs(&mut report, opts.pdf);
+    report.stale_packages = stale_packages(project, &report);
     Ok(report)
+}
+
+/// The packages in `<out>/package/` older than their plan's PDF.
+fn stale_packages(project: &Project, report: &BuildReport) -> Vec<PathBuf> {
+    report
+        .docs
+        .iter()
+        .filter(|d| d.ok)
+        .filter_map(|d| {
+            let pdf = d.pdf.as_deref()?;
+            let doc = project.documents.iter().find(|x| x.src.rel == d.rel)?;
+            crate::package::stale_zip(&report.out_dir, &project.call, doc.plan()?, &d.rel, pdf)
+        })
+        .collect()
 }
 
 /// Everything a finished build produced, relative to the output folder:

@@ -200,6 +200,13 @@ pub fn print_build(
     for line in report.kept_lines() {
         writeln!(out, "{line}")?;
     }
+    for z in &report.stale_packages {
+        writeln!(
+            out,
+            "注意：{} 是之前打包的，早于本次的 PDF，不含现在的修改：报送前重新运行 shenbao pack",
+            esc(&project::rel_path(&project.root, z))
+        )?;
+    }
     if let Some(site) = &report.site {
         diagnostic::render_human(out, &site.diagnostics, &sources)?;
         writeln!(

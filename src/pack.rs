@@ -90,7 +90,6 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         return Ok(out);
     }
     let call = &project.call;
-    let dir = out.build.out_dir.join("package");
     // Package names already taken in this run: a second plan with the same
     // subject is never written over the first (check reports it).
     let mut taken: std::collections::HashMap<String, String> = Default::default();
@@ -102,20 +101,12 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             continue;
         };
         let Some(plan) = doc.plan() else { continue };
-        let title = plan
-            .title
-            .as_ref()
-            .map_or_else(|| built.rel.clone(), |t| t.value.clone());
-        let applicant = plan
-            .applicant
-            .as_ref()
-            .map_or_else(String::new, |a| a.value.clone());
-        let subject = call.subject(&title, &applicant);
+        let (subject, target) =
+            crate::package::subject_and_zip(&out.build.out_dir, call, plan, &built.rel);
         let PlanZip { files, zip } = plan_zip(&project.root, &project.call, plan, &built.rel, pdf)
             .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
         let bytes = zip.len() as u64;
         let over_limit = bytes > call.package.limit_bytes;
-        let target = dir.join(format!("{}.zip", file_name(&subject)));
         let duplicate_of = taken.get(&file_name(&subject).to_lowercase()).cloned();
         taken
             .entry(file_name(&subject).to_lowercase())
@@ -130,6 +121,8 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                     crate::fsutil::io_message(&e)
                 ))
             })?;
+            // The package is new now: not the old one build warned of.
+            out.build.stale_packages.retain(|z| *z != target);
             Some(target)
         };
         out.packages.push(Package {

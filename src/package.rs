@@ -32,6 +32,45 @@ pub struct PlanZip {
     pub zip: Vec<u8>,
 }
 
+/// The e-mail subject of a plan and the zip `pack` writes it to under
+/// `out_dir` (`<out>/package/<subject>.zip`).
+pub fn subject_and_zip(
+    out_dir: &Path,
+    call: &Call,
+    plan: &PlanMeta,
+    rel: &str,
+) -> (String, PathBuf) {
+    let title = plan
+        .title
+        .as_ref()
+        .map_or_else(|| rel.to_string(), |t| t.value.clone());
+    let applicant = plan
+        .applicant
+        .as_ref()
+        .map_or_else(String::new, |a| a.value.clone());
+    let subject = call.subject(&title, &applicant);
+    let zip = out_dir
+        .join("package")
+        .join(format!("{}.zip", file_name(&subject)));
+    (subject, zip)
+}
+
+/// A package `pack` wrote earlier that is older than the plan's PDF now
+/// (`pdf`): it holds an old PDF and must not be sent. None when there is
+/// no package or it is newer.
+pub fn stale_zip(
+    out_dir: &Path,
+    call: &Call,
+    plan: &PlanMeta,
+    rel: &str,
+    pdf: &Path,
+) -> Option<PathBuf> {
+    let (_, zip) = subject_and_zip(out_dir, call, plan, rel);
+    let zip_time = std::fs::metadata(&zip).ok()?.modified().ok()?;
+    let pdf_time = std::fs::metadata(pdf).ok()?.modified().ok()?;
+    (zip_time < pdf_time).then_some(zip)
+}
+
 /// The package of the plan in `rel` whose bound PDF is `pdf`: the files
 /// the call asks for (the plan, the recommendation letters), deflated,
 /// stamped with the plan's date.

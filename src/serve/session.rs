@@ -236,6 +236,7 @@ fn rebuild_all(
         // The preview writes no Word files and removes none.
         docx: Vec::new(),
         docx_wanted: false,
+        stale_packages: Vec::new(),
     };
     build::finish_outputs(&mut done, opts.pdf);
     let Some(report) = done.site else {

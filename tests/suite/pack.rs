@@ -227,3 +227,48 @@ fn over_the_limit_removes_the_older_package_and_shows_no_written_size() {
         }
     }
 }
+
+/// A build after an edit says the package `pack` wrote before holds the
+/// old PDF (on the terminal and on the dashboard); packing again, or a
+/// build with nothing changed after it, says nothing of the sort.
+#[test]
+fn a_build_after_an_edit_marks_the_older_package() {
+    let dir = demo();
+    let (code, out) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    let build = |dir: &Path| {
+        let o = run(
+            dir,
+            &[
+                "build",
+                "--no-system-fonts",
+                "--no-docx",
+                "--today",
+                "2022-06-20",
+            ],
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let index = || std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    let out = build(dir.path());
+    assert!(!out.contains("是之前打包的"), "{out}");
+    assert!(!index().contains("旧压缩包"));
+    // A paragraph changes: the PDF is made again, the zip is now old.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replacen("。\n", "，另有说明。\n", 1)).unwrap();
+    let out = build(dir.path());
+    assert!(
+        out.contains("是之前打包的") && out.contains(&format!("public/package/{SUBJECT}.zip")),
+        "{out}"
+    );
+    assert!(index().contains("旧压缩包"));
+    // Packed again: nothing old remains.
+    let (code, out) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("是之前打包的"), "{out}");
+    let out = build(dir.path());
+    assert!(!out.contains("是之前打包的"), "{out}");
+    assert!(!index().contains("旧压缩包"));
+}

@@ -95,6 +95,10 @@ struct PackageView {
     limit: String,
     percent: u64,
     estimate: bool,
+    /// A zip `pack` wrote before this PDF (its path in the site, and its
+    /// link): it holds an old PDF and must be packed again before it is sent.
+    stale: Option<String>,
+    stale_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -403,7 +407,7 @@ impl Site {
         let row = dashboard_row(doc, diags, &title, &category, &url, pdf_rel, &pdf_view);
         let package = doc
             .plan()
-            .map(|plan| package_view(project, doc, plan, pdf, &title, &url));
+            .map(|plan| package_view(project, &self.out_dir, doc, plan, pdf, &title, &url));
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
@@ -749,6 +753,7 @@ fn dashboard_row(
 /// bytes; before, the files the PDF will embed give a lower bound.
 fn package_view(
     project: &Project,
+    out_dir: &Path,
     doc: &Document,
     plan: &crate::document::plan::PlanMeta,
     pdf: Option<&DocBuild>,
@@ -772,6 +777,13 @@ fn package_view(
         ),
     };
     let limit = project.call.package.limit_bytes;
+    let stale = pdf
+        .and_then(|b| b.pdf.as_deref())
+        .and_then(|p| crate::package::stale_zip(out_dir, &project.call, plan, &doc.src.rel, p))
+        .and_then(|z| {
+            z.file_name()
+                .map(|n| format!("package/{}", n.to_string_lossy()))
+        });
     // Worded as `pack` prints it, so the two can be compared at a glance.
     PackageView {
         title: title.to_string(),
@@ -782,6 +794,8 @@ fn package_view(
         limit: format!("{:.0} MiB", mib(limit)),
         percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
         estimate,
+        stale_url: stale.as_deref().map(href),
+        stale,
     }
 }
 
