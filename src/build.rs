@@ -1,6 +1,7 @@
-//! `shenbao build`: check, then print every plan to PDF (and, later, the
-//! site), writing each output atomically so that a failed build never
-//! replaces the last good file.
+//! `shenbao build`: check, then print every document to PDF, export it to
+//! Word and render the site, writing each output atomically (a failed
+//! build never replaces the last good file) and keeping the outputs whose
+//! inputs did not change.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

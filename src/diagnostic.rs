@@ -1,5 +1,5 @@
 //! One diagnostic type for every finding, with three views: the terminal
-//! (rustc/typst style through codespan-reporting), JSON, and (later) the site.
+//! (rustc/typst style through codespan-reporting), JSON, and the site.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -1,6 +1,7 @@
 //! shenbao (申报): write cleaner-production pilot implementation plans and
 //! audit documents as YAML-fronted Markdown, check them against the
-//! official notice, and (in later stages) print, publish and pack them.
+//! official notice, print them, publish them as a site, export them to
+//! Word and pack them for e-mail.
 //!
 //! One model, one pass of parsing, many views: [`project::Project`] loads
 //! every document once; [`check`] runs the rules of the [`call`] over it
