@@ -33,6 +33,10 @@ pub struct Config {
     /// wrong, each with the reason (`form/uscc` reports them as info).
     #[serde(default, alias = "信用代码例外")]
     pub credit_code_waivers: Vec<CreditCodeWaiver>,
+    /// The project's own field file: fields added to the document kinds
+    /// (written like `src/call/presets/fields/*.yaml`).
+    #[serde(default, alias = "字段")]
+    pub fields: Option<String>,
 }
 
 /// A failure that stops the tool (exit code 2).
@@ -91,7 +95,7 @@ impl std::fmt::Display for Fatal {
     }
 }
 
-const CONFIG_FIELDS_HELP: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）、credit_code_waivers（信用代码例外）";
+const CONFIG_FIELDS_HELP: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）、credit_code_waivers（信用代码例外）、fields（项目自己的字段文件）";
 
 /// Largest `shenbao.yaml` or call file read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -153,6 +157,7 @@ impl Config {
                 theme: None,
                 formats: None,
                 credit_code_waivers: Vec::new(),
+                fields: None,
             });
         }
         if let Err(e) = crate::frontmatter::check_bounds(text) {
@@ -215,6 +220,26 @@ impl Config {
             .with_help("year 写四位数的申报年份，如 2022"));
         }
         Ok(config)
+    }
+
+    /// Put the project's own fields (`fields:`) in force, or the built-in
+    /// ones when it names no file. Called before documents are read.
+    pub fn apply_fields(&self, root: &Path) -> Result<(), Fatal> {
+        let Some(spec) = self.fields.as_deref().map(str::trim) else {
+            return crate::document::schema::extend(None).map_err(Fatal::new);
+        };
+        let path = root.join(spec);
+        crate::paths::ensure_inside(root, &path).map_err(|_| {
+            Fatal::new(format!("字段文件 {spec} 在项目目录之外"))
+                .in_file(&root.join(CONFIG_FILE), None, None)
+                .with_help("把字段文件放进项目目录，用相对路径引用")
+        })?;
+        let text = read_yaml_file(&path)?;
+        crate::document::schema::extend(Some((spec, &text))).map_err(|e| {
+            Fatal::new(format!("字段文件有误：{e}"))
+                .in_file(&path, None, None)
+                .with_help("写法同 src/call/presets/fields/*.yaml：kinds: 下写文档类型，每个类型的 fields: 下列出要加的字段（key、label、type）")
+        })
     }
 
     /// The project's own call file, when `call:` names one rather than a

@@ -65,6 +65,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::New { kind, name } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let config = shenbao::config::Config::load(&root)?;
+            config.apply_fields(&root)?;
             let call = config.call(&root)?;
             let path = scaffold::new_document(&root, kind.kind(), &call, &name)?;
             println!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
@@ -125,6 +126,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Import { file, kind, name } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let config = shenbao::config::Config::load(&root)?;
+            config.apply_fields(&root)?;
             let call = config.call(&root)?;
             let kind = match kind.as_deref() {
                 None => None,

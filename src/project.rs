@@ -82,6 +82,7 @@ impl Project {
             .canonicalize()
             .map_err(|e| Fatal::new(format!("无法打开项目目录 {}：{e}", root.display())))?;
         let config = Config::load(&root)?;
+        config.apply_fields(&root)?;
         let call = config.call(&root)?;
         let mut project = Project {
             root,

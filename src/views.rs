@@ -329,6 +329,7 @@ pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
         .join("，");
         f.push("contact", Some(contact));
         // Attachments have their own section on the page.
+        added(doc, &mut f);
         return f.out;
     }
     if doc.form().is_some() {
@@ -369,7 +370,37 @@ pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
         management_fields(&mut f, &r.management);
         f.push("date", day(&r.date));
     }
+    added(doc, &mut f);
     f.out
+}
+
+/// The fields a project added to the kind (`fields:` in shenbao.yaml),
+/// shown after the built-in ones, as written.
+fn added(doc: &Document, f: &mut Fields) {
+    let Some(front) = &doc.front else { return };
+    for spec in crate::document::schema::added_fields(f.kind.id()) {
+        let text = front.get(&spec.key).and_then(value_text);
+        f.push(&spec.key, text);
+    }
+}
+
+/// A front-matter value as a line of text: lists joined with 、, yes/no
+/// as 是/否; maps are not shown.
+fn value_text(v: &serde_yaml::Value) -> Option<String> {
+    use serde_yaml::Value;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "是" } else { "否" }.to_string()),
+        Value::Sequence(items) => Some(
+            items
+                .iter()
+                .filter_map(value_text)
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        _ => None,
+    }
 }
 
 fn management_fields(f: &mut Fields, m: &crate::document::voluntary::Management) {

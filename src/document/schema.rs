@@ -6,7 +6,7 @@
 //! data once and answers questions about it.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 use serde::Deserialize;
 
@@ -102,7 +102,10 @@ struct RawFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKind {
-    name: String,
+    /// Required for a kind the program knows; absent when a project's
+    /// file only adds fields to one.
+    #[serde(default)]
+    name: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
     fields: Vec<RawSpec>,
@@ -218,9 +221,12 @@ fn load(files: &[(&str, &str)]) -> Result<Vec<KindSpec>, String> {
                 .map(|f| build(f, &raw.groups, 0))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("{name}: {id}: {e}"))?;
+            let name = k
+                .name
+                .ok_or_else(|| format!("{name}: {id}: a kind needs its Chinese `name`"))?;
             kinds.push(KindSpec {
                 id,
-                name: k.name,
+                name,
                 aliases: k.aliases,
                 fields,
             });
@@ -229,23 +235,89 @@ fn load(files: &[(&str, &str)]) -> Result<Vec<KindSpec>, String> {
     Ok(kinds)
 }
 
-static KINDS: LazyLock<Vec<KindSpec>> = LazyLock::new(|| {
+static BUILTIN: LazyLock<Vec<KindSpec>> = LazyLock::new(|| {
     // The files are part of the program and a unit test reads them; a
     // broken file is a build defect, not user input.
     load(FILES).unwrap_or_else(|e| panic!("embedded field specs: {e}"))
 });
 
+/// The kinds in force: the built-in ones, with a project's own fields
+/// added when it has a field file (`fields:` in shenbao.yaml). Replaced
+/// whole, so a project loaded again gets its file's fields once.
+static KINDS: RwLock<Option<&'static [KindSpec]>> = RwLock::new(None);
+
 /// Every document kind's spec, in file order.
 pub fn kinds() -> &'static [KindSpec] {
-    &KINDS
+    match KINDS.read() {
+        Ok(k) => k.unwrap_or(&BUILTIN),
+        Err(poisoned) => poisoned.into_inner().unwrap_or(&BUILTIN),
+    }
+}
+
+/// Add a project's own fields (a field file: `kinds:` naming known kinds,
+/// each with the `fields:` to add, and `groups:` for their maps and lists)
+/// to the built-in kinds, for this process; None puts back the built-in
+/// ones. An error names the file's problem, in Chinese.
+pub fn extend(file: Option<(&str, &str)>) -> Result<(), String> {
+    let merged: Option<&'static [KindSpec]> = match file {
+        None => None,
+        Some((name, text)) => {
+            let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
+                let (message, _) = crate::call::yaml_error_zh(&e);
+                match e.location() {
+                    Some(l) => format!("{name}:{}:{}：{message}", l.line(), l.column()),
+                    None => format!("{name}：{message}"),
+                }
+            })?;
+            let mut kinds: Vec<KindSpec> = BUILTIN.clone();
+            for (id, k) in raw.kinds.0 {
+                let Some(kind) = kinds.iter_mut().find(|x| x.id == id) else {
+                    let ids: Vec<&str> = BUILTIN.iter().map(|k| k.id.as_str()).collect();
+                    return Err(format!(
+                        "{name}：没有“{id}”这种文档类型，只能给已有的类型加字段：{}",
+                        ids.join("、")
+                    ));
+                };
+                for f in &k.fields {
+                    let spec =
+                        build(f, &raw.groups, 0).map_err(|e| format!("{name}：{id}：{e}"))?;
+                    if let Some(same) = kind.fields.iter().find(|x| {
+                        x.key == spec.key || x.names().any(|n| spec.names().any(|m| m == n))
+                    }) {
+                        return Err(format!(
+                            "{name}：{id} 已有字段 {}（{}），不能再加“{}”",
+                            same.key, same.label, spec.key
+                        ));
+                    }
+                    kind.fields.push(spec);
+                }
+            }
+            // Kept for the life of the process: a few kilobytes per load.
+            Some(Box::leak(kinds.into_boxed_slice()))
+        }
+    };
+    match KINDS.write() {
+        Ok(mut k) => *k = merged,
+        Err(poisoned) => *poisoned.into_inner() = merged,
+    }
+    Ok(())
 }
 
 /// One kind's spec by id (`pilot-plan`). Ids are those `DocKind::id` gives.
 pub fn kind(id: &str) -> &'static KindSpec {
-    KINDS
+    kinds()
         .iter()
         .find(|k| k.id == id)
         .unwrap_or_else(|| panic!("no field spec for document kind {id}"))
+}
+
+/// The fields a project's own field file added to a kind, in its order.
+pub fn added_fields(kind_id: &str) -> impl Iterator<Item = &'static FieldSpec> {
+    let builtin = BUILTIN.iter().find(|k| k.id == kind_id);
+    kind(kind_id)
+        .fields
+        .iter()
+        .filter(move |f| builtin.is_none_or(|b| !b.fields.iter().any(|x| x.key == f.key)))
 }
 
 /// Find a field by canonical key or Chinese name.

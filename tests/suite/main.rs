@@ -9,6 +9,7 @@ mod browser;
 mod check_cli;
 mod cli;
 mod docx;
+mod fields;
 mod hostile;
 mod import;
 mod incremental;
