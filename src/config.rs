@@ -120,7 +120,17 @@ fn read_yaml_file(path: &Path) -> Result<String, Fatal> {
 /// parser's message in Chinese, at the line to fix, with how; further typos
 /// are named by line.
 fn yaml_fatal(path: &Path, what: &str, text: &str, e: &serde_yaml::Error) -> Fatal {
-    let problems = crate::frontmatter::explain(text, e);
+    problems_fatal(path, what, text, crate::frontmatter::explain(text, e))
+}
+
+/// The first of `problems` at its line, with its fix; the others named by
+/// line.
+fn problems_fatal(
+    path: &Path,
+    what: &str,
+    text: &str,
+    problems: Vec<crate::frontmatter::YamlProblem>,
+) -> Fatal {
     let Some(first) = problems.first() else {
         return Fatal::new(format!("{what} 有误")).in_file(path, None, None);
     };
@@ -178,6 +188,13 @@ impl Config {
                 )
                 .with_help(help.unwrap_or_else(|| CONFIG_FIELDS_HELP.to_string()))
         })?;
+        // Valid YAML that still holds a typo: a name in full-width quotes
+        // (they would be part of the site's title), a tab or full-width
+        // space in the indentation, `year:2022`.
+        let typos = crate::frontmatter::typos(text);
+        if !typos.is_empty() {
+            return Err(problems_fatal(&path, CONFIG_FILE, text, typos));
+        }
         for w in &config.credit_code_waivers {
             // Line of the waiver's code in the file, for the message.
             let line = text
@@ -297,5 +314,29 @@ impl Config {
     /// module judges whether it is a safe place to write.
     pub fn output_dir(&self, root: &Path) -> PathBuf {
         root.join(self.output_dir.as_deref().unwrap_or("public"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, Fatal> {
+        let dir = tempfile::tempdir().map_err(|e| Fatal::new(e.to_string()))?;
+        std::fs::write(dir.path().join(CONFIG_FILE), text)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        Config::load(dir.path())
+    }
+
+    #[test]
+    fn a_name_in_full_width_quotes_is_refused_at_its_line() {
+        let e = load("# 配置\nname: “鹤阳试点”\nyear: 2022\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(7)), "{e}");
+        assert!(e.message.contains("中文引号"), "{e}");
+        assert!(e.help.is_some_and(|h| h.contains("`name: 鹤阳试点`")));
+        let e = load("name: 甲\ncredit_code_waivers:\n\t- credit_code: x\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("Tab"), "{e}");
+        assert!(load("name: 关于“十四五”的方案\n").is_ok());
     }
 }
