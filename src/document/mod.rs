@@ -643,6 +643,53 @@ mod tests {
         assert!(w.help.as_ref().unwrap().contains("applicant"));
     }
 
+    fn industries(d: &Document) -> Vec<&str> {
+        d.plan()
+            .unwrap()
+            .industries
+            .iter()
+            .map(|i| i.value.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn list_items_are_split_on_chinese_commas() {
+        for yaml in [
+            "industries: [石化化工，建材]",
+            "industries: [石化化工、建材]",
+            "industries:\n  - 石化化工，建材",
+            "industries: 石化化工，建材",
+        ] {
+            let d = doc(&format!("---\nkind: pilot-plan\n{yaml}\n---\n"));
+            assert!(d.diagnostics.is_empty(), "{yaml}: {:?}", d.diagnostics);
+            assert_eq!(industries(&d), ["石化化工", "建材"], "{yaml}");
+        }
+        // Items of a block list are kept whole: each is one item.
+        let d = doc("---\nkind: pilot-plan\nindustries:\n  - 甲、乙\n  - 丙\n---\n");
+        assert_eq!(industries(&d), ["甲、乙", "丙"]);
+    }
+
+    #[test]
+    fn a_list_in_full_width_brackets_is_read_as_a_list_with_a_warning() {
+        for yaml in [
+            "industries: 【石化化工, 建材】",
+            "industries: ［石化化工，建材］",
+        ] {
+            let d = doc(&format!("---\nkind: pilot-plan\n{yaml}\n---\n"));
+            assert_eq!(industries(&d), ["石化化工", "建材"], "{yaml}");
+            assert_eq!(rules(&d), ["frontmatter/invalid-value"], "{yaml}");
+            let w = &d.diagnostics[0];
+            assert_eq!(w.severity, Severity::Warning);
+            assert_eq!(w.line, Some(3));
+            assert!(w.message.contains("列表要用英文方括号 [ ]"), "{w:?}");
+            assert!(
+                w.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("`[石化化工, 建材]`"))
+            );
+        }
+    }
+
     #[test]
     fn duplicate_alias_is_an_error() {
         let d = doc("---\nkind: pilot-plan\ntitle: 甲\n项目名称: 乙\n---\n");

@@ -264,3 +264,18 @@ fn tabs_and_chinese_quotes_in_shenbao_yaml() {
         assert!(err.contains(message), "{err}");
     }
 }
+
+#[test]
+fn chinese_commas_and_brackets_in_a_list() {
+    let list = "industries: [石化化工, 建材, 工业涂装]";
+    // Split like the text form: no “not a key industry” warning.
+    let clean = rules_with(list, list);
+    let rules = rules_with(list, "industries: [石化化工，建材，工业涂装]");
+    assert_eq!(rules, clean);
+    // Read as the list it was meant to be, with one warning.
+    let mut rules = rules_with(list, "industries: 【石化化工, 建材, 工业涂装】");
+    let at = rules.iter().position(|r| r == "frontmatter/invalid-value");
+    assert!(at.is_some(), "{rules:?}");
+    rules.remove(at.unwrap_or_default());
+    assert_eq!(rules, clean);
+}
