@@ -266,6 +266,19 @@ fn tabs_and_chinese_quotes_in_shenbao_yaml() {
 }
 
 #[test]
+fn a_wrong_year_in_shenbao_yaml_shows_how_to_write_it() {
+    let dir = demo();
+    let cfg = dir.path().join("shenbao.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replacen("year: 2022", "year: 二〇二二", 1)).unwrap();
+    let out = run(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("`year: 2022`"), "{err}");
+    assert!(!err.contains("output_dir"), "{err}");
+}
+
+#[test]
 fn chinese_commas_and_brackets_in_a_list() {
     let list = "industries: [石化化工, 建材, 工业涂装]";
     // Split like the text form: no “not a key industry” warning.
