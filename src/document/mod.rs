@@ -643,6 +643,19 @@ mod tests {
         assert!(w.help.as_ref().unwrap().contains("applicant"));
     }
 
+    #[test]
+    fn unknown_field_suggests_nothing_for_an_unrelated_name() {
+        let d = doc("---\nkind: pilot-plan\nremark: 无\n---\n");
+        let w = d
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "frontmatter/unknown-field")
+            .unwrap();
+        let help = w.help.as_deref().unwrap_or_default();
+        assert!(!help.contains("是否想写"), "{help}");
+        assert!(help.contains("可用字段"), "{help}");
+    }
+
     fn industries(d: &Document) -> Vec<&str> {
         d.plan()
             .unwrap()
