@@ -271,7 +271,7 @@ pub fn parse(
     let body_start = match frontmatter::split(&doc.src.text) {
         SplitResult::Missing => {
             diagnostics.push(
-                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有 YAML front matter")
+                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有字段区（以 `---` 开头和结束的 YAML 字段）")
                     .with_help("在第一行写 `---`，接着写 `kind: pilot-plan`、`title: 项目名称` 等字段，再用一行 `---` 结束"),
             );
             0
@@ -283,7 +283,7 @@ pub fn parse(
                     Severity::Error,
                     &doc.src,
                     open,
-                    "front matter 以 `---` 开头，但没有结束的 `---` 行",
+                    "字段区以 `---` 开头，但没有结束的 `---` 行",
                 )
                 .with_label("从这里开始")
                 .with_help("在字段之后、正文之前单独写一行 `---`"),
@@ -455,7 +455,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
                     Severity::Error,
                     &doc.src,
                     split.yaml.clone(),
-                    "front matter 应由 `键: 值` 组成",
+                    "字段区应由 `键: 值` 组成",
                 )
                 .with_help("每行写一个字段，如 `title: 项目名称`"),
             );
@@ -476,7 +476,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
                 Severity::Error,
                 &doc.src,
                 split.open.clone(),
-                "front matter 缺少 kind（文档类型）",
+                "字段区缺少 kind（文档类型）",
             )
             .with_help(format!(
                 "加一行 `kind: pilot-plan`。可用类型：{}",
@@ -726,9 +726,18 @@ mod tests {
     fn bad_inputs_are_diagnostics() {
         assert_eq!(rules(&doc("")), vec!["document/empty"]);
         assert_eq!(rules(&doc("# 标题\n")), vec!["frontmatter/missing"]);
-        assert_eq!(
-            rules(&doc("---\nkind: pilot-plan\n")),
-            vec!["frontmatter/syntax"]
+        let open = doc("---\nkind: pilot-plan\n");
+        assert_eq!(rules(&open), vec!["frontmatter/syntax"]);
+        // In the README's words: 字段区, not “front matter”.
+        assert!(
+            open.diagnostics[0].message.starts_with("字段区"),
+            "{:?}",
+            open.diagnostics
+        );
+        assert!(
+            !doc("# 标题\n").diagnostics[0]
+                .message
+                .contains("front matter")
         );
         let crlf = doc("---\r\nkind: pilot-plan\r\ntitle: 甲\r\n---\r\n# 一、概况\r\n");
         assert!(crlf.diagnostics.is_empty(), "{:?}", crlf.diagnostics);
