@@ -97,6 +97,25 @@ impl std::fmt::Display for Fatal {
 
 const CONFIG_FIELDS_HELP: &str = "可用字段：name（项目名称）、call（申报通知预设或文件）、year（年份）、output_dir（输出目录）、theme（主题）、formats（输出格式：pdf、docx、site）、credit_code_waivers（信用代码例外）、fields（项目自己的字段文件）";
 
+/// How to write the field a serde error names (`year: invalid type: …`),
+/// for a value of the wrong type; None when it names no field.
+fn field_example(message: &str) -> Option<&'static str> {
+    let (path, _) = message.split_once(": ")?;
+    let field = path.split(['[', '.']).next()?;
+    Some(match field {
+        "year" | "年份" => "写成四位数的申报年份，如 `year: 2022`",
+        "name" | "名称" => "写成 `name: 项目名称`",
+        "call" | "申报通知" => "写成 `call: cn-2022-pilot`，或项目内通知文件的相对路径",
+        "output_dir" | "输出目录" => "写成 `output_dir: public`",
+        "theme" | "主题" => "写成 `theme: default`",
+        "formats" | "输出格式" => "写成 `formats: [pdf, docx, site]`",
+        "credit_code_waivers" | "信用代码例外" => {
+            "写成列表，每项两行：`- credit_code: 18 位代码` 和 `  reason: 理由`"
+        }
+        _ => return None,
+    })
+}
+
 /// Largest `shenbao.yaml` or call file read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -124,7 +143,17 @@ fn read_yaml_file(path: &Path) -> Result<String, Fatal> {
 /// parser's message in Chinese, at the line to fix, with how; further typos
 /// are named by line.
 fn yaml_fatal(path: &Path, what: &str, text: &str, e: &serde_yaml::Error) -> Fatal {
-    let problems = crate::frontmatter::explain(text, e);
+    problems_fatal(path, what, text, crate::frontmatter::explain(text, e))
+}
+
+/// The first of `problems` at its line, with its fix; the others named by
+/// line.
+fn problems_fatal(
+    path: &Path,
+    what: &str,
+    text: &str,
+    problems: Vec<crate::frontmatter::YamlProblem>,
+) -> Fatal {
     let Some(first) = problems.first() else {
         return Fatal::new(format!("{what} 有误")).in_file(path, None, None);
     };
@@ -181,8 +210,18 @@ impl Config {
                     loc.as_ref().map(|l| l.line()),
                     loc.as_ref().map(|l| l.column()),
                 )
-                .with_help(help.unwrap_or_else(|| CONFIG_FIELDS_HELP.to_string()))
+                .with_help(
+                    help.or_else(|| field_example(&e.to_string()).map(str::to_string))
+                        .unwrap_or_else(|| CONFIG_FIELDS_HELP.to_string()),
+                )
         })?;
+        // Valid YAML that still holds a typo: a name in full-width quotes
+        // (they would be part of the site's title), a tab or full-width
+        // space in the indentation, `year:2022`.
+        let typos = crate::frontmatter::typos(text);
+        if !typos.is_empty() {
+            return Err(problems_fatal(&path, CONFIG_FILE, text, typos));
+        }
         for w in &config.credit_code_waivers {
             // Line of the waiver's code in the file, for the message.
             let line = text
@@ -322,5 +361,43 @@ impl Config {
     /// module judges whether it is a safe place to write.
     pub fn output_dir(&self, root: &Path) -> PathBuf {
         root.join(self.output_dir.as_deref().unwrap_or("public"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, Fatal> {
+        let dir = tempfile::tempdir().map_err(|e| Fatal::new(e.to_string()))?;
+        std::fs::write(dir.path().join(CONFIG_FILE), text)
+            .map_err(|e| Fatal::new(e.to_string()))?;
+        Config::load(dir.path())
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_gets_that_fields_example() {
+        let e = load("name: 甲\nyear: 二〇二二\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("整数"), "{e}");
+        assert_eq!(
+            e.help.as_deref(),
+            Some("写成四位数的申报年份，如 `year: 2022`")
+        );
+        // An unknown field still lists the fields.
+        let e = load("nmae: 甲\n").unwrap_err();
+        assert!(e.help.is_some_and(|h| h.contains("name")));
+    }
+
+    #[test]
+    fn a_name_in_full_width_quotes_is_refused_at_its_line() {
+        let e = load("# 配置\nname: “鹤阳试点”\nyear: 2022\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(7)), "{e}");
+        assert!(e.message.contains("中文引号"), "{e}");
+        assert!(e.help.is_some_and(|h| h.contains("`name: 鹤阳试点`")));
+        let e = load("name: 甲\ncredit_code_waivers:\n\t- credit_code: x\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("Tab"), "{e}");
+        assert!(load("name: 关于“十四五”的方案\n").is_ok());
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{self, Files, SimpleFiles};
 use codespan_reporting::term::{self, Config};
 use serde::Serialize;
 
@@ -246,6 +246,51 @@ fn trim_long_line(
     Some((out, range))
 }
 
+/// The sources shown in the terminal. A stand-in for a trimmed long line
+/// (see [`trim_long_line`]) reports the real column of its one label in
+/// the `file:line:column` header, not the column within the snippet.
+struct ShownFiles<'s> {
+    files: SimpleFiles<String, std::borrow::Cow<'s, str>>,
+    /// Stand-in file id → the real column of its label.
+    real_columns: BTreeMap<usize, usize>,
+}
+
+impl<'a> Files<'a> for ShownFiles<'_> {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<String, files::Error> {
+        self.files.name(id)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        self.files.source(id)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
+        self.files.line_index(id, byte_index)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.files.line_range(id, line_index)
+    }
+
+    fn column_number(
+        &'a self,
+        id: usize,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, files::Error> {
+        if let Some(&c) = self.real_columns.get(&id) {
+            return Ok(c);
+        }
+        let source = self.files.source(id)?;
+        let line = self.files.line_range(id, line_index)?;
+        Ok(files::column_index(source, line, byte_index) + 1)
+    }
+}
+
 pub fn render_human(
     out: &mut dyn term::WriteStyle,
     diags: &[Diagnostic],
@@ -254,7 +299,10 @@ pub fn render_human(
     // File names, messages and the source lines shown reach a terminal:
     // control characters in them are escaped (masked in the source, so
     // that the underlines still fit).
-    let mut files = SimpleFiles::new();
+    let mut files = ShownFiles {
+        files: SimpleFiles::new(),
+        real_columns: BTreeMap::new(),
+    };
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (rel, src) in sources {
         // Only the files a diagnostic points into are shown.
@@ -263,7 +311,9 @@ pub fn render_human(
         }
         ids.insert(
             rel.as_str(),
-            files.add(escape_controls(rel).into_owned(), mask_controls(&src.text)),
+            files
+                .files
+                .add(escape_controls(rel).into_owned(), mask_controls(&src.text)),
         );
     }
     let config = Config::default();
@@ -282,10 +332,12 @@ pub fn render_human(
         let trimmed = match (sources.get(d.file.as_str()), &d.span) {
             (Some(src), Some(span)) => {
                 trim_long_line(&src.text, span.clone()).map(|(text, range)| {
-                    (
-                        files.add(file.to_string(), std::borrow::Cow::Owned(text)),
-                        range,
-                    )
+                    let id = files
+                        .files
+                        .add(file.to_string(), std::borrow::Cow::Owned(text));
+                    let real = src.line_col(src.clamp_range(span.clone()).start).1;
+                    files.real_columns.insert(id, real);
+                    (id, range)
                 })
             }
             _ => None,
@@ -349,6 +401,40 @@ mod long_line_tests {
         assert_eq!(&shown[range], "[");
         // An ordinary line is left alone.
         assert!(trim_long_line(&text, 4..5).is_none());
+    }
+
+    #[test]
+    fn a_trimmed_line_keeps_the_real_column_in_the_header() {
+        let line = format!(
+            "{}甲乙{}丙{}",
+            "文".repeat(150),
+            "字".repeat(60),
+            "尾".repeat(100)
+        );
+        let text = format!("---\ntitle: x\n---\n{line}\n");
+        let src = SourceFile::new("content/a.md", text.clone());
+        let at = |needle: &str| {
+            let i = text.find(needle).unwrap_or_default();
+            Diagnostic::at(
+                "test/rule",
+                Severity::Warning,
+                &src,
+                i..i + needle.len(),
+                "测试",
+            )
+        };
+        let diags = [at("甲乙"), at("丙")];
+        assert_eq!(
+            (diags[0].line, diags[0].column, diags[1].column),
+            (Some(4), Some(151), Some(213))
+        );
+        let sources = BTreeMap::from([("content/a.md".to_string(), &src)]);
+        let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        render_human(&mut out, &diags, &sources).unwrap_or_default();
+        let shown = String::from_utf8(out.into_inner()).unwrap_or_default();
+        assert!(shown.contains("content/a.md:4:151"), "{shown}");
+        assert!(shown.contains("content/a.md:4:213"), "{shown}");
+        assert!(shown.contains('…'), "the line is shown trimmed: {shown}");
     }
 }
 

@@ -339,10 +339,18 @@ enum TypoKind {
     /// `title: "鹤阳` (or `"鹤阳”`): a quote that does not close on its line
     /// and runs into the next field.
     UnclosedQuote,
-    /// `title: “鹤阳”`: full-width quotes where YAML quotes were meant.
-    /// Harmless by itself (they become part of the value); blamed only
-    /// when the parser fails on that line.
+    /// `title: “鹤阳: 试点`: a value opened with a full-width quote, which
+    /// YAML reads as text; blamed only when the parser fails on that line.
     FullWidthQuote,
+    /// `title: “鹤阳试点”`: a whole value wrapped in full-width quotes
+    /// (“” ‘’ 「」 『』) where YAML quotes were meant. The YAML is valid,
+    /// but the quotes become part of the value (the e-mail subject, the
+    /// zip's name): always reported.
+    QuotedValue,
+    /// `　name: 鹤阳` or `\tname: 鹤阳`: a full-width space (U+3000) or a
+    /// tab in a line's indentation. The parser fails a line later or,
+    /// worse, reads a key `　name`: always reported, at the character.
+    BadIndent,
 }
 
 #[derive(Debug, Clone)]
@@ -467,6 +475,10 @@ fn find_typos(yaml: &str) -> Vec<Typo> {
             continue;
         }
         continued = None;
+        if let Some(t) = bad_indent(n + 1, start, line) {
+            out.push(t);
+            continue;
+        }
         let mut off = indent;
         while line[off..].starts_with("- ") {
             off += 2;
@@ -591,6 +603,31 @@ fn find_typos(yaml: &str) -> Vec<Typo> {
                 "引号未结束",
                 help,
             ));
+        } else if let Some((open, inner, close)) = wrapped_in_full_width_quotes(value) {
+            let at = start + vstart;
+            let lead = &line[indent..vstart];
+            // Without quotes the value must still read as this text (not
+            // as a number, a list, a group of fields).
+            let plain_ok = matches!(
+                serde_yaml::from_str::<serde_yaml::Value>(inner),
+                Ok(serde_yaml::Value::String(s)) if s == inner
+            );
+            let help = if plain_ok {
+                format!(
+                    "去掉中文引号：`{lead}{inner}`；确实需要引号时用英文引号：`{lead}\"{inner}\"`"
+                )
+            } else {
+                format!("改用英文引号：`{lead}\"{inner}\"`")
+            };
+            out.push(typo(
+                TypoKind::QuotedValue,
+                at..at + open.len_utf8(),
+                format!(
+                    "值的两端用了中文引号 {open}{close}：YAML 不认中文引号，它们会成为值的一部分（出现在标题、邮件题目和文件名里）"
+                ),
+                "中文引号",
+                help,
+            ));
         } else if value.starts_with(['“', '‘']) {
             let at = start + vstart;
             let c = value.chars().next().map_or(1, char::len_utf8);
@@ -608,17 +645,87 @@ fn find_typos(yaml: &str) -> Vec<Typo> {
     out
 }
 
+/// A whole value in full-width quotes, `“鹤阳试点”` (a trailing comment
+/// aside): its opening quote, the text inside and the closing quote. None
+/// when the quotes are only part of the text (`“十四五”规划`, `“甲”和“乙”`).
+fn wrapped_in_full_width_quotes(value: &str) -> Option<(char, &str, char)> {
+    let value = match value.find(" #") {
+        Some(i) => &value[..i],
+        None => value,
+    }
+    .trim_end();
+    let open = value.chars().next()?;
+    let close = match open {
+        '“' => '”',
+        '‘' => '’',
+        '「' => '」',
+        '『' => '』',
+        _ => return None,
+    };
+    let inner = value
+        .strip_prefix(open)?
+        .strip_suffix(close)
+        .filter(|inner| !inner.is_empty())?;
+    (!inner.contains([open, close])).then_some((open, inner, close))
+}
+
+/// A tab or a full-width space (U+3000) in the indentation of a line that
+/// holds a field (`key: …`) or a list item (`- …`): a typo at that
+/// character. Other lines (the text of a value) may hold them.
+fn bad_indent(line_no: usize, start: usize, line: &str) -> Option<Typo> {
+    let rest = line.trim_start_matches([' ', '\t', '\u{3000}']);
+    let lead = &line[..line.len() - rest.len()];
+    let (i, c) = lead.char_indices().find(|(_, c)| *c != ' ')?;
+    let key: String = rest.chars().take_while(|c| key_char(*c)).collect();
+    let after = &rest[key.len()..];
+    let field = key_like(&key) && (after.starts_with(':') || after.starts_with('：'));
+    if !(field || rest == "-" || rest.starts_with("- ")) {
+        return None;
+    }
+    let fixed = format!("{}{rest}", lead.replace(['\u{3000}', '\t'], "  "));
+    let (message, label, help) = if c == '\t' {
+        (
+            "行首用了 Tab 缩进，YAML 只能用英文空格缩进".to_string(),
+            "这里是 Tab（显示为空白）",
+            format!("把行首的 Tab 换成英文空格，与同级字段左端对齐：`{fixed}`"),
+        )
+    } else {
+        (
+            "行首用了全角空格（U+3000）缩进，YAML 只能用英文空格".to_string(),
+            "全角空格",
+            format!("把行首的全角空格换成英文空格，与同级字段左端对齐：`{fixed}`"),
+        )
+    };
+    Some(Typo {
+        kind: TypoKind::BadIndent,
+        line: line_no,
+        ascii_key: true,
+        in_item: false,
+        problem: YamlProblem {
+            at: start + i..start + i + c.len_utf8(),
+            message,
+            label: label.to_string(),
+            help,
+        },
+    })
+}
+
 /// Fields lost to a typo although the YAML parsed: `title:鹤阳` alone is
 /// a valid YAML string, and under `park:` a line `boundary：东至……` makes
 /// `park` a text instead of a group of fields. A full-width colon or a
 /// missing space in key position, outside values that go on over lines;
 /// on list items only after ASCII keys (`- type：…`), since an item's own
-/// words may hold a “：”.
+/// words may hold a “：”. Also values wrapped in full-width quotes (which
+/// would end up in the subject line) and indentation with tabs or
+/// full-width spaces (`　email` read as an unknown key).
 pub fn typos(yaml: &str) -> Vec<YamlProblem> {
     find_typos(yaml)
         .into_iter()
-        .filter(|t| matches!(t.kind, TypoKind::FullWidthColon | TypoKind::NoSpace))
-        .filter(|t| !t.in_item || t.ascii_key)
+        .filter(|t| match t.kind {
+            TypoKind::FullWidthColon | TypoKind::NoSpace => !t.in_item || t.ascii_key,
+            TypoKind::QuotedValue | TypoKind::BadIndent => true,
+            TypoKind::UnclosedQuote | TypoKind::FullWidthQuote => false,
+        })
         .map(|t| t.problem)
         .collect()
 }
@@ -656,7 +763,10 @@ pub fn explain(yaml: &str, e: &serde_yaml::Error) -> Vec<YamlProblem> {
     let typos: Vec<YamlProblem> = find_typos(yaml)
         .into_iter()
         .filter(|t| match t.kind {
-            TypoKind::FullWidthColon | TypoKind::NoSpace => true,
+            TypoKind::FullWidthColon
+            | TypoKind::NoSpace
+            | TypoKind::QuotedValue
+            | TypoKind::BadIndent => true,
             TypoKind::UnclosedQuote => t.line <= failed_line,
             TypoKind::FullWidthQuote => {
                 t.line == failed_line || context.is_some_and(|(l, _)| l == t.line)
@@ -1035,8 +1145,80 @@ mod tests {
         assert_eq!(got[0].0, 2, "{got:?}");
         assert!(got[0].1.contains("中文引号"), "{got:?}");
         assert!(got[0].2.contains("`title: \"鹤阳: 试点\"`"), "{got:?}");
-        // Elsewhere they are text, not a typo.
-        assert_eq!(typos("title: “鹤阳”\n"), vec![]);
+        // Quotes inside a text are text, not a typo.
+        for ok in [
+            "title: 关于“十四五”的方案\n",
+            "title: “十四五”规划\n",
+            "title: “甲”和“乙”\n",
+            "note: |\n  “引文”\n",
+        ] {
+            assert_eq!(typos(ok), vec![], "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_whole_value_in_full_width_quotes_is_a_typo_even_when_it_parses() {
+        let y = "kind: x\ntitle: “鹤阳试点” # 标题\ncontact:\n  phone: “13939200000”\nindustries:\n  - 「建材」\n";
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(y).is_ok());
+        let t = typos(y);
+        assert_eq!(t.len(), 3, "{t:?}");
+        let lines: Vec<usize> = t.iter().map(|p| line_col(y, p.at.start).0).collect();
+        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(&y[t[0].at.clone()], "“");
+        assert!(t[0].message.contains("中文引号"), "{t:?}");
+        assert!(t[0].help.contains("`title: 鹤阳试点`"), "{t:?}");
+        // Without quotes the phone would be a number: English quotes.
+        assert!(t[1].help.contains("`phone: \"13939200000\"`"), "{t:?}");
+        assert!(!t[1].help.contains("`phone: 13939200000`"), "{t:?}");
+    }
+
+    #[test]
+    fn full_width_spaces_and_tabs_in_indentation_are_found_at_their_line() {
+        // The last key of a group: valid YAML with a key `　email`.
+        let y = "kind: x\ncontact:\n  name: 王\n　email: a@b.cn\n";
+        assert!(serde_yaml::from_str::<serde_yaml::Value>(y).is_ok());
+        let t = typos(y);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(line_col(y, t[0].at.start), (4, 1));
+        assert_eq!(&y[t[0].at.clone()], "\u{3000}");
+        assert!(t[0].message.contains("全角空格（U+3000）"), "{t:?}");
+        assert!(t[0].help.contains("`  email: a@b.cn`"), "{t:?}");
+        // Inside a group: the parser fails a line later.
+        let y = "kind: x\npark:\n　name: 鹤阳\n  boundary: 东至\n";
+        let got = explain_text(y);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, 3, "{got:?}");
+        assert!(got[0].1.contains("全角空格"), "{got:?}");
+        // A tab anywhere in the indentation, named as a tab.
+        for y in [
+            "kind: x\npark:\n\tname: 鹤阳\n  boundary: 东至\n",
+            "kind: x\npark:\n  boundary: 东至\n \tname: 鹤阳\n",
+            "kind: x\nlist:\n\t- 甲\n",
+        ] {
+            let got = explain_text(y);
+            assert_eq!(got.len(), 1, "{y:?}: {got:?}");
+            assert_eq!(
+                got[0].0,
+                3 + usize::from(y.contains("boundary: 东至\n \t")),
+                "{y:?}"
+            );
+            assert!(got[0].1.contains("用了 Tab 缩进"), "{got:?}");
+        }
+        let y = "kind: x\npark:\n\tname: 鹤阳\n";
+        let p = &explain(
+            y,
+            &serde_yaml::from_str::<serde_yaml::Value>(y).unwrap_err(),
+        )[0];
+        assert_eq!(&y[p.at.clone()], "\t");
+        assert!(p.label.contains("Tab"), "{p:?}");
+        // Full-width spaces and tabs in a value's text are text.
+        for ok in [
+            "note: |\n  　　首行缩进的段落\n",
+            "title: 甲\n  　续行\n",
+            "title: 甲　乙\n",
+        ] {
+            assert_eq!(typos(ok), vec![], "{ok}");
+        }
     }
 
     #[test]

@@ -415,13 +415,18 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_levenshtein(a, b)
 }
 
-/// The closest candidate above a threshold, for “did you mean”.
+/// The closest candidate, for “did you mean”, when it is close: fewer
+/// edits than half the longer name's length (`applicnt` → `applicant`),
+/// or half when one name holds the other (`石化` → `石化化工`). Unrelated
+/// words that merely share letters (`remark`, `park`) get none.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let n = normalize_title(input);
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
-        let s = similarity(&n, &normalize_title(c));
-        if s >= 0.5 && best.is_none_or(|(_, b)| s > b) {
+        let cn = normalize_title(c);
+        let s = similarity(&n, &cn);
+        let close = s > 0.5 || (s >= 0.5 && (cn.contains(n.as_str()) || n.contains(cn.as_str())));
+        if close && best.is_none_or(|(_, b)| s > b) {
             best = Some((c, s));
         }
     }
@@ -529,5 +534,8 @@ mod tests {
             Some("applicant")
         );
         assert_eq!(closest("zzz", ["applicant", "title"]), None);
+        // Half the letters changed: unrelated, unless one holds the other.
+        assert_eq!(closest("remark", ["park", "title"]), None);
+        assert_eq!(closest("石化", ["石化化工", "建材"]), Some("石化化工"));
     }
 }

@@ -348,15 +348,25 @@ impl Reader<'_> {
         }
     }
 
+    /// A list of short texts: a YAML list, or one text separated by
+    /// 、，,；; (also an item of a one-line `[甲，乙]` or of a one-item
+    /// list, where the full-width comma was meant as YAML's). A text in
+    /// full-width brackets `【甲, 乙】` is read as the list it was meant to
+    /// be, with a warning.
     pub fn list(&mut self, path: &str) -> Vec<Spanned<String>> {
         let Some(v) = self.fm.get(path).cloned() else {
             return Vec::new();
         };
         let items: Vec<String> = match v {
             Value::Sequence(seq) => {
+                let written = &self.src.text[self.src.clamp_range(self.fm.loc(path).value)];
+                let split_items = seq.len() == 1 || written.starts_with('[');
                 let mut out = Vec::new();
                 for item in seq {
                     match item {
+                        Value::String(s) if split_items => {
+                            out.extend(s.split(['、', '，']).map(str::to_string))
+                        }
                         Value::String(s) => out.push(s),
                         Value::Number(n) => out.push(n.to_string()),
                         Value::Null => {}
@@ -372,10 +382,43 @@ impl Reader<'_> {
                 }
                 out
             }
-            Value::String(s) => s
-                .split(['、', '，', ',', '；', ';'])
-                .map(str::to_string)
-                .collect(),
+            Value::String(s) => {
+                let t = s.trim();
+                let inner = [('【', '】'), ('［', '］'), ('〔', '〕')]
+                    .iter()
+                    .find_map(|(open, close)| t.strip_prefix(*open)?.strip_suffix(*close));
+                let s = match inner {
+                    Some(inner) => {
+                        let loc = self.fm.loc(path);
+                        self.diags.push(
+                            Diagnostic::at(
+                                "frontmatter/invalid-value",
+                                Severity::Warning,
+                                self.src,
+                                loc.value,
+                                format!(
+                                    "字段 {path} 用了中文方括号：列表要用英文方括号 [ ]，这里按列表读取"
+                                ),
+                            )
+                            .with_label("中文方括号")
+                            .with_help(format!(
+                                "改成英文方括号和英文逗号：`[{}]`",
+                                inner
+                                    .split(['、', '，', ',', '；', ';'])
+                                    .map(str::trim)
+                                    .filter(|x| !x.is_empty())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        );
+                        inner
+                    }
+                    None => t,
+                };
+                s.split(['、', '，', ',', '；', ';'])
+                    .map(str::to_string)
+                    .collect()
+            }
             Value::Null => Vec::new(),
             _ => {
                 self.invalid(

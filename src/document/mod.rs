@@ -271,7 +271,7 @@ pub fn parse(
     let body_start = match frontmatter::split(&doc.src.text) {
         SplitResult::Missing => {
             diagnostics.push(
-                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有 YAML front matter")
+                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有字段区（以 `---` 开头和结束的 YAML 字段）")
                     .with_help("在第一行写 `---`，接着写 `kind: pilot-plan`、`title: 项目名称` 等字段，再用一行 `---` 结束"),
             );
             0
@@ -283,7 +283,7 @@ pub fn parse(
                     Severity::Error,
                     &doc.src,
                     open,
-                    "front matter 以 `---` 开头，但没有结束的 `---` 行",
+                    "字段区以 `---` 开头，但没有结束的 `---` 行",
                 )
                 .with_label("从这里开始")
                 .with_help("在字段之后、正文之前单独写一行 `---`"),
@@ -455,7 +455,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
                     Severity::Error,
                     &doc.src,
                     split.yaml.clone(),
-                    "front matter 应由 `键: 值` 组成",
+                    "字段区应由 `键: 值` 组成",
                 )
                 .with_help("每行写一个字段，如 `title: 项目名称`"),
             );
@@ -476,7 +476,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
                 Severity::Error,
                 &doc.src,
                 split.open.clone(),
-                "front matter 缺少 kind（文档类型）",
+                "字段区缺少 kind（文档类型）",
             )
             .with_help(format!(
                 "加一行 `kind: pilot-plan`。可用类型：{}",
@@ -644,6 +644,66 @@ mod tests {
     }
 
     #[test]
+    fn unknown_field_suggests_nothing_for_an_unrelated_name() {
+        let d = doc("---\nkind: pilot-plan\nremark: 无\n---\n");
+        let w = d
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "frontmatter/unknown-field")
+            .unwrap();
+        let help = w.help.as_deref().unwrap_or_default();
+        assert!(!help.contains("是否想写"), "{help}");
+        assert!(help.contains("可用字段"), "{help}");
+    }
+
+    fn industries(d: &Document) -> Vec<&str> {
+        d.plan()
+            .unwrap()
+            .industries
+            .iter()
+            .map(|i| i.value.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn list_items_are_split_on_chinese_commas() {
+        for yaml in [
+            "industries: [石化化工，建材]",
+            "industries: [石化化工、建材]",
+            "industries:\n  - 石化化工，建材",
+            "industries: 石化化工，建材",
+        ] {
+            let d = doc(&format!("---\nkind: pilot-plan\n{yaml}\n---\n"));
+            assert!(d.diagnostics.is_empty(), "{yaml}: {:?}", d.diagnostics);
+            assert_eq!(industries(&d), ["石化化工", "建材"], "{yaml}");
+        }
+        // Items of a block list are kept whole: each is one item.
+        let d = doc("---\nkind: pilot-plan\nindustries:\n  - 甲、乙\n  - 丙\n---\n");
+        assert_eq!(industries(&d), ["甲、乙", "丙"]);
+    }
+
+    #[test]
+    fn a_list_in_full_width_brackets_is_read_as_a_list_with_a_warning() {
+        for yaml in [
+            "industries: 【石化化工, 建材】",
+            "industries: ［石化化工，建材］",
+        ] {
+            let d = doc(&format!("---\nkind: pilot-plan\n{yaml}\n---\n"));
+            assert_eq!(industries(&d), ["石化化工", "建材"], "{yaml}");
+            assert_eq!(rules(&d), ["frontmatter/invalid-value"], "{yaml}");
+            let w = &d.diagnostics[0];
+            assert_eq!(w.severity, Severity::Warning);
+            assert_eq!(w.line, Some(3));
+            assert!(w.message.contains("列表要用英文方括号 [ ]"), "{w:?}");
+            assert!(
+                w.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("`[石化化工, 建材]`"))
+            );
+        }
+    }
+
+    #[test]
     fn duplicate_alias_is_an_error() {
         let d = doc("---\nkind: pilot-plan\ntitle: 甲\n项目名称: 乙\n---\n");
         assert_eq!(rules(&d), vec!["frontmatter/duplicate-field"]);
@@ -666,9 +726,18 @@ mod tests {
     fn bad_inputs_are_diagnostics() {
         assert_eq!(rules(&doc("")), vec!["document/empty"]);
         assert_eq!(rules(&doc("# 标题\n")), vec!["frontmatter/missing"]);
-        assert_eq!(
-            rules(&doc("---\nkind: pilot-plan\n")),
-            vec!["frontmatter/syntax"]
+        let open = doc("---\nkind: pilot-plan\n");
+        assert_eq!(rules(&open), vec!["frontmatter/syntax"]);
+        // In the README's words: 字段区, not “front matter”.
+        assert!(
+            open.diagnostics[0].message.starts_with("字段区"),
+            "{:?}",
+            open.diagnostics
+        );
+        assert!(
+            !doc("# 标题\n").diagnostics[0]
+                .message
+                .contains("front matter")
         );
         let crlf = doc("---\r\nkind: pilot-plan\r\ntitle: 甲\r\n---\r\n# 一、概况\r\n");
         assert!(crlf.diagnostics.is_empty(), "{:?}", crlf.diagnostics);

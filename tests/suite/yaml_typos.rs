@@ -147,3 +147,148 @@ fn typos_in_shenbao_yaml_are_at_their_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_whole_value_in_chinese_quotes() {
+    // Valid YAML, but the quotes would end up in the e-mail subject and
+    // the zip's name.
+    assert_one(
+        "title: 伏牛经济技术开发区工业园区清洁生产整体审核创新试点",
+        "title: “伏牛经济技术开发区工业园区清洁生产整体审核创新试点”",
+        "中文引号",
+        "`title: 伏牛经济技术开发区工业园区清洁生产整体审核创新试点`",
+    );
+    assert_one(
+        "phone: \"13937100000\"",
+        "phone: “13937100000”",
+        "中文引号",
+        "`phone: \"13937100000\"`",
+    );
+    // Quotes inside the text are the text's own.
+    let (_, code, found) = check_with(
+        "title: 伏牛经济技术开发区工业园区清洁生产整体审核创新试点",
+        "title: 伏牛经开区“十四五”清洁生产整体审核创新试点",
+    );
+    assert_eq!(found, vec![]);
+    assert_eq!(code, Some(0));
+}
+
+/// Rules of every diagnostic on the demo plan with `from` replaced by `to`.
+fn rules_with(from: &str, to: &str) -> Vec<String> {
+    let dir = demo();
+    let path = dir.path().join(PLAN);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen(from, to, 1);
+    std::fs::write(&path, &text).unwrap();
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "--today", "2022-06-01"],
+    );
+    rules_of(&json(&out))
+}
+
+#[test]
+fn a_full_width_space_as_indentation() {
+    assert_one(
+        "  name: 伏牛经济技术开发区",
+        "　name: 伏牛经济技术开发区",
+        "行首用了全角空格（U+3000）缩进，YAML 只能用英文空格",
+        "`  name: 伏牛经济技术开发区`",
+    );
+    // The last key of a group: no “unknown field `　management_body`”,
+    // no missing field.
+    let last = "  management_body: 伏牛";
+    assert_one(last, "　management_body: 伏牛", "全角空格", "英文空格");
+    let rules = rules_with(last, "　management_body: 伏牛");
+    assert!(
+        rules
+            .iter()
+            .all(|r| r != "frontmatter/unknown-field" && r != "scope/park-boundary"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_tab_in_nested_indentation() {
+    assert_one(
+        "  name: 伏牛经济技术开发区",
+        "\tname: 伏牛经济技术开发区",
+        "用了 Tab 缩进",
+        "把行首的 Tab 换成英文空格",
+    );
+    assert_one("  name: 李文华", "  \tname: 李文华", "用了 Tab 缩进", "Tab");
+    // The terminal view says where the invisible tab is.
+    let dir = demo();
+    let path = dir.path().join(PLAN);
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "  name: 伏牛经济技术开发区",
+        "\tname: 伏牛经济技术开发区",
+        1,
+    );
+    std::fs::write(&path, &text).unwrap();
+    let out = run(dir.path(), &["check", "--today", "2022-06-01"]);
+    let err = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("这里是 Tab"), "{err}");
+}
+
+#[test]
+fn tabs_and_chinese_quotes_in_shenbao_yaml() {
+    for (from, to, message, column) in [
+        (
+            "name: ",
+            "name: “伏牛经开区清洁生产审核创新试点申报”\n# name: ",
+            "中文引号",
+            7,
+        ),
+        ("year: 2022", "formats:\n\t- pdf\nyear: 2022", "Tab", 1),
+    ] {
+        let dir = demo();
+        let cfg = dir.path().join("shenbao.yaml");
+        let text = std::fs::read_to_string(&cfg).unwrap();
+        assert!(text.contains(from), "{from}");
+        let text = text.replacen(from, to, 1);
+        std::fs::write(&cfg, &text).unwrap();
+        let out = run(dir.path(), &["check"]);
+        assert_eq!(out.status.code(), Some(2), "{to}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let needle = to
+            .lines()
+            .find(|l| l.contains('“') || l.contains('\t'))
+            .unwrap();
+        let line = line_of(&text, needle);
+        assert!(
+            err.contains(&format!("shenbao.yaml:{line}:{column}")),
+            "{err}"
+        );
+        assert!(err.contains(message), "{err}");
+    }
+}
+
+#[test]
+fn a_wrong_year_in_shenbao_yaml_shows_how_to_write_it() {
+    let dir = demo();
+    let cfg = dir.path().join("shenbao.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replacen("year: 2022", "year: 二〇二二", 1)).unwrap();
+    let out = run(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("`year: 2022`"), "{err}");
+    assert!(!err.contains("output_dir"), "{err}");
+}
+
+#[test]
+fn chinese_commas_and_brackets_in_a_list() {
+    let list = "industries: [石化化工, 建材, 工业涂装]";
+    // Split like the text form: no “not a key industry” warning.
+    let clean = rules_with(list, list);
+    let rules = rules_with(list, "industries: [石化化工，建材，工业涂装]");
+    assert_eq!(rules, clean);
+    // Read as the list it was meant to be, with one warning.
+    let mut rules = rules_with(list, "industries: 【石化化工, 建材, 工业涂装】");
+    let at = rules.iter().position(|r| r == "frontmatter/invalid-value");
+    assert!(at.is_some(), "{rules:?}");
+    rules.remove(at.unwrap_or_default());
+    assert_eq!(rules, clean);
+}
