@@ -580,14 +580,21 @@ fn heading_depth(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Outline levels: the shallowest depth used is level 1, unless a single
-/// heading at that depth opens the document, which is then its title.
-fn assign_levels(body: &mut Body) {
-    body.numbers_as_written = body.headings.iter().any(|h| {
+/// Whether any heading carries a number in the style of reports to a
+/// provincial format (第一章, 1.1): then every output keeps the numbers as
+/// written (`Body::numbers_as_written`).
+pub fn numbered_as_written(headings: &[Heading]) -> bool {
+    headings.iter().any(|h| {
         h.number
             .as_ref()
             .is_some_and(|n| crate::text::is_written_number(n, &h.text))
-    });
+    })
+}
+
+/// Outline levels: the shallowest depth used is level 1, unless a single
+/// heading at that depth opens the document, which is then its title.
+fn assign_levels(body: &mut Body) {
+    body.numbers_as_written = numbered_as_written(&body.headings);
     let Some(min) = body.headings.iter().map(|h| h.depth).min() else {
         return;
     };

@@ -544,8 +544,12 @@ impl Writer<'_> {
 
     fn block(&mut self, b: Block) {
         match b {
-            Block::Heading { level, title } => {
-                let number = if level <= 4 {
+            Block::Heading {
+                level,
+                title,
+                numbered,
+            } => {
+                let number = if numbered && level <= 4 {
                     self.number(level)
                 } else {
                     String::new()
