@@ -1614,6 +1614,11 @@ date: 2023-11-20
         assert!(worse("水重复利用率", "85%", "96%").is_empty());
         assert_eq!(worse("水重复利用率", "96%", "85%").len(), 1);
         assert_eq!(worse("COD排放浓度", "45", "60").len(), 1);
+        // A rate of reduction is better higher though its name holds 耗.
+        assert!(worse("单位熟料综合能耗降低率", "0", "4.3").is_empty());
+        assert_eq!(worse("单位熟料综合能耗降低率", "4.3", "0").len(), 1);
+        assert!(worse("COD削减量", "10", "12").is_empty());
+        assert!(worse("吨水泥电耗下降率", "1%", "3%").is_empty());
         // A name that says no direction is not judged.
         assert!(worse("产品产量", "100", "80").is_empty());
     }
