@@ -711,32 +711,10 @@ fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn days_in_month(year: Option<i32>, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 => match year {
-            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
-            _ => 29,
-        },
-        _ => 0,
-    }
-}
-
 fn dates(doc: &Document, out: &mut Vec<Diagnostic>) {
     for d in &doc.body.dates {
         let written = doc.src.text.get(d.span.clone()).unwrap_or("");
-        let reason = if !(1..=12).contains(&d.month) {
-            format!("没有{}月", d.month)
-        } else if d.day == 0 {
-            "没有0日".to_string()
-        } else if d.day > days_in_month(d.year, d.month) {
-            match (d.month, d.year) {
-                (2, Some(y)) if d.day == 29 => format!("{y}年不是闰年，2月只有28天"),
-                (2, _) if d.day <= 29 => continue,
-                (m, _) => format!("{m}月只有{}天", days_in_month(d.year, m)),
-            }
-        } else {
+        let Some(reason) = crate::text::impossible_date(d.year, d.month, d.day) else {
             continue;
         };
         out.push(
