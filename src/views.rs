@@ -41,10 +41,6 @@ impl AuditMeta {
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
-                    .into_iter()
-                    .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
-                    .collect();
                 vec![
                     (i + 1).to_string(),
                     s(&o.name),
@@ -52,7 +48,7 @@ impl AuditMeta {
                         .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
                     n(&o.investment),
                     n(&o.economic_benefit),
-                    env.join("；"),
+                    o.environmental_benefit(),
                     s(&o.status),
                 ]
             })
@@ -494,4 +490,52 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audit(options: &str) -> Document {
+        let text = format!(
+            "---\nkind: audit-report\ntitle: 甲公司清洁生产审核报告\noptions:\n{options}---\n\n# 前言\n\n正文\n"
+        );
+        crate::document::parse("content/a.md", std::path::PathBuf::from("a.md"), text, None)
+    }
+
+    fn env_column(doc: &Document) -> Vec<String> {
+        let Meta::Audit(m) = &doc.meta else {
+            panic!("{:?}", doc.diagnostics)
+        };
+        let t = &m.summary_tables()[0];
+        let col = t
+            .header
+            .iter()
+            .position(|h| h.contains("环境效益"))
+            .unwrap();
+        t.rows.iter().map(|r| r[col].clone()).collect()
+    }
+
+    #[test]
+    fn an_environmental_benefit_written_as_one_text_is_shown() {
+        let doc = audit(
+            "  - name: 生料磨漏风治理\n    class: 无/低费\n    investment: 4.8\n    environmental_benefit: 节电约21万千瓦时/年\n  - name: 余热发电\n    class: 中/高费\n    investment: 860\n    environmental_benefit:\n      energy: 折标煤约860吨/年\n      water: 节水1万立方米/年\n",
+        );
+        assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+        let env = env_column(&doc);
+        assert_eq!(env[0], "节电约21万千瓦时/年");
+        assert_eq!(env[1], "折标煤约860吨/年；节水1万立方米/年");
+        // A list is neither a text nor the map: reported, not dropped.
+        let doc = audit(
+            "  - name: 甲\n    class: 无/低费\n    investment: 1\n    environmental_benefit: [节电, 节水]\n",
+        );
+        assert!(
+            doc.diagnostics
+                .iter()
+                .any(|d| d.rule == "frontmatter/invalid-value"
+                    && d.message.contains("environmental_benefit")),
+            "{:?}",
+            doc.diagnostics
+        );
+    }
 }

@@ -1029,11 +1029,10 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                 .with_help("investment: 投资额，单位万元；无费方案写 0"),
             );
         }
-        let has_env = o.energy.is_some() || o.water.is_some() || o.pollutants.is_some();
-        if o.economic_benefit.is_none() && !has_env {
+        if o.economic_benefit.is_none() && !o.has_environmental_benefit() {
             out.push(
                 diag("audit/options", Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
-                    .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit 下的 energy、water、pollutants"),
+                    .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit（一句话，或分写 energy、water、pollutants）"),
             );
         }
     }

@@ -797,3 +797,27 @@ fn a_doc_number_in_other_brackets_is_warned_with_the_corrected_form() {
     );
     assert!(found[1].1.contains("改为“安环〔2021〕56号”"), "{found:?}");
 }
+
+#[test]
+fn an_environmental_benefit_written_as_one_text_prints_and_shows() {
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "    environmental_benefit:\n      energy: 176吨标煤/年\n",
+        "    environmental_benefit: 节电约21万千瓦时/年\n",
+    );
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 0, "{v:#}");
+    let out = build(dir.path(), &["--no-docx"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    let text = squeeze(&pdf_text(&pdf, None, None, false));
+    assert!(text.contains("节电约21万千瓦时/年"), "{text}");
+    let page = std::fs::read_to_string(dir.path().join("public/docs/审核报告.html")).unwrap();
+    assert!(page.contains("节电约21万千瓦时&#x2F;年"), "site page");
+}
