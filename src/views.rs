@@ -370,27 +370,47 @@ pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
 
 fn management_fields(f: &mut Fields, m: &crate::document::voluntary::Management) {
     f.push("compiled_by", text(&m.compiled_by));
-    for (path, value) in signatures(m) {
-        f.push(path, Some(value));
+    for (path, people) in signatures(m) {
+        f.push(path, Some(people.join("、")));
     }
 }
 
 /// The report's signatures, as the back of its cover lists them: the
-/// field path (for its label) and the names with their titles.
-pub fn signatures(m: &crate::document::voluntary::Management) -> Vec<(&'static str, String)> {
+/// field path (for its label) and each person's name with their title.
+pub fn signatures(m: &crate::document::voluntary::Management) -> Vec<(&'static str, Vec<String>)> {
     let authors: Vec<String> = m
         .authors
         .iter()
         .filter_map(crate::document::voluntary::Signatory::display)
         .collect();
     [
-        ("authors", (!authors.is_empty()).then(|| authors.join("、"))),
-        ("reviewer", m.reviewer.display()),
-        ("approver", m.approver.display()),
+        ("authors", (!authors.is_empty()).then_some(authors)),
+        ("reviewer", m.reviewer.display().map(|p| vec![p])),
+        ("approver", m.approver.display().map(|p| vec![p])),
     ]
     .into_iter()
     .filter_map(|(p, v)| v.map(|v| (p, v)))
     .collect()
+}
+
+/// One line of a report's signatures: its label and each person (name and
+/// title), kept whole when the line wraps.
+pub struct Signature {
+    pub label: &'static str,
+    pub people: Vec<String>,
+}
+
+impl Signature {
+    pub fn value(&self) -> String {
+        self.people.join("、")
+    }
+}
+
+/// Whether a cover needs the document kind under the title: not when the
+/// title already says it (河南豫北新型建材有限公司清洁生产审核报告).
+pub fn cover_subtitle(title: &str, kind: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    !kind.is_empty() && !squash(title).contains(&squash(kind))
 }
 
 /// What a volume's cover says besides its title: who it is from, under
@@ -402,7 +422,7 @@ pub struct Cover {
     /// A report's 编制单位 (label, value), printed under the enterprise.
     pub compiled_by: Option<FieldView>,
     /// A report's 报告编制人员, 审核人, 批准人: the back of the cover.
-    pub signatures: Vec<FieldView>,
+    pub signatures: Vec<Signature>,
     pub version: Option<String>,
     pub date: Option<String>,
 }
@@ -430,9 +450,9 @@ pub fn cover(doc: &Document) -> Option<Cover> {
         }),
         signatures: signatures(r.management)
             .into_iter()
-            .map(|(p, v)| FieldView {
+            .map(|(p, people)| Signature {
                 label: kind.label(p),
-                value: v,
+                people,
             })
             .collect(),
         version: None,

@@ -688,7 +688,8 @@ fn a_reports_cover_and_management_fields_print_show_and_export() {
     let back = pdf_text(&pdf, Some(2), Some(2), false);
     for s in [
         "报告编制人员：",
-        "刘振华（高级工程师）、陈静（工程师）",
+        "刘振华（高级工程师）",
+        "陈静（工程师）",
         "审核人：",
         "孙立新（高级工程师）",
         "批准人：",
@@ -714,7 +715,10 @@ fn a_reports_cover_and_management_fields_print_show_and_export() {
         &["-p", &docx.to_string_lossy(), "word/document.xml"],
     );
     assert!(
-        xml.contains("审核人：") && xml.contains("孙立新（高级工程师）"),
+        xml.contains("审核人：")
+            && xml.contains("孙立新（高级工程师）")
+            && xml.contains("刘振华（高级工程师）")
+            && xml.contains("陈静（工程师）"),
         "Word cover"
     );
 }
@@ -820,4 +824,64 @@ fn an_environmental_benefit_written_as_one_text_prints_and_shows() {
     assert!(text.contains("节电约21万千瓦时/年"), "{text}");
     let page = std::fs::read_to_string(dir.path().join("public/docs/审核报告.html")).unwrap();
     assert!(page.contains("节电约21万千瓦时&#x2F;年"), "site page");
+}
+
+#[test]
+fn a_cover_does_not_repeat_the_kind_and_names_do_not_break() {
+    let dir = fixture("audit-real");
+    // Enough authors for the line to wrap.
+    edit(
+        dir.path(),
+        AUDIT,
+        "  - name: 陈静\n    title: 工程师\n",
+        "  - name: 陈静\n    title: 工程师\n  - name: 马俊杰\n    title: 注册环保工程师\n  - name: 欧阳晓峰\n    title: 高级工程师\n",
+    );
+    let out = build(dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The title says 清洁生产审核报告: no subtitle repeats it.
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    let cover = squeeze(&pdf_text(&pdf, Some(1), Some(1), false));
+    assert_eq!(cover.matches("清洁生产审核报告").count(), 1, "{cover}");
+    let acceptance = dir.path().join("public/pdf/验收自评报告.pdf");
+    let cover = squeeze(&pdf_text(&acceptance, Some(1), Some(1), false));
+    assert_eq!(cover.matches("验收自评报告").count(), 1, "{cover}");
+    // Each person whole on a line of their own.
+    let back = pdf_text(&pdf, Some(2), Some(2), false);
+    let lines: Vec<&str> = back.lines().map(str::trim).collect();
+    for p in [
+        "马俊杰（注册环保工程师）",
+        "欧阳晓峰（高级工程师）",
+        "陈静（工程师）",
+    ] {
+        assert!(lines.contains(&p), "{p} broken: {back}");
+    }
+    assert!(
+        lines.contains(&"报告编制人员：刘振华（高级工程师）"),
+        "{back}"
+    );
+    // Word's cover: the title, no subtitle of the kind alone.
+    let xml = tool(
+        "unzip",
+        &[
+            "-p",
+            &dir.path()
+                .join("public/docx/审核报告.docx")
+                .to_string_lossy(),
+            "word/document.xml",
+        ],
+    );
+    assert!(
+        xml.contains("伏牛新材料有限公司清洁生产审核报告"),
+        "Word title"
+    );
+    assert!(!xml.contains(">清洁生产审核报告</w:t>"), "Word subtitle");
+    // Word too: one person a line.
+    assert!(
+        xml.contains("<w:br w:type=\"textWrapping\" /><w:t xml:space=\"preserve\">马俊杰（注册环保工程师）</w:t>"),
+        "Word signatures"
+    );
 }
