@@ -532,11 +532,94 @@ fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
     }
 }
 
-/// Document numbers (文号) written with the hexagonal brackets 〔〕 that do
-/// not follow 机关代字〔YYYY〕N号: the year is four digits, the bracket is
-/// closed, a number and 号 follow. Byte ranges in `text`, with the reason.
+/// Brackets that are not 〔〕 but which authors put around a 文号's year:
+/// (opening, closing).
+const WRONG_DOC_BRACKETS: [(char, char); 5] = [
+    ('[', ']'),
+    ('［', '］'),
+    ('(', ')'),
+    ('（', '）'),
+    ('【', '】'),
+];
+
+/// Words that stand before a 文号 in a sentence but are not part of its
+/// 机关代字 (依据豫环文[2019]233号).
+const DOC_NUMBER_LEADS: [&str; 13] = [
+    "依据", "根据", "按照", "参照", "执行", "印发", "文件", "以及", "见", "按", "和", "及", "与",
+];
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// A 文号 whose year is in other brackets than 〔〕 (豫环文[2019]233号,
+/// 安环（2021）56号): the range from its 机关代字 to 号. The year must be
+/// four digits between a pair of brackets, after an issuer's characters
+/// and before a number and 号, so `（2021年）` or a reference `[1]` are not
+/// taken for one.
+fn wrong_bracket_doc_numbers(text: &str, out: &mut Vec<(Range<usize>, String)>) {
+    for (i, open) in text.char_indices() {
+        let Some(&(_, close)) = WRONG_DOC_BRACKETS.iter().find(|(o, _)| *o == open) else {
+            continue;
+        };
+        let after = &text[i + open.len_utf8()..];
+        let year = after.bytes().take_while(u8::is_ascii_digit).count();
+        if year != 4 || !(after.starts_with("19") || after.starts_with("20")) {
+            continue;
+        }
+        let Some(rest) = after[4..].strip_prefix(close) else {
+            continue;
+        };
+        let serial = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if serial == 0 || !rest[serial..].starts_with('号') {
+            continue;
+        }
+        // The issuer: the Han characters right before the bracket (a few
+        // at most), without a leading 依据 or the like.
+        let mut start = i;
+        for (k, c) in text[..i].char_indices().rev().take(12) {
+            if !is_han(c) {
+                break;
+            }
+            start = k;
+        }
+        if start == i {
+            continue;
+        }
+        while let Some(lead) = DOC_NUMBER_LEADS
+            .iter()
+            .find(|w| text[start..i].starts_with(**w) && text[start..i].len() > w.len())
+        {
+            start += lead.len();
+        }
+        let end = i + open.len_utf8() + 4 + close.len_utf8() + serial + '号'.len_utf8();
+        out.push((
+            start..end,
+            format!("年份应括在六角括号〔〕中，不用“{open}{close}”"),
+        ));
+    }
+}
+
+/// The 文号 `written` with the year's brackets made 〔〕, when they are
+/// other brackets (豫环文[2019]233号 → 豫环文〔2019〕233号).
+pub fn corrected_doc_number(written: &str) -> Option<String> {
+    let (i, open) = written
+        .char_indices()
+        .find(|(_, c)| WRONG_DOC_BRACKETS.iter().any(|(o, _)| o == c))?;
+    let close = WRONG_DOC_BRACKETS.iter().find(|(o, _)| *o == open)?.1;
+    let after = &written[i + open.len_utf8()..];
+    let year = after.get(..4)?;
+    let rest = after[4..].strip_prefix(close)?;
+    Some(format!("{}〔{year}〕{rest}", &written[..i]))
+}
+
+/// Document numbers (文号) that do not follow 机关代字〔YYYY〕N号: with the
+/// hexagonal brackets 〔〕, the year is four digits, the bracket is closed,
+/// a number and 号 follow; and the year is not in other brackets. Byte
+/// ranges in `text`, in order, with the reason.
 pub fn doc_number_problems(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
+    wrong_bracket_doc_numbers(text, &mut out);
     for i in memchr::memmem::find_iter(text.as_bytes(), "〔".as_bytes()) {
         let after = &text[i + '〔'.len_utf8()..];
         let year: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -566,6 +649,7 @@ pub fn doc_number_problems(text: &str) -> Vec<(Range<usize>, String)> {
             out.push((i..i + '〔'.len_utf8() + tail, why));
         }
     }
+    out.sort_by_key(|r| r.0.start);
     out
 }
 
@@ -580,14 +664,21 @@ fn heading_depth(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Outline levels: the shallowest depth used is level 1, unless a single
-/// heading at that depth opens the document, which is then its title.
-fn assign_levels(body: &mut Body) {
-    body.numbers_as_written = body.headings.iter().any(|h| {
+/// Whether any heading carries a number in the style of reports to a
+/// provincial format (第一章, 1.1): then every output keeps the numbers as
+/// written (`Body::numbers_as_written`).
+pub fn numbered_as_written(headings: &[Heading]) -> bool {
+    headings.iter().any(|h| {
         h.number
             .as_ref()
             .is_some_and(|n| crate::text::is_written_number(n, &h.text))
-    });
+    })
+}
+
+/// Outline levels: the shallowest depth used is level 1, unless a single
+/// heading at that depth opens the document, which is then its title.
+fn assign_levels(body: &mut Body) {
+    body.numbers_as_written = numbered_as_written(&body.headings);
     let Some(min) = body.headings.iter().map(|h| h.depth).min() else {
         return;
     };

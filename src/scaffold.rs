@@ -361,6 +361,18 @@ mod tests {
         for title in call.voluntary.report_sections.iter().map(|e| &e.title) {
             assert!(report.contains(&format!("# {title}\n")));
         }
+        // An option's environmental benefit: an example and both ways to
+        // write it.
+        let env = report
+            .lines()
+            .find(|l| l.contains("environmental_benefit:"))
+            .unwrap_or("");
+        assert!(
+            env.contains("environmental_benefit: 节电约21万千瓦时/年")
+                && env.contains("energy")
+                && env.contains("pollutants"),
+            "{env}"
+        );
     }
 
     #[test]

@@ -398,6 +398,73 @@ pub fn is_unnumbered_section(title: &str) -> bool {
     )
 }
 
+fn days_in_month(year: Option<i32>, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => match year {
+            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
+            _ => 29,
+        },
+        _ => 0,
+    }
+}
+
+/// Why a calendar date cannot exist (没有13月, 4月只有30天, 2023年不是闰年),
+/// or `None` when it can. Without a year, 2月29日 may exist.
+pub fn impossible_date(year: Option<i32>, month: u32, day: u32) -> Option<String> {
+    if !(1..=12).contains(&month) {
+        return Some(format!("没有{month}月"));
+    }
+    if day == 0 {
+        return Some("没有0日".to_string());
+    }
+    if day <= days_in_month(year, month) {
+        return None;
+    }
+    Some(match (month, year) {
+        (2, Some(y)) if day == 29 => format!("{y}年不是闰年，2月只有28天"),
+        (m, _) => format!("{m}月只有{}天", days_in_month(year, m)),
+    })
+}
+
+/// Year, month and day of a date written 2024-04-31, 2024/4/31, 2024.4.31
+/// or 2024年4月31日 (a time may follow after a space or `T`), read without
+/// asking whether that day exists.
+pub fn date_parts(s: &str) -> Option<(i32, u32, u32)> {
+    let s = s.trim();
+    let num = |s: &str, max: usize| -> Option<(u32, usize)> {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > max {
+            return None;
+        }
+        Some((s[..n].parse().ok()?, n))
+    };
+    let (year, n) = num(s, 4)?;
+    if n != 4 {
+        return None;
+    }
+    let rest = &s[n..];
+    let sep = rest.chars().next()?;
+    let (msep, dsep) = match sep {
+        '-' | '/' | '.' => (sep, sep),
+        '年' => ('年', '月'),
+        _ => return None,
+    };
+    let rest = rest.strip_prefix(msep)?;
+    let (month, n) = num(rest, 2)?;
+    let rest = rest[n..].strip_prefix(dsep)?;
+    let (day, n) = num(rest, 2)?;
+    let mut rest = &rest[n..];
+    if msep == '年' {
+        rest = rest.strip_prefix('日').unwrap_or(rest);
+    }
+    if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+        return None;
+    }
+    Some((i32::try_from(year).ok()?, month, day))
+}
+
 fn is_cn_digit(c: char) -> bool {
     CN_DIGITS.contains(&c) || c == '十' || c == '两'
 }
@@ -436,6 +503,30 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn impossible_dates_and_their_reasons() {
+        assert_eq!(date_parts("2024-04-31"), Some((2024, 4, 31)));
+        assert_eq!(date_parts("2024年4月31日"), Some((2024, 4, 31)));
+        assert_eq!(date_parts("2024/4/31 16:00"), Some((2024, 4, 31)));
+        assert_eq!(date_parts("2024-04"), None);
+        assert_eq!(date_parts("20240431"), None);
+        assert_eq!(date_parts("2024-04-31号"), None);
+        assert_eq!(
+            impossible_date(Some(2024), 4, 31).as_deref(),
+            Some("4月只有30天")
+        );
+        assert_eq!(
+            impossible_date(Some(2023), 2, 29).as_deref(),
+            Some("2023年不是闰年，2月只有28天")
+        );
+        assert_eq!(impossible_date(None, 2, 29), None);
+        assert_eq!(
+            impossible_date(Some(2024), 13, 1).as_deref(),
+            Some("没有13月")
+        );
+        assert_eq!(impossible_date(Some(2024), 4, 30), None);
+    }
 
     #[test]
     fn controls_are_escaped_for_terminals() {

@@ -41,10 +41,6 @@ impl AuditMeta {
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                let env: Vec<String> = [&o.energy, &o.water, &o.pollutants]
-                    .into_iter()
-                    .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
-                    .collect();
                 vec![
                     (i + 1).to_string(),
                     s(&o.name),
@@ -52,7 +48,7 @@ impl AuditMeta {
                         .map_or_else(|| s(&o.class), |c| c.name_zh().to_string()),
                     n(&o.investment),
                     n(&o.economic_benefit),
-                    env.join("；"),
+                    o.environmental_benefit(),
                     s(&o.status),
                 ]
             })
@@ -405,27 +401,47 @@ fn value_text(v: &serde_yaml::Value) -> Option<String> {
 
 fn management_fields(f: &mut Fields, m: &crate::document::voluntary::Management) {
     f.push("compiled_by", text(&m.compiled_by));
-    for (path, value) in signatures(m) {
-        f.push(path, Some(value));
+    for (path, people) in signatures(m) {
+        f.push(path, Some(people.join("、")));
     }
 }
 
 /// The report's signatures, as the back of its cover lists them: the
-/// field path (for its label) and the names with their titles.
-pub fn signatures(m: &crate::document::voluntary::Management) -> Vec<(&'static str, String)> {
+/// field path (for its label) and each person's name with their title.
+pub fn signatures(m: &crate::document::voluntary::Management) -> Vec<(&'static str, Vec<String>)> {
     let authors: Vec<String> = m
         .authors
         .iter()
         .filter_map(crate::document::voluntary::Signatory::display)
         .collect();
     [
-        ("authors", (!authors.is_empty()).then(|| authors.join("、"))),
-        ("reviewer", m.reviewer.display()),
-        ("approver", m.approver.display()),
+        ("authors", (!authors.is_empty()).then_some(authors)),
+        ("reviewer", m.reviewer.display().map(|p| vec![p])),
+        ("approver", m.approver.display().map(|p| vec![p])),
     ]
     .into_iter()
     .filter_map(|(p, v)| v.map(|v| (p, v)))
     .collect()
+}
+
+/// One line of a report's signatures: its label and each person (name and
+/// title), kept whole when the line wraps.
+pub struct Signature {
+    pub label: &'static str,
+    pub people: Vec<String>,
+}
+
+impl Signature {
+    pub fn value(&self) -> String {
+        self.people.join("、")
+    }
+}
+
+/// Whether a cover needs the document kind under the title: not when the
+/// title already says it (河南豫北新型建材有限公司清洁生产审核报告).
+pub fn cover_subtitle(title: &str, kind: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    !kind.is_empty() && !squash(title).contains(&squash(kind))
 }
 
 /// What a volume's cover says besides its title: who it is from, under
@@ -437,7 +453,7 @@ pub struct Cover {
     /// A report's 编制单位 (label, value), printed under the enterprise.
     pub compiled_by: Option<FieldView>,
     /// A report's 报告编制人员, 审核人, 批准人: the back of the cover.
-    pub signatures: Vec<FieldView>,
+    pub signatures: Vec<Signature>,
     pub version: Option<String>,
     pub date: Option<String>,
 }
@@ -465,9 +481,9 @@ pub fn cover(doc: &Document) -> Option<Cover> {
         }),
         signatures: signatures(r.management)
             .into_iter()
-            .map(|(p, v)| FieldView {
+            .map(|(p, people)| Signature {
                 label: kind.label(p),
-                value: v,
+                people,
             })
             .collect(),
         version: None,
@@ -525,4 +541,52 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audit(options: &str) -> Document {
+        let text = format!(
+            "---\nkind: audit-report\ntitle: 甲公司清洁生产审核报告\noptions:\n{options}---\n\n# 前言\n\n正文\n"
+        );
+        crate::document::parse("content/a.md", std::path::PathBuf::from("a.md"), text, None)
+    }
+
+    fn env_column(doc: &Document) -> Vec<String> {
+        let Meta::Audit(m) = &doc.meta else {
+            panic!("{:?}", doc.diagnostics)
+        };
+        let t = &m.summary_tables()[0];
+        let col = t
+            .header
+            .iter()
+            .position(|h| h.contains("环境效益"))
+            .unwrap();
+        t.rows.iter().map(|r| r[col].clone()).collect()
+    }
+
+    #[test]
+    fn an_environmental_benefit_written_as_one_text_is_shown() {
+        let doc = audit(
+            "  - name: 生料磨漏风治理\n    class: 无/低费\n    investment: 4.8\n    environmental_benefit: 节电约21万千瓦时/年\n  - name: 余热发电\n    class: 中/高费\n    investment: 860\n    environmental_benefit:\n      energy: 折标煤约860吨/年\n      water: 节水1万立方米/年\n",
+        );
+        assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+        let env = env_column(&doc);
+        assert_eq!(env[0], "节电约21万千瓦时/年");
+        assert_eq!(env[1], "折标煤约860吨/年；节水1万立方米/年");
+        // A list is neither a text nor the map: reported, not dropped.
+        let doc = audit(
+            "  - name: 甲\n    class: 无/低费\n    investment: 1\n    environmental_benefit: [节电, 节水]\n",
+        );
+        assert!(
+            doc.diagnostics
+                .iter()
+                .any(|d| d.rule == "frontmatter/invalid-value"
+                    && d.message.contains("environmental_benefit")),
+            "{:?}",
+            doc.diagnostics
+        );
+    }
 }

@@ -690,16 +690,104 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
     }
 }
 
+/// Characters that, right after a number, make it a date, a time, an
+/// ordinal or a section rather than a quantity (2025年, 6月, 第3章, 2.5节).
+const NOT_UNITS: &[char] = &[
+    '年', '月', '日', '号', '时', '点', '分', '秒', '章', '节', '条', '款', '页', '期', '轮', '届',
+    '版', '级', '批', '季', '周',
+];
+
+/// Units a quantity may take after a space (削减 12 吨): a space then any
+/// other word is a list or section number (`2.5 设置清洁生产目标`).
+const SPACED_UNITS: &[char] = &[
+    '吨', '千', '公', '克', '毫', '微', '米', '厘', '立', '平', '升', '度', '元', '万', '亿', '倍',
+    '个', '台', '套', '项', '标', '瓦', '焦', '兆', '吉', '百', '次', '人', '天',
+];
+
+/// Whether a sentence (or table row) states a quantity: a number with a
+/// unit or a percentage (降低5%, 降至 95 kgce/t, 削减 12 吨), or in a
+/// table a cell that is a number (the unit in the header). Section and
+/// list numbers, years, dates, times and standard numbers do not count.
+fn has_quantity(sentence: &str) -> bool {
+    let mut s = sentence.trim_start();
+    if s.starts_with('#') {
+        // A heading's leading digits are its section number (2.5, 2.5设置).
+        s = s
+            .trim_start_matches('#')
+            .trim_start()
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    }
+    let row = s.starts_with('|');
+    // In a row, a cell that is a number; not a year, nor the serial
+    // number of the first column.
+    if row
+        && s.split('|').skip(1).enumerate().any(|(k, cell)| {
+            let c: String = cell.trim().chars().map(crate::text::fold_width).collect();
+            let c = c.trim_end_matches('%');
+            let year = c.len() == 4 && (c.starts_with("19") || c.starts_with("20"));
+            let serial = k == 0 && !c.contains('.');
+            !c.is_empty()
+                && !year
+                && !serial
+                && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+                && c.chars().any(|ch| ch.is_ascii_digit())
+        })
+    {
+        return true;
+    }
+    let cs: Vec<char> = s.chars().map(crate::text::fold_width).collect();
+    let mut i = 0;
+    while i < cs.len() {
+        if !cs[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut dots = 0;
+        while i < cs.len()
+            && (cs[i].is_ascii_digit()
+                || (cs[i] == '.' && cs.get(i + 1).is_some_and(char::is_ascii_digit)))
+        {
+            dots += usize::from(cs[i] == '.');
+            i += 1;
+        }
+        // What stands before: 第3, 2024-06-30, 14:30, GB/T 9704, ISO14001.
+        let before = cs[..start].iter().rev().find(|c| **c != ' ').copied();
+        let glued = start > 0 && cs[start - 1] != ' ';
+        if dots > 1
+            || (glued && matches!(before, Some('第' | '-' | '/' | ':' | '.')))
+            || before.is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+        {
+            continue;
+        }
+        let mut j = i;
+        while cs.get(j) == Some(&' ') {
+            j += 1;
+        }
+        let spaced = j > i;
+        let Some(&unit) = cs.get(j) else { continue };
+        let quantity = match unit {
+            '%' | '‰' => true,
+            u if u.is_ascii_alphabetic() => true,
+            u if NOT_UNITS.contains(&u) => false,
+            u if spaced => SPACED_UNITS.contains(&u),
+            u => !u.is_ascii() && !crate::text::is_punct(u),
+        };
+        if quantity {
+            return true;
+        }
+    }
+    false
+}
+
 /// Veto items of the acceptance scoring: named, not negated, and (for a
-/// target) with a figure in the same sentence.
+/// target) with a quantity in the same sentence or table row.
 fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>) {
     let body = doc.body_text();
     for item in items {
-        let ok = affirmed(body, &item.words).iter().any(|s| {
-            !item.quantified
-                || s.chars()
-                    .any(|c| c.is_ascii_digit() || c == '％' || c == '%')
-        });
+        let ok = affirmed(body, &item.words)
+            .iter()
+            .any(|s| !item.quantified || has_quantity(s));
         if !ok {
             out.push(
                 diag(
@@ -941,11 +1029,10 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                 .with_help("investment: 投资额，单位万元；无费方案写 0"),
             );
         }
-        let has_env = o.energy.is_some() || o.water.is_some() || o.pollutants.is_some();
-        if o.economic_benefit.is_none() && !has_env {
+        if o.economic_benefit.is_none() && !o.has_environmental_benefit() {
             out.push(
                 diag("audit/options", Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
-                    .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit 下的 energy、water、pollutants"),
+                    .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit（一句话，或分写 energy、water、pollutants）"),
             );
         }
     }
@@ -1294,6 +1381,54 @@ date: 2023-03-01
     }
 
     #[test]
+    fn a_quantified_target_needs_a_number_with_a_unit() {
+        for yes in [
+            "清洁生产目标：单位产品水耗降低5%",
+            "清洁生产目标为综合能耗下降至 95 kgce/t",
+            "清洁生产目标：颗粒物削减 12 吨",
+            "近期清洁生产目标（2025年6月底前）单位熟料煤耗由108.5千克标准煤/吨降至105.0千克标准煤/吨",
+            "清洁生产目标是煤耗降低2个百分点",
+            "| 清洁生产目标 | 单位熟料煤耗 | 108.5 | 105.0 |",
+        ] {
+            assert!(has_quantity(yes), "{yes}");
+        }
+        for no in [
+            "## 2.5 设置清洁生产目标",
+            "## 2.5设置清洁生产目标",
+            "| 预审核 | 现状调查、确定审核重点和清洁生产目标 | 2024年4月1日—4月30日 | 生产技术部 |",
+            "| 2 | 清洁生产目标 | 2024 |",
+            "审核小组于2024-04-30 设置了清洁生产目标",
+            "14:30 讨论清洁生产目标",
+            "1. 设置清洁生产目标",
+            "（3）清洁生产目标按第4章确定",
+            "按GB/T 24001 设置清洁生产目标",
+            "3年内完成清洁生产目标",
+        ] {
+            assert!(!has_quantity(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn a_target_without_a_quantity_is_a_veto_however_numbered_its_section() {
+        let vague = GOOD_AUDIT.replace(
+            "清洁生产目标为单位产品水耗降低10%",
+            "清洁生产目标为持续改进",
+        );
+        assert_ne!(vague, GOOD_AUDIT);
+        let numbered = format!(
+            "{vague}\n## 2.5 设置清洁生产目标\n\n| 阶段 | 内容 | 时间 |\n|---|---|---|\n| 预审核 | 设置清洁生产目标 | 2024年4月1日—4月30日 |\n"
+        );
+        let d = check(&numbered, "2023-04-01");
+        let v: Vec<_> = d.iter().filter(|x| x.rule == "audit/veto").collect();
+        assert_eq!(v.len(), 1, "{v:#?}");
+        assert!(
+            v[0].message.contains("量化的清洁生产目标"),
+            "{}",
+            v[0].message
+        );
+    }
+
+    #[test]
     fn a_report_organised_by_audit_stage_covers_the_required_parts() {
         let staged = GOOD_AUDIT
             .replace(
@@ -1614,6 +1749,11 @@ date: 2023-11-20
         assert!(worse("水重复利用率", "85%", "96%").is_empty());
         assert_eq!(worse("水重复利用率", "96%", "85%").len(), 1);
         assert_eq!(worse("COD排放浓度", "45", "60").len(), 1);
+        // A rate of reduction is better higher though its name holds 耗.
+        assert!(worse("单位熟料综合能耗降低率", "0", "4.3").is_empty());
+        assert_eq!(worse("单位熟料综合能耗降低率", "4.3", "0").len(), 1);
+        assert!(worse("COD削减量", "10", "12").is_empty());
+        assert!(worse("吨水泥电耗下降率", "1%", "3%").is_empty());
         // A name that says no direction is not judged.
         assert!(worse("产品产量", "100", "80").is_empty());
     }

@@ -47,6 +47,10 @@ fn doc_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
     for (span, why) in found {
         let written = doc.src.text.get(span.clone()).unwrap_or("").to_string();
+        let help = match crate::markdown::corrected_doc_number(&written) {
+            Some(fixed) => format!("改为“{fixed}”：文号的年份用六角括号〔〕（GB/T 9704）"),
+            None => "文号写作“机关代字〔年份〕序号号”，如 豫工信办节〔2018〕24号".to_string(),
+        };
         out.push(
             diag(
                 "text/doc-number",
@@ -56,7 +60,7 @@ fn doc_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
                 format!("文号“{written}”格式不对：{why}"),
             )
             .with_label(why)
-            .with_help("文号写作“机关代字〔年份〕序号号”，如 豫工信办节〔2018〕24号"),
+            .with_help(help),
         );
     }
 }
@@ -711,32 +715,10 @@ fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn days_in_month(year: Option<i32>, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 => match year {
-            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
-            _ => 29,
-        },
-        _ => 0,
-    }
-}
-
 fn dates(doc: &Document, out: &mut Vec<Diagnostic>) {
     for d in &doc.body.dates {
         let written = doc.src.text.get(d.span.clone()).unwrap_or("");
-        let reason = if !(1..=12).contains(&d.month) {
-            format!("没有{}月", d.month)
-        } else if d.day == 0 {
-            "没有0日".to_string()
-        } else if d.day > days_in_month(d.year, d.month) {
-            match (d.month, d.year) {
-                (2, Some(y)) if d.day == 29 => format!("{y}年不是闰年，2月只有28天"),
-                (2, _) if d.day <= 29 => continue,
-                (m, _) => format!("{m}月只有{}天", days_in_month(d.year, m)),
-            }
-        } else {
+        let Some(reason) = crate::text::impossible_date(d.year, d.month, d.day) else {
             continue;
         };
         out.push(
@@ -867,6 +849,36 @@ mod tests {
         assert!(d[0].message.contains("四位年份"), "{}", d[0].message);
         assert!(d[1].message.contains("缺少“号”"), "{}", d[1].message);
         assert!(d.iter().all(|x| x.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn doc_numbers_in_other_brackets_are_warned_with_the_corrected_form() {
+        let d = found(
+            "公司依据《细则》（豫环文[2019]233号）、安阳市生态环境局文件（安环（2021）56号）和依据豫发改【2020】7号开展工作。\n",
+            "text/doc-number",
+        );
+        let msgs: Vec<_> = d.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(d.len(), 3, "{d:#?}");
+        assert!(msgs[0].contains("“豫环文[2019]233号”"), "{msgs:?}");
+        assert!(msgs[1].contains("“安环（2021）56号”"), "{msgs:?}");
+        assert!(msgs[2].contains("“豫发改【2020】7号”"), "{msgs:?}");
+        assert_eq!(
+            d[0].help.as_deref().unwrap_or(""),
+            "改为“豫环文〔2019〕233号”：文号的年份用六角括号〔〕（GB/T 9704）"
+        );
+        assert!(
+            d[1].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("安环〔2021〕56号")
+        );
+        // Not document numbers: a year in a sentence, a reference, a
+        // bracket without issuer or 号.
+        let none = found(
+            "产量（2021年）增长，见文献[1]和[2019]，图(2021)中，第（2021）3项，编号（2021）12。\n",
+            "text/doc-number",
+        );
+        assert!(none.is_empty(), "{none:#?}");
     }
 
     #[test]

@@ -486,11 +486,22 @@ impl Reader<'_> {
                 key: s.key,
             }),
             None => {
-                self.invalid(
-                    path,
-                    format!("无法识别的日期“{}”", s.value),
-                    "写成 2022-06-28 或 2022-06-28 16:00（北京时间）",
-                );
+                // A date in a known form that cannot exist gets the same
+                // reason as one in the text (4月只有30天).
+                let reason = crate::text::date_parts(&s.value)
+                    .and_then(|(y, m, d)| crate::text::impossible_date(Some(y), m, d));
+                match reason {
+                    Some(reason) => self.invalid(
+                        path,
+                        format!("“{}”这个日期不存在：{reason}", s.value.trim()),
+                        "改正日期",
+                    ),
+                    None => self.invalid(
+                        path,
+                        format!("无法识别的日期“{}”", s.value),
+                        "写成 2022-06-28 或 2022-06-28 16:00（北京时间）",
+                    ),
+                }
                 None
             }
         }

@@ -761,6 +761,29 @@ mod tests {
     }
 
     #[test]
+    fn an_impossible_date_says_why_as_the_body_rule_does() {
+        let d = doc("---\nkind: pilot-plan\ndate: 2024-04-31\n---\n");
+        let e = &d.diagnostics[0];
+        assert_eq!(e.rule, "frontmatter/invalid-value");
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("4月只有30天"), "{e:?}");
+        assert!(!e.message.contains("无法识别"), "{e:?}");
+        let d = doc("---\nkind: pilot-plan\ndate: 2023年2月29日\n---\n");
+        assert!(
+            d.diagnostics[0].message.contains("不是闰年"),
+            "{:?}",
+            d.diagnostics
+        );
+        // Not a date at all: the format hint stays.
+        let d = doc("---\nkind: pilot-plan\ndate: 下周\n---\n");
+        assert!(
+            d.diagnostics[0].message.contains("无法识别"),
+            "{:?}",
+            d.diagnostics
+        );
+    }
+
+    #[test]
     fn misleading_messages_say_what_is_wrong() {
         // A number too large is not a syntax error.
         let d = doc("---\nkind: pilot-plan\ntitle: 99999999999999999999\n---\n");

@@ -147,10 +147,40 @@ pub struct CpOption {
     pub energy: Option<Spanned<String>>,
     pub water: Option<Spanned<String>>,
     pub pollutants: Option<Spanned<String>>,
+    /// The environmental benefit written as one text
+    /// (`environmental_benefit: 节电约21万千瓦时/年`) rather than split
+    /// into energy, water and pollutants.
+    pub environmental: Option<Spanned<String>>,
     pub status: Option<Spanned<String>>,
 }
 
 impl CpOption {
+    /// The environmental benefit as the summary table shows it: the text,
+    /// or energy, water and pollutants joined.
+    pub fn environmental_benefit(&self) -> String {
+        [
+            &self.environmental,
+            &self.energy,
+            &self.water,
+            &self.pollutants,
+        ]
+        .into_iter()
+        .filter_map(|v| v.as_ref().map(|x| x.value.clone()))
+        .collect::<Vec<_>>()
+        .join("；")
+    }
+
+    pub fn has_environmental_benefit(&self) -> bool {
+        [
+            &self.environmental,
+            &self.energy,
+            &self.water,
+            &self.pollutants,
+        ]
+        .iter()
+        .any(|v| v.is_some())
+    }
+
     pub fn class(&self) -> Option<OptionClass> {
         self.class
             .as_ref()
@@ -248,7 +278,15 @@ impl AuditMeta {
             .map(|i| {
                 let p = format!("options[{i}]");
                 let k = |key: &str| format!("{p}.{key}");
+                // One text, or a map of energy, water and pollutants.
+                let env = k("environmental_benefit");
+                let environmental = match r.fm.get(&env) {
+                    None | Some(serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null) => None,
+                    // A text is taken; a list or yes/no is reported.
+                    Some(_) => r.str(&env),
+                };
                 CpOption {
+                    environmental,
                     name: r.str(&k("name")),
                     class: r.str(&k("class")),
                     investment: r.num(&k("investment")),

@@ -260,3 +260,50 @@ fn a_document_that_cannot_be_written_fails_alone() {
         "{xml}"
     );
 }
+
+/// The text of each Heading1/Heading2 paragraph of a document.xml.
+fn heading_texts(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in xml.split("</w:p>") {
+        if !(p.contains("w:val=\"Heading1\"") || p.contains("w:val=\"Heading2\"")) {
+            continue;
+        }
+        let mut text = String::new();
+        for t in p.split("<w:t").skip(1) {
+            let Some(start) = t.find('>') else { continue };
+            let body = &t[start + 1..];
+            text.push_str(body.split("</w:t>").next().unwrap_or(""));
+        }
+        out.push(text);
+    }
+    out
+}
+
+#[test]
+fn an_audit_report_keeps_its_chapter_numbers_in_word() {
+    // Chapters numbered as the provincial format asks (前言, 第一章, 1.1)
+    // keep those numbers: Word must not renumber them 一、(一) by
+    // position, one chapter off because of the preface.
+    let dir = fixture("audit-real");
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let xml = zip_part(
+        &dir.path().join("public/docx/审核报告.docx"),
+        "word/document.xml",
+    );
+    let heads = heading_texts(&xml);
+    for want in [
+        "前言",
+        "第一章 筹划与组织",
+        "1.1 领导支持",
+        "第七章 持续清洁生产",
+    ] {
+        assert!(heads.iter().any(|h| h == want), "{want}: {heads:#?}");
+    }
+    assert!(
+        !heads
+            .iter()
+            .any(|h| h.starts_with("一、") || h.starts_with("二、") || h.starts_with("（一）")),
+        "{heads:#?}"
+    );
+}

@@ -575,6 +575,20 @@ fn near_misses_in_the_real_shaped_documents_do_not_fire() {
             "    before: 92.5\n    after: 99.1",
             "acceptance/indicator-worse",
         ),
+        // A rate of reduction is better higher, though its name holds 耗.
+        (
+            ACCEPTANCE,
+            "  - name: 单位产品综合能耗\n    unit: 千克标煤/吨\n    before: 482\n    after: 455",
+            "  - name: 单位产品综合能耗降低率\n    unit: \"%\"\n    before: 0\n    after: 4.3",
+            "acceptance/indicator-worse",
+        ),
+        // A year in brackets in a sentence, a reference: not 文号.
+        (
+            AUDIT,
+            "共组织清洁生产培训3次",
+            "共组织（2022年）清洁生产培训[1]3次",
+            "text/doc-number",
+        ),
     ];
     for (file, from, to, rule) in cases {
         let dir = fixture("audit-real");
@@ -674,7 +688,8 @@ fn a_reports_cover_and_management_fields_print_show_and_export() {
     let back = pdf_text(&pdf, Some(2), Some(2), false);
     for s in [
         "报告编制人员：",
-        "刘振华（高级工程师）、陈静（工程师）",
+        "刘振华（高级工程师）",
+        "陈静（工程师）",
         "审核人：",
         "孙立新（高级工程师）",
         "批准人：",
@@ -700,7 +715,173 @@ fn a_reports_cover_and_management_fields_print_show_and_export() {
         &["-p", &docx.to_string_lossy(), "word/document.xml"],
     );
     assert!(
-        xml.contains("审核人：") && xml.contains("孙立新（高级工程师）"),
+        xml.contains("审核人：")
+            && xml.contains("孙立新（高级工程师）")
+            && xml.contains("刘振华（高级工程师）")
+            && xml.contains("陈静（工程师）"),
         "Word cover"
+    );
+}
+
+/// The message and help of the first diagnostic of `rule` in `file`.
+fn said<'a>(v: &'a serde_json::Value, rule: &str, file: &str) -> (&'a str, &'a str) {
+    let d = find(v, rule, file).unwrap_or_else(|| panic!("no {rule}: {v:#}"));
+    (
+        d["message"].as_str().unwrap_or(""),
+        d["help"].as_str().unwrap_or(""),
+    )
+}
+
+#[test]
+fn a_target_without_a_quantity_is_a_veto_though_its_section_is_numbered() {
+    // The heading “2.4 设置清洁生产目标” and the schedule's dates are no
+    // quantities: only the sentence that states the target counts.
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "针对审核重点设置清洁生产目标：近期（2022年底前）合成工段吨产品蒸汽消耗降低8%，新鲜水消耗降低15%；中期（2024年底前）全厂单位产品综合能耗降低5%。",
+        "针对审核重点设置清洁生产目标，持续降低消耗。\n\n| 阶段 | 内容 | 时间 |\n|---|---|---|\n| 预审核 | 设置清洁生产目标 | 2022年5月1日—5月31日 |",
+    );
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 1, "{v:#}");
+    let (message, _) = said(&v, "audit/veto", AUDIT);
+    assert!(message.contains("量化的清洁生产目标"), "{message}");
+    // Stated with a unit, even after a space, it passes.
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "近期（2022年底前）合成工段吨产品蒸汽消耗降低8%，新鲜水消耗降低15%；中期（2024年底前）全厂单位产品综合能耗降低5%。",
+        "近期（2022年底前）全厂单位产品综合能耗下降至 455 kgce/t。",
+    );
+    let (_, v) = check_real(dir.path());
+    assert!(find(&v, "audit/veto", AUDIT).is_none(), "{v:#}");
+}
+
+#[test]
+fn an_impossible_front_matter_date_says_why() {
+    let dir = fixture("audit-real");
+    edit(dir.path(), AUDIT, "  end: 2022-12-20", "  end: 2022-04-31");
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 1, "{v:#}");
+    let (message, help) = said(&v, "frontmatter/invalid-value", AUDIT);
+    assert!(message.contains("4月只有30天"), "{message}");
+    assert!(!message.contains("无法识别"), "{message}");
+    assert_eq!(help, "改正日期");
+}
+
+#[test]
+fn a_doc_number_in_other_brackets_is_warned_with_the_corrected_form() {
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "共组织清洁生产培训3次",
+        "依据《河南省清洁生产审核实施细则》（豫环文[2019]233号）和安环（2021）56号，共组织清洁生产培训3次",
+    );
+    let (_, v) = check_real(dir.path());
+    let found: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "text/doc-number")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap_or(""),
+                d["help"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{v:#}");
+    assert!(found[0].0.contains("“豫环文[2019]233号”"), "{found:?}");
+    assert!(
+        found[0].1.contains("改为“豫环文〔2019〕233号”"),
+        "{found:?}"
+    );
+    assert!(found[1].1.contains("改为“安环〔2021〕56号”"), "{found:?}");
+}
+
+#[test]
+fn an_environmental_benefit_written_as_one_text_prints_and_shows() {
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "    environmental_benefit:\n      energy: 176吨标煤/年\n",
+        "    environmental_benefit: 节电约21万千瓦时/年\n",
+    );
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 0, "{v:#}");
+    let out = build(dir.path(), &["--no-docx"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    let text = squeeze(&pdf_text(&pdf, None, None, false));
+    assert!(text.contains("节电约21万千瓦时/年"), "{text}");
+    let page = std::fs::read_to_string(dir.path().join("public/docs/审核报告.html")).unwrap();
+    assert!(page.contains("节电约21万千瓦时&#x2F;年"), "site page");
+}
+
+#[test]
+fn a_cover_does_not_repeat_the_kind_and_names_do_not_break() {
+    let dir = fixture("audit-real");
+    // Enough authors for the line to wrap.
+    edit(
+        dir.path(),
+        AUDIT,
+        "  - name: 陈静\n    title: 工程师\n",
+        "  - name: 陈静\n    title: 工程师\n  - name: 马俊杰\n    title: 注册环保工程师\n  - name: 欧阳晓峰\n    title: 高级工程师\n",
+    );
+    let out = build(dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The title says 清洁生产审核报告: no subtitle repeats it.
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    let cover = squeeze(&pdf_text(&pdf, Some(1), Some(1), false));
+    assert_eq!(cover.matches("清洁生产审核报告").count(), 1, "{cover}");
+    let acceptance = dir.path().join("public/pdf/验收自评报告.pdf");
+    let cover = squeeze(&pdf_text(&acceptance, Some(1), Some(1), false));
+    assert_eq!(cover.matches("验收自评报告").count(), 1, "{cover}");
+    // Each person whole on a line of their own.
+    let back = pdf_text(&pdf, Some(2), Some(2), false);
+    let lines: Vec<&str> = back.lines().map(str::trim).collect();
+    for p in [
+        "马俊杰（注册环保工程师）",
+        "欧阳晓峰（高级工程师）",
+        "陈静（工程师）",
+    ] {
+        assert!(lines.contains(&p), "{p} broken: {back}");
+    }
+    assert!(
+        lines.contains(&"报告编制人员：刘振华（高级工程师）"),
+        "{back}"
+    );
+    // Word's cover: the title, no subtitle of the kind alone.
+    let xml = tool(
+        "unzip",
+        &[
+            "-p",
+            &dir.path()
+                .join("public/docx/审核报告.docx")
+                .to_string_lossy(),
+            "word/document.xml",
+        ],
+    );
+    assert!(
+        xml.contains("伏牛新材料有限公司清洁生产审核报告"),
+        "Word title"
+    );
+    assert!(!xml.contains(">清洁生产审核报告</w:t>"), "Word subtitle");
+    // Word too: one person a line.
+    assert!(
+        xml.contains("<w:br w:type=\"textWrapping\" /><w:t xml:space=\"preserve\">马俊杰（注册环保工程师）</w:t>"),
+        "Word signatures"
     );
 }

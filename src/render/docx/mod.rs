@@ -544,8 +544,12 @@ impl Writer<'_> {
 
     fn block(&mut self, b: Block) {
         match b {
-            Block::Heading { level, title } => {
-                let number = if level <= 4 {
+            Block::Heading {
+                level,
+                title,
+                numbered,
+            } => {
+                let number = if numbered && level <= 4 {
                     self.number(level)
                 } else {
                     String::new()
@@ -884,17 +888,25 @@ impl Writer<'_> {
         }
         out.push(t);
         out.extend(empty_lines(1));
-        let sub = match version {
-            Some(v) => format!("{}（{v}）", kind.name_zh()),
-            None => kind.name_zh().to_string(),
+        // The kind under the title, unless the title says it.
+        let name = if crate::views::cover_subtitle(title, kind.name_zh()) {
+            kind.name_zh()
+        } else {
+            ""
         };
-        out.push(
-            Paragraph::new()
-                .style("BodyText")
-                .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
-                .align(AlignmentType::Center)
-                .add_run(Run::new().add_text(sub).fonts(fonts(&self.fonts.hei))),
-        );
+        let sub = match version {
+            Some(v) => format!("{name}（{v}）"),
+            None => name.to_string(),
+        };
+        if !sub.is_empty() {
+            out.push(
+                Paragraph::new()
+                    .style("BodyText")
+                    .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(sub).fonts(fonts(&self.fonts.hei))),
+            );
+        }
         out.extend(empty_lines(8));
         for line in [
             applicant.map(|a| format!("{label}：{a}")),
@@ -920,18 +932,28 @@ impl Writer<'_> {
                     .add_run(Run::new().add_break(BreakType::Page)),
             );
             out.extend(empty_lines(4));
+            // One person a line, aligned after the label, as in print: a
+            // line never wraps inside a name.
             for f in signatures {
-                out.push(
-                    Paragraph::new()
-                        .style("BodyText")
-                        .indent(None, Some(SpecialIndentType::FirstLine(0)), None, None)
-                        .add_run(
-                            Run::new()
-                                .add_text(format!("{}：", f.label))
-                                .fonts(fonts(&self.fonts.hei)),
-                        )
-                        .add_run(Run::new().add_text(f.value)),
-                );
+                let label = format!("{}：", f.label);
+                let hang = (label.chars().count() * 320) as i32;
+                let mut p = Paragraph::new()
+                    .style("BodyText")
+                    .indent(
+                        Some(hang),
+                        Some(SpecialIndentType::Hanging(hang)),
+                        None,
+                        None,
+                    )
+                    .add_run(Run::new().add_text(label).fonts(fonts(&self.fonts.hei)));
+                for (i, person) in f.people.iter().enumerate() {
+                    let mut r = Run::new();
+                    if i > 0 {
+                        r = r.add_break(BreakType::TextWrapping);
+                    }
+                    p = p.add_run(r.add_text(person));
+                }
+                out.push(p);
             }
         }
         // The cover is a section of its own, without page numbers.

@@ -28,11 +28,15 @@ pub enum Inline {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
-    /// `level` is the outline level (1 for the top sections); `title` has
-    /// the author's number removed (the writer numbers by position).
+    /// `level` is the outline level (1 for the top sections). When
+    /// `numbered`, `title` has the author's number removed and the writer
+    /// numbers by position; otherwise the title is printed as it is: the
+    /// document keeps its numbers as written (第一章, 1.1), or the section
+    /// takes none (前言, 附录).
     Heading {
         level: usize,
         title: String,
+        numbered: bool,
     },
     Para(Vec<Inline>),
     /// One list item's paragraph: nesting depth (1 = top), the marker
@@ -99,6 +103,8 @@ struct Reader<'a> {
     heading: Option<usize>,
     heading_index: usize,
     headings: &'a [crate::markdown::Heading],
+    /// Headings keep the author's numbers (`Body::numbers_as_written`).
+    as_written: bool,
     table: Option<TableState>,
     image: Option<(String, String)>,
     code: Option<String>,
@@ -131,6 +137,7 @@ pub fn read_markdown(body: &str, headings: &[crate::markdown::Heading]) -> Body 
         heading: None,
         heading_index: 0,
         headings,
+        as_written: crate::markdown::numbered_as_written(headings),
         table: None,
         image: None,
         code: None,
@@ -422,12 +429,22 @@ impl Reader<'_> {
                 let inlines = std::mem::take(&mut self.inlines);
                 let level = self.heading.take().unwrap_or(1);
                 let text = plain(&inlines);
-                let (_, title) = split_heading_number(&text);
                 if level > 0 {
-                    self.block(Block::Heading {
-                        level,
-                        title: title.trim().to_string(),
-                    });
+                    let block = if self.as_written {
+                        Block::Heading {
+                            level,
+                            title: text.trim().to_string(),
+                            numbered: false,
+                        }
+                    } else {
+                        let title = split_heading_number(&text).1.trim().to_string();
+                        Block::Heading {
+                            level,
+                            numbered: !crate::text::is_unnumbered_section(&title),
+                            title,
+                        }
+                    };
+                    self.block(block);
                 }
             }
             TagEnd::BlockQuote(_) => {
@@ -589,20 +606,57 @@ mod tests {
             b.blocks[0],
             Block::Heading {
                 level: 1,
-                title: "概况".into()
+                title: "概况".into(),
+                numbered: true,
             }
         );
         assert_eq!(
             b.blocks[1],
             Block::Heading {
                 level: 2,
-                title: "范围".into()
+                title: "范围".into(),
+                numbered: true,
             }
         );
         let Block::Para(p) = &b.blocks[2] else {
             panic!("{:?}", b.blocks)
         };
         assert!(matches!(&p[1], Inline::Text { text, bold: true, .. } if text == "加粗。"));
+    }
+
+    #[test]
+    fn numbers_as_written_stay_and_a_preface_takes_none() {
+        let b = blocks("# 前言\n\n正文\n\n# 第一章 筹划与组织\n\n## 1.1 领导重视\n\n正文\n");
+        let heads: Vec<_> = b
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading {
+                    title, numbered, ..
+                } => Some((title.as_str(), *numbered)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                ("前言", false),
+                ("第一章 筹划与组织", false),
+                ("1.1 领导重视", false)
+            ]
+        );
+        // Numbered by position, a preface still takes no number.
+        let b = blocks("# 前言\n\n正文\n\n# 一、概况\n\n正文\n");
+        assert!(matches!(
+            &b.blocks[0],
+            Block::Heading {
+                numbered: false,
+                ..
+            }
+        ));
+        assert!(
+            matches!(&b.blocks[2], Block::Heading { title, numbered: true, .. } if title == "概况")
+        );
     }
 
     #[test]

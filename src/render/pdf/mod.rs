@@ -495,7 +495,15 @@ impl<'a> Printer<'a> {
             ),
             ("version", String::new()),
             ("date", date),
-            ("document-name", kind.to_string()),
+            // The kind under the title, unless the title says it.
+            (
+                "document-name",
+                if crate::views::cover_subtitle(&title_text, kind) {
+                    kind.to_string()
+                } else {
+                    String::new()
+                },
+            ),
         ] {
             m.push_str(&format!("    {k}: {},\n", lit(&v)));
         }
@@ -510,7 +518,8 @@ impl<'a> Printer<'a> {
             if !cover.signatures.is_empty() {
                 m.push_str("    signatures: (");
                 for f in &cover.signatures {
-                    m.push_str(&format!("({}, {}), ", lit(f.label), lit(&f.value)));
+                    let people: String = f.people.iter().map(|p| format!("{}, ", lit(p))).collect();
+                    m.push_str(&format!("({}, ({people})), ", lit(f.label)));
                 }
                 m.push_str("),\n");
             }
