@@ -91,7 +91,14 @@ fn versus_typst(shenbao: &Path, fonts: &Path, label: &str, dir: &Path, name: &st
     let typ = dir.join(format!("public/pdf/{name}.typ"));
     let pdf = dir.join(format!("public/pdf/{name}.pdf"));
     let bytes = std::fs::read(&pdf).map_or(0, |b| b.len());
-    let (sb, sb_mem) = measure(shenbao, &build(&["--jobs", "1"]), Path::new("."), RUNS, 0);
+    // --force: every run prints again (a kept PDF would measure nothing).
+    let (sb, sb_mem) = measure(
+        shenbao,
+        &build(&["--jobs", "1", "--force"]),
+        Path::new("."),
+        RUNS,
+        0,
+    );
     println!(
         "{label}, shenbao build:   {:7.1} ms  peak {sb_mem:6.1} MB  ({bytes} bytes of PDF)",
         sb * 1e3

@@ -310,6 +310,9 @@ pub struct Site {
     today: DateTime<FixedOffset>,
     /// By document path, in the project's order.
     docs: std::collections::BTreeMap<String, DocSummary>,
+    /// The size of each plan's package, made on every core before a whole
+    /// site is rendered (zipping is most of a no-op build's time).
+    zip_sizes: std::collections::HashMap<String, u64>,
 }
 
 /// Build the whole site.
@@ -340,6 +343,7 @@ impl Site {
             out_dir: out_dir.to_path_buf(),
             today,
             docs: std::collections::BTreeMap::new(),
+            zip_sizes: Default::default(),
         })
     }
 
@@ -363,11 +367,36 @@ impl Site {
         pdfs: &[DocBuild],
         report: &mut SiteReport,
     ) {
+        let plans: Vec<(&Document, &std::path::Path)> = project
+            .documents
+            .iter()
+            .filter(|d| d.plan().is_some())
+            .filter_map(|d| {
+                let b = pdfs.iter().find(|b| b.rel == d.src.rel && b.ok)?;
+                Some((d, b.pdf.as_deref()?))
+            })
+            .collect();
+        let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let sizes = crate::par::map(
+            &plans,
+            jobs,
+            |(doc, pdf)| {
+                let plan = doc.plan()?;
+                let z =
+                    crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, pdf)
+                        .ok()?;
+                Some((doc.src.rel.clone(), z.zip.len() as u64))
+            },
+            || None,
+        );
+        self.zip_sizes = sizes.into_iter().flatten().collect();
         for doc in &project.documents {
             let diags: Vec<&Diagnostic> = all.iter().filter(|d| d.file == doc.src.rel).collect();
             let pdf = pdfs.iter().find(|b| b.rel == doc.src.rel && b.ok);
             self.render_document(project, doc, &diags, pdf, report);
         }
+        // Later renders (an edit in `serve`) zip the one plan again.
+        self.zip_sizes.clear();
         self.render_shared(project, all, report);
         self.write_assets(report);
     }
@@ -407,7 +436,7 @@ impl Site {
         let row = dashboard_row(doc, diags, &title, &category, &url, pdf_rel, &pdf_view);
         let package = doc
             .plan()
-            .map(|plan| package_view(project, &self.out_dir, doc, plan, pdf, &title, &url));
+            .map(|plan| self.package_view(project, doc, plan, pdf, &title, &url));
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site_view(project));
         ctx.insert("root", &to_root);
@@ -460,6 +489,61 @@ impl Site {
         };
         self.docs.insert(doc.src.rel.clone(), summary);
         changed
+    }
+
+    /// A plan's e-mail package on the dashboard. Once the PDF is built, the
+    /// size is that of the zip `pack` would write now (the same function
+    /// builds it in memory), so the dashboard and `pack` state the same
+    /// bytes; before, the files the PDF will embed give a lower bound.
+    fn package_view(
+        &self,
+        project: &Project,
+        doc: &Document,
+        plan: &crate::document::plan::PlanMeta,
+        pdf: Option<&DocBuild>,
+        title: &str,
+        url: &str,
+    ) -> PackageView {
+        let out_dir = &self.out_dir;
+        let zipped = self.zip_sizes.get(&doc.src.rel).copied().or_else(|| {
+            pdf.and_then(|b| b.pdf.as_deref())
+                .and_then(|p| {
+                    crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, p)
+                        .ok()
+                })
+                .map(|z| z.zip.len() as u64)
+        });
+        let (bytes, estimate) = match zipped {
+            Some(b) => (b, false),
+            None => (
+                crate::assets::embedded_files(&project.root, doc)
+                    .iter()
+                    .map(|f| f.1)
+                    .sum(),
+                true,
+            ),
+        };
+        let limit = project.call.package.limit_bytes;
+        let stale = pdf
+            .and_then(|b| b.pdf.as_deref())
+            .and_then(|p| crate::package::stale_zip(out_dir, &project.call, plan, &doc.src.rel, p))
+            .and_then(|z| {
+                z.file_name()
+                    .map(|n| format!("package/{}", n.to_string_lossy()))
+            });
+        // Worded as `pack` prints it, so the two can be compared at a glance.
+        PackageView {
+            title: title.to_string(),
+            url: href(url),
+            bytes,
+            size: format!("{:.2} MiB", mib(bytes)),
+            base64: format!("{:.2} MiB", mib(base64_size(bytes))),
+            limit: format!("{:.0} MiB", mib(limit)),
+            percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
+            estimate,
+            stale_url: stale.as_deref().map(href),
+            stale,
+        }
     }
 
     /// The PDF's path from the site root, and its view for the document
@@ -744,58 +828,6 @@ fn dashboard_row(
                 url: href(rel),
                 ..p.clone()
             }),
-    }
-}
-
-/// A plan's e-mail package on the dashboard. Once the PDF is built, the
-/// size is that of the zip `pack` would write now (the same function
-/// builds it in memory), so the dashboard and `pack` state the same
-/// bytes; before, the files the PDF will embed give a lower bound.
-fn package_view(
-    project: &Project,
-    out_dir: &Path,
-    doc: &Document,
-    plan: &crate::document::plan::PlanMeta,
-    pdf: Option<&DocBuild>,
-    title: &str,
-    url: &str,
-) -> PackageView {
-    let zipped = pdf
-        .and_then(|b| b.pdf.as_deref())
-        .and_then(|p| {
-            crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, p).ok()
-        })
-        .map(|z| z.zip.len() as u64);
-    let (bytes, estimate) = match zipped {
-        Some(b) => (b, false),
-        None => (
-            crate::assets::embedded_files(&project.root, doc)
-                .iter()
-                .map(|f| f.1)
-                .sum(),
-            true,
-        ),
-    };
-    let limit = project.call.package.limit_bytes;
-    let stale = pdf
-        .and_then(|b| b.pdf.as_deref())
-        .and_then(|p| crate::package::stale_zip(out_dir, &project.call, plan, &doc.src.rel, p))
-        .and_then(|z| {
-            z.file_name()
-                .map(|n| format!("package/{}", n.to_string_lossy()))
-        });
-    // Worded as `pack` prints it, so the two can be compared at a glance.
-    PackageView {
-        title: title.to_string(),
-        url: href(url),
-        bytes,
-        size: format!("{:.2} MiB", mib(bytes)),
-        base64: format!("{:.2} MiB", mib(base64_size(bytes))),
-        limit: format!("{:.0} MiB", mib(limit)),
-        percent: (bytes.saturating_mul(100) / limit.max(1)).min(100),
-        estimate,
-        stale_url: stale.as_deref().map(href),
-        stale,
     }
 }
 
