@@ -58,19 +58,28 @@ pub struct Ctx<'a> {
     pub placeholders: Option<&'a aho_corasick::AhoCorasick>,
 }
 
+impl<'a> Ctx<'a> {
+    /// The rules' state for a loaded project: the PDFs are looked for in
+    /// `opts.out_dir` when a run writes elsewhere, else in the configured
+    /// output folder.
+    pub fn new(project: &'a Project, opts: &'a Options) -> Ctx<'a> {
+        Ctx {
+            root: &project.root,
+            call: &project.call,
+            opts,
+            out_dir: opts
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| project.config.output_dir(&project.root)),
+            placeholders: project.placeholders.as_ref(),
+        }
+    }
+}
+
 /// Run every rule over a loaded project. Returns all diagnostics, sorted,
 /// including those found while loading.
 pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
-    let ctx = Ctx {
-        root: &project.root,
-        call: &project.call,
-        opts,
-        out_dir: opts
-            .out_dir
-            .clone()
-            .unwrap_or_else(|| project.config.output_dir(&project.root)),
-        placeholders: project.placeholders.as_ref(),
-    };
+    let ctx = Ctx::new(project, opts);
     let mut out: Vec<Diagnostic> = project.diagnostics.clone();
     for doc in &project.documents {
         out.extend(doc.diagnostics.iter().cloned());
@@ -95,16 +104,7 @@ pub fn recheck(
     print: &[Diagnostic],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> std::collections::BTreeSet<String> {
-    let ctx = Ctx {
-        root: &project.root,
-        call: &project.call,
-        opts,
-        out_dir: opts
-            .out_dir
-            .clone()
-            .unwrap_or_else(|| project.config.output_dir(&project.root)),
-        placeholders: project.placeholders.as_ref(),
-    };
+    let ctx = Ctx::new(project, opts);
     let before: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| is_cross_document(d))

@@ -432,13 +432,7 @@ mod tests {
             let project = crate::project::Project::load(&root).expect("fixture project loads");
             let opts =
                 check::Options::at(crate::call::parse_datetime("2022-06-20", false).expect("date"));
-            let ctx = check::Ctx {
-                root: &project.root,
-                call: &project.call,
-                opts: &opts,
-                out_dir: project.root.join("public"),
-                placeholders: project.placeholders.as_ref(),
-            };
+            let ctx = check::Ctx::new(&project, &opts);
             for loaded in &project.documents {
                 let Some(kind) = loaded.kind else { continue };
                 kinds_seen.insert(kind.id());

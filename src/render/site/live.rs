@@ -106,8 +106,8 @@ impl LiveSite {
             today: self.today,
             out_dir: Some(self.out_dir.clone()),
         };
-        let print = self.print.get(rel).cloned().unwrap_or_default();
-        let touched = check::recheck(project, &opts, rel, &print, &mut self.diagnostics);
+        let print = self.print.get(rel).map_or(&[][..], Vec::as_slice);
+        let touched = check::recheck(project, &opts, rel, print, &mut self.diagnostics);
         let mut changed = match doc {
             Some(doc) => self.render_page(project, doc, &mut report),
             None => self.site.remove_document(rel),
