@@ -48,12 +48,7 @@ fn the_voluntary_fixture_checks_clean_and_shows_the_totals() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["summary"]["documents"], 3);
     assert_eq!(v["summary"]["errors"], 0, "{v:#}");
-    let totals = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["rule"] == "audit/options")
-        .expect("the options summary");
+    let totals = finding(&v, "audit/options").expect("the options summary");
     assert!(
         totals["message"]
             .as_str()
@@ -426,12 +421,7 @@ fn the_real_shaped_audit_documents_check_clean() {
         .map(|d| (d["rule"].as_str().unwrap(), d["file"].as_str().unwrap()))
         .collect();
     assert_eq!(warnings, vec![("deadline/passed", FORM)], "{v:#}");
-    let totals = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["rule"] == "audit/options")
-        .expect("the options summary");
+    let totals = finding(&v, "audit/options").expect("the options summary");
     assert!(
         totals["message"]
             .as_str()

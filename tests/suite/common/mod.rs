@@ -59,6 +59,14 @@ pub fn json(out: &Output) -> serde_json::Value {
     })
 }
 
+/// The first finding of `rule` in `check --format json` output.
+pub fn finding<'a>(v: &'a serde_json::Value, rule: &str) -> Option<&'a serde_json::Value> {
+    v["diagnostics"]
+        .as_array()?
+        .iter()
+        .find(|d| d["rule"] == rule)
+}
+
 pub fn rules_of(v: &serde_json::Value) -> Vec<String> {
     v["diagnostics"]
         .as_array()
