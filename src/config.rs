@@ -265,7 +265,7 @@ impl Config {
     /// ones when it names no file. Called before documents are read.
     pub fn apply_fields(&self, root: &Path) -> Result<(), Fatal> {
         let Some(spec) = self.fields.as_deref().map(str::trim) else {
-            return crate::document::schema::extend(None).map_err(Fatal::new);
+            return crate::document::schema::extend(None).map_err(|e| Fatal::new(e.message));
         };
         let path = root.join(spec);
         crate::paths::ensure_inside(root, &path).map_err(|_| {
@@ -274,9 +274,9 @@ impl Config {
                 .with_help("把字段文件放进项目目录，用相对路径引用")
         })?;
         let text = read_yaml_file(&path)?;
-        crate::document::schema::extend(Some((spec, &text))).map_err(|e| {
-            Fatal::new(format!("字段文件有误：{e}"))
-                .in_file(&path, None, None)
+        crate::document::schema::extend(Some(&text)).map_err(|e| {
+            Fatal::new(format!("字段文件有误：{}", e.message))
+                .in_file(&path, e.at.map(|a| a.0), e.at.map(|a| a.1))
                 .with_help("写法同 src/call/presets/fields/*.yaml：kinds: 下写文档类型，每个类型的 fields: 下列出要加的字段（key、label、type）")
         })
     }

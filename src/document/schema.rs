@@ -254,40 +254,60 @@ pub fn kinds() -> &'static [KindSpec] {
     }
 }
 
+/// A project's field file that cannot be used: what is wrong, and the
+/// line and column it stands at when known.
+#[derive(Debug, Clone)]
+pub struct ExtendError {
+    pub message: String,
+    pub at: Option<(usize, usize)>,
+}
+
 /// Add a project's own fields (a field file: `kinds:` naming known kinds,
 /// each with the `fields:` to add, and `groups:` for their maps and lists)
 /// to the built-in kinds, for this process; None puts back the built-in
 /// ones. An error names the file's problem, in Chinese.
-pub fn extend(file: Option<(&str, &str)>) -> Result<(), String> {
+pub fn extend(file: Option<&str>) -> Result<(), ExtendError> {
     let merged: Option<&'static [KindSpec]> = match file {
         None => None,
-        Some((name, text)) => {
+        Some(text) => {
             let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
                 let (message, _) = crate::call::yaml_error_zh(&e);
-                match e.location() {
-                    Some(l) => format!("{name}:{}:{}：{message}", l.line(), l.column()),
-                    None => format!("{name}：{message}"),
-                }
+                let at = e.location().map(|l| (l.line(), l.column()));
+                ExtendError { message, at }
             })?;
+            // The line a semantic problem stands on: its key's line.
+            let line_of = |needle: &str| {
+                text.lines()
+                    .position(|l| l.trim_start().trim_start_matches("- ").starts_with(needle))
+                    .map(|i| (i + 1, 1))
+            };
             let mut kinds: Vec<KindSpec> = BUILTIN.clone();
             for (id, k) in raw.kinds.0 {
                 let Some(kind) = kinds.iter_mut().find(|x| x.id == id) else {
                     let ids: Vec<&str> = BUILTIN.iter().map(|k| k.id.as_str()).collect();
-                    return Err(format!(
-                        "{name}：没有“{id}”这种文档类型，只能给已有的类型加字段：{}",
-                        ids.join("、")
-                    ));
+                    return Err(ExtendError {
+                        message: format!(
+                            "没有“{id}”这种文档类型，只能给已有的类型加字段：{}",
+                            ids.join("、")
+                        ),
+                        at: line_of(&format!("{id}:")),
+                    });
                 };
                 for f in &k.fields {
-                    let spec =
-                        build(f, &raw.groups, 0).map_err(|e| format!("{name}：{id}：{e}"))?;
+                    let spec = build(f, &raw.groups, 0).map_err(|e| ExtendError {
+                        message: format!("{id}：{e}"),
+                        at: line_of(&format!("key: {}", f.key)),
+                    })?;
                     if let Some(same) = kind.fields.iter().find(|x| {
                         x.key == spec.key || x.names().any(|n| spec.names().any(|m| m == n))
                     }) {
-                        return Err(format!(
-                            "{name}：{id} 已有字段 {}（{}），不能再加“{}”",
-                            same.key, same.label, spec.key
-                        ));
+                        return Err(ExtendError {
+                            message: format!(
+                                "{id} 已有字段 {}（{}），不能再加“{}”",
+                                same.key, same.label, spec.key
+                            ),
+                            at: line_of(&format!("key: {}", spec.key)),
+                        });
                     }
                     kind.fields.push(spec);
                 }

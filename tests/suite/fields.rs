@@ -119,4 +119,5 @@ fn a_field_file_that_clashes_or_names_no_kind_is_refused_in_chinese() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("没有“annual-report”这种文档类型"), "{err}");
+    assert!(err.contains("fields.yaml:2"), "{err}");
 }
