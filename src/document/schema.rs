@@ -37,11 +37,6 @@ pub enum Ty {
 }
 
 impl Ty {
-    /// The shape without the children, for comparisons.
-    pub fn is_container(&self) -> bool {
-        matches!(self, Ty::Map(_) | Ty::Items(_) | Ty::DateMap)
-    }
-
     pub fn children(&self) -> &[FieldSpec] {
         match self {
             Ty::Map(c) | Ty::Items(c) => c,
