@@ -3,9 +3,12 @@
 //! Generates N outline-complete plans of ~40,000 Chinese characters with
 //! tables (default N = 1,000) into a temporary project, then measures, each
 //! in a fresh child process so that no run inherits another's memory, best
-//! time of 3 runs and the highest peak RSS (VmHWM):
+//! time of 5 runs and the highest peak RSS (VmHWM):
 //! - raw: read each file and run pulldown-cmark over it, one thread (the
 //!   floor any Markdown tool pays);
+//! - markdown pass: shenbao's one pass over each body, one thread;
+//! - load: the project loaded on one thread, every document kept (check/1
+//!   minus load is what the rules cost);
 //! - check/1: `shenbao check` on one thread: load (read, decode, front
 //!   matter, Markdown) and every rule;
 //! - check/N: the same on every core, as `shenbao check` runs.
@@ -21,6 +24,10 @@ use shenbao::call::{Call, DEFAULT_PRESET, parse_datetime};
 use shenbao::check::{Options, check_project};
 use shenbao::project::Project;
 
+/// The allocator `shenbao` itself runs with (src/main.rs): measure the product.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -35,24 +42,49 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn content_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("content"))
+        .expect("content")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
 /// Child mode: run one measurement and print `millis peak_kib count`.
 fn child(mode: &str, dir: &Path) {
     let t = Instant::now();
     let count = match mode {
         "raw" => {
-            let mut files: Vec<_> = std::fs::read_dir(dir.join("content"))
-                .expect("content")
-                .map(|e| e.expect("entry").path())
-                .collect();
-            files.sort();
             let mut events = 0usize;
-            for f in &files {
+            for f in content_files(dir) {
                 let text = std::fs::read_to_string(f).expect("read");
                 events +=
                     pulldown_cmark::Parser::new_ext(&text, shenbao::markdown::options()).count();
             }
             events
         }
+        // shenbao's one Markdown pass over each body (headings, tables,
+        // dates, counts), each document dropped after: what the pass costs
+        // over pulldown-cmark alone.
+        "pass" => {
+            let mut headings = 0usize;
+            for f in content_files(dir) {
+                let whole = std::fs::read_to_string(f).expect("read");
+                let body = whole
+                    .find("\n---\n")
+                    .map_or(&whole[..], |i| &whole[i + 5..]);
+                headings += shenbao::markdown::parse_body(body, 0, None).headings.len();
+            }
+            headings
+        }
+        // Loading a project on one thread (read, decode, front matter,
+        // Markdown pass; every document kept for the rules): check/1 minus
+        // this is what the rules cost.
+        "load" => Project::load_with_jobs(dir, 1)
+            .expect("load")
+            .documents
+            .len(),
         jobs => {
             let jobs: usize = jobs.trim_start_matches("check").parse().expect("jobs");
             let opts = Options::at(parse_datetime("2022-06-01", false).expect("date"));
@@ -69,7 +101,7 @@ fn measure(mode: &str, dir: &Path) -> (f64, f64, usize) {
     let mut best = f64::MAX;
     let mut peak = 0f64;
     let mut count = 0;
-    for _ in 0..3 {
+    for _ in 0..5 {
         let out = Command::new(&exe)
             .env("SHENBAO_BENCH_CHILD", mode)
             .env("SHENBAO_BENCH_DIR", dir)
@@ -121,6 +153,8 @@ fn main() {
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (raw_ms, raw_peak, events) = measure("raw", &dir_path);
+    let (pass_ms, pass_peak, _) = measure("pass", &dir_path);
+    let (load_ms, load_peak, _) = measure("load", &dir_path);
     let (c1_ms, c1_peak, diags) = measure("check1", &dir_path);
     let (cn_ms, cn_peak, _) = measure(&format!("check{cores}"), &dir_path);
 
@@ -136,6 +170,13 @@ fn main() {
         raw_ms,
         raw_peak,
         format!("({events} events)"),
+    );
+    line("markdown pass, 1 thread", pass_ms, pass_peak, String::new());
+    line(
+        "load project, 1 thread",
+        load_ms,
+        load_peak,
+        format!("(rules: {:.0} ms)", c1_ms - load_ms),
     );
     line(
         "shenbao check, 1 thread",

@@ -371,15 +371,15 @@ pub fn print_docs(
         }
         done
     };
-    let results: Vec<Printing> = crate::par::map(docs, jobs, print_one, || {
+    let results: Vec<Printing> = crate::par::map(docs, jobs, print_one, |(_, doc)| {
         let d = Diagnostic::file(
             "print/internal",
             Severity::Error,
-            CONTENT_DIR,
-            "内部错误：排版线程崩溃，请报告此问题",
+            &doc.src.rel,
+            "内部错误：排版这个文档时崩溃，其他文档照常生成；请报告此问题",
         );
         Printing {
-            build: DocBuild::failed(String::from(CONTENT_DIR), 0),
+            build: DocBuild::failed(doc.src.rel.clone(), 0),
             diagnostics: vec![d],
             record: None,
         }
@@ -615,14 +615,14 @@ fn export_docx(
             }
         }
     };
-    let results = crate::par::map(&docs, jobs, one, || {
+    let results = crate::par::map(&docs, jobs, one, |doc| {
         let d = Diagnostic::file(
             "docx/export",
             Severity::Error,
-            CONTENT_DIR,
-            "内部错误：导出线程崩溃，请报告此问题",
+            &doc.src.rel,
+            "内部错误：导出这个文档时崩溃，其他文档照常导出；请报告此问题",
         );
-        (DocBuild::failed(CONTENT_DIR.to_string(), 0), Some(d), None)
+        (DocBuild::failed(doc.src.rel.clone(), 0), Some(d), None)
     });
     let mut built = Vec::new();
     let mut diags = Vec::new();

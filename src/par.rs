@@ -7,21 +7,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Map `f` over `items` on up to `jobs` threads; results in input order.
 /// Threads take the next item as they finish one (documents differ in
 /// length, so fixed chunks could leave a core idle at the end). An item
-/// whose `f` panicked yields `on_panic()`, so there is exactly one result
-/// per item and the other documents' results are kept.
+/// whose `f` panicked yields `on_panic(item)` (which can name the
+/// document), so there is exactly one result per item and the other
+/// documents' results are kept.
 pub fn map<T, R, F, P>(items: &[T], jobs: usize, f: F, on_panic: P) -> Vec<R>
 where
     T: Sync,
     R: Send,
     F: Fn(&T) -> R + Sync,
-    P: Fn() -> R,
+    P: Fn(&T) -> R,
 {
     let run = |item: &T| std::panic::catch_unwind(AssertUnwindSafe(|| f(item))).ok();
     let jobs = jobs.clamp(1, items.len().max(1));
     if jobs == 1 {
         return items
             .iter()
-            .map(|item| run(item).unwrap_or_else(&on_panic))
+            .map(|item| run(item).unwrap_or_else(|| on_panic(item)))
             .collect();
     }
     let next = AtomicUsize::new(0);
@@ -53,7 +54,8 @@ where
     });
     slots
         .into_iter()
-        .map(|r| r.unwrap_or_else(&on_panic))
+        .zip(items)
+        .map(|(r, item)| r.unwrap_or_else(|| on_panic(item)))
         .collect()
 }
 
@@ -63,7 +65,7 @@ mod tests {
     fn keeps_order_on_any_number_of_threads() {
         let items: Vec<u32> = (0..103).collect();
         for jobs in [0, 1, 2, 7, 200] {
-            let out = super::map(&items, jobs, |x| x * 2, || u32::MAX);
+            let out = super::map(&items, jobs, |x| x * 2, |_| u32::MAX);
             assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         }
     }
@@ -79,10 +81,10 @@ mod tests {
                     assert!(*x != 7, "boom");
                     *x
                 },
-                || u32::MAX,
+                |x| u32::MAX - x,
             );
             assert_eq!(out.len(), 20);
-            assert_eq!(out[7], u32::MAX);
+            assert_eq!(out[7], u32::MAX - 7, "the fallback knows its item");
             assert_eq!(out[8], 8);
         }
     }

@@ -24,6 +24,8 @@ pub struct Project {
     pub diagnostics: Vec<Diagnostic>,
     /// The call's placeholder words, compiled once for loading and checking.
     pub placeholders: Option<aho_corasick::AhoCorasick>,
+    /// Threads the project was loaded on; the check runs on as many.
+    pub jobs: usize,
 }
 
 /// The folder holding `shenbao.yaml`: `start` or its nearest parent.
@@ -91,6 +93,7 @@ impl Project {
             documents: Vec::new(),
             diagnostics: Vec::new(),
             placeholders: None,
+            jobs: jobs.max(1),
         };
         project.placeholders = placeholder_matcher(&project.call.placeholders);
         project.load_documents(jobs);
@@ -116,13 +119,13 @@ impl Project {
         let root = self.root.as_path();
         let load = |path: &PathBuf| load_file(root, path, matcher.as_ref());
         // Files are independent: parse them on every core, keep the order.
-        let results = crate::par::map(&files, jobs, load, || {
+        let results = crate::par::map(&files, jobs, load, |path| {
             // A panic in a parser is a bug; still report it rather than
             // lose the other documents.
             Err(Box::new(Diagnostic::file(
                 "document/unreadable",
                 Severity::Error,
-                CONTENT_DIR,
+                crate::paths::rel_path(root, path),
                 "内部错误：解析文档时崩溃，请报告此问题",
             )))
         });

@@ -81,10 +81,26 @@ impl<'a> Ctx<'a> {
 pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
     let ctx = Ctx::new(project, opts);
     let mut out: Vec<Diagnostic> = project.diagnostics.clone();
-    for doc in &project.documents {
-        out.extend(doc.diagnostics.iter().cloned());
-        check_document(&ctx, doc, &mut out);
-    }
+    // Documents are independent until the cross-document rules: check
+    // them on the threads the project was loaded on, in order.
+    let per_doc = crate::par::map(
+        &project.documents,
+        project.jobs,
+        |doc| {
+            let mut found = doc.diagnostics.clone();
+            check_document(&ctx, doc, &mut found);
+            found
+        },
+        |doc| {
+            vec![Diagnostic::file(
+                "check/internal",
+                Severity::Error,
+                &doc.src.rel,
+                "内部错误：检查这个文档时崩溃，其他文档的检查结果照常给出；请报告此问题",
+            )]
+        },
+    );
+    out.extend(per_doc.into_iter().flatten());
     cross_document(&ctx, &project.documents, &mut out);
     package::subjects_unique(&ctx, &project.documents, &mut out);
     diagnostic::sort(&mut out);
@@ -362,6 +378,28 @@ submissions:
 #[cfg(test)]
 mod tests {
     use super::testutil::*;
+
+    #[test]
+    fn the_check_finds_the_same_on_any_number_of_threads() {
+        // Documents are checked in parallel: the findings, and their
+        // order, must not depend on how many threads did the work.
+        let opts = super::Options::at(crate::call::parse_datetime("2022-06-01", false).unwrap());
+        for fixture in ["voluntary", "broken", "real-plan"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(fixture);
+            let run = |jobs| {
+                let p = crate::project::Project::load_with_jobs(&root, jobs).unwrap();
+                super::check_project(&p, &opts)
+            };
+            let one = run(1);
+            assert!(
+                !one.is_empty(),
+                "{fixture}: the fixture has findings to compare"
+            );
+            assert_eq!(one, run(3), "{fixture}");
+        }
+    }
 
     #[test]
     fn a_placeholder_is_reported_once_not_also_as_a_bad_format() {

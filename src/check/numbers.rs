@@ -630,6 +630,35 @@ fn figure_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &s
     Some((n, start..end, unit))
 }
 
+/// The words that name a figure's role in a balance sentence. Longest
+/// first at one place (损失率 is a deviation, not a 损失).
+const PROSE_KEYS: [(&str, BalanceRole); 11] = [
+    ("误差", BalanceRole::Deviation),
+    ("偏差", BalanceRole::Deviation),
+    ("损失率", BalanceRole::Deviation),
+    ("输入", BalanceRole::Input),
+    ("投入", BalanceRole::Input),
+    ("输出", BalanceRole::Output),
+    ("产出", BalanceRole::Output),
+    ("损失", BalanceRole::Loss),
+    ("差值", BalanceRole::Loss),
+    ("差额", BalanceRole::Loss),
+    ("损耗", BalanceRole::Loss),
+];
+
+/// One automaton for every key: a paragraph is read once, not once per key
+/// and sentence (building eleven substring searchers for each sentence was
+/// the slowest part of check).
+fn prose_keys() -> &'static aho_corasick::AhoCorasick {
+    static KEYS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(PROSE_KEYS.iter().map(|(k, _)| k))
+            .expect("fixed balance keywords build an automaton")
+    })
+}
+
 /// Balances stated in prose: in a paragraph that speaks of a balance
 /// (平衡), a sentence that states the input, the output (the same unit)
 /// and a loss or a deviation, each once.
@@ -640,6 +669,7 @@ fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
     if finder.find(body.as_bytes()).is_none() {
         return;
     }
+    let keys = prose_keys();
     let mut para_start = 0;
     for para in body.split_inclusive('\n') {
         let p0 = para_start;
@@ -647,51 +677,36 @@ fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
         if finder.find(para.as_bytes()).is_none() || para.trim_start().starts_with('|') {
             continue;
         }
-        let mut sent_start = p0;
+        // A balance states an input and an output: most paragraphs that
+        // speak of 平衡 state neither, and are not split into sentences.
+        let all: Vec<aho_corasick::Match> = keys.find_iter(para).collect();
+        let role = |m: &aho_corasick::Match| PROSE_KEYS[m.pattern().as_usize()].1;
+        if !all.iter().any(|m| role(m) == BalanceRole::Input)
+            || !all.iter().any(|m| role(m) == BalanceRole::Output)
+        {
+            continue;
+        }
+        let mut matches = all.into_iter().peekable();
+        let mut sent_start = 0;
         for sent in para.split_inclusive(['。', '；', '！', '？']) {
             let s0 = sent_start;
             sent_start += sent.len();
-            let mut found: [Vec<(Num, std::ops::Range<usize>, String)>; 4] = Default::default();
-            const KEYS: [(&str, BalanceRole); 11] = [
-                ("误差", BalanceRole::Deviation),
-                ("偏差", BalanceRole::Deviation),
-                ("损失率", BalanceRole::Deviation),
-                ("输入", BalanceRole::Input),
-                ("投入", BalanceRole::Input),
-                ("输出", BalanceRole::Output),
-                ("产出", BalanceRole::Output),
-                ("损失", BalanceRole::Loss),
-                ("差值", BalanceRole::Loss),
-                ("差额", BalanceRole::Loss),
-                ("损耗", BalanceRole::Loss),
-            ];
-            let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-            for (key, role) in KEYS {
-                for (i, _) in sent.match_indices(key) {
-                    if taken.iter().any(|r| r.contains(&i)) {
-                        continue;
-                    }
-                    taken.push(i..i + key.len());
-                    if let Some((n, r, unit)) = figure_after(sent, i + key.len()) {
-                        let idx = match role {
-                            BalanceRole::Input => 0,
-                            BalanceRole::Output => 1,
-                            BalanceRole::Loss => 2,
-                            BalanceRole::Deviation => 3,
-                        };
-                        // A deviation is a percentage, a loss is not.
-                        let fits = match role {
-                            BalanceRole::Deviation => n.percent,
-                            _ => !n.percent,
-                        };
-                        if fits {
-                            found[idx].push((
-                                n,
-                                at + s0 + r.start..at + s0 + r.end,
-                                unit.to_string(),
-                            ));
-                        }
-                    }
+            // [input, output, loss, deviation]: each figure with its span and unit.
+            let mut found: [Vec<(Num, std::ops::Range<usize>, &str)>; 4] = Default::default();
+            while let Some(m) = matches.next_if(|m| m.start() < sent_start) {
+                let role = role(&m);
+                let Some((n, r, unit)) = figure_after(sent, m.end() - s0) else {
+                    continue;
+                };
+                // A deviation is a percentage, a loss is not.
+                let (idx, fits) = match role {
+                    BalanceRole::Input => (0, !n.percent),
+                    BalanceRole::Output => (1, !n.percent),
+                    BalanceRole::Loss => (2, !n.percent),
+                    BalanceRole::Deviation => (3, n.percent),
+                };
+                if fits {
+                    found[idx].push((n, at + p0 + s0 + r.start..at + p0 + s0 + r.end, unit));
                 }
             }
             let one = |k: usize| (found[k].len() == 1).then(|| found[k][0].clone());

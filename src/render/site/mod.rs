@@ -387,7 +387,7 @@ impl Site {
                         .ok()?;
                 Some((doc.src.rel.clone(), z.zip.len() as u64))
             },
-            || None,
+            |_| None,
         );
         self.zip_sizes = sizes.into_iter().flatten().collect();
         for doc in &project.documents {
