@@ -365,7 +365,10 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
                     )
                     .with_help("以评估意见上的日期为准，两份报告写同一天"),
                 );
-            } else if let Some(d) = &acc.date
+            } else if acc.evaluation_date.is_none()
+                // (With its own evaluation date, the acceptance report's
+                // date is held against it by `date/order`: once is enough.)
+                && let Some(d) = &acc.date
                 && d.value < eval.value
             {
                 out.push(
@@ -631,7 +634,10 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
         (&["无/低费方案", "无低费方案"], low.count, "无/低费方案"),
         (&["中/高费方案", "中高费方案"], high.count, "中/高费方案"),
     ];
-    for (keys, expected, what) in counts {
+    // Counts per class only when every option's class is known (a bad
+    // `class:` is reported once, at itself).
+    let classes = if report.classes_known() { 3 } else { 1 };
+    for (keys, expected, what) in counts.into_iter().take(classes) {
         for key in keys {
             for (range, v) in stated_after(body, key, "项") {
                 if (v - expected as f64).abs() > 1e-9 {
@@ -976,8 +982,14 @@ pub fn totals_text(report: &AuditMeta) -> String {
             number(t.economic_benefit)
         )
     };
+    let unclassed = report.options.iter().filter(|o| o.class().is_none()).count();
+    let unclassed = if unclassed > 0 {
+        format!("；类别待定 {unclassed} 项")
+    } else {
+        String::new()
+    };
     format!(
-        "{}；{}；合计 {}",
+        "{}；{}{unclassed}；合计 {}",
         part(report.totals(Some(OptionClass::Low)), "无/低费"),
         part(report.totals(Some(OptionClass::High)), "中/高费"),
         part(report.totals(None), "").trim_start()
@@ -1013,9 +1025,29 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                     c.span.clone(),
                     format!("方案{name}的类别“{}”不对", c.value),
                 )
-                .with_help("类别只有 无/低费 和 中/高费 两种"),
+                .with_help("类别只有 无/低费 和 中/高费 两种；改正之前，正文中按类别的方案数和分类方案表不作比对"),
             ),
             _ => {}
+        }
+        if let Some(st) = &o.status
+            && crate::document::voluntary::OptionStatus::parse(&st.value).is_none()
+        {
+            out.push(
+                diag(
+                    "audit/options",
+                    Severity::Warning,
+                    doc,
+                    st.span.clone(),
+                    format!(
+                        "方案{name}的实施状态“{}”不是 已实施、实施中、计划实施 之一",
+                        st.value
+                    ),
+                )
+                .with_label("实施状态")
+                .with_help(
+                    "status: 已实施、实施中 或 计划实施（已完成 视同已实施，拟实施 视同计划实施）",
+                ),
+            );
         }
         if o.investment.is_none() {
             out.push(
@@ -1047,6 +1079,9 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         .with_help("这些合计由 shenbao 从各方案计算，印在报告的方案汇总表中"),
     );
     for table in option_tables(doc, report) {
+        if table.class.is_some() && !report.classes_known() {
+            continue;
+        }
         // A table of one class's options is compared with that class.
         let all = report.totals(table.class);
         let mut stated = vec![("投资各行之和", table.row_investment, all.investment, "投资")];
@@ -1725,6 +1760,9 @@ date: 2023-11-20
         let acc = GOOD_ACCEPTANCE.replace("date: 2023-11-20", "date: 2023-03-10");
         let d = check(&acc, "2023-11-25");
         assert!(rules(&d).contains(&"date/order"), "{d:#?}");
+        // …and then not a second time across the documents.
+        let d = across(GOOD_AUDIT, &acc);
+        assert!(d.is_empty(), "{d:#?}");
     }
 
     #[test]

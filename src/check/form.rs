@@ -108,52 +108,127 @@ pub fn industry_matches(division: u32, industry: &str) -> bool {
 
 /// `enterprise/consistency`: the documents of one enterprise (its form,
 /// audit report, acceptance report) name it alike: documents with the
-/// same credit code have the same name, and the same name the same code.
-/// An error at the later document's field, naming the earlier one.
+/// same name have the same credit code, and the same code the same name.
+/// Where they differ, the value most of them write is taken as right (for
+/// a code, one whose check character is right comes first; on a tie, the
+/// earliest document's): an error at each document that differs from it,
+/// naming those that agree, so a slip in one document is not also blamed
+/// on the correct ones.
 pub fn enterprise_consistency(docs: &[Document], out: &mut Vec<Diagnostic>) {
+    struct Entry<'a> {
+        doc: &'a Document,
+        name: &'a Spanned<String>,
+        code: &'a Spanned<String>,
+        /// Name and code as compared: width-folded, upper case, no spaces.
+        n: String,
+        c: String,
+    }
     let norm = |s: &str| -> String {
         s.chars()
             .map(|c| crate::text::fold_width(c).to_ascii_uppercase())
             .filter(|c| !c.is_whitespace())
             .collect()
     };
-    let mut seen: Vec<(&Document, String, String)> = Vec::new();
-    for doc in docs {
-        let Some(e) = doc.enterprise() else { continue };
-        let (Some(name), Some(code)) = (&e.name, &e.uscc) else {
-            continue;
-        };
-        let (n, c) = (norm(&name.value), norm(&code.value));
-        if n.is_empty() || c.is_empty() {
-            continue;
-        }
-        for (other, on, oc) in &seen {
-            let (span, message) = if *oc == c && *on != n {
-                (
-                    name.span.clone(),
-                    format!(
-                        "企业名称“{}”与 {} 中同一信用代码的企业名称不同",
-                        name.value, other.src.rel
-                    ),
-                )
-            } else if *on == n && *oc != c {
-                (
-                    code.span.clone(),
-                    format!(
-                        "统一社会信用代码 {} 与 {} 中同名企业的代码不同",
-                        code.value, other.src.rel
-                    ),
-                )
+    let entries: Vec<Entry> = docs
+        .iter()
+        .filter_map(|doc| {
+            let e = doc.enterprise()?;
+            let (name, code) = (e.name.as_ref()?, e.uscc.as_ref()?);
+            let (n, c) = (norm(&name.value), norm(&code.value));
+            (!n.is_empty() && !c.is_empty()).then_some(Entry {
+                doc,
+                name,
+                code,
+                n,
+                c,
+            })
+        })
+        .collect();
+    // Documents already marked: one finding per document is enough.
+    let mut marked = vec![false; entries.len()];
+    // First the codes written under one name, then the names under one code.
+    for is_code in [true, false] {
+        // (what documents are grouped by, the value they must agree on)
+        let side = |e: &Entry| -> (String, String) {
+            if is_code {
+                (e.n.clone(), e.c.clone())
             } else {
+                (e.c.clone(), e.n.clone())
+            }
+        };
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let k = side(e).0;
+            match groups.iter_mut().find(|(g, _)| *g == k) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((k, vec![i])),
+            }
+        }
+        for (_, members) in groups {
+            // The values written, each with its documents, first seen first.
+            let mut values: Vec<(String, Vec<usize>)> = Vec::new();
+            for &i in &members {
+                let v = side(&entries[i]).1;
+                match values.iter_mut().find(|(x, _)| *x == v) {
+                    Some((_, at)) => at.push(i),
+                    None => values.push((v, vec![i])),
+                }
+            }
+            if values.len() < 2 {
+                continue;
+            }
+            let valid = |v: &str| !is_code || validate_uscc(v).is_ok();
+            // Most documents, then a valid code, then the earliest.
+            let Some(best) = (0..values.len())
+                .max_by_key(|&k| (values[k].1.len(), valid(&values[k].0), std::cmp::Reverse(k)))
+            else {
                 continue;
             };
-            out.push(
-                diag("enterprise/consistency", Severity::Error, doc, span, message)
-                    .with_help("同一企业的申请表、审核报告和验收报告应写同一名称和同一信用代码（以营业执照为准）"),
-            );
-            break;
+            let agree: Vec<&str> = values[best]
+                .1
+                .iter()
+                .map(|&i| entries[i].doc.src.rel.as_str())
+                .collect();
+            let right = &entries[values[best].1[0]];
+            for (k, (_, at)) in values.iter().enumerate() {
+                if k == best {
+                    continue;
+                }
+                for &i in at {
+                    if marked[i] {
+                        continue;
+                    }
+                    marked[i] = true;
+                    let e = &entries[i];
+                    let (span, message) = if is_code {
+                        (
+                            e.code.span.clone(),
+                            format!(
+                                "统一社会信用代码 {} 与 {} 中同名企业的代码 {} 不同",
+                                e.code.value,
+                                agree.join("、"),
+                                right.code.value
+                            ),
+                        )
+                    } else {
+                        (
+                            e.name.span.clone(),
+                            format!(
+                                "企业名称“{}”与 {} 中同一信用代码的企业名称“{}”不同",
+                                e.name.value,
+                                agree.join("、"),
+                                right.name.value
+                            ),
+                        )
+                    };
+                    out.push(
+                        diag("enterprise/consistency", Severity::Error, e.doc, span, message)
+                            .with_label(if is_code { "代码不一致" } else { "名称不一致" })
+                            .with_help("同一企业的申请表、审核报告和验收报告应写同一名称和同一信用代码（以营业执照为准）"),
+                    );
+                }
+            }
         }
-        seen.push((doc, n, c));
     }
 }
 

@@ -18,15 +18,28 @@ pub enum OptionClass {
 }
 
 impl OptionClass {
+    /// The class as authors write it: 无/低费, 低/无费, 无低费, 低费方案,
+    /// 中/高费, 高/中费, 中高费方案 …, full-width slashes and spaces allowed.
     pub fn parse(s: &str) -> Option<OptionClass> {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        match s.as_str() {
-            "无/低费" | "无低费" | "无费" | "低费" | "无/低" | "low" => {
-                Some(OptionClass::Low)
-            }
-            "中/高费" | "中高费" | "中费" | "高费" | "中/高" | "high" => {
-                Some(OptionClass::High)
-            }
+        let s: String = s
+            .chars()
+            .map(crate::text::fold_width)
+            .filter(|c| !c.is_whitespace())
+            .map(|c| {
+                if matches!(c, '、' | '／' | '\\') {
+                    '/'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let s = s.strip_suffix("方案").unwrap_or(&s);
+        let s = s.strip_suffix("类").unwrap_or(s);
+        match s.to_ascii_lowercase().as_str() {
+            "无/低费" | "低/无费" | "无低费" | "低无费" | "无费" | "低费" | "无/低" | "低/无"
+            | "low" => Some(OptionClass::Low),
+            "中/高费" | "高/中费" | "中高费" | "高中费" | "中费" | "高费" | "中/高" | "高/中"
+            | "high" => Some(OptionClass::High),
             _ => None,
         }
     }
@@ -35,6 +48,36 @@ impl OptionClass {
         match self {
             OptionClass::Low => "无/低费",
             OptionClass::High => "中/高费",
+        }
+    }
+}
+
+/// Where an option stands, as the report's summary table says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionStatus {
+    /// 已实施
+    Done,
+    /// 实施中
+    Underway,
+    /// 计划实施
+    Planned,
+}
+
+impl OptionStatus {
+    /// The words authors use for each (已完成 is 已实施, 拟实施 is 计划实施).
+    pub fn parse(s: &str) -> Option<OptionStatus> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        match s.as_str() {
+            "已实施" | "已完成" | "完成" | "已实施完成" | "实施完成" | "已落实" => {
+                Some(OptionStatus::Done)
+            }
+            "实施中" | "正在实施" | "在实施" | "部分实施" => {
+                Some(OptionStatus::Underway)
+            }
+            "计划实施" | "拟实施" | "待实施" | "未实施" | "计划" | "尚未实施" => {
+                Some(OptionStatus::Planned)
+            }
+            _ => None,
         }
     }
 }
@@ -317,12 +360,18 @@ impl AuditMeta {
         }
     }
 
-    /// Totals for one class (None: all options with a known class).
+    /// Whether every option's class can be read: until then, totals per
+    /// class are not compared with the text (one bad `class:` would
+    /// otherwise show as a wrong count and two wrong tables).
+    pub fn classes_known(&self) -> bool {
+        self.options.iter().all(|o| o.class().is_some())
+    }
+
+    /// Totals for one class (None: every option, whatever its class).
     pub fn totals(&self, class: Option<OptionClass>) -> Totals {
         let mut t = Totals::default();
         for o in &self.options {
-            let c = o.class();
-            if c.is_none() || (class.is_some() && c != class) {
+            if class.is_some() && o.class() != class {
                 continue;
             }
             t.count += 1;

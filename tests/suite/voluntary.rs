@@ -875,3 +875,104 @@ fn a_cover_does_not_repeat_the_kind_and_names_do_not_break() {
         "Word signatures"
     );
 }
+
+#[test]
+fn a_slip_in_one_document_is_blamed_on_that_document_only() {
+    // The form's credit code has a typo; the two reports agree with each
+    // other: only the form is wrong, and the finding says what the others
+    // write.
+    let dir = fixture("voluntary");
+    edit(
+        dir.path(),
+        FORM,
+        "uscc: \"91410700MA45F8K2X5\"",
+        "uscc: \"91410700MA45F8K2Y5\"",
+    );
+    let (_, v) = check_json(dir.path());
+    let found: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "enterprise/consistency")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["file"], FORM);
+    assert_eq!(found[0]["line"], line_of(dir.path(), FORM, "uscc:"));
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(AUDIT)
+            && message.contains(ACCEPTANCE)
+            && message.contains("91410700MA45F8K2X5"),
+        "{message}"
+    );
+}
+
+/// The errors and warnings of a check, as (rule, file, line).
+fn problems(v: &serde_json::Value) -> Vec<(String, String, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error" || d["severity"] == "warning")
+        .filter(|d| d["rule"] != "deadline/passed")
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_bad_option_class_is_one_finding_not_a_cascade() {
+    // A class no one can read: the class is reported at its line, and the
+    // per-class counts and tables wait for it instead of all going wrong.
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "    class: 中/高费",
+        "    class: 大额投资",
+    );
+    let (code, v) = check_real(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(dir.path(), AUDIT, "class: 大额投资");
+    assert_eq!(
+        problems(&v),
+        vec![("audit/options".to_string(), AUDIT.to_string(), line)],
+        "{v:#}"
+    );
+    // The ways authors write the classes and statuses are read.
+    let dir = fixture("audit-real");
+    edit(
+        dir.path(),
+        AUDIT,
+        "    class: 中/高费",
+        "    class: 高/中费方案",
+    );
+    edit(
+        dir.path(),
+        AUDIT,
+        "    class: 无/低费",
+        "    class: 低／无费",
+    );
+    edit(
+        dir.path(),
+        AUDIT,
+        "    status: 已实施",
+        "    status: 已完成",
+    );
+    let (code, v) = check_real(dir.path());
+    assert_eq!((code, problems(&v)), (0, vec![]), "{v:#}");
+    // A status that is none of them is a warning at its line.
+    edit(dir.path(), AUDIT, "    status: 实施中", "    status: 搁置");
+    let (_, v) = check_real(dir.path());
+    let line = line_of(dir.path(), AUDIT, "status: 搁置");
+    assert_eq!(
+        problems(&v),
+        vec![("audit/options".to_string(), AUDIT.to_string(), line)],
+        "{v:#}"
+    );
+}
