@@ -982,7 +982,11 @@ pub fn totals_text(report: &AuditMeta) -> String {
             number(t.economic_benefit)
         )
     };
-    let unclassed = report.options.iter().filter(|o| o.class().is_none()).count();
+    let unclassed = report
+        .options
+        .iter()
+        .filter(|o| o.class().is_none())
+        .count();
     let unclassed = if unclassed > 0 {
         format!("；类别待定 {unclassed} 项")
     } else {

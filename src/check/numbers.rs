@@ -25,6 +25,7 @@ pub fn check(doc: &Document, out: &mut Vec<Diagnostic>) {
     for t in &doc.body.table_data {
         table(doc, t, out);
         balance_table(doc, t, out);
+        balance_side_by_side(doc, t, out);
     }
     balance_prose(doc, out);
     dates(doc, out);
@@ -414,7 +415,15 @@ enum BalanceRole {
 fn balance_role(label: &str) -> Option<BalanceRole> {
     // No allocation: this runs for the first cells of every table row.
     let t = label.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '　');
-    const DEVIATION: [&str; 5] = ["误差", "偏差", "损失率", "不平衡率", "差率"];
+    const DEVIATION: [&str; 7] = [
+        "误差",
+        "偏差",
+        "损失率",
+        "不平衡率",
+        "差率",
+        "漏损率",
+        "漏失率",
+    ];
     let after_balance = t.strip_prefix("平衡");
     if DEVIATION
         .iter()
@@ -428,7 +437,17 @@ fn balance_role(label: &str) -> Option<BalanceRole> {
     }
     const INPUT: [&str; 5] = ["输入合计", "投入合计", "总输入", "输入总量", "输入量合计"];
     const OUTPUT: [&str; 5] = ["输出合计", "产出合计", "总输出", "输出总量", "输出量合计"];
-    const LOSS: [&str; 5] = ["损失", "差值", "差额", "不平衡量", "损耗"];
+    const LOSS: [&str; 9] = [
+        "损失",
+        "差值",
+        "差额",
+        "不平衡量",
+        "损耗",
+        "漏损",
+        "漏失",
+        "平衡差",
+        "未计量",
+    ];
     if INPUT.iter().any(|w| t.starts_with(w)) {
         Some(BalanceRole::Input)
     } else if OUTPUT.iter().any(|w| t.starts_with(w)) {
@@ -511,6 +530,100 @@ fn judge_balance(doc: &Document, b: &Balance, out: &mut Vec<Diagnostic>) {
                 .with_help("误差 =（输入 − 输出）÷ 输入 × 100%：核对输入、输出和误差"),
             );
         }
+    }
+}
+
+/// A balance table laid out side by side, as audit reports often draw
+/// them: inputs on the left, outputs on the right, each a label column and
+/// a figure column (| 输入项 | 水量 | 输出项 | 水量 |), a 合计 row under
+/// each side, and the loss or deviation in a row below the totals.
+fn balance_side_by_side(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    let head = |j: usize| t.header.get(j).map_or("", |c| c.text.trim());
+    let starts = |j: usize, words: &[&str]| words.iter().any(|w| head(j).starts_with(w));
+    let Some(a) = (0..t.header.len()).find(|&j| starts(j, &["输入", "投入"])) else {
+        return;
+    };
+    let Some(b) = (a + 2..t.header.len()).find(|&j| starts(j, &["输出", "产出"])) else {
+        return;
+    };
+    if b + 1 >= t.header.len() {
+        return;
+    }
+    let label = |i: usize, j: usize| t.rows[i].get(j).map_or("", |c| c.text.trim());
+    let num = |i: usize, j: usize| match t.rows[i].get(j).map(|c| value(&c.text)) {
+        Some(Val::Num(n)) if !n.percent => Some(n),
+        _ => None,
+    };
+    let is_total = |s: &str| {
+        let s = s.trim_matches(|c: char| c == '*' || c.is_whitespace());
+        ["合计", "总计", "合　计", "合 计"]
+            .iter()
+            .any(|k| s.starts_with(k))
+            || balance_role(s)
+                .is_some_and(|r| matches!(r, BalanceRole::Input | BalanceRole::Output))
+    };
+    // The totals: the first total row of each side.
+    let total_in = (0..t.rows.len()).find(|&i| is_total(label(i, a)));
+    let total_out = (0..t.rows.len()).find(|&i| is_total(label(i, b)));
+    let (Some(ti), Some(to)) = (total_in, total_out) else {
+        return;
+    };
+    let (Some(input), Some(output)) = (num(ti, a + 1), num(to, b + 1)) else {
+        return;
+    };
+    // Below both totals: a loss or a deviation, under either side's label.
+    let mut loss = None;
+    let mut deviation = None;
+    for i in ti.max(to) + 1..t.rows.len() {
+        for (l, v) in [(a, a + 1), (b, b + 1), (0, 1)] {
+            let cell_span = |c: &Cell| c.at..c.at + c.text.len().max(1);
+            let Some(cell) = t.rows[i].get(v) else {
+                continue;
+            };
+            let Val::Num(n) = value(&cell.text) else {
+                continue;
+            };
+            match balance_role(label(i, l)).or_else(|| loss_below_totals(label(i, l))) {
+                Some(BalanceRole::Loss) if !n.percent && loss.is_none() => {
+                    loss = Some((n, cell_span(cell)));
+                }
+                Some(BalanceRole::Deviation) if deviation.is_none() => {
+                    deviation = Some((n, cell_span(cell)));
+                }
+                _ => {}
+            }
+        }
+    }
+    if loss.is_none() && deviation.is_none() {
+        return;
+    }
+    judge_balance(
+        doc,
+        &Balance {
+            input,
+            output,
+            loss,
+            deviation,
+        },
+        out,
+    );
+}
+
+/// Below a balance's totals every row speaks of the balance: a label that
+/// names a loss anywhere in it (热损失, 水量损失率) says its role.
+fn loss_below_totals(label: &str) -> Option<BalanceRole> {
+    if ["率", "误差", "偏差", "%", "％"]
+        .iter()
+        .any(|w| label.contains(w))
+    {
+        Some(BalanceRole::Deviation)
+    } else if ["损失", "漏损", "损耗", "漏失"]
+        .iter()
+        .any(|w| label.contains(w))
+    {
+        Some(BalanceRole::Loss)
+    } else {
+        None
     }
 }
 
@@ -632,10 +745,14 @@ fn figure_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &s
 
 /// The words that name a figure's role in a balance sentence. Longest
 /// first at one place (损失率 is a deviation, not a 损失).
-const PROSE_KEYS: [(&str, BalanceRole); 11] = [
+const PROSE_KEYS: [(&str, BalanceRole); 15] = [
     ("误差", BalanceRole::Deviation),
     ("偏差", BalanceRole::Deviation),
     ("损失率", BalanceRole::Deviation),
+    ("漏损率", BalanceRole::Deviation),
+    ("漏失率", BalanceRole::Deviation),
+    ("漏损", BalanceRole::Loss),
+    ("漏失", BalanceRole::Loss),
     ("输入", BalanceRole::Input),
     ("投入", BalanceRole::Input),
     ("输出", BalanceRole::Output),
@@ -941,6 +1058,54 @@ mod tests {
         // against the output (35 ÷ 1165 = 3.0%).
         assert!(found(&ok.replace("| 2.92 |", "| 2.9 |"), "numbers/balance").is_empty());
         assert!(found(&ok.replace("| 2.92 |", "| 3.0 |"), "numbers/balance").is_empty());
+    }
+
+    #[test]
+    fn a_balance_drawn_side_by_side_is_judged_too() {
+        let ok = "| 输入项 | 水量（m³/d） | 输出项 | 水量（m³/d） |\n|---|--:|---|--:|\n| 新鲜水 | 1200 | 产品带走 | 300 |\n| 蒸汽冷凝水 | 100 | 蒸发 | 500 |\n| | | 排水 | 450 |\n| 合计 | 1300 | 合计 | 1250 |\n| 漏损量 | 50 | 漏损率（%） | 3.85 |\n";
+        let all = |md: &str| {
+            let mut d = found(md, "numbers/balance");
+            d.extend(found(md, "numbers/total"));
+            d
+        };
+        assert!(all(ok).is_empty(), "{:#?}", all(ok));
+        let bad = ok.replace("| 漏损量 | 50 |", "| 漏损量 | 60 |");
+        let d = found(&bad, "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("1300 − 输出 1250 = 50"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].line, Some(good_plan().lines().count() + 1 + 7));
+        let bad = ok.replace("| 3.85 |", "| 5.2 |");
+        let d = found(&bad, "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("3.85%"), "{}", d[0].message);
+        // Near misses: no loss row; a loss among the outputs (summed in
+        // their total, so the table states no separate loss).
+        let no_loss = ok.replace("| 漏损量 | 50 | 漏损率（%） | 3.85 |\n", "");
+        assert!(all(&no_loss).is_empty());
+        let loss_as_output = no_loss.replace(
+            "| | | 排水 | 450 |",
+            "| | | 排水 | 400 |\n| | | 漏损 | 50 |",
+        );
+        assert!(
+            all(&loss_as_output).is_empty(),
+            "{:#?}",
+            all(&loss_as_output)
+        );
+    }
+
+    #[test]
+    fn loss_words_of_real_reports_are_read_in_prose() {
+        let ok =
+            "水平衡测试表明，输入水量1300 m³/d，输出水量1250 m³/d，漏损量50 m³/d，漏损率3.85%。\n";
+        assert!(found(ok, "numbers/balance").is_empty());
+        let d = found(&ok.replace("漏损量50", "漏损量80"), "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let d = found(&ok.replace("漏损率3.85%", "漏损率1.2%"), "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]

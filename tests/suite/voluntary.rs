@@ -463,6 +463,14 @@ fn each_new_rule_fires_at_its_line_in_the_real_shaped_documents() {
             "numbers/balance",
             "物料平衡误差",
         ),
+        // The energy balance drawn side by side (inputs | outputs).
+        (
+            AUDIT,
+            "| 热损失 | 2.3 | 热损失率（%） | 4.20 |",
+            "| 热损失 | 2.3 | 热损失率（%） | 2.40 |",
+            "numbers/balance",
+            "| 热损失 |",
+        ),
         (
             AUDIT,
             "| | 小计 | | 43.5 | 62.6 |",
@@ -542,6 +550,12 @@ fn near_misses_in_the_real_shaped_documents_do_not_fire() {
             AUDIT,
             "物料平衡误差为0.53%",
             "物料平衡误差为0.5%",
+            "numbers/balance",
+        ),
+        (
+            AUDIT,
+            "| 热损失率（%） | 4.20 |",
+            "| 热损失率（%） | 4.2 |",
             "numbers/balance",
         ),
         // A shortened option name is the same option.
