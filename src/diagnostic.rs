@@ -470,3 +470,56 @@ mod tests {
         assert_eq!(v["summary"]["documents"], 1);
     }
 }
+
+#[cfg(test)]
+mod rule_docs {
+    /// Every rule id the code can report is explained in the README's rule
+    /// tables (an id, or its family as `family/*`), so a user who meets
+    /// one can look it up. Ids are the `"family/name"` literals of the
+    /// non-test code whose family the README's tables use.
+    #[test]
+    fn every_rule_id_is_in_the_readme() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let ticked = |s: &str| readme.contains(&format!("`{s}`"));
+        let families: std::collections::BTreeSet<String> = readme
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .flat_map(|l| l.split('`').skip(1).step_by(2))
+            .filter_map(|id| id.split_once('/').map(|(f, _)| f.to_string()))
+            .collect();
+        assert!(families.contains("numbers") && families.contains("print"));
+        // Media types share the shape of a rule id.
+        const NOT_RULES: [&str; 2] = ["text/html", "text/plain"];
+        let mut missing = std::collections::BTreeSet::new();
+        for entry in walkdir::WalkDir::new(root.join("src")) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for lit in code.split('"').skip(1).step_by(2) {
+                let Some((family, name)) = lit.split_once('/') else {
+                    continue;
+                };
+                let shaped = !family.is_empty()
+                    && family.chars().all(|c| c.is_ascii_lowercase())
+                    && name.starts_with(|c: char| c.is_ascii_lowercase())
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+                if shaped
+                    && families.contains(family)
+                    && !NOT_RULES.contains(&lit)
+                    && !ticked(lit)
+                    && !ticked(&format!("{family}/*"))
+                {
+                    missing.insert(lit.to_string());
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "rule ids not in the README: {missing:?}"
+        );
+    }
+}

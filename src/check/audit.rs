@@ -28,7 +28,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
     mentioned(doc, &v.balances, "audit/balances", "{}", out);
     vetoes(doc, &v.vetoes, out);
-    prose_figures(doc, report, out);
+    prose_figures(doc, report, None, out);
     options(doc, report, out);
     let experts_of = &report.evaluation.experts;
     experts(
@@ -345,6 +345,15 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
                 .with_help("通知要求实施完成清洁生产方案后才能申请验收：实施后把它加入 implemented；尚未实施的，暂不申请验收"),
             );
         }
+        prose_figures(
+            doc,
+            report,
+            Some(&Accepted {
+                report_rel: &rdoc.src.rel,
+                implemented: &acc.implemented,
+            }),
+            out,
+        );
         if let Some(eval) = &report.evaluation.date {
             let at = |path: &str| super::field_span(doc, path);
             if let Some(d) = &acc.evaluation_date
@@ -593,12 +602,36 @@ fn stated_after(body: &str, keyword: &str, unit: &str) -> Vec<(Range<usize>, f64
     out
 }
 
+/// An acceptance report's text speaks of its audit report's options and
+/// of those it implemented: which report (for messages) and which options.
+struct Accepted<'a> {
+    report_rel: &'a str,
+    implemented: &'a [Spanned<String>],
+}
+
+/// Words after which a text states how many options were implemented.
+const IMPLEMENTED_COUNT: [&str; 6] = [
+    "已实施清洁生产方案",
+    "已实施方案",
+    "共实施清洁生产方案",
+    "共实施方案",
+    "实施完成清洁生产方案",
+    "实施完成方案",
+];
+
 /// `audit/prose-figures`: counts and totals stated in the text (共提出清洁
 /// 生产方案N项，其中无/低费方案a项，中/高费方案b项；总投资X万元；年经济效益
-/// Y万元) against the options. A count that disagrees is an error; an
-/// amount that is none of the totals nor any option's own is a warning
-/// (the text may speak of something else).
-fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
+/// Y万元) against the options — in the audit report, and in an acceptance
+/// report against its report's options and those it implemented (已实施
+/// 方案N项; “已全部实施” when some were not). A count that disagrees is an
+/// error; an amount that is none of the totals nor any option's own is a
+/// warning (the text may speak of something else).
+fn prose_figures(
+    doc: &Document,
+    report: &AuditMeta,
+    accepted: Option<&Accepted<'_>>,
+    out: &mut Vec<Diagnostic>,
+) {
     if report.options.is_empty() {
         return;
     }
@@ -607,19 +640,59 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
     let all = report.totals(None);
     let low = report.totals(Some(OptionClass::Low));
     let high = report.totals(Some(OptionClass::High));
+    // The options implemented, as the report states them.
+    let done: Vec<&crate::document::voluntary::CpOption> = match accepted {
+        Some(a) => report
+            .options
+            .iter()
+            .filter(|o| {
+                o.name.as_ref().is_some_and(|n| {
+                    a.implemented
+                        .iter()
+                        .any(|i| same_option(&n.value, &i.value))
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let done_totals = Totals {
+        count: done.len(),
+        investment: done
+            .iter()
+            .filter_map(|o| o.investment.as_ref().map(|v| v.value))
+            .sum(),
+        economic_benefit: done
+            .iter()
+            .filter_map(|o| o.economic_benefit.as_ref().map(|v| v.value))
+            .sum(),
+    };
+    let options_of = match accepted {
+        Some(a) => format!("审核报告（{}）的 options", a.report_rel),
+        None => "options".to_string(),
+    };
+    // In an acceptance report the finding spans two documents.
+    let rule = if accepted.is_some() {
+        "acceptance/prose-figures"
+    } else {
+        "audit/prose-figures"
+    };
     let mut push = |range: Range<usize>, severity: Severity, message: String| {
         out.push(
             diag(
-                "audit/prose-figures",
+                rule,
                 severity,
                 doc,
                 at + range.start..at + range.end,
                 message,
             )
-            .with_help("正文中的方案数和金额应与 front matter 的 options 一致：改正其中一处"),
+            .with_help(if accepted.is_some() {
+                "正文中的方案数和金额应与审核报告的 options 和本报告的 implemented 一致：改正其中一处"
+            } else {
+                "正文中的方案数和金额应与 front matter 的 options 一致：改正其中一处"
+            }),
         );
     };
-    let counts: [(&[&str], usize, &str); 3] = [
+    let mut counts: Vec<(&[&str], usize, &str, String)> = vec![
         (
             &[
                 "共提出清洁生产方案",
@@ -630,30 +703,109 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
             ],
             all.count,
             "方案",
+            options_of.clone(),
         ),
-        (&["无/低费方案", "无低费方案"], low.count, "无/低费方案"),
-        (&["中/高费方案", "中高费方案"], high.count, "中/高费方案"),
+        (
+            &["无/低费方案", "无低费方案"],
+            low.count,
+            "无/低费方案",
+            options_of.clone(),
+        ),
+        (
+            &["中/高费方案", "中高费方案"],
+            high.count,
+            "中/高费方案",
+            options_of.clone(),
+        ),
     ];
     // Counts per class only when every option's class is known (a bad
     // `class:` is reported once, at itself).
-    let classes = if report.classes_known() { 3 } else { 1 };
-    for (keys, expected, what) in counts.into_iter().take(classes) {
+    if !report.classes_known() {
+        counts.truncate(1);
+    }
+    if let Some(a) = accepted {
+        counts.push((
+            &IMPLEMENTED_COUNT,
+            a.implemented.len(),
+            "已实施方案",
+            "implemented".to_string(),
+        ));
+    }
+    for (keys, expected, what, source) in counts {
         for key in keys {
             for (range, v) in stated_after(body, key, "项") {
                 if (v - expected as f64).abs() > 1e-9 {
                     push(
                         range,
                         Severity::Error,
-                        format!("正文写{what} {v} 项，options 中有 {expected} 项"),
+                        format!("正文写{what} {v} 项，{source} 中有 {expected} 项"),
                     );
                 }
             }
         }
     }
+    // “已全部实施”: every option of the report implemented (acceptance), or
+    // none still underway or planned (the report's own statuses) — of the
+    // class the sentence names, if it names one (9项无/低费方案已全部实施).
+    let not_done = |o: &crate::document::voluntary::CpOption| match accepted {
+        Some(_) => !done.iter().any(|d| std::ptr::eq(*d, o)),
+        None => o.status.as_ref().is_some_and(|s| {
+            crate::document::voluntary::OptionStatus::parse(&s.value)
+                .is_some_and(|st| st != crate::document::voluntary::OptionStatus::Done)
+        }),
+    };
+    if report.options.iter().any(not_done) {
+        for (i, _) in body.match_indices("全部实施") {
+            let before = &body[..i];
+            let sentence = before
+                .rfind(['。', '；', '\n'])
+                .map_or(before, |k| &before[k..]);
+            let clause = sentence
+                .rfind(['，', ','])
+                .map_or(sentence, |k| &sentence[k..]);
+            // Not when it says it was not (尚未全部实施).
+            if NEGATIONS.iter().any(|n| clause.contains(n)) || clause.ends_with('未') {
+                continue;
+            }
+            let class = if ["无/低费", "无低费", "低费"]
+                .iter()
+                .any(|w| sentence.contains(w))
+            {
+                Some(OptionClass::Low)
+            } else if ["中/高费", "中高费", "高费"]
+                .iter()
+                .any(|w| sentence.contains(w))
+            {
+                Some(OptionClass::High)
+            } else {
+                None
+            };
+            let names: Vec<&str> = report
+                .options
+                .iter()
+                .filter(|o| class.is_none() || o.class() == class)
+                .filter(|o| not_done(o))
+                .filter_map(|o| o.name.as_ref().map(|n| n.value.as_str()))
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            let (severity, whose) = if accepted.is_some() {
+                (Severity::Error, "这些方案不在 implemented 中")
+            } else {
+                (Severity::Warning, "这些方案的 status 不是已实施")
+            };
+            push(
+                i..i + "全部实施".len(),
+                severity,
+                format!("正文写方案“全部实施”，但{whose}：{}", names.join("、")),
+            );
+        }
+    }
     let known = |v: f64,
                  pick: fn(&Totals) -> f64,
                  field: fn(&crate::document::voluntary::CpOption) -> Option<f64>| {
-        [&all, &low, &high]
+        [&all, &low, &high, &done_totals]
             .iter()
             .any(|t| (pick(t) - v).abs() < 0.005)
             || report
@@ -662,20 +814,22 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
                 .filter_map(field)
                 .any(|x| (x - v).abs() < 0.005)
     };
-    for (range, v) in stated_after(body, "总投资", "万元") {
-        if !known(
-            v,
-            |t| t.investment,
-            |o| o.investment.as_ref().map(|x| x.value),
-        ) {
-            push(
-                range,
-                Severity::Warning,
-                format!(
-                    "正文写总投资 {v} 万元，与 options 的合计 {} 万元及各方案投资都不一致",
-                    number(all.investment)
-                ),
-            );
+    for key in ["总投资", "累计投资", "投入资金"] {
+        for (range, v) in stated_after(body, key, "万元") {
+            if !known(
+                v,
+                |t| t.investment,
+                |o| o.investment.as_ref().map(|x| x.value),
+            ) {
+                push(
+                    range,
+                    Severity::Warning,
+                    format!(
+                        "正文写{key} {v} 万元，与 {options_of} 的合计 {} 万元及各方案投资都不一致",
+                        number(all.investment)
+                    ),
+                );
+            }
         }
     }
     for (range, v) in stated_after(body, "年经济效益", "万元") {
@@ -688,7 +842,7 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
                 range,
                 Severity::Warning,
                 format!(
-                    "正文写年经济效益 {v} 万元，与 options 的合计 {} 万元及各方案效益都不一致",
+                    "正文写年经济效益 {v} 万元，与 {options_of} 的合计 {} 万元及各方案效益都不一致",
                     number(all.economic_benefit)
                 ),
             );
@@ -696,8 +850,6 @@ fn prose_figures(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) 
     }
 }
 
-/// Characters that, right after a number, make it a date, a time, an
-/// ordinal or a section rather than a quantity (2025年, 6月, 第3章, 2.5节).
 const NOT_UNITS: &[char] = &[
     '年', '月', '日', '号', '时', '点', '分', '秒', '章', '节', '条', '款', '页', '期', '轮', '届',
     '版', '级', '批', '季', '周',

@@ -162,7 +162,8 @@ pub fn recheck(
 /// The rules that span documents and are re-run over all of them after
 /// one changes (`serve`): the province quota, one enterprise named alike
 /// across its voluntary-audit documents, and its acceptance report against
-/// its audit report (options implemented, dates).
+/// its audit report (options implemented, dates, the figures its text
+/// states).
 pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
     quota::check(ctx, docs, out);
     form::enterprise_consistency(docs, out);
@@ -178,6 +179,7 @@ pub fn is_cross_document(d: &Diagnostic) -> bool {
             | "enterprise/consistency"
             | "acceptance/implemented"
             | "acceptance/pending-option"
+            | "acceptance/prose-figures"
     )
 }
 

@@ -520,6 +520,44 @@ fn each_new_rule_fires_at_its_line_in_the_real_shaped_documents() {
             "date/order",
             "date: 2022-10-20",
         ),
+        // The acceptance report's text against its report and its list.
+        (
+            ACCEPTANCE,
+            "已实施方案10项",
+            "已实施方案8项",
+            "acceptance/prose-figures",
+            "已实施方案8项",
+        ),
+        (
+            ACCEPTANCE,
+            "其中无/低费方案9项",
+            "其中无/低费方案8项",
+            "acceptance/prose-figures",
+            "其中无/低费方案8项",
+        ),
+        (
+            ACCEPTANCE,
+            "累计投资303.5万元",
+            "累计投资330.5万元",
+            "acceptance/prose-figures",
+            "累计投资330.5万元",
+        ),
+        // “已全部实施” with an option left out of the list.
+        (
+            ACCEPTANCE,
+            "  - 循环水系统改造\n",
+            "",
+            "acceptance/prose-figures",
+            "已全部实施",
+        ),
+        // “已全部实施” while one option is still underway.
+        (
+            AUDIT,
+            "9项无/低费方案已全部实施",
+            "10项方案已全部实施",
+            "audit/prose-figures",
+            "10项方案已全部实施",
+        ),
     ];
     for (file, from, to, rule, at) in cases {
         let dir = fixture("audit-real");
@@ -544,6 +582,13 @@ fn near_misses_in_the_real_shaped_documents_do_not_fire() {
             "uscc: \"91410700MA45F8K2X5\"",
             "uscc: \"91410100MA44XN6E0X\"",
             "form/uscc-region",
+        ),
+        // “尚未全部实施” says what the statuses say.
+        (
+            AUDIT,
+            "9项无/低费方案已全部实施",
+            "中/高费方案尚未全部实施",
+            "audit/prose-figures",
         ),
         // A deviation rounded to one decimal is the same figure.
         (
