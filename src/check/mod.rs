@@ -205,8 +205,14 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
             form::check(ctx, doc, form, out);
             audit::deadline_form(ctx, doc, form, out);
         }
-        Meta::Audit(report) => audit::check(ctx, doc, report, out),
-        Meta::Acceptance(report) => audit::check_acceptance(ctx, doc, report, out),
+        Meta::Audit(report) => {
+            audit::check(ctx, doc, report, out);
+            outline::written_numbers(doc, out);
+        }
+        Meta::Acceptance(report) => {
+            audit::check_acceptance(ctx, doc, report, out);
+            outline::written_numbers(doc, out);
+        }
         Meta::None => {}
     }
 }

@@ -313,6 +313,164 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
     }
 }
 
+/// The parts of a number as written: `第三章` → [3], `3.2.1` → [3, 2, 1];
+/// None for other styles.
+fn written_parts(doc: &Document, h: usize) -> Option<Vec<u32>> {
+    let heading = &doc.body.headings[h];
+    let n = heading.number.as_ref()?;
+    if !crate::text::is_written_number(n, &heading.text) {
+        return None;
+    }
+    if n.style != NumberStyle::Dotted {
+        return Some(vec![n.value]);
+    }
+    let written = heading.text.get(..n.len)?.trim();
+    written
+        .split(['.', '．'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.chars()
+                .map(crate::text::fold_width)
+                .collect::<String>()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// `outline/numbering` in a report numbered as written (第一章, 1.1,
+/// 1.1.1): each number follows the one before it among its siblings
+/// (no number twice, none skipped), starts with its chapter's or
+/// section's number, and has as many parts as its depth. One warning at
+/// the heading that breaks the run, not one at every heading after it.
+pub fn written_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
+    if !doc.body.numbers_as_written {
+        return;
+    }
+    let headings = &doc.body.headings;
+    let roots: Vec<usize> = (0..headings.len())
+        .filter(|&i| headings[i].parent.is_none())
+        .collect();
+    let mut groups: Vec<(Option<usize>, Vec<usize>)> = vec![(None, roots)];
+    groups.extend(
+        (0..headings.len())
+            .filter(|&i| !headings[i].children.is_empty())
+            .map(|i| (Some(i), headings[i].children.clone())),
+    );
+    let show = |p: &[u32]| p.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+    // Headings already warned about: their children are not also held
+    // against a number that is itself wrong.
+    let mut flagged = vec![false; headings.len()];
+    for (parent, members) in groups {
+        // The parent's parts, when it is numbered as written (and right).
+        let prefix: Option<Vec<u32>> = parent
+            .filter(|&p| !flagged[p])
+            .and_then(|p| written_parts(doc, p));
+        let mut prev: Option<Vec<u32>> = None;
+        // Numbered siblings so far.
+        let mut count: u32 = 0;
+        for h in members {
+            let Some(parts) = written_parts(doc, h) else {
+                continue;
+            };
+            let chapter = headings[h]
+                .number
+                .as_ref()
+                .is_some_and(|n| n.style != NumberStyle::Dotted);
+            let written = headings[h]
+                .text
+                .get(..headings[h].number.as_ref().map_or(0, |n| n.len))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let last = parts.last().copied().unwrap_or(0);
+            let problem = match (&prefix, chapter) {
+                // A dotted number under a numbered chapter or section.
+                (Some(pre), false) if parts.len() != pre.len() + 1 => Some(format!(
+                    "编号“{written}”的层级不对：它在“{}”之下，应有 {} 段数字",
+                    show(pre),
+                    pre.len() + 1
+                )),
+                (Some(pre), false) if parts[..pre.len()] != pre[..] => Some(format!(
+                    "编号“{written}”不在它所属的“{}”之下：应以“{}.”开头",
+                    show(pre),
+                    show(pre)
+                )),
+                _ => None,
+            }
+            .or_else(|| {
+                // Wrong only when it is neither its place among its
+                // siblings nor the one after the number before it: a
+                // skipped or doubled number is one warning, not a run.
+                let position = count + 1;
+                let after_prev = prev
+                    .as_ref()
+                    .map_or(1, |p| p.last().copied().unwrap_or(0) + 1);
+                let same_shape = prev.as_ref().is_none_or(|p| p.len() == parts.len());
+                // The number at `v`, written as the author writes it.
+                let as_written = |v: u32| {
+                    if chapter {
+                        let unit =
+                            written
+                                .trim_start_matches('第')
+                                .trim_start_matches(|c: char| {
+                                    crate::text::parse_cn_numeral(&c.to_string()).is_some()
+                                        || c == '十'
+                                });
+                        format!("第{}{unit}", crate::text::cn_numeral(v))
+                    } else {
+                        let mut p = parts.clone();
+                        if let Some(l) = p.last_mut() {
+                            *l = v;
+                        }
+                        show(&p)
+                    }
+                };
+                let unit = if chapter { "章" } else { "节" };
+                if !same_shape || last == position || last == after_prev {
+                    return None;
+                }
+                let shown_prev = prev.as_ref().map(|p| {
+                    if chapter {
+                        as_written(p.last().copied().unwrap_or(0))
+                    } else {
+                        show(p)
+                    }
+                });
+                Some(match shown_prev {
+                    Some(_) if prev.as_ref() == Some(&parts) => format!(
+                        "编号“{written}”与上一{unit}重复，按位置这里应为“{}”",
+                        as_written(position)
+                    ),
+                    Some(pw) => format!(
+                        "编号“{written}”不连续：上一{unit}是“{pw}”，按位置这里应为“{}”",
+                        as_written(position)
+                    ),
+                    None => format!("编号“{written}”不连续：第一个应为“{}”", as_written(1)),
+                })
+            });
+            if let Some(message) = problem {
+                flagged[h] = true;
+                out.push(
+                    diag(
+                        "outline/numbering",
+                        Severity::Warning,
+                        doc,
+                        heading_line(doc, h),
+                        message,
+                    )
+                    .with_label("编号")
+                    .with_help("报告按章节编号（第一章，1.1，1.1.1）时，同级标题依次编号、不重复不跳号，节号以所属章号开头：核对这一处和前后几节"),
+                );
+            }
+            if prev.as_ref().is_none_or(|p| p.len() == parts.len()) {
+                count += 1;
+            }
+            prev = Some(parts);
+        }
+    }
+}
+
 fn heading_line(doc: &Document, h: usize) -> std::ops::Range<usize> {
     let span = &doc.body.headings[h].span;
     let line = doc.src.line_index(span.start);

@@ -1035,3 +1035,45 @@ fn one_bad_option_class_is_one_finding_not_a_cascade() {
         "{v:#}"
     );
 }
+
+#[test]
+fn a_reports_numbers_as_written_are_checked_once_where_they_break() {
+    let numbering = |from: &str, to: &str| {
+        let dir = fixture("audit-real");
+        edit(dir.path(), AUDIT, from, to);
+        let (_, v) = check_real(dir.path());
+        let found: Vec<(u64, String)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "outline/numbering")
+            .map(|d| {
+                (
+                    d["line"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (line_of(dir.path(), AUDIT, to), found)
+    };
+    // A skipped section number: one warning, with the number it should be.
+    let (line, found) = numbering("## 3.5 废物产生原因分析", "## 3.6 废物产生原因分析");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, line);
+    assert!(found[0].1.contains("“3.5”"), "{}", found[0].1);
+    // A doubled one.
+    let (line, found) = numbering("## 3.3 水平衡", "## 3.2 水平衡");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, line);
+    assert!(found[0].1.contains("重复"), "{}", found[0].1);
+    // A chapter numbered wrong: the chapter, not every section under it.
+    let (line, found) = numbering("# 第二章 ", "# 第三章 ");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, line);
+    assert!(found[0].1.contains("“第二章”"), "{}", found[0].1);
+    // A section under the wrong chapter.
+    let (line, found) = numbering("## 3.1 审核重点概况", "## 2.1 审核重点概况");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, line);
+    assert!(found[0].1.contains("应以“3.”开头"), "{}", found[0].1);
+}
