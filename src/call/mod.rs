@@ -6,7 +6,7 @@ pub mod industry;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use crate::text::normalize_title;
@@ -203,6 +203,35 @@ impl Voluntary {
         let (m, d) = s.trim().split_once('-')?;
         let (m, d) = (m.parse().ok()?, d.parse().ok()?);
         NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+    }
+
+    /// The first yearly `due` (`MM-DD`, end of the day, Beijing time) on or
+    /// after `from`.
+    pub fn next_due(due: &str, from: &DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        let (month, day) = Voluntary::month_day(due)?;
+        let local = from.with_timezone(&beijing());
+        // (29 February comes back within four years.)
+        for year in local.year()..=local.year() + 4 {
+            let Some(d) =
+                NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_opt(23, 59, 59))
+            else {
+                continue;
+            };
+            let due = beijing().from_local_datetime(&d).single()?;
+            if due >= local {
+                return Some(due);
+            }
+        }
+        None
+    }
+
+    /// The notice as the site names it: 自愿性清洁生产审核（豫工信办节〔2018〕24号）.
+    pub fn title(&self) -> String {
+        if self.notice.is_empty() {
+            "自愿性清洁生产审核".to_string()
+        } else {
+            format!("自愿性清洁生产审核（{}）", self.notice)
+        }
     }
 }
 

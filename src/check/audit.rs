@@ -7,12 +7,12 @@
 
 use std::ops::Range;
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, Months};
 
 use super::outline::{best_match, entry_names};
 use super::{Ctx, diag, field_span, key_span};
 use crate::assets::{Resolve, resolve};
-use crate::call::{AgencyMinimums, Mention, Voluntary, beijing, format_zh};
+use crate::call::{AgencyMinimums, Mention, Voluntary, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
@@ -407,23 +407,6 @@ pub fn deadline_form(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut V
     yearly_deadline(ctx, doc, &v.list_due, &v.list_what, &base, span, out);
 }
 
-/// The first `month-day` (end of day, Beijing) on or after `from`.
-fn next_yearly(
-    month: u32,
-    day: u32,
-    from: &DateTime<FixedOffset>,
-) -> Option<DateTime<FixedOffset>> {
-    let local = from.with_timezone(&beijing());
-    for year in [local.year(), local.year() + 1] {
-        let d = NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(23, 59, 59)?;
-        let due = beijing().from_local_datetime(&d).single()?;
-        if due >= local {
-            return Some(due);
-        }
-    }
-    None
-}
-
 fn yearly_deadline(
     ctx: &Ctx<'_>,
     doc: &Document,
@@ -436,7 +419,7 @@ fn yearly_deadline(
     let Some((month, day)) = Voluntary::month_day(due) else {
         return;
     };
-    let Some(due) = next_yearly(month, day, base) else {
+    let Some(due) = Voluntary::next_due(due, base) else {
         return;
     };
     let v = &ctx.call.voluntary;

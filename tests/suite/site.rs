@@ -429,3 +429,44 @@ fn the_dashboard_states_the_size_of_the_package_pack_writes() {
         "{packed} vs {bytes}"
     );
 }
+
+#[test]
+fn a_voluntary_only_project_names_its_own_notice_and_dates() {
+    // An enterprise's form and reports answer the voluntary-audit notice,
+    // not the pilot call: the dashboard says so and lists its yearly dates.
+    let dir = fixture("voluntary");
+    let out = run(
+        dir.path(),
+        &[
+            "build",
+            "--no-system-fonts",
+            "--no-docx",
+            "--today",
+            "2023-03-01",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = page(&dir.path().join("public/index.html"));
+    assert!(
+        index.contains("自愿性清洁生产审核（豫工信办节〔2018〕24号）"),
+        "{index}"
+    );
+    assert!(
+        !index.contains("创新试点"),
+        "the pilot call is not this project's"
+    );
+    assert!(index.contains("市级征集自愿性清洁生产审核企业名单"));
+    assert!(index.contains("2023年3月15日"), "the next 15 March");
+    assert!(index.contains("还有 14 天"));
+    assert!(index.contains("市级向省工业和信息化委报送完成验收的企业名单"));
+    // The demo has plans: its dashboard keeps the pilot call's dates.
+    let demo = demo();
+    let out = build(demo.path(), &["--no-docx"]);
+    assert!(out.status.success());
+    let index = page(&demo.path().join("public/index.html"));
+    assert!(index.contains("2022年清洁生产审核创新试点项目申报"));
+}

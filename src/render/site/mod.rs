@@ -354,7 +354,15 @@ impl Site {
                 .name
                 .clone()
                 .unwrap_or_else(|| "申报材料".to_string()),
-            call: project.call.name.clone(),
+            call: {
+                let (plans, voluntary) = notices(project);
+                let v = project.call.voluntary.title();
+                match (plans, voluntary) {
+                    (true, true) => format!("{}；{v}", project.call.name),
+                    (false, true) => v,
+                    _ => project.call.name.clone(),
+                }
+            },
             today: self.today.format("%Y年%-m月%-d日").to_string(),
         }
     }
@@ -626,8 +634,15 @@ impl Site {
             findings.push(finding_view(d, findings.len(), None, String::new()));
         }
         let shards: Vec<String> = ordered.iter().map(|d| href(&d.shard)).collect();
-        let milestones: Vec<MilestoneView> = call
-            .milestones
+        // The pilot call's dates for a project with plans (or nothing yet);
+        // the voluntary notice's yearly dates for the documents it asks for.
+        let (has_plans, has_voluntary) = notices(project);
+        let pilot: &[crate::call::Milestone] = if has_plans || !has_voluntary {
+            &call.milestones
+        } else {
+            &[]
+        };
+        let mut milestones: Vec<MilestoneView> = pilot
             .iter()
             .filter_map(|m| {
                 let due = call.due(m)?;
@@ -641,6 +656,33 @@ impl Site {
                 })
             })
             .collect();
+        let v = &call.voluntary;
+        for (kind, due, what) in [
+            (DocKind::ApplicationForm, &v.list_due, &v.list_what),
+            (
+                DocKind::AcceptanceReport,
+                &v.acceptance_due,
+                &v.acceptance_what,
+            ),
+        ] {
+            if !project.documents.iter().any(|d| d.kind == Some(kind)) {
+                continue;
+            }
+            let (Some((month, day)), Some(next)) = (
+                crate::call::Voluntary::month_day(due),
+                crate::call::Voluntary::next_due(due, &self.today),
+            ) else {
+                continue;
+            };
+            milestones.push(MilestoneView {
+                name: what.clone(),
+                due: format_zh(&next),
+                days_left: days_left(&self.today, &next).max(0),
+                passed: false,
+                what: format!("每年 {month} 月 {day} 日截止（{}）", v.notice),
+                to: v.authority.clone(),
+            });
+        }
         let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         rules.sort_unstable();
         rules.dedup();
@@ -738,6 +780,26 @@ impl Site {
 
 /// A plan's category as the call names it (or as written, when the call
 /// does not know it).
+/// Which notices the project's documents answer: (the pilot call, with
+/// plans; the voluntary-audit notice, with forms and audit or acceptance
+/// reports).
+fn notices(project: &Project) -> (bool, bool) {
+    let has = |kinds: &[DocKind]| {
+        project
+            .documents
+            .iter()
+            .any(|d| d.kind.is_some_and(|k| kinds.contains(&k)))
+    };
+    (
+        has(&[DocKind::PilotPlan]),
+        has(&[
+            DocKind::ApplicationForm,
+            DocKind::AuditReport,
+            DocKind::AcceptanceReport,
+        ]),
+    )
+}
+
 fn category_name(call: &crate::call::Call, doc: &Document) -> String {
     doc.plan()
         .and_then(|p| p.category.as_ref())
