@@ -423,3 +423,26 @@ fn parallel_and_serial_builds_give_the_same_pdfs() {
     let b = std::fs::read(dir.path().join("public/pdf/副本.pdf")).unwrap();
     assert_eq!(a, b, "builds are deterministic");
 }
+
+#[test]
+fn units_with_superscripts_in_fields_print_in_the_body_font() {
+    // mg/m³ and CO₂ written in front matter (an indicator's unit and name)
+    // print as raised and lowered digits of the body font, as they do in
+    // the body: no fallback font, no warning.
+    let dir = fixture("voluntary");
+    let path = dir.path().join("content/验收自评报告.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("    unit: 立方米/吨"));
+    let text = text
+        .replacen("    unit: 立方米/吨", "    unit: mg/m³", 1)
+        .replacen("单位产品新鲜水耗", "单位产品CO₂排放", 1);
+    std::fs::write(&path, text).unwrap();
+    let out = build(dir.path(), &["--no-docx"]);
+    let log = stdout(&out);
+    assert!(!log.contains("print/fallback-font"), "{log}");
+    let pdf = dir.path().join("public/pdf/验收自评报告.pdf");
+    let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
+    assert!(!fonts.contains("Libertinus"), "{fonts}");
+    let text = pdf_text(&pdf, None, None, false);
+    assert!(text.contains("mg/m3") && text.contains("CO2"), "{text}");
+}
