@@ -381,11 +381,14 @@ fn help_for(cmd: &mut clap::Command, name: Option<&str>) -> Invocation {
         Some(n) => match cmd.find_subcommand_mut(n) {
             Some(sub) => sub.render_help(),
             None => {
+                let names = subcommand_names(cmd);
+                let hint = strsim_closest(n, &names)
+                    .map_or_else(String::new, |c| format!("  是否想写 {c}？\n"));
                 return Invocation::Print {
                     text: format!(
-                        "错误：没有“{}”这个命令\n  可用的命令：{}\n\n运行 `shenbao --help` 查看说明。\n",
+                        "错误：没有“{}”这个命令\n{hint}  可用的命令：{}\n\n运行 `shenbao --help` 查看说明。\n",
                         crate::text::escape_controls(n),
-                        subcommand_names(cmd).join("、")
+                        names.join("、")
                     ),
                     stderr: true,
                     code: 2,
@@ -398,6 +401,17 @@ fn help_for(cmd: &mut clap::Command, name: Option<&str>) -> Invocation {
         stderr: false,
         code: 0,
     }
+}
+
+/// The command a mistyped name most likely meant (`biuld` → build), as
+/// clap suggests for `shenbao biuld`.
+fn strsim_closest<'a>(typed: &str, names: &'a [String]) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::jaro(typed, n), n.as_str()))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
 }
 
 fn subcommand_names(cmd: &clap::Command) -> Vec<String> {
@@ -416,7 +430,16 @@ fn from_error(e: &clap::Error, cmd: &clap::Command, sub: Option<&str>) -> Invoca
         },
         // `shenbao` alone: the help, but as an error.
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Invocation::Print {
-            text: e.render().to_string(),
+            text: format!(
+                "{}\n\n{}",
+                match sub {
+                    None =>
+                        "错误：缺少命令，例如 `shenbao check`（检查）或 `shenbao build`（排版）"
+                            .to_string(),
+                    Some(s) => format!("错误：`shenbao {s}` 缺少参数"),
+                },
+                e.render()
+            ),
             stderr: true,
             code: 2,
         },

@@ -149,6 +149,7 @@ fn no_command_shows_the_help_as_an_error() {
     assert_eq!(out.status.code(), Some(2));
     let s = text(&out.stderr);
     assert_chinese("no command", &s);
+    assert!(s.starts_with("错误：缺少命令"), "{s}");
     assert!(s.contains("用法：shenbao [选项] <命令>"), "{s}");
 }
 
@@ -166,6 +167,10 @@ fn unknown_commands_are_named_with_suggestions() {
     assert!(s.contains("是否想写 check？"), "{s}");
     let s = usage_error(&["help", "bogus"]);
     assert!(s.contains("没有“bogus”这个命令"), "{s}");
+    assert!(!s.contains("是否想写"), "{s}");
+    // `help` suggests as the command line does.
+    let s = usage_error(&["help", "biuld"]);
+    assert!(s.contains("是否想写 build？"), "{s}");
 }
 
 #[test]
