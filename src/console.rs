@@ -241,14 +241,19 @@ pub fn print_build(
         problems.push("content/ 中没有可排版的文档".to_string());
     }
     let out_dir = esc(&report.out_dir.display().to_string()).into_owned();
+    // PDFs kept from an earlier build were not written by this one.
+    let kept = report.docs.iter().filter(|d| d.ok && d.kept).count();
+    let pdfs = match (ok - kept, kept) {
+        (_, 0) => format!("{ok} 份 PDF 已写入 {out_dir}"),
+        (0, _) => format!("{ok} 份 PDF 都未改动，沿用 {out_dir} 中的文件"),
+        (made, kept) => {
+            format!("{ok} 份 PDF 在 {out_dir}：新写入 {made} 份，未改动沿用 {kept} 份")
+        }
+    };
     if problems.is_empty() {
-        writeln!(out, "完成：{ok} 份 PDF 已写入 {out_dir}")?;
+        writeln!(out, "完成：{pdfs}")?;
     } else {
-        writeln!(
-            out,
-            "未全部完成：{ok} 份 PDF 已写入 {out_dir}；{}",
-            problems.join("；")
-        )?;
+        writeln!(out, "未全部完成：{pdfs}；{}", problems.join("；"))?;
     }
     out.flush()
 }

@@ -93,7 +93,8 @@ fn a_second_build_makes_nothing_and_an_edit_remakes_only_its_document() {
     assert!(pdf.is_empty() && docx.is_empty(), "{t}");
     assert_eq!((kept, kept_docx), (2, 2), "{t}");
     assert!(t.contains("PDF：未改动，沿用 2 份；重新排版 0 份"), "{t}");
-    assert!(t.contains("完成：2 份 PDF"), "{t}");
+    assert!(t.contains("完成：2 份 PDF 都未改动，沿用"), "{t}");
+    assert!(!t.contains("已写入"), "kept PDFs are not written: {t}");
     assert_eq!(std::fs::read(&pdf_a).unwrap(), first);
 
     // A touched document with the same text is still the same input.
@@ -108,6 +109,7 @@ fn a_second_build_makes_nothing_and_an_edit_remakes_only_its_document() {
     let (pdf, kept, docx, kept_docx, t) = build_counts(root, &[]);
     assert_eq!((names(&pdf), kept), (vec![B], 1), "{t}");
     assert_eq!((names(&docx), kept_docx), (vec![B], 1), "{t}");
+    assert!(t.contains("新写入 1 份，未改动沿用 1 份"), "{t}");
 
     // An image the plan binds changes: that plan is made again.
     let png = root.join("content/attachments/推荐函（样例）.png");
