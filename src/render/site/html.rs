@@ -262,7 +262,8 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
             // the order they are first cited, as in print.
             Event::FootnoteReference(label) => {
                 let n = footnote_number(&mut footnotes, &label);
-                text.push_str(&n.to_string());
+                // (The marker is not searchable text: “56.8%1” would be
+                // shown and found as a figure.)
                 chunk.push(Event::InlineHtml(
                     format!("<sup class=\"footnote-ref\"><a href=\"#u-fn-{n}\">{n}</a></sup>")
                         .into(),
@@ -417,6 +418,9 @@ mod tests {
         );
         assert!(cite(b, 2) && cite(b, 1), "{b}");
         assert!(b.contains("id=\"u-fn-2\""), "{b}");
+        // The marker is not search text (“56.8%1”); the note's text is.
+        let text = &d.sections[0].text;
+        assert!(text.contains("一。") && text.contains("注甲"), "{text}");
     }
 
     #[test]
