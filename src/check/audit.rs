@@ -928,7 +928,8 @@ fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>
     for item in items {
         let ok = affirmed(body, &item.words)
             .iter()
-            .any(|s| !item.quantified || has_quantity(s));
+            .any(|s| !item.quantified || has_quantity(s))
+            || (item.quantified && quantified_elsewhere(doc, &item.words));
         if !ok {
             out.push(
                 diag(
@@ -942,6 +943,53 @@ fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>
             );
         }
     }
+}
+
+/// A quantity stated where the words stand as a title rather than in the
+/// sentence: in the text of a section titled with them (“2.7 设置清洁生产
+/// 目标”: 单位产品能耗由94.9降至88.0千克标准煤/吨), or in a table captioned
+/// with them (表2-1 清洁生产目标) or whose header names a 目标 column.
+fn quantified_elsewhere(doc: &Document, words: &[String]) -> bool {
+    let names = |t: &str| words.iter().any(|w| t.contains(w.as_str()));
+    let text = &doc.src.text;
+    let headings = &doc.body.headings;
+    let end = text.len();
+    for (i, h) in headings.iter().enumerate() {
+        if !names(&h.title) {
+            continue;
+        }
+        // The section up to the next heading of its level or above.
+        let stop = headings[i + 1..]
+            .iter()
+            .find(|n| n.depth <= h.depth)
+            .map_or(end, |n| n.span.start);
+        let section = text.get(h.span.end.min(stop)..stop).unwrap_or("");
+        if section
+            .split(['。', '；', '\n'])
+            .any(|s| !NEGATIONS.iter().any(|n| s.contains(n)) && has_quantity(s))
+        {
+            return true;
+        }
+    }
+    let body = doc.body_text();
+    let mut captioned = false;
+    let mut header_next = false;
+    for line in body.lines() {
+        let l = line.trim();
+        if l.starts_with('|') {
+            if header_next {
+                // A table's first row is its header.
+                captioned |= l.contains("目标") || names(l);
+                header_next = false;
+            } else if captioned && has_quantity(l) {
+                return true;
+            }
+        } else if !l.is_empty() {
+            captioned = names(l) && !NEGATIONS.iter().any(|n| l.contains(n));
+            header_next = true;
+        }
+    }
+    false
 }
 
 fn mentioned(
@@ -1600,6 +1648,38 @@ date: 2023-03-01
             "{}",
             v[0].message
         );
+    }
+
+    #[test]
+    fn a_target_stated_under_its_title_or_in_its_table_counts() {
+        let vague = GOOD_AUDIT.replace(
+            "清洁生产目标为单位产品水耗降低10%",
+            "清洁生产目标为持续改进",
+        );
+        let veto = |text: &str| {
+            check(text, "2023-04-01")
+                .into_iter()
+                .filter(|x| x.rule == "audit/veto")
+                .count()
+        };
+        assert_eq!(veto(&vague), 1);
+        // The quantity in the section titled with the words.
+        let titled = format!(
+            "{vague}\n## 2.7 设置清洁生产目标\n\n针对审核重点，设置近期目标：单位产品综合能耗由94.9千克标准煤/吨降至88.0千克标准煤/吨。\n"
+        );
+        assert_eq!(veto(&titled), 0);
+        // In a table captioned with them, or with a 目标 column.
+        let table = "| 指标 | 单位 | 现状值 | 近期目标（2025年） |\n|---|---|--:|--:|\n| 单位产品综合能耗 | 千克标准煤/吨 | 94.9 | 88.0 |\n";
+        assert_eq!(veto(&format!("{vague}\n表2-1 清洁生产目标\n\n{table}")), 0);
+        assert_eq!(veto(&format!("{vague}\n表2-1 主要指标\n\n{table}")), 0);
+        // Not a table of other figures, nor a titled section that says the
+        // targets were not set.
+        let other = table.replace("近期目标（2025年）", "2025年");
+        assert_eq!(veto(&format!("{vague}\n表2-1 主要指标\n\n{other}")), 1);
+        let not_set = format!(
+            "{vague}\n## 2.7 清洁生产目标\n\n尚未确定目标，单位产品能耗为94.9千克标准煤/吨。\n"
+        );
+        assert_eq!(veto(&not_set), 1);
     }
 
     #[test]
