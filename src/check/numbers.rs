@@ -743,6 +743,32 @@ fn figure_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &s
     Some((n, start..end, unit))
 }
 
+/// A figure after a keyword, and the figures of an enumeration that
+/// follows it in the same clause (产出合格型材36020吨、铝屑及废料2245吨):
+/// the items add up. An item in another unit makes the sum unclear: None.
+fn figures_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &str)> {
+    let (mut total, first, unit) = figure_after(s, from)?;
+    let mut span = first.clone();
+    let mut at = first.end + s[first.end..].find(unit).unwrap_or(0) + unit.len();
+    while let Some(rest) = s[at..].strip_prefix('、') {
+        let next_from = at + (s[at..].len() - rest.len());
+        let Some((n, r, u)) = figure_after(s, next_from) else {
+            break;
+        };
+        if u != unit || n.percent != total.percent {
+            return None;
+        }
+        total = Num {
+            value: total.value + n.value,
+            decimals: total.decimals.max(n.decimals),
+            percent: total.percent,
+        };
+        span.end = r.end;
+        at = r.end + s[r.end..].find(u).unwrap_or(0) + u.len();
+    }
+    Some((total, span, unit))
+}
+
 /// The words that name a figure's role in a balance sentence. Longest
 /// first at one place (损失率 is a deviation, not a 损失).
 const PROSE_KEYS: [(&str, BalanceRole); 15] = [
@@ -812,7 +838,13 @@ fn balance_prose(doc: &Document, out: &mut Vec<Diagnostic>) {
             let mut found: [Vec<(Num, std::ops::Range<usize>, &str)>; 4] = Default::default();
             while let Some(m) = matches.next_if(|m| m.start() < sent_start) {
                 let role = role(&m);
-                let Some((n, r, unit)) = figure_after(sent, m.end() - s0) else {
+                let found_at = m.end() - s0;
+                let figure = if role == BalanceRole::Deviation {
+                    figure_after(sent, found_at)
+                } else {
+                    figures_after(sent, found_at)
+                };
+                let Some((n, r, unit)) = figure else {
                     continue;
                 };
                 // A deviation is a percentage, a loss is not.
@@ -1095,6 +1127,22 @@ mod tests {
             "{:#?}",
             all(&loss_as_output)
         );
+    }
+
+    #[test]
+    fn an_enumeration_of_outputs_adds_up() {
+        let ok = "物料平衡：投入铝棒38460吨，产出合格型材36020吨、铝屑及几何废料2245吨，损失195吨，误差0.51%。\n";
+        assert!(
+            found(ok, "numbers/balance").is_empty(),
+            "{:#?}",
+            found(ok, "numbers/balance")
+        );
+        let d = found(&ok.replace("损失195吨", "损失295吨"), "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("输出 38265"), "{}", d[0].message);
+        // An item in another unit: the sum is unclear, nothing is judged.
+        let mixed = ok.replace("2245吨", "2245件");
+        assert!(found(&mixed, "numbers/balance").is_empty());
     }
 
     #[test]
