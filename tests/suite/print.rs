@@ -437,12 +437,29 @@ fn units_with_superscripts_in_fields_print_in_the_body_font() {
         .replacen("    unit: 立方米/吨", "    unit: mg/m³", 1)
         .replacen("单位产品新鲜水耗", "单位产品CO₂排放", 1);
     std::fs::write(&path, text).unwrap();
+    // The application form is laid out on its own sheet.
+    let form = dir.path().join("content/申请表.md");
+    let text = std::fs::read_to_string(&form).unwrap();
+    assert!(text.contains("氮氧化物21.6吨"));
+    std::fs::write(
+        &form,
+        text.replacen("氮氧化物21.6吨", "NOₓ 21.6吨、颗粒物 12 mg/m³", 1),
+    )
+    .unwrap();
     let out = build(dir.path(), &["--no-docx"]);
     let log = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{log}");
     assert!(!log.contains("print/fallback-font"), "{log}");
-    let pdf = dir.path().join("public/pdf/验收自评报告.pdf");
-    let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
-    assert!(!fonts.contains("Libertinus"), "{fonts}");
-    let text = pdf_text(&pdf, None, None, false);
-    assert!(text.contains("mg/m3") && text.contains("CO2"), "{text}");
+    for (name, expect) in [
+        ("验收自评报告", &["mg/m3", "CO2"][..]),
+        ("申请表", &["NOx", "mg/m3"][..]),
+    ] {
+        let pdf = dir.path().join(format!("public/pdf/{name}.pdf"));
+        let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
+        assert!(!fonts.contains("Libertinus"), "{name}: {fonts}");
+        let text = pdf_text(&pdf, None, None, false);
+        for e in expect {
+            assert!(text.contains(e), "{name}: {e} in {text}");
+        }
+    }
 }
