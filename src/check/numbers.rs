@@ -153,8 +153,21 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
         {
             return RowKind::Total;
         }
+        // 输入合计, 输出合计, 无/低费小计: the total of the group above it.
+        if t.contains("合计") || t.contains("小计") {
+            return RowKind::Subtotal;
+        }
     }
     RowKind::Data
+}
+
+/// The label of a total or subtotal row as written (输入合计, 小计).
+fn row_label<'a>(row: &'a [Cell], or: &'a str) -> &'a str {
+    row.iter()
+        .take(2)
+        .map(|c| c.text.trim())
+        .find(|s| s.contains('计'))
+        .unwrap_or(or)
 }
 
 fn is_share_header(h: &str) -> bool {
@@ -189,6 +202,14 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
         return;
     };
     let end = total_at.min(t.rows.len());
+    // The rows that take part in a sum: up to the total, or the last
+    // subtotal when there is none (what follows — a balance's 损失 and
+    // 误差 rows, notes — is not added up).
+    let last = if total_at < t.rows.len() {
+        total_at
+    } else {
+        kinds.iter().rposition(|k| *k != RowKind::Data).unwrap_or(0)
+    };
     let cols = t
         .header
         .len()
@@ -201,11 +222,14 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
             .map(|r| r.get(j).map_or(Val::Blank, |c| value(&c.text)))
             .collect();
         // A column of figures: every row up to the total a number or blank.
-        if vals[..end.min(vals.len())].contains(&Val::Text) {
+        // (A percentage below the total — a balance's 损失率 — does not make
+        // the column one of shares.)
+        let summed = &vals[..(last + 1).min(vals.len())];
+        if summed.contains(&Val::Text) {
             continue;
         }
         let share =
-            is_share_header(header) || vals.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
+            is_share_header(header) || summed.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
         if share {
             shares(doc, t, &kinds, end, j, header, out);
             continue;
@@ -220,7 +244,7 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
                         doc,
                         &t.rows[i][j],
                         header,
-                        "小计",
+                        row_label(&t.rows[i], "小计"),
                         &group,
                         stated,
                         "本组各行之和",
@@ -243,17 +267,11 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
                     _ => None,
                 })
                 .collect();
-            let label = t.rows[total_at]
-                .iter()
-                .take(2)
-                .map(|c| c.text.trim())
-                .find(|s| s.contains('计'))
-                .unwrap_or("合计");
             compare(
                 doc,
                 &t.rows[total_at][j],
                 header,
-                label,
+                row_label(&t.rows[total_at], "合计"),
                 &parts,
                 stated,
                 "上面各行之和",
@@ -288,11 +306,18 @@ fn compare(
         .max()
         .unwrap_or(0)
         .max(stated.decimals);
-    // Whole numbers that differ by a unit or more could still be rounded
-    // figures, but are far more often a slip: a warning, not an error.
+    // Within the rounding, but by more than one unit in the last decimal
+    // place (18.6 against 18.9), or by a unit or more in whole numbers:
+    // could still be rounded figures, far more often a slip. A warning.
+    let unit = 10f64.powi(-(decimals.min(12) as i32));
+    let slip = if decimals == 0 {
+        diff >= 1.0 - 1e-9
+    } else {
+        diff > unit + 1e-9
+    };
     let severity = if diff > tol {
         Severity::Error
-    } else if decimals == 0 && diff >= 1.0 - 1e-9 {
+    } else if slip {
         Severity::Warning
     } else {
         return;
@@ -957,6 +982,15 @@ mod tests {
         // unrounded values: within 4 × 0.05.
         let t = "| 项 | 值 |\n|---|--:|\n| 甲 | 33.3 |\n| 乙 | 33.3 |\n| 丙 | 33.3 |\n| 合计 | 100.0 |\n";
         assert!(found(t, "numbers/total").is_empty());
+        // More than a unit off, though within the rounding of six figures:
+        // a warning (a slip far more often than rounding).
+        let six = "| 项 | 值 |\n|---|--:|\n| 甲 | 2.1 |\n| 乙 | 3.4 |\n| 丙 | 5.0 |\n| 丁 | 1.2 |\n| 戊 | 4.3 |\n| 己 | 2.9 |\n| 小计 | 18.6 |\n";
+        let d = found(six, "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(found(&six.replace("18.6", "18.8"), "numbers/total").is_empty());
+        let d = found(&six.replace("18.6", "18.4"), "numbers/total");
+        assert_eq!(d[0].severity, Severity::Error, "beyond the rounding");
     }
 
     #[test]
@@ -1127,6 +1161,36 @@ mod tests {
             "{:#?}",
             all(&loss_as_output)
         );
+    }
+
+    #[test]
+    fn a_balance_tables_totals_add_up_their_rows() {
+        // 输入合计 and 输出合计 are the totals of the rows above each.
+        let ok = "| 项目 | 水量（m³/d） |\n|---|--:|\n| 新鲜水 | 1200 |\n| 回用水 | 96.5 |\n| 输入合计 | 1296.5 |\n| 工艺消耗 | 520 |\n| 蒸发 | 250 |\n| 排污 | 491.5 |\n| 输出合计 | 1261.5 |\n| 损失 | 35 |\n| 误差（%） | 2.70 |\n";
+        let all = |md: &str| {
+            let mut d = found(md, "numbers/total");
+            d.extend(found(md, "numbers/balance"));
+            d
+        };
+        assert!(all(ok).is_empty(), "{:#?}", all(ok));
+        let d = found(
+            &ok.replace("| 回用水 | 96.5 |", "| 回用水 | 69.5 |"),
+            "numbers/total",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].message.contains("输入合计"), "{}", d[0].message);
+        // The label in the first column, the item in the second, the 误差
+        // as a percentage under the totals.
+        let three = "| 类别 | 项目 | 水量（m³/d） |\n|---|---|--:|\n| 输入 | 市政自来水 | 152.0 |\n| 输入 | 自备井水 | 36.0 |\n| 输入合计 | | 188.0 |\n| 输出 | 废水排放 | 96.5 |\n| 输出 | 蒸发 | 84.9 |\n| 输出合计 | | 181.4 |\n| 损失 | | 6.6 |\n| 误差 | | 3.51% |\n";
+        assert!(all(three).is_empty(), "{:#?}", all(three));
+        let d = found(&three.replace("| 152.0 |", "| 125.0 |"), "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        // Side by side, with a 损失率 in % under the totals: each side's
+        // figures add up to its 合计.
+        let side = "| 输入项 | 数量 | 输出项 | 数量 |\n|---|--:|---|--:|\n| 电力 | 1,236.5 | 加热有效热 | 1,562.4 |\n| 天然气 | 2,148.3 | 时效炉有效热 | 486.7 |\n| 柴油 | 32.2 | 氧化及整流 | 618.9 |\n| | | 动力及辅助 | 512.6 |\n| 合计 | 3,417.0 | 合计 | 3,180.6 |\n| 损失 | 236.4 | | |\n| 损失率 | 6.92% | | |\n";
+        assert!(all(side).is_empty(), "{:#?}", all(side));
+        let d = found(&side.replace("| 1,236.5 |", "| 1,263.5 |"), "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]
