@@ -738,7 +738,17 @@ fn prose_figures(
         }),
     };
     if report.options.iter().any(not_done) {
-        for (i, _) in body.match_indices("全部实施") {
+        let claims = [
+            "全部实施",
+            "均已实施",
+            "都已实施",
+            "全部完成实施",
+            "均已完成实施",
+        ];
+        let mut at: Vec<(usize, &str)> =
+            claims.iter().flat_map(|c| body.match_indices(c)).collect();
+        at.sort_unstable();
+        for (i, claim) in at {
             let before = &body[..i];
             let sentence = before
                 .rfind(['。', '；', '\n'])
@@ -779,11 +789,16 @@ fn prose_figures(
                 (Severity::Warning, "这些方案的 status 不是已实施")
             };
             push(
-                i..i + "全部实施".len(),
+                i..i + claim.len(),
                 severity,
-                format!("正文写方案“全部实施”，但{whose}：{}", names.join("、")),
+                format!("正文写方案“{claim}”，但{whose}：{}", names.join("、")),
             );
         }
+    }
+    // The amounts are judged against the totals per class too: not while
+    // a class cannot be read (that is reported once, at the class).
+    if !report.classes_known() {
+        return;
     }
     let known = |v: f64,
                  pick: fn(&Totals) -> f64,
@@ -1271,15 +1286,34 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         }
         // A table of one class's options is compared with that class.
         let all = report.totals(table.class);
-        let mut stated = vec![("投资各行之和", table.row_investment, all.investment, "投资")];
-        if let Some(t) = table.total_investment {
-            stated.push(("投资合计行", t, all.investment, "投资"));
+        // The rows against the options. The 合计 row against the rows is
+        // `numbers/total`'s (at its cell): here only when the table has no
+        // rows to add, so one slip is one finding.
+        let mut stated = Vec::new();
+        let rows_or_total =
+            |rows: Option<f64>, total: Option<f64>, r: &'static str, t: &'static str| match (
+                rows.filter(|v| v.abs() > 0.005),
+                total,
+            ) {
+                (Some(v), _) => Some((r, v)),
+                (None, Some(v)) => Some((t, v)),
+                (None, None) => None,
+            };
+        if let Some((what, v)) = rows_or_total(
+            Some(table.row_investment),
+            table.total_investment,
+            "投资各行之和",
+            "投资合计行",
+        ) {
+            stated.push((what, v, all.investment, "投资"));
         }
-        if let Some(b) = table.row_benefit {
-            stated.push(("年经济效益各行之和", b, all.economic_benefit, "经济效益"));
-        }
-        if let Some(b) = table.total_benefit {
-            stated.push(("年经济效益合计行", b, all.economic_benefit, "经济效益"));
+        if let Some((what, v)) = rows_or_total(
+            table.row_benefit,
+            table.total_benefit,
+            "年经济效益各行之和",
+            "年经济效益合计行",
+        ) {
+            stated.push((what, v, all.economic_benefit, "经济效益"));
         }
         for (what, value, expected, field) in stated {
             if (value - expected).abs() > 0.005 {
@@ -1514,7 +1548,11 @@ date: 2023-03-01
         let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
         assert!(bad.is_empty(), "{bad:#?}");
         // …and a wrong figure in it is still found, against its class.
-        let wrong = low_only.replace("| | 合计 | | 12 | 30.5 |", "| | 合计 | | 14 | 30.5 |");
+        let wrong = low_only.replace(
+            "| 12 | 30.5 |\n| | 合计 | | 12 |",
+            "| 14 | 30.5 |\n| | 合计 | | 14 |",
+        );
+        assert_ne!(wrong, low_only);
         let d = check(&wrong, "2023-04-01");
         let e: Vec<_> = d
             .iter()
@@ -1739,9 +1777,16 @@ date: 2023-03-01
                 "| 2 | 循环水系统改造 | 中/高费 | 200 |",
                 "audit/options",
             ),
+            // A 合计 row that does not add up: at its cell, once.
             (
                 "| | 合计 | | 272 | 115.5 |",
                 "| | 合计 | | 272 | 110 |",
+                "numbers/total",
+            ),
+            // The rows themselves against the options.
+            (
+                "| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |\n| | 合计 | | 272 | 115.5 |",
+                "| 2 | 循环水系统改造 | 中/高费 | 250 | 85 |\n| | 合计 | | 262 | 115.5 |",
                 "audit/options",
             ),
             (
@@ -1836,7 +1881,13 @@ date: 2023-03-01
 
     #[test]
     fn a_table_that_disagrees_is_found_at_its_line() {
-        let text = GOOD_AUDIT.replacen("| | 合计 | | 272 |", "| | 合计 | | 300 |", 1);
+        // Rows that disagree with the options: at the table.
+        let text = GOOD_AUDIT.replacen(
+            "| 260 | 85 |\n| | 合计 | | 272 |",
+            "| 288 | 85 |\n| | 合计 | | 300 |",
+            1,
+        );
+        assert_ne!(text, GOOD_AUDIT);
         let d = check(&text, "2023-04-01");
         let e = d
             .iter()
@@ -1849,6 +1900,15 @@ date: 2023-03-01
         );
         let line = text[..text.find("| 序号").unwrap()].lines().count() + 1;
         assert_eq!(e.line, Some(line));
+        // A 合计 that does not add its rows: once, at its cell.
+        let text = GOOD_AUDIT.replacen("| | 合计 | | 272 |", "| | 合计 | | 300 |", 1);
+        let d = check(&text, "2023-04-01");
+        let found: Vec<&str> = d
+            .iter()
+            .filter(|x| x.severity == Severity::Error)
+            .map(|x| x.rule)
+            .collect();
+        assert_eq!(found, vec!["numbers/total"], "{d:#?}");
     }
 
     const GOOD_ACCEPTANCE: &str = "---
@@ -1956,7 +2016,12 @@ date: 2023-11-20
         // The 中/高费 option not implemented.
         let acc = GOOD_ACCEPTANCE.replace("[蒸汽冷凝水回收, 循环水系统改造]", "[蒸汽冷凝水回收]");
         let d = across(GOOD_AUDIT, &acc);
-        assert_eq!(rules(&d), vec!["acceptance/pending-option"], "{d:#?}");
+        // (and its text's “方案均已实施” is no longer true)
+        assert_eq!(
+            rules(&d),
+            vec!["acceptance/pending-option", "acceptance/prose-figures"],
+            "{d:#?}"
+        );
         assert!(d[0].message.contains("循环水系统改造"));
         // Another enterprise's acceptance report is not compared.
         let other = acc.replace("91410700MA45F8K2X5", "91410100MA44XN6E0Q");

@@ -111,11 +111,19 @@ fn each_rule_fires_at_its_line() {
         ),
         (AUDIT, "审核准备阶段", "前期", "audit/stages"),
         (AUDIT, "能量平衡", "能耗情况", "audit/balances"),
+        // The table's rows against the options.
+        (
+            AUDIT,
+            "| 260 | 85 |\n| | 合计 | | 272 |",
+            "| 258 | 85 |\n| | 合计 | | 270 |",
+            "audit/options",
+        ),
+        // A 合计 that does not add its rows.
         (
             AUDIT,
             "| | 合计 | | 272 |",
             "| | 合计 | | 270 |",
-            "audit/options",
+            "numbers/total",
         ),
         (
             AUDIT,
@@ -988,21 +996,18 @@ fn problems(v: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn one_bad_option_class_is_one_finding_not_a_cascade() {
     // A class no one can read: the class is reported at its line, and the
     // per-class counts and tables wait for it instead of all going wrong.
-    let dir = fixture("audit-real");
-    edit(
-        dir.path(),
-        AUDIT,
-        "    class: 中/高费",
-        "    class: 大额投资",
-    );
-    let (code, v) = check_real(dir.path());
-    assert_eq!(code, 1);
-    let line = line_of(dir.path(), AUDIT, "class: 大额投资");
-    assert_eq!(
-        problems(&v),
-        vec![("audit/options".to_string(), AUDIT.to_string(), line)],
-        "{v:#}"
-    );
+    for class in ["    class: 中/高费", "    class: 无/低费"] {
+        let dir = fixture("audit-real");
+        edit(dir.path(), AUDIT, class, "    class: 大额投资");
+        let (code, v) = check_real(dir.path());
+        assert_eq!(code, 1);
+        let line = line_of(dir.path(), AUDIT, "class: 大额投资");
+        assert_eq!(
+            problems(&v),
+            vec![("audit/options".to_string(), AUDIT.to_string(), line)],
+            "{class}: {v:#}"
+        );
+    }
     // The ways authors write the classes and statuses are read.
     let dir = fixture("audit-real");
     edit(
