@@ -419,23 +419,31 @@ fn yearly_deadline(
     let Some((month, day)) = Voluntary::month_day(due) else {
         return;
     };
+    let due_text = due;
     let Some(due) = Voluntary::next_due(due, base) else {
         return;
     };
     let v = &ctx.call.voluntary;
     let today = ctx.opts.today;
     if today > due {
+        // The round this document was dated for has closed: history for a
+        // document sent in time, so a note, with the next round's date.
         let ago = -super::deadline::days_left(&today, &due);
+        let next = Voluntary::next_due(due_text, &today)
+            .map_or_else(String::new, |n| format!("；下一次截止是 {}", format_zh(&n)));
         out.push(
             diag(
                 "deadline/passed",
-                Severity::Warning,
+                Severity::Info,
                 doc,
                 span,
-                format!("“{what}”已于 {} 截止（{ago} 天前）", format_zh(&due)),
+                format!(
+                    "按文档日期，“{what}”这一轮已于 {} 截止（{ago} 天前）{next}",
+                    format_zh(&due)
+                ),
             )
             .with_help(format!(
-                "每年 {month} 月 {day} 日截止；赶不上的顺延到下一年，请与{}确认",
+                "已按时报送的无需处理；尚未报送的顺延到下一轮（每年 {month} 月 {day} 日截止），请与{}确认",
                 v.authority
             )),
         );
