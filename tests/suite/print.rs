@@ -462,4 +462,7 @@ fn units_with_superscripts_in_fields_print_in_the_body_font() {
             assert!(text.contains(e), "{name}: {e} in {text}");
         }
     }
+    // The form's narrow third column keeps an 8-character label on one line.
+    let form = pdf_text(&dir.path().join("public/pdf/申请表.pdf"), None, None, true);
+    assert!(form.contains("社会统一信用代码"), "{form}");
 }
