@@ -745,18 +745,63 @@ fn prose_figures(
                 .is_some_and(|st| st != crate::document::voluntary::OptionStatus::Done)
         }),
     };
+    let claims = [
+        "全部实施",
+        "均已实施",
+        "都已实施",
+        "全部完成实施",
+        "均已完成实施",
+    ];
+    let mut at: Vec<(usize, &str)> = claims.iter().flat_map(|c| body.match_indices(c)).collect();
+    at.sort_unstable();
+    // “8项无/低费方案在审核期间全部实施”: the count of a claim is the
+    // count of that class (or of all the options).
+    for &(i, claim) in &at {
+        let before = &body[..i];
+        let start_of = before.rfind(['。', '；', '\n']).unwrap_or(0);
+        let sentence = &before[start_of..];
+        for (class, words) in [
+            (Some(OptionClass::Low), &["无/低费方案", "无低费方案"][..]),
+            (Some(OptionClass::High), &["中/高费方案", "中高费方案"][..]),
+            (None, &["项方案", "项清洁生产方案"][..]),
+        ] {
+            if class.is_some() && !report.classes_known() {
+                continue;
+            }
+            let Some((k, _)) = words
+                .iter()
+                .filter_map(|w| sentence.rfind(w).map(|k| (k, w)))
+                .max()
+            else {
+                continue;
+            };
+            // The count right before: “8项无/低费方案”, “10项方案”.
+            let head = if class.is_some() {
+                sentence[..k].strip_suffix('项')
+            } else {
+                Some(&sentence[..k])
+            };
+            let Some(head) = head else { continue };
+            let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let Ok(n) = head[head.len() - digits..].parse::<usize>() else {
+                continue;
+            };
+            let expected = report.totals(class).count;
+            if n != expected {
+                let start = start_of + head.len() - digits;
+                let what = class.map_or("", |c| c.name_zh());
+                push(
+                    start..start + digits,
+                    Severity::Error,
+                    format!(
+                        "正文写{n}项{what}方案“{claim}”，{options_of} 中{what}方案有 {expected} 项"
+                    ),
+                );
+            }
+        }
+    }
     if report.options.iter().any(not_done) {
-        let claims = [
-            "全部实施",
-            "均已实施",
-            "都已实施",
-            "全部完成实施",
-            "均已完成实施",
-        ];
-        let mut at: Vec<(usize, &str)> =
-            claims.iter().flat_map(|c| body.match_indices(c)).collect();
-        at.sort_unstable();
-        for (i, claim) in at {
+        for &(i, claim) in &at {
             let before = &body[..i];
             let sentence = before
                 .rfind(['。', '；', '\n'])

@@ -562,6 +562,21 @@ fn each_new_rule_fires_at_its_line_in_the_real_shaped_documents() {
             "acceptance/prose-figures",
             "已全部实施",
         ),
+        // The count of an “all implemented” claim.
+        (
+            AUDIT,
+            "9项无/低费方案已全部实施",
+            "8项无/低费方案已全部实施",
+            "audit/prose-figures",
+            "8项无/低费方案已全部实施",
+        ),
+        (
+            ACCEPTANCE,
+            "审核提出的方案已全部实施",
+            "审核提出的11项方案已全部实施",
+            "acceptance/prose-figures",
+            "11项方案已全部实施",
+        ),
         // “已全部实施” while one option is still underway.
         (
             AUDIT,
