@@ -1337,8 +1337,10 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         if table.class.is_some() && !report.classes_known() {
             continue;
         }
-        // A table of one class's options is compared with that class.
-        let all = report.totals(table.class);
+        // A table of the options it names (some of them: still to do, or
+        // done) is compared with those; else a table of one class's
+        // options with that class, else with all.
+        let all = table.named.unwrap_or_else(|| report.totals(table.class));
         // The rows against the options. The 合计 row against the rows is
         // `numbers/total`'s (at its cell): here only when the table has no
         // rows to add, so one slip is one finding.
@@ -1377,17 +1379,18 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
                         doc,
                         table.span.clone(),
                         format!(
-                            "正文方案表的{what}为 {} 万元，与 front matter 中{}各方案{field}合计 {} 万元不一致",
+                            "正文方案表的{what}为 {} 万元，与 front matter 中{}{field}合计 {} 万元不一致",
                             number(value),
-                            match table.class {
-                                Some(OptionClass::Low) => "无/低费",
-                                Some(OptionClass::High) => "中/高费",
-                                None => "",
+                            match (table.named.is_some(), table.class) {
+                                (true, _) => "表中所列各方案的",
+                                (false, Some(OptionClass::Low)) => "无/低费各方案",
+                                (false, Some(OptionClass::High)) => "中/高费各方案",
+                                (false, None) => "各方案",
                             },
                             number(expected)
                         ),
                     )
-                    .with_label("方案汇总表")
+                    .with_label("方案表")
                     .with_help(format!("以 front matter 的 options 为准改正表格，或改正 options 中的{field}")),
                 );
             }
@@ -1405,6 +1408,9 @@ pub struct OptionTable {
     pub total_investment: Option<f64>,
     pub row_benefit: Option<f64>,
     pub total_benefit: Option<f64>,
+    /// The totals of the options its rows name, when every row names one
+    /// (a table of the options still to do, or of those done).
+    pub named: Option<Totals>,
 }
 
 /// Tables whose header names options (方案) and investment (投资), from
@@ -1447,8 +1453,11 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
         total_investment: None,
         row_benefit: ben.map(|_| 0.0),
         total_benefit: None,
+        named: None,
     };
     let mut classes: Vec<Option<OptionClass>> = Vec::new();
+    // The options the rows name, in order; None for a row that names none.
+    let mut named: Vec<Option<&crate::document::voluntary::CpOption>> = Vec::new();
     for row in &t.rows {
         // Rows are classified as the table arithmetic does.
         let kind = super::numbers::row_kind(row);
@@ -1457,7 +1466,10 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
             out.total_benefit = ben.and_then(|b| num(row, b));
             continue;
         }
-        if kind == super::numbers::RowKind::Subtotal {
+        if matches!(
+            kind,
+            super::numbers::RowKind::Subtotal | super::numbers::RowKind::Aside
+        ) {
             continue;
         }
         // A row that only names a class (一、无/低费方案) is a heading row.
@@ -1471,15 +1483,35 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
         let by_column = class_col
             .and_then(|c| row.get(c))
             .and_then(|c| OptionClass::parse(c.text.trim()));
-        let by_name = || {
-            let name = name_col.and_then(|c| row.get(c))?.text.trim().to_string();
+        let option = name_col.and_then(|c| row.get(c)).and_then(|cell| {
+            let name = cell.text.trim();
             report
                 .options
                 .iter()
                 .find(|o| o.name.as_ref().is_some_and(|n| n.value.trim() == name))
-                .and_then(|o| o.class())
-        };
-        classes.push(by_column.or_else(by_name));
+                .or_else(|| {
+                    report
+                        .options
+                        .iter()
+                        .find(|o| o.name.as_ref().is_some_and(|n| same_option(&n.value, name)))
+                })
+        });
+        named.push(option);
+        classes.push(by_column.or_else(|| option.and_then(|o| o.class())));
+    }
+    if !named.is_empty() && named.iter().all(Option::is_some) {
+        let opts: Vec<_> = named.iter().flatten().collect();
+        out.named = Some(Totals {
+            count: opts.len(),
+            investment: opts
+                .iter()
+                .filter_map(|o| o.investment.as_ref().map(|v| v.value))
+                .sum(),
+            economic_benefit: opts
+                .iter()
+                .filter_map(|o| o.economic_benefit.as_ref().map(|v| v.value))
+                .sum(),
+        });
     }
     if let Some(first) = classes.first().copied().flatten()
         && classes.iter().all(|c| *c == Some(first))
@@ -1612,9 +1644,20 @@ date: 2023-03-01
             .filter(|x| x.rule == "audit/options" && x.is_error())
             .collect();
         assert!(
-            !e.is_empty() && e[0].message.contains("无/低费各方案投资合计 12 万元"),
+            !e.is_empty() && e[0].message.contains("表中所列各方案的投资合计 12 万元"),
             "{e:#?}"
         );
+        // A table of some of the options (those still to do) is compared
+        // with them, not with their class.
+        let some = GOOD_AUDIT.replace("| 1 | 蒸汽冷凝水回收 | 无/低费 | 12 | 30.5 |\n", "");
+        assert_ne!(some, GOOD_AUDIT);
+        let some = some.replace("| | 合计 | | 272 | 115.5 |", "| | 合计 | | 260 | 85 |");
+        let d = check(&some, "2023-04-01");
+        let bad: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == "audit/options" && x.severity != Severity::Info)
+            .collect();
+        assert!(bad.is_empty(), "{bad:#?}");
     }
 
     #[test]

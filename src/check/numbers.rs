@@ -134,6 +134,10 @@ pub(crate) enum RowKind {
     Data,
     Subtotal,
     Total,
+    /// Neither added nor checked: a breakdown (其中：生产用电) or a total
+    /// of some rows only (水泥合计 under a 熟料 row), whose group cannot be
+    /// told from the table.
+    Aside,
 }
 
 pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
@@ -153,12 +157,56 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
         {
             return RowKind::Total;
         }
+        if t.starts_with("其中") {
+            return RowKind::Aside;
+        }
         // 输入合计, 输出合计, 无/低费小计: the total of the group above it.
+        // Another 某某合计 may total only some of the rows above (水泥合计
+        // under 熟料): not checked, and not added.
         if t.contains("合计") || t.contains("小计") {
-            return RowKind::Subtotal;
+            const GROUPS: [&str; 9] = [
+                "输入",
+                "输出",
+                "投入",
+                "产出",
+                "收入",
+                "支出",
+                "无/低费",
+                "中/高费",
+                "无低费",
+            ];
+            return if GROUPS.iter().any(|g| t.starts_with(g)) || t.contains("小计") {
+                RowKind::Subtotal
+            } else {
+                RowKind::Aside
+            };
         }
     }
     RowKind::Data
+}
+
+/// A column whose figures are not added up: rates, coefficients, prices,
+/// concentrations, payback periods (a 合计 row states its own, not a sum).
+fn is_non_additive(header: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "回收期",
+        "系数",
+        "单价",
+        "价格",
+        "浓度",
+        "效率",
+        "温度",
+        "压力",
+        "强度",
+        "单耗",
+        "密度",
+        "含量",
+        "平均",
+        "限值",
+        "标准",
+        "率",
+    ];
+    WORDS.iter().any(|w| header.contains(w))
 }
 
 /// The label of a total or subtotal row as written (输入合计, 小计).
@@ -230,6 +278,9 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
         }
         let share =
             is_share_header(header) || summed.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
+        if !share && is_non_additive(header) {
+            continue;
+        }
         if share {
             shares(doc, t, &kinds, end, j, header, out);
             continue;
@@ -1190,6 +1241,32 @@ mod tests {
         let side = "| 输入项 | 数量 | 输出项 | 数量 |\n|---|--:|---|--:|\n| 电力 | 1,236.5 | 加热有效热 | 1,562.4 |\n| 天然气 | 2,148.3 | 时效炉有效热 | 486.7 |\n| 柴油 | 32.2 | 氧化及整流 | 618.9 |\n| | | 动力及辅助 | 512.6 |\n| 合计 | 3,417.0 | 合计 | 3,180.6 |\n| 损失 | 236.4 | | |\n| 损失率 | 6.92% | | |\n";
         assert!(all(side).is_empty(), "{:#?}", all(side));
         let d = found(&side.replace("| 1,236.5 |", "| 1,263.5 |"), "numbers/total");
+        assert_eq!(d.len(), 1, "{d:#?}");
+    }
+
+    #[test]
+    fn breakdowns_partial_totals_and_rates_are_not_added() {
+        let quiet = |md: &str| {
+            let d = found(md, "numbers/total");
+            assert!(d.is_empty(), "{md}\n{d:#?}");
+        };
+        // 其中 rows break a row down: not added to the total.
+        quiet(
+            "| 能源 | 折标准煤（t） |\n|---|--:|\n| 电力 | 20,000.5 |\n| 其中：生产用电 | 15,264.18 |\n| 煤 | 100,000 |\n| 合计 | 120,000.5 |\n",
+        );
+        // A total of some rows only (水泥合计 under a 熟料 row).
+        quiet(
+            "| 产品 | 产量（万吨） |\n|---|--:|\n| 熟料 | 142.6 |\n| P·O42.5 | 120.0 |\n| P·O52.5 | 31.2 |\n| 水泥合计 | 151.2 |\n",
+        );
+        // Payback years and rates are not summed.
+        quiet(
+            "| 方案 | 投资 | 投资回收期（年） | 节能率 |\n|---|--:|--:|--:|\n| 甲 | 1000 | 2.5 | 3 |\n| 乙 | 561 | 1.4 | 2 |\n| 合计 | 1561 | 2.01 | 2.6 |\n",
+        );
+        // …while the columns that do add up are still checked.
+        let d = found(
+            "| 方案 | 投资 | 投资回收期（年） |\n|---|--:|--:|\n| 甲 | 1000 | 2.5 |\n| 乙 | 561 | 1.4 |\n| 合计 | 1661 | 2.01 |\n",
+            "numbers/total",
+        );
         assert_eq!(d.len(), 1, "{d:#?}");
     }
 
