@@ -576,6 +576,12 @@ fn wrong_bracket_doc_numbers(text: &str, out: &mut Vec<(Range<usize>, String)>) 
         let Some(rest) = after[4..].strip_prefix(close) else {
             continue;
         };
+        let di = if rest.starts_with('第') {
+            '第'.len_utf8()
+        } else {
+            0
+        };
+        let rest = &rest[di..];
         let serial = rest.bytes().take_while(u8::is_ascii_digit).count();
         if serial == 0 || !rest[serial..].starts_with('号') {
             continue;
@@ -584,7 +590,9 @@ fn wrong_bracket_doc_numbers(text: &str, out: &mut Vec<(Range<usize>, String)>) 
         // at most), without a leading 依据 or the like.
         let mut start = i;
         for (k, c) in text[..i].char_indices().rev().take(12) {
-            if !is_han(c) {
+            // Not past a word that joins the number to its sentence
+            // (原环评批复为洛环审[2012]35号).
+            if !is_han(c) || matches!(c, '为' | '是' | '的' | '即' | '按' | '据') {
                 break;
             }
             start = k;
@@ -598,7 +606,7 @@ fn wrong_bracket_doc_numbers(text: &str, out: &mut Vec<(Range<usize>, String)>) 
         {
             start += lead.len();
         }
-        let end = i + open.len_utf8() + 4 + close.len_utf8() + serial + '号'.len_utf8();
+        let end = i + open.len_utf8() + 4 + close.len_utf8() + di + serial + '号'.len_utf8();
         out.push((
             start..end,
             format!("年份应括在六角括号〔〕中，不用“{open}{close}”"),
@@ -636,6 +644,8 @@ pub fn doc_number_problems(text: &str) -> Vec<(Range<usize>, String)> {
             Some("年份后缺少“〕”".to_string())
         } else {
             let num = &rest['〕'.len_utf8()..];
+            // 〔2024〕第086号 is a 文号 too.
+            let num = num.strip_prefix('第').unwrap_or(num);
             let digits: String = num.chars().take_while(|c| c.is_ascii_digit()).collect();
             if digits.is_empty() {
                 Some("“〕”后缺少序号".to_string())

@@ -272,7 +272,14 @@ pub fn split_heading_number(text: &str) -> (Option<HeadingNumber>, &str) {
             .chars()
             .take_while(|c| parse_cn_numeral(&c.to_string()).is_some() || *c == '十')
             .collect();
-        if let Some(v) = parse_cn_numeral(&digits) {
+        // 第1章 as well as 第一章.
+        let digits = if digits.is_empty() {
+            rest.chars().take_while(char::is_ascii_digit).collect()
+        } else {
+            digits
+        };
+        let value = parse_cn_numeral(&digits).or_else(|| digits.parse().ok().filter(|v| *v > 0));
+        if let Some(v) = value {
             let after = &rest[digits.len()..];
             for unit in ["部分", "章", "节"] {
                 if let Some(stripped) = after.strip_prefix(unit) {

@@ -94,7 +94,9 @@ fn dates_in_order(
         .collect();
     for pair in known.windows(2) {
         let ((a_name, a), (b_name, b)) = (pair[0], pair[1]);
-        if b.value < a.value {
+        // Days, not instants: a period's end reads as the end of its day,
+        // and the same day is in order.
+        if b.value.date_naive() < a.value.date_naive() {
             out.push(
                 diag(
                     "date/order",
@@ -644,7 +646,17 @@ fn prose_figures(
                 })
             })
             .collect(),
-        None => Vec::new(),
+        // In the report itself: the options whose status says done.
+        None => report
+            .options
+            .iter()
+            .filter(|o| {
+                o.status.as_ref().is_some_and(|s| {
+                    crate::document::voluntary::OptionStatus::parse(&s.value)
+                        == Some(crate::document::voluntary::OptionStatus::Done)
+                })
+            })
+            .collect(),
     };
     let done_totals = Totals {
         count: done.len(),
@@ -714,17 +726,44 @@ fn prose_figures(
     if !report.classes_known() {
         counts.truncate(1);
     }
-    if let Some(a) = accepted {
-        counts.push((
+    match accepted {
+        Some(a) => counts.push((
             &IMPLEMENTED_COUNT,
             a.implemented.len(),
             "已实施方案",
             "implemented".to_string(),
-        ));
+        )),
+        // The report's own count of those done, where every option says
+        // where it stands.
+        None if report.options.iter().all(|o| {
+            o.status.as_ref().is_some_and(|s| {
+                crate::document::voluntary::OptionStatus::parse(&s.value).is_some()
+            })
+        }) =>
+        {
+            counts.push((
+                &IMPLEMENTED_COUNT,
+                done.len(),
+                "已实施方案",
+                "options 的 status".to_string(),
+            ))
+        }
+        None => {}
     }
     for (keys, expected, what, source) in counts {
         for key in keys {
             for (range, v) in stated_after(body, key, "项") {
+                // “共提出方案23项，经合并、剔除后筛选出12项”: the first count
+                // is of the candidates, not of the options kept.
+                let rest = &body[range.end..];
+                let sentence = &rest[..rest.find(['。', '；', '\n']).unwrap_or(rest.len())];
+                if what == "方案"
+                    && ["筛选", "剔除", "合并", "可行", "初步"]
+                        .iter()
+                        .any(|w| sentence.contains(w))
+                {
+                    continue;
+                }
                 if (v - expected as f64).abs() > 1e-9 {
                     push(
                         range,
@@ -756,6 +795,16 @@ fn prose_figures(
     at.sort_unstable();
     // “8项无/低费方案在审核期间全部实施”: the count of a claim is the
     // count of that class (or of all the options).
+    // “全部实施后” (once all are done), “待全部实施” speak of the future.
+    at.retain(|&(i, claim)| {
+        let after = &body[i + claim.len()..];
+        let before = &body[..i];
+        !(after.starts_with('后')
+            || after.starts_with("以后")
+            || ["待", "若", "如", "将", "拟", "预计", "计划"]
+                .iter()
+                .any(|w| before.ends_with(w)))
+    });
     for &(i, claim) in &at {
         let before = &body[..i];
         let start_of = before.rfind(['。', '；', '\n']).unwrap_or(0);
@@ -849,29 +898,59 @@ fn prose_figures(
         }
     }
     // The amounts are judged against the totals per class too: not while
-    // a class cannot be read (that is reported once, at the class).
-    if !report.classes_known() {
+    // a class cannot be read (that is reported once, at the class). An
+    // acceptance report states what was actually spent and earned, which
+    // differs from the report's estimates as a rule: its amounts are not
+    // judged.
+    if !report.classes_known() || accepted.is_some() {
         return;
     }
+    // A figure as precise as it is written (1576 stands for 1575.9), and a
+    // figure said to be about (约) within 1%.
+    let near = |v: f64, x: f64, range: &Range<usize>| {
+        let written = body.get(range.clone()).unwrap_or("");
+        let decimals = written.split_once('.').map_or(0, |(_, d)| d.len());
+        let about = body[..range.start].ends_with('约') || body[..range.start].ends_with("约为");
+        let tol = if about {
+            (x.abs() * 0.01).max(0.5 * 10f64.powi(-(decimals as i32)))
+        } else {
+            0.5 * 10f64.powi(-(decimals as i32)) + 1e-9
+        };
+        (x - v).abs() <= tol.max(0.005)
+    };
+    // Only where the sentence speaks of the options (方案): 一期工程总投资
+    // in the enterprise's history is another figure.
+    let of_options = |range: &Range<usize>| {
+        let before = &body[..range.start];
+        let from = before.rfind(['。', '；', '\n']).map_or(0, |k| k);
+        let to = body[range.end..]
+            .find(['。', '；', '\n'])
+            .map_or(body.len(), |k| range.end + k);
+        body[from..to].contains("方案")
+    };
     let known = |v: f64,
+                 range: &Range<usize>,
                  pick: fn(&Totals) -> f64,
                  field: fn(&crate::document::voluntary::CpOption) -> Option<f64>| {
         [&all, &low, &high, &done_totals]
             .iter()
-            .any(|t| (pick(t) - v).abs() < 0.005)
+            .any(|t| near(v, pick(t), range))
             || report
                 .options
                 .iter()
                 .filter_map(field)
-                .any(|x| (x - v).abs() < 0.005)
+                .any(|x| near(v, x, range))
     };
     for key in ["总投资", "累计投资", "投入资金"] {
         for (range, v) in stated_after(body, key, "万元") {
-            if !known(
-                v,
-                |t| t.investment,
-                |o| o.investment.as_ref().map(|x| x.value),
-            ) {
+            if of_options(&range)
+                && !known(
+                    v,
+                    &range,
+                    |t| t.investment,
+                    |o| o.investment.as_ref().map(|x| x.value),
+                )
+            {
                 push(
                     range,
                     Severity::Warning,
@@ -884,11 +963,14 @@ fn prose_figures(
         }
     }
     for (range, v) in stated_after(body, "年经济效益", "万元") {
-        if !known(
-            v,
-            |t| t.economic_benefit,
-            |o| o.economic_benefit.as_ref().map(|x| x.value),
-        ) {
+        if of_options(&range)
+            && !known(
+                v,
+                &range,
+                |t| t.economic_benefit,
+                |o| o.economic_benefit.as_ref().map(|x| x.value),
+            )
+        {
             push(
                 range,
                 Severity::Warning,
@@ -1691,9 +1773,66 @@ date: 2023-03-01
     }
 
     #[test]
+    fn amounts_as_reports_write_them_are_not_flagged() {
+        let quiet = |text: &str| {
+            let p: Vec<_> = check(text, "2023-04-01")
+                .into_iter()
+                .filter(|x| x.rule == "audit/prose-figures")
+                .collect();
+            assert!(p.is_empty(), "{text}\n{p:#?}");
+        };
+        let with = |sentence: &str| {
+            let t = GOOD_AUDIT.replace("2023年完成全部方案。", sentence);
+            assert_ne!(t, GOOD_AUDIT);
+            t
+        };
+        // Rounded as written, or said to be about.
+        quiet(&with("2项方案总投资约272万元，年经济效益116万元。"));
+        // Another investment than the options'.
+        quiet(&with("公司一期工程总投资58600万元。"));
+        // Candidates, of which the options were kept.
+        quiet(&with(
+            "共提出清洁生产方案23项，经合并同类项、剔除不可行方案后，筛选出可行方案2项。",
+        ));
+        // “once all are done”.
+        quiet(&with("2项方案全部实施后，预计年经济效益115.5万元。"));
+        // The report's count and amounts of the options done, by status.
+        let done = with("已实施方案1项，累计投资12万元，取得年经济效益30.5万元。").replacen(
+            "    economic_benefit: 30.5\n",
+            "    economic_benefit: 30.5\n    status: 已实施\n",
+            1,
+        );
+        let done = done.replacen(
+            "    economic_benefit: 85\n",
+            "    economic_benefit: 85\n    status: 实施中\n",
+            1,
+        );
+        assert!(done.contains("status: 实施中"));
+        quiet(&done);
+        let d: Vec<_> = check(
+            &done.replace("已实施方案1项", "已实施方案2项"),
+            "2023-04-01",
+        )
+        .into_iter()
+        .filter(|x| x.rule == "audit/prose-figures")
+        .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("options 的 status 中有 1 项"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
     fn dates_out_of_order_are_errors_at_the_later_one() {
         let d = check(GOOD_AUDIT, "2023-04-01");
         assert!(!rules(&d).contains(&"date/order"));
+        // Evaluated on the day the audit ended: in order.
+        let same_day = GOOD_AUDIT.replace("  end: 2023-02-28", "  end: 2023-03-20");
+        assert_ne!(same_day, GOOD_AUDIT);
+        let d = check(&same_day, "2023-04-01");
+        assert!(!rules(&d).contains(&"date/order"), "{d:#?}");
         let bad = GOOD_AUDIT.replace("  end: 2023-02-28", "  end: 2022-08-31");
         let d = check(&bad, "2023-04-01");
         let o: Vec<_> = d.iter().filter(|x| x.rule == "date/order").collect();

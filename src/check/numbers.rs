@@ -511,8 +511,24 @@ fn balance_role(label: &str) -> Option<BalanceRole> {
     {
         return Some(BalanceRole::Deviation);
     }
-    const INPUT: [&str; 5] = ["输入合计", "投入合计", "总输入", "输入总量", "输入量合计"];
-    const OUTPUT: [&str; 5] = ["输出合计", "产出合计", "总输出", "输出总量", "输出量合计"];
+    const INPUT: [&str; 7] = [
+        "输入合计",
+        "投入合计",
+        "总输入",
+        "输入总量",
+        "输入量合计",
+        "收入合计",
+        "热收入合计",
+    ];
+    const OUTPUT: [&str; 7] = [
+        "输出合计",
+        "产出合计",
+        "总输出",
+        "输出总量",
+        "输出量合计",
+        "支出合计",
+        "热支出合计",
+    ];
     const LOSS: [&str; 9] = [
         "损失",
         "差值",
@@ -847,7 +863,10 @@ fn figures_after(s: &str, from: usize) -> Option<(Num, std::ops::Range<usize>, &
 
 /// The words that name a figure's role in a balance sentence. Longest
 /// first at one place (损失率 is a deviation, not a 损失).
-const PROSE_KEYS: [(&str, BalanceRole); 15] = [
+const PROSE_KEYS: [(&str, BalanceRole); 17] = [
+    // A heat balance's own words (热收入 and 热支出).
+    ("热收入", BalanceRole::Input),
+    ("热支出", BalanceRole::Output),
     ("误差", BalanceRole::Deviation),
     ("偏差", BalanceRole::Deviation),
     ("损失率", BalanceRole::Deviation),
@@ -1134,6 +1153,20 @@ mod tests {
             "text/doc-number",
         );
         assert!(none.is_empty(), "{none:#?}");
+        // The issuer stops at the word that joins it to the sentence.
+        let d = found("原环评批复为洛环审[2012]35号。\n", "text/doc-number");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("“洛环审[2012]35号”"),
+            "{}",
+            d[0].message
+        );
+        // 〔2024〕第086号 is a 文号 as written.
+        let d = found(
+            "见洛节监字〔2024〕第086号和新发改备〔2020〕第17号。\n",
+            "text/doc-number",
+        );
+        assert!(d.is_empty(), "{d:#?}");
     }
 
     #[test]
@@ -1284,6 +1317,18 @@ mod tests {
         // An item in another unit: the sum is unclear, nothing is judged.
         let mixed = ok.replace("2245吨", "2245件");
         assert!(found(&mixed, "numbers/balance").is_empty());
+    }
+
+    #[test]
+    fn a_heat_balance_in_its_own_words_is_judged() {
+        let ok = "热平衡测试结果：热收入合计3265.4 MJ/t，热支出合计3198.7 MJ/t，热损失66.7 MJ/t，误差2.04%。\n";
+        assert!(
+            found(ok, "numbers/balance").is_empty(),
+            "{:#?}",
+            found(ok, "numbers/balance")
+        );
+        let d = found(&ok.replace("误差2.04%", "误差2.4%"), "numbers/balance");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]

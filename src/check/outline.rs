@@ -416,8 +416,14 @@ pub fn written_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
                                 .trim_start_matches(|c: char| {
                                     crate::text::parse_cn_numeral(&c.to_string()).is_some()
                                         || c == '十'
+                                        || c.is_ascii_digit()
                                 });
-                        format!("第{}{unit}", crate::text::cn_numeral(v))
+                        // In the author's digits: 第2章 or 第二章.
+                        if written.contains(|c: char| c.is_ascii_digit()) {
+                            format!("第{v}{unit}")
+                        } else {
+                            format!("第{}{unit}", crate::text::cn_numeral(v))
+                        }
                     } else {
                         let mut p = parts.clone();
                         if let Some(l) = p.last_mut() {
