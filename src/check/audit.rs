@@ -467,9 +467,15 @@ fn yearly_deadline(
     }
 }
 
+/// Where a finding about the whole body points: its first line of text
+/// (not the blank line after the front matter).
 fn body_span(doc: &Document) -> Range<usize> {
     let at = doc.body_start();
-    at..at
+    let body = doc.src.text.get(at..).unwrap_or("");
+    let lead = body.len() - body.trim_start().len();
+    let start = at + lead;
+    let end = body[lead..].find('\n').map_or(doc.src.text.len(), |k| start + k);
+    start..end
 }
 
 fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {

@@ -466,3 +466,48 @@ fn units_with_superscripts_in_fields_print_in_the_body_font() {
     let form = pdf_text(&dir.path().join("public/pdf/申请表.pdf"), None, None, true);
     assert!(form.contains("社会统一信用代码"), "{form}");
 }
+
+#[test]
+fn a_long_appendix_table_never_splits_a_row_and_says_continued() {
+    // Forty options: the computed summary table runs over several pages.
+    // Each row stays whole on one page, and the pages after the first say
+    // 续表 above the repeated header, as body tables do.
+    let dir = fixture("voluntary");
+    let path = dir.path().join("content/审核报告.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut more = String::new();
+    for i in 1..=40 {
+        more.push_str(&format!(
+            "  - name: 第{i}号生产线余热与电机系统节能综合改造\n    class: 无/低费\n    investment: {i}\n    economic_benefit: 1.5\n    environmental_benefit: 年节电约{i}0万千瓦时，减少二氧化碳排放约{i}00吨，改善车间作业环境\n    status: 已实施\n"
+        ));
+    }
+    let text = text.replacen("date: 2023-03-01", &format!("{more}date: 2023-03-01"), 1);
+    assert!(text.contains("第40号生产线"));
+    std::fs::write(&path, text).unwrap();
+    let out = build(dir.path(), &["--no-docx"]);
+    let pdf = dir.path().join("public/pdf/审核报告.pdf");
+    assert!(pdf.is_file(), "{}", stdout(&out));
+    let pages: usize = tool("pdfinfo", &[&pdf.to_string_lossy()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let mut continued = 0;
+    for p in 1..=pages {
+        let t = pdf_text(&pdf, Some(p), Some(p), false);
+        continued += usize::from(t.contains("续表") && t.contains("清洁生产方案汇总表"));
+        // A row split across pages leaves half its text on each: every
+        // option named on a page has its whole benefit text there too.
+        for i in 1..=40 {
+            let name = format!("第{i}号生产线");
+            if cjk(&t).contains(&cjk(&name)) {
+                let benefit = format!("年节电约{i}0万千瓦时");
+                assert!(
+                    cjk(&t).contains(&cjk(&benefit)),
+                    "row {i} split on page {p}:\n{t}"
+                );
+            }
+        }
+    }
+    assert!(continued >= 1, "no 续表 on the appendix's later pages");
+}
