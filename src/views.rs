@@ -27,15 +27,53 @@ pub struct SummaryTable {
 }
 
 impl AuditMeta {
-    /// The options summary with the totals shenbao computes.
-    pub fn summary_tables(&self) -> Vec<SummaryTable> {
+    /// The options summary with the totals shenbao computes. Figures show
+    /// as the author wrote them in `source` (the document's text: 2.0 stays
+    /// 2.0), and each total with as many decimals as its column's figures.
+    pub fn summary_tables(&self, source: &str) -> Vec<SummaryTable> {
         let r = self;
         if r.options.is_empty() {
             return Vec::new();
         }
         let s =
             |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
-        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, |x| number(x.value));
+        let written = |x: &Spanned<f64>| -> String {
+            let t = source
+                .get(x.span.clone())
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            let figure = !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ',');
+            if figure && crate::document::fields::parse_number(t) == Some(x.value) {
+                t.to_string()
+            } else {
+                number(x.value)
+            }
+        };
+        let n = |v: &Option<Spanned<f64>>| v.as_ref().map_or_else(String::new, written);
+        // Decimals a column's figures are written with, for its totals.
+        let decimals =
+            |pick: fn(&crate::document::voluntary::CpOption) -> &Option<Spanned<f64>>| {
+                r.options
+                    .iter()
+                    .filter_map(|o| pick(o).as_ref())
+                    .map(|x| written(x).split_once('.').map_or(0, |(_, d)| d.len()))
+                    .max()
+                    .unwrap_or(0)
+            };
+        let (inv_d, ben_d) = (
+            decimals(|o| &o.investment),
+            decimals(|o| &o.economic_benefit),
+        );
+        let total = |v: f64, d: usize| {
+            if d == 0 {
+                number(v)
+            } else {
+                format!("{v:.d$}")
+            }
+        };
         let mut rows: Vec<Vec<String>> = r
             .options
             .iter()
@@ -63,8 +101,8 @@ impl AuditMeta {
                 String::new(),
                 label.to_string(),
                 format!("{} 项", t.count),
-                number(t.investment),
-                number(t.economic_benefit),
+                total(t.investment, inv_d),
+                total(t.economic_benefit, ben_d),
                 String::new(),
                 String::new(),
             ]);
@@ -228,7 +266,7 @@ pub fn report(doc: &Document) -> Option<ReportView<'_>> {
             &m.management,
             m.title.as_ref(),
             m.date.as_ref(),
-            m.summary_tables(),
+            m.summary_tables(&doc.src.text),
         ),
         Meta::Acceptance(m) => (
             &m.enterprise,
@@ -558,13 +596,32 @@ mod tests {
         let Meta::Audit(m) = &doc.meta else {
             panic!("{:?}", doc.diagnostics)
         };
-        let t = &m.summary_tables()[0];
+        let t = &m.summary_tables(&doc.src.text)[0];
         let col = t
             .header
             .iter()
             .position(|h| h.contains("环境效益"))
             .unwrap();
         t.rows.iter().map(|r| r[col].clone()).collect()
+    }
+
+    #[test]
+    fn figures_show_as_written_and_totals_with_their_columns_decimals() {
+        let doc = audit(
+            "  - name: 甲\n    class: 无/低费\n    investment: 2.0\n    economic_benefit: 1\n  - name: 乙\n    class: 中/高费\n    investment: 86.0\n    economic_benefit: 30\n  - name: 丙\n    class: 中/高费\n    investment: 14.9\n    economic_benefit: 2.25\n",
+        );
+        let Meta::Audit(m) = &doc.meta else {
+            panic!("{:?}", doc.diagnostics)
+        };
+        let t = &m.summary_tables(&doc.src.text)[0];
+        let col = |name: &str| t.header.iter().position(|h| h.contains(name)).unwrap();
+        let (inv, ben) = (col("投资"), col("经济效益"));
+        let column = |c: usize| t.rows.iter().map(|r| r[c].as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            column(inv),
+            ["2.0", "86.0", "14.9", "2.0", "100.9", "102.9"]
+        );
+        assert_eq!(column(ben), ["1", "30", "2.25", "1.00", "32.25", "33.25"]);
     }
 
     #[test]

@@ -474,7 +474,9 @@ fn body_span(doc: &Document) -> Range<usize> {
     let body = doc.src.text.get(at..).unwrap_or("");
     let lead = body.len() - body.trim_start().len();
     let start = at + lead;
-    let end = body[lead..].find('\n').map_or(doc.src.text.len(), |k| start + k);
+    let end = body[lead..]
+        .find('\n')
+        .map_or(doc.src.text.len(), |k| start + k);
     start..end
 }
 
