@@ -56,10 +56,12 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     println!("  写入 {}", console::esc(&p.display().to_string()));
                 }
             }
+            let dir = console::esc(&dir.display().to_string()).into_owned();
+            println!("下一步：cd {dir} && shenbao new plan 项目名称 && shenbao check");
             println!(
-                "下一步：cd {} && shenbao new plan 项目名称 && shenbao check",
-                dir.display()
+                "  （企业自愿性清洁生产审核：shenbao new form 企业名称、shenbao new audit-report 企业名称、shenbao new acceptance-report 企业名称）"
             );
+            println!("  在 shenbao.yaml 的 name 中写项目名称，它是网站的标题");
             Ok(ExitCode::SUCCESS)
         }
         Command::New { kind, name } => {

@@ -24,8 +24,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
     }
     let config = format!(
         "# shenbao 项目配置\n\
-         # 项目名称，显示在网站首页\n\
-         name: 清洁生产审核创新试点申报\n\
+         # 项目名称，显示在网站首页，如“某某园区清洁生产审核创新试点申报”或“某某公司自愿性清洁生产审核”\n\
+         name: 清洁生产审核申报材料\n\
          # 申报通知：内置预设 {preset}，或项目内通知定义文件的相对路径（如 calls/2023.yaml）\n\
          call: {preset}\n\
          # 申报年份：按“月-日”写的截止时间和邮件题目中的年份随之变化\n\

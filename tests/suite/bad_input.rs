@@ -107,6 +107,15 @@ fn init_and_new_plan_give_a_checkable_skeleton() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(root.join("shenbao.yaml").is_file());
+    // A name that suits a pilot plan and an enterprise's voluntary audit
+    // alike (it is the site's title), and the way to both kinds.
+    let config = std::fs::read_to_string(root.join("shenbao.yaml")).unwrap();
+    assert!(config.contains("name: 清洁生产审核申报材料"), "{config}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("shenbao new plan") && said.contains("shenbao new audit-report"),
+        "{said}"
+    );
     // init refuses to run twice.
     assert_eq!(
         bin().arg("init").arg(&root).output().unwrap().status.code(),
