@@ -188,7 +188,8 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
 /// A column whose figures are not added up: rates, coefficients, prices,
 /// concentrations, payback periods (a 合计 row states its own, not a sum).
 fn is_non_additive(header: &str) -> bool {
-    const WORDS: [&str; 16] = [
+    // (Not 标准 alone: 折标准煤 is a column of figures that add up.)
+    const WORDS: [&str; 17] = [
         "回收期",
         "系数",
         "单价",
@@ -203,7 +204,8 @@ fn is_non_additive(header: &str) -> bool {
         "含量",
         "平均",
         "限值",
-        "标准",
+        "标准值",
+        "执行标准",
         "率",
     ];
     WORDS.iter().any(|w| header.contains(w))
@@ -1295,7 +1297,13 @@ mod tests {
         quiet(
             "| 方案 | 投资 | 投资回收期（年） | 节能率 |\n|---|--:|--:|--:|\n| 甲 | 1000 | 2.5 | 3 |\n| 乙 | 561 | 1.4 | 2 |\n| 合计 | 1561 | 2.01 | 2.6 |\n",
         );
-        // …while the columns that do add up are still checked.
+        // …while the columns that do add up are still checked, 折标准煤
+        // among them.
+        let d = found(
+            "| 能源 | 折标系数 | 折标准煤（t） |\n|---|--:|--:|\n| 电力 | 0.1229 | 1,229 |\n| 煤 | 0.7143 | 7,143 |\n| 合计 | | 8,472 |\n",
+            "numbers/total",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
         let d = found(
             "| 方案 | 投资 | 投资回收期（年） |\n|---|--:|--:|\n| 甲 | 1000 | 2.5 |\n| 乙 | 561 | 1.4 |\n| 合计 | 1661 | 2.01 |\n",
             "numbers/total",
