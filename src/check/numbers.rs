@@ -188,6 +188,10 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
 /// A column whose figures are not added up: rates, coefficients, prices,
 /// concentrations, payback periods (a 合计 row states its own, not a sum).
 fn is_non_additive(header: &str) -> bool {
+    // Installed power (功率, kW) adds up, though it ends in 率.
+    if header.contains("功率") {
+        return false;
+    }
     // (Not 标准 alone: 折标准煤 is a column of figures that add up.)
     const WORDS: [&str; 17] = [
         "回收期",
