@@ -1301,8 +1301,13 @@ mod tests {
         quiet(
             "| 方案 | 投资 | 投资回收期（年） | 节能率 |\n|---|--:|--:|--:|\n| 甲 | 1000 | 2.5 | 3 |\n| 乙 | 561 | 1.4 | 2 |\n| 合计 | 1561 | 2.01 | 2.6 |\n",
         );
-        // …while the columns that do add up are still checked, 折标准煤
-        // among them.
+        // …while the columns that do add up are still checked, 功率 and
+        // 折标准煤 among them.
+        let d = found(
+            "| 设备 | 功率（kW） |\n|---|--:|\n| 风机 | 250 |\n| 水泵 | 110 |\n| 合计 | 370 |\n",
+            "numbers/total",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
         let d = found(
             "| 能源 | 折标系数 | 折标准煤（t） |\n|---|--:|--:|\n| 电力 | 0.1229 | 1,229 |\n| 煤 | 0.7143 | 7,143 |\n| 合计 | | 8,472 |\n",
             "numbers/total",
