@@ -17,7 +17,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
 use crate::document::voluntary::{
-    AcceptanceMeta, AuditMeta, FormMeta, OptionClass, Totals, date_zh, number,
+    AcceptanceMeta, AuditMeta, FormMeta, OptionClass, OptionStatus, Totals, date_zh, number,
 };
 use crate::text::normalize_title;
 
@@ -563,6 +563,18 @@ const NEGATIONS: [&str; 10] = [
     "无法",
 ];
 
+const SENTENCE_ENDS: [char; 3] = ['。', '；', '\n'];
+
+/// Where the sentence holding byte `i` of `body` starts (at its
+/// preceding 。；or line end) and ends.
+fn sentence_start(body: &str, i: usize) -> usize {
+    body[..i].rfind(SENTENCE_ENDS).unwrap_or(0)
+}
+
+fn sentence_end(body: &str, i: usize) -> usize {
+    body[i..].find(SENTENCE_ENDS).map_or(body.len(), |k| i + k)
+}
+
 /// The sentences (split at 。；！？ and line ends) of the body in which a
 /// clause (split at commas) names one of `words` without saying it was
 /// not done.
@@ -658,12 +670,7 @@ fn prose_figures(
         None => report
             .options
             .iter()
-            .filter(|o| {
-                o.status.as_ref().is_some_and(|s| {
-                    crate::document::voluntary::OptionStatus::parse(&s.value)
-                        == Some(crate::document::voluntary::OptionStatus::Done)
-                })
-            })
+            .filter(|o| o.status() == Some(OptionStatus::Done))
             .collect(),
     };
     let done_totals = Totals {
@@ -743,19 +750,12 @@ fn prose_figures(
         )),
         // The report's own count of those done, where every option says
         // where it stands.
-        None if report.options.iter().all(|o| {
-            o.status.as_ref().is_some_and(|s| {
-                crate::document::voluntary::OptionStatus::parse(&s.value).is_some()
-            })
-        }) =>
-        {
-            counts.push((
-                &IMPLEMENTED_COUNT,
-                done.len(),
-                "已实施方案",
-                "options 的 status".to_string(),
-            ))
-        }
+        None if report.options.iter().all(|o| o.status().is_some()) => counts.push((
+            &IMPLEMENTED_COUNT,
+            done.len(),
+            "已实施方案",
+            "options 的 status".to_string(),
+        )),
         None => {}
     }
     for (keys, expected, what, source) in counts {
@@ -763,8 +763,7 @@ fn prose_figures(
             for (range, v) in stated_after(body, key, "项") {
                 // “共提出方案23项，经合并、剔除后筛选出12项”: the first count
                 // is of the candidates, not of the options kept.
-                let rest = &body[range.end..];
-                let sentence = &rest[..rest.find(['。', '；', '\n']).unwrap_or(rest.len())];
+                let sentence = &body[range.end..sentence_end(body, range.end)];
                 if what == "方案"
                     && ["筛选", "剔除", "合并", "可行", "初步"]
                         .iter()
@@ -787,10 +786,7 @@ fn prose_figures(
     // class the sentence names, if it names one (9项无/低费方案已全部实施).
     let not_done = |o: &crate::document::voluntary::CpOption| match accepted {
         Some(_) => !done.iter().any(|d| std::ptr::eq(*d, o)),
-        None => o.status.as_ref().is_some_and(|s| {
-            crate::document::voluntary::OptionStatus::parse(&s.value)
-                .is_some_and(|st| st != crate::document::voluntary::OptionStatus::Done)
-        }),
+        None => o.status().is_some_and(|st| st != OptionStatus::Done),
     };
     let claims = [
         "全部实施",
@@ -814,9 +810,8 @@ fn prose_figures(
                 .any(|w| before.ends_with(w)))
     });
     for &(i, claim) in &at {
-        let before = &body[..i];
-        let start_of = before.rfind(['。', '；', '\n']).unwrap_or(0);
-        let sentence = &before[start_of..];
+        let start_of = sentence_start(body, i);
+        let sentence = &body[start_of..i];
         for (class, words) in [
             (Some(OptionClass::Low), &["无/低费方案", "无低费方案"][..]),
             (Some(OptionClass::High), &["中/高费方案", "中高费方案"][..]),
@@ -859,10 +854,7 @@ fn prose_figures(
     }
     if report.options.iter().any(not_done) {
         for &(i, claim) in &at {
-            let before = &body[..i];
-            let sentence = before
-                .rfind(['。', '；', '\n'])
-                .map_or(before, |k| &before[k..]);
+            let sentence = &body[sentence_start(body, i)..i];
             let clause = sentence
                 .rfind(['，', ','])
                 .map_or(sentence, |k| &sentence[k..]);
@@ -929,11 +921,8 @@ fn prose_figures(
     // Only where the sentence speaks of the options (方案): 一期工程总投资
     // in the enterprise's history is another figure.
     let of_options = |range: &Range<usize>| {
-        let before = &body[..range.start];
-        let from = before.rfind(['。', '；', '\n']).map_or(0, |k| k);
-        let to = body[range.end..]
-            .find(['。', '；', '\n'])
-            .map_or(body.len(), |k| range.end + k);
+        let from = sentence_start(body, range.start);
+        let to = sentence_end(body, range.end);
         body[from..to].contains("方案")
     };
     let known = |v: f64,
@@ -1375,7 +1364,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
         if let Some(st) = &o.status
-            && crate::document::voluntary::OptionStatus::parse(&st.value).is_none()
+            && o.status().is_none()
         {
             out.push(
                 diag(

@@ -163,7 +163,8 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
         // 输入合计, 输出合计, 无/低费小计: the total of the group above it.
         // Another 某某合计 may total only some of the rows above (水泥合计
         // under 熟料): not checked, and not added.
-        if t.contains("合计") || t.contains("小计") {
+        // (A char test first: a substring searcher for every row costs.)
+        if t.contains('计') && (t.contains("合计") || t.contains("小计")) {
             const GROUPS: [&str; 9] = [
                 "输入",
                 "输出",

@@ -229,6 +229,13 @@ impl CpOption {
             .as_ref()
             .and_then(|c| OptionClass::parse(&c.value))
     }
+
+    /// Where the option stands, when its `status:` can be read.
+    pub fn status(&self) -> Option<OptionStatus> {
+        self.status
+            .as_ref()
+            .and_then(|s| OptionStatus::parse(&s.value))
+    }
 }
 
 /// Totals of the options, per class and overall.
