@@ -51,6 +51,11 @@ pub fn io_message(e: &std::io::Error) -> String {
         K::PermissionDenied => "没有权限".to_string(),
         K::NotFound => "文件不存在（可能是失效的符号链接）".to_string(),
         K::ReadOnlyFilesystem => "文件系统是只读的".to_string(),
+        K::InvalidFilename => "文件名过长或含有系统不接受的字符（改短文件名或标题）".to_string(),
+        K::IsADirectory => "同名的目录已存在".to_string(),
+        K::NotADirectory => "路径中有同名的文件挡住了目录".to_string(),
+        K::AlreadyExists => "文件已存在".to_string(),
+        K::DirectoryNotEmpty => "目录不是空的".to_string(),
         _ => e.to_string(),
     }
 }
@@ -118,6 +123,8 @@ fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile>
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .rand_bytes(TEMP_RANDOM)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     make_readable(tmp.as_file())?;
     tmp.write_all(bytes)?;
@@ -198,10 +205,28 @@ pub fn write_within(root: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<(
 /// before it counts as left behind.
 const STALE_AFTER: Duration = Duration::from_secs(600);
 
-/// Remove the temporary files a killed build left under `root`: shenbao's
-/// own (`.shenbao-tmp-<pid>-…`) whose process is gone or that are old, and
-/// `tempfile`'s default `.tmpXXXXXX` names (older builds) when old.
-/// Returns how many were removed.
+/// The random part and end of a temporary file's name (`tempfile`'s six
+/// characters, then our suffix).
+const TEMP_RANDOM: usize = 6;
+const TEMP_SUFFIX: &str = ".part";
+
+/// The writer's process id if `name` is exactly the name of a temporary
+/// file shenbao writes (`.shenbao-tmp-<pid>-<six letters>.part`); a file
+/// of the author's that merely starts the same way is not one.
+fn temp_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, random) = rest.split_once('-')?;
+    let ok = !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && random.len() == TEMP_RANDOM
+        && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then(|| pid.parse().ok()).flatten()
+}
+
+/// Remove the temporary files a killed build left under `root`: only
+/// shenbao's own (see [`temp_owner`]), regular files reached without
+/// following links, whose process is gone or that are old. Returns how
+/// many were removed.
 pub fn remove_stale_temps(root: &Path) -> usize {
     let mut removed = 0;
     let now = SystemTime::now();
@@ -212,27 +237,48 @@ pub fn remove_stale_temps(root: &Path) -> usize {
         .filter(|e| e.file_type().is_file())
     {
         let name = entry.file_name().to_string_lossy();
+        let Some(pid) = temp_owner(&name) else {
+            continue;
+        };
         let age = entry
             .metadata()
             .ok()
             .and_then(|m| m.modified().ok())
             .and_then(|t| now.duration_since(t).ok())
             .unwrap_or_default();
-        let stale = if let Some(rest) = name.strip_prefix(TEMP_PREFIX) {
-            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-            match pid {
-                Some(p) if p == std::process::id() => false,
-                Some(p) => !process_alive(p) || age > STALE_AFTER,
-                None => age > STALE_AFTER,
-            }
-        } else {
-            name.starts_with(".tmp") && age > STALE_AFTER
-        };
+        let stale = pid != std::process::id() && (!process_alive(pid) || age > STALE_AFTER);
         if stale && std::fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }
     }
     removed
+}
+
+/// A new hidden folder in `dir`, named as shenbao's temporary files are.
+pub fn temp_dir_in(dir: &Path) -> std::io::Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .rand_bytes(TEMP_RANDOM)
+        .suffix(TEMP_SUFFIX)
+        .tempdir_in(dir)
+}
+
+/// Remove the temporary folders (see [`temp_dir_in`]) a killed process
+/// left directly in `dir`.
+pub fn remove_stale_temp_dirs(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = temp_owner(&name).filter(|_| is_dir)
+            && pid != std::process::id()
+            && !process_alive(pid)
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Whether a process runs (Linux: /proc; elsewhere assumed, so that only
@@ -316,22 +362,54 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mine = dir
             .path()
-            .join(format!("{TEMP_PREFIX}{}-a", std::process::id()));
-        let dead = dir.path().join(format!("{TEMP_PREFIX}4000000000-b"));
-        let fresh_foreign = dir.path().join(".tmpAbC123");
-        for p in [&mine, &dead, &fresh_foreign] {
+            .join(format!("{TEMP_PREFIX}{}-aB3dE6.part", std::process::id()));
+        let dead = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}4000000000-bBbbb1.part"));
+        let old_live = dir.path().join(format!("{TEMP_PREFIX}1-cccccc.part"));
+        // The author's files that only look like temporary files.
+        let users = [
+            ".tmpAbC123",
+            ".tmp-notes.txt",
+            ".shenbao-tmp-notes.md",
+            ".shenbao-tmp-4000000000-b.part",
+            ".shenbao-tmp-4000000000-bbbbbb",
+        ];
+        for p in [&mine, &dead, &old_live] {
             std::fs::write(p, "x").unwrap();
         }
-        let removed = remove_stale_temps(dir.path());
-        assert_eq!(removed, usize::from(cfg!(target_os = "linux")));
-        assert!(mine.exists() && fresh_foreign.exists());
         let old = SystemTime::now() - Duration::from_secs(3600);
+        for u in users {
+            let p = dir.path().join(u);
+            std::fs::write(&p, "x").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(old).unwrap();
+        }
         let f = std::fs::File::options()
             .write(true)
-            .open(&fresh_foreign)
+            .open(&old_live)
             .unwrap();
         f.set_modified(old).unwrap();
-        remove_stale_temps(dir.path());
-        assert!(!fresh_foreign.exists() && mine.exists());
+        let removed = remove_stale_temps(dir.path());
+        let linux = cfg!(target_os = "linux");
+        assert_eq!(removed, 1 + usize::from(linux));
+        assert!(mine.exists() && !old_live.exists());
+        assert_eq!(dead.exists(), !linux);
+        for u in users {
+            assert!(dir.path().join(u).exists(), "{u} was removed");
+        }
+    }
+
+    #[test]
+    fn temporary_files_are_named_as_the_cleaner_expects() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = staged(&dir.path().join("a.html"), b"x").unwrap();
+        let name = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(temp_owner(&name), Some(std::process::id()), "{name}");
     }
 }

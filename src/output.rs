@@ -35,6 +35,12 @@ struct Manifest {
     shenbao: String,
     /// Files written, relative to the folder, `/`-separated.
     files: BTreeSet<String>,
+    /// The content hash of each file as shenbao wrote it: a file is
+    /// removed only while it still holds what shenbao wrote (a manifest
+    /// copied from elsewhere, or a file the author put in its place, never
+    /// makes shenbao delete anything else).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    sums: BTreeMap<String, String>,
     /// What each output (PDF, Word file) was made from, by its path in
     /// the folder: a later build keeps an output whose inputs are the same.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -151,17 +157,17 @@ pub fn output_hash(path: &Path) -> String {
         .map_or_else(|_| String::new(), |b| hex(typst::utils::hash128(&b[..])))
 }
 
-/// Which shenbao made an output: its version, and the executable's size
-/// and time (so a rebuilt shenbao of the same version does not keep
-/// outputs an older one made).
+/// Which shenbao made an output: its version and the identity of what
+/// it was built from (build.rs: sources, locked dependencies, compiler,
+/// profile). A copy of the same binary keeps the outputs; a rebuild from
+/// other sources makes them again.
 pub fn shenbao_identity() -> &'static str {
-    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let exe = std::env::current_exe()
-            .and_then(std::fs::metadata)
-            .map(|m| (m.len(), m.modified().ok()));
-        format!("shenbao {} {exe:?}", env!("CARGO_PKG_VERSION"))
-    })
+    concat!(
+        "shenbao ",
+        env!("CARGO_PKG_VERSION"),
+        " ",
+        env!("SHENBAO_BUILD_ID")
+    )
 }
 
 /// What the outputs in `dir` were made from (empty for a folder from an
@@ -363,6 +369,7 @@ fn save(dir: &Path, m: &Manifest) -> std::io::Result<()> {
             env!("CARGO_PKG_VERSION")
         ),
         files: m.files.clone(),
+        sums: m.sums.clone(),
         made_from: m.made_from.clone(),
     };
     let text = serde_json::to_string_pretty(&m).map_err(std::io::Error::other)?;
@@ -370,30 +377,54 @@ fn save(dir: &Path, m: &Manifest) -> std::io::Result<()> {
 }
 
 /// Add files written outside a full build (a preview's rebuild) to the
-/// manifest, so that a later build may remove them.
+/// manifest with what they hold, so that a later build may remove them.
 pub fn record<'a>(dir: &Path, written: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
     let mut m = load(dir);
-    let before = m.files.len();
-    m.files.extend(written.into_iter().map(str::to_string));
-    if m.files.len() == before {
-        return Ok(());
+    let mut changed = false;
+    for f in written {
+        let sum = sum_within(dir, f);
+        if m.sums.get(f) != sum.as_ref() || !m.files.contains(f) {
+            m.files.insert(f.to_string());
+            match sum {
+                Some(s) => m.sums.insert(f.to_string(), s),
+                None => m.sums.remove(f),
+            };
+            changed = true;
+        }
     }
-    save(dir, &m)
+    if changed { save(dir, &m) } else { Ok(()) }
+}
+
+/// What a manifest entry that was not removed is, and why it stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub file: String,
+    pub why: &'static str,
+}
+
+/// What [`finish`] did: files removed, and stale entries left alone
+/// because removing them could touch something shenbao did not write.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub removed: Vec<String>,
+    pub kept: Vec<Kept>,
 }
 
 /// End a build: of the files the manifest lists that `owned` says this
-/// run was responsible for, remove those not in `produced`; then record
-/// `produced` (and the files of other kinds, untouched). Returns the
-/// removed files. Only regular files are removed; emptied folders go too.
+/// run was responsible for, remove those not in `produced` (see
+/// [`remove_owned`] for what may be removed); then record `produced`
+/// with their hashes (and the files of other kinds, untouched). Emptied
+/// folders go too.
 pub fn finish(
     dir: &Path,
     produced: &BTreeSet<String>,
     owned: impl Fn(&str) -> bool,
-) -> std::io::Result<Vec<String>> {
+) -> std::io::Result<Finished> {
     let old = load(dir);
-    let mut removed = Vec::new();
+    let mut done = Finished::default();
     let mut keep = BTreeSet::new();
     let mut made_from = old.made_from;
+    let mut sums = old.sums;
     for f in old.files {
         if produced.contains(&f) {
             continue;
@@ -402,35 +433,143 @@ pub fn finish(
             keep.insert(f);
             continue;
         }
-        let Some(path) = inside(dir, &f) else {
+        match remove_owned(dir, &f, sums.get(&f).map(String::as_str)) {
+            Ok(true) => done.removed.push(f),
+            Ok(false) => {}
+            Err(why) => done.kept.push(Kept { file: f, why }),
+        }
+    }
+    for f in produced {
+        // An output's record already holds the hash of what was written.
+        // (a record is made as the output is written, and an output
+        // changed since is made again before this point).
+        if let Some(r) = made_from.get(f).filter(|r| !r.output.is_empty()) {
+            sums.insert(f.clone(), r.output.clone());
             continue;
-        };
-        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-        if regular && std::fs::remove_file(&path).is_ok() {
-            removed.push(f);
-            remove_empty_parents(dir, &path);
+        }
+        match sum_within(dir, f) {
+            Some(s) => {
+                sums.insert(f.clone(), s);
+            }
+            None => {
+                sums.remove(f);
+            }
         }
     }
     keep.extend(produced.iter().cloned());
     // What a removed (or never recorded) output was made from goes too.
     made_from.retain(|f, _| keep.contains(f));
+    sums.retain(|f, _| keep.contains(f));
     save(
         dir,
         &Manifest {
             shenbao: String::new(),
             files: keep,
+            sums,
             made_from,
         },
     )?;
+    Ok(done)
+}
+
+/// Warnings for stale entries that were left alone, at the manifest.
+pub fn kept_diagnostics(dir: &Path, kept: &[Kept]) -> Vec<Diagnostic> {
+    let marker = dir.join(MARKER).display().to_string();
+    kept.iter()
+        .map(|k| {
+            Diagnostic::file(
+                "output/kept",
+                Severity::Warning,
+                &marker,
+                format!(
+                    "输出目录清单中的 {} 不再生成，但没有删除：{}",
+                    crate::paths::shown(&k.file),
+                    k.why
+                ),
+            )
+            .with_help("shenbao 只删除它写入、仍在输出目录之内且内容未变的普通文件；请确认后手动处理这个文件")
+        })
+        .collect()
+}
+
+/// Remove one file shenbao wrote (a preview's page or PDF of a document
+/// that is gone), by the same rules as [`finish`], and forget it.
+pub fn remove(dir: &Path, rel: &str) -> Result<bool, &'static str> {
+    let mut m = load(dir);
+    let removed = remove_owned(dir, rel, m.sums.get(rel).map(String::as_str))?;
+    if m.files.remove(rel) | m.sums.remove(rel).is_some() | m.made_from.remove(rel).is_some() {
+        let _ = save(dir, &m);
+    }
     Ok(removed)
 }
 
-/// The path of a manifest entry, if it is a plain relative path.
-fn inside(dir: &Path, rel: &str) -> Option<PathBuf> {
+/// Where a manifest entry is, if it is a plain relative path whose
+/// folders are real folders (no symbolic link on the way) inside `dir`.
+/// Err says why not.
+fn locate(dir: &Path, rel: &str) -> Result<PathBuf, &'static str> {
     let p = Path::new(rel);
-    p.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| dir.join(p))
+    if rel.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err("清单中的路径不是输出目录中的相对路径（绝对路径或含 ..）");
+    }
+    let mut cur = dir.to_path_buf();
+    let mut parts = p.components().peekable();
+    while let Some(c) = parts.next() {
+        cur.push(c);
+        if parts.peek().is_none() {
+            break;
+        }
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err("路径经过符号链接，可能指向输出目录之外");
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err("路径中的目录是文件"),
+            // Nothing is there: nothing to remove.
+            Err(_) => return Ok(cur.join(parts.collect::<PathBuf>())),
+        }
+    }
+    Ok(cur)
+}
+
+/// Hash of a file in the output folder reached without links, if it is a
+/// regular file there.
+fn sum_within(dir: &Path, rel: &str) -> Option<String> {
+    let path = locate(dir, rel).ok()?;
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    meta.is_file().then(|| output_hash(&path))
+}
+
+/// Remove `rel` from the output folder `dir` if, and only if, it is a
+/// regular file (not a link) reached through real folders, its real path
+/// is inside the real `dir`, and it still holds what shenbao wrote
+/// (`sum`). Ok(false): nothing there. Err: why it was left alone.
+fn remove_owned(dir: &Path, rel: &str, sum: Option<&str>) -> Result<bool, &'static str> {
+    let path = locate(dir, rel)?;
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(_) => return Ok(false),
+    };
+    if meta.file_type().is_symlink() {
+        return Err("是符号链接，可能指向输出目录之外");
+    }
+    if !meta.is_file() {
+        return Err("不是普通文件");
+    }
+    let real_dir = dir.canonicalize().map_err(|_| "无法确定输出目录的位置")?;
+    let real = path.canonicalize().map_err(|_| "无法确定文件的位置")?;
+    if !real.starts_with(&real_dir) {
+        return Err("实际位于输出目录之外");
+    }
+    match sum {
+        None => return Err("清单中没有它写入时的内容记录（可能来自旧版或别处复制的清单）"),
+        Some(s) if s != output_hash(&real) => {
+            return Err("内容已不是 shenbao 写入的（可能被替换或修改过）");
+        }
+        Some(_) => {}
+    }
+    std::fs::remove_file(&real).map_err(|_| "无法删除")?;
+    remove_empty_parents(&real_dir, &real);
+    Ok(true)
 }
 
 fn remove_empty_parents(dir: &Path, file: &Path) {
@@ -483,11 +622,13 @@ mod tests {
         finish(out, &all, |_| true).unwrap();
         let now: BTreeSet<String> = ["docs/a.html".to_string()].into();
         // A site-only run owns the pages, not the PDFs.
-        let removed = finish(out, &now, |f| !f.starts_with("pdf/")).unwrap();
+        let removed = finish(out, &now, |f| !f.starts_with("pdf/"))
+            .unwrap()
+            .removed;
         assert_eq!(removed, vec!["docs/b.html".to_string()]);
         assert!(out.join("pdf/a.pdf").is_file());
         assert!(out.join("mine.txt").is_file());
-        let removed = finish(out, &now, |_| true).unwrap();
+        let removed = finish(out, &now, |_| true).unwrap().removed;
         assert_eq!(removed, vec!["pdf/a.pdf".to_string()]);
         assert!(!out.join("pdf").exists());
     }

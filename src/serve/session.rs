@@ -312,7 +312,10 @@ fn print_keyed(
 impl Session {
     /// Load the project and build everything once.
     pub fn start(root: &Path, opts: BuildOptions) -> Result<(Session, SiteStep, PrintStep), Fatal> {
-        let fonts = Fonts::load(opts.system_fonts);
+        // The project's theme fonts (a later change to them needs a restart).
+        let theme = crate::config::Config::load(root).ok().and_then(|c| c.theme);
+        let font_dir = Theme::font_dir(root, theme.as_deref());
+        let fonts = Fonts::load_with(opts.system_fonts, Some((root, &font_dir)));
         let mut keys = HashMap::new();
         let r = rebuild_all(root, &fonts, &opts, &mut keys)?;
         Ok((
@@ -417,9 +420,10 @@ impl Session {
             if exists {
                 step.to_print.insert(rel.clone());
             } else {
-                let pdf = pdf_path(&self.out_dir, rel);
-                // The PDF of a document that is gone goes too.
-                let _ = std::fs::remove_file(pdf);
+                let pdf = rel_path(&self.out_dir, &pdf_path(&self.out_dir, rel));
+                // The PDF of a document that is gone goes too (only as
+                // shenbao wrote it, never through a link).
+                let _ = crate::output::remove(&self.out_dir, &pdf);
             }
         }
         let printable: BTreeSet<&str> = build::printable(&self.loaded.project)

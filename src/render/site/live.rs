@@ -38,7 +38,10 @@ impl LiveSite {
     ) -> Result<(LiveSite, super::SiteReport), Fatal> {
         let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
         crate::output::prepare(out_dir)?;
-        LiveSite::with_prints(project, out_dir, today, &theme, Vec::new(), Vec::new())
+        let (live, report) =
+            LiveSite::with_prints(project, out_dir, today, &theme, Vec::new(), Vec::new())?;
+        let _ = crate::output::record(out_dir, report.written.iter().map(String::as_str));
+        Ok((live, report))
     }
 
     /// The whole site, with the PDFs (and their findings) of a print, into
@@ -122,6 +125,9 @@ impl LiveSite {
         // Only the shared pages the edit touched.
         self.site
             .render_shared_only(project, &self.diagnostics, changed, &mut report);
+        // What was written is recorded with its content, so that a later
+        // removal (the document deleted) knows the page is shenbao's.
+        let _ = crate::output::record(&self.out_dir, report.written.iter().map(String::as_str));
         report
     }
 
@@ -162,6 +168,9 @@ impl LiveSite {
         }
         self.site
             .render_shared_only(project, &self.diagnostics, changed, &mut report);
+        // What was written is recorded with its content, so that a later
+        // removal (the document deleted) knows the page is shenbao's.
+        let _ = crate::output::record(&self.out_dir, report.written.iter().map(String::as_str));
         report
     }
 

@@ -415,8 +415,8 @@ impl Site {
             return Changed::default();
         };
         let (url, _) = page_path(rel);
-        let _ = std::fs::remove_file(self.out_dir.join(url));
-        let _ = std::fs::remove_file(self.out_dir.join(d.shard));
+        let _ = crate::output::remove(&self.out_dir, &url);
+        let _ = crate::output::remove(&self.out_dir, &d.shard);
         Changed::all()
     }
 
