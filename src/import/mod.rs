@@ -45,6 +45,8 @@ pub struct Converted {
     /// (file name under `content/images/NAME/`, bytes).
     pub images: Vec<(String, Vec<u8>)>,
     pub lost: Vec<Lost>,
+    /// Further things lost, of kinds already listed many times.
+    pub lost_unlisted: usize,
     /// Things carried over with a change (merged cells repeated, …).
     pub notes: Vec<String>,
     pub kind: Option<DocKind>,
@@ -92,18 +94,25 @@ pub fn import(
     kind: Option<DocKind>,
     name: Option<&str>,
 ) -> Result<(PathBuf, Converted), Fatal> {
-    let meta = std::fs::metadata(file)
-        .map_err(|e| Fatal::new(format!("无法读取 {}：{e}", file.display())))?;
-    if meta.len() > docx::MAX_FILE {
-        return Err(Fatal::new(format!(
-            "{} 过大（{:.0} MB），不导入",
-            file.display(),
-            meta.len() as f64 / 1_048_576.0
+    // A regular file only (a FIFO would block, /dev/zero never ends), and
+    // the size limit holds while reading, not only by the stat.
+    let bytes = crate::fsutil::read_regular(file, docx::MAX_FILE).map_err(|e| match e {
+        crate::fsutil::ReadError::TooLarge(n) => Fatal::new(format!(
+            "{} 过大（{:.0} MB 以上），不导入",
+            crate::paths::shown(&file.display().to_string()),
+            n as f64 / 1_048_576.0
         ))
-        .with_help("压缩文档中的图片（Word：文件 → 压缩图片）后再导入"));
-    }
-    let bytes =
-        std::fs::read(file).map_err(|e| Fatal::new(format!("无法读取 {}：{e}", file.display())))?;
+        .with_help("压缩文档中的图片（Word：文件 → 压缩图片）后再导入"),
+        crate::fsutil::ReadError::NotRegular => Fatal::new(format!(
+            "{} 不是普通文件（目录、管道或设备），无法导入",
+            crate::paths::shown(&file.display().to_string())
+        ))
+        .with_help("导入 Word 保存的 .docx 文件"),
+        e => Fatal::new(format!(
+            "无法读取 {}：{e}",
+            crate::paths::shown(&file.display().to_string())
+        )),
+    })?;
     sniff(file, &bytes)?;
     let stem = file
         .file_stem()
@@ -132,23 +141,55 @@ pub fn import(
     }
     let converted = convert(bytes, &name, kind, call)
         .map_err(|e| Fatal::new(format!("无法导入 {}：{e}", file.display())))?;
-    let fail = |p: &Path, e: std::io::Error| Fatal::new(format!("无法写入 {}：{e}", p.display()));
+    let fail = |p: &Path, e: std::io::Error| {
+        Fatal::new(format!(
+            "无法写入 {}：{}",
+            p.display(),
+            crate::fsutil::io_message(&e)
+        ))
+    };
+    // Everything is written inside the project's own content/ folder:
+    // never through a symbolic link (content/images -> /elsewhere).
+    let root_real = root.canonicalize().map_err(|e| fail(root, e))?;
+    let content = root_real.join(crate::project::CONTENT_DIR);
+    crate::fsutil::create_dirs_within(&root_real, &content).map_err(|e| fail(&content, e))?;
+    let md_path = content.join(format!("{name}.md"));
+    let img_dir = content.join("images").join(&name);
     if !converted.images.is_empty() {
-        std::fs::create_dir_all(&img_dir).map_err(|e| fail(&img_dir, e))?;
+        // The images are written into a fresh hidden folder, which is
+        // renamed into place whole: a killed import leaves no half set of
+        // images to block a retry.
+        let images = content.join("images");
+        crate::fsutil::create_dirs_within(&content, &images).map_err(|e| fail(&images, e))?;
+        crate::fsutil::remove_stale_temp_dirs(&images);
+        let staging = crate::fsutil::temp_dir_in(&images).map_err(|e| fail(&images, e))?;
         for (fname, data) in &converted.images {
-            let p = img_dir.join(fname);
-            create_new(&p, data).map_err(|e| fail(&p, e))?;
+            let p = staging.path().join(fname);
+            crate::fsutil::create_new_atomic(&p, data).map_err(|e| fail(&p, e))?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755));
+        }
+        // An empty folder of that name (from an earlier attempt) is replaced;
+        // one with files was refused above.
+        let _ = std::fs::remove_dir(&img_dir);
+        let staged = staging.keep();
+        if let Err(e) = std::fs::rename(&staged, &img_dir) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(fail(&img_dir, e));
         }
     }
-    create_new(&md_path, converted.markdown.as_bytes()).map_err(|e| fail(&md_path, e))?;
+    if let Err(e) = crate::fsutil::create_new_atomic(&md_path, converted.markdown.as_bytes()) {
+        // No half import: the images of a failed one would block a retry.
+        if !converted.images.is_empty() {
+            let _ = std::fs::remove_dir_all(&img_dir);
+        }
+        return Err(fail(&md_path, e));
+    }
     Ok((md_path, converted))
-}
-
-/// Write a new file atomically, failing if one appeared meanwhile.
-fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    crate::fsutil::create_new_atomic(path, bytes)
 }
 
 fn clean_name(name: &str) -> Result<String, Fatal> {
@@ -306,9 +347,19 @@ enum Item {
     T { rows: Vec<Vec<Cell>>, number: usize },
 }
 
+/// How deep inline wrappers (links, smart tags, content controls) and
+/// block wrappers may nest before the rest is reported and skipped: real
+/// documents nest a few levels; a hostile one nests 50,000.
+const MAX_NESTING: usize = 48;
+/// Report lines kept of one kind (the rest are counted).
+const MAX_LOST_PER_KIND: usize = 50;
+
 struct Walker<'c> {
     ctx: &'c Ctx,
     lost: Vec<Lost>,
+    /// (what, paragraph) already reported, and how many of each kind.
+    lost_seen: std::collections::HashSet<(String, usize)>,
+    lost_count: HashMap<String, usize>,
     paragraph: usize,
     items: Vec<Item>,
     skipped_toc: bool,
@@ -329,12 +380,14 @@ fn on(n: Node<'_, '_>) -> bool {
 
 impl Walker<'_> {
     fn lose(&mut self, what: &str, para: &Para) {
-        // One entry per kind and paragraph.
-        if self
-            .lost
-            .iter()
-            .any(|l| l.what == what && l.paragraph == para.number)
-        {
+        // One entry per kind and paragraph, and at most
+        // MAX_LOST_PER_KIND entries of one kind (the rest counted).
+        if !self.lost_seen.insert((what.to_string(), para.number)) {
+            return;
+        }
+        let n = self.lost_count.entry(what.to_string()).or_insert(0);
+        *n += 1;
+        if *n > MAX_LOST_PER_KIND {
             return;
         }
         self.lost.push(Lost {
@@ -344,12 +397,24 @@ impl Walker<'_> {
         });
     }
 
-    fn body(&mut self, body: Node<'_, '_>) {
+    fn body(&mut self, body: Node<'_, '_>, depth: usize) {
+        if depth > MAX_NESTING {
+            let para = Para {
+                number: self.paragraph + 1,
+                ..Para::default()
+            };
+            self.lose("嵌套过深的内容（未导入）", &para);
+            return;
+        }
         for n in body.children().filter(Node::is_element) {
             match n.tag_name().name() {
                 "p" => {
                     let p = self.paragraph(n);
-                    self.items.push(Item::P(p));
+                    // An empty paragraph prints nothing: not kept (a
+                    // file of millions of them costs no memory).
+                    if !p.pieces.is_empty() {
+                        self.items.push(Item::P(p));
+                    }
                 }
                 "tbl" => {
                     let t = self.table(n, 0);
@@ -365,10 +430,10 @@ impl Walker<'_> {
                         self.skipped_toc = true;
                         self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
                     } else if let Some(c) = child(n, "sdtContent") {
-                        self.body(c);
+                        self.body(c, depth + 1);
                     }
                 }
-                "customXml" | "ins" | "moveTo" => self.body(n),
+                "customXml" | "ins" | "moveTo" => self.body(n, depth + 1),
                 "del" | "moveFrom" => {
                     self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
                 }
@@ -438,6 +503,7 @@ impl Walker<'_> {
 
     fn paragraph(&mut self, p: Node<'_, '_>) -> Para {
         self.paragraph += 1;
+        let lost_before = self.lost.len();
         let mut para = Para {
             number: self.paragraph,
             ..Para::default()
@@ -481,12 +547,14 @@ impl Walker<'_> {
                 .is_some_and(|v| v == "center");
         }
         let mut pieces = Vec::new();
-        self.inline(p, &mut para, &mut pieces, false, false);
+        self.inline(p, &mut para, &mut pieces, false, false, 0);
         para.pieces = pieces;
         // The lost entries of this paragraph get its first words.
-        let words = first_words(&para.text());
-        for l in self.lost.iter_mut().filter(|l| l.paragraph == para.number) {
-            l.first_words.clone_from(&words);
+        if self.lost.len() > lost_before {
+            let words = first_words(&para.text());
+            for l in &mut self.lost[lost_before..] {
+                l.first_words.clone_from(&words);
+            }
         }
         para
     }
@@ -498,7 +566,12 @@ impl Walker<'_> {
         out: &mut Vec<Piece>,
         in_field_code: bool,
         in_link: bool,
+        depth: usize,
     ) {
+        if depth > MAX_NESTING {
+            self.lose("嵌套过深的内容（未导入）", para);
+            return;
+        }
         let mut field_code = in_field_code;
         for c in n.children().filter(Node::is_element) {
             match c.tag_name().name() {
@@ -515,7 +588,7 @@ impl Walker<'_> {
                         _ => None,
                     });
                     let mut inner = Vec::new();
-                    self.inline(c, para, &mut inner, field_code, true);
+                    self.inline(c, para, &mut inner, field_code, true, depth + 1);
                     let safe = url.filter(|u| {
                         let l = u.trim().to_ascii_lowercase();
                         l.starts_with("http://")
@@ -543,7 +616,7 @@ impl Walker<'_> {
                 }
                 "ins" | "moveTo" => {
                     self.lose("修订痕迹（插入的文字已保留为正文，请在 Word 中接受或拒绝修订后再导入以确认）", para);
-                    self.inline(c, para, out, field_code, in_link);
+                    self.inline(c, para, out, field_code, in_link, depth + 1);
                 }
                 "del" | "moveFrom" => {
                     self.lose("修订痕迹（删除的文字未导入）", para);
@@ -567,10 +640,10 @@ impl Walker<'_> {
                 "fldSimple" => {
                     let instr = attr(c, "instr").unwrap_or("").trim().to_string();
                     self.field(&instr, para);
-                    self.inline(c, para, out, false, in_link);
+                    self.inline(c, para, out, false, in_link, depth + 1);
                 }
                 "smartTag" | "customXml" | "sdt" | "sdtContent" | "dir" | "bdo" => {
-                    self.inline(c, para, out, field_code, in_link);
+                    self.inline(c, para, out, field_code, in_link, depth + 1);
                 }
                 _ => {}
             }
@@ -999,6 +1072,9 @@ struct Writer<'a> {
     ctx: &'a Ctx,
     notes_used: Vec<String>,
     image_refs: HashMap<String, String>,
+    /// Part name → path, and content hash → path: one file per image.
+    image_parts: HashMap<String, String>,
+    image_sums: HashMap<u128, String>,
     images: Vec<(String, Vec<u8>)>,
     name: String,
 }
@@ -1053,16 +1129,25 @@ impl Writer<'_> {
         out.trim().to_string()
     }
 
-    /// Markdown paths of a paragraph's images (extracted once each).
-    fn image(&mut self, pkg: &mut Package, rid: &str) -> Result<Option<String>, String> {
+    /// Markdown path of an image (each image written once, however
+    /// many times and under however many names it is referenced).
+    fn image(&mut self, pkg: &mut Package, rid: &str) -> Result<Img, String> {
         if let Some(p) = self.image_refs.get(rid) {
-            return Ok(Some(p.clone()));
+            return Ok(Img::Path(p.clone()));
         }
         let Some(Target::Part(part)) = self.ctx.rels.get(rid) else {
-            return Ok(None);
+            return Ok(Img::Unusable);
         };
+        if let Some(p) = self.image_parts.get(part) {
+            let p = p.clone();
+            self.image_refs.insert(rid.to_string(), p.clone());
+            return Ok(Img::Path(p));
+        }
+        if self.images.len() >= MAX_IMAGES {
+            return Ok(Img::TooMany);
+        }
         let Some(bytes) = pkg.part(part, docx::MAX_MEDIA)? else {
-            return Ok(None);
+            return Ok(Img::Unusable);
         };
         let ext = if bytes.starts_with(b"\x89PNG") {
             "png"
@@ -1071,14 +1156,35 @@ impl Writer<'_> {
         } else if bytes.starts_with(b"GIF8") {
             "gif"
         } else {
-            return Ok(None);
+            return Ok(Img::Unusable);
         };
-        let file = format!("图{}.{ext}", self.images.len() + 1);
-        self.images.push((file.clone(), bytes));
-        let path = format!("images/{}/{file}", self.name);
+        let sum = typst::utils::hash128(&bytes[..]);
+        let path = match self.image_sums.get(&sum) {
+            Some(p) => p.clone(),
+            None => {
+                let file = format!("图{}.{ext}", self.images.len() + 1);
+                self.images.push((file.clone(), bytes));
+                let path = format!("images/{}/{file}", self.name);
+                self.image_sums.insert(sum, path.clone());
+                path
+            }
+        };
+        self.image_parts.insert(part.clone(), path.clone());
         self.image_refs.insert(rid.to_string(), path.clone());
-        Ok(Some(path))
+        Ok(Img::Path(path))
     }
+}
+
+/// At most this many images are written by one import.
+const MAX_IMAGES: usize = 1000;
+
+/// What became of an image reference.
+enum Img {
+    Path(String),
+    /// Missing, external, or in a format the PDF cannot use (EMF/WMF).
+    Unusable,
+    /// Over [`MAX_IMAGES`].
+    TooMany,
 }
 
 /// Convert a .docx (its bytes) into Markdown, images and a report.
@@ -1110,17 +1216,30 @@ pub fn convert(
     let mut w = Walker {
         ctx: &ctx,
         lost: Vec::new(),
+        lost_seen: Default::default(),
+        lost_count: HashMap::new(),
         paragraph: 0,
         items: Vec::new(),
         skipped_toc: false,
     };
-    w.body(body);
+    w.body(body, 0);
     let mut out = Converted {
         paragraphs: w.paragraph,
         ..Converted::default()
     };
     let mut items = std::mem::take(&mut w.items);
     let mut lost = std::mem::take(&mut w.lost);
+    let mut more: Vec<(String, usize)> = w
+        .lost_count
+        .iter()
+        .filter(|(_, n)| **n > MAX_LOST_PER_KIND)
+        .map(|(what, n)| (what.clone(), n - MAX_LOST_PER_KIND))
+        .collect();
+    more.sort();
+    for (what, n) in more {
+        out.lost_unlisted += n;
+        out.notes.push(format!("“{what}”另有 {n} 处，未逐一列出"));
+    }
     // Table-of-contents paragraphs and the 目录 title are dropped: the
     // PDF and the .docx make their own.
     let mut skipped_toc = w.skipped_toc;
@@ -1200,6 +1319,8 @@ pub fn convert(
         ctx: &ctx,
         notes_used: Vec::new(),
         image_refs: HashMap::new(),
+        image_parts: HashMap::new(),
+        image_sums: HashMap::new(),
         images: Vec::new(),
         name: name.to_string(),
     };
@@ -1216,6 +1337,7 @@ pub fn convert(
     }
     let mut i = cover_end;
     let mut table_no = 0;
+    let mut image_lost: HashMap<&str, usize> = HashMap::new();
     while i < items.len() {
         match &items[i] {
             Item::P(p) => {
@@ -1256,17 +1378,24 @@ pub fn convert(
                         }
                     }
                     for rid in images {
-                        match w2.image(&mut pkg, &rid)? {
-                            Some(path) => {
+                        let what = match w2.image(&mut pkg, &rid)? {
+                            Img::Path(path) => {
                                 let _ = writeln!(md, "![{}]({path})\n", escape(&caption));
+                                continue;
                             }
-                            None => lost.push(Lost {
-                                what:
-                                    "图片（EMF/WMF 等格式无法使用，请在 Word 中另存为 PNG 后插入）"
-                                        .into(),
+                            Img::Unusable => {
+                                "图片（EMF/WMF 等格式无法使用，请在 Word 中另存为 PNG 后插入）"
+                            }
+                            Img::TooMany => "图片（超过 1000 张，其余未导入）",
+                        };
+                        let n = image_lost.entry(what).or_insert(0usize);
+                        *n += 1;
+                        if *n <= MAX_LOST_PER_KIND {
+                            lost.push(Lost {
+                                what: what.into(),
                                 paragraph: p.number,
                                 first_words: first_words(&text),
-                            }),
+                            });
                         }
                     }
                 } else if let Some((lvl, ordered)) = p.list {
@@ -1294,7 +1423,7 @@ pub fn convert(
                     lost.push(Lost {
                         what: "表格中的表格（已改为 HTML 表格，PDF 中按文字印出）".into(),
                         paragraph: *number,
-                        first_words: String::new(),
+                        first_words: "表格".into(),
                     });
                 }
                 md.push_str(&text);
@@ -1309,6 +1438,10 @@ pub fn convert(
             let _ = writeln!(md, "[^{}]: {}", n + 1, escape(&text));
         }
     }
+    out.lost_unlisted += image_lost
+        .values()
+        .map(|n| n.saturating_sub(MAX_LOST_PER_KIND))
+        .sum::<usize>();
     out.markdown = md;
     out.images = w2.images;
     lost.sort_by_key(|l| l.paragraph);
@@ -1757,7 +1890,7 @@ pub fn report(rel: &str, c: &Converted) -> String {
         let _ = writeln!(
             s,
             "未能转换的内容（{} 处，请对照原文件补上）：",
-            c.lost.len()
+            c.lost.len() + c.lost_unlisted
         );
         for l in &c.lost {
             let _ = writeln!(
@@ -1765,12 +1898,15 @@ pub fn report(rel: &str, c: &Converted) -> String {
                 "  - 第 {} 段（“{}”）：{}",
                 l.paragraph,
                 if l.first_words.is_empty() {
-                    "表格"
+                    "无文字"
                 } else {
                     &l.first_words
                 },
                 l.what
             );
+        }
+        if c.lost_unlisted > 0 {
+            let _ = writeln!(s, "  - ……另有 {} 处同类内容未逐一列出", c.lost_unlisted);
         }
     }
     s.push_str("下一步：运行 shenbao check 检查导入的文档\n");
