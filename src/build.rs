@@ -246,14 +246,35 @@ pub fn finish_outputs(report: &mut BuildReport, pdf: bool) {
             !f.starts_with("package/") && site_ok
         }
     };
-    if let Err(e) = crate::output::finish(&report.out_dir, &produced, owned) {
-        report.print.push(write_error(
+    match crate::output::finish(&report.out_dir, &produced, owned) {
+        Ok(done) => {
+            let kept = crate::output::kept_diagnostics(&report.out_dir, &done.kept);
+            report.print.extend(kept);
+        }
+        Err(e) => report.print.push(write_error(
             "print/write",
             CONTENT_DIR,
             &report.out_dir.join(crate::output::MARKER),
             &e,
-        ));
+        )),
     }
+}
+
+/// Project font files that were not used, as warnings at each file.
+pub fn font_warnings(fonts: &Fonts) -> Vec<Diagnostic> {
+    fonts
+        .refused
+        .iter()
+        .map(|r| {
+            Diagnostic::file(
+                "print/font-file",
+                crate::diagnostic::Severity::Warning,
+                r.file.clone(),
+                format!("主题字体目录中的 {} 未使用：{}", r.file, r.why),
+            )
+            .with_help("主题的 fonts/ 目录放 .ttf、.otf、.ttc 或 .otc 字体文件，并在 theme.yaml 的字体角色中写上它的字体名")
+        })
+        .collect()
 }
 
 fn print_all(
@@ -263,7 +284,9 @@ fn print_all(
     out_dir: &Path,
     report: &mut BuildReport,
 ) -> Result<(), Fatal> {
-    let fonts = Fonts::load(opts.system_fonts);
+    let font_dir = Theme::font_dir(&project.root, project.config.theme.as_deref());
+    let fonts = Fonts::load_with(opts.system_fonts, Some((&project.root, &font_dir)));
+    report.print.extend(font_warnings(&fonts));
     let roles = resolve_fonts(&fonts, theme)?;
     report.fonts = roles.clone();
     let template = theme.file("print/plan.typ")?;
@@ -580,26 +603,35 @@ fn export_docx(
             && r.inputs == inputs
             && crate::output::output_hash(&target) == r.output
         {
-            return (done(true, r.bytes, true), None, None);
+            // Kept: its warnings are told again.
+            let told = r.findings.iter().map(|f| f.diagnostic()).collect();
+            return (done(true, r.bytes, true), told, None);
         }
         let written = export(doc, &root, &fonts).and_then(|e| {
             write_within(out_dir, &target, &e.bytes)
-                .map(|()| e.bytes)
+                .map(|()| (e.bytes, e.problems))
                 .map_err(|err| format!("无法写入 {}：{err}", target.display()))
         });
         match written {
-            Ok(bytes) => {
+            Ok((bytes, problems)) => {
+                let warnings: Vec<Diagnostic> = problems
+                    .into_iter()
+                    .map(|p| {
+                        Diagnostic::file("docx/image", Severity::Warning, &rel, p)
+                            .with_help("Word 文件中只能放 PNG、JPEG 图片；改后重新构建")
+                    })
+                    .collect();
                 let record = Record {
                     inputs,
                     deps: Default::default(),
                     output: hex(typst::utils::hash128(&bytes[..])),
                     pages: 0,
                     bytes: bytes.len() as u64,
-                    findings: Vec::new(),
+                    findings: warnings.iter().map(crate::output::Finding::of).collect(),
                 };
                 (
                     done(true, bytes.len() as u64, false),
-                    None,
+                    warnings,
                     Some((file, Some(record))),
                 )
             }
@@ -611,7 +643,7 @@ fn export_docx(
                     format!("无法生成 Word 文件：{why}"),
                 )
                 .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过");
-                (done(false, 0, false), Some(d), None)
+                (done(false, 0, false), vec![d], None)
             }
         }
     };
@@ -622,7 +654,7 @@ fn export_docx(
             &doc.src.rel,
             "内部错误：导出这个文档时崩溃，其他文档照常导出；请报告此问题",
         );
-        (DocBuild::failed(doc.src.rel.clone(), 0), Some(d), None)
+        (DocBuild::failed(doc.src.rel.clone(), 0), vec![d], None)
     });
     let mut built = Vec::new();
     let mut diags = Vec::new();

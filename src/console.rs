@@ -116,7 +116,18 @@ pub fn print_pack(
         }
     }
     for doc in &report.unprinted {
-        writeln!(out, "未打包 {}：没有生成 PDF（见上方错误）", esc(doc))?;
+        writeln!(
+            out,
+            "未打包 {}：没有生成 PDF（见上方错误）",
+            crate::text::escape_name(doc)
+        )?;
+    }
+    for doc in &report.empty {
+        writeln!(
+            out,
+            "错误[package/empty]：未打包 {}：按通知的 package.includes，压缩包中没有任何文件（没有写出空压缩包）",
+            crate::text::escape_name(doc)
+        )?;
     }
     if !report.removed.is_empty() {
         writeln!(out)?;
@@ -160,6 +171,7 @@ pub fn print_build(
                 let from = match origin {
                     crate::render::pdf::fonts::Origin::System => "本机字体",
                     crate::render::pdf::fonts::Origin::Bundled => "内置字体",
+                    crate::render::pdf::fonts::Origin::Project => "项目主题中的字体",
                 };
                 writeln!(out, "  {} → {}（{from}）", r.label, esc(family))?;
             }
@@ -178,7 +190,7 @@ pub fn print_build(
             _ => writeln!(
                 out,
                 "失败 {}：未生成 PDF，原有文件保持不变（见上方错误）",
-                esc(&d.rel)
+                crate::text::escape_name(&d.rel)
             )?,
         }
     }
@@ -194,7 +206,11 @@ pub fn print_build(
                 d.bytes as f64 / 1_048_576.0,
                 d.millis as f64 / 1000.0
             )?,
-            _ => writeln!(out, "失败 {}：未生成 Word 文件（见上方错误）", esc(&d.rel))?,
+            _ => writeln!(
+                out,
+                "失败 {}：未生成 Word 文件（见上方错误）",
+                crate::text::escape_name(&d.rel)
+            )?,
         }
     }
     for line in report.kept_lines() {

@@ -311,14 +311,15 @@ pub fn render_human(
         }
         ids.insert(
             rel.as_str(),
-            files
-                .files
-                .add(escape_controls(rel).into_owned(), mask_controls(&src.text)),
+            files.files.add(
+                crate::text::escape_name(rel).into_owned(),
+                mask_controls(&src.text),
+            ),
         );
     }
     let config = Config::default();
     for d in diags {
-        let file = escape_controls(&d.file);
+        let file = crate::text::escape_name(&d.file);
         let cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),

@@ -54,6 +54,9 @@ pub struct PackReport {
     pub removed: Vec<PathBuf>,
     /// Plans that got no package because their PDF was not printed.
     pub unprinted: Vec<String>,
+    /// Plans whose package would hold no file (the call includes only
+    /// recommendation letters, and the plan names none).
+    pub empty: Vec<String>,
 }
 
 impl PackReport {
@@ -62,6 +65,7 @@ impl PackReport {
         self.blocked
             || self.build.failed()
             || self.packages.is_empty()
+            || !self.empty.is_empty()
             || self
                 .packages
                 .iter()
@@ -82,11 +86,14 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         blocked,
         removed: Vec::new(),
         unprinted: Vec::new(),
+        empty: Vec::new(),
     };
     if out.blocked {
         // Refused: the package of an earlier run no longer matches the
         // documents; it goes, rather than stay to be sent by mistake.
-        out.removed = remove_stale_packages(&out.build.out_dir, &Default::default())?;
+        let (removed, kept) = remove_stale_packages(&out.build.out_dir, &Default::default())?;
+        out.removed = removed;
+        out.build.print.extend(kept);
         return Ok(out);
     }
     let call = &project.call;
@@ -105,12 +112,19 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             crate::package::subject_and_zip(&out.build.out_dir, call, plan, &built.rel);
         let PlanZip { files, zip } = plan_zip(&project.root, &project.call, plan, &built.rel, pdf)
             .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
+        if files.is_empty() {
+            // Never an empty zip that looks like a package.
+            out.empty.push(built.rel.clone());
+            continue;
+        }
         let bytes = zip.len() as u64;
         let over_limit = bytes > call.package.limit_bytes;
-        let duplicate_of = taken.get(&file_name(&subject).to_lowercase()).cloned();
-        taken
-            .entry(file_name(&subject).to_lowercase())
-            .or_insert_with(|| built.rel.clone());
+        let key = {
+            use unicode_normalization::UnicodeNormalization;
+            file_name(&subject).nfc().collect::<String>().to_lowercase()
+        };
+        let duplicate_of = taken.get(&key).cloned();
+        taken.entry(key).or_insert_with(|| built.rel.clone());
         let written = if over_limit || duplicate_of.is_some() {
             None
         } else {
@@ -165,7 +179,9 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         .filter_map(|p| p.zip.as_ref())
         .map(|z| crate::project::rel_path(&out.build.out_dir, z))
         .collect();
-    out.removed = remove_stale_packages(&out.build.out_dir, &produced)?;
+    let (removed, kept) = remove_stale_packages(&out.build.out_dir, &produced)?;
+    out.removed = removed;
+    out.build.print.extend(kept);
     Ok(out)
 }
 
@@ -174,15 +190,18 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
 fn remove_stale_packages(
     out_dir: &std::path::Path,
     produced: &std::collections::BTreeSet<String>,
-) -> Result<Vec<PathBuf>, Fatal> {
-    let removed =
+) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Fatal> {
+    let done =
         crate::output::finish(out_dir, produced, |f| f.starts_with("package/")).map_err(|e| {
             Fatal::new(format!(
                 "无法更新输出目录的清单：{}",
                 crate::fsutil::io_message(&e)
             ))
         })?;
-    Ok(removed.iter().map(|f| out_dir.join(f)).collect())
+    Ok((
+        done.removed.iter().map(|f| out_dir.join(f)).collect(),
+        crate::output::kept_diagnostics(out_dir, &done.kept),
+    ))
 }
 
 /// Where the package is e-mailed: each e-mail milestone's address and

@@ -12,10 +12,20 @@ pub fn pdf_path(out_dir: &Path, doc_rel: &str) -> PathBuf {
     p
 }
 
-/// A text made safe as a file name: characters that file systems refuse
-/// become `_` (the e-mail package is named after its subject).
+/// Longest file name made from a text, in bytes (file systems allow 255;
+/// room is left for `.pdf`, a suffix and a zip tool's own additions).
+const MAX_NAME_BYTES: usize = 150;
+
+/// A text made safe as a file name on every system the package may be
+/// opened on (the e-mail package is named after its subject): characters
+/// file systems refuse become `_`; controls, bidirectional overrides and
+/// invisible marks are dropped; trailing dots and spaces go (Windows
+/// drops them); a name Windows reserves (`CON`, `NUL`, `COM1` …) gets a
+/// `_`; and the name is cut to [`MAX_NAME_BYTES`] at a character boundary.
 pub fn file_name(s: &str) -> String {
-    s.chars()
+    let mut n: String = s
+        .chars()
+        .filter(|c| !crate::text::is_deceptive(*c) || *c == '\t' || *c == '\n')
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
                 '_'
@@ -25,7 +35,32 @@ pub fn file_name(s: &str) -> String {
         })
         .collect::<String>()
         .trim()
-        .to_string()
+        .to_string();
+    if n.len() > MAX_NAME_BYTES {
+        let mut end = MAX_NAME_BYTES;
+        while !n.is_char_boundary(end) {
+            end -= 1;
+        }
+        n.truncate(end);
+    }
+    let n = n.trim_end_matches(['.', ' ']).to_string();
+    let stem_len = n.find('.').unwrap_or(n.len());
+    let stem = n[..stem_len].trim_end().to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        format!("{}_{}", &n[..stem_len], &n[stem_len..])
+    } else {
+        n
+    }
+}
+
+/// A file name or path as a message shows it (see
+/// [`crate::text::escape_name`]).
+pub fn shown(s: &str) -> String {
+    crate::text::escape_name(s).into_owned()
 }
 
 /// Where a path lies relative to the project.
@@ -95,6 +130,20 @@ mod tests {
     #[test]
     fn file_names_lose_only_forbidden_characters() {
         assert_eq!(file_name("2022+甲/乙:丙"), "2022+甲_乙_丙");
+    }
+
+    #[test]
+    fn file_names_open_on_every_system() {
+        assert_eq!(file_name("CON"), "CON_");
+        assert_eq!(file_name("nul.txt"), "nul_.txt");
+        assert_eq!(file_name("com1"), "com1_");
+        assert_eq!(file_name("COMPANY"), "COMPANY");
+        assert_eq!(file_name("方案\u{202e}fdp.exe"), "方案fdp.exe");
+        assert_eq!(file_name("a\nb"), "a_b");
+        assert_eq!(file_name("题目. "), "题目");
+        let long = "清".repeat(200);
+        let cut = file_name(&long);
+        assert!(cut.len() <= MAX_NAME_BYTES && cut.chars().all(|c| c == '清'));
     }
 
     #[test]

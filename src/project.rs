@@ -335,11 +335,16 @@ fn load_file(
 }
 
 /// What a document's outputs are named by: its path under `content/`
-/// without the extension, lower-cased (output folders may ignore case).
+/// without the extension, in NFC and lower-cased (output folders may
+/// ignore case, and macOS may store the same name decomposed).
 pub fn output_key(rel: &str) -> String {
     let stem = rel.strip_prefix("content/").unwrap_or(rel);
     let stem = Path::new(stem).with_extension("");
-    stem.to_string_lossy().to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    stem.to_string_lossy()
+        .nfc()
+        .collect::<String>()
+        .to_lowercase()
 }
 
 fn io_reason(e: Option<&std::io::Error>) -> String {

@@ -20,15 +20,39 @@ fn is_hostile(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Characters that hide text or reorder it without being controls:
+/// zero-width marks and the Arabic letter mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{061c}' | '\u{feff}')
+}
+
+/// A character no file name should carry: controls, bidirectional
+/// overrides, invisible marks.
+pub fn is_deceptive(c: char) -> bool {
+    c.is_control() || is_hostile(c) || is_invisible(c)
+}
+
+/// A file name or path for a message: every control (a newline too, so
+/// that one name is one line), bidirectional override and invisible
+/// character written as `\u{…}`, so `gpj.exe` cannot pass for `exe.jpg`.
+pub fn escape_name(s: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(s, is_deceptive)
+}
+
 /// Text for human output: controls written as `\u{1b}`, so a file name
 /// or a field value cannot drive the terminal. Line breaks and tabs stay.
 pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_hostile) {
+    escape_where(s, is_hostile)
+}
+
+/// `s` with each character that `bad` picks written as `\u{…}`.
+fn escape_where(s: &str, bad: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(bad) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_hostile(c) {
+        if bad(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

@@ -433,6 +433,11 @@ pub struct Package {
     pub includes: Vec<String>,
 }
 
+impl Package {
+    /// What a package may hold: the plan's PDF, its recommendation letters.
+    pub const INCLUDES: &'static [&'static str] = &["plan", "recommendation-letter"];
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewStage {
@@ -534,6 +539,48 @@ impl Call {
         ] {
             Voluntary::month_day(v)
                 .ok_or_else(|| err(format!("{name} 应写成“月-日”，如 03-15：{v}")))?;
+        }
+        // A package that holds nothing would be written as an empty zip:
+        // what it holds must be said, in names shenbao knows.
+        let known = Package::INCLUDES.join("、");
+        if self.package.includes.is_empty() {
+            let mut e = at(
+                "package",
+                err("package.includes 为空：邮件压缩包中没有任何文件".into()),
+            );
+            e.help = Some(format!(
+                "在 package: 下写 includes: [plan, recommendation-letter]（可用的有 {known}）"
+            ));
+            return Err(e);
+        }
+        for (place, list) in
+            std::iter::once(("package.includes".to_string(), &self.package.includes)).chain(
+                self.milestones
+                    .iter()
+                    .map(|m| (format!("节点 {} 的 includes", m.id), &m.includes)),
+            )
+        {
+            if let Some(bad) = list
+                .iter()
+                .find(|i| !Package::INCLUDES.contains(&i.as_str()))
+            {
+                let mut e = at(
+                    "includes",
+                    err(format!("{place} 中的“{bad}”不是可打包的内容")),
+                );
+                e.help = Some(format!(
+                    "可用的有 {known}（plan 是实施方案的 PDF，recommendation-letter 是推荐函）"
+                ));
+                return Err(e);
+            }
+        }
+        if self.package.subject.trim().is_empty() {
+            let mut e = at(
+                "subject",
+                err("package.subject 为空：邮件题目和压缩包名由它生成".into()),
+            );
+            e.help = Some("如 subject: \"{year}+{title}+{applicant}\"（{year} 年份、{title} 方案标题、{applicant} 申报单位）".into());
+            return Err(e);
         }
         if self.package.warn_bytes > self.package.limit_bytes {
             return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));

@@ -76,7 +76,13 @@ pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnosti
             continue;
         };
         let subject = ctx.call.subject(&title.value, &applicant.value);
-        let key = crate::paths::file_name(&subject).to_lowercase();
+        let key = {
+            use unicode_normalization::UnicodeNormalization;
+            crate::paths::file_name(&subject)
+                .nfc()
+                .collect::<String>()
+                .to_lowercase()
+        };
         match seen.get(&key) {
             Some(first) => out.push(
                 diag(

@@ -127,6 +127,14 @@ impl Theme {
         Ok(theme)
     }
 
+    /// The project's font folder for the theme `name`
+    /// (`themes/<name>/fonts/`); its fonts serve before any other.
+    pub fn font_dir(root: &Path, name: Option<&str>) -> PathBuf {
+        root.join("themes")
+            .join(name.unwrap_or(DEFAULT_THEME))
+            .join("fonts")
+    }
+
     /// Find a theme file (a regular file of at most 4 MB): the project's
     /// `templates/`, then the project's
     /// `themes/<name>/`, then the built-in default theme.

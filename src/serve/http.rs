@@ -181,6 +181,11 @@ async fn guard(
             StatusCode::FORBIDDEN,
             "只接受以 127.0.0.1、localhost 或监听地址访问的请求",
         )
+    } else if cross_site_subresource(headers) {
+        // Another site's page may link to the preview (a navigation) but
+        // never load its pages, scripts or search data into itself: a
+        // `<script src>` of a search shard would read the whole draft.
+        plain(StatusCode::FORBIDDEN, "不接受其他网站页面对预览内容的引用")
     } else if req.uri().path() == "/__shenbao/events"
         && headers
             .get(header::ORIGIN)
@@ -192,6 +197,12 @@ async fn guard(
     };
     let h = r.headers_mut();
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Browsers that send no Sec-Fetch-Site still refuse to hand this
+    // answer to a page of another origin.
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -209,6 +220,22 @@ async fn guard(
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     r
+}
+
+/// Whether a request comes from another site's page as a subresource
+/// (script, image, fetch, frame): `Sec-Fetch-Site` other than
+/// `same-origin` or `none` (typed in, bookmarked), unless it is a top-level
+/// navigation. Another port of 127.0.0.1 is "same-site" but not this
+/// origin, so it is refused too.
+fn cross_site_subresource(headers: &axum::http::HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(site) = get("sec-fetch-site") else {
+        return false;
+    };
+    let foreign = !matches!(site, "same-origin" | "none");
+    let navigation = get("sec-fetch-mode") == Some("navigate")
+        && matches!(get("sec-fetch-dest"), None | Some("document"));
+    foreign && !navigation
 }
 
 /// Most connections served at once; more are answered 503 and closed, so
@@ -241,8 +268,32 @@ pub async fn serve_connections(
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
             tokio::spawn(async move {
+                // Read the request first (briefly, boundedly): a socket
+                // closed with unread bytes is reset, and the client would
+                // see a reset instead of the 503.
+                let mut buf = [0u8; 8192];
+                let mut read = 0usize;
+                let _ = tokio::time::timeout(Duration::from_millis(500), async {
+                    while read < 64 * 1024 {
+                        if stream.readable().await.is_err() {
+                            break;
+                        }
+                        match stream.try_read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                read += n;
+                                if buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                                    break;
+                                }
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                            Err(_) => break,
+                        }
+                    }
+                })
+                .await;
                 let _ = stream.try_write(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n",
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n",
                 );
             });
             continue;

@@ -10,6 +10,7 @@ mod check_cli;
 mod cli;
 mod docx;
 mod fields;
+mod hardening;
 mod hostile;
 mod import;
 mod incremental;

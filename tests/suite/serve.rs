@@ -461,6 +461,47 @@ fn only_this_machines_names_are_answered() {
         &format!("Host: {addr}\r\nOrigin: http://evil.example.com\r\n"),
     );
     assert_eq!(status, 403);
+    // Another site's page (another port of 127.0.0.1 is another origin)
+    // cannot load the preview's search data as a script, nor any page;
+    // a link to the preview (a navigation) still opens it.
+    let shard = std::fs::read_dir(dir.path().join("public/assets/search"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".js"))
+        .expect("a search shard");
+    let shard = format!("/assets/search/{}", enc(&shard));
+    for site in ["cross-site", "same-site"] {
+        let (status, _) = status_with(
+            addr,
+            &shard,
+            &format!(
+                "Host: {addr}\r\nSec-Fetch-Site: {site}\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: script\r\n"
+            ),
+        );
+        assert_eq!(status, 403, "{site} script");
+    }
+    let (status, _) = status_with(
+        addr,
+        "/",
+        &format!(
+            "Host: {addr}\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n"
+        ),
+    );
+    assert_eq!(status, 200);
+    let (status, head) = status_with(
+        addr,
+        &shard,
+        &format!(
+            "Host: {addr}\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: script\r\n"
+        ),
+    );
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("cross-origin-resource-policy: same-origin"),
+        "{head}"
+    );
     // Dot-files (the marker) are not part of the site.
     assert!(dir.path().join("public/.shenbao-output").is_file());
     assert_eq!(get(addr, "/.shenbao-output").0, 404);

@@ -306,6 +306,9 @@ fn empty_lines(n: usize) -> Vec<Paragraph> {
 /// What one document became.
 pub struct Exported {
     pub bytes: Vec<u8>,
+    /// What could not be carried into the Word file (an SVG figure, a
+    /// missing image): told as warnings, never silent.
+    pub problems: Vec<String>,
     pub headings: usize,
     pub tables: usize,
     pub images: usize,
@@ -324,6 +327,7 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
         tables: 0,
         figures: 0,
         headings: Vec::new(),
+        problems: Vec::new(),
     };
     let title = doc.display_title();
     let mut docx = styles(Docx::new(), fonts)
@@ -371,6 +375,7 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
     docx = docx.custom_property("shenbao-source", doc.src.rel.as_str());
     let mut xml = docx.build();
     xml.document = odd_page_sections(&repeat_header_rows(&xml.document));
+    number_images_from_one(&mut xml);
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out)
         .map_err(|e| format!("无法写出 .docx：{e}"))?;
@@ -379,7 +384,76 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
         headings: w.headings.len(),
         tables: w.tables,
         images: w.figures,
+        problems: w.problems,
     })
+}
+
+/// docx-rs numbers images (`rIdImage7`, `media/rIdImage7.png`) from one
+/// counter for the whole process, so a document's file would depend on
+/// what else was built in the same run. Renumber them 1, 2, 3 … in the
+/// order they first appear, in every part that names them, so the same
+/// document always gives the same bytes.
+fn number_images_from_one(xml: &mut docx_rs::XMLDocx) {
+    const ID: &str = "rIdImage";
+    let mut map: std::collections::HashMap<String, String> = Default::default();
+    let mut order: Vec<String> = Vec::new();
+    let parts = std::iter::once(&xml.document)
+        .chain(xml.headers.iter())
+        .chain(xml.footers.iter())
+        .chain(std::iter::once(&xml.document_rels));
+    for part in parts {
+        let Ok(text) = std::str::from_utf8(part) else {
+            continue;
+        };
+        let mut rest = text;
+        while let Some(at) = rest.find(ID) {
+            let tail = &rest[at + ID.len()..];
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            let id = &rest[at..at + ID.len() + digits];
+            if digits > 0 && !map.contains_key(id) {
+                order.push(id.to_string());
+                map.insert(id.to_string(), String::new());
+            }
+            rest = &tail[digits..];
+        }
+    }
+    for (i, id) in order.iter().enumerate() {
+        map.insert(id.clone(), format!("{ID}{}", i + 1));
+    }
+    if map.iter().all(|(k, v)| k == v) {
+        return;
+    }
+    let rename = |bytes: &[u8]| -> Vec<u8> {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return bytes.to_vec();
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(ID) {
+            out.push_str(&rest[..at]);
+            let tail = &rest[at + ID.len()..];
+            let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+            let id = &rest[at..at + ID.len() + digits];
+            out.push_str(map.get(id).map_or(id, String::as_str));
+            rest = &tail[digits..];
+        }
+        out.push_str(rest);
+        out.into_bytes()
+    };
+    xml.document = rename(&xml.document);
+    xml.document_rels = rename(&xml.document_rels);
+    for p in xml.headers.iter_mut().chain(xml.footers.iter_mut()) {
+        *p = rename(p);
+    }
+    for p in xml.header_rels.iter_mut().chain(xml.footer_rels.iter_mut()) {
+        *p = rename(p);
+    }
+    for (name, _) in &mut xml.media {
+        if let Some(new) = map.get(name.as_str()) {
+            name.clone_from(new);
+        }
+    }
+    xml.media.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// Mark the first row of every table as a header row repeated on each
@@ -449,6 +523,7 @@ struct Writer<'a> {
     counters: [u32; 4],
     tables: usize,
     figures: usize,
+    problems: Vec<String>,
     /// (level, numbered text) for the contents list.
     headings: Vec<(usize, String)>,
 }
@@ -670,11 +745,16 @@ impl Writer<'_> {
                     );
                 }
             }
-            Err(why) => self.para(
-                Paragraph::new()
-                    .style("BodyText")
-                    .add_run(Run::new().add_text(format!("［图片无法使用：{dest}（{why}）］"))),
-            ),
+            Err(why) => {
+                self.problems.push(format!(
+                    "图片 {dest} 没有放入 Word 文件（{why}），该处印出了一行说明"
+                ));
+                self.para(
+                    Paragraph::new()
+                        .style("BodyText")
+                        .add_run(Run::new().add_text(format!("［图片无法使用：{dest}（{why}）］"))),
+                )
+            }
         }
     }
 
@@ -684,6 +764,15 @@ impl Writer<'_> {
         }
         let path = resolve(self.root, &self.doc_dir, dest)
             .map_err(|_| "文件不存在或在项目之外".to_string())?;
+        let svg = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        if svg {
+            return Err(
+                "Word 文件中不能放 SVG 矢量图，PDF 中照常印出；另存为 PNG 后引用即可两处都有"
+                    .into(),
+            );
+        }
         picture(&path, TEXT_W as u32 * 4 / 5)
     }
 

@@ -44,11 +44,109 @@ pub fn bundled(name: &str) -> Option<&'static [u8]> {
     BUNDLED.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
 }
 
+/// What tells one version of a system font file from another without
+/// reading it: its modification time, and (on Unix) its inode and status
+/// change time, which an edit in place changes even when the size and
+/// modification time are put back.
+fn file_identity(m: &std::fs::Metadata) -> u128 {
+    let modified = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        typst::utils::hash128(&(modified, m.ino(), m.dev(), m.ctime(), m.ctime_nsec()))
+    }
+    #[cfg(not(unix))]
+    {
+        modified
+    }
+}
+
+/// The font files of a project's theme folder, in name order: regular
+/// files inside the project only, of bounded size and number.
+fn project_fonts(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    refused: &mut Vec<Refused>,
+) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        let shown = crate::paths::shown(&crate::project::rel_path(root, &path));
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
+            if !matches!(ext.as_str(), "txt" | "md" | "") {
+                refused.push(Refused {
+                    file: shown,
+                    why: "不是字体文件（只读取 .ttf、.otf、.ttc、.otc；.woff 等网页字体请换成 .ttf/.otf）".into(),
+                });
+            }
+            continue;
+        }
+        if out.len() >= MAX_PROJECT_FONTS {
+            refused.push(Refused {
+                file: shown,
+                why: format!("字体文件超过 {MAX_PROJECT_FONTS} 个，其余未读取"),
+            });
+            continue;
+        }
+        let real = match crate::paths::ensure_inside(root, &path) {
+            Ok(crate::paths::Inside::Yes(real)) => real,
+            _ => {
+                refused.push(Refused {
+                    file: shown,
+                    why: "经符号链接指向项目之外，不读取".into(),
+                });
+                continue;
+            }
+        };
+        match crate::fsutil::read_regular(&real, MAX_PROJECT_FONT) {
+            Ok(data) => out.push((shown, data)),
+            Err(e) => refused.push(Refused {
+                file: shown,
+                why: format!("无法读取：{e}"),
+            }),
+        }
+    }
+    out
+}
+
 /// Where a font comes from, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     System,
     Bundled,
+    /// From the project's `themes/<name>/fonts/`.
+    Project,
+}
+
+/// A project font file larger than this is not read.
+const MAX_PROJECT_FONT: u64 = 64 * 1024 * 1024;
+/// At most this many project font files are read.
+const MAX_PROJECT_FONTS: usize = 64;
+
+/// A font file in a project's theme that was not used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub file: String,
+    pub why: String,
 }
 
 pub struct Fonts {
@@ -59,6 +157,8 @@ pub struct Fonts {
     /// font files behind it (path, size, modification time): a PDF kept
     /// from an earlier build was set in the same fonts.
     pub identity: u128,
+    /// Project font files that could not be used (told, never ignored).
+    pub refused: Vec<Refused>,
 }
 
 /// Which family serves a role.
@@ -76,9 +176,35 @@ impl Fonts {
     /// System fonts first (so that an installed official font is found),
     /// then the bundled ones. `system: false` uses bundled fonts only.
     pub fn load(system: bool) -> Fonts {
+        Fonts::load_with(system, None)
+    }
+
+    /// As [`Fonts::load`], with the font files of a project's theme
+    /// folder (`themes/<name>/fonts/`, inside `root`) first of all: an
+    /// official font the author owns serves its role before any other.
+    pub fn load_with(system: bool, project: Option<(&std::path::Path, &std::path::Path)>) -> Fonts {
         let mut store = FontStore::new();
         let mut origins = Vec::new();
-        let mut files: Vec<(String, u32, u64, Option<std::time::SystemTime>)> = Vec::new();
+        let mut refused = Vec::new();
+        let mut files: Vec<(String, u32, u64, u128)> = Vec::new();
+        if let Some((root, dir)) = project {
+            for (name, data) in project_fonts(root, dir, &mut refused) {
+                let fonts: Vec<Font> = Font::iter(Bytes::new(data.clone())).collect();
+                if fonts.is_empty() {
+                    refused.push(Refused {
+                        file: name,
+                        why: "不是可用的字体文件（应为 .ttf、.otf、.ttc 或 .otc）".into(),
+                    });
+                    continue;
+                }
+                files.push((name, 0, data.len() as u64, typst::utils::hash128(&data[..])));
+                for font in fonts {
+                    let info: FontInfo = font.info().clone();
+                    store.push((font, info));
+                    origins.push(Origin::Project);
+                }
+            }
+        }
         if system {
             for (path, info) in typst_kit::fonts::system() {
                 let meta = std::fs::metadata(&path.path).ok();
@@ -86,7 +212,7 @@ impl Fonts {
                     path.path.to_string_lossy().into_owned(),
                     path.index,
                     meta.as_ref().map_or(0, |m| m.len()),
-                    meta.and_then(|m| m.modified().ok()),
+                    meta.as_ref().map_or(0, file_identity),
                 ));
                 store.push((path, info));
                 origins.push(Origin::System);
@@ -111,6 +237,7 @@ impl Fonts {
             store,
             origins,
             identity,
+            refused,
         }
     }
 
