@@ -215,7 +215,16 @@ pub struct Table {
     pub span: Range<usize>,
     pub header: Vec<Cell>,
     pub rows: Vec<Vec<Cell>>,
+    /// Cells counted (header and rows); past [`MAX_TABLE_CELLS`] the
+    /// table keeps no cells at all (`oversize`): no rule reads half a
+    /// table, and memory stays proportional to real tables.
+    pub cells: usize,
+    pub oversize: bool,
 }
+
+/// Most cells of one table (a 45-row list of 10 columns has 460): past
+/// it the document is `document/limit` (not printed, the table not shown).
+pub const MAX_TABLE_CELLS: usize = 20_000;
 
 /// A date written in the text (`2022年4月31日`, `4月31日`), as numbers,
 /// for the rule that finds impossible ones.
@@ -355,12 +364,23 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                 }
             }
             Event::Start(Tag::TableRow) => {
-                if let Some((t, _)) = table.as_mut() {
+                if let Some((t, _)) = table.as_mut()
+                    && !t.oversize
+                {
                     t.rows.push(Vec::new());
                 }
             }
             Event::Start(Tag::TableCell) => {
                 if let Some((t, head)) = table.as_mut() {
+                    t.cells += 1;
+                    if t.cells > MAX_TABLE_CELLS && !t.oversize {
+                        t.oversize = true;
+                        t.header = Vec::new();
+                        t.rows = Vec::new();
+                    }
+                    if t.oversize {
+                        continue;
+                    }
                     let cell = Cell {
                         text: String::new(),
                         at: span.start,

@@ -632,4 +632,74 @@ mod tests {
         assert_eq!(removed, vec!["pdf/a.pdf".to_string()]);
         assert!(!out.join("pdf").exists());
     }
+
+    /// Random manifests (entries that are absolute, climb out, lead
+    /// through links to a folder and to a file outside, or are plain; with
+    /// right, wrong or missing hashes; and random bytes as the manifest):
+    /// nothing outside the output folder is ever removed, and nothing the
+    /// manifest cannot vouch for either.
+    #[cfg(unix)]
+    #[test]
+    fn random_manifests_never_remove_anything_outside() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..200 {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            let victim = dir.path().join("victim");
+            std::fs::create_dir_all(&victim).unwrap();
+            std::fs::write(victim.join("a.txt"), "论文").unwrap();
+            prepare(&out).unwrap();
+            std::os::unix::fs::symlink("../victim", out.join("h")).unwrap();
+            std::os::unix::fs::symlink("../victim/a.txt", out.join("f.txt")).unwrap();
+            write_within(&out, &out.join("docs/mine.html"), b"x").unwrap();
+            let victim_file = victim.join("a.txt").to_string_lossy().into_owned();
+            let candidates = [
+                "h/a.txt",
+                "f.txt",
+                "../victim/a.txt",
+                victim_file.as_str(),
+                "docs/../../victim/a.txt",
+                "docs/mine.html",
+                "",
+                "docs",
+                "./h/a.txt",
+            ];
+            let right = output_hash(&victim.join("a.txt"));
+            let mut files = Vec::new();
+            let mut sums = serde_json::Map::new();
+            for _ in 0..(next() % 6) {
+                let f = candidates[(next() % candidates.len() as u64) as usize];
+                files.push(f.to_string());
+                match next() % 3 {
+                    0 => {
+                        sums.insert(f.to_string(), right.clone().into());
+                    }
+                    1 => {
+                        sums.insert(f.to_string(), "0".into());
+                    }
+                    _ => {}
+                }
+            }
+            let text = if next() % 5 == 0 {
+                (0..(next() % 64))
+                    .map(|_| (next() % 256) as u8)
+                    .collect::<Vec<u8>>()
+            } else {
+                serde_json::json!({"shenbao": "x", "files": files, "sums": sums})
+                    .to_string()
+                    .into_bytes()
+            };
+            std::fs::write(out.join(MARKER), text).unwrap();
+            let done = finish(&out, &BTreeSet::new(), |_| true).unwrap();
+            assert!(victim.join("a.txt").is_file(), "case {case}: {done:?}");
+            // The author's file was never listed with its hash: it stays.
+            assert!(out.join("docs/mine.html").is_file(), "case {case}");
+        }
+    }
 }

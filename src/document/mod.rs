@@ -354,6 +354,23 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
             .with_help("标题只写章节名称；是不是一段正文误写在了 # 后面，或少了换行？"),
         );
     }
+    for t in doc.body.table_data.iter().filter(|t| t.oversize) {
+        out.push(
+            Diagnostic::at(
+                "document/limit",
+                Severity::Error,
+                &doc.src,
+                t.span.start..t.span.start + 1,
+                format!(
+                    "表格有 {} 个单元格，超过 {} 个的上限：不生成 PDF 和 Word 文件，网页中不显示这张表，也不检查其中的数字",
+                    t.cells,
+                    markdown::MAX_TABLE_CELLS
+                ),
+            )
+            .with_label("表格过大")
+            .with_help("这么大的数据表不宜放在正文中：作为附件（PDF 或 Excel 转成的 PDF）装订，正文只放汇总"),
+        );
+    }
     if doc.body.headings.len() > MAX_HEADINGS {
         out.push(whole(
             format!(

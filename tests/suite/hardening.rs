@@ -461,3 +461,50 @@ fn a_newline_in_a_file_name_is_shown_escaped() {
     assert!(t.contains("甲\\u{a}乙.md"), "{t}");
     assert!(!t.contains("甲\n乙"), "{t}");
 }
+
+// 9. Memory proportional to what is shown.
+
+#[test]
+fn wide_merged_cells_do_not_multiply_into_megabytes() {
+    let dir = empty_project();
+    let cell = format!(
+        r#"<w:tc><w:tcPr><w:gridSpan w:val="64"/></w:tcPr><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"#,
+        "长".repeat(300)
+    );
+    let row = format!("<w:tr>{}</w:tr>", cell.repeat(3));
+    let body = format!(
+        "<w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:tbl>{}</w:tbl>",
+        row.repeat(2000)
+    );
+    let o = import(dir.path(), "合并.docx", &docx(&body, "", &[]));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("过宽或合并单元格过多"), "{}", text(&o));
+    let md = std::fs::metadata(dir.path().join("content/合并.md")).unwrap();
+    // The text itself is 1.8 MB; copies of it are bounded.
+    assert!(md.len() < 4 * 1024 * 1024, "{} bytes", md.len());
+}
+
+#[test]
+fn a_table_past_the_cell_limit_is_neither_printed_nor_shown() {
+    let header = format!("|{}\n|{}\n", "列|".repeat(150), "-|".repeat(150));
+    let row = format!("|{}\n", "1|".repeat(150));
+    let body = format!(
+        "# 一、试点对象基本概况\n\n数据如下。\n\n{header}{}\n",
+        row.repeat(150)
+    );
+    let dir = crate::common::plan_project(&body);
+    let o = run(dir.path(), &["check", "--today", "2022-06-20"]);
+    assert!(text(&o).contains("document/limit"), "{}", text(&o));
+    assert!(text(&o).contains("22650 个单元格"), "{}", text(&o));
+    let o = build(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        !dir.path()
+            .join("public/pdf/伏牛经开区试点实施方案.pdf")
+            .exists()
+    );
+    let page = std::fs::read_to_string(dir.path().join("public/docs/伏牛经开区试点实施方案.html"))
+        .unwrap();
+    assert!(page.contains("超过单元格数上限"));
+    assert!(!page.contains("<td>1</td>"));
+}

@@ -146,7 +146,32 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
     // Figures and tables so far; the alt text of the image being read.
     let (mut figures, mut tables) = (0usize, 0usize);
     let mut alt: Option<String> = None;
+    // Tables past the cell limit (document/limit) are not shown: a
+    // notice stands in their place, and their cells are never rendered.
+    let oversize: HashSet<usize> = doc
+        .body
+        .table_data
+        .iter()
+        .filter(|t| t.oversize)
+        .map(|t| t.span.start)
+        .collect();
+    let mut skipping = false;
     for (event, range) in crate::markdown::events(body) {
+        if skipping {
+            if matches!(event, Event::End(TagEnd::Table)) {
+                skipping = false;
+            }
+            continue;
+        }
+        if matches!(event, Event::Start(Tag::Table(_)))
+            && oversize.contains(&(body_start + range.start))
+        {
+            skipping = true;
+            chunk.push(Event::Html(
+                "<p class=\"notice\">［此处的表格超过单元格数上限，网页中不显示，见检查结果 document/limit］</p>\n".into(),
+            ));
+            continue;
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 flush(&mut chunk, &mut text, &mut out);
