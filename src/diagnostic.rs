@@ -499,7 +499,15 @@ mod rule_docs {
                 continue;
             }
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            // The code before the file's test module (a test-only item
+            // elsewhere in the file does not end the reading).
+            let code = text
+                .split("\n#[cfg(test)]\nmod ")
+                .next()
+                .unwrap_or("")
+                .split("\n#[cfg(test)]\npub(crate) mod ")
+                .next()
+                .unwrap_or("");
             for lit in code.split('"').skip(1).step_by(2) {
                 let Some((family, name)) = lit.split_once('/') else {
                     continue;

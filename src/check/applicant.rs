@@ -29,7 +29,27 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                 .with_help(format!("申报与实施主体须为：{}", allowed())),
             ),
             Some(ty) => {
-                // The applicant's name should read like the declared type.
+                // An enterprise's name (有限公司, 集团, 厂) is no eligible
+                // applicant, whatever type is declared.
+                if let Some(a) = &plan.applicant
+                    && is_enterprise_name(&a.value)
+                {
+                    out.push(
+                        diag(
+                            "applicant/type",
+                            Severity::Warning,
+                            doc,
+                            a.span.clone(),
+                            format!("申报单位“{}”是企业的名称，类型却写作{}", a.value, ty.name),
+                        )
+                        .with_label("企业不是申报主体")
+                        .with_help(format!(
+                            "通知要求申报与实施主体为：{}；园区的投资、运营公司应由园区管委会申报",
+                            allowed()
+                        )),
+                    );
+                    return same_entity(doc, plan, out);
+                }
                 // The applicant's name should read like the declared type:
                 // the type whose hint matches the longest part of the name.
                 if let Some(a) = &plan.applicant {
@@ -71,6 +91,21 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             }
         }
     }
+    same_entity(doc, plan, out);
+}
+
+/// Whether a name is an enterprise's (its legal form ends it).
+fn is_enterprise_name(name: &str) -> bool {
+    let n = name.trim().trim_end_matches(['）', ')']);
+    ["有限公司", "有限责任公司", "股份公司", "集团", "公司", "厂"]
+        .iter()
+        .any(|s| n.ends_with(s))
+        && !["管委会", "管理委员会", "人民政府", "局", "委员会"]
+            .iter()
+            .any(|g| n.contains(g))
+}
+
+fn same_entity(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     if let (Some(a), Some(i)) = (&plan.applicant, &plan.implementer)
         && normalize_title(&a.value) != normalize_title(&i.value)
     {
@@ -91,6 +126,23 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+
+    #[test]
+    fn an_enterprise_named_as_the_applicant_is_a_warning() {
+        let f = Fixture::new();
+        let plan = good_plan().replace(
+            "伏牛经济技术开发区管理委员会",
+            "宛南化工园区投资发展有限公司",
+        );
+        let d = f.check(&plan);
+        let found: Vec<_> = d.iter().filter(|x| x.rule == "applicant/type").collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Warning);
+        assert!(found[0].message.contains("企业"), "{}", found[0].message);
+        // Near miss: a committee whose name holds 公司 nowhere at its end.
+        let d = f.check(&good_plan());
+        assert!(!d.iter().any(|x| x.rule == "applicant/type"));
+    }
 
     #[test]
     fn type_outside_the_notice_fires() {

@@ -24,6 +24,13 @@ use crate::text::normalize_title;
 pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
     let v = &ctx.call.voluntary;
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
+    title_names_the_enterprise(
+        doc,
+        report.title.as_ref(),
+        &report.enterprise,
+        "audit/identity",
+        out,
+    );
     required_sections(doc, v, out);
     mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
     mentioned(doc, &v.balances, "audit/balances", "{}", out);
@@ -123,6 +130,13 @@ pub fn check_acceptance(
 ) {
     let v = &ctx.call.voluntary;
     super::form::enterprise_identity(ctx, doc, &report.enterprise, "enterprise.", out);
+    title_names_the_enterprise(
+        doc,
+        report.title.as_ref(),
+        &report.enterprise,
+        "acceptance/identity",
+        out,
+    );
     experts(doc, v.min_experts, &report.experts, "experts", "验收", out);
     dates_in_order(
         doc,
@@ -172,6 +186,72 @@ pub fn check_acceptance(
 }
 
 /// The figure an indicator value starts with (`3.1`, `≤50`, `3.1 m³/t`).
+/// `audit/identity`, `acceptance/identity`: the enterprise a title names
+/// (伏牛新材料有限公司清洁生产审核报告) is the enterprise of the fields —
+/// two names in one document are two identities (an error: both are
+/// structured data). A title that names no enterprise (审核报告) is fine,
+/// and so is a shortened name (伏牛新材料 for 河南伏牛新材料有限公司).
+fn title_names_the_enterprise(
+    doc: &Document,
+    title: Option<&Spanned<String>>,
+    e: &crate::document::voluntary::Enterprise,
+    rule: &'static str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(title), Some(name)) = (title, e.name.as_ref()) else {
+        return;
+    };
+    let t = title.value.trim();
+    let Some(end) = ["自愿性清洁生产", "清洁生产", "审核报告", "验收"]
+        .iter()
+        .filter_map(|w| t.find(w))
+        .min()
+    else {
+        return;
+    };
+    let named = t[..end].trim_end_matches(['（', '(', '“', '《']).trim();
+    let legal = [
+        "有限责任公司",
+        "股份有限公司",
+        "有限公司",
+        "股份公司",
+        "公司",
+        "集团",
+        "厂",
+    ];
+    if !legal.iter().any(|s| named.ends_with(s)) {
+        return;
+    }
+    let core = |n: &str| {
+        let mut n = normalize_title(n);
+        for s in legal {
+            if let Some(stripped) = n.strip_suffix(s) {
+                n = stripped.to_string();
+                break;
+            }
+        }
+        n
+    };
+    let (a, b) = (core(named), core(&name.value));
+    if a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a) {
+        return;
+    }
+    out.push(
+        diag(
+            rule,
+            Severity::Error,
+            doc,
+            title.span.clone(),
+            format!(
+                "标题写的是“{named}”，enterprise.name 写的是“{}”：一份文档只能是一家企业的",
+                name.value
+            ),
+        )
+        .with_label("与企业名称不同")
+        .with_help("核对标题、企业名称和统一社会信用代码，改成同一家企业的正式名称"),
+    );
+}
+
 fn leading_number(s: &str) -> Option<f64> {
     let t = s
         .trim()
@@ -567,7 +647,7 @@ const SENTENCE_ENDS: [char; 3] = ['。', '；', '\n'];
 
 /// Where the sentence holding byte `i` of `body` starts (at its
 /// preceding 。；or line end) and ends.
-fn sentence_start(body: &str, i: usize) -> usize {
+pub(crate) fn sentence_start(body: &str, i: usize) -> usize {
     body[..i].rfind(SENTENCE_ENDS).unwrap_or(0)
 }
 
@@ -758,6 +838,12 @@ fn prose_figures(
         )),
         None => {}
     }
+    // Counts tied to a stage, a year, a workshop or a status are parts
+    // (预评估阶段提出无/低费方案6项 … 评估阶段新增3项): not the class's
+    // total. Parts of one class in one paragraph may not add up to more
+    // than its total: (class, paragraph) → (sum, first range).
+    let mut parts: std::collections::BTreeMap<(&str, usize), (f64, Range<usize>, usize)> =
+        Default::default();
     for (keys, expected, what, source) in counts {
         for key in keys {
             for (range, v) in stated_after(body, key, "项") {
@@ -771,14 +857,43 @@ fn prose_figures(
                 {
                     continue;
                 }
+                let before = &body[sentence_start(body, range.start)..range.start];
+                if what != "已实施方案" && is_part_count(before) {
+                    let paragraph = body[..range.start].rfind("\n\n").unwrap_or(0);
+                    let e =
+                        parts
+                            .entry((what, paragraph))
+                            .or_insert((0.0, range.clone(), expected));
+                    e.0 += v;
+                    continue;
+                }
                 if (v - expected as f64).abs() > 1e-9 {
+                    // Certain only where the sentence states a total (共、
+                    // 合计、全部); elsewhere prose is read, and may be read
+                    // wrong: a warning.
+                    let severity = if states_total(before) {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
                     push(
                         range,
-                        Severity::Error,
+                        severity,
                         format!("正文写{what} {v} 项，{source} 中有 {expected} 项"),
                     );
                 }
             }
+        }
+    }
+    for ((what, _), (sum, range, expected)) in parts {
+        if sum > expected as f64 + 1e-9 {
+            push(
+                range,
+                Severity::Warning,
+                format!(
+                    "这一段按阶段（或年份、车间）写的{what}加起来是 {sum} 项，多于 {options_of} 中的 {expected} 项"
+                ),
+            );
         }
     }
     // “已全部实施”: every option of the report implemented (acceptance), or
@@ -978,6 +1093,56 @@ fn prose_figures(
             );
         }
     }
+}
+
+/// Whether the words before a count in its sentence tie it to a part of
+/// the audit: a stage (预评估阶段), a later addition (新增、又提出), a year
+/// (2023年), a workshop, a batch, or a status (已实施): then it is not the
+/// class's total.
+fn is_part_count(before: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "阶段",
+        "新增",
+        "又提出",
+        "另提出",
+        "另有",
+        "再提出",
+        "补充提出",
+        "车间",
+        "工段",
+        "分厂",
+        "首批",
+        "第一批",
+        "第二批",
+        "年度",
+        "季度",
+        "上半年",
+        "下半年",
+        "已实施",
+        "尚未实施",
+        "正在实施",
+        "未实施",
+        "计划实施",
+        "拟实施",
+        "待实施",
+    ];
+    if MARKS.iter().any(|m| before.contains(m)) {
+        return true;
+    }
+    // A year: four digits then 年 (2023年).
+    let b = before.as_bytes();
+    before
+        .match_indices('年')
+        .any(|(i, _)| i >= 4 && b[i - 4..i].iter().all(u8::is_ascii_digit))
+}
+
+/// Whether the words before a count in its sentence say it is a total:
+/// 共提出、合计、总计、全部、累计 (and a breakdown after it: 共14项，其中
+/// 无/低费方案11项).
+fn states_total(before: &str) -> bool {
+    ["共", "合计", "总计", "全部", "累计", "总共"]
+        .iter()
+        .any(|m| before.contains(m))
 }
 
 const NOT_UNITS: &[char] = &[
@@ -1537,9 +1702,9 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
     let mut classes: Vec<Option<OptionClass>> = Vec::new();
     // The options the rows name, in order; None for a row that names none.
     let mut named: Vec<Option<&crate::document::voluntary::CpOption>> = Vec::new();
-    for row in &t.rows {
+    let kinds = super::numbers::row_kinds(&t.rows);
+    for (row, &kind) in t.rows.iter().zip(&kinds) {
         // Rows are classified as the table arithmetic does.
-        let kind = super::numbers::row_kind(row);
         if kind == super::numbers::RowKind::Total {
             out.total_investment = num(row, inv);
             out.total_benefit = ben.and_then(|b| num(row, b));
@@ -1667,6 +1832,30 @@ date: 2023-03-01
         let mut f = Fixture::new();
         f.opts.today = crate::call::parse_datetime(today, false).unwrap();
         f.check(text)
+    }
+
+    #[test]
+    fn a_title_naming_another_enterprise_is_two_identities() {
+        let two = GOOD_AUDIT.replace("  name: 伏牛新材料有限公司", "  name: 伏牛化工有限公司");
+        let d = check(&two, "2023-04-01");
+        let found: Vec<_> = d.iter().filter(|x| x.rule == "audit/identity").collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(found[0].line, Some(3));
+        // Near misses: a shortened name, and a title without one.
+        for ok in [
+            GOOD_AUDIT.replace(
+                "  name: 伏牛新材料有限公司",
+                "  name: 河南伏牛新材料有限公司",
+            ),
+            GOOD_AUDIT.replace(
+                "title: 伏牛新材料有限公司清洁生产审核报告",
+                "title: 清洁生产审核报告",
+            ),
+        ] {
+            let d = check(&ok, "2023-04-01");
+            assert!(!d.iter().any(|x| x.rule == "audit/identity"), "{d:#?}");
+        }
     }
 
     #[test]

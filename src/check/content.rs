@@ -59,12 +59,25 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
             i = j;
         }
     };
-    let body: Vec<(std::ops::Range<usize>, &str)> = doc
+    let mut body: Vec<(std::ops::Range<usize>, &str)> = doc
         .body
         .placeholders
         .iter()
         .map(|(s, w)| (s.clone(), w.as_str()))
         .collect();
+    // Drafting notes real drafts keep: 【此处插入图1 …】, 【待补充】,
+    // （此处附图）. A note that is already a placeholder word is one finding.
+    let at = doc.body_start();
+    for (r, note) in drafting_notes(doc.body_text()) {
+        let span = at + r.start..at + r.end;
+        if !body
+            .iter()
+            .any(|(s, _)| s.start < span.end && span.start < s.end)
+        {
+            body.push((span, note));
+        }
+    }
+    body.sort_by_key(|(s, _)| s.start);
     push(out, &body, "正文中");
     let Some(fm) = &doc.front else { return };
     let Some(ac) = ctx.placeholders else {
@@ -88,10 +101,80 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
     push(out, &hits, "字段值中");
 }
 
+/// Bracketed drafting notes in a body: 【…】 or （…）/(…) of at most 60
+/// characters that say where something is still to go (此处、插入) or is
+/// still to come (待补充、待定、待完善、待核实). Brackets that hold a
+/// label or an explanation are left alone.
+fn drafting_notes(body: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    for (open, close) in [('【', '】'), ('（', '）'), ('(', ')')] {
+        let mut from = 0;
+        while let Some(i) = body[from..].find(open).map(|i| i + from) {
+            let inner_start = i + open.len_utf8();
+            let Some(j) = body[inner_start..]
+                .char_indices()
+                .take(61)
+                .find(|(_, c)| *c == close || *c == '\n')
+                .map(|(k, c)| (inner_start + k, c))
+            else {
+                from = inner_start;
+                continue;
+            };
+            from = j.0 + j.1.len_utf8();
+            if j.1 != close {
+                continue;
+            }
+            let inner = body[inner_start..j.0].trim();
+            let note = inner.starts_with("此处")
+                || inner.contains("此处插入")
+                || inner.starts_with("插入")
+                || ["待补充", "待定", "待完善", "待核实", "待填", "待更新"]
+                    .iter()
+                    .any(|w| inner.starts_with(w));
+            if note {
+                out.push((i..from, &body[i..from]));
+            }
+        }
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
     use crate::diagnostic::Severity;
+
+    #[test]
+    fn drafting_notes_are_placeholders_and_labels_are_not() {
+        let f = Fixture::new();
+        for note in [
+            "【此处插入图1 试点重点企业分布示意图】",
+            "【待补充】",
+            "（此处附图）",
+            "(待定)",
+        ] {
+            let d = f.check(&(good_plan() + &format!("\n园区企业分布见下图。{note}\n")));
+            let p: Vec<_> = d
+                .iter()
+                .filter(|x| x.rule == "content/placeholder")
+                .collect();
+            assert_eq!(p.len(), 1, "{note}: {p:#?}");
+            assert_eq!(p[0].severity, Severity::Error);
+        }
+        // Near misses: labels, explanations and abbreviations in brackets.
+        for text in [
+            "【典型案例】某企业通过改造节水30%。",
+            "园区（以下简称“园区”）面积12平方公里。",
+            "排放限值（待国家标准发布后执行新限值的企业除外）。",
+        ] {
+            let d = f.check(&(good_plan() + &format!("\n{text}\n")));
+            assert!(
+                !d.iter().any(|x| x.rule == "content/placeholder"),
+                "{text}: {d:#?}"
+            );
+        }
+    }
 
     #[test]
     fn placeholders_in_text_and_fields() {

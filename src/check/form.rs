@@ -104,6 +104,36 @@ pub fn industry_matches(division: u32, industry: &str) -> bool {
     n == name
         || name.contains(&n) && n.chars().count() >= 2
         || d.words.iter().any(|w| n.contains(w.as_str()))
+        || shares_a_term(&n, &name)
+}
+
+/// Whether an industry as written and a division's name share a term of
+/// two characters or more once the generic words go: a class's name
+/// (铝压延加工, GB/T 4754 code 3252) within its division (有色金属冶炼和
+/// 压延加工业) shares 压延.
+fn shares_a_term(written: &str, division: &str) -> bool {
+    const GENERIC: [&str; 9] = [
+        "制造业",
+        "加工业",
+        "制造",
+        "加工",
+        "制品",
+        "产品",
+        "行业",
+        "工业",
+        "业",
+    ];
+    let strip = |s: &str| {
+        let mut s = s.to_string();
+        for g in GENERIC {
+            s = s.replace(g, "|");
+        }
+        s
+    };
+    let (w, d) = (strip(written), strip(division));
+    let w: Vec<char> = w.chars().collect();
+    w.windows(2)
+        .any(|p| !p.contains(&'|') && d.contains(&p.iter().collect::<String>()))
 }
 
 /// `enterprise/consistency`: the documents of one enterprise (its form,

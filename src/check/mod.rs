@@ -6,6 +6,7 @@ pub mod attachment;
 pub mod audit;
 mod content;
 pub mod deadline;
+mod derived;
 mod eligibility;
 pub(crate) mod fields;
 pub mod form;
@@ -188,6 +189,7 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     content::check_placeholders(ctx, doc, out);
     content::check_guidance(doc, out);
     numbers::check(doc, out);
+    derived::check(doc, out);
     fields::required_fields(doc, out);
     match &doc.meta {
         Meta::Plan(plan) => {
@@ -200,6 +202,8 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
             schedule::check(ctx, doc, out);
             attachment::check(ctx, doc, plan, out);
             package::check(ctx, doc, plan, out);
+            // A plan numbered 第一章/1.1 is checked as reports are.
+            outline::written_numbers(doc, out);
         }
         Meta::Form(form) => {
             form::check(ctx, doc, form, out);

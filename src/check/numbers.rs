@@ -68,22 +68,22 @@ fn doc_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
 
 /// A number as written: value and decimals, and whether it is a percentage.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Num {
-    value: f64,
-    decimals: u32,
-    percent: bool,
+pub(crate) struct Num {
+    pub(crate) value: f64,
+    pub(crate) decimals: u32,
+    pub(crate) percent: bool,
 }
 
 /// What a cell holds, for arithmetic.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Val {
+pub(crate) enum Val {
     Num(Num),
     /// Empty, or a dash for “none”: counts as nothing.
     Blank,
     Text,
 }
 
-fn value(cell: &str) -> Val {
+pub(crate) fn value(cell: &str) -> Val {
     let t = cell
         .trim()
         .trim_matches(|c: char| c == '*' || c.is_whitespace());
@@ -125,7 +125,7 @@ fn value(cell: &str) -> Val {
 }
 
 /// Half a unit in the last place of a number written with `d` decimals.
-fn half_unit(d: u32) -> f64 {
+pub(crate) fn half_unit(d: u32) -> f64 {
     0.5 * 10f64.powi(-(d.min(12) as i32))
 }
 
@@ -140,7 +140,73 @@ pub(crate) enum RowKind {
     Aside,
 }
 
+/// The kinds of a table's rows, read together: a row is classed by its
+/// label ([`row_kind`]); the rows right under a 其中 row whose 序号 is
+/// blank (`||　　集中供热管网改造|3,900|`) are part of that 其中, not
+/// figures of their own.
+pub(crate) fn row_kinds(rows: &[Vec<Cell>]) -> Vec<RowKind> {
+    let mut kinds: Vec<RowKind> = rows.iter().map(|r| row_kind(r)).collect();
+    // Only in a table whose rows are numbered: a blank 序号 means
+    // something there.
+    let numbered = rows
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == RowKind::Data)
+        .filter(|(r, _)| r.first().is_some_and(|c| !c.text.trim().is_empty()))
+        .count()
+        >= 2;
+    let mut in_aside = false;
+    for (i, row) in rows.iter().enumerate() {
+        let aside_start = kinds[i] == RowKind::Aside
+            && row
+                .iter()
+                .take(3)
+                .any(|c| c.text.trim().starts_with("其中"));
+        if aside_start {
+            in_aside = true;
+            continue;
+        }
+        let blank_number = row.first().is_some_and(|c| c.text.trim().is_empty());
+        let indented = row
+            .get(1)
+            .is_some_and(|c| c.text.starts_with(['　', ' ', '\u{a0}']));
+        if in_aside && kinds[i] == RowKind::Data && blank_number && (numbered || indented) {
+            kinds[i] = RowKind::Aside;
+        } else {
+            in_aside = false;
+        }
+    }
+    kinds
+}
+
+/// A label standing alone in a later column (`|||小计|42.9|`): exactly a
+/// total's word, or a short 某某小计/合计.
+fn lone_label(t: &str) -> Option<RowKind> {
+    let t = t.trim_matches(|ch: char| {
+        ch.is_whitespace() || ch == '*' || ch == '　' || ch == '：' || ch == ':'
+    });
+    let compact: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '　')
+        .collect();
+    match compact.as_str() {
+        "小计" => Some(RowKind::Subtotal),
+        "合计" | "总计" | "总合计" => Some(RowKind::Total),
+        c if c.chars().count() <= 8 && (c.ends_with("小计") || c.ends_with("合计")) => {
+            Some(RowKind::Subtotal)
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
+    // A label alone in a later column (序号 and name blank).
+    if row.len() > 2
+        && row.iter().take(2).all(|c| c.text.trim().is_empty())
+        && let Some(k) = row.iter().skip(2).find_map(|c| lone_label(&c.text))
+    {
+        return k;
+    }
     // The label stands in one of the first two columns (no allocation:
     // this runs for every row of every table).
     for c in row.iter().take(2) {
@@ -237,7 +303,7 @@ fn is_share_header(h: &str) -> bool {
 }
 
 /// A number for a message: as many decimals as the figures it came from.
-fn show(v: f64, decimals: u32) -> String {
+pub(crate) fn show(v: f64, decimals: u32) -> String {
     format!("{:.*}", decimals.min(6) as usize, v)
 }
 
@@ -246,7 +312,7 @@ fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
     if !t.rows.iter().any(|r| row_kind(r) != RowKind::Data) {
         return;
     }
-    let kinds: Vec<RowKind> = t.rows.iter().map(|r| row_kind(r)).collect();
+    let kinds: Vec<RowKind> = row_kinds(&t.rows);
     // Rows after the first total row (“其中：…”, notes) are not summed.
     let Some(total_at) = kinds.iter().position(|k| *k == RowKind::Total).or_else(|| {
         kinds
@@ -610,7 +676,17 @@ fn judge_balance(doc: &Document, b: &Balance, out: &mut Vec<Diagnostic>) {
         // Relative to the input (as the audit guides define it), or to the
         // output as some reports do.
         let fits = |base: f64| base != 0.0 && (dev.value.abs() - rel(base)).abs() <= tol(base);
-        if !fits(b.input.value) && !fits(b.output.value) {
+        // Or the stated loss ÷ input (the README's definition): a rate that
+        // follows a wrong loss is that one mistake, reported at the loss.
+        let follows_loss = b.loss.as_ref().is_some_and(|(loss, _)| {
+            let r = loss.value.abs() / b.input.value.abs() * 100.0;
+            let t = half_unit(dev.decimals)
+                + 100.0 * (half_unit(loss.decimals) + half_unit(b.input.decimals))
+                    / b.input.value.abs()
+                + 1e-9;
+            (dev.value.abs() - r).abs() <= t
+        });
+        if !fits(b.input.value) && !fits(b.output.value) && !follows_loss {
             let shown = show(rel(b.input.value), dev.decimals.max(2));
             out.push(
                 diag(

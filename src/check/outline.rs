@@ -266,14 +266,60 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
     let Some(style) = NumberStyle::for_level(level) else {
         return;
     };
+    // Numbered as written (第一章, 1.1): the written numbers are kept and
+    // checked for runs (`written_numbers`), not held to 一、（一）.
+    if doc.body.numbers_as_written {
+        return;
+    }
+    let level_zh = ["", "一级", "二级", "三级", "四级"][level.min(4)];
+    // Every numbered heading of this level in one other style (二级标题
+    // all “1.”): the author's consistent choice, said once, as a note.
+    let at_level: Vec<usize> = (0..doc.body.headings.len())
+        .filter(|&i| doc.body.headings[i].level == level && doc.body.headings[i].number.is_some())
+        .collect();
+    let uniform = at_level
+        .first()
+        .and_then(|&i| doc.body.headings[i].number.as_ref())
+        .map(|n| n.style)
+        .filter(|s| *s != style && at_level.len() >= 2)
+        .filter(|s| {
+            at_level.iter().all(|&i| {
+                doc.body.headings[i]
+                    .number
+                    .as_ref()
+                    .is_some_and(|n| n.style == *s)
+            })
+        });
+    if let (Some(other), Some(&first)) = (uniform, at_level.first())
+        && headings.contains(&first)
+    {
+        out.push(
+            diag(
+                "outline/numbering",
+                Severity::Info,
+                doc,
+                heading_line(doc, first),
+                format!(
+                    "{level_zh}标题都用“{}”式编号（方案通常用“{}”式）；排版时按位置编为“{}”“{}”……",
+                    other.format(1),
+                    style.format(1),
+                    style.format(1),
+                    style.format(2)
+                ),
+            )
+            .with_help(format!(
+                "要与印出的一致，可改为“{}”式，或删去手写编号",
+                style.format(1)
+            )),
+        );
+    }
     for (pos, &h) in headings.iter().enumerate() {
         let heading = &doc.body.headings[h];
         let Some(n) = &heading.number else { continue };
         let expected = style.format(pos as u32 + 1);
         // `n.len` counts bytes of the untrimmed heading text.
         let written = heading.text.get(..n.len).unwrap_or("").trim();
-        let level_zh = ["", "一级", "二级", "三级", "四级"][level.min(4)];
-        if n.style != style {
+        if n.style != style && uniform != Some(n.style) {
             out.push(
                 diag(
                     "outline/numbering",

@@ -63,9 +63,12 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
-    /// The Chinese names, label first.
+    /// The Chinese names, label first; the notice's printed form's own
+    /// wording (`annex`) is a name too (authors copy it from the form).
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
+        std::iter::once(self.label.as_str())
+            .chain(self.aliases.iter().map(String::as_str))
+            .chain(self.annex.as_deref())
     }
 
     fn matches(&self, key: &str) -> bool {

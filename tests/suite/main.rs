@@ -19,6 +19,7 @@ mod print;
 mod print_real;
 mod robustness;
 mod serve;
+mod shared_corpus;
 mod site;
 mod voluntary;
 mod yaml_typos;
