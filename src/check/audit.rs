@@ -1767,7 +1767,7 @@ fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Option<OptionTa
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::check::testutil::{Fixture, rules};
 

@@ -8,6 +8,8 @@ mod content;
 pub mod deadline;
 mod derived;
 mod eligibility;
+#[cfg(test)]
+mod examples;
 pub(crate) mod fields;
 pub mod form;
 mod numbers;
