@@ -91,6 +91,18 @@ pub enum Command {
         #[arg(long)]
         no_pdf: bool,
     },
+    /// 列出全部检查规则：规则名、级别、说明（--format json 给出示例）
+    Rules {
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Human, value_name = "格式")]
+        format: Format,
+    },
+    /// 说明一条检查规则：级别、范围、是否阻止打包，以及会报告和不会报告的示例
+    Explain {
+        /// 规则名，如 numbers/total（shenbao rules 列出全部）
+        #[arg(value_name = "规则")]
+        rule: String,
+    },
     /// 生成邮件电子件：<输出目录>/package/<邮件题目>.zip，并给出邮件题目、收件人、大小和打印寄送要求
     Pack {
         #[command(flatten)]

@@ -275,6 +275,102 @@ pub fn print_build(
 }
 
 /// Text for the terminal, control characters escaped.
+/// `shenbao rules`: every rule, a line each (or JSON with examples).
+pub fn print_rules(json: bool) -> std::io::Result<()> {
+    use crate::check::registry;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let all: Vec<serde_json::Value> = registry::all()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "severity": r.severity,
+                    "scope": r.scope,
+                    "blocks_pack": r.blocks_pack(),
+                    "home": r.home,
+                    "description": r.description.replace("\\|", "|"),
+                    "examples": registry::examples(&r.id),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::Value::Array(all))?;
+        return out.flush();
+    }
+    let width = registry::all()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    for r in registry::all() {
+        let first = r
+            .description
+            .replace("\\|", "|")
+            .split(['；', '。'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let short: String = first.chars().take(48).collect();
+        let more = if first.chars().count() > 48 {
+            "……"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:<5}  {short}{more}",
+            r.id,
+            r.severity_zh()
+        )?;
+    }
+    writeln!(
+        out,
+        "共 {} 条规则；级别含“错误”的会让 pack 拒绝打包。shenbao explain 规则名 查看说明和示例",
+        registry::all().len()
+    )?;
+    out.flush()
+}
+
+/// `shenbao explain RULE`: the rule, and its examples.
+pub fn print_explain(r: &crate::check::registry::Rule) -> std::io::Result<()> {
+    use crate::check::registry;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", r.id)?;
+    writeln!(out, "级别：{}", r.severity_zh())?;
+    writeln!(out, "范围：{}", r.scope.name_zh())?;
+    writeln!(
+        out,
+        "打包：{}",
+        if r.blocks_pack() {
+            "有这条规则的错误时 shenbao pack 不打包"
+        } else {
+            "不阻止打包"
+        }
+    )?;
+    writeln!(out, "代码：{}", r.home.join("、"))?;
+    writeln!(out)?;
+    writeln!(out, "{}", r.description.replace("\\|", "|"))?;
+    let examples = registry::examples(&r.id);
+    if examples.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "（这条规则还没有 tests/rules/ 中的示例）")?;
+    }
+    for e in examples {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}：{}（{}）",
+            if e.fires { "会报告" } else { "不会报告" },
+            e.name,
+            e.file
+        )?;
+        for line in e.text.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    out.flush()
+}
+
 pub fn esc(s: &str) -> std::borrow::Cow<'_, str> {
     crate::text::escape_controls(s)
 }

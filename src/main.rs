@@ -151,6 +151,23 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             println!("用时 {:.2} 秒", t.elapsed().as_secs_f64());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Rules { format } => {
+            console::print_rules(format == Format::Json).map_err(io_fatal)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            let Some(r) = check::registry::get(rule.trim()) else {
+                let ids = check::registry::all().iter().map(|r| r.id.as_str());
+                let hint = shenbao::text::closest(rule.trim(), ids)
+                    .map_or_else(String::new, |c| format!("是否想写 {c}？"));
+                return Err(
+                    Fatal::new(format!("没有名为“{}”的检查规则", console::esc(&rule)))
+                        .with_help(format!("{hint}运行 shenbao rules 列出全部规则")),
+                );
+            };
+            console::print_explain(r).map_err(io_fatal)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { format, today } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;

@@ -17,6 +17,7 @@ mod numbers;
 pub(crate) mod outline;
 pub mod package;
 mod quota;
+pub mod registry;
 mod schedule;
 mod scope;
 
@@ -176,14 +177,7 @@ pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic
 /// Whether a finding comes from [`cross_document`] (so that a re-check
 /// after an edit replaces them all).
 pub fn is_cross_document(d: &Diagnostic) -> bool {
-    matches!(
-        d.rule,
-        "quota/province"
-            | "enterprise/consistency"
-            | "acceptance/implemented"
-            | "acceptance/pending-option"
-            | "acceptance/prose-figures"
-    )
+    registry::is_cross_document(d.rule)
 }
 
 /// The per-document rules.

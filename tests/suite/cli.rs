@@ -242,3 +242,36 @@ fn init_creates_and_names_content() {
     assert!(s.contains("content/"), "{s}");
     assert!(s.contains("shenbao.yaml"), "{s}");
 }
+
+#[test]
+fn rules_are_listed_and_explained_with_their_examples() {
+    let out = bin().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("numbers/total") && text.contains("共 "),
+        "{text}"
+    );
+    let out = bin().args(["rules", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = v.as_array().unwrap();
+    assert!(rules.len() >= 90);
+    for r in rules {
+        for key in ["id", "severity", "description", "examples"] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    let rate = rules.iter().find(|r| r["id"] == "numbers/rate").unwrap();
+    assert_eq!(rate["blocks_pack"], true);
+    assert!(rate["examples"].as_array().unwrap().len() >= 2);
+    let out = bin().args(["explain", "numbers/rate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("会报告") && text.contains("不会报告"),
+        "{text}"
+    );
+    let out = bin().args(["explain", "numbers/rat"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("numbers/rate"));
+}
