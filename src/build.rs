@@ -607,6 +607,11 @@ fn export_docx(
             let told = r.findings.iter().map(|f| f.diagnostic()).collect();
             return (done(true, r.bytes, true), told, None);
         }
+        // A Word file edited since it was written is the author's now.
+        if crate::output::changed_since_written(out_dir, &file) {
+            let d = crate::output::changed_diagnostic(&rel, out_dir, &file);
+            return (done(true, 0, true), vec![d], None);
+        }
         let written = export(doc, &root, &fonts).and_then(|e| {
             write_within(out_dir, &target, &e.bytes)
                 .map(|()| (e.bytes, e.problems))

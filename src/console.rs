@@ -20,7 +20,9 @@ pub fn print_pack(
     today: &chrono::DateTime<chrono::FixedOffset>,
 ) -> std::io::Result<()> {
     let mut out = StandardStream::stdout(color_choice());
-    let rel = |p: &std::path::Path| esc(&project::rel_path(&project.root, p)).into_owned();
+    let rel = |p: &std::path::Path| {
+        crate::text::escape_name(&project::rel_path(&project.root, p)).into_owned()
+    };
     let removed = |out: &mut StandardStream| -> std::io::Result<()> {
         for z in &report.removed {
             writeln!(
@@ -28,6 +30,23 @@ pub fn print_pack(
                 "已删除上一次生成的电子件 {}：本次没有重新生成，旧文件不含现在的修改，留着可能被误发。",
                 rel(z)
             )?;
+        }
+        // Old packages that could not be removed: said, never silent.
+        for d in report
+            .build
+            .print
+            .iter()
+            .filter(|d| d.rule == "output/kept" || d.rule == "output/changed")
+        {
+            writeln!(
+                out,
+                "警告[{}]：{}",
+                d.rule,
+                crate::text::escape_name(&d.message)
+            )?;
+            if let Some(h) = &d.help {
+                writeln!(out, "  建议：{h}")?;
+            }
         }
         Ok(())
     };
@@ -129,7 +148,13 @@ pub fn print_pack(
             crate::text::escape_name(doc)
         )?;
     }
-    if !report.removed.is_empty() {
+    if !report.removed.is_empty()
+        || report
+            .build
+            .print
+            .iter()
+            .any(|d| d.rule == "output/kept" || d.rule == "output/changed")
+    {
         writeln!(out)?;
         removed(&mut out)?;
     }
@@ -182,7 +207,7 @@ pub fn print_build(
             Some(p) if d.ok => writeln!(
                 out,
                 "生成 {}（{} 页，{:.2} MiB，{:.1} 秒）",
-                esc(&project::rel_path(&project.root, p)),
+                crate::text::escape_name(&project::rel_path(&project.root, p)),
                 d.pages,
                 d.bytes as f64 / 1_048_576.0,
                 d.millis as f64 / 1000.0
@@ -202,7 +227,7 @@ pub fn print_build(
             Some(p) if d.ok => writeln!(
                 out,
                 "生成 {}（Word 文件，{:.2} MiB，{:.1} 秒）",
-                esc(&project::rel_path(&project.root, p)),
+                crate::text::escape_name(&project::rel_path(&project.root, p)),
                 d.bytes as f64 / 1_048_576.0,
                 d.millis as f64 / 1000.0
             )?,

@@ -436,7 +436,14 @@ pub fn finish(
         match remove_owned(dir, &f, sums.get(&f).map(String::as_str)) {
             Ok(true) => done.removed.push(f),
             Ok(false) => {}
-            Err(why) => done.kept.push(Kept { file: f, why }),
+            Err(why) => {
+                // A file the author changed stays listed with what shenbao
+                // wrote, so that no later run overwrites it either.
+                if why == CHANGED {
+                    keep.insert(f.clone());
+                }
+                done.kept.push(Kept { file: f, why });
+            }
         }
     }
     for f in produced {
@@ -492,15 +499,48 @@ pub fn kept_diagnostics(dir: &Path, kept: &[Kept]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Whether the file at `rel` in the output folder was changed since
+/// shenbao wrote it (a Word file edited in Word, a zip added to): the
+/// manifest knows what was written, and the file holds something else.
+/// Such a file is never overwritten.
+pub fn changed_since_written(dir: &Path, rel: &str) -> bool {
+    let m = load(dir);
+    let Some(sum) = m.sums.get(rel) else {
+        return false;
+    };
+    let Some(now) = sum_within(dir, rel) else {
+        return false;
+    };
+    now != *sum
+}
+
+/// The warning for an output that was changed since it was written and
+/// is therefore kept, not made again.
+pub fn changed_diagnostic(rel_doc: &str, dir: &Path, rel: &str) -> Diagnostic {
+    Diagnostic::file(
+        "output/changed",
+        Severity::Warning,
+        rel_doc,
+        format!(
+            "{} 在上次生成后被改动过（如在 Word 中编辑），没有覆盖，它不含文档现在的内容",
+            crate::paths::shown(&dir.join(rel).display().to_string())
+        ),
+    )
+    .with_help("把你的修改另存为别的文件名（或移出输出目录）后重新构建，就会生成新的文件")
+}
+
 /// Remove one file shenbao wrote (a preview's page or PDF of a document
 /// that is gone), by the same rules as [`finish`], and forget it.
 pub fn remove(dir: &Path, rel: &str) -> Result<bool, &'static str> {
     let mut m = load(dir);
-    let removed = remove_owned(dir, rel, m.sums.get(rel).map(String::as_str))?;
-    if m.files.remove(rel) | m.sums.remove(rel).is_some() | m.made_from.remove(rel).is_some() {
+    let result = remove_owned(dir, rel, m.sums.get(rel).map(String::as_str));
+    // A file the author changed stays listed (never overwritten later).
+    if result != Err(CHANGED)
+        && (m.files.remove(rel) | m.sums.remove(rel).is_some() | m.made_from.remove(rel).is_some())
+    {
         let _ = save(dir, &m);
     }
-    Ok(removed)
+    result
 }
 
 /// Where a manifest entry is, if it is a plain relative path whose
@@ -538,6 +578,9 @@ fn sum_within(dir: &Path, rel: &str) -> Option<String> {
     let meta = std::fs::symlink_metadata(&path).ok()?;
     meta.is_file().then(|| output_hash(&path))
 }
+
+/// Why a file is kept: it holds something else than shenbao wrote.
+const CHANGED: &str = "内容已不是 shenbao 写入的（可能被替换或修改过）";
 
 /// Remove `rel` from the output folder `dir` if, and only if, it is a
 /// regular file (not a link) reached through real folders, its real path

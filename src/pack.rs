@@ -91,7 +91,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     if out.blocked {
         // Refused: the package of an earlier run no longer matches the
         // documents; it goes, rather than stay to be sent by mistake.
-        let (removed, kept) = remove_stale_packages(&out.build.out_dir, &Default::default())?;
+        let (removed, kept) = remove_stale_packages(&out.build.out_dir, &Default::default(), &[])?;
         out.removed = removed;
         out.build.print.extend(kept);
         return Ok(out);
@@ -100,6 +100,8 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     // Package names already taken in this run: a second plan with the same
     // subject is never written over the first (check reports it).
     let mut taken: std::collections::HashMap<String, String> = Default::default();
+    // Packages the author changed since they were written: kept, told once.
+    let mut changed: Vec<String> = Vec::new();
     for built in out.build.docs.iter().filter(|d| d.ok) {
         let (Some(pdf), Some(doc)) = (
             &built.pdf,
@@ -125,7 +127,17 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         };
         let duplicate_of = taken.get(&key).cloned();
         taken.entry(key).or_insert_with(|| built.rel.clone());
-        let written = if over_limit || duplicate_of.is_some() {
+        let target_rel = crate::project::rel_path(&out.build.out_dir, &target);
+        let is_changed = crate::output::changed_since_written(&out.build.out_dir, &target_rel);
+        if is_changed {
+            changed.push(target_rel.clone());
+            out.build.print.push(crate::output::changed_diagnostic(
+                &built.rel,
+                &out.build.out_dir,
+                &target_rel,
+            ));
+        }
+        let written = if over_limit || duplicate_of.is_some() || is_changed {
             None
         } else {
             write_within(&out.build.out_dir, &target, &zip).map_err(|e| {
@@ -179,7 +191,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         .filter_map(|p| p.zip.as_ref())
         .map(|z| crate::project::rel_path(&out.build.out_dir, z))
         .collect();
-    let (removed, kept) = remove_stale_packages(&out.build.out_dir, &produced)?;
+    let (removed, kept) = remove_stale_packages(&out.build.out_dir, &produced, &changed)?;
     out.removed = removed;
     out.build.print.extend(kept);
     Ok(out)
@@ -190,6 +202,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
 fn remove_stale_packages(
     out_dir: &std::path::Path,
     produced: &std::collections::BTreeSet<String>,
+    told: &[String],
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Fatal> {
     let done =
         crate::output::finish(out_dir, produced, |f| f.starts_with("package/")).map_err(|e| {
@@ -200,7 +213,15 @@ fn remove_stale_packages(
         })?;
     Ok((
         done.removed.iter().map(|f| out_dir.join(f)).collect(),
-        crate::output::kept_diagnostics(out_dir, &done.kept),
+        // A package already told as changed is not told again as kept.
+        crate::output::kept_diagnostics(
+            out_dir,
+            &done
+                .kept
+                .into_iter()
+                .filter(|k| !told.contains(&k.file))
+                .collect::<Vec<_>>(),
+        ),
     ))
 }
 

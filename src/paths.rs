@@ -14,7 +14,7 @@ pub fn pdf_path(out_dir: &Path, doc_rel: &str) -> PathBuf {
 
 /// Longest file name made from a text, in bytes (file systems allow 255;
 /// room is left for `.pdf`, a suffix and a zip tool's own additions).
-const MAX_NAME_BYTES: usize = 150;
+pub const MAX_NAME_BYTES: usize = 150;
 
 /// A text made safe as a file name on every system the package may be
 /// opened on (the e-mail package is named after its subject): characters
@@ -43,7 +43,12 @@ pub fn file_name(s: &str) -> String {
         }
         n.truncate(end);
     }
-    let n = n.trim_end_matches(['.', ' ']).to_string();
+    // No hidden name (`..` → `.zip` would be hidden), no trailing dots.
+    let n = n
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' '])
+        .to_string();
+    let n = if n.is_empty() { "_".to_string() } else { n };
     let stem_len = n.find('.').unwrap_or(n.len());
     let stem = n[..stem_len].trim_end().to_ascii_uppercase();
     let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
@@ -141,6 +146,8 @@ mod tests {
         assert_eq!(file_name("方案\u{202e}fdp.exe"), "方案fdp.exe");
         assert_eq!(file_name("a\nb"), "a_b");
         assert_eq!(file_name("题目. "), "题目");
+        assert_eq!(file_name(".."), "_");
+        assert_eq!(file_name(".隐藏"), "隐藏");
         let long = "清".repeat(200);
         let cut = file_name(&long);
         assert!(cut.len() <= MAX_NAME_BYTES && cut.chars().all(|c| c == '清'));

@@ -574,7 +574,31 @@ impl Call {
                 return Err(e);
             }
         }
-        if self.package.subject.trim().is_empty() {
+        // Only the placeholders `subject()` fills: any other stays in the
+        // subject and the file name as written.
+        let mut rest = self.package.subject.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let name = after.split('}').next().unwrap_or(after);
+            if !["year", "title", "applicant"].contains(&name) {
+                let mut e = at(
+                    "subject",
+                    err(format!("package.subject 中的“{{{name}}}”不是可用的占位符")),
+                );
+                e.help = Some(
+                    "可用的只有 {year}（年份）、{title}（方案标题）、{applicant}（申报单位）"
+                        .into(),
+                );
+                return Err(e);
+            }
+            rest = &after[name.len().min(after.len())..];
+        }
+        let visible = self
+            .package
+            .subject
+            .chars()
+            .any(|c| !c.is_whitespace() && !crate::text::is_deceptive(c) && c != '.');
+        if !visible {
             let mut e = at(
                 "subject",
                 err("package.subject 为空：邮件题目和压缩包名由它生成".into()),

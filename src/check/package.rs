@@ -169,7 +169,9 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
         }
     }
     let subject = ctx.call.subject(&title.value, &applicant.value);
-    if subject.len() + ".zip".len() > 255 {
+    // The package's file name is cut at paths::MAX_NAME_BYTES: a longer
+    // subject would lose its end (the applicant) in the name.
+    if subject.len() > crate::paths::MAX_NAME_BYTES {
         out.push(
             diag(
                 "package/subject",
@@ -177,8 +179,9 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
                 doc,
                 title.span.clone(),
                 format!(
-                    "邮件题目有 {} 字节，用作压缩包文件名会超过 255 字节的上限",
-                    subject.len()
+                    "邮件题目有 {} 字节，用作压缩包文件名会超过 {} 字节的上限（文件名会被截断，丢掉末尾的申报单位）",
+                    subject.len(),
+                    crate::paths::MAX_NAME_BYTES
                 ),
             )
             .with_help("精简项目名称"),

@@ -207,8 +207,9 @@ fn clean_name(name: &str) -> Result<String, Fatal> {
         })
         .take(80)
         .collect();
-    let n = n.trim_start_matches('.').trim().to_string();
-    if n.is_empty() {
+    // Safe on every system: no hidden name, no reserved one, no bidi.
+    let n = crate::paths::file_name(&n);
+    if n.is_empty() || n == "_" {
         return Err(Fatal::new(format!("“{name}”不能用作文件名"))
             .with_help("用 --name 指定名称，如 --name 伏牛经开区试点实施方案"));
     }
@@ -365,6 +366,38 @@ struct Walker<'c> {
     skipped_toc: bool,
 }
 
+/// The elements named `local` that `n` wraps in content controls, custom
+/// XML and smart tags (at most [`MAX_NESTING`] deep), in order; never those
+/// inside another such element (a cell's paragraph, a text box's).
+fn wrapped<'a, 'i>(n: Node<'a, 'i>, local: &str) -> Vec<Node<'a, 'i>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(Node<'a, 'i>, usize)> = vec![(n, 0)];
+    while let Some((cur, depth)) = stack.pop() {
+        // Children in reverse, so that they come off the stack in order.
+        let kids: Vec<Node<'a, 'i>> = cur.children().filter(Node::is_element).collect();
+        for k in kids.into_iter().rev() {
+            if is(k, local) {
+                out.push((k, depth));
+            } else if depth < MAX_NESTING
+                && matches!(
+                    k.tag_name().name(),
+                    "sdt" | "sdtContent" | "customXml" | "smartTag"
+                )
+            {
+                stack.push((k, depth + 1));
+            }
+        }
+    }
+    // The stack visits depth-first; document order is by position.
+    out.sort_by_key(|(k, _)| k.range().start);
+    out.into_iter().map(|(k, _)| k).collect()
+}
+
+/// A row's cells, through the wrappers Word may put around them.
+fn cells_of<'a, 'i>(tr: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    wrapped(tr, "tc")
+}
+
 fn first_words(s: &str) -> String {
     let t: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out: String = t.chars().take(16).collect();
@@ -446,11 +479,7 @@ impl Walker<'_> {
         let mut rows = Vec::new();
         for tr in tbl.children().filter(|c| is(*c, "tr")) {
             let mut row = Vec::new();
-            for tc in tr.descendants().filter(|c| is(*c, "tc")) {
-                // Only this table's cells (not a nested table's).
-                if tc.ancestors().find(|a| is(*a, "tbl")) != Some(tbl) {
-                    continue;
-                }
+            for tc in cells_of(tr) {
                 let pr = child(tc, "tcPr");
                 let span = pr
                     .and_then(|p| child(p, "gridSpan"))
@@ -478,8 +507,10 @@ impl Walker<'_> {
                                 }
                             }
                         }
-                        "sdt" => {
-                            for p in c.descendants().filter(|d| is(*d, "p")) {
+                        "sdt" | "customXml" => {
+                            // The paragraphs the control wraps, not those
+                            // inside their text boxes (read with them).
+                            for p in wrapped(c, "p") {
                                 paras.push(self.paragraph(p));
                             }
                         }
@@ -1071,6 +1102,10 @@ fn guard_line_start(s: String) -> String {
 struct Writer<'a> {
     ctx: &'a Ctx,
     notes_used: Vec<String>,
+    /// Footnote id → its number (1-based).
+    notes_index: HashMap<String, usize>,
+    /// Text copied into merged cells so far, in the whole file.
+    copied: usize,
     image_refs: HashMap<String, String>,
     /// Part name → path, and content hash → path: one file per image.
     image_parts: HashMap<String, String>,
@@ -1113,10 +1148,11 @@ impl Writer<'_> {
                     );
                 }
                 Piece::Note(id) => {
-                    let n = match self.notes_used.iter().position(|x| x == id) {
-                        Some(i) => i + 1,
+                    let n = match self.notes_index.get(id) {
+                        Some(i) => *i,
                         None => {
                             self.notes_used.push(id.clone());
+                            self.notes_index.insert(id.clone(), self.notes_used.len());
                             self.notes_used.len()
                         }
                     };
@@ -1318,6 +1354,8 @@ pub fn convert(
     let mut w2 = Writer {
         ctx: &ctx,
         notes_used: Vec::new(),
+        notes_index: HashMap::new(),
+        copied: 0,
         image_refs: HashMap::new(),
         image_parts: HashMap::new(),
         image_sums: HashMap::new(),
@@ -1442,6 +1480,13 @@ pub fn convert(
         .values()
         .map(|n| n.saturating_sub(MAX_LOST_PER_KIND))
         .sum::<usize>();
+    if md.len() as u64 > crate::document::MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "转换后的 Markdown 有 {:.0} MB，超过一份文档 {} MB 的上限（shenbao check 不会读取它）：请把文件拆成几份，或把大表格另存为 PDF 作附件后再导入",
+            md.len() as f64 / 1_048_576.0,
+            crate::document::MAX_DOCUMENT_BYTES / 1024 / 1024
+        ));
+    }
     out.markdown = md;
     out.images = w2.images;
     lost.sort_by_key(|l| l.paragraph);
@@ -1451,7 +1496,7 @@ pub fn convert(
 
 /// Word allows 63 columns; a wider grid is cut there.
 const MAX_GRID_COLUMNS: usize = 63;
-/// Text copied into merged cells of one table, at most.
+/// Text copied into merged cells of one file, at most.
 const MAX_COPIED_BYTES: usize = 1 << 20;
 
 /// `图1 区位图` / `图 2-1：流程` → the caption text.
@@ -1475,9 +1520,9 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
     // The grid: spans repeated across, vertical merges repeated down.
     let mut grid: Vec<Vec<String>> = Vec::new();
     let mut merged = 0usize;
-    // Text copied into merged cells: bounded, so a small file of wide
-    // merges cannot become megabytes of Markdown.
-    let mut copied = 0usize;
+    // Text copied into merged cells: bounded in the whole file, so a
+    // small file of wide merges cannot become megabytes of Markdown.
+    let mut copied = w.copied;
     let mut capped = false;
     for row in rows {
         let mut out_row = Vec::new();
@@ -1530,9 +1575,25 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
         }
         grid.push(out_row);
     }
+    w.copied = copied;
     let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
     if cols == 0 {
         return (String::new(), None);
+    }
+    // A table past the cell limit of a document (it would not print):
+    // not converted, said in its place and in the report.
+    if grid.len().saturating_mul(cols) > crate::markdown::MAX_TABLE_CELLS {
+        return (
+            format!(
+                "［此处原有第 {no} 张表格，{} 行 × {cols} 列，超过 {} 个单元格的上限，未导入：请在 Word 中拆分，或另存为 PDF 作附件］\n",
+                grid.len(),
+                crate::markdown::MAX_TABLE_CELLS
+            ),
+            Some(format!(
+                "第 {no} 张表格有 {} 行 × {cols} 列，过大，未导入（正文中留有说明）",
+                grid.len()
+            )),
+        );
     }
     let nested = rows.iter().flatten().any(|c| c.nested);
     let mut md = String::new();

@@ -229,10 +229,16 @@ async fn guard(
 /// origin, so it is refused too.
 fn cross_site_subresource(headers: &axum::http::HeaderMap) -> bool {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let Some(site) = get("sec-fetch-site") else {
+    let sites: Vec<&str> = headers
+        .get_all("sec-fetch-site")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("cross-site"))
+        .collect();
+    if sites.is_empty() {
         return false;
-    };
-    let foreign = !matches!(site, "same-origin" | "none");
+    }
+    // Any value but this origin's (a header given twice counts each time).
+    let foreign = sites.iter().any(|s| !matches!(*s, "same-origin" | "none"));
     let navigation = get("sec-fetch-mode") == Some("navigate")
         && matches!(get("sec-fetch-dest"), None | Some("document"));
     foreign && !navigation
