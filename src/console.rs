@@ -322,31 +322,9 @@ pub fn print_rules(json: bool) -> std::io::Result<()> {
         writeln!(out, "{}", serde_json::Value::Array(all))?;
         return out.flush();
     }
-    let width = registry::all()
-        .iter()
-        .map(|r| r.id.len())
-        .max()
-        .unwrap_or(0);
     for r in registry::all() {
-        let first = r
-            .description
-            .replace("\\|", "|")
-            .split(['；', '。'])
-            .next()
-            .unwrap_or("")
-            .to_string();
-        let short: String = first.chars().take(48).collect();
-        let more = if first.chars().count() > 48 {
-            "……"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "{:<width$}  {:<5}  {short}{more}",
-            r.id,
-            r.severity_zh()
-        )?;
+        writeln!(out, "{}  【{}】", r.id, r.severity_zh())?;
+        writeln!(out, "    {}", r.description.replace("\\|", "|"))?;
     }
     writeln!(
         out,
@@ -372,7 +350,7 @@ pub fn print_explain(r: &crate::check::registry::Rule) -> std::io::Result<()> {
             "不阻止打包"
         }
     )?;
-    writeln!(out, "代码：{}", r.home.join("、"))?;
+    writeln!(out, "源代码：{}（供开发者查阅）", r.home.join("、"))?;
     writeln!(out)?;
     writeln!(out, "{}", r.description.replace("\\|", "|"))?;
     let examples = registry::examples(&r.id);
@@ -382,12 +360,16 @@ pub fn print_explain(r: &crate::check::registry::Rule) -> std::io::Result<()> {
     }
     for e in examples {
         writeln!(out)?;
+        let name = e.name.strip_prefix("近似写法：").unwrap_or(&e.name);
         writeln!(
             out,
-            "{}：{}（{}）",
-            if e.fires { "会报告" } else { "不会报告" },
-            e.name,
-            e.file
+            "{}：{}",
+            if e.fires {
+                "示例（会报告）"
+            } else {
+                "示例（相近但正确的写法，不会报告）"
+            },
+            name
         )?;
         for line in e.text.lines() {
             writeln!(out, "    {line}")?;

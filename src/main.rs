@@ -152,7 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { format } => {
-            console::print_rules(format == Format::Json).map_err(io_fatal)?;
+            quiet_pipe(console::print_rules(format == Format::Json))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
@@ -165,7 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                         .with_help(format!("{hint}运行 shenbao rules 列出全部规则")),
                 );
             };
-            console::print_explain(r).map_err(io_fatal)?;
+            quiet_pipe(console::print_explain(r))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { format, today } => {
@@ -191,5 +191,14 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 }
 
 fn io_fatal(e: std::io::Error) -> Fatal {
-    Fatal::new(format!("无法输出结果：{e}"))
+    Fatal::new(format!("无法输出结果：{}", shenbao::fsutil::io_message(&e)))
+}
+
+/// Output to a reader that went away (`shenbao rules | head`) is not an
+/// error worth a message.
+fn quiet_pipe(r: std::io::Result<()>) -> Result<(), Fatal> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(io_fatal),
+    }
 }

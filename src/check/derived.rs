@@ -49,14 +49,18 @@ fn role(header: &str) -> Option<Role> {
     if RATE.iter().any(|w| h.contains(w)) {
         return Some(Role::Rate);
     }
-    if ["基准值", "基准年", "现状值", "现状"]
+    // Written either way round: 基准值（2021年）, 2021年基准值, 2024年目标值.
+    // A target header may name the base year (目标值（较基准年）): the
+    // target is asked first.
+    if ["目标值", "目标年"].iter().any(|w| h.contains(w)) {
+        return Some(Role::Target);
+    }
+    if ["基准值", "基准年", "现状值", "现状年"]
         .iter()
-        .any(|w| h.starts_with(w))
+        .any(|w| h.contains(w))
+        || h.starts_with("现状")
     {
         return Some(Role::Base);
-    }
-    if ["目标值", "目标年"].iter().any(|w| h.starts_with(w)) {
-        return Some(Role::Target);
     }
     None
 }

@@ -855,6 +855,26 @@ fn balance_table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
                 .map(|n| (n, cell_span(i, j)))
         });
         let deviation = i_dev.and_then(|i| num(i, j).map(|n| (n, cell_span(i, j))));
+        // A stated total that is not the sum of its rows is reported at
+        // itself (numbers/total); the balance built on it is not judged
+        // again, or a correct loss would be blamed for it.
+        let sum_off = |from: usize, to: usize, stated: Num| {
+            let parts: Vec<Num> = (from..to)
+                .filter(|&i| roles[i].is_none())
+                .filter_map(|i| num(i, j))
+                .filter(|n| !n.percent)
+                .collect();
+            !parts.is_empty() && {
+                let sum: f64 = parts.iter().map(|n| n.value).sum();
+                let tol: f64 = parts.iter().map(|n| half_unit(n.decimals)).sum::<f64>()
+                    + half_unit(stated.decimals)
+                    + 1e-9;
+                (sum - stated.value).abs() > tol
+            }
+        };
+        if i_in < i_out && (sum_off(0, i_in, input) || sum_off(i_in + 1, i_out, output)) {
+            continue;
+        }
         judge_balance(
             doc,
             &Balance {

@@ -268,7 +268,7 @@ fn rules_are_listed_and_explained_with_their_examples() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("会报告") && text.contains("不会报告"),
+        text.contains("示例（会报告）") && text.contains("不会报告"),
         "{text}"
     );
     let out = bin().args(["explain", "numbers/rat"]).output().unwrap();

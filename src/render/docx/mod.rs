@@ -769,7 +769,7 @@ impl Writer<'_> {
             .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
         if svg {
             return Err(
-                "Word 文件中不能放 SVG 矢量图，PDF 中照常印出；另存为 PNG 后引用即可两处都有"
+                "Word 文件中不能放 SVG 矢量图；另存为 PNG 后引用，PDF 和 Word 文件中就都有这张图"
                     .into(),
             );
         }
