@@ -354,6 +354,16 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
             .with_help("标题只写章节名称；是不是一段正文误写在了 # 后面，或少了换行？"),
         );
     }
+    if doc.body.max_nesting > markdown::MAX_NESTING {
+        out.push(whole(
+            format!(
+                "引用或列表嵌套了 {} 层，超过 {} 层的上限：不生成 PDF 和 Word 文件，网页中不显示正文",
+                doc.body.max_nesting,
+                markdown::MAX_NESTING
+            ),
+            "检查是否有一长串行首的“>”或缩进：正文中的引用和列表通常不超过三四层",
+        ));
+    }
     for t in doc.body.table_data.iter().filter(|t| t.oversize) {
         out.push(
             Diagnostic::at(

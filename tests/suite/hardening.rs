@@ -582,3 +582,16 @@ fn a_package_changed_after_pack_is_kept_and_said() {
     assert_eq!(std::fs::read(&zip).unwrap(), bytes, "{}", text(&o));
     assert!(text(&o).contains("output/changed"), "{}", text(&o));
 }
+
+#[test]
+fn quotes_nested_a_hundred_thousand_deep_are_a_limit_not_a_minute() {
+    let body = format!("# 一、试点对象基本概况\n\n{} 深处\n", ">".repeat(100_000));
+    let dir = crate::common::plan_project(&body);
+    let o = run(dir.path(), &["check", "--today", "2022-06-20"]);
+    assert!(text(&o).contains("嵌套了 100000 层"), "{}", text(&o));
+    // The site is built within the bounded time, without the body.
+    let o = build(dir.path(), &["--no-pdf", "--no-docx"]);
+    let page = std::fs::read_to_string(dir.path().join("public/docs/伏牛经开区试点实施方案.html"))
+        .unwrap();
+    assert!(page.contains("嵌套过深"), "{}", text(&o));
+}

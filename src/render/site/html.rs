@@ -97,6 +97,12 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
     let body = doc.body_text();
     let doc_dir = doc.path.parent().unwrap_or(root).to_path_buf();
     let mut out = HtmlDoc::default();
+    // Nested past the limit (document/limit): the sanitiser's cost grows
+    // with the depth; the body is not shown, and the finding says why.
+    if doc.body.max_nesting > crate::markdown::MAX_NESTING {
+        out.preamble = "<p class=\"notice\">［正文中的引用或列表嵌套过深，网页中不显示正文，见检查结果 document/limit］</p>\n".into();
+        return out;
+    }
     let mut chunk: Vec<Event<'_>> = Vec::new();
     let mut text = String::new();
     let mut heading_index = 0usize;
