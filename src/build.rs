@@ -582,6 +582,7 @@ fn export_docx(
         .canonicalize()
         .unwrap_or_else(|_| project.root.clone());
     let old = crate::output::records(out_dir);
+    let written_sums = crate::output::sums(out_dir);
     let docs: Vec<&Document> = printable(project).collect();
     let one = |doc: &&Document| {
         let t = Instant::now();
@@ -608,7 +609,7 @@ fn export_docx(
             return (done(true, r.bytes, true), told, None);
         }
         // A Word file edited since it was written is the author's now.
-        if crate::output::changed_since_written(out_dir, &file) {
+        if crate::output::changed_since_written(out_dir, &file, &written_sums) {
             let d = crate::output::changed_diagnostic(&rel, out_dir, &file);
             return (done(true, 0, true), vec![d], None);
         }

@@ -32,12 +32,7 @@ pub fn print_pack(
             )?;
         }
         // Old packages that could not be removed: said, never silent.
-        for d in report
-            .build
-            .print
-            .iter()
-            .filter(|d| d.rule == "output/kept" || d.rule == "output/changed")
-        {
+        for d in report.build.print.iter().filter(|d| is_kept(d)) {
             writeln!(
                 out,
                 "警告[{}]：{}",
@@ -148,13 +143,7 @@ pub fn print_pack(
             crate::text::escape_name(doc)
         )?;
     }
-    if !report.removed.is_empty()
-        || report
-            .build
-            .print
-            .iter()
-            .any(|d| d.rule == "output/kept" || d.rule == "output/changed")
-    {
+    if !report.removed.is_empty() || report.build.print.iter().any(is_kept) {
         writeln!(out)?;
         removed(&mut out)?;
     }
@@ -376,6 +365,11 @@ pub fn print_explain(r: &crate::check::registry::Rule) -> std::io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A package or output left in place (not removed, not overwritten).
+fn is_kept(d: &diagnostic::Diagnostic) -> bool {
+    d.rule == "output/kept" || d.rule == "output/changed"
 }
 
 pub fn esc(s: &str) -> std::borrow::Cow<'_, str> {

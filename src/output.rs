@@ -499,19 +499,21 @@ pub fn kept_diagnostics(dir: &Path, kept: &[Kept]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// What each file was when shenbao wrote it (its content hash), as the
+/// manifest records it: read once by a run that writes many outputs.
+pub fn sums(dir: &Path) -> BTreeMap<String, String> {
+    load(dir).sums
+}
+
 /// Whether the file at `rel` in the output folder was changed since
-/// shenbao wrote it (a Word file edited in Word, a zip added to): the
-/// manifest knows what was written, and the file holds something else.
-/// Such a file is never overwritten.
-pub fn changed_since_written(dir: &Path, rel: &str) -> bool {
-    let m = load(dir);
-    let Some(sum) = m.sums.get(rel) else {
+/// shenbao wrote it (a Word file edited in Word, a zip added to): `sums`
+/// (from [`sums`]) knows what was written, and the file holds something
+/// else. Such a file is never overwritten.
+pub fn changed_since_written(dir: &Path, rel: &str, sums: &BTreeMap<String, String>) -> bool {
+    let Some(sum) = sums.get(rel) else {
         return false;
     };
-    let Some(now) = sum_within(dir, rel) else {
-        return false;
-    };
-    now != *sum
+    sum_within(dir, rel).is_some_and(|now| now != *sum)
 }
 
 /// The warning for an output that was changed since it was written and

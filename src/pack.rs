@@ -102,6 +102,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     let mut taken: std::collections::HashMap<String, String> = Default::default();
     // Packages the author changed since they were written: kept, told once.
     let mut changed: Vec<String> = Vec::new();
+    let written_sums = crate::output::sums(&out.build.out_dir);
     for built in out.build.docs.iter().filter(|d| d.ok) {
         let (Some(pdf), Some(doc)) = (
             &built.pdf,
@@ -128,7 +129,8 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         let duplicate_of = taken.get(&key).cloned();
         taken.entry(key).or_insert_with(|| built.rel.clone());
         let target_rel = crate::project::rel_path(&out.build.out_dir, &target);
-        let is_changed = crate::output::changed_since_written(&out.build.out_dir, &target_rel);
+        let is_changed =
+            crate::output::changed_since_written(&out.build.out_dir, &target_rel, &written_sums);
         if is_changed {
             changed.push(target_rel.clone());
             out.build.print.push(crate::output::changed_diagnostic(

@@ -432,7 +432,7 @@ impl Session {
         step.to_print.retain(|r| printable.contains(r.as_str()));
         step.written.sort();
         step.written.dedup();
-        let _ = crate::output::record(&self.out_dir, step.written.iter().map(String::as_str));
+        // (The live site recorded its pages in the manifest as it wrote them.)
         step.millis = t.elapsed().as_millis();
         step
     }
@@ -481,13 +481,8 @@ impl Session {
         let report = self.loaded.live.printed(project, &builds, &diags);
         self.note_site_report(&report.diagnostics);
         step.written = report.written;
-        let _ = crate::output::record(
-            &self.out_dir,
-            step.written
-                .iter()
-                .chain(step.pdfs.iter())
-                .map(String::as_str),
-        );
+        // The pages were recorded by the live site; the PDFs here.
+        let _ = crate::output::record(&self.out_dir, step.pdfs.iter().map(String::as_str));
         step.millis = t.elapsed().as_millis();
         step
     }
