@@ -186,6 +186,15 @@ async fn guard(
         // never load its pages, scripts or search data into itself: a
         // `<script src>` of a search shard would read the whole draft.
         plain(StatusCode::FORBIDDEN, "不接受其他网站页面对预览内容的引用")
+    } else if req.uri().path().starts_with("/assets/search/")
+        && headers
+            .get_all("sec-fetch-dest")
+            .iter()
+            .any(|v| v.to_str().map_or(true, |v| v != "empty"))
+    {
+        // The search page fetches its data; nothing of the preview's ever
+        // loads it as a script, which is how another page would read it.
+        plain(StatusCode::FORBIDDEN, "搜索数据只供预览自己的搜索页读取")
     } else if req.uri().path() == "/__shenbao/events"
         && headers
             .get(header::ORIGIN)

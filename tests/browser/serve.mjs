@@ -66,6 +66,17 @@ try {
   await page.waitForTimeout(300);
   out.overlayAfterFix = await page.$("#shenbao-overlay") !== null;
 
+  // Search over HTTP fetches each document's data: it finds the edit,
+  // and no global variable of the page holds the drafts.
+  const search = await browser.newPage();
+  search.on("console", (m) => { if (m.type() === "error") out.errors.push(m.text()); });
+  search.on("pageerror", (e) => out.errors.push(String(e)));
+  await search.goto(base + "/search.html?q=" + encodeURIComponent("修好了"));
+  await search.waitForFunction(() => document.querySelectorAll("#results li").length > 0, null, { timeout: 10000 })
+    .catch(() => {});
+  out.searchResults = await search.evaluate(() => document.querySelectorAll("#results li").length);
+  out.searchGlobal = await search.evaluate(() => typeof window.SHENBAO_SEARCH);
+
   // The PDF preview page swaps in the new PDF after the print.
   const preview = await browser.newPage();
   preview.on("pageerror", (e) => out.errors.push(String(e)));

@@ -275,6 +275,8 @@ fn a_served_page_follows_the_edits_by_itself() {
     assert_eq!(v["overlayRole"], "alert");
     assert_eq!(v["stillShowsLastGood"], true);
     assert_eq!(v["overlayAfterFix"], false);
+    assert!(v["searchResults"].as_i64().unwrap() > 0, "{v:#}");
+    assert_eq!(v["searchGlobal"], "undefined");
     assert_ne!(v["frameBefore"], v["frameAfter"]);
     assert!(v["frameAfter"].as_str().unwrap().contains("?v="), "{v:#}");
     assert!(v["frameStatus"].as_str().unwrap().contains("已更新"));

@@ -489,11 +489,21 @@ fn only_this_machines_names_are_answered() {
         ),
     );
     assert_eq!(status, 200);
-    let (status, head) = status_with(
+    // Not even the preview's own pages load search data as a script: the
+    // search page fetches it.
+    let (status, _) = status_with(
         addr,
         &shard,
         &format!(
             "Host: {addr}\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: script\r\n"
+        ),
+    );
+    assert_eq!(status, 403, "same-origin script");
+    let (status, head) = status_with(
+        addr,
+        &shard,
+        &format!(
+            "Host: {addr}\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: cors\r\nSec-Fetch-Dest: empty\r\n"
         ),
     );
     assert_eq!(status, 200);

@@ -710,7 +710,12 @@ impl Site {
                     ctx.insert("findings", &findings);
                     ctx.insert("rules", &rules);
                 }
-                _ => ctx.insert("shards", &shards),
+                // The search page's shards, for site.js to fetch (HTML-
+                // escaped in the attribute by the template).
+                _ => ctx.insert(
+                    "shard_urls",
+                    &serde_json::to_string(&shards).unwrap_or_else(|_| "[]".to_string()),
+                ),
             }
             match self.tera.render(name, &ctx) {
                 Ok(html) => write_page(&self.out_dir, name, &html, report),

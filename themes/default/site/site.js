@@ -72,8 +72,9 @@
     var list = document.getElementById("results");
     var status = document.getElementById("search-status");
     if (!form || !input || !list) return;
-    var entries = window.SHENBAO_SEARCH || [];
+    var entries = null;
     function run() {
+      if (!entries) { status.textContent = "正在读取搜索数据……"; return; }
       var q = input.value.trim();
       while (list.firstChild) list.removeChild(list.firstChild);
       if (!q) { status.textContent = "共 " + entries.length + " 处可搜索（章节、附件、附表）。"; return; }
@@ -98,6 +99,41 @@
     input.addEventListener("input", run);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
     run();
+    loadEntries(list.dataset.shards, function (loaded) {
+      if (!loaded) { status.textContent = "搜索数据读取失败，请刷新页面重试。"; return; }
+      entries = loaded;
+      run();
+    });
+  }
+
+  // Each document's search data is a shard. Served over HTTP (the preview,
+  // a published site) it is fetched, so it never lands in a global variable
+  // another site's page could read; opened from disk (file:), where fetch
+  // is refused, the shards are loaded as scripts.
+  function loadEntries(spec, done) {
+    var urls = [];
+    try { urls = JSON.parse(spec || "[]"); } catch (e) { urls = []; }
+    if (location.protocol === "http:" || location.protocol === "https:") {
+      Promise.all(urls.map(function (u) {
+        return fetch(u, { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok) throw new Error(String(r.status));
+          return r.text();
+        }).then(function (text) {
+          // The shard is `(…).push(...[…]);`: the JSON is the spread array.
+          var a = text.indexOf("...[") + 3, b = text.lastIndexOf("]");
+          return a < 3 || b < a ? [] : JSON.parse(text.slice(a, b + 1));
+        });
+      })).then(function (lists) { done([].concat.apply([], lists)); }, function () { done(null); });
+      return;
+    }
+    var left = urls.length;
+    if (!left) { done([]); return; }
+    urls.forEach(function (u) {
+      var s = document.createElement("script");
+      s.src = u;
+      s.onload = s.onerror = function () { if (--left === 0) done(window.SHENBAO_SEARCH || []); };
+      document.body.appendChild(s);
+    });
   }
 
   filters();
