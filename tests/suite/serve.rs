@@ -637,3 +637,34 @@ fn slow_and_idle_connections_are_cut_and_capped() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Past 256 open connections a client is answered 503 (with Retry-After),
+/// not reset; once the idle ones close, requests are served again.
+#[test]
+fn connections_past_the_limit_are_answered_503() {
+    let dir = demo();
+    let server = start(dir.path(), &["--no-pdf"]);
+    let addr = &server.addr;
+    // Idle connections that hold every slot (each would time out after
+    // the header timeout; the test closes them long before).
+    let idle: Vec<std::net::TcpStream> = (0..256)
+        .map(|_| std::net::TcpStream::connect(addr.as_str()).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, head) = status_with(addr, "/", &format!("Host: {addr}\r\n"));
+    assert_eq!(status, 503, "{head}");
+    assert!(head.contains("Retry-After: 1"), "{head}");
+    drop(idle);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _) = status_with(addr, "/", &format!("Host: {addr}\r\n"));
+        if status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {status} after the idle connections closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
