@@ -841,6 +841,8 @@ fn type_zh(t: &str) -> String {
         ("boolean ", "是/否 "),
     ] {
         if let Some(v) = t.strip_prefix(en) {
+            // `integer `99…9` as u128`: a number too large for the field.
+            let v = v.split("` as ").next().unwrap_or(v);
             return format!("{zh}“{}”", v.trim_matches(['"', '`']));
         }
     }
@@ -991,6 +993,22 @@ pub fn parser_message_zh(english: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_too_large_for_its_field_is_said_without_rust_types() {
+        let (msg, _) = serde_message_zh(
+            "year: invalid type: integer `99999999999999999999` as u128, expected u16",
+        )
+        .unwrap();
+        assert_eq!(
+            msg,
+            "字段 year 的值类型不对：应为整数，写成了数字“99999999999999999999”"
+        );
+        assert!(
+            msg.chars()
+                .all(|c| !c.is_ascii_alphabetic() || "year".contains(c))
+        );
+    }
 
     #[test]
     fn bounds_refuse_deep_and_large_yaml_quickly() {

@@ -56,7 +56,17 @@ pub fn io_message(e: &std::io::Error) -> String {
         K::NotADirectory => "路径中有同名的文件挡住了目录".to_string(),
         K::AlreadyExists => "文件已存在".to_string(),
         K::DirectoryNotEmpty => "目录不是空的".to_string(),
-        _ => e.to_string(),
+        K::InvalidData => "数据已损坏".to_string(),
+        K::UnexpectedEof => "文件不完整（读到一半就结束了）".to_string(),
+        K::FileTooLarge => "文件过大".to_string(),
+        K::ResourceBusy | K::ExecutableFileBusy => "文件正被其他程序占用".to_string(),
+        K::TimedOut => "操作超时".to_string(),
+        K::Unsupported => "系统不支持这个操作".to_string(),
+        K::OutOfMemory => "内存不足".to_string(),
+        K::CrossesDevices => "不能跨磁盘移动文件".to_string(),
+        K::TooManyLinks => "符号链接层数过多".to_string(),
+        // The system's own words, after a Chinese lead so the line reads.
+        _ => format!("读写失败（系统信息：{e}）"),
     }
 }
 

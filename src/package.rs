@@ -140,9 +140,43 @@ fn zip_bytes(
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(time);
+    let mut seen = std::collections::HashSet::new();
     for (name, path) in files {
-        w.start_file(name.as_str(), options)?;
-        w.write_all(&crate::fsutil::read_regular(path, MAX_PACKED_FILE)?)?;
+        if !seen.insert(name.as_str()) {
+            return Err(format!(
+                "压缩包中会有两个同名文件“{}”（方案的 PDF 与附件，或两个附件同名）；请给其中一个附件改名",
+                crate::text::escape_name(name)
+            )
+            .into());
+        }
+        let bytes = crate::fsutil::read_regular(path, MAX_PACKED_FILE).map_err(|e| {
+            format!(
+                "无法读取要打包的 {}：{e}",
+                crate::paths::shown(&path.display().to_string())
+            )
+        })?;
+        w.start_file(name.as_str(), options)
+            .and_then(|()| w.write_all(&bytes).map_err(zip::result::ZipError::Io))
+            .map_err(|e| {
+                format!(
+                    "无法把“{}”写入压缩包：{}",
+                    crate::text::escape_name(name),
+                    zip_message(&e)
+                )
+            })?;
     }
-    Ok(w.finish()?.into_inner())
+    Ok(w.finish()
+        .map_err(|e| format!("无法完成压缩包：{}", zip_message(&e)))?
+        .into_inner())
+}
+
+/// A zip library error in Chinese.
+fn zip_message(e: &zip::result::ZipError) -> String {
+    match e {
+        zip::result::ZipError::Io(e) => crate::fsutil::io_message(e),
+        zip::result::ZipError::InvalidArchive(_) | zip::result::ZipError::UnsupportedArchive(_) => {
+            "压缩包格式错误".to_string()
+        }
+        _ => "压缩包写入失败".to_string(),
+    }
 }

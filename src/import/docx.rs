@@ -48,7 +48,16 @@ impl Package {
         (&mut f)
             .take(limit + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| format!("无法解压“{name}”：{e}"))?;
+            .map_err(|e| {
+                format!(
+                    "无法解压“{name}”：{}",
+                    if e.kind() == std::io::ErrorKind::InvalidData {
+                        "压缩数据已损坏".to_string()
+                    } else {
+                        crate::fsutil::io_message(&e)
+                    }
+                )
+            })?;
         if buf.len() as u64 > limit {
             return Err(format!("“{name}”解压后过大"));
         }

@@ -383,6 +383,52 @@ fn a_package_with_no_file_is_not_written() {
     assert_eq!(zips, 0, "{}", text(&o));
 }
 
+#[test]
+fn two_packed_files_of_one_name_are_said_in_chinese() {
+    let dir = with_call(|c| {
+        let from = "  includes: [plan]\n";
+        let at = c.rfind(from).unwrap();
+        format!(
+            "{}  includes: [plan, recommendation-letter]\n{}",
+            &c[..at],
+            &c[at + from.len()..]
+        )
+    });
+    // A second letter of the same file name, in another folder.
+    let letters = dir.path().join("content/attachments");
+    std::fs::create_dir(letters.join("b")).unwrap();
+    std::fs::copy(
+        letters.join("推荐函（样例）.png"),
+        letters.join("b/推荐函（样例）.png"),
+    )
+    .unwrap();
+    let plan = std::fs::read_to_string(dir.path().join(PLAN)).unwrap();
+    let anchor = "    title: 河南省清洁生产审核创新试点项目推荐函（样例）\n";
+    assert!(plan.contains(anchor));
+    std::fs::write(
+        dir.path().join(PLAN),
+        plan.replacen(
+            anchor,
+            &format!(
+                "{anchor}  - type: recommendation-letter\n    file: content/attachments/b/推荐函（样例）.png\n    title: 第二份推荐函\n"
+            ),
+            1,
+        ),
+    )
+    .unwrap();
+    let o = run(
+        dir.path(),
+        &["pack", "--no-system-fonts", "--today", "2022-06-20"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("两个同名文件“推荐函（样例）.png”"),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains("Duplicate"), "{}", text(&o));
+}
+
 // 11. Outputs that depend on nothing but their inputs, and say what they lack.
 
 #[test]
