@@ -466,9 +466,38 @@ impl Walker<'_> {
                         self.body(c, depth + 1);
                     }
                 }
-                "customXml" | "ins" | "moveTo" => self.body(n, depth + 1),
+                "customXml" => self.body(n, depth + 1),
+                "ins" | "moveTo" => {
+                    // Whole paragraphs or tables inserted with tracking on.
+                    let para = Para {
+                        number: self.paragraph + 1,
+                        ..Para::default()
+                    };
+                    self.lose("修订痕迹（插入的段落已保留为正文，请在 Word 中接受或拒绝修订后再导入以确认）", &para);
+                    self.body(n, depth + 1);
+                }
                 "del" | "moveFrom" => {
+                    // Whole paragraphs or tables deleted with tracking on:
+                    // not imported, and said, with their first words.
+                    let number = self.paragraph + 1;
                     self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+                    let text: String = n
+                        .descendants()
+                        .filter(|d| is(*d, "delText") || is(*d, "t"))
+                        .filter_map(|d| d.text())
+                        .take(20)
+                        .collect();
+                    let before = self.lost.len();
+                    self.lose(
+                        "修订痕迹（删除的段落或表格未导入）",
+                        &Para {
+                            number,
+                            ..Para::default()
+                        },
+                    );
+                    if let Some(l) = self.lost.get_mut(before) {
+                        l.first_words = first_words(&text);
+                    }
                 }
                 _ => {}
             }
@@ -476,6 +505,8 @@ impl Walker<'_> {
     }
 
     fn table(&mut self, tbl: Node<'_, '_>, depth: usize) -> Item {
+        // The table is found at its first paragraph (never “第 0 段”).
+        let number = self.paragraph + 1;
         let mut rows = Vec::new();
         for tr in tbl.children().filter(|c| is(*c, "tr")) {
             let mut row = Vec::new();
@@ -526,10 +557,7 @@ impl Walker<'_> {
             }
             rows.push(row);
         }
-        Item::T {
-            rows,
-            number: self.paragraph,
-        }
+        Item::T { rows, number }
     }
 
     fn paragraph(&mut self, p: Node<'_, '_>) -> Para {
@@ -1171,8 +1199,10 @@ impl Writer<'_> {
         if let Some(p) = self.image_refs.get(rid) {
             return Ok(Img::Path(p.clone()));
         }
-        let Some(Target::Part(part)) = self.ctx.rels.get(rid) else {
-            return Ok(Img::Unusable);
+        let part = match self.ctx.rels.get(rid) {
+            Some(Target::Part(part)) => part,
+            Some(Target::External(_)) => return Ok(Img::External),
+            None => return Ok(Img::Missing),
         };
         if let Some(p) = self.image_parts.get(part) {
             let p = p.clone();
@@ -1183,7 +1213,7 @@ impl Writer<'_> {
             return Ok(Img::TooMany);
         }
         let Some(bytes) = pkg.part(part, docx::MAX_MEDIA)? else {
-            return Ok(Img::Unusable);
+            return Ok(Img::Missing);
         };
         let ext = if bytes.starts_with(b"\x89PNG") {
             "png"
@@ -1192,7 +1222,7 @@ impl Writer<'_> {
         } else if bytes.starts_with(b"GIF8") {
             "gif"
         } else {
-            return Ok(Img::Unusable);
+            return Ok(Img::Format);
         };
         let sum = typst::utils::hash128(&bytes[..]);
         let path = match self.image_sums.get(&sum) {
@@ -1217,8 +1247,12 @@ const MAX_IMAGES: usize = 1000;
 /// What became of an image reference.
 enum Img {
     Path(String),
-    /// Missing, external, or in a format the PDF cannot use (EMF/WMF).
-    Unusable,
+    /// Linked to a file outside the document (not embedded).
+    External,
+    /// Named by the document but not in it.
+    Missing,
+    /// In a format the PDF cannot use (EMF/WMF, TIFF, …).
+    Format,
     /// Over [`MAX_IMAGES`].
     TooMany,
 }
@@ -1421,9 +1455,13 @@ pub fn convert(
                                 let _ = writeln!(md, "![{}]({path})\n", escape(&caption));
                                 continue;
                             }
-                            Img::Unusable => {
+                            Img::Format => {
                                 "图片（EMF/WMF 等格式无法使用，请在 Word 中另存为 PNG 后插入）"
                             }
+                            Img::External => {
+                                "图片（链接到文档外的文件，未嵌入；请在 Word 中改为嵌入，或把图片放进 content/images 后插入）"
+                            }
+                            Img::Missing => "图片（文档中缺少这张图片的数据，文件可能已损坏）",
                             Img::TooMany => "图片（超过 1000 张，其余未导入）",
                         };
                         let n = image_lost.entry(what).or_insert(0usize);
@@ -1461,7 +1499,7 @@ pub fn convert(
                     lost.push(Lost {
                         what: "表格中的表格（已改为 HTML 表格，PDF 中按文字印出）".into(),
                         paragraph: *number,
-                        first_words: "表格".into(),
+                        first_words: format!("第 {table_no} 张表格"),
                     });
                 }
                 md.push_str(&text);
@@ -2101,6 +2139,53 @@ mod tests {
             "{:?}",
             c.lost.iter().map(|l| &l.what).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn whole_tracked_paragraphs_images_and_first_tables_are_named_rightly() {
+        let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内容</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内表</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>
+<w:del><w:p><w:r><w:delText>整段删去的文字</w:delText></w:r></w:p></w:del>
+<w:ins><w:p><w:r><w:t>整段新增的文字</w:t></w:r></w:p></w:ins>
+<w:p><w:r><w:drawing><a:blip xmlns:a="y" r:embed="rId8"/></w:drawing></w:r><w:r><w:drawing><a:blip xmlns:a="y" r:embed="rId77"/></w:drawing></w:r></w:p>"#;
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let lost: Vec<(usize, &str, &str)> = c
+            .lost
+            .iter()
+            .map(|l| (l.paragraph, l.what.as_str(), l.first_words.as_str()))
+            .collect();
+        // The nested table is found at its first paragraph, by number.
+        assert!(
+            lost.iter()
+                .any(|l| l.0 == 2 && l.1.contains("表格中的表格") && l.2 == "第 1 张表格"),
+            "{lost:?}"
+        );
+        assert!(lost.iter().all(|l| l.0 > 0), "{lost:?}");
+        // A whole deleted paragraph is said, with its words; a whole
+        // inserted one is kept and said.
+        assert!(
+            lost.iter()
+                .any(|l| l.0 == 6 && l.1.contains("删除的段落") && l.2.contains("整段删去")),
+            "{lost:?}"
+        );
+        assert!(c.markdown.contains("整段新增的文字") && !c.markdown.contains("整段删去"));
+        assert!(
+            lost.iter().any(|l| l.0 == 7 && l.1.contains("插入的段落")),
+            "{lost:?}"
+        );
+        // A linked image and a missing one, each for what it is.
+        assert!(
+            lost.iter().any(|l| l.1.contains("链接到文档外")),
+            "{lost:?}"
+        );
+        assert!(
+            lost.iter().any(|l| l.1.contains("缺少这张图片")),
+            "{lost:?}"
+        );
+        assert!(!lost.iter().any(|l| l.1.contains("EMF")), "{lost:?}");
     }
 
     #[test]
