@@ -89,14 +89,30 @@ impl Package {
 pub const MAX_NAMESPACES_IN_SCOPE: usize = 300;
 pub const MAX_NAMESPACE_DECLARATIONS: usize = 50_000;
 
-/// Count namespace declarations without parsing: (most in scope at one
-/// element, in all). A byte scan of tags, quotes respected; comments,
-/// CDATA and processing instructions skipped.
-fn namespace_load(text: &str) -> (usize, usize) {
+/// Attributes on one element, at most. Word writes a dozen at most; the
+/// parser's duplicate check is quadratic (60,000 on one element: 11 s).
+pub const MAX_ATTRIBUTES: usize = 512;
+
+/// What the parser would pay for, counted without parsing.
+#[derive(Debug, PartialEq, Eq)]
+struct Load {
+    /// Namespace declarations in scope at one element, at most.
+    in_scope: usize,
+    /// Namespace declarations in all.
+    total: usize,
+    /// Attributes on one element, at most.
+    attributes: usize,
+}
+
+/// Count namespace declarations and attributes without parsing. A byte
+/// scan of tags, quotes respected; comments, CDATA and processing
+/// instructions skipped.
+fn namespace_load(text: &str) -> Load {
     let b = text.as_bytes();
     let mut i = 0;
     let mut stack: Vec<usize> = Vec::new();
     let (mut in_scope, mut most, mut total) = (0usize, 0usize, 0usize);
+    let mut attributes = 0usize;
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         i += k + 1;
         match b.get(i) {
@@ -118,6 +134,7 @@ fn namespace_load(text: &str) -> (usize, usize) {
                 // The start tag, to its '>' outside quotes.
                 let start = i;
                 let mut quote = 0u8;
+                let mut equals = 0usize;
                 while i < b.len() {
                     let c = b[i];
                     if quote != 0 {
@@ -126,11 +143,14 @@ fn namespace_load(text: &str) -> (usize, usize) {
                         }
                     } else if c == b'"' || c == b'\'' {
                         quote = c;
+                    } else if c == b'=' {
+                        equals += 1;
                     } else if c == b'>' {
                         break;
                     }
                     i += 1;
                 }
+                attributes = attributes.max(equals);
                 let tag = &b[start..i.min(b.len())];
                 let declared = memchr::memmem::find_iter(tag, b"xmlns").count();
                 total += declared;
@@ -147,14 +167,27 @@ fn namespace_load(text: &str) -> (usize, usize) {
             break;
         }
     }
-    (most, total)
+    Load {
+        in_scope: most,
+        total,
+        attributes,
+    }
 }
 
 pub fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {
-    let (in_scope, total) = namespace_load(text);
+    let Load {
+        in_scope,
+        total,
+        attributes,
+    } = namespace_load(text);
     if in_scope > MAX_NAMESPACES_IN_SCOPE || total > MAX_NAMESPACE_DECLARATIONS {
         return Err(format!(
             "XML 中的命名空间声明过多（同一处 {in_scope} 个、共 {total} 处；上限为 {MAX_NAMESPACES_IN_SCOPE} 个和 {MAX_NAMESPACE_DECLARATIONS} 处，Word 保存的文件远少于此），不是正常的 Word 文件"
+        ));
+    }
+    if attributes > MAX_ATTRIBUTES {
+        return Err(format!(
+            "XML 中一个元素有 {attributes} 个属性（上限为 {MAX_ATTRIBUTES} 个，Word 保存的文件不超过几十个），不是正常的 Word 文件"
         ));
     }
     roxmltree::Document::parse_with_options(
@@ -320,8 +353,8 @@ mod namespace_tests {
             r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><!-- a <comment> --><w:body>{}</w:body></w:document>"#,
             pic.repeat(1000)
         );
-        let (in_scope, total) = namespace_load(&doc);
-        assert_eq!((in_scope, total), (3, 2001));
+        let l = namespace_load(&doc);
+        assert_eq!((l.in_scope, l.total, l.attributes), (3, 2001, 1));
         assert!(parse(&doc).is_ok());
         // A chain of 400 nested declarations, and 60,000 side by side.
         let chain = format!(
@@ -340,7 +373,25 @@ mod namespace_tests {
             r#"<w:p xmlns:n="u"/>"#.repeat(60_000)
         );
         assert!(parse(&wide).unwrap_err().contains("命名空间"));
-        // A quote holding '>' does not end the tag.
-        assert_eq!(namespace_load(r#"<a t=">" xmlns:b="u"><c/></a>"#), (1, 1));
+        // A quote holding '>' or '=' does not end the tag nor count.
+        assert_eq!(
+            namespace_load(r#"<a t=">=" xmlns:b="u"><c/></a>"#),
+            Load {
+                in_scope: 1,
+                total: 1,
+                attributes: 2
+            }
+        );
+    }
+
+    #[test]
+    fn an_element_with_thousands_of_attributes_is_refused_quickly() {
+        let attrs: String = (0..60_000).map(|i| format!(r#" a{i}="x""#)).collect();
+        let doc = format!(r#"<w:document xmlns:w="urn:w"><w:p{attrs}/></w:document>"#);
+        let t = std::time::Instant::now();
+        assert!(parse(&doc).unwrap_err().contains("属性"));
+        assert!(t.elapsed().as_secs() < 2, "{:?}", t.elapsed());
+        let ok: String = (0..MAX_ATTRIBUTES).map(|i| format!(r#" a{i}="x""#)).collect();
+        assert!(parse(&format!(r#"<w:document xmlns:w="urn:w"><w:p{ok}/></w:document>"#)).is_ok());
     }
 }
