@@ -274,6 +274,10 @@ impl Project {
     }
 }
 
+/// Most `|` in one document: fifty tables at the cell limit
+/// ([`crate::markdown::MAX_TABLE_CELLS`]); a real plan has a few thousand.
+pub const MAX_TABLE_BARS: usize = 1_000_000;
+
 /// Read, decode and parse one file; a problem is a diagnostic on it.
 fn load_file(
     root: &Path,
@@ -330,6 +334,22 @@ fn load_file(
             ));
         }
     };
+    // Table cells cost the Markdown parser memory before any limit of
+    // ours can see the table (16 MB of `|` rows: 1.4 GB): a file with more
+    // bars than a hundred of the largest tables would hold is not parsed.
+    let bars = memchr::memchr_iter(b'|', &bytes).count();
+    if bars > MAX_TABLE_BARS {
+        return Err(Box::new(Diagnostic::file(
+            "document/too-large",
+            Severity::Error,
+            rel,
+            format!(
+                "文件中有 {bars} 个竖线“|”（表格的单元格分隔），超过 {} 万个的上限，未检查",
+                MAX_TABLE_BARS / 10_000
+            ),
+        )
+        .with_help("一份方案的全部表格通常不到 1 万个单元格：检查是否误把数据表整个粘贴进了 Markdown，大表请拆分或作为附件")));
+    }
     let text = document::decode(&rel, bytes)?;
     Ok(document::parse(&rel, path.to_path_buf(), text, matcher))
 }

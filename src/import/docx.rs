@@ -391,7 +391,14 @@ mod namespace_tests {
         let t = std::time::Instant::now();
         assert!(parse(&doc).unwrap_err().contains("属性"));
         assert!(t.elapsed().as_secs() < 2, "{:?}", t.elapsed());
-        let ok: String = (0..MAX_ATTRIBUTES).map(|i| format!(r#" a{i}="x""#)).collect();
-        assert!(parse(&format!(r#"<w:document xmlns:w="urn:w"><w:p{ok}/></w:document>"#)).is_ok());
+        let ok: String = (0..MAX_ATTRIBUTES)
+            .map(|i| format!(r#" a{i}="x""#))
+            .collect();
+        assert!(
+            parse(&format!(
+                r#"<w:document xmlns:w="urn:w"><w:p{ok}/></w:document>"#
+            ))
+            .is_ok()
+        );
     }
 }

@@ -511,6 +511,28 @@ fn a_newline_in_a_file_name_is_shown_escaped() {
 // 9. Memory proportional to what is shown.
 
 #[test]
+fn a_file_of_a_million_table_bars_is_refused_before_parsing() {
+    let dir = empty_project();
+    // 1,100 rows of 1,000 bars: 1.1 MB, but cells the parser would hold.
+    let body = format!(
+        "| 甲 | 乙 |\n|---|---|\n{}",
+        format!("{}\n", "|".repeat(1000)).repeat(1100)
+    );
+    std::fs::write(
+        dir.path().join("content/表.md"),
+        format!("---\nkind: pilot-plan\ntitle: 表\n---\n\n# 一、概况\n\n{body}"),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["check", "--today", "2022-06-20"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("document/too-large") && text(&o).contains("竖线"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
 fn wide_merged_cells_do_not_multiply_into_megabytes() {
     let dir = empty_project();
     let cell = format!(
