@@ -245,6 +245,10 @@ pub struct Body {
     /// The deepest nesting of block containers (quotes and lists):
     /// past [`MAX_NESTING`] the document is `document/limit`.
     pub max_nesting: usize,
+    /// The deepest nesting of the author's raw HTML elements (an unclosed
+    /// `<div>` stays open to the end): past [`MAX_NESTING`] the document
+    /// is `document/limit` too (the site's sanitiser is slow on depth).
+    pub max_html_nesting: usize,
     pub headings: Vec<Heading>,
     /// Index of a heading that is the document's title, if the body has one.
     pub title_heading: Option<usize>,
@@ -305,6 +309,40 @@ pub fn placeholder_matcher(words: &[String]) -> Option<AhoCorasick> {
         .ok()
 }
 
+/// Elements that never hold others (no end tag).
+const VOID_ELEMENTS: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Follow the element depth through a piece of raw HTML: start tags open
+/// (unless void or `/>`), end tags close. Returns the depth after it and
+/// raises `most` to the deepest seen. A scan, not a parser: enough to tell
+/// a page of ordinary markup from thousands of unclosed elements.
+fn html_nesting(html: &str, mut depth: usize, most: &mut usize) -> usize {
+    let b = html.as_bytes();
+    for at in memchr::memchr_iter(b'<', b) {
+        match b.get(at + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end = b[at + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(b.len(), |n| at + 1 + n);
+                let name = html[at + 1..name_end].to_ascii_lowercase();
+                let self_closing = memchr::memchr(b'>', &b[name_end..])
+                    .is_some_and(|e| e > 0 && b[name_end + e - 1] == b'/');
+                if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
+                    depth += 1;
+                    *most = (*most).max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    depth
+}
+
 /// Parse a body that starts at byte `offset` of its file.
 pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>) -> Body {
     let mut out = Body::default();
@@ -317,6 +355,7 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut parsed = events(body);
     let mut nesting = 0usize;
+    let mut html_depth = 0usize;
     for (event, range) in parsed.by_ref() {
         let span = offset + range.start..offset + range.end;
         match &event {
@@ -326,6 +365,9 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             }
             Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
                 nesting = nesting.saturating_sub(1);
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                html_depth = html_nesting(h, html_depth, &mut out.max_html_nesting);
             }
             _ => {}
         }
@@ -768,6 +810,17 @@ fn assign_levels(body: &mut Body) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_html_depth_follows_open_and_close_tags() {
+        let mut most = 0;
+        let d = html_nesting("<div><p>甲<br>乙<img src=\"a>b\"/></p>", 0, &mut most);
+        assert_eq!((d, most), (1, 2));
+        let d = html_nesting("<!-- c --><span/></div>", d, &mut most);
+        assert_eq!((d, most), (0, 2));
+        let d = html_nesting(&"<DIV class=x>".repeat(70), 0, &mut most);
+        assert_eq!((d, most), (70, 70));
+    }
 
     const DOC: &str = "# 一、试点对象基本概况\n\n## （一）试点对象范围与区位\n\n园区位于某市东部，面积12平方公里。\n\n## (二)试点对象产业概况\n\n| 指标 | 值 |\n|---|---|\n| 产值 | 100 |\n\n# 二、试点基础\n\n待补充\n\n![区位图](img/a.png)\n";
 

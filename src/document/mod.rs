@@ -364,6 +364,16 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
             "检查是否有一长串行首的“>”或缩进：正文中的引用和列表通常不超过三四层",
         ));
     }
+    if doc.body.max_html_nesting > markdown::MAX_NESTING {
+        out.push(whole(
+            format!(
+                "正文中的 HTML 标签嵌套了 {} 层，超过 {} 层的上限：不生成 PDF 和 Word 文件，网页中不显示正文",
+                doc.body.max_html_nesting,
+                markdown::MAX_NESTING
+            ),
+            "检查是否有许多没有结束标签的 <div> 等：正文请用 Markdown 书写，不必用 HTML",
+        ));
+    }
     for t in doc.body.table_data.iter().filter(|t| t.oversize) {
         out.push(
             Diagnostic::at(

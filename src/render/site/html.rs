@@ -99,8 +99,10 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
     let mut out = HtmlDoc::default();
     // Nested past the limit (document/limit): the sanitiser's cost grows
     // with the depth; the body is not shown, and the finding says why.
-    if doc.body.max_nesting > crate::markdown::MAX_NESTING {
-        out.preamble = "<p class=\"notice\">［正文中的引用或列表嵌套过深，网页中不显示正文，见检查结果 document/limit］</p>\n".into();
+    if doc.body.max_nesting > crate::markdown::MAX_NESTING
+        || doc.body.max_html_nesting > crate::markdown::MAX_NESTING
+    {
+        out.preamble = "<p class=\"notice\">［正文中的引用、列表或 HTML 标签嵌套过深，网页中不显示正文，见检查结果 document/limit］</p>\n".into();
         return out;
     }
     let mut chunk: Vec<Event<'_>> = Vec::new();
