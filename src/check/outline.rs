@@ -20,6 +20,17 @@ pub(crate) fn entry_names(entries: &[OutlineEntry]) -> Vec<Vec<String>> {
     entries.iter().map(|e| e.names().collect()).collect()
 }
 
+/// Whether a title is exactly an entry's title or alias (once normalised):
+/// what import needs, without the fuzzy comparison of every entry.
+pub(crate) fn exact_match(names: &[Vec<String>], title: &str) -> bool {
+    // No outline title is long: skip the normalising of body paragraphs.
+    if title.len() > 200 {
+        return false;
+    }
+    let n = normalize_title(title);
+    !n.is_empty() && names.iter().any(|entry| entry.contains(&n))
+}
+
 /// The best outline entry for a heading title, if any is close enough.
 pub(crate) fn best_match(names: &[Vec<String>], title: &str) -> Option<Match> {
     let n = normalize_title(title);

@@ -1359,8 +1359,8 @@ pub fn convert(
         Item::P(p) => {
             p.heading.is_some()
                 || numbered.contains_key(&i)
-                || (crate::check::outline::best_match(&outline, &p.text()).is_some_and(|m| m.exact)
-                    && p.text().chars().count() <= 30)
+                || (p.text().chars().count() <= 30
+                    && crate::check::outline::exact_match(&outline, &p.text()))
         }
         _ => false,
     });
@@ -1426,8 +1426,7 @@ pub fn convert(
                     // A title of the outline with no number and no style.
                     (p.list.is_none()
                         && text.chars().count() <= 30
-                        && crate::check::outline::best_match(&outline, &text)
-                            .is_some_and(|m| m.exact))
+                        && crate::check::outline::exact_match(&outline, &text))
                     .then_some(1)
                 });
                 let images = p.images().iter().map(|s| s.to_string()).collect::<Vec<_>>();

@@ -289,6 +289,25 @@ fn a_file_of_millions_of_empty_paragraphs_imports_quickly() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
+#[test]
+fn a_part_past_four_million_nodes_is_refused_with_the_limit_named() {
+    // 1.05 million one-letter paragraphs: 4.2 million nodes (12 s and
+    // 1.3 GB before the limit was lowered).
+    let dir = empty_project();
+    let o = import(
+        dir.path(),
+        "大.docx",
+        &docx(
+            &"<w:p><w:r><w:t>x</w:t></w:r></w:p>".repeat(1_050_000),
+            "",
+            &[],
+        ),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("400 万个的上限"), "{}", text(&o));
+    assert!(!text(&o).contains("第 1 行第 1 列"), "{}", text(&o));
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn import_reads_regular_files_only() {
