@@ -14,6 +14,7 @@
 //! document.xml before packing.
 
 pub mod model;
+mod schema;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -212,6 +213,18 @@ fn styles(docx: Docx, f: &WordFonts) -> Docx {
             .snap_to_grid(false)
             .line_spacing(single_lines()),
     )
+    .add_style({
+        // docx-rs marks each footnote reference with this character style
+        // but does not define it; Word wants every referenced style.
+        let mut s = Style::new("FootnoteReference", StyleType::Character)
+            .name("footnote reference")
+            .semi_hidden()
+            .unhide_when_used();
+        s.run_property = s
+            .run_property
+            .vert_align(docx_rs::VertAlignType::SuperScript);
+        s
+    })
     .add_style(
         para("Footer", "footer")
             .fonts(fonts("宋体"))
@@ -376,9 +389,39 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
     let mut xml = docx.build();
     xml.document = odd_page_sections(&repeat_header_rows(&xml.document));
     number_images_from_one(&mut xml);
+    for part in [
+        &mut xml.document,
+        &mut xml.styles,
+        &mut xml.numberings,
+        &mut xml.settings,
+        &mut xml.footnotes,
+        &mut xml.comments,
+    ]
+    .into_iter()
+    .chain(xml.headers.iter_mut())
+    .chain(xml.footers.iter_mut())
+    {
+        *part = schema::canonical(part);
+    }
+    schema::declare_theme(&mut xml.content_type, &mut xml.document_rels);
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out)
         .map_err(|e| format!("无法写出 .docx：{e}"))?;
+    // The theme part docx-rs has no place for.
+    out.set_position(0);
+    let mut zip = zip::ZipWriter::new_append(out).map_err(|e| format!("无法写出 .docx：{e}"))?;
+    zip.start_file(
+        schema::THEME_PART,
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default()),
+    )
+    .and_then(|()| {
+        std::io::Write::write_all(&mut zip, &schema::theme(&fonts.hei, &fonts.fang))
+            .map_err(zip::result::ZipError::Io)
+    })
+    .map_err(|e| format!("无法写出 .docx：{e}"))?;
+    let out = zip.finish().map_err(|e| format!("无法写出 .docx：{e}"))?;
     Ok(Exported {
         bytes: out.into_inner(),
         headings: w.headings.len(),
