@@ -59,6 +59,8 @@ pub const CHAR_SPACING: i32 = -5;
 const SIZE_BODY: usize = 32;
 const SIZE_TITLE: usize = 44;
 const SIZE_SMALL: usize = 28;
+/// 小四 and 五号: table text, as in the PDF.
+const SIZE_TABLE: usize = 24;
 const SIZE_TABLE_WIDE: usize = 21;
 const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -179,10 +181,19 @@ fn styles(docx: Docx, f: &WordFonts) -> Docx {
             .align(AlignmentType::Center)
             .line_spacing(exact_lines()),
     )
+    // Table text at the PDF's sizes: 小四, and 五号 for wide tables.
     .add_style(
         para("TableText", "表格文字")
             .fonts(fonts(&f.fang))
-            .size(SIZE_SMALL)
+            .size(SIZE_TABLE)
+            .snap_to_grid(false)
+            .line_spacing(single_lines()),
+    )
+    .add_style(
+        para("TableTextWide", "表格文字（宽表）")
+            .based_on("TableText")
+            .fonts(fonts(&f.fang))
+            .size(SIZE_TABLE_WIDE)
             .snap_to_grid(false)
             .line_spacing(single_lines()),
     )
@@ -1184,8 +1195,11 @@ fn is_numeric(s: &str) -> bool {
 /// them (`convert::measure_columns` and `column_widths`): each column at
 /// least its header and short cells (names, numbers, codes) on one line,
 /// the rest shared by how much more each wants.
-pub fn column_widths(header: &[String], rows: &[Vec<String>], size_pt: f32) -> Vec<usize> {
-    use crate::render::pdf::convert::{column_widths as share, measure_columns};
+/// A Markdown table's text size (half-points) and column widths (twips)
+/// in Word: the PDF's own choice (小四, or 五号 for wide tables, headers
+/// wrapped rather than the table turned, which Word cannot do), the
+/// widths scaled to the text block.
+pub fn table_fit(header: &[String], rows: &[Vec<String>]) -> (usize, Vec<usize>) {
     let cols = header
         .len()
         .max(rows.iter().map(Vec::len).max().unwrap_or(0))
@@ -1195,16 +1209,26 @@ pub fn column_widths(header: &[String], rows: &[Vec<String>], size_pt: f32) -> V
         .iter()
         .map(|r| r.iter().map(String::as_str).collect())
         .collect();
-    let (least, natural) = measure_columns(&head, &body, cols);
+    let fit = crate::render::pdf::convert::fit_table(&head, &body, cols, false);
+    let half_points = (fit.size * 2.0).round() as usize;
+    (
+        half_points,
+        widths_twips(fit.widths, &fit.natural, fit.size),
+    )
+}
+
+/// Widths in points (or natural widths in ems, when they fit) as twips
+/// that add up to the text width.
+fn widths_twips(pts: Option<Vec<f32>>, natural: &[f32], size_pt: f32) -> Vec<usize> {
     let total = TEXT_W as f32 / 20.0;
-    let pts = share(&least, &natural, size_pt, total).unwrap_or_else(|| {
+    let pts = pts.unwrap_or_else(|| {
         // Everything fits: natural widths, stretched to the text width.
         let nat: Vec<f32> = natural.iter().map(|n| n * size_pt + 10.0).collect();
         let sum: f32 = nat.iter().sum::<f32>().max(1.0);
         nat.iter().map(|w| w * total / sum).collect()
     });
-    // Word has no overflow into the margin: least widths that add up to
-    // more than the text width are scaled down to it.
+    // Word has no overflow into the margin: widths that add up to more
+    // than the text width are scaled down to it.
     let sum: f32 = pts.iter().sum::<f32>().max(1.0);
     let scale = (total / sum).min(1.0);
     let mut out: Vec<usize> = pts
@@ -1226,12 +1250,12 @@ fn table(
     plain_rows: &[Vec<String>],
 ) -> Table {
     let cols = head_plain.len().max(1);
-    let size = if cols > 7 {
-        SIZE_TABLE_WIDE
+    let (size, widths) = table_fit(&head_plain, plain_rows);
+    let table_style = if size <= SIZE_TABLE_WIDE {
+        "TableTextWide"
     } else {
-        SIZE_SMALL
+        "TableText"
     };
-    let widths = column_widths(&head_plain, plain_rows, size as f32 / 2.0);
     let numeric: Vec<bool> = (0..cols)
         .map(|i| {
             let cells: Vec<&String> = plain_rows.iter().filter_map(|r| r.get(i)).collect();
@@ -1254,10 +1278,7 @@ fn table(
         let mut out = Vec::new();
         let n = cells.len();
         for (i, runs) in cells.into_iter().enumerate().take(cols) {
-            let mut p = Paragraph::new()
-                .style("TableText")
-                .size(size)
-                .align(align_of(i, head));
+            let mut p = Paragraph::new().style(table_style).align(align_of(i, head));
             for r in runs {
                 let r = match r {
                     RunOrLink::Run(r) if head => RunOrLink::Run(r.bold()),
@@ -1276,7 +1297,7 @@ fn table(
             out.push(
                 TableCell::new()
                     .width(widths.get(i).copied().unwrap_or(600), WidthType::Dxa)
-                    .add_paragraph(Paragraph::new().style("TableText")),
+                    .add_paragraph(Paragraph::new().style(table_style)),
             );
         }
         TableRow::new(out).cant_split()
@@ -1354,17 +1375,23 @@ mod tests {
 
     #[test]
     fn columns_fill_the_text_width_and_favour_long_text() {
-        let w = column_widths(
+        let (size, w) = table_fit(
             &["序号".into(), "名称".into(), "说明".into()],
             &[vec![
                 "1".into(),
                 "甲".into(),
                 "一段很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长的说明".into(),
             ]],
-            14.0,
         );
+        assert_eq!(size, 24, "小四, as in the PDF");
         assert_eq!(w.iter().sum::<usize>(), TEXT_W);
         assert!(w[2] > w[0] * 3, "{w:?}");
+        // Wide tables are 五号, as in the PDF, and never wider than the
+        // text block.
+        let head: Vec<String> = (0..9).map(|i| format!("指标{i}")).collect();
+        let (size, w) = table_fit(&head, &[head.clone()]);
+        assert_eq!(size, 21);
+        assert_eq!(w.iter().sum::<usize>(), TEXT_W);
     }
 
     #[test]

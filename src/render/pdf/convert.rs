@@ -1039,6 +1039,63 @@ pub(crate) fn column_widths(
     )
 }
 
+/// How a Markdown table is set, in the PDF and in Word alike.
+pub(crate) struct TableFit {
+    /// Text size in points: 小四 (12) or 五号 (10.5).
+    pub size: f32,
+    /// Set across the page (only where `can_turn`).
+    pub rotated: bool,
+    /// Column widths in points, or None when natural widths fit.
+    pub widths: Option<Vec<f32>>,
+    /// Each column's natural width in ems.
+    pub natural: Vec<f32>,
+}
+
+/// A size chosen so the columns fit — 小四 (12 pt), 五号 (10.5 pt) past
+/// seven columns or when 小四 is too wide; headers wrapped onto two or
+/// three lines when even 五号 cannot hold them, or the table turned across
+/// the page when it is short and `can_turn` (Word cannot turn a table) —
+/// and column widths sized to their content.
+pub(crate) fn fit_table(
+    head: &[&str],
+    body: &[Vec<&str>],
+    cols: usize,
+    can_turn: bool,
+) -> TableFit {
+    let (least, natural) = measure_columns(head, body, cols);
+    // The same least width as `column_widths` gives each column, so a
+    // size judged to fit does fit.
+    let least_width = |size: f32, cap: f32| {
+        least
+            .iter()
+            .map(|m| least_pt(m.min(cap), size))
+            .sum::<f32>()
+    };
+    let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
+        (12.0, false, 99.0)
+    } else if least_width(10.5, 99.0) <= BLOCK_WIDTH_PT {
+        (10.5, false, 99.0)
+    } else if least_width(10.5, 3.0) <= BLOCK_WIDTH_PT || body.len() > 14 || !can_turn {
+        // Headers wrap onto two or three lines rather than turn the page.
+        (10.5, false, 3.0)
+    } else {
+        (10.5, true, 99.0)
+    };
+    let avail = if rotated {
+        BLOCK_HEIGHT_PT - 17.0
+    } else {
+        BLOCK_WIDTH_PT
+    };
+    let least: Vec<f32> = least.iter().map(|m| m.min(cap)).collect();
+    let widths = column_widths(&least, &natural, size, avail);
+    TableFit {
+        size,
+        rotated,
+        widths,
+        natural,
+    }
+}
+
 /// The theme's `doc-table` call for a Markdown table: caption and number,
 /// alignment (the author's, else numbers right and text left), a size
 /// chosen so the columns fit — 小四 (12 pt), 五号 (10.5 pt) past seven
@@ -1058,7 +1115,12 @@ fn table_call(
         .iter()
         .map(|r| r.iter().map(|(_, p)| p.as_str()).collect())
         .collect();
-    let (least, natural) = measure_columns(&head, &body, cols);
+    let TableFit {
+        size,
+        rotated,
+        widths: col_pts,
+        natural,
+    } = fit_table(&head, &body, cols, true);
     let mut numeric = vec![true; cols];
     let mut any = vec![false; cols];
     for row in &body {
@@ -1069,31 +1131,6 @@ fn table_call(
             }
         }
     }
-    // The same least width as `column_widths` gives each column, so a
-    // size judged to fit does fit.
-    let least_width = |size: f32, cap: f32| {
-        least
-            .iter()
-            .map(|m| least_pt(m.min(cap), size))
-            .sum::<f32>()
-    };
-    let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
-        (12.0, false, 99.0)
-    } else if least_width(10.5, 99.0) <= BLOCK_WIDTH_PT {
-        (10.5, false, 99.0)
-    } else if least_width(10.5, 3.0) <= BLOCK_WIDTH_PT || rows.len() > 14 {
-        // Headers wrap onto two or three lines rather than turn the page.
-        (10.5, false, 3.0)
-    } else {
-        (10.5, true, 99.0)
-    };
-    let avail = if rotated {
-        BLOCK_HEIGHT_PT - 17.0
-    } else {
-        BLOCK_WIDTH_PT
-    };
-    let least: Vec<f32> = least.iter().map(|m| m.min(cap)).collect();
-    let col_pts = column_widths(&least, &natural, size, avail);
     let widths = match &col_pts {
         Some(w) => {
             let parts: Vec<String> = w.iter().map(|x| format!("{x:.1}fr")).collect();
