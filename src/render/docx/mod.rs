@@ -1389,7 +1389,7 @@ mod tests {
         // Wide tables are 五号, as in the PDF, and never wider than the
         // text block.
         let head: Vec<String> = (0..9).map(|i| format!("指标{i}")).collect();
-        let (size, w) = table_fit(&head, &[head.clone()]);
+        let (size, w) = table_fit(&head, std::slice::from_ref(&head));
         assert_eq!(size, 21);
         assert_eq!(w.iter().sum::<usize>(), TEXT_W);
     }
