@@ -303,7 +303,7 @@ fn print_all(
     let plans: Vec<(usize, &Document)> = printable(project).enumerate().collect();
     let (docs, diags) = print_docs(&printer, &plans, opts.jobs, out_dir, opts.emit_typst);
     report.docs = docs;
-    report.print = diags;
+    report.print.extend(diags);
     Ok(())
 }
 
@@ -616,7 +616,13 @@ fn export_docx(
         let written = export(doc, &root, &fonts).and_then(|e| {
             write_within(out_dir, &target, &e.bytes)
                 .map(|()| (e.bytes, e.problems))
-                .map_err(|err| format!("无法写入 {}：{err}", target.display()))
+                .map_err(|err| {
+                    format!(
+                        "无法写入 {}：{}",
+                        target.display(),
+                        crate::fsutil::io_message(&err)
+                    )
+                })
         });
         match written {
             Ok((bytes, problems)) => {

@@ -178,8 +178,9 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 Format::Json => {
                     println!("{}", diagnostic::to_json(&diags, summary));
                 }
-                Format::Human => console::print_check(&project, &diags, summary)
-                    .map_err(|e| Fatal::new(format!("无法输出结果：{e}")))?,
+                Format::Human => console::print_check(&project, &diags, summary).map_err(|e| {
+                    Fatal::new(format!("无法输出结果：{}", shenbao::fsutil::io_message(&e)))
+                })?,
             }
             Ok(if summary.errors > 0 {
                 ExitCode::from(1)

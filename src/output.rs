@@ -27,7 +27,11 @@ pub const MARKER: &str = ".shenbao-output";
 /// Folders whose files are the author's.
 pub const SOURCE_DIRS: &[&str] = &[CONTENT_DIR, "attachments", "templates", "themes"];
 /// The manifest is small; anything larger is not ours.
-const MANIFEST_LIMIT: u64 = 64 * 1024 * 1024;
+const MANIFEST_LIMIT: u64 = 16 * 1024 * 1024;
+/// Entries of a manifest, at most: a site of a hundred documents writes a
+/// few thousand files. A longer list (a forged one of a million entries
+/// made every build check each, 7 s) is not read: nothing is removed.
+const MAX_MANIFEST_ENTRIES: usize = 100_000;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
@@ -311,7 +315,13 @@ pub fn prepare(dir: &Path) -> Result<(), Fatal> {
             let marker = dir.join(MARKER);
             if !marker.exists() {
                 let foreign: Vec<String> = std::fs::read_dir(dir)
-                    .map_err(|e| Fatal::new(format!("无法读取输出目录 {}：{e}", dir.display())))?
+                    .map_err(|e| {
+                        Fatal::new(format!(
+                            "无法读取输出目录 {}：{}",
+                            dir.display(),
+                            crate::fsutil::io_message(&e)
+                        ))
+                    })?
                     .filter_map(Result::ok)
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .take(3)
@@ -358,7 +368,8 @@ pub fn prepare(dir: &Path) -> Result<(), Fatal> {
 fn load(dir: &Path) -> Manifest {
     read_regular(&dir.join(MARKER), MANIFEST_LIMIT)
         .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .filter(|m| m.files.len() <= MAX_MANIFEST_ENTRIES && m.sums.len() <= MAX_MANIFEST_ENTRIES)
         .unwrap_or_default()
 }
 
@@ -676,6 +687,20 @@ mod tests {
         let removed = finish(out, &now, |_| true).unwrap().removed;
         assert_eq!(removed, vec!["pdf/a.pdf".to_string()]);
         assert!(!out.join("pdf").exists());
+    }
+
+    #[test]
+    fn a_manifest_of_too_many_entries_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<String> = (0..=MAX_MANIFEST_ENTRIES)
+            .map(|i| format!("f{i}"))
+            .collect();
+        let text = serde_json::json!({ "shenbao": "x", "files": files }).to_string();
+        std::fs::write(dir.path().join(MARKER), text).unwrap();
+        assert!(load(dir.path()).files.is_empty());
+        let text = serde_json::json!({ "shenbao": "x", "files": ["a.html"] }).to_string();
+        std::fs::write(dir.path().join(MARKER), text).unwrap();
+        assert_eq!(load(dir.path()).files.len(), 1);
     }
 
     /// Random manifests (entries that are absolute, climb out, lead

@@ -51,8 +51,12 @@ pub fn resolve_root(explicit: Option<&Path>) -> Result<PathBuf, Fatal> {
             }
         }
         None => {
-            let cwd = std::env::current_dir()
-                .map_err(|e| Fatal::new(format!("无法读取当前目录：{e}")))?;
+            let cwd = std::env::current_dir().map_err(|e| {
+                Fatal::new(format!(
+                    "无法读取当前目录：{}",
+                    crate::fsutil::io_message(&e)
+                ))
+            })?;
             find_root(&cwd).ok_or_else(|| {
                 Fatal::new(format!(
                     "当前目录及其上级目录都没有 {CONFIG_FILE}，这不是 shenbao 项目"
@@ -80,9 +84,13 @@ impl Project {
 
     /// Load, parsing documents on `jobs` threads (1 = in this thread).
     pub fn load_with_jobs(root: &Path, jobs: usize) -> Result<Project, Fatal> {
-        let root = root
-            .canonicalize()
-            .map_err(|e| Fatal::new(format!("无法打开项目目录 {}：{e}", root.display())))?;
+        let root = root.canonicalize().map_err(|e| {
+            Fatal::new(format!(
+                "无法打开项目目录 {}：{}",
+                root.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
         let config = Config::load(&root)?;
         config.apply_fields(&root)?;
         let call = config.call(&root)?;
@@ -103,14 +111,25 @@ impl Project {
     fn load_documents(&mut self, jobs: usize) {
         let content = self.root.join(CONTENT_DIR);
         if !content.is_dir() {
+            let (message, help) = if content.symlink_metadata().is_ok() {
+                (
+                    "项目里的 content 不是目录（是一个文件或失效的链接），没有可检查的文档",
+                    "把这个文件改名或移走，再新建 content/ 目录，把文档放进去",
+                )
+            } else {
+                (
+                    "项目里没有 content/ 目录，没有可检查的文档",
+                    "新建 content/ 并用 `shenbao new plan 名称` 生成方案",
+                )
+            };
             self.diagnostics.push(
                 Diagnostic::file(
                     "project/no-content",
                     Severity::Warning,
                     CONTENT_DIR,
-                    "项目里没有 content/ 目录，没有可检查的文档",
+                    message,
                 )
-                .with_help("新建 content/ 并用 `shenbao new plan 名称` 生成方案"),
+                .with_help(help),
             );
             return;
         }

@@ -46,16 +46,26 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
     let mut written = Vec::new();
     let content = dir.join(CONTENT_DIR);
     if !content.is_dir() {
-        std::fs::create_dir_all(&content)
-            .map_err(|e| Fatal::new(format!("无法创建 {}：{e}", content.display())))?;
+        std::fs::create_dir_all(&content).map_err(|e| {
+            Fatal::new(format!(
+                "无法创建 {}：{}",
+                content.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
         written.push(content);
     }
     for (path, text) in files {
         if path.exists() {
             continue;
         }
-        create_new_atomic(&path, text.as_bytes())
-            .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", path.display())))?;
+        create_new_atomic(&path, text.as_bytes()).map_err(|e| {
+            Fatal::new(format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
         written.push(path);
     }
     Ok(written)
@@ -89,8 +99,13 @@ pub fn new_document(root: &Path, kind: DocKind, call: &Call, name: &str) -> Resu
     }
     let title = name.trim().trim_end_matches(".md");
     let text = skeleton(kind, call, title);
-    create_new_atomic(&path, text.as_bytes())
-        .map_err(|e| Fatal::new(format!("无法写入 {}：{e}", path.display())))?;
+    create_new_atomic(&path, text.as_bytes()).map_err(|e| {
+        Fatal::new(format!(
+            "无法写入 {}：{}",
+            path.display(),
+            crate::fsutil::io_message(&e)
+        ))
+    })?;
     Ok(path)
 }
 

@@ -528,13 +528,35 @@ impl Walker<'_> {
                         "p" => paras.push(self.paragraph(c)),
                         "tbl" => {
                             nested = true;
-                            if depth < 3
-                                && let Item::T { rows: inner, .. } = self.table(c, depth + 1)
-                            {
-                                for r in inner {
-                                    for cell in r {
-                                        paras.extend(cell.paras);
+                            if depth < 3 {
+                                if let Item::T { rows: inner, .. } = self.table(c, depth + 1) {
+                                    for r in inner {
+                                        for cell in r {
+                                            paras.extend(cell.paras);
+                                        }
                                     }
+                                }
+                            } else {
+                                // Never silently: the table four levels in
+                                // and what it holds are not imported.
+                                let number = self.paragraph + 1;
+                                self.paragraph += c.descendants().filter(|d| is(*d, "p")).count();
+                                let text: String = c
+                                    .descendants()
+                                    .filter(|d| is(*d, "t"))
+                                    .filter_map(|d| d.text())
+                                    .take(20)
+                                    .collect();
+                                let before = self.lost.len();
+                                self.lose(
+                                    "嵌套过深的表格（表格中第四层以内的表格，其文字未导入）",
+                                    &Para {
+                                        number,
+                                        ..Para::default()
+                                    },
+                                );
+                                if let Some(l) = self.lost.get_mut(before) {
+                                    l.first_words = first_words(&text);
                                 }
                             }
                         }
@@ -2174,6 +2196,27 @@ mod tests {
         assert!(
             lost.iter().any(|l| l.0 == 7 && l.1.contains("插入的段落")),
             "{lost:?}"
+        );
+        // Tables nested five deep: the innermost is said, not dropped.
+        let mut deep = "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>".to_string();
+        for _ in 0..5 {
+            deep = format!(
+                "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>格</w:t></w:r></w:p></w:tc><w:tc>{deep}</w:tc></w:tr></w:tbl>"
+            );
+        }
+        let c2 = convert(
+            docx(&format!("<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>{deep}")),
+            "乙",
+            Some(DocKind::PilotPlan),
+            &call,
+        )
+        .unwrap();
+        assert!(
+            c2.lost
+                .iter()
+                .any(|l| l.what.contains("嵌套过深的表格") && l.first_words.contains("最里层")),
+            "{:?}",
+            c2.lost
         );
         // A linked image and a missing one, each for what it is.
         assert!(

@@ -61,12 +61,18 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
     // Take the port first: a busy one should fail before a long build.
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(addr).map_err(|e| bind_error(addr, &e))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| Fatal::new(format!("无法监听 {addr}：{e}")))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| Fatal::new(format!("无法监听 {addr}：{e}")))?;
+    listener.set_nonblocking(true).map_err(|e| {
+        Fatal::new(format!(
+            "无法监听 {addr}：{}",
+            crate::fsutil::io_message(&e)
+        ))
+    })?;
+    let local = listener.local_addr().map_err(|e| {
+        Fatal::new(format!(
+            "无法监听 {addr}：{}",
+            crate::fsutil::io_message(&e)
+        ))
+    })?;
 
     log.line("正在构建……");
     let (session, site, print) = Session::start(root, opts.build.clone())?;
@@ -84,8 +90,9 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
     }
     let out_dir = session.out_dir().canonicalize().map_err(|e| {
         Fatal::new(format!(
-            "无法打开输出目录 {}：{e}",
-            session.out_dir().display()
+            "无法打开输出目录 {}：{}",
+            session.out_dir().display(),
+            crate::fsutil::io_message(&e)
         ))
     })?;
     let layout = watch::Layout {
@@ -137,16 +144,30 @@ pub fn serve(root: &Path, opts: ServeOptions, mut log: impl Log) -> Result<(), F
                 log,
             )
         })
-        .map_err(|e| Fatal::new(format!("无法启动重建线程：{e}")))?;
+        .map_err(|e| {
+            Fatal::new(format!(
+                "无法启动重建线程：{}",
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Fatal::new(format!("无法启动预览服务器：{e}")))?;
+        .map_err(|e| {
+            Fatal::new(format!(
+                "无法启动预览服务器：{}",
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
     let served: Result<(), Fatal> = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| Fatal::new(format!("无法监听 {addr}：{e}")))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| {
+            Fatal::new(format!(
+                "无法监听 {addr}：{}",
+                crate::fsutil::io_message(&e)
+            ))
+        })?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let app = http::router(out_dir, hub, stop_rx.clone(), http::Allowed::new(local));
         tokio::spawn(async move {
@@ -205,7 +226,10 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Fatal {
             .with_help("1024 以下的端口需要管理员权限，换一个更大的端口，如 --port 3000"),
         std::io::ErrorKind::AddrNotAvailable => Fatal::new(format!("本机没有地址 {}", addr.ip()))
             .with_help("--bind 只能用本机的地址；默认的 127.0.0.1 只让本机访问"),
-        _ => Fatal::new(format!("无法监听 {addr}：{e}")),
+        _ => Fatal::new(format!(
+            "无法监听 {addr}：{}",
+            crate::fsutil::io_message(&e)
+        )),
     }
 }
 
@@ -400,10 +424,16 @@ fn rebuild_line(
     if print.failed > 0 {
         line.push_str(&format!("（{} 份未能排版）", print.failed));
     }
-    line.push_str(&format!("；错误 {errors} 个，警告 {warnings} 个"));
+    // The errors that keep the preview at its last good state (a broken
+    // front matter) are not among the session's: the page shown is the
+    // last good one. Both are errors the author has now.
+    line.push_str(&format!(
+        "；错误 {} 个，警告 {warnings} 个",
+        errors + overlay.len()
+    ));
     if !overlay.is_empty() {
         line.push_str(&format!(
-            "；{} 个错误使预览停在上一次成功的结果",
+            "（其中 {} 个使预览停在上一次成功的结果）",
             overlay.len()
         ));
     }

@@ -708,3 +708,45 @@ fn unclosed_html_elements_a_hundred_thousand_deep_are_a_limit_not_half_a_minute(
     let o = run(dir.path(), &["check", "--today", "2022-06-20"]);
     assert!(!text(&o).contains("HTML 标签嵌套"), "{}", text(&o));
 }
+
+#[test]
+fn thousands_of_small_tables_are_a_limit_not_a_minute_of_typesetting() {
+    // 60,000 one-cell tables took over 60 s and 4.9 GB to print.
+    let tables = "\n| a |\n|---|\n| 1 |\n".repeat(1_500);
+    let dir = crate::common::plan_project(&format!("# 一、试点对象基本概况\n\n正文。\n{tables}"));
+    let o = build(dir.path(), &[]);
+    assert!(text(&o).contains("1500 张表格"), "{}", text(&o));
+    assert!(
+        !dir.path()
+            .join("public/pdf/伏牛经开区试点实施方案.pdf")
+            .exists()
+    );
+}
+
+#[test]
+fn a_themes_own_fonts_serve_first_and_files_that_are_not_fonts_are_said() {
+    let dir = demo();
+    let root = dir.path();
+    let fonts = root.join("themes/mine/fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::fs::copy(
+        repo().join("themes/default/fonts/FandolHei-Regular.otf"),
+        fonts.join("黑体.otf"),
+    )
+    .unwrap();
+    std::fs::write(fonts.join("假字体.ttf"), "not a font").unwrap();
+    let config = std::fs::read_to_string(root.join("shenbao.yaml")).unwrap();
+    std::fs::write(
+        root.join("shenbao.yaml"),
+        format!("{config}\ntheme: mine\n"),
+    )
+    .unwrap();
+    let o = build(root, &["--no-site", "--no-docx"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("print/font-file") && t.contains("假字体.ttf"),
+        "{t}"
+    );
+    assert!(t.contains("项目主题中的字体"), "{t}");
+}
