@@ -228,7 +228,7 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Fatal {
             .with_help("--bind 只能用本机的地址；默认的 127.0.0.1 只让本机访问"),
         _ => Fatal::new(format!(
             "无法监听 {addr}：{}",
-            crate::fsutil::io_message(&e)
+            crate::fsutil::io_message(e)
         )),
     }
 }
