@@ -65,6 +65,8 @@ pub fn io_message(e: &std::io::Error) -> String {
         K::OutOfMemory => "内存不足".to_string(),
         K::CrossesDevices => "不能跨磁盘移动文件".to_string(),
         K::TooManyLinks => "符号链接层数过多".to_string(),
+        // A message of shenbao's own (already Chinese) as it is.
+        K::Other if e.get_ref().is_some() => e.to_string(),
         // The system's own words, after a Chinese lead so the line reads.
         _ => format!("读写失败（系统信息：{e}）"),
     }
@@ -181,7 +183,7 @@ pub fn create_dirs_within(root: &Path, dir: &Path) -> std::io::Result<()> {
         match std::fs::symlink_metadata(&cur) {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(std::io::Error::other(format!(
-                    "输出目录中的 {} 是符号链接，为免写到别处，不经过它写入（删除这个链接）",
+                    "{} 是符号链接，为免写到别处，不经过它写入（删除这个链接）",
                     cur.display()
                 )));
             }

@@ -562,7 +562,7 @@ pub fn remove(dir: &Path, rel: &str) -> Result<bool, &'static str> {
 fn locate(dir: &Path, rel: &str) -> Result<PathBuf, &'static str> {
     let p = Path::new(rel);
     if rel.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err("清单中的路径不是输出目录中的相对路径（绝对路径或含 ..）");
+        return Err("清单中的路径不是规范的相对路径（绝对路径，或含 . 、.. 、空的部分）");
     }
     let mut cur = dir.to_path_buf();
     let mut parts = p.components().peekable();

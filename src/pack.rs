@@ -78,6 +78,14 @@ impl PackReport {
 }
 
 pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
+    // A package with nowhere to go is no package: said before any work.
+    if recipients(&project.call).is_empty() {
+        return Err(Fatal::new(format!(
+            "通知“{}”中没有以电子邮件报送的时间节点（channel: email 且写有 address），不知道电子件发往哪里，没有打包",
+            project.call.name
+        ))
+        .with_help("在通知文件的 milestones 中写明电子件报送：`channel: email`、`address: 收件邮箱`、`to: 收件单位`"));
+    }
     let report = build::build(project, &opts.build)?;
     let blocked = !opts.allow_errors && report.check.iter().any(Diagnostic::is_error);
     let mut out = PackReport {

@@ -48,7 +48,13 @@ pub fn subject_and_zip(
         .applicant
         .as_ref()
         .map_or_else(String::new, |a| a.value.clone());
-    let subject = call.subject(&title, &applicant);
+    // The subject is pasted into an e-mail: no control, bidirectional
+    // override or invisible character of the title may reach it.
+    let subject: String = call
+        .subject(&title, &applicant)
+        .chars()
+        .filter(|c| !crate::text::is_deceptive(*c) && !c.is_control())
+        .collect();
     let zip = out_dir
         .join("package")
         .join(format!("{}.zip", file_name(&subject)));

@@ -51,10 +51,17 @@ pub fn file_name(s: &str) -> String {
     let n = if n.is_empty() { "_".to_string() } else { n };
     let stem_len = n.find('.').unwrap_or(n.len());
     let stem = n[..stem_len].trim_end().to_ascii_uppercase();
+    // COM0–9 and LPT0–9, and with the superscript digits Windows also
+    // reserves (COM¹, LPT³).
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|rest| {
+            let mut c = rest.chars();
+            matches!(c.next(), Some('0'..='9' | '¹' | '²' | '³')) && c.next().is_none()
+        })
+    };
     let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
+        || numbered("COM")
+        || numbered("LPT");
     if reserved {
         format!("{}_{}", &n[..stem_len], &n[stem_len..])
     } else {
@@ -142,6 +149,9 @@ mod tests {
         assert_eq!(file_name("CON"), "CON_");
         assert_eq!(file_name("nul.txt"), "nul_.txt");
         assert_eq!(file_name("com1"), "com1_");
+        assert_eq!(file_name("COM¹.pdf"), "COM¹_.pdf");
+        assert_eq!(file_name("lpt³"), "lpt³_");
+        assert_eq!(file_name("COM10"), "COM10");
         assert_eq!(file_name("COMPANY"), "COMPANY");
         assert_eq!(file_name("方案\u{202e}fdp.exe"), "方案fdp.exe");
         assert_eq!(file_name("a\nb"), "a_b");

@@ -226,10 +226,7 @@ fn bind_error(addr: SocketAddr, e: &std::io::Error) -> Fatal {
             .with_help("1024 以下的端口需要管理员权限，换一个更大的端口，如 --port 3000"),
         std::io::ErrorKind::AddrNotAvailable => Fatal::new(format!("本机没有地址 {}", addr.ip()))
             .with_help("--bind 只能用本机的地址；默认的 127.0.0.1 只让本机访问"),
-        _ => Fatal::new(format!(
-            "无法监听 {addr}：{}",
-            crate::fsutil::io_message(e)
-        )),
+        _ => Fatal::new(format!("无法监听 {addr}：{}", crate::fsutil::io_message(e))),
     }
 }
 

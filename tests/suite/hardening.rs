@@ -370,6 +370,18 @@ fn a_call_whose_package_holds_nothing_is_refused() {
 }
 
 #[test]
+fn a_call_with_no_email_to_send_to_is_refused_before_packing() {
+    let dir = with_call(|c| c.replace("    channel: email", "    channel: post"));
+    let o = run(
+        dir.path(),
+        &["pack", "--no-system-fonts", "--today", "2022-06-20"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不知道电子件发往哪里"), "{}", text(&o));
+    assert!(!dir.path().join("public/package").exists());
+}
+
+#[test]
 fn a_package_with_no_file_is_not_written() {
     // Only recommendation letters, and the demo plan names none.
     let dir = with_call(|c| {
