@@ -256,6 +256,8 @@ fn cross_site_subresource(headers: &axum::http::HeaderMap) -> bool {
 /// Most connections served at once; more are answered 503 and closed, so
 /// that half-open connections cannot exhaust the process's files.
 pub const MAX_CONNECTIONS: usize = 256;
+/// Connections past the limit being answered 503 at once.
+pub const MAX_REFUSING: usize = 32;
 /// A request's headers must arrive within this time.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -268,6 +270,7 @@ pub async fn serve_connections(
 ) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let refusing = Arc::new(tokio::sync::Semaphore::new(MAX_REFUSING));
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
@@ -282,7 +285,15 @@ pub async fn serve_connections(
             }
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
+            // A few refusals at a time read the request and answer 503;
+            // past those a connection is closed at once, so a flood holds
+            // at most MAX_CONNECTIONS + MAX_REFUSING files.
+            let Ok(refusal) = refusing.clone().try_acquire_owned() else {
+                drop(stream);
+                continue;
+            };
             tokio::spawn(async move {
+                let _refusal = refusal;
                 // Read the request first (briefly, boundedly): a socket
                 // closed with unread bytes is reset, and the client would
                 // see a reset instead of the 503.

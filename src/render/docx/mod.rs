@@ -338,9 +338,83 @@ pub struct Exported {
     pub images: usize,
 }
 
+/// A finding shown in Word as a comment (批注) where it applies.
+#[derive(Debug, Clone)]
+pub struct Remark {
+    /// Byte offset in the document's file; None for the whole document.
+    pub offset: Option<usize>,
+    /// The lines of the comment (the finding, then what to do).
+    pub lines: Vec<String>,
+}
+
+/// Who the comments are by, as Word shows it.
+pub const REMARK_AUTHOR: &str = "shenbao 形式检查";
+
 /// Export a document. `root` is the canonical project root (images and
 /// attachments are read only inside it).
 pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported, String> {
+    export_with_remarks(doc, root, fonts, &[], "")
+}
+
+/// Put comments at the start and end of a paragraph (they mark its
+/// whole text).
+fn with_comments(mut p: Paragraph, comments: Vec<docx_rs::Comment>) -> Paragraph {
+    let ids: Vec<usize> = comments.iter().map(docx_rs::Comment::id).collect();
+    for c in comments.into_iter().rev() {
+        p.children.insert(
+            0,
+            docx_rs::ParagraphChild::CommentStart(Box::new(docx_rs::CommentRangeStart::new(c))),
+        );
+    }
+    for id in ids {
+        p = p.add_comment_end(id);
+    }
+    p
+}
+
+/// Comments on the paragraph at `items[at]`, or the nearest paragraph
+/// after `from` (a table block's caption), else before it. False when the
+/// document has no paragraph at all.
+fn attach(items: &mut [Item], from: usize, comments: Vec<docx_rs::Comment>) -> bool {
+    let after = (from..items.len()).find(|&i| matches!(items[i], Item::P(_)));
+    let at = after.or_else(|| {
+        (0..from.min(items.len()))
+            .rev()
+            .find(|&i| matches!(items[i], Item::P(_)))
+    });
+    match at.map(|i| &mut items[i]) {
+        Some(Item::P(p)) => {
+            let taken = std::mem::take(p.as_mut());
+            **p = with_comments(taken, comments);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Export a document with findings as Word comments anchored at the
+/// paragraph (heading, caption, list item) their source line belongs to;
+/// findings on the front matter or the whole file sit on the title.
+/// `date` is the comments' time (RFC 3339), empty for none.
+pub fn export_with_remarks(
+    doc: &Document,
+    root: &Path,
+    fonts: &WordFonts,
+    remarks: &[Remark],
+    date: &str,
+) -> Result<Exported, String> {
+    let mut next_id = 0usize;
+    let mut comment = |r: &Remark| {
+        next_id += 1;
+        let mut c = docx_rs::Comment::new(next_id).author(REMARK_AUTHOR);
+        if !date.is_empty() {
+            c = c.date(date);
+        }
+        for line in &r.lines {
+            c = c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(line.as_str())));
+        }
+        c
+    };
     let mut w = Writer {
         root,
         doc_dir: doc.path.parent().unwrap_or(root).to_path_buf(),
@@ -360,6 +434,11 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
     docx.document = docx.document.doc_grid(grid());
     let kind = doc.kind.unwrap_or(DocKind::PilotPlan);
     let mut front: Vec<Paragraph> = Vec::new();
+    // Findings on the front matter or the whole file: on the title.
+    let mut whole: Vec<&Remark> = Vec::new();
+    if kind == DocKind::ApplicationForm {
+        whole.extend(remarks.iter());
+    }
     if kind == DocKind::ApplicationForm {
         if let Some(f) = doc.form() {
             w.form(f);
@@ -367,8 +446,34 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
     } else {
         let parsed = model::read(doc);
         w.footnotes = parsed.footnotes;
-        for b in parsed.blocks {
+        // Each finding on the block its place in the source falls in.
+        let body_start = doc.body_start();
+        let mut on_block: Vec<Vec<&Remark>> = vec![Vec::new(); parsed.blocks.len()];
+        for r in remarks {
+            let block = r
+                .offset
+                .and_then(|o| o.checked_sub(body_start))
+                .and_then(|rel| {
+                    parsed
+                        .ends
+                        .iter()
+                        .position(|end| *end > rel)
+                        .or(parsed.blocks.len().checked_sub(1))
+                });
+            match block {
+                Some(i) => on_block[i].push(r),
+                None => whole.push(r),
+            }
+        }
+        for (b, here) in parsed.blocks.into_iter().zip(on_block) {
+            let before = w.body.len();
             w.block(b);
+            if !here.is_empty() {
+                let cs: Vec<docx_rs::Comment> = here.iter().map(|r| comment(r)).collect();
+                if !attach(&mut w.body, before, cs) {
+                    whole.extend(here);
+                }
+            }
         }
         if let Some(report) = crate::views::report(doc) {
             for t in &report.tables {
@@ -380,6 +485,20 @@ pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported
         }
         front = w.cover(doc, kind, &title);
         front.extend(w.contents());
+    }
+    if !whole.is_empty() {
+        let cs: Vec<docx_rs::Comment> = whole.iter().map(|r| comment(r)).collect();
+        // The cover's title (the first paragraph with text), else the
+        // body's first paragraph.
+        match front.iter().position(|p| p.raw_text().trim() != "") {
+            Some(i) => {
+                let p = std::mem::take(&mut front[i]);
+                front[i] = with_comments(p, cs);
+            }
+            None => {
+                attach(&mut w.body, 0, cs);
+            }
+        }
     }
     for p in front {
         docx = docx.add_paragraph(p);

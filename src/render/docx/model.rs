@@ -64,6 +64,9 @@ pub enum Block {
 #[derive(Debug, Default)]
 pub struct Body {
     pub blocks: Vec<Block>,
+    /// Where each block's source ends, in bytes of the body: a finding at
+    /// a place of the source belongs to the first block ending after it.
+    pub ends: Vec<usize>,
     pub footnotes: HashMap<String, Vec<Inline>>,
 }
 
@@ -144,14 +147,25 @@ pub fn read_markdown(body: &str, headings: &[crate::markdown::Heading]) -> Body 
         html: None,
         footnote_blocks: Vec::new(),
     };
-    for (event, _) in crate::markdown::events(body) {
+    for (event, range) in crate::markdown::events(body) {
         r.event(event);
+        r.mark_ends(range.end);
     }
     r.flush_para();
+    r.mark_ends(body.len());
     r.out
 }
 
 impl Reader<'_> {
+    /// Blocks made since the last call end at `end` (a caption taken into
+    /// its table removed one).
+    fn mark_ends(&mut self, end: usize) {
+        let n = self.out.blocks.len();
+        self.out.ends.truncate(n);
+        let made = n - self.out.ends.len();
+        self.out.ends.extend(std::iter::repeat_n(end, made));
+    }
+
     fn text(&mut self, t: &str) {
         if t.is_empty() {
             return;
