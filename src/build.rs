@@ -74,6 +74,10 @@ pub struct BuildReport {
     pub pdf_wanted: bool,
     /// The .docx files (`pdf` holds the .docx path), when written.
     pub docx: Vec<DocBuild>,
+    /// The Word files with the check's findings as comments
+    /// (`<name>-检查意见.docx`), and whether this run wrote each (false:
+    /// kept because the author changed it).
+    pub docx_remarks: Vec<(PathBuf, bool)>,
     /// Word files were asked for (so stale ones may be removed).
     pub docx_wanted: bool,
     /// E-mail packages `pack` wrote before the plan's PDF now: they hold an
@@ -145,6 +149,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         no_pdf: Vec::new(),
         pdf_wanted: opts.pdf,
         docx: Vec::new(),
+        docx_remarks: Vec::new(),
         docx_wanted: opts.docx && project.config.wants("docx"),
         stale_packages: Vec::new(),
     };
@@ -160,8 +165,9 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         report.no_pdf = without_pdf(project);
     }
     if opts.docx && project.config.wants("docx") {
-        let (docs, diags) = export_docx(project, &theme, &out_dir, opts.jobs, opts.force);
+        let (docs, diags, remarks) = export_docx(project, &theme, &out_dir, opts, &report.check);
         report.docx = docs;
+        report.docx_remarks = remarks;
         report.print.extend(diags);
     }
     if opts.site && project.config.wants("site") {
@@ -220,6 +226,9 @@ pub fn produced(report: &BuildReport) -> BTreeSet<String> {
         if let Some(p) = d.pdf.as_ref().filter(|p| p.is_file()) {
             out.insert(crate::project::rel_path(&report.out_dir, p));
         }
+    }
+    for (p, _) in report.docx_remarks.iter().filter(|(p, _)| p.is_file()) {
+        out.insert(crate::project::rel_path(&report.out_dir, p));
     }
     if let Some(site) = &report.site {
         out.extend(site.produced.iter().cloned());
@@ -571,11 +580,17 @@ fn export_docx(
     project: &Project,
     theme: &Theme,
     out_dir: &Path,
-    jobs: usize,
-    force: bool,
-) -> (Vec<DocBuild>, Vec<Diagnostic>) {
+    opts: &BuildOptions,
+    check: &[Diagnostic],
+) -> (Vec<DocBuild>, Vec<Diagnostic>, Vec<(PathBuf, bool)>) {
     use crate::output::{Record, hex};
     use crate::render::docx::{WordFonts, docx_path, export};
+    let (jobs, force) = (opts.jobs, opts.force);
+    let remark_date = opts
+        .today
+        .with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     let fonts = WordFonts::from_theme(theme);
     let root = project
         .root
@@ -604,14 +619,25 @@ fn export_docx(
             && r.inputs == inputs
             && crate::output::output_hash(&target) == r.output
         {
-            // Kept: its warnings are told again.
-            let told = r.findings.iter().map(|f| f.diagnostic()).collect();
-            return (done(true, r.bytes, true), told, None);
+            // Kept: its warnings are told again; the comments follow the
+            // findings of this run.
+            let mut told: Vec<Diagnostic> = r.findings.iter().map(|f| f.diagnostic()).collect();
+            let (remarks, more) = write_remarks(
+                doc,
+                &root,
+                &fonts,
+                out_dir,
+                check,
+                &remark_date,
+                &written_sums,
+            );
+            told.extend(more);
+            return (done(true, r.bytes, true), told, None, remarks);
         }
         // A Word file edited since it was written is the author's now.
         if crate::output::changed_since_written(out_dir, &file, &written_sums) {
             let d = crate::output::changed_diagnostic(&rel, out_dir, &file);
-            return (done(true, 0, true), vec![d], None);
+            return (done(true, 0, true), vec![d], None, None);
         }
         let written = export(doc, &root, &fonts).and_then(|e| {
             write_within(out_dir, &target, &e.bytes)
@@ -626,6 +652,15 @@ fn export_docx(
         });
         match written {
             Ok((bytes, problems)) => {
+                let (remarks, mut told) = write_remarks(
+                    doc,
+                    &root,
+                    &fonts,
+                    out_dir,
+                    check,
+                    &remark_date,
+                    &written_sums,
+                );
                 let warnings: Vec<Diagnostic> = problems
                     .into_iter()
                     .map(|p| {
@@ -641,10 +676,12 @@ fn export_docx(
                     bytes: bytes.len() as u64,
                     findings: warnings.iter().map(crate::output::Finding::of).collect(),
                 };
+                told.extend(warnings);
                 (
                     done(true, bytes.len() as u64, false),
-                    warnings,
+                    told,
                     Some((file, Some(record))),
+                    remarks,
                 )
             }
             Err(why) => {
@@ -655,7 +692,7 @@ fn export_docx(
                     format!("无法生成 Word 文件：{why}"),
                 )
                 .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过");
-                (done(false, 0, false), vec![d], None)
+                (done(false, 0, false), vec![d], None, None)
             }
         }
     };
@@ -666,15 +703,22 @@ fn export_docx(
             &doc.src.rel,
             "内部错误：导出这个文档时崩溃，其他文档照常导出；请报告此问题",
         );
-        (DocBuild::failed(doc.src.rel.clone(), 0), vec![d], None)
+        (
+            DocBuild::failed(doc.src.rel.clone(), 0),
+            vec![d],
+            None,
+            None,
+        )
     });
     let mut built = Vec::new();
     let mut diags = Vec::new();
     let mut records = Vec::new();
-    for (b, d, r) in results {
+    let mut remarks = Vec::new();
+    for (b, d, r, m) in results {
         built.push(b);
         diags.extend(d);
         records.extend(r);
+        remarks.extend(m);
     }
     if let Err(e) = crate::output::update_records(out_dir, records) {
         diags.push(write_error(
@@ -684,7 +728,91 @@ fn export_docx(
             &e,
         ));
     }
-    (built, diags)
+    (built, diags, remarks)
+}
+
+/// The Word file with a document's findings as comments, beside its own
+/// .docx (`<name>-检查意见.docx`), when the check found anything in it:
+/// its path (also when kept because the author changed it, so it is not
+/// removed) and what to tell. None when there is nothing to comment on.
+fn write_remarks(
+    doc: &Document,
+    root: &Path,
+    fonts: &crate::render::docx::WordFonts,
+    out_dir: &Path,
+    check: &[Diagnostic],
+    date: &str,
+    written_sums: &std::collections::BTreeMap<String, String>,
+) -> (Option<(PathBuf, bool)>, Vec<Diagnostic>) {
+    use crate::render::docx::{Remark, docx_path, export_with_remarks};
+    let rel = &doc.src.rel;
+    let mine: Vec<&Diagnostic> = check
+        .iter()
+        .filter(|d| &d.file == rel && d.severity != Severity::Info)
+        .collect();
+    if mine.is_empty() {
+        return (None, Vec::new());
+    }
+    let target = remarks_path(&docx_path(out_dir, rel));
+    let file = crate::project::rel_path(out_dir, &target);
+    // A colleague may have answered the comments in Word: never overwrite.
+    if crate::output::changed_since_written(out_dir, &file, written_sums) {
+        let d = crate::output::changed_diagnostic(rel, out_dir, &file);
+        return (Some((target, false)), vec![d]);
+    }
+    let remarks: Vec<Remark> = mine
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "错误",
+                _ => "警告",
+            };
+            let place = d
+                .line
+                .map_or_else(String::new, |l| format!("（{rel} 第 {l} 行）"));
+            let mut lines = vec![format!("{level}[{}]：{}{place}", d.rule, d.message)];
+            if let Some(h) = &d.help {
+                lines.push(format!("建议：{h}"));
+            }
+            Remark {
+                offset: d.span.as_ref().map(|s| s.start),
+                lines,
+            }
+        })
+        .collect();
+    let written = export_with_remarks(doc, root, fonts, &remarks, date).and_then(|e| {
+        write_within(out_dir, &target, &e.bytes).map_err(|err| {
+            format!(
+                "无法写入 {}：{}",
+                target.display(),
+                crate::fsutil::io_message(&err)
+            )
+        })
+    });
+    match written {
+        Ok(()) => (Some((target, true)), Vec::new()),
+        Err(why) => (
+            None,
+            vec![
+                Diagnostic::file(
+                    "docx/export",
+                    Severity::Error,
+                    rel,
+                    format!("无法生成带检查意见的 Word 文件：{why}"),
+                )
+                .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过"),
+            ],
+        ),
+    }
+}
+
+/// `<name>-检查意见.docx` beside a document's `<name>.docx`.
+pub fn remarks_path(docx: &Path) -> PathBuf {
+    let stem = docx
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    docx.with_file_name(format!("{stem}-检查意见.docx"))
 }
 
 /// What a document's .docx is made from: its text, the content of the

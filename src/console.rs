@@ -227,6 +227,17 @@ pub fn print_build(
             )?,
         }
     }
+    for (p, _) in report
+        .docx_remarks
+        .iter()
+        .filter(|(p, written)| *written && p.is_file())
+    {
+        writeln!(
+            out,
+            "生成 {}（检查发现的问题作为 Word 批注，标在各自的段落上）",
+            crate::text::escape_name(&project::rel_path(&project.root, p)),
+        )?;
+    }
     for line in report.kept_lines() {
         writeln!(out, "{line}")?;
     }

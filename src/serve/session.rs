@@ -235,6 +235,7 @@ fn rebuild_all(
         pdf_wanted: opts.pdf,
         // The preview writes no Word files and removes none.
         docx: Vec::new(),
+        docx_remarks: Vec::new(),
         docx_wanted: false,
         stale_packages: Vec::new(),
     };

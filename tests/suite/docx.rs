@@ -402,3 +402,75 @@ fn every_exported_word_file_passes_an_independent_validator() {
         findings.join("\n")
     );
 }
+
+/// The paragraph texts of a document part that each comment marks.
+fn commented_paragraphs(xml: &str) -> Vec<String> {
+    xml.split("<w:p ")
+        .chain(xml.split("<w:p>"))
+        .filter(|p| p.contains("<w:commentRangeStart"))
+        .map(|p| {
+            let p = &p[..p.find("</w:p>").unwrap_or(p.len())];
+            p.split("<w:t")
+                .skip(1)
+                .filter_map(|t| Some(&t[t.find('>')? + 1..t.find("</w:t>")?]))
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// `build` writes the check's findings as Word comments beside the clean
+/// file: each at the paragraph its source line is in, the front matter's
+/// on the title; the file goes once nothing is left to comment on.
+#[test]
+fn findings_become_word_comments_at_their_paragraphs() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    let at = text.find("氨氮").unwrap();
+    let broken = format!("{}（××× 待补充）{}", &text[..at], &text[at..])
+        // And one on the front matter: a contact phone that cannot be one.
+        .replacen("phone: ", "phone: 12", 1);
+    std::fs::write(&md, &broken).unwrap();
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert!(log(&out).contains("检查意见.docx"), "{}", log(&out));
+    let remarks = dir
+        .path()
+        .join("public/docx/伏牛经开区试点实施方案-检查意见.docx");
+    let comments = zip_part(&remarks, "word/comments.xml");
+    assert!(comments.contains("content/placeholder"), "{comments}");
+    assert!(comments.contains("shenbao 形式检查"), "{comments}");
+    let marked = commented_paragraphs(&zip_part(&remarks, "word/document.xml"));
+    assert!(
+        marked
+            .iter()
+            .any(|p| p.contains("××× 待补充") && p.contains("氨氮排放量")),
+        "{marked:?}"
+    );
+    // The front matter's finding (the phone) is on the cover's title.
+    assert!(
+        comments.contains("phone") || comments.contains("电话"),
+        "{comments}"
+    );
+    assert!(
+        marked
+            .first()
+            .is_some_and(|p| p.starts_with("伏牛经济技术开发区")),
+        "{marked:?}"
+    );
+    // The clean file has no comments.
+    let clean = zip_part(
+        &dir.path().join("public/docx/伏牛经开区试点实施方案.docx"),
+        "word/document.xml",
+    );
+    assert!(!clean.contains("commentRangeStart"));
+    // Valid as Word reads it.
+    assert_eq!(
+        openxml_audit(std::slice::from_ref(&remarks)),
+        Vec::<String>::new()
+    );
+    // Fixed: the comments file goes with the findings.
+    std::fs::write(&md, &text).unwrap();
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    assert!(!remarks.exists(), "{}", log(&out));
+}

@@ -410,10 +410,16 @@ pub fn export_with_remarks(
         if !date.is_empty() {
             c = c.date(date);
         }
-        for line in &r.lines {
-            c = c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(line.as_str())));
+        // One paragraph, the lines broken inside it: docx-rs writes a
+        // comment once per paragraph it holds (duplicate ids).
+        let mut p = Paragraph::new();
+        for (i, line) in r.lines.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            p = p.add_run(Run::new().add_text(line.as_str()));
         }
-        c
+        c.add_paragraph(p)
     };
     let mut w = Writer {
         root,
