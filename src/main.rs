@@ -18,6 +18,12 @@ use shenbao::scaffold;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+macro_rules! say {
+    ($($arg:tt)*) => {
+        say_raw(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 fn main() -> ExitCode {
     let cli = match shenbao::cli::parse(std::env::args_os()) {
         Invocation::Run(cli) => cli,
@@ -48,20 +54,20 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 _ => dir,
             };
             let written = scaffold::init(&dir)?;
-            println!("已新建项目 {}", dir.display());
+            say!("已新建项目 {}", dir.display());
             for p in written {
                 if p.is_dir() {
-                    println!("  建立 {}/", console::esc(&p.display().to_string()));
+                    say!("  建立 {}/", console::esc(&p.display().to_string()));
                 } else {
-                    println!("  写入 {}", console::esc(&p.display().to_string()));
+                    say!("  写入 {}", console::esc(&p.display().to_string()));
                 }
             }
             let dir = console::esc(&dir.display().to_string()).into_owned();
-            println!("下一步：cd {dir} && shenbao new plan 项目名称 && shenbao check");
-            println!(
+            say!("下一步：cd {dir} && shenbao new plan 项目名称 && shenbao check");
+            say!(
                 "  （企业自愿性清洁生产审核：shenbao new form 企业名称、shenbao new audit-report 企业名称、shenbao new acceptance-report 企业名称）"
             );
-            println!("  在 shenbao.yaml 的 name 中写项目名称，它是网站的标题");
+            say!("  在 shenbao.yaml 的 name 中写项目名称，它是网站的标题");
             Ok(ExitCode::SUCCESS)
         }
         Command::New { kind, name } => {
@@ -70,8 +76,8 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             config.apply_fields(&root)?;
             let call = config.call(&root)?;
             let path = scaffold::new_document(&root, kind.kind(), &call, &name)?;
-            println!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
-            println!("把每个“待补充”换成实际内容，然后运行 shenbao check");
+            say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
+            say!("把每个“待补充”换成实际内容，然后运行 shenbao check");
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {
@@ -144,11 +150,11 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let t = std::time::Instant::now();
             let (path, converted) =
                 shenbao::import::import(&root, &call, &file, kind, name.as_deref())?;
-            print!(
-                "{}",
-                shenbao::import::report(&project::rel_path(&root, &path), &converted)
-            );
-            println!("用时 {:.2} 秒", t.elapsed().as_secs_f64());
+            say_raw(&shenbao::import::report(
+                &project::rel_path(&root, &path),
+                &converted,
+            ));
+            say!("用时 {:.2} 秒", t.elapsed().as_secs_f64());
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { format } => {
@@ -176,7 +182,7 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let summary = Summary::of(project.file_count(), &diags);
             match format {
                 Format::Json => {
-                    println!("{}", diagnostic::to_json(&diags, summary));
+                    say!("{}", diagnostic::to_json(&diags, summary));
                 }
                 Format::Human => console::print_check(&project, &diags, summary).map_err(|e| {
                     Fatal::new(format!("无法输出结果：{}", shenbao::fsutil::io_message(&e)))
@@ -188,6 +194,19 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 ExitCode::SUCCESS
             })
         }
+    }
+}
+
+/// Write to standard output; a reader that went away (`shenbao check
+/// --format json | head`) ends the program quietly, as other command-line
+/// tools do, instead of a panic.
+fn say_raw(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 

@@ -275,3 +275,30 @@ fn rules_are_listed_and_explained_with_their_examples() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("numbers/rate"));
 }
+
+/// A reader that goes away (`shenbao check --format json | head -c 1`)
+/// ends the output quietly: no panic, exit code as usual.
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    let dir = demo();
+    for args in [
+        vec!["check", "--format", "json", "--today", "2022-06-20"],
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+    ] {
+        let mut child = bin()
+            .arg("--root")
+            .arg(dir.path())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the output is written.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
