@@ -372,11 +372,30 @@ fn with_comments(mut p: Paragraph, comments: Vec<docx_rs::Comment>) -> Paragraph
     p
 }
 
-/// Comments on the paragraph at `items[at]`, or the nearest paragraph
-/// after `from` (a table block's caption), else before it. False when the
-/// document has no paragraph at all.
+/// The first paragraph of a table's first cell.
+fn first_cell_paragraph(t: &mut Table) -> Option<&mut Paragraph> {
+    let docx_rs::TableChild::TableRow(row) = t.rows.first_mut()?;
+    let docx_rs::TableRowChild::TableCell(cell) = row.cells.first_mut()?;
+    cell.children.iter_mut().find_map(|c| match c {
+        docx_rs::TableCellContent::Paragraph(p) => Some(p.as_mut()),
+        _ => None,
+    })
+}
+
+/// Comments on the first paragraph a block wrote (`items[from..]`: a
+/// heading, a paragraph, a table's caption), else on its table's first
+/// cell, else on the paragraph before it. False when the document has no
+/// paragraph at all.
 fn attach(items: &mut [Item], from: usize, comments: Vec<docx_rs::Comment>) -> bool {
     let after = (from..items.len()).find(|&i| matches!(items[i], Item::P(_)));
+    if after.is_none()
+        && let Some(Item::T(t)) = items.get_mut(from)
+        && let Some(p) = first_cell_paragraph(t)
+    {
+        let taken = std::mem::take(p);
+        *p = with_comments(taken, comments);
+        return true;
+    }
     let at = after.or_else(|| {
         (0..from.min(items.len()))
             .rev()
@@ -450,8 +469,8 @@ pub fn export_with_remarks(
             w.form(f);
         }
     } else {
-        let parsed = model::read(doc);
-        w.footnotes = parsed.footnotes;
+        let mut parsed = model::read(doc);
+        w.footnotes = std::mem::take(&mut parsed.footnotes);
         // Each finding on the block its place in the source falls in.
         let body_start = doc.body_start();
         let mut on_block: Vec<Vec<&Remark>> = vec![Vec::new(); parsed.blocks.len()];
@@ -459,13 +478,7 @@ pub fn export_with_remarks(
             let block = r
                 .offset
                 .and_then(|o| o.checked_sub(body_start))
-                .and_then(|rel| {
-                    parsed
-                        .ends
-                        .iter()
-                        .position(|end| *end > rel)
-                        .or(parsed.blocks.len().checked_sub(1))
-                });
+                .and_then(|rel| parsed.block_at(rel));
             match block {
                 Some(i) => on_block[i].push(r),
                 None => whole.push(r),

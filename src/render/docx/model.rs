@@ -64,10 +64,24 @@ pub enum Block {
 #[derive(Debug, Default)]
 pub struct Body {
     pub blocks: Vec<Block>,
-    /// Where each block's source ends, in bytes of the body: a finding at
-    /// a place of the source belongs to the first block ending after it.
-    pub ends: Vec<usize>,
+    /// Each block's source, in bytes of the body (see [`Body::block_at`]).
+    pub spans: Vec<std::ops::Range<usize>>,
     pub footnotes: HashMap<String, Vec<Inline>>,
+}
+
+impl Body {
+    /// The block a place of the source (bytes of the body) belongs to: the
+    /// one whose source holds it, else the last one before it (a footnote
+    /// definition, a comment, blank lines), else the first.
+    pub fn block_at(&self, at: usize) -> Option<usize> {
+        if self.blocks.is_empty() {
+            return None;
+        }
+        if let Some(i) = self.spans.iter().position(|r| r.start <= at && at < r.end) {
+            return Some(i);
+        }
+        Some(self.spans.iter().rposition(|r| r.end <= at).unwrap_or(0))
+    }
 }
 
 /// The plain text of inline runs.
@@ -113,6 +127,8 @@ struct Reader<'a> {
     code: Option<String>,
     html: Option<String>,
     footnote_blocks: Vec<Inline>,
+    /// Where a caption taken into the table being read began.
+    caption_start: Option<usize>,
 }
 
 struct TableState {
@@ -146,24 +162,31 @@ pub fn read_markdown(body: &str, headings: &[crate::markdown::Heading]) -> Body 
         code: None,
         html: None,
         footnote_blocks: Vec::new(),
+        caption_start: None,
     };
     for (event, range) in crate::markdown::events(body) {
         r.event(event);
-        r.mark_ends(range.end);
+        r.mark_spans(&range);
     }
     r.flush_para();
-    r.mark_ends(body.len());
+    r.mark_spans(&(body.len()..body.len()));
     r.out
 }
 
 impl Reader<'_> {
-    /// Blocks made since the last call end at `end` (a caption taken into
-    /// its table removed one).
-    fn mark_ends(&mut self, end: usize) {
+    /// Blocks made by the event at `range` come from there (the end event
+    /// of a paragraph, heading or table spans all of it).
+    fn mark_spans(&mut self, range: &std::ops::Range<usize>) {
         let n = self.out.blocks.len();
-        self.out.ends.truncate(n);
-        let made = n - self.out.ends.len();
-        self.out.ends.extend(std::iter::repeat_n(end, made));
+        self.out.spans.truncate(n);
+        let made = n - self.out.spans.len();
+        let mut range = range.clone();
+        if made > 0
+            && let Some(start) = self.caption_start.take()
+        {
+            range.start = range.start.min(start);
+        }
+        self.out.spans.extend(std::iter::repeat_n(range, made));
     }
 
     fn text(&mut self, t: &str) {
@@ -548,6 +571,11 @@ impl Reader<'_> {
                     };
                     if caption.is_some() {
                         self.out.blocks.pop();
+                        // The caption's span goes with it: the table's
+                        // own, marked when it is made, starts there.
+                        let n = self.out.blocks.len();
+                        self.caption_start = self.out.spans.get(n).map(|r| r.start);
+                        self.out.spans.truncate(n);
                     }
                     self.block(Block::Table {
                         caption,
@@ -700,5 +728,31 @@ mod tests {
             b.blocks
         );
         assert!(!format!("{:?}", b.blocks).contains("编写提示"));
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    /// A finding's place in the source names the block Word shows it on.
+    #[test]
+    fn places_in_tables_and_footnotes_belong_to_their_blocks() {
+        let body = "段落甲\n\n表1 产值\n\n| a | b |\n|---|---|\n| 1 | 待补充 |\n\n脚注引用[^1]\n\n[^1]: 脚注文字××\n\n# 二、标题\n\n段落乙\n";
+        let b = read_markdown(body, &[]);
+        let kind = |at: &str| {
+            let i = b.block_at(body.find(at).unwrap()).unwrap();
+            match &b.blocks[i] {
+                Block::Table { caption, .. } => format!("table {caption:?}"),
+                Block::Para(inl) => format!("para {}", plain(inl)),
+                Block::Heading { title, .. } => format!("heading {title}"),
+                other => format!("{other:?}"),
+            }
+        };
+        assert!(kind("待补充").starts_with("table"), "{}", kind("待补充"));
+        assert!(kind("产值").starts_with("table"), "{}", kind("产值"));
+        assert_eq!(kind("××"), "para 脚注引用");
+        assert_eq!(kind("段落乙"), "para 段落乙");
+        assert!(kind("二、").starts_with("heading"), "{}", kind("二、"));
     }
 }
