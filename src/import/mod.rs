@@ -1349,34 +1349,81 @@ pub fn convert(
             .push("原文件的目录已略去：shenbao 排版时按标题重新生成目录".into());
     }
 
-    // Headings: styles when the document has them, else numbered
-    // paragraphs; a title the outline knows counts in either case.
+    // Headings: outline levels and heading styles, numbers typed at the
+    // start of plain paragraphs, and titles the outline knows are evidence
+    // to combine. WPS users often give only the chapters an outline level
+    // and type “1.1　取得领导支持” under them: those are headings too, a
+    // level below the styled headings numbered the scheme above theirs.
     let styled = items
         .iter()
         .any(|i| matches!(i, Item::P(p) if p.heading.is_some()));
     let outline = crate::check::outline::entry_names(&call.outline);
     let mut schemes: Vec<Scheme> = Vec::new();
-    let mut numbered: HashMap<usize, Scheme> = HashMap::new();
+    let mut typed: HashMap<usize, Scheme> = HashMap::new();
+    // For each scheme, the levels styled headings numbered so have.
+    let mut styled_levels: HashMap<Scheme, HashMap<usize, usize>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
-        if let Item::P(p) = item
-            && p.heading.is_none()
-            && p.list.is_none()
-            && !styled
-            && let Some((s, _)) = scheme_of(&p.text())
-        {
-            numbered.insert(i, s);
-            if !schemes.contains(&s) {
-                schemes.push(s);
+        let Item::P(p) = item else { continue };
+        if p.list.is_some() {
+            continue;
+        }
+        let Some((s, _)) = scheme_of(&p.text()) else {
+            continue;
+        };
+        match p.heading {
+            Some(level) => {
+                *styled_levels
+                    .entry(s)
+                    .or_default()
+                    .entry(level)
+                    .or_default() += 1;
+            }
+            None => {
+                typed.insert(i, s);
+                if !schemes.contains(&s) {
+                    schemes.push(s);
+                }
             }
         }
     }
     schemes.sort();
-    // Arabic “1.” paragraphs are headings only under a parent heading
-    // scheme; a document numbered only 1. 2. 3. has a list.
-    if schemes == [Scheme::Arabic] || schemes == [Scheme::ArabicParen] {
-        numbered.clear();
-        schemes.clear();
-    }
+    // The level each scheme's styled headings mostly have (the shallower
+    // on a tie).
+    let mapped: std::collections::BTreeMap<Scheme, usize> = styled_levels
+        .iter()
+        .filter_map(|(s, levels)| {
+            let (level, _) = levels
+                .iter()
+                .max_by_key(|(level, n)| (**n, std::cmp::Reverse(**level)))?;
+            Some((*s, *level))
+        })
+        .collect();
+    let level_of = |s: Scheme| -> Option<usize> {
+        if !styled {
+            // Arabic “1.” paragraphs are headings only under a parent
+            // heading scheme; a document numbered only 1. 2. 3. has a list.
+            if schemes == [Scheme::Arabic] || schemes == [Scheme::ArabicParen] {
+                return None;
+            }
+            return schemes.iter().position(|x| *x == s).map(|l| l + 1);
+        }
+        if let Some(level) = mapped.get(&s) {
+            return Some(*level);
+        }
+        // Under the nearest scheme above it that styled headings use, one
+        // level further for each typed scheme in between; with none above,
+        // not a heading (a styled document's own levels are the outline).
+        let (above, level) = mapped.range(..s).next_back()?;
+        let between = schemes
+            .iter()
+            .filter(|x| **x > *above && **x < s && !mapped.contains_key(x))
+            .count();
+        Some((level + 1 + between).min(6))
+    };
+    let numbered: HashMap<usize, usize> = typed
+        .iter()
+        .filter_map(|(i, s)| Some((*i, level_of(*s)?)))
+        .collect();
     let first_heading = items.iter().enumerate().position(|(i, it)| match it {
         Item::P(p) => {
             p.heading.is_some()
@@ -1436,15 +1483,7 @@ pub fn convert(
         match &items[i] {
             Item::P(p) => {
                 let text = p.text();
-                let level = if styled {
-                    p.heading
-                } else {
-                    numbered
-                        .get(&i)
-                        .and_then(|s| schemes.iter().position(|x| x == s))
-                        .map(|l| l + 1)
-                }
-                .or_else(|| {
+                let level = p.heading.or_else(|| numbered.get(&i).copied()).or_else(|| {
                     // A title of the outline with no number and no style.
                     (p.list.is_none()
                         && text.chars().count() <= 30
@@ -2160,6 +2199,53 @@ mod tests {
             "{:?}",
             c.lost.iter().map(|l| &l.what).collect::<Vec<_>>()
         );
+    }
+
+    /// As WPS writes an audit report: only the chapters carry an outline
+    /// level; sections and subsections are numbers typed at the start of
+    /// plain paragraphs. All three levels are headings.
+    #[test]
+    fn typed_numbers_under_outline_level_chapters_are_headings() {
+        let ch = |t: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+            )
+        };
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let body = [
+            ch("第一章　筹划与组织"),
+            p("1.1　取得领导支持"),
+            p("公司领导高度重视清洁生产审核工作，成立了领导小组。"),
+            p("1.1.1　审核领导小组"),
+            p("组长由总经理担任。"),
+            p("1.2　组建审核小组"),
+            p("1. 负责制定审核计划；"),
+            ch("第二章　预审核"),
+            p("2.1　企业概况"),
+            p("1.5万吨的产能不是标题"),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "报告", Some(DocKind::AuditReport), &call).unwrap();
+        let md = &c.markdown;
+        for h in [
+            "# 第一章　筹划与组织",
+            "## 1.1　取得领导支持",
+            "### 1.1.1　审核领导小组",
+            "## 1.2　组建审核小组",
+            "# 第二章　预审核",
+            "## 2.1　企业概况",
+        ] {
+            assert!(md.lines().any(|l| l == h), "{h} in\n{md}");
+        }
+        // A sentence and a list item stay text.
+        assert!(
+            !md.contains("# 1. 负责") && !md.contains("# 1.5万吨"),
+            "{md}"
+        );
+        assert_eq!(c.headings, 6, "{md}");
     }
 
     #[test]
