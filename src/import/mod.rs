@@ -306,10 +306,25 @@ struct Para {
     centered: bool,
     size: Option<f32>,
     toc: bool,
+    /// In a code style (preformatted text): its lines go into a code block.
+    code: bool,
     number: usize,
 }
 
 impl Para {
+    /// The text with line breaks kept (code).
+    fn lines(&self) -> String {
+        let mut s = String::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text { text, .. } | Piece::Link { text, .. } => s.push_str(text),
+                Piece::Break => s.push('\n'),
+                _ => {}
+            }
+        }
+        s
+    }
+
     fn text(&self) -> String {
         let mut s = String::new();
         for p in &self.pieces {
@@ -596,6 +611,17 @@ impl Walker<'_> {
                 para.size = self.ctx.style_size(id);
                 let name = self.ctx.style_name(id);
                 para.toc = name.starts_with("toc") || name.starts_with("目录");
+                // shenbao's own export writes code in “代码” (id Code).
+                para.code = id == "Code"
+                    || matches!(
+                        name.as_str(),
+                        "代码"
+                            | "code"
+                            | "html preformatted"
+                            | "html 预设格式"
+                            | "plain text"
+                            | "纯文本"
+                    );
             }
             if let Some(o) = child(ppr, "outlineLvl").and_then(|o| attr(o, "val"))
                 && let Ok(o) = o.parse::<usize>()
@@ -1290,6 +1316,13 @@ pub fn convert(
     let doc_xml = pkg
         .xml("word/document.xml")?
         .ok_or("压缩包中没有 word/document.xml，不是 Word 文档")?;
+    // A file shenbao wrote names its source: its 附表 (made from the
+    // report's fields on every build) are not body text to import.
+    let from_shenbao = pkg
+        .xml("docProps/custom.xml")
+        .ok()
+        .flatten()
+        .is_some_and(|x| x.contains("shenbao-source"));
     let rels = match pkg.xml("word/_rels/document.xml.rels")? {
         Some(x) => docx::relationships(&x)?,
         None => HashMap::new(),
@@ -1481,6 +1514,43 @@ pub fn convert(
     let mut image_lost: HashMap<&str, usize> = HashMap::new();
     while i < items.len() {
         match &items[i] {
+            Item::P(p)
+                if from_shenbao && p.heading == Some(1) && p.text().starts_with("附表　") =>
+            {
+                // To the next top heading that is not another 附表.
+                i += 1;
+                while let Some(it) = items.get(i) {
+                    if let Item::P(q) = it
+                        && q.heading == Some(1)
+                        && !q.text().starts_with("附表　")
+                    {
+                        break;
+                    }
+                    i += 1;
+                }
+                if !out.notes.iter().any(|n| n.contains("附表")) {
+                    out.notes.push(
+                        "shenbao 生成的附表（方案汇总表、指标对比表等）未导入：它们由字段自动生成"
+                            .into(),
+                    );
+                }
+                continue;
+            }
+            Item::P(p) if p.code && p.heading.is_none() => {
+                // Consecutive code paragraphs: one fenced block, verbatim.
+                let mut lines = Vec::new();
+                while let Some(Item::P(c)) = items.get(i)
+                    && c.code
+                    && c.heading.is_none()
+                {
+                    lines.push(c.lines());
+                    i += 1;
+                }
+                let body = lines.join("\n");
+                let fence = if body.contains("```") { "````" } else { "```" };
+                let _ = writeln!(md, "{fence}\n{body}\n{fence}\n");
+                continue;
+            }
             Item::P(p) => {
                 let text = p.text();
                 let level = p.heading.or_else(|| numbered.get(&i).copied()).or_else(|| {
