@@ -171,6 +171,17 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
         .unwrap_or("");
     let title = &title[..title.find("</w:p>").unwrap_or(title.len())];
     assert!(title.contains("<w:br"), "{title}");
+    // The cover, the contents, and the title over the body's first page
+    // (as the PDF prints it).
+    let titled: Vec<&str> = xml.split(r#"<w:pStyle w:val="Title" />"#).skip(1).collect();
+    assert_eq!(titled.len(), 3, "Title paragraphs");
+    assert!(
+        titled[2]
+            .split("</w:p>")
+            .next()
+            .unwrap_or("")
+            .contains("伏牛经济技术开发区")
+    );
     assert_eq!(sect["pageSize"]["w"], 11906, "{}", sect["pageSize"]);
     assert_eq!(sect["pageMargin"]["top"], 2098);
     assert_eq!(sect["pageMargin"]["left"], 1587);

@@ -484,6 +484,22 @@ pub fn export_with_remarks(
                 None => whole.push(r),
             }
         }
+        // The title over the body's first page, as in the PDF: 二号
+        // 小标宋, broken between words, a line under it.
+        let mut t = Paragraph::new().style("Title");
+        for (i, line) in crate::render::pdf::layout::title_lines(&title, 20.0)
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                t = t.add_run(Run::new().add_break(BreakType::TextWrapping));
+            }
+            t = t.add_run(Run::new().add_text(line));
+        }
+        w.para(t);
+        for p in empty_lines(1) {
+            w.para(p);
+        }
         for (b, here) in parsed.blocks.into_iter().zip(on_block) {
             let before = w.body.len();
             w.block(b);
