@@ -124,3 +124,71 @@ fn every_case_written_by_others_is_judged_right() {
         wrong.join("\n")
     );
 }
+
+/// Every case written by others prints: a PDF and a Word file for each
+/// document (a credit-code column of a must_pass plan overprinted its
+/// neighbour, so `build` refused the PDF and `pack` could not send it).
+#[test]
+fn every_case_written_by_others_prints() {
+    let Some(dir) = corpus() else {
+        eprintln!("../shared/corpus is not beside the repository: skipped");
+        return;
+    };
+    let mut failed = Vec::new();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("EXPECT.json").is_file())
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let work = tempfile::tempdir().unwrap();
+        copy_dir(case, work.path());
+        let out = bin()
+            .arg("--root")
+            .arg(work.path())
+            .args([
+                "build",
+                "--no-site",
+                "--no-system-fonts",
+                "--today",
+                "2022-06-20",
+            ])
+            .output()
+            .unwrap();
+        let docs = std::fs::read_dir(work.path().join("content"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+                    .count()
+            })
+            .unwrap_or(0);
+        let count = |sub: &str, ext: &str| {
+            std::fs::read_dir(work.path().join("public").join(sub))
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .filter(|e| {
+                            let n = e.file_name().to_string_lossy().into_owned();
+                            n.ends_with(ext) && !n.contains("检查意见")
+                        })
+                        .count()
+                })
+                .unwrap_or(0)
+        };
+        let (pdfs, docx) = (count("pdf", ".pdf"), count("docx", ".docx"));
+        if out.status.code() != Some(0) || pdfs != docs || docx != docs {
+            failed.push(format!(
+                "{}: exit {:?}, {docs} documents, {pdfs} PDFs, {docx} Word files\n{}",
+                case.display(),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .filter(|l| l.starts_with("error") || l.starts_with("失败"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}

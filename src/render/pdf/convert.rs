@@ -984,27 +984,40 @@ fn least_pt(ems: f32, size: f32) -> f32 {
 /// cells — a name, 强制性审核, a number, a credit code — kept on one line)
 /// and natural width (its longest cell unbroken), in ems. Print and the
 /// Word file size their tables with it.
-pub(crate) fn measure_columns(
-    header: &[&str],
-    rows: &[Vec<&str>],
-    cols: usize,
-) -> (Vec<f32>, Vec<f32>) {
+pub(crate) struct Measured {
+    pub least: Vec<f32>,
+    pub natural: Vec<f32>,
+    /// The widest text no line break can split (a credit code, a long
+    /// number): no column is ever narrower, or its text runs into the next.
+    pub hard: Vec<f32>,
+}
+
+pub(crate) fn measure_columns(header: &[&str], rows: &[Vec<&str>], cols: usize) -> Measured {
     let mut least = vec![0f32; cols];
     let mut natural = vec![0f32; cols];
+    let mut hard = vec![0f32; cols];
     for (i, plain) in header.iter().enumerate().take(cols) {
         let w = text_ems(plain.trim());
-        least[i] = least[i].max(w.min(8.0)).max(unbreakable_ems(plain));
+        let unbreakable = unbreakable_ems(plain);
+        least[i] = least[i].max(w.min(8.0)).max(unbreakable);
         natural[i] = natural[i].max(w);
+        hard[i] = hard[i].max(unbreakable);
     }
     for row in rows {
         for (i, plain) in row.iter().enumerate().take(cols) {
             let w = text_ems(plain.trim());
-            let keep = if w <= 6.0 { w } else { unbreakable_ems(plain) };
+            let unbreakable = unbreakable_ems(plain);
+            let keep = if w <= 6.0 { w } else { unbreakable };
             least[i] = least[i].max(keep);
             natural[i] = natural[i].max(w);
+            hard[i] = hard[i].max(unbreakable);
         }
     }
-    (least, natural)
+    Measured {
+        least,
+        natural,
+        hard,
+    }
 }
 
 /// Column widths in the manner of an HTML table's automatic layout: each
@@ -1062,15 +1075,24 @@ pub(crate) fn fit_table(
     cols: usize,
     can_turn: bool,
 ) -> TableFit {
-    let (least, natural) = measure_columns(head, body, cols);
-    // The same least width as `column_widths` gives each column, so a
-    // size judged to fit does fit.
-    let least_width = |size: f32, cap: f32| {
+    let Measured {
+        least,
+        natural,
+        hard,
+    } = measure_columns(head, body, cols);
+    // A cap wraps headers and long cells onto more lines, never below
+    // what cannot break.
+    let capped = |cap: f32| -> Vec<f32> {
         least
             .iter()
-            .map(|m| least_pt(m.min(cap), size))
-            .sum::<f32>()
+            .zip(&hard)
+            .map(|(m, h)| m.min(cap).max(*h))
+            .collect()
     };
+    // The same least width as `column_widths` gives each column, so a
+    // size judged to fit does fit.
+    let least_width =
+        |size: f32, cap: f32| capped(cap).iter().map(|m| least_pt(*m, size)).sum::<f32>();
     let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
         (12.0, false, 99.0)
     } else if least_width(10.5, 99.0) <= BLOCK_WIDTH_PT {
@@ -1086,8 +1108,7 @@ pub(crate) fn fit_table(
     } else {
         BLOCK_WIDTH_PT
     };
-    let least: Vec<f32> = least.iter().map(|m| m.min(cap)).collect();
-    let widths = column_widths(&least, &natural, size, avail);
+    let widths = column_widths(&capped(cap), &natural, size, avail);
     TableFit {
         size,
         rotated,
@@ -1216,6 +1237,40 @@ fn strip_html_comments(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long table whose least widths do not fit wraps its headers and
+    /// long cells, never a credit code: that column stays as wide as the
+    /// code, or its digits run into the next column.
+    #[test]
+    fn a_column_of_credit_codes_is_never_narrower_than_a_code() {
+        let head = [
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "细分行业",
+            "所在乡镇（园区）",
+            "2021年产值（万元）",
+            "是否规上",
+        ];
+        let row = [
+            "1",
+            "河南汝丰食业有限公司",
+            "914117001072138903",
+            "屠宰及肉类加工",
+            "汝北产业集聚区",
+            "30,907",
+            "是",
+        ];
+        let body: Vec<Vec<&str>> = (0..20).map(|_| row.to_vec()).collect();
+        let fit = fit_table(&head, &body, head.len(), true);
+        let widths = fit.widths.expect("sized");
+        let code = least_pt(unbreakable_ems(row[2]), fit.size);
+        assert!(widths[2] >= code - 0.5, "{widths:?} < {code}");
+        assert!(
+            widths.iter().sum::<f32>() <= BLOCK_WIDTH_PT + 0.5,
+            "{widths:?}"
+        );
+    }
     use std::path::PathBuf;
 
     fn conv(md: &str) -> String {
