@@ -315,32 +315,107 @@ const VOID_ELEMENTS: [&str; 14] = [
     "track", "wbr",
 ];
 
-/// Follow the element depth through a piece of raw HTML: start tags open
-/// (unless void or `/>`), end tags close. Returns the depth after it and
-/// raises `most` to the deepest seen. A scan, not a parser: enough to tell
-/// a page of ordinary markup from thousands of unclosed elements.
-fn html_nesting(html: &str, mut depth: usize, most: &mut usize) -> usize {
-    let b = html.as_bytes();
-    for at in memchr::memchr_iter(b'<', b) {
-        match b.get(at + 1) {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(c) if c.is_ascii_alphabetic() => {
-                let name_end = b[at + 1..]
-                    .iter()
-                    .position(|c| !c.is_ascii_alphanumeric())
-                    .map_or(b.len(), |n| at + 1 + n);
-                let name = html[at + 1..name_end].to_ascii_lowercase();
-                let self_closing = memchr::memchr(b'>', &b[name_end..])
-                    .is_some_and(|e| e > 0 && b[name_end + e - 1] == b'/');
-                if !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
-                    depth += 1;
-                    *most = (*most).max(depth);
-                }
+/// Elements whose end tag may be left out (`<p>甲<p>乙`, `<td>` without
+/// `</td>`): each closes when a sibling opens (see [`implied_close`]).
+const OPTIONAL_END: [&str; 16] = [
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rt",
+    "rp", "colgroup", "caption",
+];
+
+/// Whether opening `next` closes the open element `open` without its end
+/// tag (HTML's rules, those that matter for depth).
+fn implied_close(open: &str, next: &str) -> bool {
+    match open {
+        "p" => matches!(
+            next,
+            "p" | "div"
+                | "table"
+                | "ul"
+                | "ol"
+                | "dl"
+                | "blockquote"
+                | "pre"
+                | "section"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+        ),
+        "li" => next == "li",
+        "dt" | "dd" => matches!(next, "dt" | "dd"),
+        "td" | "th" => matches!(next, "td" | "th" | "tr" | "tbody" | "thead" | "tfoot"),
+        "tr" => matches!(next, "tr" | "tbody" | "thead" | "tfoot"),
+        "thead" | "tbody" | "tfoot" => matches!(next, "tbody" | "thead" | "tfoot"),
+        "option" => matches!(next, "option" | "optgroup"),
+        "optgroup" => next == "optgroup",
+        "rt" | "rp" => matches!(next, "rt" | "rp"),
+        "colgroup" | "caption" => !matches!(next, "col"),
+        _ => false,
+    }
+}
+
+/// The element depth of the author's raw HTML, followed through the
+/// pieces of a body: start tags open (unless void or `/>`; an element
+/// whose end tag may be left out closes when a sibling opens), end tags
+/// close to their element, comments hold nothing. A scan, not a parser:
+/// enough to tell ordinary markup from thousands of unclosed elements.
+#[derive(Debug, Default)]
+struct HtmlDepth {
+    open: Vec<String>,
+    most: usize,
+}
+
+impl HtmlDepth {
+    fn feed(&mut self, html: &str) {
+        let b = html.as_bytes();
+        let mut skip_to = 0;
+        let name_at = |from: usize| -> String {
+            let end = b[from..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .map_or(b.len(), |n| from + n);
+            html[from..end].to_ascii_lowercase()
+        };
+        for at in memchr::memchr_iter(b'<', b) {
+            if at < skip_to {
+                continue;
             }
-            _ => {}
+            // A comment holds no elements (a drafting note may quote one).
+            if b[at..].starts_with(b"<!--") {
+                skip_to = memchr::memmem::find(&b[at..], b"-->").map_or(b.len(), |e| at + e + 3);
+                continue;
+            }
+            match b.get(at + 1) {
+                Some(b'/') => {
+                    let name = name_at(at + 2);
+                    if let Some(i) = self.open.iter().rposition(|n| *n == name) {
+                        self.open.truncate(i);
+                    }
+                }
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let name = name_at(at + 1);
+                    let name_end = at + 1 + name.len();
+                    let self_closing = memchr::memchr(b'>', &b[name_end..])
+                        .is_some_and(|e| e > 0 && b[name_end + e - 1] == b'/');
+                    if self_closing || VOID_ELEMENTS.contains(&name.as_str()) {
+                        continue;
+                    }
+                    while self.open.last().is_some_and(|o| implied_close(o, &name)) {
+                        self.open.pop();
+                    }
+                    self.open.push(name);
+                    self.most = self.most.max(self.open.len());
+                }
+                _ => {}
+            }
         }
     }
-    depth
+
+    fn depth(&self) -> usize {
+        self.open.len()
+    }
 }
 
 /// Parse a body that starts at byte `offset` of its file.
@@ -355,7 +430,7 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut parsed = events(body);
     let mut nesting = 0usize;
-    let mut html_depth = 0usize;
+    let mut html = HtmlDepth::default();
     for (event, range) in parsed.by_ref() {
         let span = offset + range.start..offset + range.end;
         match &event {
@@ -367,7 +442,7 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                 nesting = nesting.saturating_sub(1);
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                html_depth = html_nesting(h, html_depth, &mut out.max_html_nesting);
+                html.feed(h);
             }
             _ => {}
         }
@@ -504,6 +579,7 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
             _ => {}
         }
     }
+    out.max_html_nesting = html.most;
     out.guidance = parsed
         .guidance
         .iter()
@@ -813,13 +889,22 @@ mod tests {
 
     #[test]
     fn raw_html_depth_follows_open_and_close_tags() {
-        let mut most = 0;
-        let d = html_nesting("<div><p>甲<br>乙<img src=\"a>b\"/></p>", 0, &mut most);
+        let mut h = HtmlDepth::default();
+        h.feed("<div><p>甲<br>乙<img src=\"a>b\"/></p>");
+        let (d, most) = (h.depth(), h.most);
         assert_eq!((d, most), (1, 2));
-        let d = html_nesting("<!-- c --><span/></div>", d, &mut most);
+        h.feed("<!-- c --><span/></div>");
+        let (d, most) = (h.depth(), h.most);
         assert_eq!((d, most), (0, 2));
-        let d = html_nesting(&"<DIV class=x>".repeat(70), 0, &mut most);
+        let mut h = HtmlDepth::default();
+        h.feed(&"<DIV class=x>".repeat(70));
+        let (d, most) = (h.depth(), h.most);
         assert_eq!((d, most), (70, 70));
+        // Paragraphs and cells left open close when a sibling opens, and a
+        // commented-out element is not one: ordinary markup stays shallow.
+        let mut h = HtmlDepth::default();
+        h.feed(&"<p>甲<table><tr><td>1<td>2</table><!-- <div><div> -->".repeat(100));
+        assert_eq!((h.depth(), h.most), (0, 3));
     }
 
     const DOC: &str = "# 一、试点对象基本概况\n\n## （一）试点对象范围与区位\n\n园区位于某市东部，面积12平方公里。\n\n## (二)试点对象产业概况\n\n| 指标 | 值 |\n|---|---|\n| 产值 | 100 |\n\n# 二、试点基础\n\n待补充\n\n![区位图](img/a.png)\n";
