@@ -315,15 +315,9 @@ const VOID_ELEMENTS: [&str; 14] = [
     "track", "wbr",
 ];
 
-/// Elements whose end tag may be left out (`<p>甲<p>乙`, `<td>` without
-/// `</td>`): each closes when a sibling opens (see [`implied_close`]).
-const OPTIONAL_END: [&str; 16] = [
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rt",
-    "rp", "colgroup", "caption",
-];
-
 /// Whether opening `next` closes the open element `open` without its end
-/// tag (HTML's rules, those that matter for depth).
+/// tag (`<p>甲<p>乙`, `<td>` without `</td>`: HTML's rules, those that
+/// matter for depth).
 fn implied_close(open: &str, next: &str) -> bool {
     match open {
         "p" => matches!(
@@ -413,6 +407,7 @@ impl HtmlDepth {
         }
     }
 
+    #[cfg(test)]
     fn depth(&self) -> usize {
         self.open.len()
     }
