@@ -588,8 +588,9 @@ fn export_docx(
     let (jobs, force) = (opts.jobs, opts.force);
     let remark_date = opts
         .today
-        .with_timezone(&chrono::Utc)
-        .format("%Y-%m-%dT%H:%M:%SZ")
+        // The day, not the second: a rebuild the same day gives the same
+        // bytes, and the comments file is not written again.
+        .format("%Y-%m-%dT00:00:00Z")
         .to_string();
     let fonts = WordFonts::from_theme(theme);
     let root = project
@@ -605,6 +606,17 @@ fn export_docx(
         let target = docx_path(out_dir, &rel);
         let file = crate::project::rel_path(out_dir, &target);
         let inputs = hex(docx_fingerprint(doc, &root, &fonts));
+        // The comments file follows this run's findings whatever becomes
+        // of the clean file (kept, the author's, failed).
+        let (remarks, mut told) = write_remarks(
+            doc,
+            &root,
+            &fonts,
+            out_dir,
+            check,
+            &remark_date,
+            &written_sums,
+        );
         let done = |ok: bool, bytes: u64, kept: bool| DocBuild {
             rel: rel.clone(),
             pdf: ok.then(|| target.clone()),
@@ -619,48 +631,19 @@ fn export_docx(
             && r.inputs == inputs
             && crate::output::output_hash(&target) == r.output
         {
-            // Kept: its warnings are told again; the comments follow the
-            // findings of this run.
-            let mut told: Vec<Diagnostic> = r.findings.iter().map(|f| f.diagnostic()).collect();
-            let (remarks, more) = write_remarks(
-                doc,
-                &root,
-                &fonts,
-                out_dir,
-                check,
-                &remark_date,
-                &written_sums,
-            );
-            told.extend(more);
+            // Kept: its warnings are told again.
+            told.extend(r.findings.iter().map(|f| f.diagnostic()));
             return (done(true, r.bytes, true), told, None, remarks);
         }
         // A Word file edited since it was written is the author's now.
         if crate::output::changed_since_written(out_dir, &file, &written_sums) {
-            let d = crate::output::changed_diagnostic(&rel, out_dir, &file);
-            return (done(true, 0, true), vec![d], None, None);
+            told.push(crate::output::changed_diagnostic(&rel, out_dir, &file));
+            return (done(true, 0, true), told, None, remarks);
         }
-        let written = export(doc, &root, &fonts).and_then(|e| {
-            write_within(out_dir, &target, &e.bytes)
-                .map(|()| (e.bytes, e.problems))
-                .map_err(|err| {
-                    format!(
-                        "无法写入 {}：{}",
-                        target.display(),
-                        crate::fsutil::io_message(&err)
-                    )
-                })
-        });
+        let written = export(doc, &root, &fonts)
+            .and_then(|e| write_docx(out_dir, &target, &e.bytes).map(|()| (e.bytes, e.problems)));
         match written {
             Ok((bytes, problems)) => {
-                let (remarks, mut told) = write_remarks(
-                    doc,
-                    &root,
-                    &fonts,
-                    out_dir,
-                    check,
-                    &remark_date,
-                    &written_sums,
-                );
                 let warnings: Vec<Diagnostic> = problems
                     .into_iter()
                     .map(|p| {
@@ -685,14 +668,8 @@ fn export_docx(
                 )
             }
             Err(why) => {
-                let d = Diagnostic::file(
-                    "docx/export",
-                    Severity::Error,
-                    &rel,
-                    format!("无法生成 Word 文件：{why}"),
-                )
-                .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过");
-                (done(false, 0, false), vec![d], None, None)
+                told.push(docx_failed(&rel, format!("无法生成 Word 文件：{why}")));
+                (done(false, 0, false), told, None, remarks)
             }
         }
     };
@@ -781,29 +758,41 @@ fn write_remarks(
         })
         .collect();
     let written = export_with_remarks(doc, root, fonts, &remarks, date).and_then(|e| {
-        write_within(out_dir, &target, &e.bytes).map_err(|err| {
-            format!(
-                "无法写入 {}：{}",
-                target.display(),
-                crate::fsutil::io_message(&err)
-            )
-        })
+        // The same comments as last time: the file stays as it is.
+        if crate::output::output_hash(&target)
+            == crate::output::hex(typst::utils::hash128(&e.bytes[..]))
+        {
+            return Ok(false);
+        }
+        write_docx(out_dir, &target, &e.bytes).map(|()| true)
     });
     match written {
-        Ok(()) => (Some((target, true)), Vec::new()),
+        Ok(wrote) => (Some((target, wrote)), Vec::new()),
         Err(why) => (
             None,
-            vec![
-                Diagnostic::file(
-                    "docx/export",
-                    Severity::Error,
-                    rel,
-                    format!("无法生成带检查意见的 Word 文件：{why}"),
-                )
-                .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过"),
-            ],
+            vec![docx_failed(
+                rel,
+                format!("无法生成带检查意见的 Word 文件：{why}"),
+            )],
         ),
     }
+}
+
+/// Write a Word file inside the output folder; the failure in Chinese.
+fn write_docx(out_dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_within(out_dir, target, bytes).map_err(|err| {
+        format!(
+            "无法写入 {}：{}",
+            target.display(),
+            crate::fsutil::io_message(&err)
+        )
+    })
+}
+
+/// A Word file that could not be made: an error at its document.
+fn docx_failed(rel: &str, message: String) -> Diagnostic {
+    Diagnostic::file("docx/export", Severity::Error, rel, message)
+        .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过")
 }
 
 /// `<name>-检查意见.docx` beside a document's `<name>.docx`.

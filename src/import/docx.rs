@@ -92,6 +92,28 @@ impl Package {
 pub const MAX_NAMESPACES_IN_SCOPE: usize = 300;
 pub const MAX_NAMESPACE_DECLARATIONS: usize = 50_000;
 
+/// A start tag from `from` (just after its `<`): the index of its closing
+/// `>` outside quoted values (the length when there is none), and how
+/// many `=` it holds outside them (its attributes).
+pub(crate) fn scan_start_tag(b: &[u8], from: usize) -> (usize, usize) {
+    let mut quote = 0u8;
+    let mut equals = 0usize;
+    for (i, &c) in b.iter().enumerate().skip(from) {
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'"' || c == b'\'' {
+            quote = c;
+        } else if c == b'=' {
+            equals += 1;
+        } else if c == b'>' {
+            return (i, equals);
+        }
+    }
+    (b.len(), equals)
+}
+
 /// Attributes on one element, at most. Word writes a dozen at most; the
 /// parser's duplicate check is quadratic (60,000 on one element: 11 s).
 pub const MAX_ATTRIBUTES: usize = 512;
@@ -136,23 +158,8 @@ fn namespace_load(text: &str) -> Load {
             Some(_) => {
                 // The start tag, to its '>' outside quotes.
                 let start = i;
-                let mut quote = 0u8;
-                let mut equals = 0usize;
-                while i < b.len() {
-                    let c = b[i];
-                    if quote != 0 {
-                        if c == quote {
-                            quote = 0;
-                        }
-                    } else if c == b'"' || c == b'\'' {
-                        quote = c;
-                    } else if c == b'=' {
-                        equals += 1;
-                    } else if c == b'>' {
-                        break;
-                    }
-                    i += 1;
-                }
+                let (end, equals) = scan_start_tag(b, start);
+                i = end;
                 attributes = attributes.max(equals);
                 let tag = &b[start..i.min(b.len())];
                 let declared = memchr::memmem::find_iter(tag, b"xmlns").count();

@@ -406,23 +406,8 @@ pub fn canonical(part: &[u8]) -> Vec<u8> {
 /// End (exclusive) of the start tag that begins at `start`: its `>`
 /// outside quoted attribute values.
 fn start_tag_end(src: &str, start: usize) -> usize {
-    let b = src.as_bytes();
-    let mut quote = 0u8;
-    let mut i = start;
-    while i < b.len() {
-        let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'"' || c == b'\'' {
-            quote = c;
-        } else if c == b'>' {
-            return i + 1;
-        }
-        i += 1;
-    }
-    b.len()
+    let (close, _) = crate::import::docx::scan_start_tag(src.as_bytes(), start);
+    (close + 1).min(src.len())
 }
 
 fn write(out: &mut String, src: &str, node: roxmltree::Node<'_, '_>, parent: &str) {
