@@ -445,6 +445,31 @@ impl Walker<'_> {
         });
     }
 
+    /// A whole element not imported (a deleted paragraph, a table nested
+    /// too deep): its paragraphs are counted, and it is reported at its
+    /// first one with its first words.
+    fn lose_whole(&mut self, n: Node<'_, '_>, what: &str) {
+        let number = self.paragraph + 1;
+        self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+        let text: String = n
+            .descendants()
+            .filter(|d| is(*d, "delText") || is(*d, "t"))
+            .filter_map(|d| d.text())
+            .take(20)
+            .collect();
+        let before = self.lost.len();
+        self.lose(
+            what,
+            &Para {
+                number,
+                ..Para::default()
+            },
+        );
+        if let Some(l) = self.lost.get_mut(before) {
+            l.first_words = first_words(&text);
+        }
+    }
+
     fn body(&mut self, body: Node<'_, '_>, depth: usize) {
         if depth > MAX_NESTING {
             let para = Para {
@@ -492,27 +517,8 @@ impl Walker<'_> {
                     self.body(n, depth + 1);
                 }
                 "del" | "moveFrom" => {
-                    // Whole paragraphs or tables deleted with tracking on:
-                    // not imported, and said, with their first words.
-                    let number = self.paragraph + 1;
-                    self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
-                    let text: String = n
-                        .descendants()
-                        .filter(|d| is(*d, "delText") || is(*d, "t"))
-                        .filter_map(|d| d.text())
-                        .take(20)
-                        .collect();
-                    let before = self.lost.len();
-                    self.lose(
-                        "修订痕迹（删除的段落或表格未导入）",
-                        &Para {
-                            number,
-                            ..Para::default()
-                        },
-                    );
-                    if let Some(l) = self.lost.get_mut(before) {
-                        l.first_words = first_words(&text);
-                    }
+                    // Whole paragraphs or tables deleted with tracking on.
+                    self.lose_whole(n, "修订痕迹（删除的段落或表格未导入）");
                 }
                 _ => {}
             }
@@ -554,25 +560,10 @@ impl Walker<'_> {
                             } else {
                                 // Never silently: the table four levels in
                                 // and what it holds are not imported.
-                                let number = self.paragraph + 1;
-                                self.paragraph += c.descendants().filter(|d| is(*d, "p")).count();
-                                let text: String = c
-                                    .descendants()
-                                    .filter(|d| is(*d, "t"))
-                                    .filter_map(|d| d.text())
-                                    .take(20)
-                                    .collect();
-                                let before = self.lost.len();
-                                self.lose(
+                                self.lose_whole(
+                                    c,
                                     "嵌套过深的表格（表格中第四层以内的表格，其文字未导入）",
-                                    &Para {
-                                        number,
-                                        ..Para::default()
-                                    },
                                 );
-                                if let Some(l) = self.lost.get_mut(before) {
-                                    l.first_words = first_words(&text);
-                                }
                             }
                         }
                         "sdt" | "customXml" => {
