@@ -10,8 +10,8 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontInfo};
 use typst_kit::fonts::FontStore;
 
-/// The bundled fallback fonts (GPL with font exception; licence beside
-/// them in themes/default/fonts/).
+/// The bundled fallback fonts (Fandol: GPL with font exception; Liberation:
+/// SIL OFL 1.1; licences beside them in themes/default/fonts/).
 const BUNDLED: &[(&str, &[u8])] = &[
     (
         "FandolFang-Regular.otf",
@@ -36,6 +36,16 @@ const BUNDLED: &[(&str, &[u8])] = &[
     (
         "FandolSong-Bold.otf",
         include_bytes!("../../../themes/default/fonts/FandolSong-Bold.otf"),
+    ),
+    // Latin letters and digits (SIL OFL 1.1): the metrics of Times New
+    // Roman, which the Word export names, so both outputs agree.
+    (
+        "LiberationSerif-Regular.ttf",
+        include_bytes!("../../../themes/default/fonts/LiberationSerif-Regular.ttf"),
+    ),
+    (
+        "LiberationSerif-Bold.ttf",
+        include_bytes!("../../../themes/default/fonts/LiberationSerif-Bold.ttf"),
     ),
 ];
 
