@@ -482,6 +482,23 @@ pub fn cover_subtitle(title: &str, kind: &str) -> bool {
     !kind.is_empty() && !squash(title).contains(&squash(kind))
 }
 
+/// A document's whole title, on its cover and over its first page: the
+/// title with the kind it is, unless the title already says it, sharing
+/// what they have in common (…创新试点 + 清洁生产审核创新试点实施方案 reads
+/// …创新试点实施方案, not the words twice).
+pub fn full_title(title: &str, kind: &str) -> String {
+    let title = title.trim();
+    if !cover_subtitle(title, kind) {
+        return title.to_string();
+    }
+    let kind: Vec<char> = kind.chars().collect();
+    let overlap = (1..kind.len())
+        .rev()
+        .find(|&k| title.ends_with(&kind[..k].iter().collect::<String>()))
+        .unwrap_or(0);
+    format!("{title}{}", kind[overlap..].iter().collect::<String>())
+}
+
 /// What a volume's cover says besides its title: who it is from, under
 /// which label, and when.
 pub struct Cover {
@@ -584,6 +601,30 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_title_says_the_kind_once() {
+        assert_eq!(
+            full_title("澧河县农副食品加工行业清洁生产审核创新试点", "试点实施方案"),
+            "澧河县农副食品加工行业清洁生产审核创新试点实施方案"
+        );
+        assert_eq!(
+            full_title("伏牛市清洁生产审核创新试点", "清洁生产审核创新试点实施方案"),
+            "伏牛市清洁生产审核创新试点实施方案"
+        );
+        assert_eq!(
+            full_title("伏牛市试点实施方案", "试点实施方案"),
+            "伏牛市试点实施方案"
+        );
+        assert_eq!(
+            full_title("伏牛市城市建设", "试点实施方案"),
+            "伏牛市城市建设试点实施方案"
+        );
+        assert_eq!(
+            full_title("甲公司清洁生产审核报告", "清洁生产审核报告"),
+            "甲公司清洁生产审核报告"
+        );
+    }
 
     fn audit(options: &str) -> Document {
         let text = format!(

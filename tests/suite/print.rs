@@ -34,9 +34,10 @@ fn demo_volume_reads_back_correctly() {
     let pdf = built(dir.path(), &[]);
     let info = pdf_info(&pdf);
     assert!(info["Page size"].contains("(A4)"), "{info:?}");
+    // The whole title: the plan's title with the kind it is.
     assert_eq!(
         info["Title"],
-        "伏牛经济技术开发区工业园区清洁生产整体审核创新试点"
+        "伏牛经济技术开发区工业园区清洁生产整体审核创新试点实施方案"
     );
     assert_eq!(info["Author"], "伏牛经济技术开发区管理委员会");
     let pages: usize = info["Pages"].parse().unwrap();

@@ -107,8 +107,12 @@ fn the_real_plan_prints_whole_and_readable() {
                 // Neighbours on one line: CJK punctuation pairs (。《) are
                 // set closer than their glyph boxes, by up to one em.
                 let (l, r) = if wa.x0 <= wb.x0 { (wa, wb) } else { (wb, wa) };
+                // Digits and Latin letters are set in the Latin font, whose
+                // boxes sit a little lower than the Chinese font's: one line
+                // is the same baseline within a quarter of the size.
+                let size = (wa.y1 - wa.y0).max(wb.y1 - wb.y0);
                 let neighbours =
-                    (wa.y0 - wb.y0).abs() < 0.1 * h && r.x0 - l.x0 > 0.5 * h && dx <= 1.05 * h;
+                    (wa.y1 - wb.y1).abs() < 0.25 * h && r.x0 - l.x0 > 0.5 * h && dx <= 1.05 * size;
                 // A superscript (a footnote number) touches the box of the
                 // bracket after it; rows drawn over each other have one size.
                 let same_size = h / (wa.y1 - wa.y0).max(wb.y1 - wb.y0) > 0.85;
@@ -148,8 +152,9 @@ fn the_real_plan_prints_whole_and_readable() {
         "page {}: {cont_text}",
         first + 2
     );
+    // (A header may wrap between its words: 审核 / 类型.)
     assert!(
-        cont_text.contains("企业名称") && cont_text.contains("审核类型"),
+        cont_text.contains("企业名称") && cont_text.contains("审核") && cont_text.contains("类型"),
         "header not repeated: {cont_text}"
     );
     // The caption row comes before the header on the continuation page.
@@ -192,12 +197,16 @@ fn the_real_plan_prints_whole_and_readable() {
             .flatten()
             .find(|w| w.text.ends_with(needle))
             .unwrap_or_else(|| panic!("no word “{needle}”"));
-        // The heading as printed, its number included (“1.” is two
-        // half-width characters).
+        // The heading as printed, its number included (“1.” in the Latin
+        // font: a digit is half an em, the full stop a quarter).
         let ems: f64 = w
             .text
             .chars()
-            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+            .map(|c| match c {
+                '.' => 0.25,
+                c if c.is_ascii() => 0.5,
+                _ => 1.0,
+            })
             .sum();
         (w.x1 - w.x0) / ems
     };
@@ -249,15 +258,20 @@ fn the_real_plan_prints_whole_and_readable() {
         }
     }
 
-    // 7. No Latin fallback font in the middle of 仿宋: 10⁶, CO₂ and −12℃
-    //    are set with the CJK fonts (the code block has its own).
+    // 7. No fallback font: Chinese in the theme's CJK fonts, Latin letters
+    //    and digits (10⁶, CO₂) in its Times-metric serif, as Word sets
+    //    them in Times New Roman (the code block has its own).
     let fonts = tool("pdffonts", &[&pdf.to_string_lossy()]);
     for row in fonts.lines().skip(2) {
         assert!(
-            row.contains("Fandol") || row.contains("Mono"),
+            row.contains("Fandol") || row.contains("Mono") || row.contains("LiberationSerif"),
             "fallback font: {row}"
         );
     }
+    assert!(
+        fonts.contains("LiberationSerif"),
+        "digits not in the Latin font: {fonts}"
+    );
     assert!(plain.contains("2.6×107吨"), "superscript digits missing");
 
     // 8. Footnote numbers run 1…8 on the site.

@@ -487,7 +487,8 @@ pub fn export_with_remarks(
         // The title over the body's first page, as in the PDF: 二号
         // 小标宋, broken between words, a line under it.
         let mut t = Paragraph::new().style("Title");
-        for (i, line) in crate::render::pdf::layout::title_lines(&title, 20.0)
+        let full = crate::views::full_title(&title, kind.name_zh());
+        for (i, line) in crate::render::pdf::layout::title_lines(&full, 20.0)
             .into_iter()
             .enumerate()
         {
@@ -1173,8 +1174,10 @@ impl Writer<'_> {
         let mut out = empty_lines(4);
         // The title broken between words and balanced, as on the PDF's
         // cover (二号 on the 156 mm block: 20 characters).
+        // The title with the kind it is (…创新试点实施方案), as in the PDF.
         let mut t = Paragraph::new().style("Title");
-        for (i, line) in crate::render::pdf::layout::title_lines(title, 20.0)
+        let full = crate::views::full_title(title, kind.name_zh());
+        for (i, line) in crate::render::pdf::layout::title_lines(&full, 20.0)
             .into_iter()
             .enumerate()
         {
@@ -1185,16 +1188,7 @@ impl Writer<'_> {
         }
         out.push(t);
         out.extend(empty_lines(1));
-        // The kind under the title, unless the title says it.
-        let name = if crate::views::cover_subtitle(title, kind.name_zh()) {
-            kind.name_zh()
-        } else {
-            ""
-        };
-        let sub = match version {
-            Some(v) => format!("{name}（{v}）"),
-            None => name.to_string(),
-        };
+        let sub = version.map(|v| format!("（{v}）")).unwrap_or_default();
         if !sub.is_empty() {
             out.push(
                 Paragraph::new()

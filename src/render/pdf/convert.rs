@@ -73,6 +73,10 @@ enum Frame {
     Quote,
     List {
         start: Option<u64>,
+        /// Items closed so far.
+        items: u64,
+        /// Ordered lists open, this one included (1: `1.`, 2: `（1）`, 3: `①`).
+        depth: usize,
     },
     /// A raw HTML block: comments are dropped, anything else prints as typed.
     HtmlBlock {
@@ -224,14 +228,66 @@ impl Converter<'_> {
         for o in self.stack.iter_mut() {
             o.plain.push_str(t);
         }
+        // Runs a line must not break inside stand in boxes: a number with
+        // its unit (4万m³/d, 0.27 mg/L), a standard's number with its year
+        // (GB 18918—2002), a year range; in a table cell, every short word.
+        let cell = self.stack.iter().any(|o| {
+            matches!(
+                o.frame,
+                Frame::TableCell | Frame::TableRow { .. } | Frame::TableHead { .. }
+            )
+        });
+        // Headings keep their text whole (their numbers are read from it)
+        // and break as titles do.
+        let heading = self
+            .stack
+            .iter()
+            .any(|o| matches!(o.frame, Frame::Heading { .. }));
+        let mut pieces = if heading {
+            vec![(t, false)]
+        } else {
+            keep_together(t, cell)
+        };
+        // A cell that is one kept piece needs no box: its column is never
+        // narrower than a piece.
+        if cell && pieces.len() == 1 {
+            pieces[0].1 = false;
+        }
+        let mut loose = String::new();
+        for (piece, keep) in pieces {
+            if !keep {
+                loose.push_str(piece);
+                continue;
+            }
+            if !loose.is_empty() {
+                self.scripted(&loose, at);
+                loose.clear();
+            }
+            let inner = self.capture(|c| c.scripted(piece, at));
+            self.emit(format!("box({})", Self::join(&inner)), at);
+        }
+        if !loose.is_empty() {
+            self.scripted(&loose, at);
+        }
+    }
+
+    /// The expressions `f` emits, taken back rather than left in place.
+    fn capture(&mut self, f: impl FnOnce(&mut Self)) -> Vec<String> {
+        let n = self.top().children.len();
+        let offsets = self.block_offsets.len();
+        f(self);
+        self.block_offsets.truncate(offsets);
+        self.top().children.split_off(n)
+    }
+
+    /// Text with superscript and subscript characters (10⁶, CO₂, m³) set as
+    /// raised or lowered digits of the body font: the CJK fonts have none,
+    /// and a Latin fallback font would show in the middle of a line of 仿宋.
+    fn scripted(&mut self, t: &str, at: usize) {
         if !t.chars().any(|c| script(c).is_some()) {
             self.plain(t, at);
             return;
         }
-        // Superscript and subscript characters (10⁶, CO₂, m³) are set as
-        // raised or lowered digits of the body font: the CJK fonts have
-        // none, and a Latin fallback font would show in the middle of a
-        // line of 仿宋.
         let mut plain = String::new();
         for c in t.chars() {
             match script(c) {
@@ -391,7 +447,12 @@ impl Converter<'_> {
                     if start.is_some() {
                         self.enums += 1;
                     }
-                    self.push(Frame::List { start });
+                    let depth = self.enums;
+                    self.push(Frame::List {
+                        start,
+                        items: 0,
+                        depth,
+                    });
                 }
             }
             Tag::Item if self.lists > MAX_NESTING => {
@@ -513,7 +574,13 @@ impl Converter<'_> {
                     self.last_char = None;
                     return;
                 }
-                let expr = format!("par({inner})");
+                // A short numbered line that heads what follows (（1）前处理
+                // 与染色工序) never stands alone at a page foot.
+                let expr = if heads_what_follows(&plain) {
+                    format!("block(sticky: true, par({inner}))")
+                } else {
+                    format!("par({inner})")
+                };
                 self.emit(expr, start_at);
                 if self.stack.len() == 1
                     && let Some((number, cap)) = table_caption(&plain)
@@ -565,25 +632,42 @@ impl Converter<'_> {
                     start_at,
                 );
             }
-            Frame::List { start } => {
-                let items = open.children.join(", ");
+            Frame::List { start, .. } => {
                 let expr = match start {
-                    Some(n) => {
-                        // 1. at the top, （1） inside it, ① below that: the
-                        // official sequence, never “1.” inside “1.”.
-                        let numbering = match self.enums {
-                            0 | 1 => "1.",
-                            2 => "（1）",
-                            _ => "①",
-                        };
+                    Some(_) => {
+                        // Numbered items are ordinary paragraphs (below).
                         self.enums = self.enums.saturating_sub(1);
-                        format!("enum(numbering: {}, start: {n}, {items},)", lit(numbering))
+                        format!("{{{}}}", open.children.join("; "))
                     }
-                    None => format!("list({items},)"),
+                    None => format!("list({},)", open.children.join(", ")),
                 };
                 self.emit(expr, start_at);
             }
-            Frame::Item => self.emit(inner, start_at),
+            Frame::Item => {
+                let marker = match self.stack.last_mut() {
+                    Some(Open {
+                        frame:
+                            Frame::List {
+                                start: Some(n),
+                                items,
+                                depth,
+                            },
+                        ..
+                    }) => {
+                        let number = n.saturating_add(*items);
+                        *items += 1;
+                        Some(item_marker(*depth, number))
+                    }
+                    _ => None,
+                };
+                match marker {
+                    Some(marker) => {
+                        let expr = numbered_item(&marker, open.children);
+                        self.emit(expr, start_at);
+                    }
+                    None => self.emit(inner, start_at),
+                }
+            }
             Frame::Emph => self.emit(format!("emph({inner})"), start_at),
             Frame::Strong => self.emit(format!("strong({inner})"), start_at),
             Frame::Strike => self.emit(format!("strike({inner})"), start_at),
@@ -758,6 +842,111 @@ fn next_unit(t: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A text cut where lines may break, each piece with whether it must stay
+/// on one line: pieces between word boundaries ([`super::layout::word_breaks`])
+/// with a number and a Latin unit (4万m³/d, tCO₂/MWh), joined to a Latin
+/// unit after a space (0.27 mg/L), a standard's letters before its number
+/// (GB 18918), and a range's other end across a dash (2021—2023年,
+/// 18918—2002); in a table cell also every number with its unit or date
+/// (66号, 2022年8月) and every word of two characters or more up to six
+/// ems (所在位置 never breaks as 所在位/置). No kept piece is wider than
+/// twelve ems (a longer one breaks where it may).
+fn keep_together(t: &str, cell: bool) -> Vec<(&str, bool)> {
+    let ok = super::layout::word_breaks(t);
+    let idx: Vec<usize> = t
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(t.len()))
+        .collect();
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for i in 1..idx.len() - 1 {
+        if ok[i] {
+            pieces.push(&t[idx[start]..idx[i]]);
+            start = i;
+        }
+    }
+    if idx.len() > 1 {
+        pieces.push(&t[idx[start]..]);
+    }
+    let digit = |p: &str| p.chars().any(|c| c.is_ascii_digit() || script(c).is_some());
+    let numeric_end = |p: &str| {
+        p.chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '年' | '月'))
+    };
+    let latin_unit = |p: &str| {
+        !p.is_empty()
+            && p.chars().count() <= 10
+            && p.chars().any(|c| c.is_ascii_alphabetic())
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '/' || script(c).is_some())
+    };
+    let standard = |p: &str| {
+        (1..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_uppercase() || c == '/')
+    };
+    let dash = |p: &str| matches!(p, "—" | "－" | "-" | "~" | "～" | "——");
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let mut end = i;
+        // Merge what belongs to p: a unit after a space, a range's other end.
+        let mut j = i;
+        loop {
+            let here = pieces[j];
+            if standard(here)
+                && pieces.get(j + 1) == Some(&" ")
+                && pieces
+                    .get(j + 2)
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                j += 2;
+                continue;
+            }
+            if digit(here)
+                && pieces.get(j + 1) == Some(&" ")
+                && pieces.get(j + 2).is_some_and(|n| latin_unit(n))
+                && !pieces[j + 2].starts_with(|c: char| c.is_ascii_digit())
+            {
+                j += 2;
+                continue;
+            }
+            if numeric_end(here)
+                && digit(here)
+                && !cell
+                && pieces.get(j + 1).is_some_and(|n| dash(n))
+                && pieces
+                    .get(j + 2)
+                    .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                j += 2;
+                continue;
+            }
+            break;
+        }
+        if j > i {
+            end = j;
+        }
+        let from = pieces[i].as_ptr() as usize - t.as_ptr() as usize;
+        let to = pieces[end].as_ptr() as usize - t.as_ptr() as usize + pieces[end].len();
+        let run = &t[from..to];
+        let width = text_ems(run);
+        // In running text only what mixes a number with Latin letters or
+        // a dash is kept (a box beside CJK punctuation costs that
+        // punctuation its space: 〔2018〕24号 reads 〔2018〕24号 either way).
+        let latin = run
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || c == '/' || script(c).is_some());
+        let keep = width <= 12.0
+            && run.chars().count() >= 2
+            && !run.chars().all(char::is_whitespace)
+            && (end > i || (digit(run) && (latin || cell)) || (cell && width <= 6.0));
+        out.push((run, keep));
+        i = end + 1;
+    }
+    out
+}
+
 /// A superscript (true) or subscript character and the character it
 /// stands for.
 fn script(c: char) -> Option<(bool, char)> {
@@ -805,6 +994,112 @@ fn breakable(t: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// The number of an item of an ordered list, as official documents number
+/// their paragraphs: `1.` at the top, `（1）` inside it, `①` below that.
+fn item_marker(depth: usize, n: u64) -> String {
+    match depth {
+        0 | 1 => format!("{n}."),
+        2 => format!("（{n}）"),
+        _ => match u32::try_from(n)
+            .ok()
+            .filter(|n| (1..=20).contains(n))
+            .and_then(|n| char::from_u32(0x2460 + n - 1))
+        {
+            Some(c) => c.to_string(),
+            None => format!("({n})"),
+        },
+    }
+}
+
+/// An item of an ordered list as official documents set it: ordinary
+/// paragraphs (first line indented two characters, the lines after it at
+/// the margin, no hanging indent), the number leading the first; what the
+/// item holds after its first paragraph (a nested list, more paragraphs)
+/// follows as paragraphs of its own. A first paragraph that heads more
+/// (1. 前处理工序, then its （1） items) stays on the page of what follows.
+fn numbered_item(marker: &str, children: Vec<String>) -> String {
+    let block = |c: &str| {
+        [
+            "par(",
+            "block(",
+            "figure(",
+            "list(",
+            "raw(block",
+            "quote(",
+            "doc-table(",
+            "{",
+            "line(",
+        ]
+        .iter()
+        .any(|p| c.starts_with(p))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut inline: Vec<String> = Vec::new();
+    let mut first = true;
+    let lead = |first: &mut bool, body: String| {
+        let body = if *first {
+            *first = false;
+            format!("{{{}; {body}}}", lit(marker))
+        } else {
+            body
+        };
+        format!("par({body})")
+    };
+    let flush = |inline: &mut Vec<String>, out: &mut Vec<String>, first: &mut bool| {
+        if inline.iter().any(|r| r != "\" \"") {
+            out.push(lead(first, Converter::join(inline)));
+        }
+        inline.clear();
+    };
+    for child in children {
+        if !block(&child) {
+            inline.push(child);
+            continue;
+        }
+        flush(&mut inline, &mut out, &mut first);
+        if first && let Some(inner) = child.strip_prefix("par(").and_then(|c| c.strip_suffix(')')) {
+            out.push(lead(&mut first, inner.to_string()));
+        } else if first
+            && let Some(inner) = child
+                .strip_prefix("block(sticky: true, par(")
+                .and_then(|c| c.strip_suffix("))"))
+        {
+            out.push(lead(&mut first, inner.to_string()));
+        } else {
+            out.push(child);
+        }
+    }
+    flush(&mut inline, &mut out, &mut first);
+    if first {
+        out.push(format!("par({})", lit(marker)));
+    }
+    if out.len() > 1 {
+        out[0] = format!("block(sticky: true, {})", out[0]);
+    }
+    format!("{{{}}}", out.join("; "))
+}
+
+/// A paragraph that heads the text after it: short, numbered as a
+/// paragraph is (（1）, 1., ①, 一、), not ending a sentence.
+fn heads_what_follows(plain: &str) -> bool {
+    let t = plain.trim();
+    let numbered = t.starts_with('（')
+        && t.chars()
+            .nth(1)
+            .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        || t.chars()
+            .next()
+            .is_some_and(|c| ('\u{2460}'..='\u{2473}').contains(&c))
+        || {
+            let digits = t.chars().take_while(char::is_ascii_digit).count();
+            digits > 0
+                && t.chars()
+                    .nth(digits)
+                    .is_some_and(|c| matches!(c, '.' | '．' | '、'))
+        };
+    numbered && t.chars().count() <= 30 && !t.ends_with(['。', '；', '，', '.', ';'])
 }
 
 /// Expressions that must stand as blocks of their own.
@@ -980,10 +1275,10 @@ fn least_pt(ems: f32, size: f32) -> f32 {
     ems * size * 1.06 + CELL_INSET
 }
 
-/// Each column's least width (its header up to eight ems and its short
-/// cells — a name, 强制性审核, a number, a credit code — kept on one line)
-/// and natural width (its longest cell unbroken), in ems. Print and the
-/// Word file size their tables with it.
+/// Each column's least width (no cell, header included, broken inside a
+/// word, a number with its unit, a date or a code) and natural width (its
+/// longest cell unbroken), in ems. Print and the Word file size their
+/// tables with it ([`fit_table`]).
 pub(crate) struct Measured {
     pub least: Vec<f32>,
     pub natural: Vec<f32>,
@@ -996,19 +1291,14 @@ pub(crate) fn measure_columns(header: &[&str], rows: &[Vec<&str>], cols: usize) 
     let mut least = vec![0f32; cols];
     let mut natural = vec![0f32; cols];
     let mut hard = vec![0f32; cols];
-    for (i, plain) in header.iter().enumerate().take(cols) {
-        let w = text_ems(plain.trim());
-        let unbreakable = unbreakable_ems(plain);
-        least[i] = least[i].max(w.min(8.0)).max(unbreakable);
-        natural[i] = natural[i].max(w);
-        hard[i] = hard[i].max(unbreakable);
-    }
-    for row in rows {
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
         for (i, plain) in row.iter().enumerate().take(cols) {
             let w = text_ems(plain.trim());
             let unbreakable = unbreakable_ems(plain);
-            let keep = if w <= 6.0 { w } else { unbreakable };
-            least[i] = least[i].max(keep);
+            // No line breaks inside a word (所在位/置), a number with its
+            // unit or a date; a word longer than six characters may.
+            let word = pieces(plain).into_iter().fold(0f32, f32::max).min(6.0);
+            least[i] = least[i].max(word).max(unbreakable);
             natural[i] = natural[i].max(w);
             hard[i] = hard[i].max(unbreakable);
         }
@@ -1050,6 +1340,193 @@ pub(crate) fn column_widths(
             .map(|(lo, hi)| lo + (hi - lo) * (extra / want).min(1.0))
             .collect(),
     )
+}
+
+/// A cell's text as the pieces no line of it should break inside (words
+/// as the dictionary reads them, a number with its unit, a date), in ems.
+fn pieces(text: &str) -> Vec<f32> {
+    let text = text.trim();
+    let ok = super::layout::word_breaks(text);
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && ok[i] && !piece.is_empty() {
+            out.push(text_ems(&piece));
+            piece.clear();
+        }
+        piece.push(c);
+    }
+    if !piece.is_empty() {
+        out.push(text_ems(&piece));
+    }
+    out
+}
+
+/// How many lines pieces take in a column `width` ems wide, filled as a
+/// line breaker fills it (a piece wider than the column is split, as
+/// typst splits CJK text).
+fn lines_at(pieces: &[f32], width: f32) -> u32 {
+    let width = width.max(0.5);
+    let mut lines = 1u32;
+    let mut used = 0f32;
+    for &p in pieces {
+        if used > 0.0 && used + p > width + 1e-3 {
+            lines += 1;
+            used = 0.0;
+        }
+        if p > width + 1e-3 {
+            let whole = (p / width).ceil();
+            lines += whole as u32 - 1;
+            used = p - (whole - 1.0) * width;
+        } else {
+            used += p;
+        }
+    }
+    lines
+}
+
+/// Column widths (points) that make the table as short as it can be:
+/// each column starts at its least width, and the width left over goes,
+/// half an em at a time, to the column where it saves the most lines per
+/// em (a name column that wraps on every row before a remarks column that
+/// wraps on two); what no column can use goes to the columns still short
+/// of their natural width. The header counts twice (it repeats on every
+/// page); at most 200 rows, spread over the table, are weighed. Returns
+/// the widths and the height they give (points, estimated).
+fn least_height_widths(
+    head: &[&str],
+    body: &[Vec<&str>],
+    least: &[f32],
+    natural: &[f32],
+    size: f32,
+    avail: f32,
+) -> (Vec<f32>, f32) {
+    let cols = least.len();
+    let mut widths: Vec<f32> = least.iter().map(|m| least_pt(*m, size)).collect();
+    let max: Vec<f32> = natural
+        .iter()
+        .zip(&widths)
+        .map(|(n, m)| (n * size * 1.06 + CELL_INSET).max(*m))
+        .collect();
+    let mut left = avail - widths.iter().sum::<f32>();
+    let step_rows = body.len().div_ceil(200).max(1);
+    let mut rows: Vec<(u32, Vec<Vec<f32>>)> = vec![(
+        2,
+        (0..cols)
+            .map(|i| pieces(head.get(i).copied().unwrap_or("")))
+            .collect(),
+    )];
+    rows.extend(body.iter().step_by(step_rows).map(|r| {
+        (
+            1,
+            (0..cols)
+                .map(|i| pieces(r.get(i).copied().unwrap_or("")))
+                .collect(),
+        )
+    }));
+    let text_ems = |w: f32| (w - CELL_INSET) / (size * 1.06);
+    let mut lines: Vec<Vec<u32>> = rows
+        .iter()
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(p, w)| lines_at(p, text_ems(*w)))
+                .collect()
+        })
+        .collect();
+    let step = size * 0.5;
+    while left >= step * 0.5 {
+        // The best (lines saved per point, column, new width, its lines).
+        let mut best: Option<(f32, usize, f32, Vec<u32>)> = None;
+        for c in 0..cols {
+            if widths[c] >= max[c] - 0.01 {
+                continue;
+            }
+            // Each row without column c: its height and its lines. A row's
+            // cost is its height, and a little for each cell's lines, so
+            // that widening one of two columns that wrap equally still
+            // counts (the next widening then saves the row a line).
+            let others: Vec<(u32, u32)> = lines
+                .iter()
+                .map(|l| {
+                    let rest = l
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != c)
+                        .map(|(_, n)| *n);
+                    (rest.clone().max().unwrap_or(1), rest.sum())
+                })
+                .collect();
+            let height = |col: &[u32]| -> u32 {
+                rows.iter()
+                    .zip(col)
+                    .zip(&others)
+                    .map(|(((weight, _), n), (max, sum))| weight * (8 * (*n).max(*max) + sum + n))
+                    .sum()
+            };
+            let now: Vec<u32> = lines.iter().map(|l| l[c]).collect();
+            let before = height(&now);
+            let mut d = step.min(left);
+            loop {
+                let w = (widths[c] + d).min(max[c]);
+                let col: Vec<u32> = rows
+                    .iter()
+                    .map(|(_, cells)| lines_at(&cells[c], text_ems(w)))
+                    .collect();
+                let after = height(&col);
+                if after < before {
+                    let gain = (before - after) as f32 / (w - widths[c]);
+                    if best.as_ref().is_none_or(|b| gain > b.0) {
+                        best = Some((gain, c, w, col));
+                    }
+                    break;
+                }
+                if w >= max[c] - 0.01 || d >= left {
+                    break;
+                }
+                d = (d + step).min(left);
+            }
+        }
+        let Some((_, c, w, col)) = best else { break };
+        left -= w - widths[c];
+        widths[c] = w;
+        for (l, n) in lines.iter_mut().zip(col) {
+            l[c] = n;
+        }
+    }
+    // What saves no line: to the columns short of their natural width, by
+    // how much they lack; else to every column by its width.
+    if left > 0.0 {
+        let lack: Vec<f32> = widths
+            .iter()
+            .zip(&max)
+            .map(|(w, m)| (m - w).max(0.0))
+            .collect();
+        let total: f32 = lack.iter().sum();
+        if total > 0.0 {
+            for (w, l) in widths.iter_mut().zip(&lack) {
+                *w += left * l / total;
+            }
+        } else {
+            let sum: f32 = widths.iter().sum::<f32>().max(1.0);
+            let scale = avail / sum;
+            for w in widths.iter_mut() {
+                *w *= scale;
+            }
+        }
+    }
+    // Rows of `size` text at a leading of half an em, with the insets.
+    let height = rows
+        .iter()
+        .zip(&lines)
+        .map(|((weight, _), l)| {
+            let n = l.iter().copied().max().unwrap_or(1) as f32;
+            *weight as f32 * (n * size * 1.5 + CELL_INSET)
+        })
+        .sum::<f32>()
+        * step_rows as f32;
+    (widths, height)
 }
 
 /// How a Markdown table is set, in the PDF and in Word alike.
@@ -1108,7 +1585,22 @@ pub(crate) fn fit_table(
     } else {
         BLOCK_WIDTH_PT
     };
-    let widths = column_widths(&capped(cap), &natural, size, avail);
+    let mut size = size;
+    let mut widths = column_widths(&capped(cap), &natural, size, avail)
+        .map(|_| least_height_widths(head, body, &capped(cap), &natural, size, avail));
+    // 小四 is the size to read, but not at any price: when its columns
+    // are so tight that the table is more than a tenth taller than in 五号
+    // (names wrapping on four lines rather than two), 五号 it is.
+    if let Some((_, tall)) = widths.as_ref().filter(|_| size > 10.5 && !rotated)
+        && least_width(10.5, cap) <= avail
+    {
+        let (w, short) = least_height_widths(head, body, &capped(cap), &natural, 10.5, avail);
+        if *tall > short * 1.1 {
+            size = 10.5;
+            widths = Some((w, short));
+        }
+    }
+    let widths = widths.map(|(w, _)| w);
     TableFit {
         size,
         rotated,
@@ -1403,7 +1895,7 @@ mod tests {
             "raw(\"丁\")",
             "link(\"https://a.b\", \"戊\")",
             "list(",
-            "enum(numbering: \"1.\", start: 1,",
+            "par({\"1.\"; \"二\"})",
             "☑ ",
             "quote(block: true,",
             "raw(block: true, lang: none, \"fn x() {}\")",
@@ -1498,11 +1990,46 @@ mod tests {
     }
 
     #[test]
+    fn numbers_stay_with_units_standards_with_years_and_ranges_whole() {
+        let t = "规模4万m³/d，执行GB 18918—2002一级A标准，总磷0.27 mg/L，排放因子0.58 tCO₂/MWh（2021—2023年），约12公里";
+        let kept: Vec<&str> = keep_together(t, false)
+            .into_iter()
+            .filter(|(_, k)| *k)
+            .map(|(p, _)| p)
+            .collect();
+        for whole in [
+            "4万m³/d",
+            "GB 18918—2002",
+            "0.27 mg/L",
+            "0.58 tCO₂/MWh",
+            "2021—2023年",
+        ] {
+            assert!(
+                kept.iter().any(|k| k.contains(whole)),
+                "{whole} in {kept:?}"
+            );
+        }
+        // Plain Chinese prose breaks anywhere, as GB/T 9704 sets it.
+        assert!(
+            keep_together("加强清洁生产审核", false)
+                .iter()
+                .all(|(_, k)| !k)
+        );
+        // In a cell, short words stay whole too (never 所在位/置).
+        let cell: Vec<&str> = keep_together("所在位置", true)
+            .into_iter()
+            .filter(|(_, k)| *k)
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(cell, vec!["所在", "位置"]);
+    }
+
+    #[test]
     fn super_and_subscripts_use_the_body_font() {
         let code = conv("排放10⁶吨CO₂，体积m³。\n");
         assert!(
             code.contains(
-                "\"排放10\"; super(\"6\"); \"吨CO\"; sub(\"2\"); \"，体积m\"; super(\"3\"); \"。\""
+                "\"排放\"; box({\"10\"; super(\"6\"); \"吨\"}); box({\"CO\"; sub(\"2\")}); \"，体积\"; box({\"m\"; super(\"3\")}); \"。\""
             ),
             "{code}"
         );
@@ -1527,9 +2054,63 @@ mod tests {
     #[test]
     fn nested_ordered_lists_use_the_official_sequence() {
         let code = conv("1. 甲\n   1. 乙\n      1. 丙\n2. 丁\n");
-        assert!(code.contains("enum(numbering: \"1.\""), "{code}");
-        assert!(code.contains("enum(numbering: \"（1）\""), "{code}");
-        assert!(code.contains("enum(numbering: \"①\""), "{code}");
+        assert!(code.contains("par({\"1.\"; \"甲\"})"), "{code}");
+        assert!(code.contains("par({\"（1）\"; \"乙\"})"), "{code}");
+        assert!(code.contains("par({\"①\"; \"丙\"})"), "{code}");
+        assert!(code.contains("par({\"2.\"; \"丁\"})"), "{code}");
+        // Ordinary paragraphs, no hanging indent: never typst's enum.
+        assert!(!code.contains("enum("), "{code}");
+        // An item that heads nested items stays with them.
+        assert!(
+            code.contains("block(sticky: true, par({\"1.\"; \"甲\"}))"),
+            "{code}"
+        );
+        // A list that starts at 3 counts from 3; a loose item's paragraphs.
+        let code = conv("3. 甲\n\n   又一段\n\n4. 乙\n");
+        assert!(code.contains("par({\"3.\"; \"甲\"})"), "{code}");
+        assert!(code.contains("par(\"又一段\")"), "{code}");
+        assert!(code.contains("\"4.\""), "{code}");
+        // A lone （1） line that heads its text never ends a page.
+        let code = conv("（1）前处理与染色工序\n\n正文。\n");
+        assert!(
+            code.contains("block(sticky: true, par(\"（1）前处理与染色工序\"))"),
+            "{code}"
+        );
+        let code = conv("（1）一句完整的话。\n");
+        assert!(!code.contains("sticky"), "{code}");
+    }
+
+    #[test]
+    fn a_long_list_of_enterprises_gives_its_names_room() {
+        // The 45-row list: at 小四 the name column was four
+        // characters wide and names wrapped on five lines.
+        let head = [
+            "序号",
+            "企业名称",
+            "统一社会信用代码",
+            "所在位置",
+            "行业类别",
+            "主要产品",
+        ];
+        let row = vec![
+            "12",
+            "澧河县宏达农副食品加工有限责任公司",
+            "91411123MA4XQY9WT8",
+            "食品产业园纬三路18号",
+            "其他农副食品加工（C139）",
+            "红薯粉条、粉丝",
+        ];
+        let body: Vec<Vec<&str>> = (0..45).map(|_| row.clone()).collect();
+        let fit = fit_table(&head, &body, 6, true);
+        let widths = fit.widths.expect("columns sized");
+        let ems = |i: usize| (widths[i] - CELL_INSET) / (fit.size * 1.06);
+        // The name in at most three lines, the code on one, 序号 whole.
+        let name = pieces(row[1]);
+        assert!(lines_at(&name, ems(1)) <= 3, "{widths:?} at {}", fit.size);
+        assert!(ems(2) >= text_ems(row[2]) - 0.01, "{widths:?}");
+        assert!(ems(0) >= 2.0 - 0.01, "{widths:?}");
+        let total: f32 = widths.iter().sum();
+        assert!(total <= BLOCK_WIDTH_PT + 0.5, "{total}");
     }
 
     #[test]
@@ -1544,7 +2125,7 @@ mod tests {
         }
         let code = conv(&lists);
         assert!(code.matches("list(").count() <= MAX_NESTING, "{code}");
-        assert!(code.contains("第39层"), "{code}");
+        assert!(code.contains("39层"), "{code}");
         // No nesting past the limit at all (typst counts every level).
         assert!(!code.contains("block(block("), "{code}");
     }

@@ -260,6 +260,8 @@ pub fn ems(s: &str) -> f32 {
         .map(|c| {
             if unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2 {
                 1.0
+            } else if let Some(w) = LATIN.get(c as usize).copied().filter(|w| *w > 0.0) {
+                w
             } else if c.is_ascii_uppercase() || matches!(c, 'm' | 'w' | '%' | '@') {
                 0.75
             } else if c.is_ascii_punctuation() || matches!(c, 'i' | 'l' | 'j' | 'f' | 't' | 'r') {
@@ -271,9 +273,37 @@ pub fn ems(s: &str) -> f32 {
         .sum()
 }
 
-/// Words a title line must not end inside: the words Chinese pilot and
-/// audit titles are made of.
-const NO_BREAK: [&str; 40] = [
+/// The advance widths (ems) of printable ASCII in the bundled Latin font
+/// (Liberation Serif, with the metrics of the Times New Roman Word uses):
+/// letters and digits are set in it, in print and in Word alike.
+static LATIN: std::sync::LazyLock<Vec<f32>> = std::sync::LazyLock::new(|| {
+    let mut out = vec![0f32; 128];
+    let Some(face) = super::fonts::bundled("LiberationSerif-Regular.ttf")
+        .and_then(|d| ttf_parser::Face::parse(d, 0).ok())
+    else {
+        return out;
+    };
+    let per_em = f32::from(face.units_per_em().max(1));
+    for (i, w) in out.iter_mut().enumerate().skip(32).take(95) {
+        let Some(c) = char::from_u32(i as u32) else {
+            continue;
+        };
+        if let Some(adv) = face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)) {
+            *w = f32::from(adv) / per_em;
+        }
+    }
+    out
+});
+
+/// Words a line must not break inside that the Unicode dictionary splits or
+/// does not know: the words Chinese pilot and audit titles are made of.
+const NO_BREAK: [&str; 64] = [
+    "序号",
+    "名称",
+    "单位",
+    "备注",
+    "合计",
+    "小计",
     "清洁生产",
     "审核",
     "试点",
@@ -281,6 +311,8 @@ const NO_BREAK: [&str; 40] = [
     "方案",
     "创新",
     "开发区",
+    "高新区",
+    "经开区",
     "管委会",
     "委员会",
     "园区",
@@ -294,6 +326,7 @@ const NO_BREAK: [&str; 40] = [
     "协同",
     "减污",
     "降碳",
+    "增效",
     "整体",
     "产业",
     "集群",
@@ -313,13 +346,106 @@ const NO_BREAK: [&str; 40] = [
     "报告",
     "评估",
     "有限公司",
+    "有限责任公司",
+    "股份有限公司",
     "集团",
+    "农副食品",
+    "食品",
+    "加工",
+    "化工",
+    "印染",
+    "电镀",
+    "制革",
+    "造纸",
+    "建材",
+    "涂装",
+    "生态环境",
+    "申报书",
+    "实施细则",
 ];
 
+/// Where a line of Chinese may break between words: `ok[i]` says a break
+/// before the `i`-th character falls between two words. Words come from
+/// the Unicode (ICU) dictionary segmenter, already built for typst, and
+/// the domain words above are never split; a number stays with its unit
+/// and a year range with its years (2022年8月—2022年10月 breaks only at
+/// the dash).
+pub fn word_breaks(text: &str) -> Vec<bool> {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut ok = vec![false; chars.len() + 1];
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let byte_to_char: std::collections::HashMap<usize, usize> = chars
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (*b, i))
+        .collect();
+    for b in segmenter.segment_str(text) {
+        if let Some(&i) = byte_to_char.get(&b) {
+            ok[i] = true;
+        }
+    }
+    ok[0] = false;
+    ok[chars.len()] = true;
+    for w in NO_BREAK {
+        for (at, _) in text.match_indices(w) {
+            let Some(&first) = byte_to_char.get(&at) else {
+                continue;
+            };
+            for k in 1..w.chars().count() {
+                ok[first + k] = false;
+            }
+        }
+    }
+    // A number with what it counts or measures (12公里, 216家: the word
+    // after it, as the dictionary reads it, stays whole too); 2022年8月
+    // stays whole.
+    let is_digit = |c: char| c.is_ascii_digit() || c == '.' || c == '%' || is_script(c);
+    for i in 1..chars.len() {
+        let (prev, next) = (chars[i - 1].1, chars[i].1);
+        let unit = |c: char| {
+            unicode_width::UnicodeWidthChar::width(c).unwrap_or(1) >= 2
+                && !matches!(
+                    c,
+                    '—' | '，' | '。' | '、' | '；' | '：' | '（' | '）' | '～'
+                )
+        };
+        if is_digit(prev) && (is_digit(next) || unit(next)) {
+            ok[i] = false;
+        }
+        if matches!(prev, '年' | '月') && next.is_ascii_digit() {
+            ok[i] = false;
+        }
+        // Latin runs (GB 18918, mg/L, CO₂, m³/d) break only at their
+        // spaces; 万m³ stays whole.
+        let latin = |c: char| c.is_ascii_alphanumeric() || is_script(c);
+        if latin(prev) && (latin(next) || next == '/') {
+            ok[i] = false;
+        }
+        if prev == '/' && latin(next) {
+            ok[i] = false;
+        }
+        if matches!(prev, '万' | '千' | '亿') && next.is_ascii_alphabetic() {
+            ok[i] = false;
+        }
+    }
+    ok
+}
+
+/// A superscript or subscript character (m³, CO₂, 10⁶).
+fn is_script(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{2070}'..='\u{209F}'
+    )
+}
+
 /// Split a title into balanced lines of at most `capacity` ems, breaking
-/// between words where Chinese titles break: after a place or body name
-/// (市、区、县、园、委员会…), after 的、与、和、及, before 关于 and an opening
-/// bracket — never inside 清洁生产 or 审核. A title that fits stays whole.
+/// only between words ([`word_breaks`]) and preferring where Chinese
+/// titles break: after a place or body name (市、区、县、园、委员会…),
+/// after 的、与、和、及, before 关于 and an opening bracket. A title that
+/// fits stays whole.
 pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
     let title = title.trim();
     let total = ems(title);
@@ -327,29 +453,14 @@ pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
         return vec![title.to_string()];
     }
     let chars: Vec<char> = title.chars().collect();
+    let words = word_breaks(title);
     let lines = (total / capacity).ceil().max(2.0) as usize;
     let target = total / lines as f32;
     // Score every break position (between chars[i-1] and chars[i]).
     let good = |i: usize| -> f32 {
         let (prev, next) = (chars[i - 1], chars[i]);
-        let rest: String = chars[i..].iter().take(5).collect();
-        let before: String = chars[..i]
-            .iter()
-            .rev()
-            .take(5)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        if NO_BREAK.iter().any(|w| {
-            // The break falls strictly inside the word.
-            let wl = w.chars().count();
-            (1..wl).any(|k| {
-                let head: String = w.chars().take(k).collect();
-                let tail: String = w.chars().skip(k).collect();
-                before.ends_with(&head) && rest.starts_with(&tail)
-            })
-        }) {
+        let rest: String = chars[i..].iter().take(4).collect();
+        if !words[i] {
             return -10.0;
         }
         if matches!(next, '（' | '(' | '“' | '《') || rest.starts_with("关于") {
@@ -363,12 +474,15 @@ pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
         }
         if matches!(
             prev,
-            '市' | '区' | '县' | '省' | '园' | '局' | '会' | '司' | '厂' | '业'
+            '市' | '区' | '县' | '省' | '园' | '局' | '会' | '司' | '厂'
         ) {
             return 2.0;
         }
-        if matches!(next, '清' | '重' | '工' | '试') {
-            return 1.0;
+        if ["清洁生产", "重点", "实施方案", "创新试点"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+        {
+            return 1.5;
         }
         0.0
     };
@@ -457,6 +571,60 @@ mod tests {
         assert_eq!(lines.concat(), t);
         assert!(lines.iter().all(|l| ems(l) <= 17.0), "{lines:?}");
         assert!(lines.len() <= 3, "{lines:?}");
+    }
+
+    #[test]
+    fn titles_never_break_inside_a_word_the_dictionary_knows() {
+        // The plan: never 农副食品加 / 工行业.
+        for t in [
+            "澧河县农副食品加工行业清洁生产审核创新试点实施方案",
+            "某某县农副食品加工行业清洁生产审核创新试点实施方案",
+            "宛南县宏达农副食品加工有限责任公司清洁生产审核报告",
+        ] {
+            for cap in [17.0, 20.0] {
+                let lines = title_lines(t, cap);
+                assert_eq!(lines.concat(), t);
+                for pair in lines.windows(2) {
+                    let joined = format!("{}|{}", pair[0], pair[1]);
+                    for bad in [
+                        "加|工",
+                        "农|副",
+                        "食|品",
+                        "试|点",
+                        "实施|方案",
+                        "有限|责任",
+                        "公|司",
+                    ] {
+                        assert!(!joined.contains(bad), "{bad} in {lines:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_breaks_keep_dates_numbers_and_codes_whole() {
+        let t = "2022年8月—2022年10月";
+        let ok = word_breaks(t);
+        let chars: Vec<char> = t.chars().collect();
+        let allowed: Vec<usize> = (1..chars.len()).filter(|&i| ok[i]).collect();
+        // Only around the dash.
+        assert!(
+            allowed
+                .iter()
+                .all(|&i| chars[i] == '—' || chars[i - 1] == '—'),
+            "{allowed:?}"
+        );
+        let t = "执行GB 18918标准，约12公里";
+        let ok = word_breaks(t);
+        let chars: Vec<char> = t.chars().collect();
+        for i in 1..chars.len() {
+            if chars[i - 1].is_ascii_digit() && chars[i].is_ascii_digit() {
+                assert!(!ok[i]);
+            }
+        }
+        let at = chars.iter().position(|&c| c == '公').unwrap();
+        assert!(!ok[at], "12|公里");
     }
 
     #[test]

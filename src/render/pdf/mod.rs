@@ -446,10 +446,30 @@ impl<'a> Printer<'a> {
     }
 
     /// The `fonts:` argument every theme function takes.
+    ///
+    /// The `latin` role (a Times-metric serif) comes first in every text
+    /// role, for Latin letters and digits only (typst's `latin-in-cjk`:
+    /// quotes, dashes and the middle dot stay with the Chinese font), as
+    /// Word sets them with the Times New Roman the .docx names.
     fn fonts_arg(&self) -> String {
+        let latin: Vec<String> = self
+            .roles
+            .iter()
+            .find(|r| r.role == "latin")
+            .map(|r| {
+                r.families
+                    .iter()
+                    .map(|f| format!("(name: {}, covers: \"latin-in-cjk\")", lit(f)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut m = String::from("  fonts: (\n");
         for r in &self.roles {
-            let fams: Vec<String> = r.families.iter().map(|f| lit(f)).collect();
+            let mut fams: Vec<String> = Vec::new();
+            if !matches!(r.role.as_str(), "latin" | "mono") {
+                fams.extend(latin.iter().cloned());
+            }
+            fams.extend(r.families.iter().map(|f| lit(f)));
             m.push_str(&format!("    {}: ({},),\n", r.role, fams.join(", ")));
         }
         m.push_str("  ),\n");
@@ -480,7 +500,7 @@ impl<'a> Printer<'a> {
         m.push_str("#import \"_theme/plan.typ\": volume, doc-table, doc-image\n");
         m.push_str("#show: volume.with(\n  meta: (\n");
         let title_text = title.map_or_else(|| kind.to_string(), |t| t.value.clone());
-        m.push_str(&title_lines_arg(&title_text));
+        m.push_str(&title_lines_arg(&title_text, kind));
         for (k, v) in [
             (
                 "title",
@@ -495,15 +515,8 @@ impl<'a> Printer<'a> {
             ),
             ("version", String::new()),
             ("date", date),
-            // The kind under the title, unless the title says it.
-            (
-                "document-name",
-                if crate::views::cover_subtitle(&title_text, kind) {
-                    kind.to_string()
-                } else {
-                    String::new()
-                },
-            ),
+            // The title says the kind (see `title_lines_arg`).
+            ("document-name", String::new()),
         ] {
             m.push_str(&format!("    {k}: {},\n", lit(&v)));
         }
@@ -658,9 +671,11 @@ impl<'a> Printer<'a> {
         );
         m.push_str("#import \"_theme/plan.typ\": volume, doc-table, doc-image\n");
         m.push_str("#show: volume.with(\n  meta: (\n");
-        m.push_str(&title_lines_arg(&s(&plan.title)));
+        // The kind's own name (试点实施方案), as the Word file says it.
+        let kind = DocKind::PilotPlan.name_zh();
+        m.push_str(&title_lines_arg(&s(&plan.title), kind));
         for (k, v) in [
-            ("title", s(&plan.title)),
+            ("title", crate::views::full_title(&s(&plan.title), kind)),
             ("applicant", s(&plan.applicant)),
             (
                 "applicant-label",
@@ -668,7 +683,8 @@ impl<'a> Printer<'a> {
             ),
             ("version", version),
             ("date", date),
-            ("document-name", self.call.document_name.clone()),
+            // The title says the kind (see `title_lines_arg`).
+            ("document-name", String::new()),
         ] {
             m.push_str(&format!("    {k}: {},\n", lit(&v)));
         }
@@ -979,16 +995,18 @@ fn geometry(doc: &PagedDocument) -> Option<layout::Geometry> {
 }
 
 /// `title-lines` (the first body page, 二号 on the 156 mm block: 20 ems)
-/// and `cover-lines` (26 pt: 17 ems), balanced and broken between words.
-fn title_lines_arg(title: &str) -> String {
+/// and `cover-lines` (26 pt: 17 ems), balanced and broken between words,
+/// of the title with the kind it is (…创新试点实施方案), as in Word.
+fn title_lines_arg(title: &str, kind: &str) -> String {
+    let full = crate::views::full_title(title, kind);
     let arr = |lines: Vec<String>| {
         let items: Vec<String> = lines.iter().map(|l| lit(l)).collect();
         format!("({},)", items.join(", "))
     };
     format!(
         "    title-lines: {},\n    cover-lines: {},\n",
-        arr(layout::title_lines(title, 20.0)),
-        arr(layout::title_lines(title, 17.0))
+        arr(layout::title_lines(&full, 20.0)),
+        arr(layout::title_lines(&full, 17.0))
     )
 }
 
