@@ -950,7 +950,10 @@ impl Writer<'_> {
                     self.para(
                         Paragraph::new()
                             .style("Caption")
-                            .add_run(Run::new().add_text(format!("图{n}　{}", alt.trim()))),
+                            .add_run(Run::new().add_text(format!(
+                                "图{n}　{}",
+                                crate::render::pdf::convert::strip_figure_number(alt.trim())
+                            ))),
                     );
                 }
             }

@@ -696,10 +696,13 @@ impl Converter<'_> {
                 }
             }
             Frame::Image { path, missing } => {
-                let caption = if plain.trim().is_empty() {
+                // The theme numbers figures: an author's own 图1 is not
+                // printed twice (图1　图1 区位图).
+                let text = strip_figure_number(plain.trim());
+                let caption = if text.is_empty() {
                     "none".to_string()
                 } else {
-                    lit(plain.trim())
+                    lit(text)
                 };
                 let expr = match path {
                     Some(p) => {
@@ -1100,6 +1103,24 @@ fn heads_what_follows(plain: &str) -> bool {
                     .is_some_and(|c| matches!(c, '.' | '．' | '、'))
         };
     numbered && t.chars().count() <= 30 && !t.ends_with(['。', '；', '，', '.', ';'])
+}
+
+/// A caption without the author's own figure number (`图1 `, `图 2-1：`).
+pub(crate) fn strip_figure_number(caption: &str) -> &str {
+    let Some(rest) = caption.strip_prefix('图') else {
+        return caption;
+    };
+    let rest = rest.trim_start();
+    let digits = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '-' | '.' | '—'))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if digits == 0 || !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return caption;
+    }
+    let body = rest[digits..].trim_start_matches([' ', '　', '：', ':', '、', '.']);
+    if body.is_empty() { caption } else { body }
 }
 
 /// Expressions that must stand as blocks of their own.
@@ -2078,6 +2099,15 @@ mod tests {
         );
         let code = conv("（1）一句完整的话。\n");
         assert!(!code.contains("sticky"), "{code}");
+    }
+
+    #[test]
+    fn an_authors_figure_number_is_not_printed_twice() {
+        assert_eq!(strip_figure_number("图1 鹤阳市区位图"), "鹤阳市区位图");
+        assert_eq!(strip_figure_number("图 2-1：工艺流程"), "工艺流程");
+        assert_eq!(strip_figure_number("区位图"), "区位图");
+        assert_eq!(strip_figure_number("图书馆位置"), "图书馆位置");
+        assert_eq!(strip_figure_number("图1"), "图1");
     }
 
     #[test]
