@@ -204,7 +204,9 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
     // The demo's recommendation letter (an image) is in the .docx.
     let demo_xml = zip_part(&docs[0], "word/document.xml");
     assert!(demo_xml.contains("<w:drawing>"));
-    assert!(demo_xml.contains("附件一"));
+    // One attachment: 附件, as in the PDF (GB/T 9704 §8).
+    assert!(demo_xml.contains("附件　"));
+    assert!(!demo_xml.contains("附件一") && !demo_xml.contains("附件1"));
 }
 
 fn zip_part(docx: &Path, name: &str) -> String {

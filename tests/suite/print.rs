@@ -130,7 +130,7 @@ fn demo_volume_reads_back_correctly() {
     );
     let (_, letter, letter_page) = outline.last().unwrap();
     assert!(
-        letter.starts_with("附件1") && letter.contains("推荐函"),
+        letter.starts_with("附件　") && letter.contains("推荐函"),
         "{letter}"
     );
     // Double-sided: the body and the attachment start on odd pages; the
@@ -338,7 +338,8 @@ fn a_pdf_letter_is_bound_page_by_page() {
     let pages: u64 = pdf_info(&pdf)["Pages"].parse().unwrap();
     let outline = pdf_outline(&pdf);
     let (_, title, start) = outline.last().unwrap();
-    assert!(title.starts_with("附件1"));
+    // One attachment: 附件, no number (GB/T 9704 §8).
+    assert!(title.starts_with("附件　"), "{title}");
     assert_eq!(
         pages,
         start + letter_pages - 1,

@@ -220,8 +220,20 @@ fn the_real_plan_prints_whole_and_readable() {
     }
 
     // 6. No body page is more than half empty, except the last before
-    //    the bound letter; blank pages carry no number.
-    let numbered: Vec<usize> = (0..pages.len())
+    //    the bound letter; blank pages carry no number. The letter's pages
+    //    are numbered on (GB/T 9704 §8), under the label 附件.
+    // (The contents page names it too: the last page with the label.)
+    let letter = pages
+        .iter()
+        .rposition(|ws| ws.iter().any(|w| w.text == "附件"))
+        .expect("the letter's page carries the label 附件");
+    assert!(
+        pages[letter]
+            .iter()
+            .any(|w| is_footer(w) && w.text.chars().any(|c| c.is_ascii_digit())),
+        "the letter's page is numbered"
+    );
+    let numbered: Vec<usize> = (0..letter)
         .filter(|i| {
             pages[*i]
                 .iter()

@@ -31,7 +31,7 @@ use crate::assets::{is_remote, resolve};
 use crate::document::voluntary::date_zh;
 use crate::document::{DocKind, Document};
 use crate::render::theme::Theme;
-use crate::text::{NumberStyle, cn_numeral};
+use crate::text::NumberStyle;
 use crate::views::{FormRow, form_rows};
 use model::{Block, Inline, plain};
 
@@ -1119,7 +1119,12 @@ impl Writer<'_> {
                 },
                 |t| t.value.clone(),
             );
-            let heading = format!("附件{}　{name}", cn_numeral(n as u32));
+            // As in the PDF (GB/T 9704 §8): 附件 alone, or 附件1, 附件2.
+            let heading = if list.len() == 1 {
+                format!("附件　{name}")
+            } else {
+                format!("附件{n}　{name}")
+            };
             self.headings.push((1, heading.clone()));
             self.para(
                 Paragraph::new()
@@ -1418,6 +1423,13 @@ fn table(
             return AlignmentType::Center;
         }
         match aligns.get(i) {
+            // 序号 centred, as in the PDF.
+            _ if head_plain
+                .get(i)
+                .is_some_and(|h| crate::render::pdf::convert::is_sequence_header(h)) =>
+            {
+                AlignmentType::Center
+            }
             Some(Alignment::Right) => AlignmentType::Right,
             Some(Alignment::Center) => AlignmentType::Center,
             Some(Alignment::Left) => AlignmentType::Left,

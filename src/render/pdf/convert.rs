@@ -574,6 +574,19 @@ impl Converter<'_> {
                     self.last_char = None;
                     return;
                 }
+                // A note under a table (注：…, 资料来源：…) is the table's:
+                // set under it in 五号, no indent, never parted from it.
+                if self.stack.len() == 1
+                    && is_table_note(&plain)
+                    && let Some(last) = self.stack[0].children.last_mut()
+                    && last.starts_with("doc-table(")
+                    && last.ends_with(')')
+                {
+                    last.pop();
+                    last.push_str(&format!(", note: {inner})"));
+                    self.last_char = None;
+                    return;
+                }
                 // A short numbered line that heads what follows (（1）前处理
                 // 与染色工序) never stands alone at a page foot.
                 let expr = if heads_what_follows(&plain) {
@@ -1082,6 +1095,18 @@ fn numbered_item(marker: &str, children: Vec<String>) -> String {
         out[0] = format!("block(sticky: true, {})", out[0]);
     }
     format!("{{{}}}", out.join("; "))
+}
+
+/// A table's note: 注：…, 注1：…, 说明：…, 资料来源：…, 数据来源：….
+fn is_table_note(plain: &str) -> bool {
+    let t = plain.trim_start();
+    let rest = t
+        .strip_prefix('注')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+    rest.is_some_and(|r| r.starts_with(['：', ':']))
+        || ["说明：", "资料来源：", "数据来源：", "来源："]
+            .iter()
+            .any(|p| t.starts_with(p))
 }
 
 /// A paragraph that heads the text after it: short, numbered as a
@@ -1672,8 +1697,11 @@ fn table_call(
         }
         None => format!("({})", "auto, ".repeat(cols)),
     };
+    // 序号 is centred whatever the separator row says (tables written by
+    // others align it left or right at random).
     let align: Vec<&str> = (0..cols)
         .map(|i| match aligns.get(i) {
+            _ if head.get(i).is_some_and(|h| is_sequence_header(h)) => "center",
             Some(Alignment::Center) => "center",
             Some(Alignment::Right) => "right",
             Some(Alignment::Left) => "left",
@@ -1730,6 +1758,11 @@ fn table_call(
     }
     t.push_str("))");
     t
+}
+
+/// A column of row numbers: 序号, 编号, No.
+pub(crate) fn is_sequence_header(h: &str) -> bool {
+    matches!(h.trim(), "序号" | "编号" | "序" | "No." | "NO." | "No")
 }
 
 /// HTML with its comments removed (an unclosed comment runs to the end).
@@ -2099,6 +2132,20 @@ mod tests {
         );
         let code = conv("（1）一句完整的话。\n");
         assert!(!code.contains("sticky"), "{code}");
+    }
+
+    #[test]
+    fn a_note_under_a_table_is_the_tables_and_sequence_numbers_are_centred() {
+        let code = conv("| 序号 | 名称 |\n|--:|--|\n| 1 | 甲 |\n\n注：数据来自统计。\n\n正文。\n");
+        assert!(code.contains("aligns: (center, auto,)"), "{code}");
+        assert!(code.contains("note: \"注：数据来自统计。\")"), "{code}");
+        assert!(!code.contains("par(\"注："), "{code}");
+        assert!(code.contains("par(\"正文。\")"), "{code}");
+        // A 注 paragraph with no table before it stays a paragraph.
+        let code = conv("正文。\n\n注：说明。\n");
+        assert!(code.contains("par(\"注：说明。\")"), "{code}");
+        assert!(is_table_note("注1：甲") && is_table_note("资料来源：乙"));
+        assert!(!is_table_note("注意安全") && !is_table_note("注重实效。"));
     }
 
     #[test]

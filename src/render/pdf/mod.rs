@@ -700,9 +700,15 @@ impl<'a> Printer<'a> {
                 Some(n) => ("pdf", n),
                 None => ("image", 1),
             };
+            // The title centred under the label, broken between words.
+            let lines: Vec<String> = layout::title_lines(&a.title, 20.0)
+                .iter()
+                .map(|l| lit(l))
+                .collect();
             m.push_str(&format!(
-                "    (title: {}, path: {}, kind: \"{kind}\", pages: {pages}),\n",
+                "    (title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
                 lit(&a.title),
+                lines.join(", "),
                 lit(&a.vpath)
             ));
         }
