@@ -270,6 +270,30 @@ fn the_real_plan_prints_whole_and_readable() {
         }
     }
 
+    // 6b. A block quote keeps the 22-line grid: on its page every line of
+    //    三号 text (the quote's included) stands a whole number of lines
+    //    (225 mm / 22) below the first.
+    let quote = pages
+        .iter()
+        .position(|ws| text_of(ws).contains("探索按行业组织清洁生产审核"))
+        .expect("the quote's page");
+    let pitch = 225.0 / 22.0 / 25.4 * 72.0;
+    let lines: Vec<f64> = pages[quote]
+        .iter()
+        .filter(|w| !is_footer(w) && (w.y1 - w.y0 - 16.0).abs() < 0.5)
+        .map(|w| w.y1)
+        .collect();
+    let first = lines.iter().copied().fold(f64::MAX, f64::min);
+    for y in &lines {
+        let k = (y - first) / pitch;
+        assert!(
+            (k - k.round()).abs() < 0.06,
+            "page {}: a line {:.1} pt below the first is off the grid",
+            quote + 1,
+            y - first
+        );
+    }
+
     // 7. No fallback font: Chinese in the theme's CJK fonts, Latin letters
     //    and digits (10⁶, CO₂) in its Times-metric serif, as Word sets
     //    them in Times New Roman (the code block has its own).

@@ -721,7 +721,7 @@ impl Converter<'_> {
                     Some(p) => {
                         self.out.images += 1;
                         format!(
-                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\")",
+                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\", placement: auto)",
                             lit(&p)
                         )
                     }
