@@ -180,6 +180,7 @@ pub fn print_build(
     }
     if !report.fonts.is_empty() {
         writeln!(out, "字体：")?;
+        let mut stand_ins = 0;
         for r in &report.fonts {
             if let Some((family, origin)) = &r.serving {
                 let from = match origin {
@@ -187,8 +188,38 @@ pub fn print_build(
                     crate::render::pdf::fonts::Origin::Bundled => "内置字体",
                     crate::render::pdf::fonts::Origin::Project => "项目主题中的字体",
                 };
-                writeln!(out, "  {} → {}（{from}）", r.label, esc(family))?;
+                // A bundled stand-in says what it stands in for: the
+                // official font is not on this machine.
+                let stand_in = r.wanted.as_ref().filter(|w| {
+                    *origin == crate::render::pdf::fonts::Origin::Bundled
+                        && !r
+                            .families
+                            .iter()
+                            .take_while(|f| *f != family)
+                            .any(|f| f == *w)
+                        && *w != family
+                        && r.role != "mono"
+                });
+                match stand_in {
+                    Some(w) => {
+                        stand_ins += 1;
+                        writeln!(
+                            out,
+                            "  {} → {}（{from}，代替本机没有的 {}）",
+                            r.label,
+                            esc(family),
+                            esc(w)
+                        )?
+                    }
+                    None => writeln!(out, "  {} → {}（{from}）", r.label, esc(family))?,
+                }
             }
+        }
+        if stand_ins > 0 {
+            writeln!(
+                out,
+                "  （要用官方字体印制，请在本机安装，或把字体文件放入项目的 themes/<主题名>/fonts/）"
+            )?;
         }
     }
     for d in report.docs.iter().filter(|d| !d.kept) {

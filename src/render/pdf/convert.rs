@@ -684,6 +684,18 @@ impl Converter<'_> {
             Frame::Emph => self.emit(format!("emph({inner})"), start_at),
             Frame::Strong => self.emit(format!("strong({inner})"), start_at),
             Frame::Strike => self.emit(format!("strike({inner})"), start_at),
+            Frame::Link { url } if open.children.iter().any(|c| is_block(c)) => {
+                // A linked image ([![徽标](…)](https://…)): the figure stands
+                // as a block of its own (typst drops a block inside a link
+                // inside a paragraph); on paper the link is its address.
+                for child in open.children {
+                    self.emit(child, start_at);
+                }
+                let lower = url.trim().to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    self.emit(lit(&breakable(&format!("（{}）", url.trim()))), start_at);
+                }
+            }
             Frame::Link { url } => {
                 // Only web, mail and phone links become PDF links; anything
                 // else (javascript:, file:, relative paths) is plain text.
@@ -2146,6 +2158,24 @@ mod tests {
         assert!(code.contains("par(\"注：说明。\")"), "{code}");
         assert!(is_table_note("注1：甲") && is_table_note("资料来源：乙"));
         assert!(!is_table_note("注意安全") && !is_table_note("注重实效。"));
+    }
+
+    #[test]
+    fn a_linked_image_prints_as_a_figure_with_its_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content/img")).unwrap();
+        std::fs::write(root.join("content/img/a.png"), b"x").unwrap();
+        let text = "---\nkind: pilot-plan\n---\n徽标：[![徽标](img/a.png)](https://www.example.gov.cn/)。\n";
+        let doc =
+            crate::document::parse("content/a.md", root.join("content/a.md"), text.into(), None);
+        let code = convert(&doc, &root).code;
+        assert!(code.contains("\nfigure("), "{code}");
+        assert!(
+            !code.contains("link(\"https://www.example.gov.cn/\", figure"),
+            "{code}"
+        );
+        assert!(code.contains("www.example.gov.cn"), "{code}");
     }
 
     #[test]

@@ -180,6 +180,9 @@ pub struct RoleFont {
     pub families: Vec<String>,
     /// The first of them, and where it comes from; None if none is present.
     pub serving: Option<(String, Origin)>,
+    /// The font the theme asks for first, by its Chinese name when the
+    /// theme gives one (方正小标宋简体): what a bundled stand-in replaces.
+    pub wanted: Option<String>,
 }
 
 impl Fonts {
@@ -270,11 +273,17 @@ impl Fonts {
                         .unwrap_or(Origin::Bundled);
                     (f.clone(), origin)
                 });
+                let wanted = families
+                    .iter()
+                    .find(|f| !f.is_ascii())
+                    .or_else(|| families.first())
+                    .cloned();
                 RoleFont {
                     role: role.clone(),
                     label: label.clone(),
                     families: present,
                     serving,
+                    wanted,
                 }
             })
             .collect()
