@@ -487,3 +487,41 @@ fn findings_become_word_comments_at_their_paragraphs() {
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
     assert!(!remarks.exists(), "{}", log(&out));
 }
+
+#[test]
+fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
+    // 1. / （1） / ①: first line indented two characters, no hanging or
+    // left indent, in the .docx as in the PDF.
+    let dir = plan_project(
+        "# 试点对象基本概况\n\n1. 开展行业整体审核，摸清行业清洁生产潜力。\n   1. 分行业开展诊断。\n      1. 屠宰及肉类加工子行业重点诊断用水。\n",
+    );
+    let out = build(dir.path(), &["--no-pdf", "--no-site"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let xml = zip_part(
+        &dir.path().join("public/docx/伏牛经开区试点实施方案.docx"),
+        "word/document.xml",
+    );
+    for marker in ["1.", "（1）", "①"] {
+        let at = xml
+            .find(&format!(">{marker}</w:t>"))
+            .unwrap_or_else(|| panic!("{marker} not found"));
+        let start = xml[..at]
+            .rfind("<w:p>")
+            .or_else(|| xml[..at].rfind("<w:p "))
+            .unwrap();
+        let para = &xml[start..at];
+        assert!(para.contains("w:firstLine=\"640\""), "{marker}: {para}");
+        assert!(!para.contains("w:hanging"), "{marker}: {para}");
+        assert!(
+            !para.contains("w:left=\"") || para.contains("w:left=\"0\""),
+            "{marker}: {para}"
+        );
+    }
+    // In print too: no typst enum with its hanging indent.
+    let out = build(dir.path(), &["--no-site", "--emit-typst"]);
+    assert_eq!(out.status.code(), Some(0), "{}", log(&out));
+    let typ =
+        std::fs::read_to_string(dir.path().join("public/pdf/伏牛经开区试点实施方案.typ")).unwrap();
+    assert!(!typ.contains("enum("), "{typ}");
+    assert!(typ.contains("\"（1）\""), "{typ}");
+}

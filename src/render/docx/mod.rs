@@ -858,13 +858,21 @@ impl Writer<'_> {
                 inlines,
             } => {
                 let mut p = Paragraph::new().style("BodyText");
+                // Numbered items (1. （1） ①) are ordinary paragraphs, as in
+                // the PDF: first line indented two characters, the lines
+                // after it at the margin; bullets indent by their depth.
+                let bullet = marker.as_deref().is_some_and(|m| m == "•");
                 if let Some(m) = marker {
                     p = p.add_run(Run::new().add_text(m));
                 }
                 for r in self.runs(&inlines, 0) {
                     p = r.add_to(p);
                 }
-                let extra = (depth.saturating_sub(1) * 640) as i32;
+                let extra = if bullet {
+                    (depth.saturating_sub(1) * 640) as i32
+                } else {
+                    0
+                };
                 p = p.indent(
                     Some(extra),
                     Some(SpecialIndentType::FirstLine(640)),
