@@ -518,3 +518,25 @@ fn a_long_appendix_table_never_splits_a_row_and_says_continued() {
     }
     assert!(continued >= 1, "no 续表 on the appendix's later pages");
 }
+
+#[test]
+fn a_contents_a_few_lines_too_long_is_set_closer_on_one_page() {
+    // 6 chapters of 3 sections and the letter: 25 entries, more than the
+    // 20 lines of the page. No entry is left alone on a second page, and
+    // the letter's long title hangs under its text.
+    let mut body = String::new();
+    for c in ["一", "二", "三", "四", "五", "六"] {
+        body.push_str(&format!("# {c}、第{c}章\n\n正文。\n\n"));
+        for s in ["一", "二", "三"] {
+            body.push_str(&format!("## （{s}）第{c}章第{s}节\n\n正文。\n\n"));
+        }
+    }
+    let dir = plan_project(&body);
+    let pdf = built(dir.path(), &[]);
+    let outline = pdf_outline(&pdf);
+    let body_start = outline[0].2 as usize;
+    let contents = pdf_text(&pdf, Some(3), Some(body_start - 1), false);
+    let first_page = pdf_text(&pdf, Some(3), Some(3), false);
+    assert!(first_page.contains("第六章第三节"), "{contents}");
+    assert!(first_page.contains("附件"), "{contents}");
+}
