@@ -270,6 +270,32 @@ fn the_real_plan_prints_whole_and_readable() {
         }
     }
 
+    // 6a. Full-width punctuation is never squeezed to justify a line: a
+    //    run of 三号 Chinese text (with its punctuation, no two marks side
+    //    by side, which Chinese typesetting sets closer) advances at least
+    //    a whole character per character.
+    let punct = |c: char| "，。、；：？！“”‘’（）《》〔〕".contains(c);
+    for (i, ws) in pages.iter().enumerate().skip(4) {
+        for w in ws {
+            let chars: Vec<char> = w.text.chars().collect();
+            let cjk = chars.iter().all(|c| !c.is_ascii());
+            let pairs = chars.windows(2).any(|p| punct(p[0]) && punct(p[1]));
+            if !cjk || pairs || chars.len() < 8 || !chars.iter().any(|c| punct(*c)) {
+                continue;
+            }
+            if (w.y1 - w.y0 - 16.0).abs() > 0.5 || chars.last().is_some_and(|c| punct(*c)) {
+                continue;
+            }
+            let per = (w.x1 - w.x0) / chars.len() as f64;
+            assert!(
+                per > 15.6,
+                "page {}: “{}” set at {per:.2} pt a character (punctuation squeezed)",
+                i + 1,
+                w.text
+            );
+        }
+    }
+
     // 6b. A block quote keeps the 22-line grid: on its page every line of
     //    三号 text (the quote's included) stands a whole number of lines
     //    (225 mm / 22) below the first.

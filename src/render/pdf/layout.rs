@@ -186,10 +186,16 @@ pub fn faults(
                 && origin(r.span) == Origin::Theme
                 && (baseline > area.3 + 6.0 || r.y1 < area.1 - 6.0);
             let whole_page = is_image && r.x1 - r.x0 >= 0.8 * w && r.y1 - r.y0 >= 0.8 * h;
+            // A line that ends in full-width punctuation carries the
+            // justification space typst adds after its last glyph: no ink
+            // beyond the text block, up to half a character.
+            let trailing_space = r.text.trim_end().ends_with([
+                '。', '，', '、', '；', '：', '？', '！', '）', '》', '”', '’', '」', '』',
+            ]) && r.x1 <= area.2 + 0.6 * r.size;
             let out_of_area = !marginal
                 && !whole_page
                 && (r.x0 < area.0 - tol
-                    || r.x1 > area.2 + tol
+                    || (r.x1 > area.2 + tol && !trailing_space)
                     || r.y0 < area.1 - r.size - 1.0
                     || baseline > area.3 + tol);
             if off_paper || out_of_area {
