@@ -1527,6 +1527,30 @@ pub fn convert(
                 }
                 continue;
             }
+            Item::P(p)
+                if from_shenbao && p.heading == Some(1) && is_attachment_label(&p.text()) =>
+            {
+                // shenbao's attachment pages (附件, its title, the letter):
+                // the front matter's `attachments` lists them, and the next
+                // build binds them again.
+                i += 1;
+                while let Some(it) = items.get(i) {
+                    if let Item::P(q) = it
+                        && q.heading == Some(1)
+                        && !is_attachment_label(&q.text())
+                    {
+                        break;
+                    }
+                    i += 1;
+                }
+                if !out.notes.iter().any(|n| n.contains("附件页")) {
+                    out.notes.push(
+                        "shenbao 生成的附件页（推荐函等）未导入：附件写在字段 attachments 中，下次构建重新装订"
+                            .into(),
+                    );
+                }
+                continue;
+            }
             Item::P(p) if p.code && p.heading.is_none() => {
                 // Consecutive code paragraphs: one fenced block, verbatim.
                 let mut lines = Vec::new();
@@ -2172,9 +2196,29 @@ pub fn report(rel: &str, c: &Converted) -> String {
     s
 }
 
+/// The label of an attachment page shenbao wrote: 附件, 附件2, or the
+/// contents' 附件　标题.
+fn is_attachment_label(text: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix("附件") else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.is_empty() || rest.starts_with(['　', ' '])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachment_labels_are_told_from_headings_that_start_with_the_word() {
+        for t in ["附件", "附件2", "附件　河南省推荐函", "附件1　承诺书"] {
+            assert!(is_attachment_label(t), "{t}");
+        }
+        for t in ["附件管理办法", "附表　汇总", "一、附件说明"] {
+            assert!(!is_attachment_label(t), "{t}");
+        }
+    }
 
     #[test]
     fn numbered_paragraphs_and_sentences() {

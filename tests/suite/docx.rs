@@ -171,10 +171,10 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
         .unwrap_or("");
     let title = &title[..title.find("</w:p>").unwrap_or(title.len())];
     assert!(title.contains("<w:br"), "{title}");
-    // The cover, the contents, and the title over the body's first page
-    // (as the PDF prints it).
+    // The cover, the contents, the title over the body's first page (as
+    // the PDF prints it) and the letter's title under its label 附件.
     let titled: Vec<&str> = xml.split(r#"<w:pStyle w:val="Title" />"#).skip(1).collect();
-    assert_eq!(titled.len(), 3, "Title paragraphs");
+    assert_eq!(titled.len(), 4, "Title paragraphs");
     assert!(
         titled[2]
             .split("</w:p>")
@@ -493,7 +493,7 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
     // 1. / （1） / ①: first line indented two characters, no hanging or
     // left indent, in the .docx as in the PDF.
     let dir = plan_project(
-        "# 试点对象基本概况\n\n1. 开展行业整体审核，摸清行业清洁生产潜力。\n   1. 分行业开展诊断。\n      1. 屠宰及肉类加工子行业重点诊断用水。\n",
+        "# 试点对象基本概况\n\n1. 开展行业整体审核，摸清行业清洁生产潜力。\n   1. 分行业开展诊断。\n      1. 屠宰及肉类加工子行业重点诊断用水。\n\n表1 投资\n\n| 序号 | 项目 | 投资（万元） |\n|--:|---|--:|\n| 1 | 甲 | 10 |\n\n注：投资为估算值。\n",
     );
     let out = build(dir.path(), &["--no-pdf", "--no-site"]);
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
@@ -517,6 +517,27 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
             "{marker}: {para}"
         );
     }
+    // The note under the table is the table's: table text, no indent.
+    let at = xml.find(">注：投资为估算值。</w:t>").expect("the note");
+    let start = xml[..at]
+        .rfind("<w:p>")
+        .or_else(|| xml[..at].rfind("<w:p "))
+        .unwrap();
+    assert!(
+        xml[start..at].contains("w:val=\"TableTextWide\""),
+        "{}",
+        &xml[start..at]
+    );
+    // The letter as GB/T 9704 §8 sets it: the label alone, then its title
+    // centred in the title style.
+    let label = xml.find(">附件</w:t>").expect("the label 附件");
+    let next = &xml[label..];
+    let title = next.find("推荐函").expect("the letter's title");
+    assert!(
+        next[..title].contains("w:val=\"Title\""),
+        "{}",
+        &next[..title]
+    );
     // In print too: no typst enum with its hanging indent.
     let out = build(dir.path(), &["--no-site", "--emit-typst"]);
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));

@@ -848,6 +848,20 @@ impl Writer<'_> {
                         .add_run(Run::new().add_text(text)),
                 );
             }
+            // A note right under a table (注：…) is the table's, as in the
+            // PDF: table text in 五号, no indent.
+            Block::Para(inl)
+                if matches!(self.body.last(), Some(Item::T(_)))
+                    && crate::render::pdf::convert::is_table_note(&model::plain(&inl)) =>
+            {
+                let p = self.paragraph("TableTextWide", &inl).indent(
+                    None,
+                    Some(SpecialIndentType::FirstLine(0)),
+                    None,
+                    None,
+                );
+                self.para(p);
+            }
             Block::Para(inl) => {
                 let p = self.paragraph("BodyText", &inl);
                 self.para(p);
@@ -1133,13 +1147,28 @@ impl Writer<'_> {
             } else {
                 format!("附件{n}　{name}")
             };
-            self.headings.push((1, heading.clone()));
+            self.headings.push((1, heading));
+            // GB/T 9704 §8, as in the PDF: the label at the top left (a
+            // level-1 heading, for the navigation pane), the title centred
+            // on the next line.
+            let label = if list.len() == 1 {
+                "附件".to_string()
+            } else {
+                format!("附件{n}")
+            };
             self.para(
                 Paragraph::new()
                     .style("Heading1")
                     .page_break_before(true)
                     .keep_next(true)
-                    .add_run(Run::new().add_text(heading)),
+                    .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
+                    .add_run(Run::new().add_text(label)),
+            );
+            self.para(
+                Paragraph::new()
+                    .style("Title")
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(name.clone())),
             );
             let file = a.file.value.as_str();
             let is_image = [".png", ".jpg", ".jpeg"]

@@ -872,13 +872,13 @@ fn next_unit(t: &str) -> Option<(usize, usize)> {
 
 /// A text cut where lines may break, each piece with whether it must stay
 /// on one line: pieces between word boundaries ([`super::layout::word_breaks`])
-/// with a number and a Latin unit (4万m³/d, tCO₂/MWh), joined to a Latin
-/// unit after a space (0.27 mg/L), a standard's letters before its number
-/// (GB 18918), and a range's other end across a dash (2021—2023年,
-/// 18918—2002); in a table cell also every number with its unit or date
-/// (66号, 2022年8月) and every word of two characters or more up to six
-/// ems (所在位置 never breaks as 所在位/置). No kept piece is wider than
-/// twelve ems (a longer one breaks where it may).
+/// with a number and its unit (4万m³/d, tCO₂/MWh, 30家, 2021年, 3.2万吨),
+/// joined to a Latin unit after a space (0.27 mg/L), a standard's letters
+/// before its number (GB 18918), and a range's other end across a dash
+/// (2021—2023年, 18918—2002); in a table cell also every word of two
+/// characters or more up to six ems (所在位置 never breaks as 所在位/置).
+/// No kept piece is wider than twelve ems (a longer one breaks where it
+/// may).
 fn keep_together(t: &str, cell: bool) -> Vec<(&str, bool)> {
     let ok = super::layout::word_breaks(t);
     let idx: Vec<usize> = t
@@ -959,16 +959,10 @@ fn keep_together(t: &str, cell: bool) -> Vec<(&str, bool)> {
         let to = pieces[end].as_ptr() as usize - t.as_ptr() as usize + pieces[end].len();
         let run = &t[from..to];
         let width = text_ems(run);
-        // In running text only what mixes a number with Latin letters or
-        // a dash is kept (a box beside CJK punctuation costs that
-        // punctuation its space: 〔2018〕24号 reads 〔2018〕24号 either way).
-        let latin = run
-            .chars()
-            .any(|c| c.is_ascii_alphabetic() || c == '/' || script(c).is_some());
         let keep = width <= 12.0
             && run.chars().count() >= 2
             && !run.chars().all(char::is_whitespace)
-            && (end > i || (digit(run) && (latin || cell)) || (cell && width <= 6.0));
+            && (end > i || digit(run) || (cell && width <= 6.0));
         out.push((run, keep));
         i = end + 1;
     }
@@ -1110,7 +1104,7 @@ fn numbered_item(marker: &str, children: Vec<String>) -> String {
 }
 
 /// A table's note: 注：…, 注1：…, 说明：…, 资料来源：…, 数据来源：….
-fn is_table_note(plain: &str) -> bool {
+pub(crate) fn is_table_note(plain: &str) -> bool {
     let t = plain.trim_start();
     let rest = t
         .strip_prefix('注')
