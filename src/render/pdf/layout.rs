@@ -303,7 +303,44 @@ static LATIN: std::sync::LazyLock<Vec<f32>> = std::sync::LazyLock::new(|| {
 
 /// Words a line must not break inside that the Unicode dictionary splits or
 /// does not know: the words Chinese pilot and audit titles are made of.
-const NO_BREAK: [&str; 64] = [
+const NO_BREAK: [&str; 101] = [
+    "降低率",
+    "基准值",
+    "目标值",
+    "现状值",
+    "完成率",
+    "利用率",
+    "回用率",
+    "达标率",
+    "合格率",
+    "覆盖率",
+    "削减率",
+    "综合能耗",
+    "能耗",
+    "水耗",
+    "物耗",
+    "电耗",
+    "煤耗",
+    "新鲜水",
+    "排放量",
+    "产生量",
+    "取水量",
+    "用水量",
+    "排放浓度",
+    "热泵",
+    "余热",
+    "中水",
+    "污泥",
+    "废水",
+    "废气",
+    "固废",
+    "危废",
+    "万元",
+    "万吨",
+    "标准煤",
+    "产值",
+    "负责人",
+    "联系人",
     "序号",
     "名称",
     "单位",
@@ -430,6 +467,10 @@ pub fn word_breaks(text: &str) -> Vec<bool> {
             ok[i] = false;
         }
         if prev == '/' && latin(next) {
+            ok[i] = false;
+        }
+        // A unit's Chinese denominator: tCO₂/万元, kg/吨.
+        if prev == '/' && i >= 2 && latin(chars[i - 2].1) {
             ok[i] = false;
         }
         if matches!(prev, '万' | '千' | '亿') && next.is_ascii_alphabetic() {
@@ -605,6 +646,30 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn table_headers_and_units_stay_whole() {
+        for (t, bad) in [
+            ("降低率（%）", "降低|率"),
+            ("单位产品综合能耗", "综合能|耗"),
+            ("tCO₂/万元", "/|万"),
+            ("改用热泵", "热|泵"),
+        ] {
+            let ok = word_breaks(t);
+            let chars: Vec<char> = t.chars().collect();
+            let cut: Vec<String> = (1..chars.len())
+                .filter(|&i| ok[i])
+                .map(|i| format!("{}|{}", chars[i - 1], chars[i]))
+                .collect();
+            let (a, b) = bad.split_once('|').unwrap();
+            let joined = format!(
+                "{}|{}",
+                a.chars().last().unwrap(),
+                b.chars().next().unwrap()
+            );
+            assert!(!cut.contains(&joined), "{t}: {cut:?}");
         }
     }
 
