@@ -540,3 +540,32 @@ fn a_contents_a_few_lines_too_long_is_set_closer_on_one_page() {
     assert!(first_page.contains("第六章第三节"), "{contents}");
     assert!(first_page.contains("附件"), "{contents}");
 }
+
+#[test]
+fn a_continued_table_never_carries_its_last_row_alone() {
+    // Tables of 30 to 40 rows after a page of text: wherever the page
+    // breaks, the page that continues the table holds at least two rows
+    // (never the 合计 row alone).
+    for n in [30usize, 34, 36, 39] {
+        let mut body = String::from("# 试点对象基本概况\n\n");
+        body.push_str(&"试点范围内的企业按行业分布如下。".repeat(20));
+        body.push_str("\n\n表1 企业名单\n\n| 序号 | 企业名称 | 产值（万元） |\n|--:|---|--:|\n");
+        for i in 1..n {
+            body.push_str(&format!("| {i} | 淇川市第{i}号企业有限公司 | 10 |\n"));
+        }
+        body.push_str(&format!("| | 合计 | {} |\n\n正文继续。\n", (n - 1) * 10));
+        let dir = plan_project(&body);
+        let pdf = built(dir.path(), &["--no-site"]);
+        let pages: usize = pdf_info(&pdf)["Pages"].parse().unwrap();
+        for p in 1..=pages {
+            let text = pdf_text(&pdf, Some(p), Some(p), false);
+            if text.contains("续表1") {
+                let rows = text.matches("号企业有限公司").count() + text.matches("合计").count();
+                assert!(
+                    rows >= 2,
+                    "{n} rows: page {p} continues the table with {rows} row(s):\n{text}"
+                );
+            }
+        }
+    }
+}
