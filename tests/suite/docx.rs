@@ -493,7 +493,7 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
     // 1. / （1） / ①: first line indented two characters, no hanging or
     // left indent, in the .docx as in the PDF.
     let dir = plan_project(
-        "# 试点对象基本概况\n\n1. 开展行业整体审核，摸清行业清洁生产潜力。\n   1. 分行业开展诊断。\n      1. 屠宰及肉类加工子行业重点诊断用水。\n\n表1 投资\n\n| 序号 | 项目 | 投资（万元） |\n|--:|---|--:|\n| 1 | 甲 | 10 |\n\n注：投资为估算值。\n",
+        "# 试点对象基本概况\n\n1. 开展行业整体审核，摸清行业清洁生产潜力。\n   1. 分行业开展诊断。\n      1. 屠宰及肉类加工子行业重点诊断用水。\n\n表1 投资\n\n| 序号 | 项目 | 投资（万元） |\n|--:|---|--:|\n| 1 | 甲 | 10 |\n\n注：投资为估算值。\n\n（1）前处理与染色工序\n\n前处理工序用水量大。\n",
     );
     let out = build(dir.path(), &["--no-pdf", "--no-site"]);
     assert_eq!(out.status.code(), Some(0), "{}", log(&out));
@@ -525,6 +525,19 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
         .unwrap();
     assert!(
         xml[start..at].contains("w:val=\"TableTextWide\""),
+        "{}",
+        &xml[start..at]
+    );
+    // A lone （1） line that heads its text stays with it in Word too.
+    let at = xml
+        .find(">（1）前处理与染色工序</w:t>")
+        .expect("the lone （1） line");
+    let start = xml[..at]
+        .rfind("<w:p>")
+        .or_else(|| xml[..at].rfind("<w:p "))
+        .unwrap();
+    assert!(
+        xml[start..at].contains("<w:keepNext"),
         "{}",
         &xml[start..at]
     );

@@ -485,10 +485,11 @@ pub fn export_with_remarks(
             }
         }
         // The title over the body's first page, as in the PDF: 二号
-        // 小标宋, broken between words, a line under it.
+        // 小标宋, broken between words (19 characters a line at most, room
+        // for the user's 小标宋 metrics), a line under it.
         let mut t = Paragraph::new().style("Title");
         let full = crate::views::full_title(&title, kind.name_zh());
-        for (i, line) in crate::render::pdf::layout::title_lines(&full, 20.0)
+        for (i, line) in crate::render::pdf::layout::title_lines(&full, 19.0)
             .into_iter()
             .enumerate()
         {
@@ -863,7 +864,12 @@ impl Writer<'_> {
                 self.para(p);
             }
             Block::Para(inl) => {
-                let p = self.paragraph("BodyText", &inl);
+                let mut p = self.paragraph("BodyText", &inl);
+                // As in print: a short numbered line that heads its text
+                // (（1）前处理与染色工序) stays with it.
+                if crate::render::pdf::convert::heads_what_follows(&model::plain(&inl)) {
+                    p = p.keep_next(true);
+                }
                 self.para(p);
             }
             Block::Item {
@@ -1217,12 +1223,12 @@ impl Writer<'_> {
             None => (kind.label("enterprise"), None, None, None, None, Vec::new()),
         };
         let mut out = empty_lines(4);
-        // The title broken between words and balanced, as on the PDF's
-        // cover (二号 on the 156 mm block: 20 characters).
-        // The title with the kind it is (…创新试点实施方案), as in the PDF.
+        // The title with the kind it is (…创新试点实施方案), as in the PDF,
+        // broken between words and balanced: 二号 on the 156 mm block holds
+        // 20 characters, 19 leave room for the user's 小标宋 metrics.
         let mut t = Paragraph::new().style("Title");
         let full = crate::views::full_title(title, kind.name_zh());
-        for (i, line) in crate::render::pdf::layout::title_lines(&full, 20.0)
+        for (i, line) in crate::render::pdf::layout::title_lines(&full, 19.0)
             .into_iter()
             .enumerate()
         {

@@ -150,6 +150,7 @@ pub fn convert(doc: &Document, root: &Path) -> Converted {
         lists: 0,
         enums: 0,
         numbers_as_written: doc.body.numbers_as_written,
+        last_par_colon: false,
     };
     for (event, range) in crate::markdown::events(body) {
         c.event(event, body_start + range.start);
@@ -178,6 +179,9 @@ struct Converter<'a> {
     enums: usize,
     /// Headings keep the author's numbers (see `Body::numbers_as_written`).
     numbers_as_written: bool,
+    /// The last paragraph closed ends with a colon (it introduces what
+    /// follows).
+    last_par_colon: bool,
 }
 
 /// Block quotes or lists nested deeper than this print as the content of
@@ -417,6 +421,15 @@ impl Converter<'_> {
                 });
             }
             Tag::BlockQuote(_) => {
+                // The paragraph that introduces a quote (…曾指出：) stays on
+                // the quote's page.
+                if self.stack.len() == 1
+                    && let Some(last) = self.stack[0].children.last_mut()
+                    && last.starts_with("par(")
+                    && self.last_par_colon
+                {
+                    *last = format!("block(sticky: true, {last})");
+                }
                 self.quotes += 1;
                 // Past the limit no frame is opened: the content flows into
                 // the deepest quote that is drawn.
@@ -587,6 +600,7 @@ impl Converter<'_> {
                     self.last_char = None;
                     return;
                 }
+                self.last_par_colon = plain.trim_end().ends_with(['：', ':']);
                 // A short numbered line that heads what follows (（1）前处理
                 // 与染色工序) never stands alone at a page foot.
                 let expr = if heads_what_follows(&plain) {
@@ -1117,7 +1131,7 @@ pub(crate) fn is_table_note(plain: &str) -> bool {
 
 /// A paragraph that heads the text after it: short, numbered as a
 /// paragraph is (（1）, 1., ①, 一、), not ending a sentence.
-fn heads_what_follows(plain: &str) -> bool {
+pub(crate) fn heads_what_follows(plain: &str) -> bool {
     let t = plain.trim();
     let numbered = t.starts_with('（')
         && t.chars()
@@ -2170,6 +2184,21 @@ mod tests {
             "{code}"
         );
         assert!(code.contains("www.example.gov.cn"), "{code}");
+    }
+
+    #[test]
+    fn the_paragraph_that_introduces_a_quote_stays_with_it() {
+        let code = conv("正文。\n\n他曾指出：\n\n> 引文。\n");
+        assert!(
+            code.contains("block(sticky: true, par(\"他曾指出：\"))"),
+            "{code}"
+        );
+        assert!(
+            !code.contains("block(sticky: true, par(\"正文。\"))"),
+            "{code}"
+        );
+        let code = conv("正文。\n\n> 引文。\n");
+        assert!(!code.contains("sticky"), "{code}");
     }
 
     #[test]
