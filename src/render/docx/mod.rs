@@ -1253,7 +1253,8 @@ impl Writer<'_> {
         for line in [
             applicant.map(|a| format!("{label}：{a}")),
             compiled_by.map(|c| format!("{}：{}", c.label, c.value)),
-            date.map(|d| format!("编制日期：{d}")),
+            // The date alone, as the PDF's cover prints it.
+            date,
         ]
         .into_iter()
         .flatten()
