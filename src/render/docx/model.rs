@@ -536,7 +536,14 @@ impl Reader<'_> {
                 self.link.pop();
             }
             TagEnd::Image => {
-                if let Some((dest, alt)) = self.image.take() {
+                if let Some((dest, mut alt)) = self.image.take() {
+                    // A linked image's web address goes in its caption, as
+                    // in print.
+                    if let Some(Some(url)) = self.link.last()
+                        && (url.starts_with("http://") || url.starts_with("https://"))
+                    {
+                        alt.push_str(&format!("（{url}）"));
+                    }
                     // A figure stands on its own: close the text before it.
                     self.flush_para();
                     self.block(Block::Image { dest, alt });
@@ -728,6 +735,16 @@ mod tests {
             b.blocks
         );
         assert!(!format!("{:?}", b.blocks).contains("编写提示"));
+    }
+
+    #[test]
+    fn a_linked_image_keeps_its_address_in_the_caption() {
+        let b = blocks("见下：[![徽标](images/a.png)](https://www.example.gov.cn/)。\n");
+        assert!(
+            b.blocks.iter().any(|x| matches!(x, Block::Image { alt, .. } if alt == "徽标（https://www.example.gov.cn/）")),
+            "{:?}",
+            b.blocks
+        );
     }
 }
 

@@ -698,16 +698,13 @@ impl Converter<'_> {
             Frame::Emph => self.emit(format!("emph({inner})"), start_at),
             Frame::Strong => self.emit(format!("strong({inner})"), start_at),
             Frame::Strike => self.emit(format!("strike({inner})"), start_at),
-            Frame::Link { url } if open.children.iter().any(|c| is_block(c)) => {
+            Frame::Link { .. } if open.children.iter().any(|c| is_block(c)) => {
                 // A linked image ([![徽标](…)](https://…)): the figure stands
                 // as a block of its own (typst drops a block inside a link
-                // inside a paragraph); on paper the link is its address.
+                // inside a paragraph).
+                // (Its address is in the figure's caption.)
                 for child in open.children {
                     self.emit(child, start_at);
-                }
-                let lower = url.trim().to_ascii_lowercase();
-                if lower.starts_with("http://") || lower.starts_with("https://") {
-                    self.emit(lit(&breakable(&format!("（{}）", url.trim()))), start_at);
                 }
             }
             Frame::Link { url } => {
@@ -738,10 +735,25 @@ impl Converter<'_> {
                 // The theme numbers figures: an author's own 图1 is not
                 // printed twice (图1　图1 区位图).
                 let text = strip_figure_number(plain.trim());
+                // A linked image's address goes in its caption: on paper
+                // the link is its address.
+                let address = match self.stack.last() {
+                    Some(Open {
+                        frame: Frame::Link { url },
+                        ..
+                    }) if ["http://", "https://"]
+                        .iter()
+                        .any(|p| url.trim().to_ascii_lowercase().starts_with(p)) =>
+                    {
+                        format!("（{}）", url.trim())
+                    }
+                    _ => String::new(),
+                };
+                let text = format!("{text}{address}");
                 let caption = if text.is_empty() {
                     "none".to_string()
                 } else {
-                    lit(text)
+                    lit(&text)
                 };
                 let expr = match path {
                     Some(p) => {
@@ -2179,6 +2191,10 @@ mod tests {
             crate::document::parse("content/a.md", root.join("content/a.md"), text.into(), None);
         let code = convert(&doc, &root).code;
         assert!(code.contains("\nfigure("), "{code}");
+        assert!(
+            code.contains("caption: \"徽标（https://www.example.gov.cn/）\""),
+            "{code}"
+        );
         assert!(
             !code.contains("link(\"https://www.example.gov.cn/\", figure"),
             "{code}"
