@@ -189,10 +189,26 @@ fn table_counts(doc: &Document, out: &mut Vec<Diagnostic>) {
         };
         let start = super::audit::sentence_start(body, i);
         let sentence = &body[start..i];
-        for (range, n, unit) in counts_in(sentence) {
+        let counts = counts_in(sentence);
+        for (k, (range, n, unit)) in counts.iter().cloned().enumerate() {
             let Some((stated_in_table, how)) = table_count(table, unit) else {
                 continue;
             };
+            // Parts of the count (其中电镀14家、印染16家，名单见表1): the
+            // sentence agrees when one count or the parts' sum is the
+            // table's; a lone part after 其中 is not the total.
+            let same: Vec<f64> = counts
+                .iter()
+                .filter(|(_, _, u)| *u == unit)
+                .map(|(_, v, _)| *v)
+                .collect();
+            let agrees = same.iter().any(|v| (v - stated_in_table).abs() < 1e-9)
+                || (same.len() > 1 && (same.iter().sum::<f64>() - stated_in_table).abs() < 1e-9);
+            let part = sentence[..range.start].contains("其中");
+            let first_of_unit = counts[..k].iter().all(|(_, _, u)| *u != unit);
+            if agrees || part || !first_of_unit {
+                continue;
+            }
             if (stated_in_table - n).abs() > 1e-9 {
                 let span = at + start + range.start..at + start + range.end;
                 out.push(
@@ -347,5 +363,20 @@ mod tests {
         };
         assert_eq!(rules(&list(3)), vec![]);
         assert_eq!(rules(&list(4)).len(), 1);
+        // Parts that add up to the list, or a part after 其中, agree.
+        let parts = |a: u32, b: u32| {
+            format!(
+                "试点企业分两个行业，其中电镀企业{a}家、印染企业{b}家，名单见表2。\n\n表2 企业名单\n\n|序号|企业名称|\n|:-:|:--|\n|1|甲|\n|2|乙|\n|3|丙|\n"
+            )
+        };
+        assert_eq!(rules(&parts(1, 2)), vec![]);
+        assert_eq!(rules(&parts(1, 1)), vec![]);
+        let sum = |a: u32, b: u32| {
+            format!(
+                "电镀企业{a}家、印染企业{b}家，名单见表2。\n\n表2 企业名单\n\n|序号|企业名称|\n|:-:|:--|\n|1|甲|\n|2|乙|\n|3|丙|\n"
+            )
+        };
+        assert_eq!(rules(&sum(1, 2)), vec![]);
+        assert_eq!(rules(&sum(2, 2)).len(), 1);
     }
 }
