@@ -482,6 +482,17 @@ pub fn cover_subtitle(title: &str, kind: &str) -> bool {
     !kind.is_empty() && !squash(title).contains(&squash(kind))
 }
 
+/// The label of the `i`-th (from 0) of `n` tables shenbao computes after a
+/// report's body: 附表 when there is one, 附表1, 附表2 … when there are
+/// more (as attachments are labelled).
+pub fn appendix_label(i: usize, n: usize) -> String {
+    if n <= 1 {
+        "附表".to_string()
+    } else {
+        format!("附表{}", i + 1)
+    }
+}
+
 /// A document's whole title, on its cover and over its first page: the
 /// title with the kind it is, unless the title already says it, sharing
 /// what they have in common (…创新试点 + 清洁生产审核创新试点实施方案 reads
@@ -601,6 +612,13 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn computed_tables_are_numbered_when_there_are_several() {
+        assert_eq!(appendix_label(0, 1), "附表");
+        assert_eq!(appendix_label(0, 2), "附表1");
+        assert_eq!(appendix_label(1, 2), "附表2");
+    }
 
     #[test]
     fn the_whole_title_says_the_kind_once() {

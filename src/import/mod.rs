@@ -1505,15 +1505,13 @@ pub fn convert(
     let mut image_lost: HashMap<&str, usize> = HashMap::new();
     while i < items.len() {
         match &items[i] {
-            Item::P(p)
-                if from_shenbao && p.heading == Some(1) && p.text().starts_with("附表　") =>
-            {
+            Item::P(p) if from_shenbao && p.heading == Some(1) && is_appendix_label(&p.text()) => {
                 // To the next top heading that is not another 附表.
                 i += 1;
                 while let Some(it) = items.get(i) {
                     if let Item::P(q) = it
                         && q.heading == Some(1)
-                        && !q.text().starts_with("附表　")
+                        && !is_appendix_label(&q.text())
                     {
                         break;
                     }
@@ -2196,6 +2194,15 @@ pub fn report(rel: &str, c: &Converted) -> String {
     s
 }
 
+/// The heading of a table shenbao computed after a report's body: 附表　…
+/// or 附表2　….
+fn is_appendix_label(text: &str) -> bool {
+    text.trim()
+        .strip_prefix("附表")
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .is_some_and(|r| r.starts_with(['　', ' ']))
+}
+
 /// The label of an attachment page shenbao wrote: 附件, 附件2, or the
 /// contents' 附件　标题.
 fn is_attachment_label(text: &str) -> bool {
@@ -2218,6 +2225,8 @@ mod tests {
         for t in ["附件管理办法", "附表　汇总", "一、附件说明"] {
             assert!(!is_attachment_label(t), "{t}");
         }
+        assert!(is_appendix_label("附表　汇总") && is_appendix_label("附表2　清单"));
+        assert!(!is_appendix_label("附表说明") && !is_appendix_label("附件"));
     }
 
     #[test]

@@ -399,6 +399,10 @@ fn the_audit_report_prints_as_a_volume_with_the_computed_totals() {
     let acceptance = dir.path().join("public/pdf/验收自评报告.pdf");
     let text = squeeze(&pdf_text(&acceptance, None, None, false));
     assert!(text.contains("方案实施前后主要指标对比表") && text.contains("单位产品新鲜水耗"));
+    // More than one computed table: 附表1, 附表2 …, never two called 附表.
+    if text.contains("证明材料清单") {
+        assert!(text.contains("附表1") && text.contains("附表2"), "{text}");
+    }
 }
 
 // The real-shaped audit documents (tests/fixtures/audit-real): a report

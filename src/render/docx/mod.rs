@@ -513,8 +513,8 @@ pub fn export_with_remarks(
             }
         }
         if let Some(report) = crate::views::report(doc) {
-            for t in &report.tables {
-                w.summary_table(t);
+            for (i, t) in report.tables.iter().enumerate() {
+                w.summary_table(t, &crate::views::appendix_label(i, report.tables.len()));
             }
         }
         if let Some(p) = doc.plan() {
@@ -1092,9 +1092,8 @@ impl Writer<'_> {
         );
     }
 
-    fn summary_table(&mut self, t: &crate::views::SummaryTable) {
+    fn summary_table(&mut self, t: &crate::views::SummaryTable, number: &str) {
         let level = 1;
-        let number = "附表".to_string();
         self.headings
             .push((level, format!("{number}　{}", t.title)));
         self.para(

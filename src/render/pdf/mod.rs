@@ -543,7 +543,8 @@ impl<'a> Printer<'a> {
         ));
         m.push_str(&self.fonts_arg());
         m.push_str("  attachments: (),\n  appendix: (\n");
-        for t in tables {
+        for (i, t) in tables.iter().enumerate() {
+            let label = crate::views::appendix_label(i, tables.len());
             let row = |cells: &[String]| {
                 format!(
                     "({},)",
@@ -552,7 +553,8 @@ impl<'a> Printer<'a> {
             };
             let rows: Vec<String> = t.rows.iter().map(|r| row(r)).collect();
             m.push_str(&format!(
-                "    (title: {}, header: {}, rows: ({}), totals: {}, numeric: ({})),\n",
+                "    (label: {}, title: {}, header: {}, rows: ({}), totals: {}, numeric: ({})),\n",
+                lit(&label),
                 lit(&t.title),
                 row(&t.header),
                 if rows.is_empty() {

@@ -843,10 +843,11 @@ fn search_entries(
         u: format!("{}#{}", href(url), a.id),
         x: format!("{}（{}）{}", a.title, a.kind, a.file),
     }));
+    let n = tables.len();
     search.extend(tables.iter().enumerate().map(|(i, t)| {
         SearchEntry {
             d: title.to_string(),
-            t: format!("附表　{}", t.title),
+            t: format!("{}　{}", crate::views::appendix_label(i, n), t.title),
             u: format!("{}#table-{}", href(url), i + 1),
             x: squash_spaces(
                 &std::iter::once(&t.header)
