@@ -192,11 +192,6 @@ pub fn print_build(
                 // official font is not on this machine.
                 let stand_in = r.wanted.as_ref().filter(|w| {
                     *origin == crate::render::pdf::fonts::Origin::Bundled
-                        && !r
-                            .families
-                            .iter()
-                            .take_while(|f| *f != family)
-                            .any(|f| f == *w)
                         && *w != family
                         && r.role != "mono"
                 });

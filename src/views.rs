@@ -482,6 +482,16 @@ pub fn cover_subtitle(title: &str, kind: &str) -> bool {
     !kind.is_empty() && !squash(title).contains(&squash(kind))
 }
 
+/// The label of the `i`-th (from 0) of `n` attachments (GB/T 9704 §8):
+/// 附件 when there is one, 附件1, 附件2 … when there are more.
+pub fn attachment_label(i: usize, n: usize) -> String {
+    if n <= 1 {
+        "附件".to_string()
+    } else {
+        format!("附件{}", i + 1)
+    }
+}
+
 /// The label of the `i`-th (from 0) of `n` tables shenbao computes after a
 /// report's body: 附表 when there is one, 附表1, 附表2 … when there are
 /// more (as attachments are labelled).
@@ -618,6 +628,8 @@ mod tests {
         assert_eq!(appendix_label(0, 1), "附表");
         assert_eq!(appendix_label(0, 2), "附表1");
         assert_eq!(appendix_label(1, 2), "附表2");
+        assert_eq!(attachment_label(0, 1), "附件");
+        assert_eq!(attachment_label(1, 3), "附件2");
     }
 
     #[test]

@@ -1505,47 +1505,27 @@ pub fn convert(
     let mut image_lost: HashMap<&str, usize> = HashMap::new();
     while i < items.len() {
         match &items[i] {
-            Item::P(p) if from_shenbao && p.heading == Some(1) && is_appendix_label(&p.text()) => {
-                // To the next top heading that is not another 附表.
-                i += 1;
-                while let Some(it) = items.get(i) {
-                    if let Item::P(q) = it
-                        && q.heading == Some(1)
-                        && !is_appendix_label(&q.text())
-                    {
-                        break;
-                    }
-                    i += 1;
-                }
-                if !out.notes.iter().any(|n| n.contains("附表")) {
-                    out.notes.push(
-                        "shenbao 生成的附表（方案汇总表、指标对比表等）未导入：它们由字段自动生成"
-                            .into(),
-                    );
-                }
-                continue;
-            }
             Item::P(p)
-                if from_shenbao && p.heading == Some(1) && is_attachment_label(&p.text()) =>
+                if from_shenbao
+                    && p.heading == Some(1)
+                    && let Some(note) = generated_section(&p.text()) =>
             {
-                // shenbao's attachment pages (附件, its title, the letter):
-                // the front matter's `attachments` lists them, and the next
-                // build binds them again.
+                // What shenbao made from the fields (附表, made from the
+                // options and indicators; 附件 pages, bound from the
+                // `attachments` list): the next build makes them again. To
+                // the next top heading that is not another such section.
                 i += 1;
                 while let Some(it) = items.get(i) {
                     if let Item::P(q) = it
                         && q.heading == Some(1)
-                        && !is_attachment_label(&q.text())
+                        && generated_section(&q.text()).is_none()
                     {
                         break;
                     }
                     i += 1;
                 }
-                if !out.notes.iter().any(|n| n.contains("附件页")) {
-                    out.notes.push(
-                        "shenbao 生成的附件页（推荐函等）未导入：附件写在字段 attachments 中，下次构建重新装订"
-                            .into(),
-                    );
+                if !out.notes.iter().any(|n| n == note) {
+                    out.notes.push(note.into());
                 }
                 continue;
             }
@@ -2194,23 +2174,25 @@ pub fn report(rel: &str, c: &Converted) -> String {
     s
 }
 
-/// The heading of a table shenbao computed after a report's body: 附表　…
-/// or 附表2　….
-fn is_appendix_label(text: &str) -> bool {
-    text.trim()
-        .strip_prefix("附表")
-        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
-        .is_some_and(|r| r.starts_with(['　', ' ']))
-}
-
-/// The label of an attachment page shenbao wrote: 附件, 附件2, or the
-/// contents' 附件　标题.
-fn is_attachment_label(text: &str) -> bool {
-    let Some(rest) = text.trim().strip_prefix("附件") else {
-        return false;
+/// A top heading of a section shenbao wrote from the fields, with the
+/// import report's note on it: 附表　… or 附表2　… (a table computed after
+/// a report's body), 附件 or 附件2 (an attachment page; the contents' 附件
+/// 标题 too).
+fn generated_section(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    let after = |word: &str| {
+        text.strip_prefix(word)
+            .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
     };
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    rest.is_empty() || rest.starts_with(['　', ' '])
+    if after("附表").is_some_and(|r| r.starts_with(['　', ' '])) {
+        return Some("shenbao 生成的附表（方案汇总表、指标对比表等）未导入：它们由字段自动生成");
+    }
+    if after("附件").is_some_and(|r| r.is_empty() || r.starts_with(['　', ' '])) {
+        return Some(
+            "shenbao 生成的附件页（推荐函等）未导入：附件写在字段 attachments 中，下次构建重新装订",
+        );
+    }
+    None
 }
 
 #[cfg(test)]
@@ -2219,14 +2201,17 @@ mod tests {
 
     #[test]
     fn attachment_labels_are_told_from_headings_that_start_with_the_word() {
+        let attachment = |t: &str| generated_section(t).is_some_and(|n| n.contains("附件页"));
+        let appendix = |t: &str| generated_section(t).is_some_and(|n| n.contains("附表（"));
         for t in ["附件", "附件2", "附件　河南省推荐函", "附件1　承诺书"] {
-            assert!(is_attachment_label(t), "{t}");
+            assert!(attachment(t), "{t}");
         }
         for t in ["附件管理办法", "附表　汇总", "一、附件说明"] {
-            assert!(!is_attachment_label(t), "{t}");
+            assert!(!attachment(t), "{t}");
         }
-        assert!(is_appendix_label("附表　汇总") && is_appendix_label("附表2　清单"));
-        assert!(!is_appendix_label("附表说明") && !is_appendix_label("附件"));
+        assert!(appendix("附表　汇总") && appendix("附表2　清单"));
+        assert!(!appendix("附表说明") && !appendix("附件"));
+        assert_eq!(generated_section("一、附件说明"), None);
     }
 
     #[test]

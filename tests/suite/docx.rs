@@ -502,14 +502,7 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
         "word/document.xml",
     );
     for marker in ["1.", "（1）", "①"] {
-        let at = xml
-            .find(&format!(">{marker}</w:t>"))
-            .unwrap_or_else(|| panic!("{marker} not found"));
-        let start = xml[..at]
-            .rfind("<w:p>")
-            .or_else(|| xml[..at].rfind("<w:p "))
-            .unwrap();
-        let para = &xml[start..at];
+        let para = paragraph_up_to(&xml, &format!(">{marker}</w:t>"));
         assert!(para.contains("w:firstLine=\"640\""), "{marker}: {para}");
         assert!(!para.contains("w:hanging"), "{marker}: {para}");
         assert!(
@@ -518,29 +511,11 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
         );
     }
     // The note under the table is the table's: table text, no indent.
-    let at = xml.find(">注：投资为估算值。</w:t>").expect("the note");
-    let start = xml[..at]
-        .rfind("<w:p>")
-        .or_else(|| xml[..at].rfind("<w:p "))
-        .unwrap();
-    assert!(
-        xml[start..at].contains("w:val=\"TableTextWide\""),
-        "{}",
-        &xml[start..at]
-    );
+    let note = paragraph_up_to(&xml, ">注：投资为估算值。</w:t>");
+    assert!(note.contains("w:val=\"TableTextWide\""), "{note}");
     // A lone （1） line that heads its text stays with it in Word too.
-    let at = xml
-        .find(">（1）前处理与染色工序</w:t>")
-        .expect("the lone （1） line");
-    let start = xml[..at]
-        .rfind("<w:p>")
-        .or_else(|| xml[..at].rfind("<w:p "))
-        .unwrap();
-    assert!(
-        xml[start..at].contains("<w:keepNext"),
-        "{}",
-        &xml[start..at]
-    );
+    let lone = paragraph_up_to(&xml, ">（1）前处理与染色工序</w:t>");
+    assert!(lone.contains("<w:keepNext"), "{lone}");
     // The letter as GB/T 9704 §8 sets it: the label alone, then its title
     // centred in the title style.
     let label = xml.find(">附件</w:t>").expect("the label 附件");
@@ -558,4 +533,17 @@ fn numbered_items_are_ordinary_paragraphs_in_word_as_in_print() {
         std::fs::read_to_string(dir.path().join("public/pdf/伏牛经开区试点实施方案.typ")).unwrap();
     assert!(!typ.contains("enum("), "{typ}");
     assert!(typ.contains("\"（1）\""), "{typ}");
+}
+
+/// The paragraph of document.xml that holds `needle`, from its start up to
+/// the needle (its properties and the runs before).
+fn paragraph_up_to<'a>(xml: &'a str, needle: &str) -> &'a str {
+    let at = xml
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not found"));
+    let start = xml[..at]
+        .rfind("<w:p>")
+        .or_else(|| xml[..at].rfind("<w:p "))
+        .unwrap_or(0);
+    &xml[start..at]
 }

@@ -484,21 +484,9 @@ pub fn export_with_remarks(
                 None => whole.push(r),
             }
         }
-        // The title over the body's first page, as in the PDF: 二号
-        // 小标宋, broken between words (19 characters a line at most, room
-        // for the user's 小标宋 metrics), a line under it.
-        let mut t = Paragraph::new().style("Title");
-        let full = crate::views::full_title(&title, kind.name_zh());
-        for (i, line) in crate::render::pdf::layout::title_lines(&full, 19.0)
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                t = t.add_run(Run::new().add_break(BreakType::TextWrapping));
-            }
-            t = t.add_run(Run::new().add_text(line));
-        }
-        w.para(t);
+        // The title over the body's first page, as in the PDF, a line
+        // under it.
+        w.para(title_paragraph(&title, kind));
         for p in empty_lines(1) {
             w.para(p);
         }
@@ -517,9 +505,7 @@ pub fn export_with_remarks(
                 w.summary_table(t, &crate::views::appendix_label(i, report.tables.len()));
             }
         }
-        if let Some(p) = doc.plan() {
-            w.attachments(&p.attachments);
-        }
+        w.attachments(&crate::views::attachments(root, doc));
         front = w.cover(doc, kind, &title);
         front.extend(w.contents());
     }
@@ -1134,33 +1120,13 @@ impl Writer<'_> {
 
     /// Attachments: images are set on their own page; a PDF cannot go
     /// inside a .docx, so its place says where it is.
-    fn attachments(&mut self, list: &[crate::document::plan::Attachment]) {
+    fn attachments(&mut self, list: &[crate::views::AttachmentView]) {
         for (i, a) in list.iter().enumerate() {
-            let n = i + 1;
-            let name = a.title.as_ref().map_or_else(
-                || match a.kind {
-                    crate::document::plan::AttachmentKind::RecommendationLetter => {
-                        "省级推荐函".to_string()
-                    }
-                    crate::document::plan::AttachmentKind::Other => "附件".to_string(),
-                },
-                |t| t.value.clone(),
-            );
-            // As in the PDF (GB/T 9704 §8): 附件 alone, or 附件1, 附件2.
-            let heading = if list.len() == 1 {
-                format!("附件　{name}")
-            } else {
-                format!("附件{n}　{name}")
-            };
-            self.headings.push((1, heading));
             // GB/T 9704 §8, as in the PDF: the label at the top left (a
             // level-1 heading, for the navigation pane), the title centred
-            // on the next line.
-            let label = if list.len() == 1 {
-                "附件".to_string()
-            } else {
-                format!("附件{n}")
-            };
+            // on the next line; the contents lists both.
+            let label = crate::views::attachment_label(i, list.len());
+            self.headings.push((1, format!("{label}　{}", a.title)));
             self.para(
                 Paragraph::new()
                     .style("Heading1")
@@ -1173,9 +1139,9 @@ impl Writer<'_> {
                 Paragraph::new()
                     .style("Title")
                     .keep_next(true)
-                    .add_run(Run::new().add_text(name.clone())),
+                    .add_run(Run::new().add_text(a.title.clone())),
             );
-            let file = a.file.value.as_str();
+            let file = a.file.as_str();
             let is_image = [".png", ".jpg", ".jpeg"]
                 .iter()
                 .any(|e| file.to_ascii_lowercase().ends_with(e));
@@ -1222,21 +1188,7 @@ impl Writer<'_> {
             None => (kind.label("enterprise"), None, None, None, None, Vec::new()),
         };
         let mut out = empty_lines(4);
-        // The title with the kind it is (…创新试点实施方案), as in the PDF,
-        // broken between words and balanced: 二号 on the 156 mm block holds
-        // 20 characters, 19 leave room for the user's 小标宋 metrics.
-        let mut t = Paragraph::new().style("Title");
-        let full = crate::views::full_title(title, kind.name_zh());
-        for (i, line) in crate::render::pdf::layout::title_lines(&full, 19.0)
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                t = t.add_run(Run::new().add_break(BreakType::TextWrapping));
-            }
-            t = t.add_run(Run::new().add_text(line));
-        }
-        out.push(t);
+        out.push(title_paragraph(title, kind));
         out.extend(empty_lines(1));
         let sub = version.map(|v| format!("（{v}）")).unwrap_or_default();
         if !sub.is_empty() {
@@ -1390,14 +1342,29 @@ fn is_numeric(s: &str) -> bool {
         })
 }
 
-/// Column widths (twips) summing to the text width, sized as print sizes
-/// them (`convert::measure_columns` and `column_widths`): each column at
-/// least its header and short cells (names, numbers, codes) on one line,
-/// the rest shared by how much more each wants.
+/// The title with the kind it is (…创新试点实施方案), as the PDF prints it
+/// on the cover and over the body: 二号 小标宋, broken between words and
+/// balanced; 二号 on the 156 mm block holds 20 characters, 19 leave room
+/// for the user's 小标宋 metrics.
+fn title_paragraph(title: &str, kind: DocKind) -> Paragraph {
+    let full = crate::views::full_title(title, kind.name_zh());
+    let mut t = Paragraph::new().style("Title");
+    for (i, line) in crate::render::pdf::layout::title_lines(&full, 19.0)
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            t = t.add_run(Run::new().add_break(BreakType::TextWrapping));
+        }
+        t = t.add_run(Run::new().add_text(line));
+    }
+    t
+}
+
 /// A Markdown table's text size (half-points) and column widths (twips)
 /// in Word: the PDF's own choice (小四, or 五号 for wide tables, headers
-/// wrapped rather than the table turned, which Word cannot do), the
-/// widths scaled to the text block.
+/// wrapped rather than the table turned, which Word cannot do) and its
+/// widths (`convert::fit_table`), scaled to the text block.
 pub fn table_fit(header: &[String], rows: &[Vec<String>]) -> (usize, Vec<usize>) {
     let cols = header
         .len()

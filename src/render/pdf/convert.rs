@@ -588,9 +588,12 @@ impl Converter<'_> {
                     return;
                 }
                 // A note under a table (注：…, 资料来源：…) is the table's:
-                // set under it in 五号, no indent, never parted from it.
+                // set under it in 五号, no indent, never parted from it (a
+                // note of a page's length stays a paragraph: kept with the
+                // table's end it could fit on no page).
                 if self.stack.len() == 1
                     && is_table_note(&plain)
+                    && plain.chars().count() <= 600
                     && let Some(last) = self.stack[0].children.last_mut()
                     && last.starts_with("doc-table(")
                     && last.ends_with(')')
@@ -997,7 +1000,7 @@ fn keep_together(t: &str, cell: bool) -> Vec<(&str, bool)> {
 
 /// A superscript (true) or subscript character and the character it
 /// stands for.
-fn script(c: char) -> Option<(bool, char)> {
+pub(crate) fn script(c: char) -> Option<(bool, char)> {
     const SUPER: &str = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ";
     const SUB: &str = "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₙ";
     const BASE: &str = "0123456789+-=()ni";
@@ -1363,61 +1366,38 @@ pub(crate) struct Measured {
     /// The widest text no line break can split (a credit code, a long
     /// number): no column is ever narrower, or its text runs into the next.
     pub hard: Vec<f32>,
+    /// Every cell as its [`pieces`], the header's row first: what the
+    /// widths are chosen by.
+    pub pieces: Vec<Vec<Vec<f32>>>,
 }
 
 pub(crate) fn measure_columns(header: &[&str], rows: &[Vec<&str>], cols: usize) -> Measured {
     let mut least = vec![0f32; cols];
     let mut natural = vec![0f32; cols];
     let mut hard = vec![0f32; cols];
+    let mut all = Vec::with_capacity(rows.len() + 1);
     for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let mut cells = vec![Vec::new(); cols];
         for (i, plain) in row.iter().enumerate().take(cols) {
             let w = text_ems(plain.trim());
             let unbreakable = unbreakable_ems(plain);
+            let cut = pieces(plain);
             // No line breaks inside a word (所在位/置), a number with its
             // unit or a date; a word longer than six characters may.
-            let word = pieces(plain).into_iter().fold(0f32, f32::max).min(6.0);
+            let word = cut.iter().copied().fold(0f32, f32::max).min(6.0);
             least[i] = least[i].max(word).max(unbreakable);
             natural[i] = natural[i].max(w);
             hard[i] = hard[i].max(unbreakable);
+            cells[i] = cut;
         }
+        all.push(cells);
     }
     Measured {
         least,
         natural,
         hard,
+        pieces: all,
     }
-}
-
-/// Column widths in the manner of an HTML table's automatic layout: each
-/// column has a least width (its header, short cells and numbers kept on
-/// one line) and a natural one (its longest cell unbroken); the space left
-/// over the least widths goes to each column in proportion to how much
-/// more it wants. Returns the widths in points, or None when every column
-/// fits at its natural width (typst's `auto` then gives the same).
-pub(crate) fn column_widths(
-    least: &[f32],
-    natural: &[f32],
-    size: f32,
-    avail: f32,
-) -> Option<Vec<f32>> {
-    let min: Vec<f32> = least.iter().map(|m| least_pt(*m, size)).collect();
-    let max: Vec<f32> = natural
-        .iter()
-        .zip(&min)
-        .map(|(n, m)| (n * size + CELL_INSET).max(*m))
-        .collect();
-    let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
-    if sum_max <= avail {
-        return None;
-    }
-    let extra = (avail - sum_min).max(0.0);
-    let want = (sum_max - sum_min).max(f32::EPSILON);
-    Some(
-        min.iter()
-            .zip(&max)
-            .map(|(lo, hi)| lo + (hi - lo) * (extra / want).min(1.0))
-            .collect(),
-    )
 }
 
 /// A cell's text as the pieces no line of it should break inside (words
@@ -1469,11 +1449,11 @@ fn lines_at(pieces: &[f32], width: f32) -> u32 {
 /// em (a name column that wraps on every row before a remarks column that
 /// wraps on two); what no column can use goes to the columns still short
 /// of their natural width. The header counts twice (it repeats on every
-/// page); at most 200 rows, spread over the table, are weighed. Returns
-/// the widths and the height they give (points, estimated).
+/// page); at most 200 rows, spread over the table, are weighed. `cells`
+/// are [`Measured::pieces`]. Returns the widths and the height they give
+/// (points, estimated).
 fn least_height_widths(
-    head: &[&str],
-    body: &[Vec<&str>],
+    cells: &[Vec<Vec<f32>>],
     least: &[f32],
     natural: &[f32],
     size: f32,
@@ -1487,21 +1467,14 @@ fn least_height_widths(
         .map(|(n, m)| (n * size * 1.06 + CELL_INSET).max(*m))
         .collect();
     let mut left = avail - widths.iter().sum::<f32>();
+    let body = cells.get(1..).unwrap_or_default();
     let step_rows = body.len().div_ceil(200).max(1);
-    let mut rows: Vec<(u32, Vec<Vec<f32>>)> = vec![(
-        2,
-        (0..cols)
-            .map(|i| pieces(head.get(i).copied().unwrap_or("")))
-            .collect(),
-    )];
-    rows.extend(body.iter().step_by(step_rows).map(|r| {
-        (
-            1,
-            (0..cols)
-                .map(|i| pieces(r.get(i).copied().unwrap_or("")))
-                .collect(),
-        )
-    }));
+    let rows: Vec<(u32, &Vec<Vec<f32>>)> = cells
+        .first()
+        .map(|h| (2, h))
+        .into_iter()
+        .chain(body.iter().step_by(step_rows).map(|r| (1, r)))
+        .collect();
     let text_ems = |w: f32| (w - CELL_INSET) / (size * 1.06);
     let mut lines: Vec<Vec<u32>> = rows
         .iter()
@@ -1634,6 +1607,7 @@ pub(crate) fn fit_table(
         least,
         natural,
         hard,
+        pieces: cells,
     } = measure_columns(head, body, cols);
     // A cap wraps headers and long cells onto more lines, never below
     // what cannot break.
@@ -1644,8 +1618,8 @@ pub(crate) fn fit_table(
             .map(|(m, h)| m.min(cap).max(*h))
             .collect()
     };
-    // The same least width as `column_widths` gives each column, so a
-    // size judged to fit does fit.
+    // The same least width as `least_height_widths` starts each column
+    // at, so a size judged to fit does fit.
     let least_width =
         |size: f32, cap: f32| capped(cap).iter().map(|m| least_pt(*m, size)).sum::<f32>();
     let (size, rotated, cap) = if cols <= 7 && least_width(12.0, 99.0) <= BLOCK_WIDTH_PT {
@@ -1664,15 +1638,22 @@ pub(crate) fn fit_table(
         BLOCK_WIDTH_PT
     };
     let mut size = size;
-    let mut widths = column_widths(&capped(cap), &natural, size, avail)
-        .map(|_| least_height_widths(head, body, &capped(cap), &natural, size, avail));
+    // Every column at its natural width fits: typst's `auto` sets it so.
+    let fits = capped(cap)
+        .iter()
+        .zip(&natural)
+        .map(|(m, n)| (n * size + CELL_INSET).max(least_pt(*m, size)))
+        .sum::<f32>()
+        <= avail;
+    let mut widths =
+        (!fits).then(|| least_height_widths(&cells, &capped(cap), &natural, size, avail));
     // 小四 is the size to read, but not at any price: when its columns
     // are so tight that the table is more than a tenth taller than in 五号
     // (names wrapping on four lines rather than two), 五号 it is.
     if let Some((_, tall)) = widths.as_ref().filter(|_| size > 10.5 && !rotated)
         && least_width(10.5, cap) <= avail
     {
-        let (w, short) = least_height_widths(head, body, &capped(cap), &natural, 10.5, avail);
+        let (w, short) = least_height_widths(&cells, &capped(cap), &natural, 10.5, avail);
         if *tall > short * 1.1 {
             size = 10.5;
             widths = Some((w, short));
@@ -1752,15 +1733,28 @@ fn table_call(
             .collect(),
         None => natural.iter().map(|n| n.max(1.0)).collect(),
     };
-    let cells = |row: &[(String, String)]| {
-        // A row that would be taller than most of a page may split (rows
-        // stay whole otherwise): it could not fit on any page whole.
+    // A row's height (points, estimated).
+    let height = |row: &[(String, String)]| {
         let lines = row
             .iter()
             .zip(&col_ems)
             .map(|((_, plain), w)| (text_ems(plain) / w).ceil())
             .fold(1.0, f32::max);
-        let tall = lines * size * 1.5 + 10.0 > 0.8 * BLOCK_HEIGHT_PT;
+        lines * size * 1.5 + 10.0
+    };
+    // The last two rows go with the table's end (never a 合计 row alone on
+    // a page), unless they are tall enough that keeping them together
+    // could leave no page that holds them.
+    let keep_last = rows.len() > 6
+        && rows[rows.len() - 2..]
+            .iter()
+            .map(|r| height(r))
+            .sum::<f32>()
+            < 0.3 * BLOCK_HEIGHT_PT;
+    let cells = |row: &[(String, String)]| {
+        // A row that would be taller than most of a page may split (rows
+        // stay whole otherwise): it could not fit on any page whole.
+        let tall = height(row) > 0.8 * BLOCK_HEIGHT_PT;
         let mut out = String::from("(");
         for i in 0..cols {
             let code = row.get(i).map_or("[]", |(code, _)| code.as_str());
@@ -1779,9 +1773,10 @@ fn table_call(
         None => ("none".to_string(), "none".to_string()),
     };
     let mut t = format!(
-        "doc-table(key: \"{key}\", number: {number}, caption: {caption}, columns: {cols}, widths: {widths}, aligns: ({},), numeric: ({}), size: {size}pt, rotated: {rotated}, header: {}, rows: (",
+        "doc-table(key: \"{key}\", number: {number}, caption: {caption}, columns: {cols}, widths: {widths}, aligns: ({},), numeric: ({}), size: {size}pt, rotated: {rotated}, {}header: {}, rows: (",
         align.join(", "),
         numeric.concat(),
+        if keep_last { "keep-last: true, " } else { "" },
         cells(header),
     );
     for row in rows {
@@ -2180,16 +2175,20 @@ mod tests {
         assert!(!is_table_note("注意安全") && !is_table_note("注重实效。"));
     }
 
-    #[test]
-    fn a_linked_image_prints_as_a_figure_with_its_address() {
+    /// A plan's body converted in a project that has `content/img/a.png`.
+    fn conv_with_image(body: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         std::fs::create_dir_all(root.join("content/img")).unwrap();
         std::fs::write(root.join("content/img/a.png"), b"x").unwrap();
-        let text = "---\nkind: pilot-plan\n---\n徽标：[![徽标](img/a.png)](https://www.example.gov.cn/)。\n";
-        let doc =
-            crate::document::parse("content/a.md", root.join("content/a.md"), text.into(), None);
-        let code = convert(&doc, &root).code;
+        let text = format!("---\nkind: pilot-plan\n---\n{body}");
+        let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
+        convert(&doc, &root).code
+    }
+
+    #[test]
+    fn a_linked_image_prints_as_a_figure_with_its_address() {
+        let code = conv_with_image("徽标：[![徽标](img/a.png)](https://www.example.gov.cn/)。\n");
         assert!(code.contains("\nfigure("), "{code}");
         assert!(
             code.contains("caption: \"徽标（https://www.example.gov.cn/）\""),
@@ -2300,15 +2299,7 @@ mod tests {
 
     #[test]
     fn images_stand_outside_paragraphs() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::fs::create_dir_all(root.join("content/img")).unwrap();
-        std::fs::write(root.join("content/img/a.png"), b"x").unwrap();
-        let text =
-            "---\nkind: pilot-plan\n---\n前文![区位图](img/a.png)后文\n\n![区位图](img/a.png)\n"
-                .to_string();
-        let doc = crate::document::parse("content/a.md", root.join("content/a.md"), text, None);
-        let code = convert(&doc, &root).code;
+        let code = conv_with_image("前文![区位图](img/a.png)后文\n\n![区位图](img/a.png)\n");
         assert!(
             !code.contains("par(figure") && !code.contains("; figure("),
             "{code}"

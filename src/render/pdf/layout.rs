@@ -418,27 +418,24 @@ pub fn word_breaks(text: &str) -> Vec<bool> {
     use icu_segmenter::options::WordBreakInvariantOptions;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut ok = vec![false; chars.len() + 1];
+    // Character index of each byte offset that starts a character.
+    let mut char_at = vec![usize::MAX; text.len() + 1];
+    for (i, (b, _)) in chars.iter().enumerate() {
+        char_at[*b] = i;
+    }
+    char_at[text.len()] = chars.len();
     let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
-    let byte_to_char: std::collections::HashMap<usize, usize> = chars
-        .iter()
-        .enumerate()
-        .map(|(i, (b, _))| (*b, i))
-        .collect();
     for b in segmenter.segment_str(text) {
-        if let Some(&i) = byte_to_char.get(&b) {
+        if let Some(&i) = char_at.get(b).filter(|i| **i != usize::MAX) {
             ok[i] = true;
         }
     }
     ok[0] = false;
     ok[chars.len()] = true;
-    for w in NO_BREAK {
-        for (at, _) in text.match_indices(w) {
-            let Some(&first) = byte_to_char.get(&at) else {
-                continue;
-            };
-            for k in 1..w.chars().count() {
-                ok[first + k] = false;
-            }
+    for m in NO_BREAK_WORDS.find_overlapping_iter(text) {
+        let (first, last) = (char_at[m.start()], char_at[m.end()]);
+        for b in ok.iter_mut().take(last).skip(first + 1) {
+            *b = false;
         }
     }
     // A number with what it counts or measures (12公里, 216家: the word
@@ -480,13 +477,18 @@ pub fn word_breaks(text: &str) -> Vec<bool> {
     ok
 }
 
-/// A superscript or subscript character (m³, CO₂, 10⁶).
+/// A superscript or subscript character (m³, CO₂, 10⁶), as print sets them.
 fn is_script(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00B2}' | '\u{00B3}' | '\u{00B9}' | '\u{2070}'..='\u{209F}'
-    )
+    super::convert::script(c).is_some()
 }
+
+/// [`NO_BREAK`] as one matcher (every text the converter prints is cut
+/// by [`word_breaks`]): overlapping matches, so 有限责任公司 inside
+/// 股份有限责任公司 counts as well.
+static NO_BREAK_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(NO_BREAK).expect("the words are plain literals")
+    });
 
 /// Split a title into balanced lines of at most `capacity` ems, breaking
 /// only between words ([`word_breaks`]) and preferring where Chinese

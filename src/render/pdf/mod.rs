@@ -697,7 +697,7 @@ impl<'a> Printer<'a> {
         ));
         m.push_str(&self.fonts_arg());
         m.push_str("  attachments: (\n");
-        for a in attachments {
+        for (i, a) in attachments.iter().enumerate() {
             let (kind, pages) = match a.pdf_pages {
                 Some(n) => ("pdf", n),
                 None => ("image", 1),
@@ -708,7 +708,8 @@ impl<'a> Printer<'a> {
                 .map(|l| lit(l))
                 .collect();
             m.push_str(&format!(
-                "    (title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
+                "    (label: {}, title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
+                lit(&crate::views::attachment_label(i, attachments.len())),
                 lit(&a.title),
                 lines.join(", "),
                 lit(&a.vpath)
