@@ -188,12 +188,17 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         report.site = Some(crate::render::site::build_site(&input));
     }
     finish_outputs(&mut report, opts.pdf);
-    report.stale_packages = stale_packages(project, &report);
+    report.stale_packages = stale_packages(project, &report, &opts.today);
     Ok(report)
 }
 
 /// The packages in `<out>/package/` older than their plan's PDF.
-fn stale_packages(project: &Project, report: &BuildReport) -> Vec<PathBuf> {
+fn stale_packages(
+    project: &Project,
+    report: &BuildReport,
+    today: &chrono::DateTime<chrono::FixedOffset>,
+) -> Vec<PathBuf> {
+    let stage = project.call.next_email(today).map(|s| s.0);
     report
         .docs
         .iter()
@@ -201,7 +206,14 @@ fn stale_packages(project: &Project, report: &BuildReport) -> Vec<PathBuf> {
         .filter_map(|d| {
             let pdf = d.pdf.as_deref()?;
             let doc = project.documents.iter().find(|x| x.src.rel == d.rel)?;
-            crate::package::stale_zip(&report.out_dir, &project.call, doc.plan()?, &d.rel, pdf)
+            crate::package::stale_zip(
+                &report.out_dir,
+                &project.call,
+                stage,
+                doc.plan()?,
+                &d.rel,
+                pdf,
+            )
         })
         .collect()
 }

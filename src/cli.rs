@@ -103,13 +103,16 @@ pub enum Command {
         #[arg(value_name = "规则")]
         rule: String,
     },
-    /// 生成邮件电子件：<输出目录>/package/<邮件题目>.zip，并给出邮件题目、收件人、大小和打印寄送要求
+    /// 为下一个电子件报送节点打包：<输出目录>/package/<邮件题目>.zip，并给出该节点的邮件题目、收件人、大小，以及之后各节点的要求
     Pack {
         #[command(flatten)]
         args: BuildArgs,
         /// 检查有错误时仍然打包（默认有错误不打包）
         #[arg(long)]
         allow_errors: bool,
+        /// 为哪个电子件报送节点打包（节点 id 或名称，如 national-email）；默认为下一个未截止的
+        #[arg(long, value_name = "节点")]
+        milestone: Option<String>,
     },
 }
 

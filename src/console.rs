@@ -60,14 +60,29 @@ pub fn print_pack(
     print_build(&mut out, project, &report.build)?;
     let check_errors = report.check_errors().len();
     let limit = project.call.package.limit_bytes;
+    let call = &project.call;
+    let stage = &report.stage;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "报送阶段：{}（{}）{}",
+        stage.name,
+        stage.id,
+        pack::due_words(call, stage, today).map_or_else(String::new, |w| format!("，{w}"))
+    )?;
+    if !stage.what.trim().is_empty() {
+        writeln!(out, "要求：    {}", stage.what.trim())?;
+    }
+    if report.stage_past {
+        writeln!(
+            out,
+            "注意：    通知中的电子件节点都已截止，以上按最后一个节点打包；如有其他节点要报送，用 --milestone 指定"
+        )?;
+    }
     for p in &report.packages {
         writeln!(out)?;
         writeln!(out, "邮件题目：{}", esc(&p.subject))?;
-        writeln!(
-            out,
-            "收件人：  {}",
-            pack::recipients(&project.call).join("；")
-        )?;
+        writeln!(out, "收件人：  {}（{}）", stage.address, stage.to)?;
         let size = format!(
             "{} 字节（{:.2} MiB），邮件中按 base64 编码约 {:.2} MiB；上限 {:.0} MiB",
             p.bytes,
@@ -93,6 +108,23 @@ pub fn print_pack(
                     "附件：    未写出（{} 与 {} 的邮件题目相同，不覆盖）",
                     esc(&p.doc),
                     esc(first)
+                )?;
+                continue;
+            }
+            (None, None) if !p.missing.is_empty() => {
+                writeln!(out, "附件：    未写出（本阶段要求的内容不全）")?;
+                for m in &p.missing {
+                    writeln!(
+                        out,
+                        "错误[package/missing]：{}：{}缺少{}",
+                        esc(&p.doc),
+                        stage.name,
+                        esc(m)
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "  建议：把收到的推荐函扫描件放进项目（如 attachments/推荐函.pdf），在方案 front matter 的 attachments 中写 kind: recommendation-letter"
                 )?;
                 continue;
             }
@@ -139,7 +171,7 @@ pub fn print_pack(
     for doc in &report.empty {
         writeln!(
             out,
-            "错误[package/empty]：未打包 {}：按通知的 package.includes，压缩包中没有任何文件（没有写出空压缩包）",
+            "错误[package/empty]：未打包 {}：按本阶段的 includes（或 package.includes），压缩包中没有任何文件（没有写出空压缩包）",
             crate::text::escape_name(doc)
         )?;
     }
@@ -153,10 +185,36 @@ pub fn print_pack(
             "没有可打包的实施方案：content/ 中没有排版成功的方案（kind: pilot-plan）。"
         )?;
     } else {
-        writeln!(out)?;
-        writeln!(out, "报送与打印：")?;
-        for line in pack::milestone_lines(&project.call, today) {
-            writeln!(out, "  {line}")?;
+        let later = call.after(stage);
+        if !later.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "之后：")?;
+            for m in &later {
+                let when = pack::due_words(call, m, today)
+                    .map_or_else(String::new, |w| format!("（{w}）"));
+                writeln!(out, "  {}{when}", m.name)?;
+                writeln!(out, "    {}", pack::milestone_detail(call, m))?;
+            }
+        }
+        // The recommendation letter comes from the province after its
+        // review; the later stages bind it in.
+        let wants_letter: Vec<&str> = later
+            .iter()
+            .filter(|m| {
+                let includes = match m.channel {
+                    crate::call::Channel::Email => call.includes_at(Some(m)),
+                    crate::call::Channel::Post => &m.includes,
+                };
+                includes.iter().any(|i| i == "recommendation-letter")
+            })
+            .map(|m| m.name.as_str())
+            .collect();
+        if !wants_letter.is_empty() && report.packages.iter().any(|p| !p.has_letter) {
+            writeln!(
+                out,
+                "提示：    {} 须附推荐函。推荐函由省级部门审查后出具；收到扫描件后放进项目，在方案的 attachments 中写 kind: recommendation-letter，build 会把它合订进 PDF。",
+                wants_letter.join("、")
+            )?;
         }
     }
     out.flush()

@@ -116,12 +116,17 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             shenbao::serve::serve(&root, opts, shenbao::serve::Stdout)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Pack { args, allow_errors } => {
+        Command::Pack {
+            args,
+            allow_errors,
+            milestone,
+        } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let project = Project::load(&root)?;
             let opts = PackOptions {
                 build: args.options(true, false),
                 allow_errors,
+                milestone,
             };
             let report = pack::pack(&project, &opts)?;
             console::print_pack(&project, &report, &opts.build.today).map_err(io_fatal)?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::call::days_left;
-use crate::call::{Call, Channel, format_zh};
+use crate::call::{Call, Channel, Milestone, format_zh};
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
 use crate::fsutil::write_within;
@@ -21,6 +21,8 @@ use crate::project::Project;
 pub struct PackOptions {
     pub build: BuildOptions,
     pub allow_errors: bool,
+    /// The e-mail milestone to pack for (id or name); None: the next one.
+    pub milestone: Option<String>,
 }
 
 /// One e-mail package.
@@ -40,10 +42,18 @@ pub struct Package {
     pub entries: Vec<(String, u64)>,
     /// The biggest source files behind it (images, attachments), largest first.
     pub largest: Vec<(String, u64)>,
+    /// What the stage requires that the plan does not give: not written.
+    pub missing: Vec<String>,
+    /// The plan lists a recommendation letter (later stages bind it in).
+    pub has_letter: bool,
 }
 
 #[derive(Debug)]
 pub struct PackReport {
+    /// The e-mail milestone packed for.
+    pub stage: Milestone,
+    /// Every e-mail milestone is past; the last one was packed for.
+    pub stage_past: bool,
     pub build: BuildReport,
     pub packages: Vec<Package>,
     /// Check errors stopped the packing (no `--allow-errors`).
@@ -69,7 +79,7 @@ impl PackReport {
             || self
                 .packages
                 .iter()
-                .any(|p| p.over_limit || p.duplicate_of.is_some())
+                .any(|p| p.over_limit || p.duplicate_of.is_some() || !p.missing.is_empty())
     }
 
     pub fn check_errors(&self) -> Vec<&Diagnostic> {
@@ -77,18 +87,63 @@ impl PackReport {
     }
 }
 
-pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
-    // A package with nowhere to go is no package: said before any work.
-    if recipients(&project.call).is_empty() {
+/// The e-mail milestone `pack` prepares: the one asked for, or the next
+/// not yet due (all past: the last), with whether it is past.
+pub fn stage<'a>(
+    call: &'a Call,
+    asked: Option<&str>,
+    today: &DateTime<FixedOffset>,
+) -> Result<(&'a Milestone, bool), Fatal> {
+    let listed = || {
+        let stages: Vec<String> = call
+            .email_stages()
+            .iter()
+            .map(|m| format!("{}（{}）", m.id, m.name))
+            .collect();
+        if stages.is_empty() {
+            "通知中没有以电子邮件报送的节点".to_string()
+        } else {
+            format!("电子件报送节点：{}", stages.join("、"))
+        }
+    };
+    let Some(key) = asked else {
+        // A package with nowhere to go is no package: said before any work.
+        return call.next_email(today).ok_or_else(|| {
+            Fatal::new(format!(
+                "通知“{}”中没有以电子邮件报送的时间节点（channel: email 且写有 address），不知道电子件发往哪里，没有打包",
+                call.name
+            ))
+            .with_help("在通知文件的 milestones 中写明电子件报送：`channel: email`、`address: 收件邮箱`、`to: 收件单位`")
+        });
+    };
+    let Some(m) = call.milestone(key) else {
+        return Err(
+            Fatal::new(format!("通知中没有“{key}”这个时间节点，没有打包"))
+                .with_help(format!("{}；用 --milestone 节点名或 id 指定", listed())),
+        );
+    };
+    if m.channel != Channel::Email || m.address.trim().is_empty() {
         return Err(Fatal::new(format!(
-            "通知“{}”中没有以电子邮件报送的时间节点（channel: email 且写有 address），不知道电子件发往哪里，没有打包",
-            project.call.name
+            "“{}”是纸质件寄送或没有收件邮箱的节点，不打电子件包",
+            m.name
         ))
-        .with_help("在通知文件的 milestones 中写明电子件报送：`channel: email`、`address: 收件邮箱`、`to: 收件单位`"));
+        .with_help(format!(
+            "{}；纸质件的份数和寄送要求见 pack 输出的“之后”一节",
+            listed()
+        )));
     }
+    let past = call.due(m).is_some_and(|d| d < *today);
+    Ok((m, past))
+}
+
+pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
+    let (stage, stage_past) = stage(&project.call, opts.milestone.as_deref(), &opts.build.today)?;
+    let stage = stage.clone();
     let report = build::build(project, &opts.build)?;
     let blocked = !opts.allow_errors && report.check.iter().any(Diagnostic::is_error);
     let mut out = PackReport {
+        stage,
+        stage_past,
         build: report,
         packages: Vec::new(),
         blocked,
@@ -119,11 +174,16 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             continue;
         };
         let Some(plan) = doc.plan() else { continue };
+        let stage = Some(&out.stage);
         let (subject, target) =
-            crate::package::subject_and_zip(&out.build.out_dir, call, plan, &built.rel);
-        let PlanZip { files, zip } = plan_zip(&project.root, &project.call, plan, &built.rel, pdf)
+            crate::package::subject_and_zip(&out.build.out_dir, call, stage, plan, &built.rel);
+        let PlanZip {
+            files,
+            zip,
+            missing,
+        } = plan_zip(&project.root, call, stage, plan, &built.rel, pdf)
             .map_err(|e| Fatal::new(format!("无法生成压缩包：{e}")))?;
-        if files.is_empty() {
+        if files.is_empty() && missing.is_empty() {
             // Never an empty zip that looks like a package.
             out.empty.push(built.rel.clone());
             continue;
@@ -147,7 +207,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 &target_rel,
             ));
         }
-        let written = if over_limit || duplicate_of.is_some() || is_changed {
+        let written = if over_limit || duplicate_of.is_some() || is_changed || !missing.is_empty() {
             None
         } else {
             write_within(&out.build.out_dir, &target, &zip).map_err(|e| {
@@ -178,6 +238,11 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .into_iter()
                 .take(5)
                 .collect(),
+            missing,
+            has_letter: plan
+                .attachments
+                .iter()
+                .any(|a| a.kind == crate::document::plan::AttachmentKind::RecommendationLetter),
         });
     }
     out.unprinted = out
@@ -235,54 +300,63 @@ fn remove_stale_packages(
     ))
 }
 
-/// Where the package is e-mailed: each e-mail milestone's address and
-/// whom it reaches, as the call states them.
-pub fn recipients(call: &Call) -> Vec<String> {
-    call.milestones
+/// What a package or a paper copy holds, in words (`plan` → 实施方案).
+pub fn includes_zh(call: &Call, includes: &[String]) -> String {
+    includes
         .iter()
-        .filter(|m| m.channel == Channel::Email && !m.address.is_empty())
-        .map(|m| format!("{}（{}）", m.address, m.to))
-        .collect()
+        .map(|i| match i.as_str() {
+            "plan" => call.document_name.clone(),
+            "recommendation-letter" => "推荐函".to_string(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
-/// Lines saying what to send and print for each milestone.
-pub fn milestone_lines(call: &Call, today: &DateTime<FixedOffset>) -> Vec<String> {
-    call.milestones
-        .iter()
-        .filter_map(|m| {
-            let due = call.due(m)?;
-            let left = days_left(today, &due);
-            let when = if *today > due {
-                format!("{} 截止，已过", format_zh(&due))
-            } else if left == 0 {
-                format!("{} 截止，就在今天", format_zh(&due))
-            } else {
-                format!("{} 截止，还有 {left} 天", format_zh(&due))
-            };
-            let what = match m.channel {
-                Channel::Email => format!("电子件发送至 {}（{}）", m.address, m.to),
-                Channel::Post => {
-                    let copies = if m.copies > 0 {
-                        format!("一式{}份", m.copies)
-                    } else {
-                        String::new()
-                    };
-                    let bound = if m.bound {
-                        "合订胶装成册"
-                    } else {
-                        "不装订"
-                    };
-                    let addr = if m.address.is_empty() {
-                        String::new()
-                    } else {
-                        format!("，地址：{}", m.address)
-                    };
-                    format!("纸质件{copies}，{bound}，寄送至{}{addr}", m.to)
-                }
-            };
-            Some(format!("{}：{what}；{when}", m.name))
-        })
-        .collect()
+/// When a milestone is due, from `today`: `2022年7月10日 23:59 截止，还有 20 天`.
+pub fn due_words(call: &Call, m: &Milestone, today: &DateTime<FixedOffset>) -> Option<String> {
+    let due = call.due(m)?;
+    let left = days_left(today, &due);
+    Some(if *today > due {
+        format!("{} 截止，已过", format_zh(&due))
+    } else if left == 0 {
+        format!("{} 截止，就在今天", format_zh(&due))
+    } else {
+        format!("{} 截止，还有 {left} 天", format_zh(&due))
+    })
+}
+
+/// A milestone from the call's data alone: what goes, to whom and how.
+/// Nothing the call does not say (a paper stage that does not say
+/// `bound: true` is not said to be unbound).
+pub fn milestone_detail(call: &Call, m: &Milestone) -> String {
+    let mut parts = vec![m.what.trim().to_string()];
+    let includes = match m.channel {
+        Channel::Email => call.includes_at(Some(m)),
+        Channel::Post => &m.includes,
+    };
+    if !includes.is_empty() {
+        parts.push(format!("包括：{}", includes_zh(call, includes)));
+    }
+    match m.channel {
+        Channel::Email => parts.push(format!("电子件发送至 {}（{}）", m.address, m.to)),
+        Channel::Post => {
+            let mut how = String::from("纸质件");
+            if m.copies > 0 {
+                how.push_str(&format!("一式{}份", m.copies));
+            }
+            if m.bound {
+                how.push_str("，合订胶装成册");
+            }
+            how.push_str(&format!("，寄送至{}", m.to));
+            if !m.address.is_empty() {
+                how.push_str(&format!("，地址：{}", m.address));
+            }
+            parts.push(how);
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("；")
 }
 
 #[cfg(test)]
@@ -291,26 +365,49 @@ mod tests {
     use crate::call::{DEFAULT_PRESET, parse_datetime};
 
     #[test]
-    fn milestones_say_copies_binding_and_days() {
+    fn the_next_email_stage_is_packed_and_paper_stages_say_only_what_the_call_says() {
         let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
-        let lines = milestone_lines(&call, &parse_datetime("2022-06-20", false).unwrap());
-        assert_eq!(lines.len(), 4);
-        assert!(
-            lines[0].contains("kjcqjsc@126.com") && lines[0].contains("还有 10 天"),
-            "{lines:?}"
+        let june = parse_datetime("2022-06-20", false).unwrap();
+        let (m, past) = stage(&call, None, &june).unwrap();
+        assert_eq!((m.id.as_str(), past), ("henan-email", false));
+        let july = parse_datetime("2022-07-11", false).unwrap();
+        assert_eq!(stage(&call, None, &july).unwrap().0.id, "national-email");
+        let late = parse_datetime("2022-08-01", false).unwrap();
+        let (m, past) = stage(&call, None, &late).unwrap();
+        assert_eq!((m.id.as_str(), past), ("national-email", true));
+        // Asked by name; a paper stage or an unknown one is refused.
+        assert_eq!(
+            stage(&call, Some("国家电子件报送"), &june).unwrap().0.id,
+            "national-email"
         );
+        assert!(stage(&call, Some("henan-post"), &june).is_err());
+        assert!(stage(&call, Some("nowhere"), &june).is_err());
+
+        let after: Vec<&str> = call
+            .after(call.milestone("henan-email").unwrap())
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(after, ["henan-post", "national-post", "national-email"]);
+        let henan_post = call.milestone("henan-post").unwrap();
+        let post = milestone_detail(&call, henan_post);
+        assert!(post.contains("一式5份"), "{post}");
+        let when = due_words(&call, henan_post, &june).unwrap();
+        assert!(when.contains("还有 20 天"), "{when}");
+        assert!(!post.contains("装订"), "{post}");
         assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("一式2份") && l.contains("合订胶装成册")),
-            "{lines:?}"
+            post.contains("包括：清洁生产审核创新试点实施方案、推荐函"),
+            "{post}"
         );
+        let bound = milestone_detail(&call, call.milestone("national-post").unwrap());
+        assert!(bound.contains("一式2份，合订胶装成册"), "{bound}");
+        let henan_email = call.milestone("henan-email").unwrap();
+        let email = milestone_detail(&call, henan_email);
+        assert!(email.contains("kjcqjsc@126.com"), "{email}");
         assert!(
-            lines
-                .iter()
-                .any(|l| l.contains("一式5份") && l.contains("不装订"))
+            due_words(&call, henan_email, &late)
+                .unwrap()
+                .ends_with("已过")
         );
-        let late = milestone_lines(&call, &parse_datetime("2022-08-01", false).unwrap());
-        assert!(late.iter().all(|l| l.ends_with("已过")));
     }
 }

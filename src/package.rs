@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use crate::assets::resolve;
-use crate::call::Call;
+use crate::call::{Call, Milestone};
 use crate::document::plan::{AttachmentKind, PlanMeta};
 use crate::paths::file_name;
 
@@ -30,13 +30,18 @@ pub struct PlanZip {
     pub files: Vec<(String, PathBuf)>,
     /// The zip itself.
     pub zip: Vec<u8>,
+    /// What the stage requires that the plan cannot give (no
+    /// recommendation letter listed, or its file missing), in Chinese.
+    pub missing: Vec<String>,
 }
 
 /// The e-mail subject of a plan and the zip `pack` writes it to under
-/// `out_dir` (`<out>/package/<subject>.zip`).
+/// `out_dir` (`<out>/package/<subject>.zip`) at `stage` (None: the
+/// package's own subject).
 pub fn subject_and_zip(
     out_dir: &Path,
     call: &Call,
+    stage: Option<&Milestone>,
     plan: &PlanMeta,
     rel: &str,
 ) -> (String, PathBuf) {
@@ -51,7 +56,7 @@ pub fn subject_and_zip(
     // The subject is pasted into an e-mail: no control, bidirectional
     // override or invisible character of the title may reach it.
     let subject: String = call
-        .subject(&title, &applicant)
+        .subject_at(stage, &title, &applicant)
         .chars()
         .filter(|c| !crate::text::is_deceptive(*c) && !c.is_control())
         .collect();
@@ -67,22 +72,24 @@ pub fn subject_and_zip(
 pub fn stale_zip(
     out_dir: &Path,
     call: &Call,
+    stage: Option<&Milestone>,
     plan: &PlanMeta,
     rel: &str,
     pdf: &Path,
 ) -> Option<PathBuf> {
-    let (_, zip) = subject_and_zip(out_dir, call, plan, rel);
+    let (_, zip) = subject_and_zip(out_dir, call, stage, plan, rel);
     let zip_time = std::fs::metadata(&zip).ok()?.modified().ok()?;
     let pdf_time = std::fs::metadata(pdf).ok()?.modified().ok()?;
     (zip_time < pdf_time).then_some(zip)
 }
 
-/// The package of the plan in `rel` whose bound PDF is `pdf`: the files
-/// the call asks for (the plan, the recommendation letters), deflated,
-/// stamped with the plan's date.
+/// The package of the plan in `rel` whose bound PDF is `pdf` at `stage`
+/// (None: `package.includes`): the files the stage asks for (the plan,
+/// the recommendation letters), deflated, stamped with the plan's date.
 pub fn plan_zip(
     root: &Path,
     call: &Call,
+    stage: Option<&Milestone>,
     plan: &PlanMeta,
     rel: &str,
     pdf: &Path,
@@ -91,32 +98,45 @@ pub fn plan_zip(
         .title
         .as_ref()
         .map_or_else(|| rel.to_string(), |t| t.value.clone());
+    let includes = call.includes_at(stage);
     let mut files: Vec<(String, PathBuf)> = Vec::new();
-    if call.package.includes.iter().any(|i| i == "plan") {
+    let mut missing = Vec::new();
+    if includes.iter().any(|i| i == "plan") {
         files.push((format!("{}.pdf", file_name(&title)), pdf.to_path_buf()));
     }
-    if call
-        .package
-        .includes
-        .iter()
-        .any(|i| i == "recommendation-letter")
-    {
-        for a in plan
+    if includes.iter().any(|i| i == "recommendation-letter") {
+        let letters: Vec<_> = plan
             .attachments
             .iter()
             .filter(|a| a.kind == AttachmentKind::RecommendationLetter)
-        {
-            if let Ok(p) = resolve(root, root, &a.file.value) {
-                let name = p.file_name().map_or_else(
-                    || "推荐函".to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                files.push((name, p));
+            .collect();
+        if letters.is_empty() {
+            missing.push(
+                "推荐函：方案的 attachments 中没有 kind: recommendation-letter 的附件".to_string(),
+            );
+        }
+        for a in letters {
+            match resolve(root, root, &a.file.value) {
+                Ok(p) if p.is_file() => {
+                    let name = p.file_name().map_or_else(
+                        || "推荐函".to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    files.push((name, p));
+                }
+                _ => missing.push(format!(
+                    "推荐函：附件文件 {} 找不到",
+                    crate::text::escape_name(&a.file.value)
+                )),
             }
         }
     }
     let zip = zip_bytes(&files, plan.date.as_ref().map(|d| d.value))?;
-    Ok(PlanZip { files, zip })
+    Ok(PlanZip {
+        files,
+        zip,
+        missing,
+    })
 }
 
 /// A file larger than this is not packed (the package limit is 50 MiB).

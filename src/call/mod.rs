@@ -419,8 +419,15 @@ pub struct Milestone {
     pub copies: u32,
     #[serde(default)]
     pub bound: bool,
+    /// What this stage's e-mail package holds (`plan`,
+    /// `recommendation-letter`); empty means `package.includes`. For a
+    /// paper stage: what is printed and sent.
     #[serde(default)]
     pub includes: Vec<String>,
+    /// This stage's e-mail subject, when it differs from
+    /// `package.subject`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -574,37 +581,12 @@ impl Call {
                 return Err(e);
             }
         }
-        // Only the placeholders `subject()` fills: any other stays in the
-        // subject and the file name as written.
-        let mut rest = self.package.subject.as_str();
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let name = after.split('}').next().unwrap_or(after);
-            if !["year", "title", "applicant"].contains(&name) {
-                let mut e = at(
-                    "subject",
-                    err(format!("package.subject 中的“{{{name}}}”不是可用的占位符")),
-                );
-                e.help = Some(
-                    "可用的只有 {year}（年份）、{title}（方案标题）、{applicant}（申报单位）"
-                        .into(),
-                );
-                return Err(e);
+        check_subject("package.subject", &self.package.subject).map_err(|e| at("subject", e))?;
+        for m in &self.milestones {
+            if let Some(subject) = &m.subject {
+                check_subject(&format!("节点 {} 的 subject", m.id), subject)
+                    .map_err(|e| at("subject", e))?;
             }
-            rest = &after[name.len().min(after.len())..];
-        }
-        let visible = self
-            .package
-            .subject
-            .chars()
-            .any(|c| !c.is_whitespace() && !crate::text::is_deceptive(c) && c != '.');
-        if !visible {
-            let mut e = at(
-                "subject",
-                err("package.subject 为空：邮件题目和压缩包名由它生成".into()),
-            );
-            e.help = Some("如 subject: \"{year}+{title}+{applicant}\"（{year} 年份、{title} 方案标题、{applicant} 申报单位）".into());
-            return Err(e);
         }
         if self.package.warn_bytes > self.package.limit_bytes {
             return Err(err("package.warn_bytes 不能大于 limit_bytes".into()));
@@ -697,6 +679,51 @@ impl Call {
         t.to_string()
     }
 
+    /// What a stage's package holds: its own `includes`, or the
+    /// package's.
+    pub fn includes_at<'a>(&'a self, stage: Option<&'a Milestone>) -> &'a [String] {
+        match stage {
+            Some(m) if !m.includes.is_empty() => &m.includes,
+            _ => &self.package.includes,
+        }
+    }
+
+    /// The e-mail milestones (with an address), in order of their dates.
+    pub fn email_stages(&self) -> Vec<&Milestone> {
+        let mut stages: Vec<&Milestone> = self
+            .milestones
+            .iter()
+            .filter(|m| m.channel == Channel::Email && !m.address.trim().is_empty())
+            .collect();
+        stages.sort_by_key(|m| self.due(m));
+        stages
+    }
+
+    /// The e-mail stage to prepare on `today`: the first not yet due, or
+    /// (all past) the last, with `true` for "already past".
+    pub fn next_email(&self, today: &DateTime<FixedOffset>) -> Option<(&Milestone, bool)> {
+        let stages = self.email_stages();
+        stages
+            .iter()
+            .find(|m| self.due(m).is_some_and(|d| d >= *today))
+            .map(|m| (*m, false))
+            .or_else(|| stages.last().map(|m| (*m, true)))
+    }
+
+    /// The milestones after `stage` in time, in order (paper and e-mail).
+    pub fn after(&self, stage: &Milestone) -> Vec<&Milestone> {
+        let Some(due) = self.due(stage) else {
+            return Vec::new();
+        };
+        let mut later: Vec<&Milestone> = self
+            .milestones
+            .iter()
+            .filter(|m| m.id != stage.id && self.due(m).is_some_and(|d| d >= due))
+            .collect();
+        later.sort_by_key(|m| self.due(m));
+        later
+    }
+
     pub fn milestone(&self, key: &str) -> Option<&Milestone> {
         let k = key.trim();
         self.milestones
@@ -706,12 +733,53 @@ impl Call {
 
     /// The e-mail subject from the call's pattern.
     pub fn subject(&self, title: &str, applicant: &str) -> String {
-        self.package
-            .subject
+        self.subject_at(None, title, applicant)
+    }
+
+    /// The e-mail subject of a stage: its own pattern, or the package's.
+    pub fn subject_at(&self, stage: Option<&Milestone>, title: &str, applicant: &str) -> String {
+        stage
+            .and_then(|m| m.subject.as_deref())
+            .unwrap_or(&self.package.subject)
             .replace("{year}", &self.year.to_string())
             .replace("{title}", title.trim())
             .replace("{applicant}", applicant.trim())
     }
+}
+
+/// An e-mail subject pattern: only the placeholders `Call::subject`
+/// fills (any other would stay in the subject and the file name as
+/// written), and something visible besides.
+fn check_subject(place: &str, subject: &str) -> Result<(), CallError> {
+    let mut rest = subject;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let name = after.split('}').next().unwrap_or(after);
+        if !["year", "title", "applicant"].contains(&name) {
+            return Err(CallError {
+                message: format!("{place} 中的“{{{name}}}”不是可用的占位符"),
+                help: Some(
+                    "可用的只有 {year}（年份）、{title}（方案标题）、{applicant}（申报单位）"
+                        .into(),
+                ),
+                line: None,
+                column: None,
+            });
+        }
+        rest = &after[name.len().min(after.len())..];
+    }
+    let visible = subject
+        .chars()
+        .any(|c| !c.is_whitespace() && !crate::text::is_deceptive(c) && c != '.');
+    if !visible {
+        return Err(CallError {
+            message: format!("{place} 为空：邮件题目和压缩包名由它生成"),
+            help: Some("如 subject: \"{year}+{title}+{applicant}\"（{year} 年份、{title} 方案标题、{applicant} 申报单位）".into()),
+            line: None,
+            column: None,
+        });
+    }
+    Ok(())
 }
 
 /// A serde_yaml error in Chinese, for call files and `shenbao.yaml`:

@@ -133,6 +133,96 @@ fn check_errors_stop_the_package_unless_allowed() {
     );
 }
 
+/// The line that names the recipients of the package.
+fn recipients_line(log: &str) -> &str {
+    log.lines()
+        .find(|l| l.starts_with("收件人："))
+        .unwrap_or_else(|| panic!("no recipients line in {log}"))
+}
+
+#[test]
+fn pack_prepares_the_next_email_stage_and_says_what_follows_from_the_call() {
+    let dir = demo();
+    // 20 June: the provincial e-mail only; the ministry's address comes
+    // later, under 之后, with the paper stages as the call words them.
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("报送阶段：省级电子件报送（henan-email）"),
+        "{log}"
+    );
+    let to = recipients_line(&log);
+    assert!(
+        to.contains("kjcqjsc@126.com") && !to.contains("touzichu"),
+        "{to}"
+    );
+    let after = log.split("之后：").nth(1).expect("之后 section");
+    assert!(after.contains("省级纸质件寄送") && after.contains("touzichu@mee.gov.cn"));
+    // The 2022 notice says nothing about binding the provincial copies.
+    assert!(!log.contains("不装订"), "{log}");
+    // 12 July: the provincial e-mail is past; the ministry's is next.
+    let out = run(
+        dir.path(),
+        &["pack", "--no-system-fonts", "--today", "2022-07-12"],
+    );
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    let to = recipients_line(&log);
+    assert!(
+        to.contains("touzichu@mee.gov.cn") && !to.contains("kjcqjsc"),
+        "{to}"
+    );
+    // Asked for by id; a paper stage is no e-mail package (exit 2).
+    let (code, log) = pack(dir.path(), &["--milestone", "national-email"]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(recipients_line(&log).contains("touzichu@mee.gov.cn"));
+    let (code, log) = pack(dir.path(), &["--milestone", "henan-post"]);
+    assert_eq!(code, Some(2), "{log}");
+    assert!(
+        log.contains("纸质件") && log.contains("henan-email"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_stage_that_requires_the_letter_refuses_a_plan_without_one() {
+    let dir = demo();
+    let preset =
+        std::fs::read_to_string(repo().join("src/call/presets/cn-2022-pilot.yaml")).unwrap();
+    // The ministry's e-mail asks for the letter too (a later call might).
+    let call = preset.replacen(
+        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n    includes: [plan]",
+        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n    includes: [plan, recommendation-letter]",
+        1,
+    );
+    assert_ne!(call, preset);
+    std::fs::write(dir.path().join("call.yaml"), call).unwrap();
+    std::fs::write(
+        dir.path().join("shenbao.yaml"),
+        "call: call.yaml\nyear: 2022\n",
+    )
+    .unwrap();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    let start = text.find("attachments:\n").unwrap();
+    let end = text[start..].find("---").unwrap() + start;
+    std::fs::write(&md, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    // The provincial stage holds the plan alone, and says the letter comes later.
+    let (code, log) = pack(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("须附推荐函"), "{log}");
+    // The ministry's stage cannot be met: no zip, exit 1, said why.
+    let (code, log) = pack(dir.path(), &["--milestone", "national-email"]);
+    assert_eq!(code, Some(1), "{log}");
+    assert!(log.contains("错误[package/missing]"), "{log}");
+    assert!(
+        !dir.path()
+            .join(format!("public/package/{SUBJECT}.zip"))
+            .exists(),
+        "{log}"
+    );
+}
+
 #[test]
 fn nothing_to_pack_is_said_and_fails() {
     let dir = demo();

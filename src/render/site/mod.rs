@@ -385,14 +385,21 @@ impl Site {
             })
             .collect();
         let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let stage = project.call.next_email(&self.today).map(|s| s.0);
         let sizes = crate::par::map(
             &plans,
             jobs,
             |(doc, pdf)| {
                 let plan = doc.plan()?;
-                let z =
-                    crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, pdf)
-                        .ok()?;
+                let z = crate::package::plan_zip(
+                    &project.root,
+                    &project.call,
+                    stage,
+                    plan,
+                    &doc.src.rel,
+                    pdf,
+                )
+                .ok()?;
                 Some((doc.src.rel.clone(), z.zip.len() as u64))
             },
             |_| None,
@@ -513,11 +520,19 @@ impl Site {
         url: &str,
     ) -> PackageView {
         let out_dir = &self.out_dir;
+        let stage = project.call.next_email(&self.today).map(|s| s.0);
         let zipped = self.zip_sizes.get(&doc.src.rel).copied().or_else(|| {
             pdf.and_then(|b| b.pdf.as_deref())
                 .and_then(|p| {
-                    crate::package::plan_zip(&project.root, &project.call, plan, &doc.src.rel, p)
-                        .ok()
+                    crate::package::plan_zip(
+                        &project.root,
+                        &project.call,
+                        stage,
+                        plan,
+                        &doc.src.rel,
+                        p,
+                    )
+                    .ok()
                 })
                 .map(|z| z.zip.len() as u64)
         });
@@ -534,7 +549,9 @@ impl Site {
         let limit = project.call.package.limit_bytes;
         let stale = pdf
             .and_then(|b| b.pdf.as_deref())
-            .and_then(|p| crate::package::stale_zip(out_dir, &project.call, plan, &doc.src.rel, p))
+            .and_then(|p| {
+                crate::package::stale_zip(out_dir, &project.call, stage, plan, &doc.src.rel, p)
+            })
             .and_then(|z| {
                 z.file_name()
                     .map(|n| format!("package/{}", n.to_string_lossy()))
