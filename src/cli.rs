@@ -30,14 +30,23 @@ pub enum Command {
         #[arg(default_value = ".", value_name = "目录")]
         dir: PathBuf,
     },
-    /// 新建文档骨架（完整大纲、每个字段带中文说明）
+    /// 新建文档骨架（完整大纲、每个字段带中文说明），或新的申报通知定义（new call）
     New {
-        /// 文档类型
+        /// 文档类型；call 为申报通知定义文件（写到 calls/名称.yaml）
         #[arg(value_enum, value_name = "类型")]
         kind: NewKind,
         /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
         #[arg(value_name = "名称")]
         name: String,
+        /// 只用于 new call：以哪份通知为底稿（内置预设 id 或项目内通知文件），默认为项目当前的通知
+        #[arg(long, value_name = "预设或文件")]
+        from: Option<String>,
+    },
+    /// 打印 JSON Schema，供 YAML 编辑器补全和校验：call（通知定义）、config（shenbao.yaml）或文档类型（如 pilot-plan）
+    Schema {
+        /// call、config、pilot-plan、application-form、audit-report、acceptance-report
+        #[arg(value_name = "名称")]
+        what: String,
     },
     /// 导入 Word 文件（.docx）：写出 content/名称.md 和 content/images/名称/，并列出未能转换的内容
     Import {
@@ -152,16 +161,20 @@ pub enum NewKind {
     AuditReport,
     /// 清洁生产审核验收自评报告
     AcceptanceReport,
+    /// 申报通知定义文件（calls/名称.yaml）
+    Call,
 }
 
 impl NewKind {
-    pub fn kind(self) -> crate::document::DocKind {
+    /// The document kind; None for a call file.
+    pub fn kind(self) -> Option<crate::document::DocKind> {
         use crate::document::DocKind;
         match self {
-            NewKind::Plan => DocKind::PilotPlan,
-            NewKind::Form => DocKind::ApplicationForm,
-            NewKind::AuditReport => DocKind::AuditReport,
-            NewKind::AcceptanceReport => DocKind::AcceptanceReport,
+            NewKind::Plan => Some(DocKind::PilotPlan),
+            NewKind::Form => Some(DocKind::ApplicationForm),
+            NewKind::AuditReport => Some(DocKind::AuditReport),
+            NewKind::AcceptanceReport => Some(DocKind::AcceptanceReport),
+            NewKind::Call => None,
         }
     }
 }

@@ -284,7 +284,12 @@ impl Config {
     /// The project's own call file, when `call:` names one rather than a
     /// preset.
     pub fn call_file(&self, root: &Path) -> Option<PathBuf> {
-        let spec = self.call.as_deref()?.trim();
+        Config::call_path(root, self.call.as_deref()?)
+    }
+
+    /// The file a call spec names, when it is not a preset.
+    fn call_path(root: &Path, spec: &str) -> Option<PathBuf> {
+        let spec = spec.trim();
         (!PRESETS.iter().any(|(id, _)| *id == spec)
             && (spec.ends_with(".yaml") || spec.ends_with(".yml")))
         .then(|| root.join(spec))
@@ -293,16 +298,45 @@ impl Config {
     /// The call this project answers, with the project's year applied.
     pub fn call(&self, root: &Path) -> Result<Call, Fatal> {
         let spec = self.call.as_deref().unwrap_or(DEFAULT_PRESET).trim();
+        let call = Config::load_call(root, spec)?;
+        let mut call = match self.year {
+            Some(y) => call.with_year(y),
+            None => call,
+        };
+        call.waivers = self.credit_code_waivers.clone();
+        Ok(call)
+    }
+
+    /// The call `spec` names (a preset id or a YAML file in the project),
+    /// as written: the project's year is not applied.
+    pub fn load_call(root: &Path, spec: &str) -> Result<Call, Fatal> {
+        let spec = spec.trim();
         let call = if let Some(res) = Call::preset(spec) {
             res.map_err(|e| Fatal::new(format!("内置申报通知 {spec} 无法读取：{}", e.message)))?
-        } else if let Some(path) = self.call_file(root) {
+        } else if let Some(path) = Config::call_path(root, spec) {
             crate::paths::ensure_inside(root, &path).map_err(|_| {
                 Fatal::new(format!("申报通知文件 {spec} 在项目目录之外"))
                     .in_file(&root.join(CONFIG_FILE), None, None)
                     .with_help("把通知定义文件放进项目目录，用相对路径引用")
             })?;
             let text = read_yaml_file(&path)?;
-            Call::from_yaml(&text).map_err(|e| {
+            // `extends:` a file: a path inside the project, read as this one.
+            let base = |spec: &str| -> Result<String, crate::call::CallError> {
+                let file = root.join(spec);
+                crate::paths::ensure_inside(root, &file).map_err(|_| {
+                    crate::call::CallError::new(format!(
+                        "extends 的“{spec}”不是内置预设，也不是项目目录内的文件"
+                    ))
+                })?;
+                read_yaml_file(&file).map_err(|f| crate::call::CallError {
+                    help: f.help.clone(),
+                    ..crate::call::CallError::new(format!(
+                        "extends 的“{spec}”无法读取：{}",
+                        f.message
+                    ))
+                })
+            };
+            Call::load(&text, &base).map_err(|e| {
                 // A YAML syntax error (it has a position; not the size
                 // limits, which must not be parsed again): explained in
                 // Chinese at the line to fix, as for shenbao.yaml. Other
@@ -331,11 +365,6 @@ impl Config {
                     names.join("、")
                 )));
         };
-        let mut call = match self.year {
-            Some(y) => call.with_year(y),
-            None => call,
-        };
-        call.waivers = self.credit_code_waivers.clone();
         Ok(call)
     }
 

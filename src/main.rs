@@ -70,14 +70,63 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             say!("  在 shenbao.yaml 的 name 中写项目名称，它是网站的标题");
             Ok(ExitCode::SUCCESS)
         }
-        Command::New { kind, name } => {
+        Command::New { kind, name, from } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let config = shenbao::config::Config::load(&root)?;
             config.apply_fields(&root)?;
+            let Some(doc_kind) = kind.kind() else {
+                let spec = from
+                    .or_else(|| config.call.clone())
+                    .unwrap_or_else(|| shenbao::call::DEFAULT_PRESET.to_string());
+                let source = shenbao::config::Config::load_call(&root, &spec)?;
+                let path = scaffold::new_call(&root, &name, &source, spec.trim())?;
+                scaffold::write_schemas(&root)?;
+                let rel = project::rel_path(&root, &path);
+                say!(
+                    "已生成 {}（以 {} 为底稿）",
+                    console::esc(&rel),
+                    console::esc(spec.trim())
+                );
+                say!(
+                    "修改其中的年份、类别、时间节点等，在 shenbao.yaml 中写 call: {} 后运行 shenbao check",
+                    console::esc(&rel)
+                );
+                if let Some(y) = config.year {
+                    say!(
+                        "注意：shenbao.yaml 中的 year: {y} 会覆盖通知文件的 year；换到新一年的通知时删去或改掉它"
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            };
+            if from.is_some() {
+                return Err(
+                    shenbao::config::Fatal::new("--from 只用于 shenbao new call")
+                        .with_help("新建文档时不要写 --from"),
+                );
+            }
             let call = config.call(&root)?;
-            let path = scaffold::new_document(&root, kind.kind(), &call, &name)?;
+            let path = scaffold::new_document(&root, doc_kind, &call, &name)?;
             say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
             say!("把每个“待补充”换成实际内容，然后运行 shenbao check");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { what } => {
+            // Kinds a project adds fields to are in their schema.
+            if let Ok(root) = project::resolve_root(cli.root.as_deref())
+                && let Ok(config) = shenbao::config::Config::load(&root)
+            {
+                config.apply_fields(&root)?;
+            }
+            let Some(schema) = scaffold::schema(&what) else {
+                return Err(
+                    shenbao::config::Fatal::new(format!("没有“{what}”的 schema"))
+                        .with_help(format!("可用的有：{}", scaffold::schema_names().join("、"))),
+                );
+            };
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {

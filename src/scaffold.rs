@@ -23,7 +23,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
         .with_help("直接在该目录运行 `shenbao check`"));
     }
     let config = format!(
-        "# shenbao 项目配置\n\
+        "{}# shenbao 项目配置\n\
          # 项目名称，显示在网站首页，如“某某园区清洁生产审核创新试点申报”或“某某公司自愿性清洁生产审核”\n\
          name: 清洁生产审核申报材料\n\
          # 申报通知：内置预设 {preset}，或项目内通知定义文件的相对路径（如 calls/2023.yaml）\n\
@@ -32,6 +32,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
          # year: 2022\n\
          # 输出目录（PDF、网站、压缩包）\n\
          output_dir: public\n",
+        schema_line("config", 0),
         preset = crate::call::DEFAULT_PRESET
     );
     let files: Vec<(PathBuf, String)> = vec![
@@ -46,29 +47,132 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
     let mut written = Vec::new();
     let content = dir.join(CONTENT_DIR);
     if !content.is_dir() {
-        std::fs::create_dir_all(&content).map_err(|e| {
-            Fatal::new(format!(
-                "无法创建 {}：{}",
-                content.display(),
-                crate::fsutil::io_message(&e)
-            ))
-        })?;
+        std::fs::create_dir_all(&content).map_err(|e| io_fatal("无法创建", &content, &e))?;
         written.push(content);
     }
     for (path, text) in files {
         if path.exists() {
             continue;
         }
-        create_new_atomic(&path, text.as_bytes()).map_err(|e| {
-            Fatal::new(format!(
-                "无法写入 {}：{}",
-                path.display(),
-                crate::fsutil::io_message(&e)
-            ))
-        })?;
+        create_new_atomic(&path, text.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
+        written.push(path);
+    }
+    written.extend(write_schemas(dir)?);
+    Ok(written)
+}
+
+/// The folder `init` and `new` write the JSON Schemas to, for YAML
+/// editors (the `# yaml-language-server: $schema=…` lines point there).
+pub const SCHEMA_DIR: &str = "schemas";
+
+/// The JSON Schema `shenbao schema <what>` prints: `call`, `config`, or a
+/// document kind (`pilot-plan`, or its Chinese name). None: unknown.
+pub fn schema(what: &str) -> Option<serde_json::Value> {
+    match what.trim() {
+        "call" | "通知" => Some(crate::call::spec::json_schema(
+            crate::call::spec::call(),
+            "shenbao:call",
+            "shenbao 申报通知定义文件",
+        )),
+        "config" | "shenbao.yaml" | "配置" => Some(crate::call::spec::json_schema(
+            crate::call::spec::config(),
+            "shenbao:config",
+            "shenbao.yaml 项目配置",
+        )),
+        other => crate::document::schema::kinds()
+            .iter()
+            .find(|k| k.id == other || k.name == other || k.aliases.iter().any(|a| a == other))
+            .map(crate::document::schema::json_schema),
+    }
+}
+
+/// What `shenbao schema` accepts, for its help and its error.
+pub fn schema_names() -> Vec<String> {
+    let mut names = vec!["call".to_string(), "config".to_string()];
+    names.extend(
+        crate::document::schema::kinds()
+            .iter()
+            .map(|k| k.id.clone()),
+    );
+    names
+}
+
+/// Write every schema to `<root>/schemas/<name>.schema.json` (only those
+/// whose text changed): the files the editor lines point to.
+pub fn write_schemas(root: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    let dir = root.join(SCHEMA_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| io_fatal("无法创建", &dir, &e))?;
+    let mut written = Vec::new();
+    for name in schema_names() {
+        let Some(schema) = schema(&name) else {
+            continue;
+        };
+        let text = serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n";
+        let path = dir.join(format!("{name}.schema.json"));
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            continue;
+        }
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|e| io_fatal("无法写入", &path, &e))?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// The editor line for a YAML file `depth` folders below the root.
+fn schema_line(name: &str, depth: usize) -> String {
+    format!(
+        "# yaml-language-server: $schema={}{SCHEMA_DIR}/{name}.schema.json\n",
+        "../".repeat(depth)
+    )
+}
+
+/// Write `calls/<name>.yaml`: the whole call `source` is (every key, each
+/// with its Chinese explanation), to be edited into a new year's call.
+/// Never over a file.
+pub fn new_call(root: &Path, name: &str, source: &Call, from: &str) -> Result<PathBuf, Fatal> {
+    let file = file_name(name)?;
+    let stem = file.trim_end_matches(".md");
+    let path = root.join("calls").join(format!("{stem}.yaml"));
+    if path.exists() {
+        return Err(Fatal::new(format!("{} 已存在，不会覆盖", path.display()))
+            .with_help("换一个名称，或先把原文件改名"));
+    }
+    let mut value =
+        serde_yaml::to_value(source).map_err(|e| Fatal::new(format!("无法写出通知：{e}")))?;
+    if let serde_yaml::Value::Mapping(m) = &mut value {
+        m.insert("id".into(), stem.into());
+    }
+    let rel = format!("calls/{stem}.yaml");
+    let text = format!(
+        "{}# 申报通知定义：由 shenbao new call 以 {from} 为底稿生成，包含通知的全部内容。\n\
+         # 在 shenbao.yaml 中写 call: {rel} 后生效；改动后运行 shenbao check。\n\
+         # 每一项上方的注释说明它的作用；以“# 键:”开头的行是没有写的可选项，去掉行首的“# ”即可启用。\n\
+         # 只改几项时，也可以只写 extends: {from} 和改动的部分（字段组逐项合并，列表整体替换）。\n\n{}",
+        schema_line("call", 1),
+        crate::call::spec::commented_yaml(crate::call::spec::call(), &value)
+    );
+    // What is written must read back as the call it copies.
+    Call::from_yaml(&text).map_err(|e| {
+        Fatal::new(format!(
+            "生成的通知文件无法读回（这是 shenbao 的问题，请报告）：{}",
+            e.message
+        ))
+    })?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io_fatal("无法创建", &dir, &e))?;
+    }
+    create_new_atomic(&path, text.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
+    Ok(path)
+}
+
+/// `无法写入 <path>：<reason>` as a fatal error.
+fn io_fatal(what: &str, path: &Path, e: &std::io::Error) -> Fatal {
+    Fatal::new(format!(
+        "{what} {}：{}",
+        path.display(),
+        crate::fsutil::io_message(e)
+    ))
 }
 
 /// Validate a document name given on the command line.
@@ -99,13 +203,9 @@ pub fn new_document(root: &Path, kind: DocKind, call: &Call, name: &str) -> Resu
     }
     let title = name.trim().trim_end_matches(".md");
     let text = skeleton(kind, call, title);
-    create_new_atomic(&path, text.as_bytes()).map_err(|e| {
-        Fatal::new(format!(
-            "无法写入 {}：{}",
-            path.display(),
-            crate::fsutil::io_message(&e)
-        ))
-    })?;
+    create_new_atomic(&path, text.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
+    // The skeleton's editor line points at its schema.
+    write_schemas(root)?;
     Ok(path)
 }
 
@@ -162,7 +262,7 @@ fn front(kind: DocKind, title: &str) -> String {
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
         .to_string();
-    let mut s = String::from("---\n");
+    let mut s = format!("---\n{}", schema_line(kind.id(), 1));
     write_fields(&mut s, kind.fields(), 0, title, &today, None);
     s.push_str("---\n");
     s
@@ -171,7 +271,7 @@ fn front(kind: DocKind, title: &str) -> String {
 /// The text of a new plan: front matter with a comment on every field,
 /// then the call's outline with guidance under each heading.
 pub fn plan_skeleton(call: &Call, title: &str) -> String {
-    let mut s = String::from("---\n");
+    let mut s = format!("---\n{}", schema_line(DocKind::PilotPlan.id(), 1));
     let today = chrono::Utc::now()
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
@@ -258,6 +358,10 @@ fn write_fields(
             Some(_) if indent == 0 && spec.key == "submissions" => s.push_str(&format!(
                 "{pad}# {req}计划报送时间{zh}，键为通知的时间节点，与截止时间比对\n"
             )),
+            Some(call) if indent == 0 && call_comment(call, &spec.key).is_some() => {
+                let comment = call_comment(call, &spec.key).unwrap_or_default();
+                s.push_str(&format!("{pad}# {req}{comment}{zh}\n"));
+            }
             _ => s.push_str(&format!("{pad}# {req}{}{zh}\n", spec.comment)),
         }
         match &spec.ty {
@@ -270,9 +374,17 @@ fn write_fields(
                 s.push_str(&format!("{pad}  # 每项一条，示例（取消注释后填写）：\n"));
                 for (i, c) in children.iter().enumerate() {
                     let lead = if i == 0 { "- " } else { "  " };
+                    // The letter is the call's province's, not Henan's.
+                    let example = match (call, spec.key.as_str(), c.key.as_str()) {
+                        (Some(call), "attachments", "title") => format!(
+                            "{}清洁生产审核创新试点项目推荐函",
+                            call.province.as_deref().unwrap_or("省级")
+                        ),
+                        _ => c.example.clone(),
+                    };
                     s.push_str(&format!(
-                        "{pad}  # {lead}{}: {}    # {}\n",
-                        c.key, c.example, c.comment
+                        "{pad}  # {lead}{}: {example}    # {}\n",
+                        c.key, c.comment
                     ));
                 }
                 // Left empty (null): no attachments yet.
@@ -304,6 +416,21 @@ fn write_fields(
                 let value = match (spec.key.as_str(), call) {
                     ("title" | "enterprise", _) if indent == 0 => yaml_quote(title),
                     ("date" | "filled_on", _) if indent == 0 => today.to_string(),
+                    ("province", Some(call)) if indent == 0 => call
+                        .province
+                        .clone()
+                        .unwrap_or_else(|| "待补充".to_string()),
+                    ("version", Some(call)) if indent == 0 => call
+                        .required_version
+                        .clone()
+                        .unwrap_or_else(|| spec.example.clone()),
+                    ("applicant_type", Some(call))
+                        if indent == 0 && call.applicant_type(&spec.example).is_none() =>
+                    {
+                        call.applicant_types
+                            .first()
+                            .map_or_else(|| spec.example.to_string(), |t| t.name.clone())
+                    }
                     ("category", Some(call))
                         if indent == 0 && call.category(&spec.example).is_none() =>
                     {
@@ -316,6 +443,75 @@ fn write_fields(
                 s.push_str(&format!("{pad}{}: {value}\n", spec.key));
             }
         }
+    }
+}
+
+/// A field's comment written from the call in use, where the field
+/// spec's own names the 2022 call's values (applicant types, regions,
+/// quota, the year of an example date).
+fn call_comment(call: &Call, key: &str) -> Option<String> {
+    let names = |v: Vec<&str>| v.join("、");
+    match key {
+        "applicant_type" => Some(format!(
+            "申报主体类型：{}",
+            call.applicant_types
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        )),
+        "province" => Some(format!(
+            "所在省份（每省推荐不超过{}个）",
+            call.quota_per_province
+        )),
+        "industries" => Some(format!(
+            "涉及的重点行业，在通知的重点行业（{}）中选，如 [{}]",
+            names(call.key_industries.iter().map(String::as_str).collect()),
+            names(
+                call.key_industries
+                    .iter()
+                    .take(2)
+                    .map(String::as_str)
+                    .collect()
+            )
+            .replace('、', ", ")
+        )),
+        "region" | "pollutants" => {
+            let cats: Vec<String> = call
+                .categories
+                .iter()
+                .filter(|c| c.scope == crate::call::Scope::Region)
+                .map(|c| format!("类别{}", c.id))
+                .collect();
+            if cats.is_empty() || call.regions.is_empty() {
+                return Some(format!("《{}》没有区域或流域类别，不用写", call.name));
+            }
+            let of = |kind: crate::call::RegionKind| -> Vec<&str> {
+                call.regions
+                    .iter()
+                    .filter(|r| r.kind == kind)
+                    .map(|r| r.name.as_str())
+                    .collect()
+            };
+            Some(if key == "region" {
+                format!(
+                    "{}：重点区域（{}）或流域（{}）",
+                    cats.join("、"),
+                    names(of(crate::call::RegionKind::Region)),
+                    names(of(crate::call::RegionKind::Basin))
+                )
+            } else {
+                let mut sets: Vec<String> = call
+                    .regions
+                    .iter()
+                    .map(|r| format!("[{}]", r.pollutants.join(", ")))
+                    .collect();
+                sets.dedup();
+                format!("{}：特征污染物，如 {}", cats.join("、"), sets.join(" 或 "))
+            })
+        }
+        "date" => Some(format!("编制日期，如 {}-06-20", call.year)),
+        _ => None,
     }
 }
 

@@ -3,11 +3,13 @@
 //! limits. Shipped presets are embedded; a project may bring its own file.
 
 pub mod industry;
+pub mod spec;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
+use serde_yaml::Value as Yaml;
 
 use crate::text::normalize_title;
 
@@ -32,6 +34,10 @@ pub struct Call {
     pub year: i32,
     pub document_kind: String,
     pub document_name: String,
+    /// The province whose notice the call includes (the 2022 preset:
+    /// Henan's): a new plan's `province` is written with it.
+    #[serde(default)]
+    pub province: Option<String>,
     #[serde(default)]
     pub required_version: Option<String>,
     pub outline: Vec<OutlineEntry>,
@@ -476,6 +482,34 @@ impl ReviewItem {
     }
 }
 
+/// `over` merged onto `base`: maps key by key (recursively), anything
+/// else (lists included) replaced whole.
+pub fn merge(base: Yaml, over: Yaml) -> Yaml {
+    match (base, over) {
+        (Yaml::Mapping(mut b), Yaml::Mapping(o)) => {
+            for (k, v) in o {
+                let merged = match b.remove(&k) {
+                    Some(old) => merge(old, v),
+                    None => v,
+                };
+                b.insert(k, merged);
+            }
+            Yaml::Mapping(b)
+        }
+        (_, over) => over,
+    }
+}
+
+/// The line (1-based) where `key:` first stands in `text`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&format!("{key}:"))
+        })
+        .map(|l| l + 1)
+}
+
 /// Error in a call definition, with the YAML location when known.
 #[derive(Debug, Clone)]
 pub struct CallError {
@@ -486,6 +520,17 @@ pub struct CallError {
     pub column: Option<usize>,
 }
 
+impl CallError {
+    pub fn new(message: String) -> CallError {
+        CallError {
+            message,
+            help: None,
+            line: None,
+            column: None,
+        }
+    }
+}
+
 impl Call {
     pub fn preset(id: &str) -> Option<Result<Call, CallError>> {
         PRESETS
@@ -494,7 +539,74 @@ impl Call {
             .map(|(_, text)| Call::from_yaml(text))
     }
 
+    /// A call file's text; `extends:` may name only a preset.
     pub fn from_yaml(text: &str) -> Result<Call, CallError> {
+        Call::load(text, &|spec| {
+            Err(CallError::new(format!(
+                "extends 只能写内置预设（{}）：“{spec}”不是",
+                PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join("、")
+            )))
+        })
+    }
+
+    /// A call file's text; `extends:` names a preset, or a file whose
+    /// text `file` gives (the project resolves and reads it). What a file
+    /// that extends nothing leaves out is refused, never defaulted away.
+    pub fn load(
+        text: &str,
+        file: &dyn Fn(&str) -> Result<String, CallError>,
+    ) -> Result<Call, CallError> {
+        let mut seen = Vec::new();
+        let (value, extends) = Call::merged_value(text, file, &mut seen)?;
+        let mut value = value;
+        // A partial `voluntary:` section keeps the shipped facts it does
+        // not state.
+        if let Yaml::Mapping(m) = &mut value
+            && let Some(v) = m.get_mut("voluntary")
+            && v.is_mapping()
+        {
+            let builtin = serde_yaml::to_value(Voluntary::builtin())
+                .map_err(|e| CallError::new(format!("内置自愿性审核通知无法读取：{e}")))?;
+            *v = merge(builtin, std::mem::take(v));
+        }
+        Call::required_parts(&value, text, extends.as_deref())?;
+        let call: Call = serde_yaml::from_value(value).map_err(|e| {
+            // serde read straight from the text says where, and the
+            // field's place (`categories[1]`); a merged value cannot.
+            if extends.is_none()
+                && let Err(e) = serde_yaml::from_str::<Call>(text)
+            {
+                let (message, help) = yaml_error_zh(&e);
+                return CallError {
+                    message,
+                    help,
+                    line: e.location().map(|l| l.line()),
+                    column: e.location().map(|l| l.column()),
+                };
+            }
+            let (message, help) = yaml_error_zh(&e);
+            // The first line of this file that names the field.
+            let field = message.split(['“', '”']).nth(1).unwrap_or("").to_string();
+            CallError {
+                message,
+                help,
+                line: (!field.is_empty())
+                    .then(|| key_line(text, &field))
+                    .flatten(),
+                column: None,
+            }
+        })?;
+        call.validate(text)?;
+        Ok(call)
+    }
+
+    /// The file's value with what it `extends` merged under it, and the
+    /// name it extends.
+    fn merged_value(
+        text: &str,
+        file: &dyn Fn(&str) -> Result<String, CallError>,
+        seen: &mut Vec<String>,
+    ) -> Result<(Yaml, Option<String>), CallError> {
         if let Err(e) = crate::frontmatter::check_bounds(text) {
             let (line, column) = crate::frontmatter::line_col(text, e.at);
             return Err(CallError {
@@ -504,7 +616,7 @@ impl Call {
                 column: Some(column),
             });
         }
-        let call: Call = serde_yaml::from_str(text).map_err(|e| {
+        let mut value: Yaml = serde_yaml::from_str(text).map_err(|e| {
             let (message, help) = yaml_error_zh(&e);
             CallError {
                 message,
@@ -513,8 +625,111 @@ impl Call {
                 column: e.location().map(|l| l.column()),
             }
         })?;
-        call.validate(text)?;
-        Ok(call)
+        let Some(map) = value.as_mapping_mut() else {
+            return Ok((value, None));
+        };
+        let Some(spec) = map.remove("extends") else {
+            return Ok((value, None));
+        };
+        let line = key_line(text, "extends");
+        let Some(spec) = spec.as_str().map(|s| s.trim().to_string()) else {
+            return Err(CallError {
+                line,
+                ..CallError::new(
+                    "extends 应写一个预设名或文件路径，如 extends: cn-2022-pilot".into(),
+                )
+            });
+        };
+        if seen.contains(&spec) || seen.len() >= 8 {
+            return Err(CallError {
+                line,
+                ..CallError::new(format!(
+                    "extends 形成了循环或过深的继承：{} → {spec}",
+                    seen.join(" → ")
+                ))
+            });
+        }
+        seen.push(spec.clone());
+        let base_text = match PRESETS.iter().find(|(id, _)| *id == spec) {
+            Some((_, t)) => t.to_string(),
+            None => file(&spec).map_err(|e| CallError { line, ..e })?,
+        };
+        let (base, _) = Call::merged_value(&base_text, file, seen).map_err(|e| CallError {
+            message: format!("继承的通知“{spec}”有误：{}", e.message),
+            line,
+            column: None,
+            ..e
+        })?;
+        Ok((merge(base, value), Some(spec)))
+    }
+
+    /// Refuse a file that leaves out a part the call needs (nothing is
+    /// switched off by omission): the keys `call-spec.yaml` marks
+    /// required, and each outline entry's `min_chars`.
+    fn required_parts(value: &Yaml, text: &str, extends: Option<&str>) -> Result<(), CallError> {
+        let how_extend = |part: &str| match extends {
+            Some(_) => String::new(),
+            None => format!("；或在文件开头写 extends: {DEFAULT_PRESET}，沿用内置通知的 {part}"),
+        };
+        for (path, node) in spec::required_top(spec::call()) {
+            let mut at = Some(value);
+            let mut parent_line = Some(1);
+            let keys: Vec<&str> = path.split('.').collect();
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    parent_line = key_line(text, keys[i - 1]).or(parent_line);
+                }
+                at = at.and_then(|v| v.get(*key));
+            }
+            if at.is_none_or(Yaml::is_null) {
+                let example = node
+                    .example
+                    .as_ref()
+                    .map_or_else(String::new, |e| format!(" {}", spec::flow(e)));
+                return Err(CallError {
+                    message: format!("通知文件缺少 {path}（{}）", node.title),
+                    help: Some(format!(
+                        "{}。加上 `{}:{example}`{}",
+                        node.description,
+                        keys.last().unwrap_or(&""),
+                        how_extend(&path)
+                    )),
+                    line: parent_line,
+                    column: Some(1),
+                });
+            }
+        }
+        // Each outline entry says how much it wants (0: unchecked).
+        fn entries<'a>(v: &'a Yaml, out: &mut Vec<&'a Yaml>) {
+            for e in v.as_sequence().into_iter().flatten() {
+                out.push(e);
+                if let Some(kids) = e.get("children") {
+                    entries(kids, out);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        if let Some(outline) = value.get("outline") {
+            entries(outline, &mut all);
+        }
+        for e in all {
+            if e.is_mapping() && e.get("min_chars").is_none() {
+                let title = e.get("title").and_then(Yaml::as_str).unwrap_or("");
+                return Err(CallError {
+                    message: format!("大纲中的“{title}”没有写 min_chars（建议字数）"),
+                    help: Some(
+                        "在这一章下加 min_chars: 300（没有下级章节的一章不到它的一半时警告内容偏少；写 0 表示不检查）"
+                            .into(),
+                    ),
+                    line: text
+                        .lines()
+                        .position(|l| l.contains("title:") && !title.is_empty() && l.contains(title))
+                        .map(|l| l + 1),
+                    column: None,
+                });
+            }
+        }
+        Ok(())
     }
 
     fn validate(&self, text: &str) -> Result<(), CallError> {
@@ -1070,11 +1285,76 @@ mod tests {
         // A missing field and a wrong type are said in Chinese too.
         let err = Call::from_yaml("id: x\n").unwrap_err();
         assert!(
-            err.message.contains("缺少必填字段“name”"),
+            err.message.contains("缺少 name（通知名称）"),
             "{}",
             err.message
         );
-        let err = Call::from_yaml("id: [1]\n").unwrap_err();
+        let err =
+            Call::from_yaml(&PRESETS[0].1.replacen("id: cn-2022-pilot", "id: [1]", 1)).unwrap_err();
         assert!(err.message.contains("应为文字"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_call_that_extends_another_states_only_what_changed() {
+        let text =
+            "extends: cn-2022-pilot\nid: cn-2023\nyear: 2023\npackage:\n  warn_bytes: 40000000\n";
+        let call = Call::from_yaml(text).unwrap();
+        assert_eq!((call.id.as_str(), call.year), ("cn-2023", 2023));
+        // A map merges key by key; the rest is the preset's.
+        assert_eq!(call.package.warn_bytes, 40_000_000);
+        assert_eq!(call.package.limit_bytes, 52_428_800);
+        assert_eq!(call.milestones.len(), 4);
+        assert_eq!(call.outline[0].min_chars, 600);
+        // A list replaces the whole list.
+        let text = "extends: cn-2022-pilot\nkey_industries: [钢铁]\n";
+        assert_eq!(Call::from_yaml(text).unwrap().key_industries, ["钢铁"]);
+        // An unknown key in the extending file is named at its line.
+        let err = Call::from_yaml("extends: cn-2022-pilot\nid: x\nmilestone: []\n").unwrap_err();
+        assert!(err.message.contains("milestone"), "{}", err.message);
+        assert_eq!(err.line, Some(3));
+        // Extending something unknown or itself is refused.
+        assert!(Call::from_yaml("extends: cn-1999\n").is_err());
+    }
+
+    #[test]
+    fn a_call_that_extends_nothing_must_state_what_it_would_switch_off() {
+        let preset = PRESETS[0].1;
+        // No milestones: refused, not a call without deadlines.
+        let start = preset.find("\nmilestones:").unwrap();
+        let end = preset.find("\npackage:").unwrap();
+        let text = format!("{}{}", &preset[..start], &preset[end..]);
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(err.message.contains("缺少 milestones"), "{}", err.message);
+        assert!(
+            err.help
+                .as_deref()
+                .unwrap()
+                .contains("extends: cn-2022-pilot")
+        );
+        // An outline entry without min_chars: refused at its line.
+        let text = preset.replacen("    min_chars: 300\n", "", 1);
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(
+            err.message.contains("试点工作目标") && err.message.contains("min_chars"),
+            "{}",
+            err.message
+        );
+        let line = text
+            .lines()
+            .position(|l| l.contains("title: 试点工作目标"))
+            .unwrap()
+            + 1;
+        assert_eq!(err.line, Some(line));
+        // Without package.includes: refused at `package:`.
+        let text = preset.replacen("  includes: [plan]\n\n# Text left", "\n# Text left", 1);
+        assert_ne!(text, preset);
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(err.message.contains("package.includes"), "{}", err.message);
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("package:"))
+            .unwrap()
+            + 1;
+        assert_eq!(err.line, Some(line));
     }
 }

@@ -252,6 +252,66 @@ pub fn kinds() -> &'static [KindSpec] {
     }
 }
 
+/// A JSON Schema (draft 2020-12) for the front matter of `kind`, with
+/// the Chinese labels and comments: each field may be written by its key
+/// or any of its Chinese names, as the reader accepts.
+pub fn json_schema(kind: &KindSpec) -> serde_json::Value {
+    use serde_json::{Map, json};
+    fn field(f: &FieldSpec) -> serde_json::Value {
+        let mut s = match &f.ty {
+            Ty::Str => json!({"type": ["string", "number"]}),
+            Ty::Bool => json!({"type": ["boolean", "string"], "examples": ["是", "否"]}),
+            Ty::StrList => {
+                json!({"type": ["array", "string"], "items": {"type": ["string", "number"]}})
+            }
+            Ty::Date => json!({"type": "string", "examples": ["2022-06-20"]}),
+            Ty::DateMap => {
+                json!({"type": ["object", "null"], "additionalProperties": {"type": "string"}})
+            }
+            Ty::Map(children) => object(children),
+            Ty::Items(children) => json!({"type": ["array", "null"], "items": object(children)}),
+        };
+        s["title"] = json!(f.label);
+        if !f.comment.is_empty() {
+            s["description"] = json!(f.comment);
+        }
+        s
+    }
+    fn object(fields: &[FieldSpec]) -> serde_json::Value {
+        let mut props = Map::new();
+        let mut all_of = Vec::new();
+        for f in fields {
+            let schema = field(f);
+            let mut names: Vec<&str> = vec![f.key.as_str()];
+            names.extend(f.names());
+            names.dedup();
+            for n in &names {
+                props.insert(n.to_string(), schema.clone());
+            }
+            if f.required {
+                let any: Vec<serde_json::Value> =
+                    names.iter().map(|n| json!({"required": [n]})).collect();
+                all_of.push(json!({"anyOf": any}));
+            }
+        }
+        let mut s = json!({"type": "object", "properties": props, "additionalProperties": false});
+        if !all_of.is_empty() {
+            s["allOf"] = json!(all_of);
+        }
+        s
+    }
+    let mut s = object(&kind.fields);
+    let mut kinds = vec![kind.id.clone(), kind.name.clone()];
+    kinds.extend(kind.aliases.iter().cloned());
+    for key in KIND_KEYS {
+        s["properties"][*key] = json!({"title": "文档类型", "enum": kinds});
+    }
+    s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    s["$id"] = json!(format!("shenbao:{}", kind.id));
+    s["title"] = json!(format!("{}的 front matter", kind.name));
+    s
+}
+
 /// A project's field file that cannot be used: what is wrong, and the
 /// line and column it stands at when known.
 #[derive(Debug, Clone)]

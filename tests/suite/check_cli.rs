@@ -309,12 +309,14 @@ fn a_call_file_with_an_unknown_field_names_it_in_chinese_at_its_line() {
 #[test]
 fn a_call_with_no_dates_says_so() {
     let dir = demo_with_call(|p| {
-        // Drop the milestones block: its key and the indented lines under it.
+        // An empty milestones block (`milestones: []`; leaving it out is
+        // refused): its key and the indented lines under it.
         let mut out = String::new();
         let mut inside = false;
         for line in p.split_inclusive('\n') {
             if line.starts_with("milestones:") {
                 inside = true;
+                out.push_str("milestones: []\n");
                 continue;
             }
             if inside && (line.starts_with(' ') || line.trim().is_empty()) {

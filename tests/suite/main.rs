@@ -6,6 +6,7 @@ mod common;
 
 mod bad_input;
 mod browser;
+mod calls;
 mod check_cli;
 mod cli;
 mod docx;

@@ -191,8 +191,8 @@ fn a_stage_that_requires_the_letter_refuses_a_plan_without_one() {
         std::fs::read_to_string(repo().join("src/call/presets/cn-2022-pilot.yaml")).unwrap();
     // The ministry's e-mail asks for the letter too (a later call might).
     let call = preset.replacen(
-        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n    includes: [plan]",
-        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n    includes: [plan, recommendation-letter]",
+        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n",
+        "    address: touzichu@mee.gov.cn\n    copies: 0\n    bound: false\n    includes: [plan, recommendation-letter]\n",
         1,
     );
     assert_ne!(call, preset);
