@@ -181,6 +181,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
             project,
             diagnostics: &findings,
             pdfs: &report.docs,
+            docx: &report.docx,
             out_dir: &out_dir,
             today: opts.today,
             theme: &theme,

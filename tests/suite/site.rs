@@ -474,3 +474,59 @@ fn a_voluntary_only_project_names_its_own_notice_and_dates() {
     let index = page(&demo.path().join("public/index.html"));
     assert!(index.contains("2022年清洁生产审核创新试点项目申报"));
 }
+
+#[test]
+fn the_site_counts_what_it_lists_says_what_it_checked_and_links_every_file() {
+    let dir = demo();
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "# 五、试点工作特色及主要创新点\n\n",
+        "# 五、试点工作特色及主要创新点\n\n此处待补充。\n\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    build(dir.path(), &[]);
+    // The findings page: the count above the table is the rows in it; the
+    // days-left reminders are pointed to, not counted as listed.
+    let findings = page(&dir.path().join("public/findings.html"));
+    let rows = findings.matches("<tr class=").count();
+    assert!(rows > 0);
+    assert!(
+        findings.contains(&format!("下表共 {rows} 条")),
+        "{findings}"
+    );
+    assert!(findings.contains("条截止时间提醒"), "{findings}");
+    // Each finding once on its document page, by its section; the rule
+    // and the line are the fine print.
+    let doc = page(&dir.path().join("public/docs/伏牛经开区试点实施方案.html"));
+    let message = "“待补充”";
+    assert_eq!(doc.matches(message).count(), 1, "{doc}");
+    assert!(
+        doc.contains("五、试点工作特色及主要创新点</a>：1 条"),
+        "{doc}"
+    );
+    // Never "passed" for what a program cannot judge.
+    assert!(!doc.contains("自动检查通过"), "{doc}");
+    assert!(
+        doc.contains("整体质量：") && doc.contains("其余须专家评估"),
+        "{doc}"
+    );
+    // The PDF and the Word file, from the page and the dashboard.
+    let index = page(&dir.path().join("public/index.html"));
+    for p in [&doc, &index] {
+        assert!(p.contains("docx/伏牛经开区试点实施方案.docx"), "{p}");
+        assert!(p.contains("pdf/伏牛经开区试点实施方案.pdf"), "{p}");
+    }
+
+    // An enterprise's documents: no empty plan columns; a timeline with
+    // nothing to show says why.
+    let dir = fixture("voluntary");
+    std::fs::remove_file(dir.path().join("content/申请表.md")).unwrap();
+    std::fs::remove_file(dir.path().join("content/验收自评报告.md")).unwrap();
+    build(dir.path(), &["--no-pdf"]);
+    let index = page(&dir.path().join("public/index.html"));
+    assert!(
+        !index.contains(">类别<") && !index.contains(">省份<"),
+        "{index}"
+    );
+    assert!(index.contains("本项目没有这两类文档"), "{index}");
+}

@@ -39,6 +39,8 @@ pub struct SiteInput<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// PDFs built in this run.
     pub pdfs: &'a [DocBuild],
+    /// Word files written or kept in this run (`pdf` holds the .docx).
+    pub docx: &'a [DocBuild],
     pub out_dir: &'a Path,
     pub today: DateTime<FixedOffset>,
     pub theme: &'a Theme,
@@ -83,6 +85,8 @@ struct DocRow {
     errors: usize,
     warnings: usize,
     pdf: Option<PdfView>,
+    /// The Word file's link, when this build wrote one.
+    word: Option<String>,
 }
 
 #[derive(Serialize, Clone, PartialEq)]
@@ -132,6 +136,11 @@ struct FindingView {
     url: Option<String>,
     /// Anchor on the document page.
     anchor: String,
+    /// Where in the document, as the reader sees it: the section's number
+    /// and title, or 字段 for the front matter.
+    section: String,
+    /// The document's title.
+    doc: String,
 }
 
 #[derive(Serialize)]
@@ -313,6 +322,9 @@ pub struct Site {
     /// The size of each plan's package, made on every core before a whole
     /// site is rendered (zipping is most of a no-op build's time).
     zip_sizes: std::collections::HashMap<String, u64>,
+    /// Each document's Word file this build wrote or kept, relative to the
+    /// output folder: linked from its page and the dashboard.
+    word: std::collections::HashMap<String, String>,
 }
 
 /// Build the whole site.
@@ -325,6 +337,15 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             return report;
         }
     };
+    site.word = input
+        .docx
+        .iter()
+        .filter(|d| d.ok)
+        .filter_map(|d| {
+            let rel = d.pdf.as_ref()?.strip_prefix(input.out_dir).ok()?;
+            Some((d.rel.clone(), crate::project::rel_path(Path::new(""), rel)))
+        })
+        .collect();
     site.render_all(input.project, input.diagnostics, input.pdfs, &mut report);
     report
 }
@@ -344,6 +365,7 @@ impl Site {
             today,
             docs: std::collections::BTreeMap::new(),
             zip_sizes: Default::default(),
+            word: Default::default(),
         })
     }
 
@@ -440,15 +462,17 @@ impl Site {
         let (url, to_root) = page_path(&doc.src.rel);
         let rendered = html::render(doc, &project.root, &to_root);
         let (pdf_rel, pdf_view) = self.pdf_link(pdf, &to_root);
-        let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url);
         let title = doc.display_title();
+        let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url, &title);
         let category = category_name(&project.call, doc);
         let attachments = crate::views::attachments(&project.root, doc);
         let tables = crate::views::report(doc)
             .map(|r| r.tables)
             .unwrap_or_default();
         let search = search_entries(&title, &url, &sections, &rendered, &attachments, &tables);
-        let row = dashboard_row(doc, diags, &title, &category, &url, pdf_rel, &pdf_view);
+        let word = self.word.get(&doc.src.rel);
+        let mut row = dashboard_row(doc, diags, &title, &category, &url, pdf_rel, &pdf_view);
+        row.word = word.map(|w| href(w));
         let package = doc
             .plan()
             .map(|plan| self.package_view(project, doc, plan, pdf, &title, &url));
@@ -463,6 +487,7 @@ impl Site {
                 "file": doc.src.rel,
                 "kind": doc.kind.map_or("未知类型", DocKind::name_zh),
                 "pdf": pdf_view,
+                "word": word.map(|w| href(&format!("{to_root}{w}"))),
             }),
         );
         ctx.insert("fields", &crate::views::fields(doc, &category));
@@ -703,6 +728,38 @@ impl Site {
         let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         rules.sort_unstable();
         rules.dedup();
+        // What the findings page lists, counted as listed; the reminders
+        // of days left live on the dashboard.
+        let mut listed = Totals::default();
+        for f in &findings {
+            match f.severity {
+                "error" => listed.errors += 1,
+                "warning" => listed.warnings += 1,
+                _ => listed.infos += 1,
+            }
+        }
+        let reminders = ordered
+            .iter()
+            .flat_map(|d| d.findings.iter())
+            .filter(|f| f.rule == "deadline/upcoming")
+            .count();
+        // Columns no document fills are left out (an enterprise's
+        // documents have no category or province).
+        let show_category = rows.iter().any(|r| !r.category.is_empty());
+        let show_province = rows.iter().any(|r| !r.province.is_empty());
+        let timeline_note = if !milestones.is_empty() {
+            String::new()
+        } else if has_voluntary && !has_plans {
+            format!(
+                "《{}》的年度截止日只针对申请表（每年 {} 前，{}）和验收自评报告（每年 {} 前，{}）；本项目没有这两类文档，没有要提醒的日期。",
+                v.notice, v.list_due, v.list_what, v.acceptance_due, v.acceptance_what
+            )
+        } else {
+            format!(
+                "通知“{}”没有写明时间节点（milestones），无法提醒截止时间；在通知定义文件中写上后，这里会列出每个节点和剩余天数。",
+                call.name
+            )
+        };
         let mut base = tera::Context::new();
         base.insert("site", &self.site_view(project));
         base.insert("root", "");
@@ -722,10 +779,15 @@ impl Site {
                     ctx.insert("docs", &rows);
                     ctx.insert("packages", &packages);
                     ctx.insert("milestones", &milestones);
+                    ctx.insert("timeline_note", &timeline_note);
+                    ctx.insert("show_category", &show_category);
+                    ctx.insert("show_province", &show_province);
                 }
                 "findings" => {
                     ctx.insert("findings", &findings);
                     ctx.insert("rules", &rules);
+                    ctx.insert("listed", &listed);
+                    ctx.insert("reminders", &reminders);
                 }
                 // The search page's shards, for site.js to fetch (HTML-
                 // escaped in the attribute by the template).
@@ -913,6 +975,7 @@ fn dashboard_row(
                 url: href(rel),
                 ..p.clone()
             }),
+        word: None,
     }
 }
 
@@ -990,6 +1053,8 @@ fn finding_view(d: &Diagnostic, n: usize, page: Option<&str>, anchor: String) ->
         message: d.message.clone(),
         help: d.help.clone(),
         anchor,
+        section: String::new(),
+        doc: String::new(),
     }
 }
 
@@ -999,6 +1064,7 @@ fn attach_findings(
     rendered: &HtmlDoc,
     diags: &[&Diagnostic],
     page: &str,
+    title: &str,
 ) -> (Vec<SectionView>, Vec<FindingView>, Vec<FindingView>) {
     let mut sections: Vec<SectionView> = rendered
         .sections
@@ -1021,6 +1087,11 @@ fn attach_findings(
             .and_then(|l| rendered.sections.iter().rposition(|s| s.line <= l));
         let mut f = finding_view(d, n, Some(page), String::new());
         f.anchor = f.id.clone();
+        f.doc = title.to_string();
+        f.section = match idx {
+            Some(i) => format!("{}{}", sections[i].number, sections[i].title),
+            None => "字段".to_string(),
+        };
         all.push(f.clone());
         match idx {
             Some(i) => sections[i].findings.push(f),
@@ -1056,7 +1127,7 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                         return CheckItem {
                             name: item.name().to_string(),
                             status: "manual",
-                            note: "须专家评估".into(),
+                            note: "须专家评估，程序不能判断".into(),
                         };
                     }
                     let hit =
@@ -1071,10 +1142,16 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                         .filter(hit)
                         .filter(|d| d.severity == Severity::Warning)
                         .count();
+                    // Say what was checked, never that the item passed:
+                    // the rules see only what they look for.
+                    let checked = format!("已按规则 {} 自动检查", rules.join("、"));
                     let (status, note) = match (errors, warnings) {
-                        (0, 0) => ("pass", "自动检查通过".to_string()),
-                        (0, w) => ("pass", format!("自动检查通过，{w} 个警告待核对")),
-                        (e, _) => ("fail", format!("{e} 个错误")),
+                        (0, 0) => ("pass", format!("{checked}，未发现问题；其余须专家评估")),
+                        (0, w) => (
+                            "pass",
+                            format!("{checked}，没有错误，{w} 个警告待核对；其余须专家评估"),
+                        ),
+                        (e, _) => ("fail", format!("{checked}，发现 {e} 个错误")),
                     };
                     CheckItem {
                         name: item.name().to_string(),
