@@ -569,3 +569,31 @@ fn a_continued_table_never_carries_its_last_row_alone() {
         }
     }
 }
+
+/// A justified line whose last character ends at the margin carries its
+/// stretch past it, with nothing printed there: not an overflow (a new
+/// user's plain paragraph was refused for it).
+#[test]
+fn a_justified_line_ending_at_the_margin_is_not_an_overflow() {
+    let mut body = String::new();
+    for (i, title) in ["试点对象基本概况", "试点基础"].iter().enumerate() {
+        body.push_str(&format!("# {}、{title}\n\n", ["一", "二"][i]));
+        for road in ["G234国道", "国道G234", "G234"] {
+            body.push_str(&format!(
+                "青溪县经济开发区位于青溪县城东部，东至青溪河，西至{road}，南至纬五路，北至滨河大道，规划面积12.4平方公里。\n\n"
+            ));
+        }
+    }
+    let dir = plan_project(&body);
+    let out = build(dir.path(), &["--no-site", "--no-docx"]);
+    let log = stdout(&out);
+    assert!(!log.contains("print/overflow"), "{log}");
+    let text = pdf_text(
+        &dir.path().join("public/pdf/伏牛经开区试点实施方案.pdf"),
+        None,
+        None,
+        false,
+    );
+    assert!(cjk(&text).contains("西至国道南至纬五路"), "{text}");
+    assert!(text.contains("G234"), "{text}");
+}

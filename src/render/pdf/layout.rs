@@ -8,7 +8,7 @@
 //! over other text, with the source span of its first glyph so the fault
 //! can be reported at the author's Markdown line.
 
-use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::layout::{Abs, Em, Frame, FrameItem, Point, Transform};
 use typst::syntax::Span;
 use typst_layout::PagedDocument;
 
@@ -76,7 +76,22 @@ pub fn runs(frame: &Frame) -> Vec<Run> {
                 }
                 FrameItem::Text(t) => {
                     let size = t.size.to_pt();
-                    let w = t.width().to_pt();
+                    // To the end of the last glyph's own advance: a
+                    // justified line adds its stretch to every glyph's
+                    // advance, the last one's too, and that space (beyond
+                    // the last character's ink) may reach past the text
+                    // block by a few points without anything printed there.
+                    let w = match t.glyphs.split_last() {
+                        Some((last, rest)) => {
+                            let natural = t.font.x_advance(last.id).unwrap_or(last.x_advance);
+                            (rest.iter().map(|g| g.x_advance).sum::<Em>()
+                                + last.x_offset
+                                + natural.min(last.x_advance))
+                            .at(t.size)
+                            .to_pt()
+                        }
+                        None => 0.0,
+                    };
                     let (x, y) = (pos.x.to_pt(), pos.y.to_pt());
                     let corners = [
                         (x, y - 0.8 * size),
