@@ -199,7 +199,6 @@ fn stale_packages(
     report: &BuildReport,
     today: &chrono::DateTime<chrono::FixedOffset>,
 ) -> Vec<PathBuf> {
-    let stage = project.call.next_email(today).map(|s| s.0);
     report
         .docs
         .iter()
@@ -207,10 +206,11 @@ fn stale_packages(
         .filter_map(|d| {
             let pdf = d.pdf.as_deref()?;
             let doc = project.documents.iter().find(|x| x.src.rel == d.rel)?;
+            let call = project.call_for(doc);
             crate::package::stale_zip(
                 &report.out_dir,
-                &project.call,
-                stage,
+                call,
+                call.next_email(today).map(|s| s.0),
                 doc.plan()?,
                 &d.rel,
                 pdf,
@@ -322,6 +322,7 @@ fn print_all(
         opts.today,
     );
     printer.force = opts.force;
+    printer.others = Some(&project.other_calls);
     let plans: Vec<(usize, &Document)> = printable(project).enumerate().collect();
     let (docs, diags) = print_docs(&printer, &plans, opts.jobs, out_dir, opts.emit_typst);
     report.docs = docs;

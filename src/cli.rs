@@ -32,7 +32,7 @@ pub enum Command {
     },
     /// 新建文档骨架（完整大纲、每个字段带中文说明），或新的申报通知定义（new call）
     New {
-        /// 文档类型；call 为申报通知定义文件（写到 calls/名称.yaml）
+        /// 要新建的内容
         #[arg(value_enum, value_name = "类型")]
         kind: NewKind,
         /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
@@ -161,7 +161,7 @@ pub enum NewKind {
     AuditReport,
     /// 清洁生产审核验收自评报告
     AcceptanceReport,
-    /// 申报通知定义文件（calls/名称.yaml）
+    /// 申报通知定义，写到 calls/名称.yaml
     Call,
 }
 

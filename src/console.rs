@@ -59,10 +59,63 @@ pub fn print_pack(
     }
     print_build(&mut out, project, &report.build)?;
     let check_errors = report.check_errors().len();
-    let limit = project.call.package.limit_bytes;
-    let call = &project.call;
-    let stage = &report.stage;
+    for (i, season) in report.seasons.iter().enumerate() {
+        // A season with no plan printed has nothing to say here.
+        if report.seasons.len() > 1 && !report.packages.iter().any(|p| p.season == i) {
+            continue;
+        }
+        print_season(&mut out, report, i, season, today, check_errors, &rel)?;
+    }
+    for doc in &report.unprinted {
+        writeln!(
+            out,
+            "未打包 {}：没有生成 PDF（见上方错误）",
+            crate::text::escape_name(doc)
+        )?;
+    }
+    for doc in &report.empty {
+        writeln!(
+            out,
+            "错误[package/empty]：未打包 {}：按本阶段的 includes（或 package.includes），压缩包中没有任何文件（没有写出空压缩包）",
+            crate::text::escape_name(doc)
+        )?;
+    }
+    if !report.removed.is_empty() || report.build.print.iter().any(is_kept) {
+        writeln!(out)?;
+        removed(&mut out)?;
+    }
+    if report.packages.is_empty() {
+        writeln!(
+            out,
+            "没有可打包的实施方案：content/ 中没有排版成功的方案（kind: pilot-plan）。"
+        )?;
+    }
+    out.flush()
+}
+
+/// One call's stage: which it is, its packages, and what comes after it
+/// (from the call's data alone).
+fn print_season(
+    out: &mut StandardStream,
+    report: &pack::PackReport,
+    index: usize,
+    season: &pack::Season,
+    today: &chrono::DateTime<chrono::FixedOffset>,
+    check_errors: usize,
+    rel: &dyn Fn(&std::path::Path) -> String,
+) -> std::io::Result<()> {
+    let call = &season.call;
+    let stage = &season.stage;
+    let limit = call.package.limit_bytes;
+    let packages: Vec<&pack::Package> = report
+        .packages
+        .iter()
+        .filter(|p| p.season == index)
+        .collect();
     writeln!(out)?;
+    if report.seasons.len() > 1 {
+        writeln!(out, "《{}》", call.name)?;
+    }
     writeln!(
         out,
         "报送阶段：{}（{}）{}",
@@ -73,13 +126,13 @@ pub fn print_pack(
     if !stage.what.trim().is_empty() {
         writeln!(out, "要求：    {}", stage.what.trim())?;
     }
-    if report.stage_past {
+    if season.past {
         writeln!(
             out,
             "注意：    通知中的电子件节点都已截止，以上按最后一个节点打包；如有其他节点要报送，用 --milestone 指定"
         )?;
     }
-    for p in &report.packages {
+    for p in &packages {
         writeln!(out)?;
         writeln!(out, "邮件题目：{}", esc(&p.subject))?;
         writeln!(out, "收件人：  {}（{}）", stage.address, stage.to)?;
@@ -124,7 +177,7 @@ pub fn print_pack(
                 }
                 writeln!(
                     out,
-                    "  建议：把收到的推荐函扫描件放进项目（如 attachments/推荐函.pdf），在方案 front matter 的 attachments 中写 kind: recommendation-letter"
+                    "  建议：把收到的推荐函扫描件放进项目（如 attachments/推荐函.pdf），在方案 front matter 的 attachments 中写一项 type: recommendation-letter 和它的 file"
                 )?;
                 continue;
             }
@@ -143,7 +196,7 @@ pub fn print_pack(
             } else {
                 format!(
                     "超过 {} 字节，部分邮箱按此计算会拒收",
-                    project.call.package.warn_bytes
+                    call.package.warn_bytes
                 )
             };
             writeln!(out, "{level}[package/size]：电子件{what}。")?;
@@ -161,63 +214,41 @@ pub fn print_pack(
             )?;
         }
     }
-    for doc in &report.unprinted {
-        writeln!(
-            out,
-            "未打包 {}：没有生成 PDF（见上方错误）",
-            crate::text::escape_name(doc)
-        )?;
+    if packages.is_empty() {
+        return Ok(());
     }
-    for doc in &report.empty {
-        writeln!(
-            out,
-            "错误[package/empty]：未打包 {}：按本阶段的 includes（或 package.includes），压缩包中没有任何文件（没有写出空压缩包）",
-            crate::text::escape_name(doc)
-        )?;
-    }
-    if !report.removed.is_empty() || report.build.print.iter().any(is_kept) {
+    let later = pack::still_open(call, stage, today);
+    if !later.is_empty() {
         writeln!(out)?;
-        removed(&mut out)?;
+        writeln!(out, "之后：")?;
+        for m in &later {
+            let when =
+                pack::due_words(call, m, today).map_or_else(String::new, |w| format!("（{w}）"));
+            writeln!(out, "  {}{when}", m.name)?;
+            writeln!(out, "    {}", pack::milestone_detail(call, m))?;
+        }
     }
-    if report.packages.is_empty() {
+    // The recommendation letter comes from the province after its
+    // review; the later stages bind it in.
+    let wants_letter: Vec<&str> = later
+        .iter()
+        .filter(|m| {
+            let includes = match m.channel {
+                crate::call::Channel::Email => call.includes_at(Some(m)),
+                crate::call::Channel::Post => &m.includes,
+            };
+            includes.iter().any(|i| i == "recommendation-letter")
+        })
+        .map(|m| m.name.as_str())
+        .collect();
+    if !wants_letter.is_empty() && packages.iter().any(|p| !p.has_letter) {
         writeln!(
             out,
-            "没有可打包的实施方案：content/ 中没有排版成功的方案（kind: pilot-plan）。"
+            "提示：    {} 须附推荐函。推荐函由省级部门审查后出具；收到扫描件后放进项目，在方案的 attachments 中写一项 type: recommendation-letter 和它的 file，build 会把它合订进 PDF。",
+            wants_letter.join("、")
         )?;
-    } else {
-        let later = call.after(stage);
-        if !later.is_empty() {
-            writeln!(out)?;
-            writeln!(out, "之后：")?;
-            for m in &later {
-                let when = pack::due_words(call, m, today)
-                    .map_or_else(String::new, |w| format!("（{w}）"));
-                writeln!(out, "  {}{when}", m.name)?;
-                writeln!(out, "    {}", pack::milestone_detail(call, m))?;
-            }
-        }
-        // The recommendation letter comes from the province after its
-        // review; the later stages bind it in.
-        let wants_letter: Vec<&str> = later
-            .iter()
-            .filter(|m| {
-                let includes = match m.channel {
-                    crate::call::Channel::Email => call.includes_at(Some(m)),
-                    crate::call::Channel::Post => &m.includes,
-                };
-                includes.iter().any(|i| i == "recommendation-letter")
-            })
-            .map(|m| m.name.as_str())
-            .collect();
-        if !wants_letter.is_empty() && report.packages.iter().any(|p| !p.has_letter) {
-            writeln!(
-                out,
-                "提示：    {} 须附推荐函。推荐函由省级部门审查后出具；收到扫描件后放进项目，在方案的 attachments 中写 kind: recommendation-letter，build 会把它合订进 PDF。",
-                wants_letter.join("、")
-            )?;
-        }
     }
-    out.flush()
+    Ok(())
 }
 
 pub fn print_build(

@@ -44,16 +44,26 @@ pub struct Package {
     pub largest: Vec<(String, u64)>,
     /// What the stage requires that the plan does not give: not written.
     pub missing: Vec<String>,
+    /// Which of the report's seasons (calls) the plan answers.
+    pub season: usize,
     /// The plan lists a recommendation letter (later stages bind it in).
     pub has_letter: bool,
 }
 
-#[derive(Debug)]
-pub struct PackReport {
+/// A call the project's plans answer, and the e-mail stage packed for it.
+#[derive(Debug, Clone)]
+pub struct Season {
+    pub call: Call,
     /// The e-mail milestone packed for.
     pub stage: Milestone,
     /// Every e-mail milestone is past; the last one was packed for.
-    pub stage_past: bool,
+    pub past: bool,
+}
+
+#[derive(Debug)]
+pub struct PackReport {
+    /// Each call the plans answer, with the e-mail stage packed for.
+    pub seasons: Vec<Season>,
     pub build: BuildReport,
     pub packages: Vec<Package>,
     /// Check errors stopped the packing (no `--allow-errors`).
@@ -123,12 +133,18 @@ pub fn stage<'a>(
         );
     };
     if m.channel != Channel::Email || m.address.trim().is_empty() {
-        return Err(Fatal::new(format!(
-            "“{}”是纸质件寄送或没有收件邮箱的节点，不打电子件包",
-            m.name
-        ))
-        .with_help(format!(
-            "{}；纸质件的份数和寄送要求见 pack 输出的“之后”一节",
+        let what = if m.channel == Channel::Post {
+            format!("“{}”是纸质件寄送，不打电子件包", m.name)
+        } else {
+            format!(
+                "“{}”没有写收件邮箱（address），不知道电子件发往哪里",
+                m.name
+            )
+        };
+        return Err(Fatal::new(what).with_help(format!(
+            "{}：{}；{}",
+            m.name,
+            milestone_detail(call, m),
             listed()
         )));
     }
@@ -137,13 +153,31 @@ pub fn stage<'a>(
 }
 
 pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
-    let (stage, stage_past) = stage(&project.call, opts.milestone.as_deref(), &opts.build.today)?;
-    let stage = stage.clone();
+    // Each call the plans answer gets its own stage (two seasons in one
+    // project); said before any work when one has nowhere to send.
+    let calls = project.plan_calls();
+    let mut seasons = Vec::new();
+    for c in &calls {
+        let (m, past) = stage(c, opts.milestone.as_deref(), &opts.build.today).map_err(|f| {
+            if calls.len() > 1 {
+                Fatal {
+                    message: format!("《{}》：{}", c.name, f.message),
+                    ..f
+                }
+            } else {
+                f
+            }
+        })?;
+        seasons.push(Season {
+            call: (*c).clone(),
+            stage: m.clone(),
+            past,
+        });
+    }
     let report = build::build(project, &opts.build)?;
     let blocked = !opts.allow_errors && report.check.iter().any(Diagnostic::is_error);
     let mut out = PackReport {
-        stage,
-        stage_past,
+        seasons,
         build: report,
         packages: Vec::new(),
         blocked,
@@ -159,7 +193,6 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         out.build.print.extend(kept);
         return Ok(out);
     }
-    let call = &project.call;
     // Package names already taken in this run: a second plan with the same
     // subject is never written over the first (check reports it).
     let mut taken: std::collections::HashMap<String, String> = Default::default();
@@ -174,7 +207,14 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
             continue;
         };
         let Some(plan) = doc.plan() else { continue };
-        let stage = Some(&out.stage);
+        let season = calls
+            .iter()
+            .position(|c| std::ptr::eq(*c, project.call_for(doc)))
+            .unwrap_or(0);
+        let Some(call) = calls.get(season).copied() else {
+            continue;
+        };
+        let stage = out.seasons.get(season).map(|s| &s.stage);
         let (subject, target) =
             crate::package::subject_and_zip(&out.build.out_dir, call, stage, plan, &built.rel);
         let PlanZip {
@@ -239,6 +279,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
                 .take(5)
                 .collect(),
             missing,
+            season,
             has_letter: plan
                 .attachments
                 .iter()
@@ -298,6 +339,22 @@ fn remove_stale_packages(
                 .collect::<Vec<_>>(),
         ),
     ))
+}
+
+/// The milestones still open on `today` besides `stage`, in order of
+/// their dates (paper and e-mail): what comes after this package.
+pub fn still_open<'a>(
+    call: &'a Call,
+    stage: &Milestone,
+    today: &DateTime<FixedOffset>,
+) -> Vec<&'a Milestone> {
+    let mut open: Vec<&Milestone> = call
+        .milestones
+        .iter()
+        .filter(|m| m.id != stage.id && call.due(m).is_some_and(|d| d >= *today))
+        .collect();
+    open.sort_by_key(|m| call.due(m));
+    open
 }
 
 /// What a package or a paper copy holds, in words (`plan` → 实施方案).
@@ -383,12 +440,18 @@ mod tests {
         assert!(stage(&call, Some("henan-post"), &june).is_err());
         assert!(stage(&call, Some("nowhere"), &june).is_err());
 
-        let after: Vec<&str> = call
-            .after(call.milestone("henan-email").unwrap())
+        let after: Vec<&str> = still_open(&call, call.milestone("henan-email").unwrap(), &june)
             .iter()
             .map(|m| m.id.as_str())
             .collect();
         assert_eq!(after, ["henan-post", "national-post", "national-email"]);
+        // On 12 July the provincial paper stage is past; the ministry's
+        // paper copies are still open beside its e-mail.
+        let after: Vec<&str> = still_open(&call, call.milestone("national-email").unwrap(), &july)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(after, ["national-post"]);
         let henan_post = call.milestone("henan-post").unwrap();
         let post = milestone_detail(&call, henan_post);
         assert!(post.contains("一式5份"), "{post}");

@@ -112,7 +112,7 @@ pub fn plan_zip(
             .collect();
         if letters.is_empty() {
             missing.push(
-                "推荐函：方案的 attachments 中没有 kind: recommendation-letter 的附件".to_string(),
+                "推荐函：方案的 attachments 中没有 type: recommendation-letter 的附件".to_string(),
             );
         }
         for a in letters {

@@ -26,6 +26,30 @@ pub struct Project {
     pub placeholders: Option<aho_corasick::AhoCorasick>,
     /// Threads the project was loaded on; the check runs on as many.
     pub jobs: usize,
+    /// The other calls the project's plans name with `call:` (a project
+    /// holding plans of two seasons), by the spec as written.
+    pub other_calls: std::collections::BTreeMap<String, OtherCall>,
+}
+
+/// A call a plan names besides the project's own, with its placeholder
+/// words compiled.
+#[derive(Debug)]
+pub struct OtherCall {
+    pub call: Call,
+    pub placeholders: Option<aho_corasick::AhoCorasick>,
+}
+
+/// The call a plan answers: the one it names with `call:` when the
+/// project loaded it, else the project's.
+pub fn call_of<'a>(
+    main: &'a Call,
+    others: &'a std::collections::BTreeMap<String, OtherCall>,
+    doc: &Document,
+) -> &'a Call {
+    doc.plan()
+        .and_then(|p| p.call.as_ref())
+        .and_then(|c| others.get(c.value.trim()))
+        .map_or(main, |o| &o.call)
 }
 
 /// The folder holding `shenbao.yaml`: `start` or its nearest parent.
@@ -102,10 +126,106 @@ impl Project {
             diagnostics: Vec::new(),
             placeholders: None,
             jobs: jobs.max(1),
+            other_calls: Default::default(),
         };
         project.placeholders = placeholder_matcher(&project.call.placeholders);
         project.load_documents(jobs);
+        project.load_other_calls();
         Ok(project)
+    }
+
+    /// The call `doc` answers (see [`call_of`]).
+    pub fn call_for(&self, doc: &Document) -> &Call {
+        call_of(&self.call, &self.other_calls, doc)
+    }
+
+    /// The calls the project's plans answer: the project's own (when a
+    /// plan answers it, or there is no plan), then each other one in use.
+    pub fn plan_calls(&self) -> Vec<&Call> {
+        let plans: Vec<&Document> = self
+            .documents
+            .iter()
+            .filter(|d| d.plan().is_some())
+            .collect();
+        let mut out: Vec<&Call> = Vec::new();
+        if plans.is_empty()
+            || plans
+                .iter()
+                .any(|d| std::ptr::eq(self.call_for(d), &self.call))
+        {
+            out.push(&self.call);
+        }
+        for o in self.other_calls.values() {
+            if plans
+                .iter()
+                .any(|d| std::ptr::eq(self.call_for(d), &o.call))
+            {
+                out.push(&o.call);
+            }
+        }
+        out
+    }
+
+    /// Load the calls plans name with `call:` that are not the project's
+    /// own; one that cannot be loaded is an error at the plan's line, and
+    /// that plan is checked against the project's call.
+    pub fn load_other_calls(&mut self) {
+        let own = self
+            .config
+            .call
+            .as_deref()
+            .unwrap_or(crate::call::DEFAULT_PRESET)
+            .trim()
+            .to_string();
+        self.diagnostics.retain(|d| d.rule != "frontmatter/call");
+        let mut wanted: Vec<(String, &Document)> = Vec::new();
+        for doc in &self.documents {
+            if let Some(c) = doc.plan().and_then(|p| p.call.as_ref()) {
+                let spec = c.value.trim().to_string();
+                if spec != own {
+                    wanted.push((spec, doc));
+                }
+            }
+        }
+        let mut loaded = std::collections::BTreeMap::new();
+        let mut problems = Vec::new();
+        for (spec, doc) in wanted {
+            if loaded.contains_key(&spec) {
+                continue;
+            }
+            match Config::load_call(&self.root, &spec) {
+                Ok(call) => {
+                    let placeholders = placeholder_matcher(&call.placeholders);
+                    loaded.insert(spec, OtherCall { call, placeholders });
+                }
+                Err(f) => {
+                    let span = doc
+                        .plan()
+                        .and_then(|p| p.call.as_ref())
+                        .map_or(0..0, |c| c.span.clone());
+                    let at = f
+                        .line
+                        .map_or_else(String::new, |l| format!("（第 {l} 行）"));
+                    let mut d = Diagnostic::at(
+                        "frontmatter/call",
+                        Severity::Error,
+                        &doc.src,
+                        span,
+                        format!(
+                            "申报通知“{spec}”无法使用{at}：{}；这份方案暂按项目的通知检查",
+                            f.message
+                        ),
+                    );
+                    d.help = Some(f.help.clone().unwrap_or_else(|| {
+                        "写内置预设名（如 cn-2022-pilot）或项目内通知文件的相对路径（如 calls/2023.yaml）；不写则用 shenbao.yaml 的 call".to_string()
+                    }));
+                    problems.push(d);
+                }
+            }
+        }
+        // Keep the calls still named, and those loaded before.
+        self.other_calls = loaded;
+        self.diagnostics.extend(problems);
     }
 
     fn load_documents(&mut self, jobs: usize) {
@@ -272,6 +392,7 @@ impl Project {
                     .map(|d| (output_key(&d.src.rel), d.src.rel.clone()))
                     .collect();
                 self.admit(doc, &mut seen);
+                self.load_other_calls();
                 self.documents.iter().any(|d| d.src.rel == rel)
             }
             Err(d) => {

@@ -412,6 +412,10 @@ fn write_fields(
                     None => s.push_str(&format!("{pad}  # henan-email: 2022-06-28 17:00\n")),
                 }
             }
+            // Only a plan of another season names its call: shown, not set.
+            _ if indent == 0 && spec.key == "call" => {
+                s.push_str(&format!("{pad}# call: calls/2023.yaml\n"));
+            }
             _ => {
                 let value = match (spec.key.as_str(), call) {
                     ("title" | "enterprise", _) if indent == 0 => yaml_quote(title),

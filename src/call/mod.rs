@@ -500,6 +500,80 @@ pub fn merge(base: Yaml, over: Yaml) -> Yaml {
     }
 }
 
+/// The line (1-based) where `key: value` stands in `text` (the first
+/// `key:` line holding the value), else where `key:` first stands.
+fn value_line(text: &str, key: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&format!("{key}:")) && l.contains(value.trim())
+        })
+        .map(|l| l + 1)
+        .or_else(|| key_line(text, key))
+}
+
+/// Keys the spec does not know, in `value` as `spec` describes it: the
+/// first one, with its place and the keys allowed there.
+fn unknown_key(
+    value: &Yaml,
+    nodes: &[spec::Node],
+    root: &[spec::Node],
+    here: &str,
+    place: &str,
+) -> Option<(String, String, Vec<String>)> {
+    let Yaml::Mapping(m) = value else { return None };
+    for (k, v) in m {
+        let Some(k) = k.as_str() else { continue };
+        let Some(node) = nodes.iter().find(|n| n.key == k) else {
+            let allowed = nodes.iter().map(|n| n.key.clone()).collect();
+            return Some((k.to_string(), place.to_string(), allowed));
+        };
+        let node = spec::resolve(node, root, here);
+        let path = if place.is_empty() {
+            k.to_string()
+        } else {
+            format!("{place}.{k}")
+        };
+        match (node.ty, v) {
+            (spec::Ty::Object, Yaml::Mapping(_)) => {
+                if let Some(u) = unknown_key(v, &node.fields, root, here, &path) {
+                    return Some(u);
+                }
+            }
+            (spec::Ty::List, Yaml::Sequence(items)) => {
+                let Some(item) = node.item.as_deref() else {
+                    continue;
+                };
+                let home = if item.ty == spec::Ty::SelfRef {
+                    here
+                } else {
+                    &path
+                };
+                let item = spec::resolve(item, root, home);
+                let item = if item.ty == spec::Ty::OneOf {
+                    match item.options.iter().find(|o| o.ty == spec::Ty::Object) {
+                        Some(o) => std::borrow::Cow::Owned(o.clone()),
+                        None => continue,
+                    }
+                } else {
+                    item
+                };
+                if item.ty != spec::Ty::Object {
+                    continue;
+                }
+                for (i, it) in items.iter().enumerate() {
+                    let at = format!("{path} 第 {} 项", i + 1);
+                    if let Some(u) = unknown_key(it, &item.fields, root, home, &at) {
+                        return Some(u);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The line (1-based) where `key:` first stands in `text`.
 fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
@@ -569,6 +643,29 @@ impl Call {
                 .map_err(|e| CallError::new(format!("内置自愿性审核通知无法读取：{e}")))?;
             *v = merge(builtin, std::mem::take(v));
         }
+        // A typo first: it is why a part seems missing (`extend:`,
+        // `min_char:`), and a merged value has no lines of its own.
+        if let Some((key, place, allowed)) = unknown_key(&value, spec::call(), spec::call(), "", "")
+        {
+            let hint = crate::text::closest(&key, allowed.iter().map(String::as_str))
+                .map_or_else(String::new, |c| format!("是否想写 {c}？"));
+            let place = if place.is_empty() {
+                String::new()
+            } else {
+                format!("（在 {place} 中）")
+            };
+            let line = key_line(text, &key);
+            let column = line.and_then(|l| text.lines().nth(l - 1)).and_then(|l| {
+                l.find(&format!("{key}:"))
+                    .map(|i| l[..i].chars().count() + 1)
+            });
+            return Err(CallError {
+                message: format!("不认识的字段“{key}”{place}"),
+                help: Some(format!("{hint}此处可用的字段：{}", allowed.join("、"))),
+                line,
+                column,
+            });
+        }
         Call::required_parts(&value, text, extends.as_deref())?;
         let call: Call = serde_yaml::from_value(value).map_err(|e| {
             // serde read straight from the text says where, and the
@@ -585,14 +682,19 @@ impl Call {
                 };
             }
             let (message, help) = yaml_error_zh(&e);
-            // The first line of this file that names the field.
+            // The first line of this file that names the field, or
+            // holds the value.
             let field = message.split(['“', '”']).nth(1).unwrap_or("").to_string();
+            let line = (!field.is_empty())
+                .then(|| {
+                    key_line(text, &field)
+                        .or_else(|| text.lines().position(|l| l.contains(&field)).map(|l| l + 1))
+                })
+                .flatten();
             CallError {
                 message,
                 help,
-                line: (!field.is_empty())
-                    .then(|| key_line(text, &field))
-                    .flatten(),
+                line,
                 column: None,
             }
         })?;
@@ -752,8 +854,17 @@ impl Call {
             return Err(err("outline 不能为空".into()));
         }
         for m in &self.milestones {
-            Due::parse(&m.due)
-                .ok_or_else(|| err(format!("节点 {} 的 due 无法识别：{}", m.id, m.due)))?;
+            if Due::parse(&m.due).is_none() {
+                return Err(CallError {
+                    message: format!("节点 {} 的 due 无法识别：{}", m.id, m.due),
+                    help: Some(
+                        "写作 \"06-30 18:00\" 或 \"06-30\"（月-日，北京时间，年份随 year），或完整的 2023-06-30T18:00:00+08:00"
+                            .into(),
+                    ),
+                    line: value_line(text, "due", &m.due),
+                    column: None,
+                });
+            }
         }
         for (name, v) in [
             ("voluntary.list_due", &self.voluntary.list_due),
@@ -833,6 +944,24 @@ impl Call {
                 && e < s
             {
                 return Err(at("end", err("pilot_period 的 end 早于 start".into())));
+            }
+            // start, end and months together must agree.
+            if let (Some(s), Some(e), Some(months)) = (
+                p.start.as_deref().and_then(PilotPeriod::month),
+                p.end.as_deref().and_then(PilotPeriod::month),
+                p.months,
+            ) {
+                let span = (e.0 - s.0) * 12 + e.1 as i32 - s.1 as i32 + 1;
+                if span != months as i32 {
+                    let mut e = at(
+                        "months",
+                        err(format!(
+                            "pilot_period 的 start 到 end 是 {span} 个月，与 months: {months} 不一致"
+                        )),
+                    );
+                    e.help = Some("只写 start 和 end，或只写 start 和 months".into());
+                    return Err(e);
+                }
             }
         }
         Ok(())
@@ -925,20 +1054,6 @@ impl Call {
             .or_else(|| stages.last().map(|m| (*m, true)))
     }
 
-    /// The milestones after `stage` in time, in order (paper and e-mail).
-    pub fn after(&self, stage: &Milestone) -> Vec<&Milestone> {
-        let Some(due) = self.due(stage) else {
-            return Vec::new();
-        };
-        let mut later: Vec<&Milestone> = self
-            .milestones
-            .iter()
-            .filter(|m| m.id != stage.id && self.due(m).is_some_and(|d| d >= due))
-            .collect();
-        later.sort_by_key(|m| self.due(m));
-        later
-    }
-
     pub fn milestone(&self, key: &str) -> Option<&Milestone> {
         let k = key.trim();
         self.milestones
@@ -1012,7 +1127,8 @@ pub fn yaml_error_zh(e: &serde_yaml::Error) -> (String, Option<String>) {
         Some((p, m)) if !p.contains(' ') && !p.contains('`') => (Some(p), m),
         _ => (None, text),
     };
-    let place = path.map_or_else(String::new, |p| format!("（在 {p} 中）"));
+    // serde counts list items from 0; the author counts from 1.
+    let place = path.map_or_else(String::new, |p| format!("（在 {} 中）", one_based(p)));
     let ticked = |s: &str| -> Vec<String> {
         s.split('`')
             .skip(1)
@@ -1090,6 +1206,25 @@ pub fn yaml_error_zh(e: &serde_yaml::Error) -> (String, Option<String>) {
         );
     }
     (format!("YAML 有误：{text}"), None)
+}
+
+/// `categories[3].scope` as the author counts: `categories 第 4 项.scope`.
+fn one_based(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        match rest[open + 1..close].parse::<usize>() {
+            Ok(n) => out.push_str(&format!(" 第 {} 项", n + 1)),
+            Err(_) => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A milestone's due time as written in the call.
@@ -1273,7 +1408,11 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(err.message.contains("categories[1]"), "{}", err.message);
+        assert!(
+            err.message.contains("categories 第 2 项"),
+            "{}",
+            err.message
+        );
         let line = text.lines().position(|l| l.contains("guidence")).unwrap() + 1;
         assert_eq!(err.line, Some(line));
         let help = err.help.unwrap();
@@ -1314,6 +1453,50 @@ mod tests {
         assert_eq!(err.line, Some(3));
         // Extending something unknown or itself is refused.
         assert!(Call::from_yaml("extends: cn-1999\n").is_err());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_named_at_their_line_before_what_they_hide() {
+        // `extend:` is a typo, not a call missing its parts.
+        let err = Call::from_yaml("extend: cn-2022-pilot\nyear: 2023\n").unwrap_err();
+        assert!(err.message.contains("“extend”"), "{}", err.message);
+        assert!(err.help.unwrap().contains("是否想写 extends"));
+        assert_eq!(err.line, Some(1));
+        let preset = PRESETS[0].1;
+        let text = preset.replacen("    min_chars: 300\n", "    min_char: 300\n", 1);
+        let err = Call::from_yaml(&text).unwrap_err();
+        assert!(
+            err.message.contains("“min_char”（在 outline 第 3 项 中）"),
+            "{}",
+            err.message
+        );
+        assert!(err.help.unwrap().contains("是否想写 min_chars"));
+        // A date that cannot be read: at its line, with the forms allowed.
+        let text = preset.replacen("due: \"06-30 18:00\"", "due: 2023-08-31 17:00", 1);
+        let err = Call::from_yaml(&text).unwrap_err();
+        let line = text
+            .lines()
+            .position(|l| l.contains("2023-08-31 17:00"))
+            .unwrap()
+            + 1;
+        assert_eq!(err.line, Some(line), "{}", err.message);
+        assert!(err.help.unwrap().contains("06-30 18:00"));
+        // A pilot period whose parts disagree.
+        let err = Call::from_yaml(
+            "extends: cn-2022-pilot\npilot_period:\n  start: 2023-10\n  months: 12\n  end: 2025-06\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("21 个月") && err.message.contains("months: 12"),
+            "{}",
+            err.message
+        );
+        // A bad value in an extending file: at the line that holds it.
+        let err = Call::from_yaml(
+            "extends: cn-2022-pilot\nmilestones:\n  - id: a\n    name: b\n    due: \"08-31\"\n    what: c\n    to: d\n    channel: 邮件\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(8), "{}", err.message);
     }
 
     #[test]

@@ -100,14 +100,35 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             Ok(_) => {}
         }
     }
-    if !plan
-        .attachments
+    // Which stages of this call ask for the letter, in its own words.
+    let wanting: Vec<String> = ctx
+        .call
+        .milestones
         .iter()
-        .any(|a| a.kind == AttachmentKind::RecommendationLetter)
+        .filter(|m| {
+            let includes = match m.channel {
+                crate::call::Channel::Email => ctx.call.includes_at(Some(m)),
+                crate::call::Channel::Post => &m.includes,
+            };
+            includes.iter().any(|i| i == "recommendation-letter")
+        })
+        .map(|m| {
+            if m.bound {
+                format!("{}（合订胶装成册）", m.name)
+            } else {
+                m.name.clone()
+            }
+        })
+        .collect();
+    if !wanting.is_empty()
+        && !plan
+            .attachments
+            .iter()
+            .any(|a| a.kind == AttachmentKind::RecommendationLetter)
     {
         out.push(
             diag("attachment/recommendation-letter", Severity::Warning, doc, key_span(doc, "attachments"), "尚未附省级推荐函")
-                .with_help("国家纸质件须将实施方案与省级推荐函合订胶装成册。收到推荐函扫描件后放入项目，并在 attachments 中加 `- type: recommendation-letter` 和 `file: 路径`"),
+                .with_help(format!("通知要求{}附推荐函。收到推荐函扫描件后放入项目，并在 attachments 中加 `- type: recommendation-letter` 和 `file: 路径`", wanting.join("、"))),
         );
     }
 }

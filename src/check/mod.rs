@@ -60,6 +60,8 @@ pub struct Ctx<'a> {
     pub out_dir: PathBuf,
     /// The call's placeholder words, compiled once.
     pub placeholders: Option<&'a aho_corasick::AhoCorasick>,
+    /// The other calls plans name with `call:` (see [`Ctx::for_doc`]).
+    pub others: Option<&'a std::collections::BTreeMap<String, crate::project::OtherCall>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -76,6 +78,30 @@ impl<'a> Ctx<'a> {
                 .clone()
                 .unwrap_or_else(|| project.config.output_dir(&project.root)),
             placeholders: project.placeholders.as_ref(),
+            others: Some(&project.other_calls),
+        }
+    }
+
+    /// The rules' state for one document: its own call when it names
+    /// another season's.
+    pub fn for_doc(&self, doc: &Document) -> Ctx<'a> {
+        let other = self.others.and_then(|o| {
+            let spec = doc.plan()?.call.as_ref()?;
+            o.get(spec.value.trim())
+        });
+        match other {
+            Some(o) => Ctx {
+                root: self.root,
+                call: &o.call,
+                opts: self.opts,
+                out_dir: self.out_dir.clone(),
+                placeholders: o.placeholders.as_ref(),
+                others: self.others,
+            },
+            None => Ctx {
+                out_dir: self.out_dir.clone(),
+                ..*self
+            },
         }
     }
 }
@@ -92,7 +118,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         project.jobs,
         |doc| {
             let mut found = doc.diagnostics.clone();
-            check_document(&ctx, doc, &mut found);
+            check_document(&ctx.for_doc(doc), doc, &mut found);
             found
         },
         |doc| {
@@ -140,7 +166,7 @@ pub fn recheck(
     );
     if let Some(doc) = project.documents.iter().find(|d| d.src.rel == rel) {
         diagnostics.extend(doc.diagnostics.iter().cloned());
-        check_document(&ctx, doc, diagnostics);
+        check_document(&ctx.for_doc(doc), doc, diagnostics);
         diagnostics.extend(print.iter().cloned());
     }
     cross_document(&ctx, &project.documents, diagnostics);
@@ -169,7 +195,21 @@ pub fn recheck(
 /// its audit report (options implemented, dates, the figures its text
 /// states).
 pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
-    quota::check(ctx, docs, out);
+    // The quota is each call's: plans of two seasons do not add up.
+    let mut by_call: Vec<(Ctx<'_>, Vec<&Document>)> = Vec::new();
+    for doc in docs {
+        let c = ctx.for_doc(doc);
+        match by_call
+            .iter_mut()
+            .find(|(k, _)| std::ptr::eq(k.call, c.call))
+        {
+            Some((_, group)) => group.push(doc),
+            None => by_call.push((c, vec![doc])),
+        }
+    }
+    for (c, group) in &by_call {
+        quota::check(c, group, out);
+    }
     form::enterprise_consistency(docs, out);
     audit::across_documents(docs, out);
 }
@@ -299,6 +339,7 @@ pub(crate) mod testutil {
                 opts: &self.opts,
                 out_dir: root.join("public"),
                 placeholders: matcher.as_ref(),
+                others: None,
             };
             let doc = document::parse(
                 "content/plan.md",

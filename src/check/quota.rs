@@ -7,10 +7,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::text::normalize_title;
 
-pub fn check(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+pub fn check(ctx: &Ctx<'_>, docs: &[&Document], out: &mut Vec<Diagnostic>) {
     let quota = ctx.call.quota_per_province;
     let mut by_province: BTreeMap<String, Vec<&Document>> = BTreeMap::new();
-    for doc in docs {
+    for doc in docs.iter().copied() {
         if let Some(p) = doc.plan().and_then(|p| p.province.as_ref()) {
             let key = normalize_title(p.value.trim_end_matches(['省', '市']));
             by_province.entry(key).or_default().push(doc);
@@ -67,6 +67,7 @@ mod tests {
             opts: &opts,
             out_dir: root.join("public"),
             placeholders: None,
+            others: None,
         };
         let docs: Vec<_> = (0..6)
             .map(|i| {
@@ -82,9 +83,9 @@ mod tests {
             })
             .collect();
         let mut out = Vec::new();
-        super::check(&ctx, &docs[..5], &mut out);
+        super::check(&ctx, &docs.iter().take(5).collect::<Vec<_>>(), &mut out);
         assert!(out.is_empty());
-        super::check(&ctx, &docs, &mut out);
+        super::check(&ctx, &docs.iter().collect::<Vec<_>>(), &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].file, "content/p5.md");
     }

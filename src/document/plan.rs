@@ -52,6 +52,8 @@ pub struct Submission {
 
 #[derive(Debug, Clone, Default)]
 pub struct PlanMeta {
+    /// The call this plan answers, when not the project's (`call:`).
+    pub call: Option<Spanned<String>>,
     pub title: Option<Spanned<String>>,
     pub applicant: Option<Spanned<String>>,
     pub applicant_type: Option<Spanned<String>>,
@@ -130,6 +132,7 @@ impl PlanMeta {
             }
         }
         PlanMeta {
+            call: r.str("call"),
             title: r.str("title"),
             applicant: r.str("applicant"),
             applicant_type: r.str("applicant_type"),

@@ -294,7 +294,7 @@ fn print_keyed(
     keyed: &[(usize, &Document)],
     out_dir: &Path,
 ) -> (Vec<crate::render::DocBuild>, Vec<Diagnostic>) {
-    let printer = Printer::new(
+    let mut printer = Printer::new(
         &project.root,
         &project.call,
         fonts,
@@ -303,6 +303,7 @@ fn print_keyed(
         opts.pdf_a,
         opts.today,
     );
+    printer.others = Some(&project.other_calls);
     let result = build::print_docs(&printer, keyed, opts.jobs, out_dir, opts.emit_typst);
     // Keep typst's memo cache to what the last two compiles used: a long session
     // must not grow without bound.

@@ -221,3 +221,84 @@ fn a_call_that_leaves_out_a_part_is_refused_and_one_that_extends_states_only_cha
     );
     assert!(err.contains("calls/2023.yaml"), "{err}");
 }
+
+/// A project holding a plan of the 2022 call and one of a 2023 call: each
+/// is checked, printed, shown and packed by its own call.
+#[test]
+fn two_seasons_in_one_project_each_by_its_own_call() {
+    let dir = demo();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("calls")).unwrap();
+    std::fs::write(
+        root.join("calls/2023.yaml"),
+        "extends: cn-2022-pilot\nid: cn-2023-2\nname: 2023年第二批清洁生产审核创新试点项目申报\nyear: 2023\n\
+         milestones:\n  - id: province-email\n    name: 省级电子件报送\n    due: \"08-31 17:00\"\n    what: 电子件发送至省厅邮箱\n    to: 省生态环境厅\n    channel: email\n    address: qjsc2023@example.gov.cn\n",
+    )
+    .unwrap();
+    let plan = std::fs::read_to_string(root.join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let second = plan
+        .replacen("kind: pilot-plan\n", "kind: pilot-plan\ncall: calls/2023.yaml\n", 1)
+        .replace("伏牛经济技术开发区工业园区", "伏牛高新区")
+        .replace("submissions:\n  henan-email: 2022-06-28 16:00\n  henan-post: 2022-07-08\n  national-post: 2022-07-13\n  national-email: 2022-07-13\n", "submissions:\n  province-email: 2023-08-30 10:00\n")
+        .replace("date: 2022-06-20", "date: 2023-08-01");
+    assert!(second.contains("call: calls/2023.yaml") && second.contains("province-email"));
+    std::fs::write(root.join("content/伏牛高新区2023.md"), second).unwrap();
+
+    let out = run(
+        root,
+        &["check", "--format", "json", "--today", "2022-06-20"],
+    );
+    let v = json(&out);
+    let of = |file: &str| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == file && d["rule"].as_str().unwrap().starts_with("deadline/"))
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let old = of("content/伏牛经开区试点实施方案.md");
+    let new = of("content/伏牛高新区2023.md");
+    assert!(old.iter().any(|m| m.contains("2022年6月30日")), "{old:?}");
+    assert!(new.iter().all(|m| !m.contains("2022年")), "{new:?}");
+    assert!(new.iter().any(|m| m.contains("2023年8月31日")), "{new:?}");
+    assert!(!v.to_string().contains("frontmatter/call"), "{v}");
+
+    // Packed for each call's own stage, to each call's own address.
+    let out = run(
+        root,
+        &["pack", "--no-system-fonts", "--today", "2022-06-20"],
+    );
+    let log = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("《2023年第二批清洁生产审核创新试点项目申报》"),
+        "{log}"
+    );
+    assert!(log.contains("收件人：  qjsc2023@example.gov.cn"), "{log}");
+    assert!(log.contains("收件人：  kjcqjsc@126.com"), "{log}");
+    assert!(log.contains("邮件题目：2023+伏牛高新区"), "{log}");
+    // The dashboard shows each call's dates, named.
+    build(root, &["--no-pdf", "--no-docx"]);
+    let index = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(index.contains("2023年8月31日 17:00"), "{index}");
+    assert!(index.contains("2022年6月30日 18:00"), "{index}");
+
+    // A plan naming a call that is not there: an error at its line.
+    let text = std::fs::read_to_string(root.join("content/伏牛高新区2023.md")).unwrap();
+    std::fs::write(
+        root.join("content/伏牛高新区2023.md"),
+        text.replace("call: calls/2023.yaml", "call: calls/2024.yaml"),
+    )
+    .unwrap();
+    let out = run(
+        root,
+        &["check", "--format", "json", "--today", "2022-06-20"],
+    );
+    let v = json(&out);
+    let bad = finding(&v, "frontmatter/call").expect("frontmatter/call");
+    let line = text.lines().position(|l| l.starts_with("call:")).unwrap() + 1;
+    assert_eq!(bad["line"], line, "{bad}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -127,6 +127,7 @@ fn with_ctx(f: impl FnOnce(&Ctx<'_>, &std::path::Path)) {
         opts: &opts,
         out_dir: root.join("public"),
         placeholders: matcher.as_ref(),
+        others: None,
     };
     f(&ctx, &root);
 }

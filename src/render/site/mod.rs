@@ -113,6 +113,8 @@ struct MilestoneView {
     passed: bool,
     what: String,
     to: String,
+    /// The call it belongs to, when the project's plans answer several.
+    call: String,
 }
 
 #[derive(Serialize, Default)]
@@ -120,6 +122,21 @@ struct Totals {
     errors: usize,
     warnings: usize,
     infos: usize,
+}
+
+impl Totals {
+    /// The findings as listed, counted by level.
+    fn of(findings: &[FindingView]) -> Totals {
+        let mut t = Totals::default();
+        for f in findings {
+            match f.severity {
+                "error" => t.errors += 1,
+                "warning" => t.warnings += 1,
+                _ => t.infos += 1,
+            }
+        }
+        t
+    }
 }
 
 #[derive(Serialize, Clone, PartialEq)]
@@ -379,10 +396,23 @@ impl Site {
             call: {
                 let (plans, voluntary) = notices(project);
                 let v = project.call.voluntary.title();
+                // Each call the plans answer, with its issuer.
+                let pilot = project
+                    .plan_calls()
+                    .iter()
+                    .map(|c| {
+                        if c.issuer.is_empty() {
+                            c.name.clone()
+                        } else {
+                            format!("{}（{}）", c.name, c.issuer)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；");
                 match (plans, voluntary) {
-                    (true, true) => format!("{}；{v}", project.call.name),
+                    (true, true) => format!("{pilot}；{v}"),
                     (false, true) => v,
-                    _ => project.call.name.clone(),
+                    _ => pilot,
                 }
             },
             today: self.today.format("%Y年%-m月%-d日").to_string(),
@@ -407,16 +437,16 @@ impl Site {
             })
             .collect();
         let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let stage = project.call.next_email(&self.today).map(|s| s.0);
         let sizes = crate::par::map(
             &plans,
             jobs,
             |(doc, pdf)| {
                 let plan = doc.plan()?;
+                let call = project.call_for(doc);
                 let z = crate::package::plan_zip(
                     &project.root,
-                    &project.call,
-                    stage,
+                    call,
+                    call.next_email(&self.today).map(|s| s.0),
                     plan,
                     &doc.src.rel,
                     pdf,
@@ -464,7 +494,7 @@ impl Site {
         let (pdf_rel, pdf_view) = self.pdf_link(pdf, &to_root);
         let title = doc.display_title();
         let (sections, field_findings, findings) = attach_findings(&rendered, diags, &url, &title);
-        let category = category_name(&project.call, doc);
+        let category = category_name(project.call_for(doc), doc);
         let attachments = crate::views::attachments(&project.root, doc);
         let tables = crate::views::report(doc)
             .map(|r| r.tables)
@@ -496,13 +526,18 @@ impl Site {
         ctx.insert("form_rows", &doc.form().map(crate::views::form_rows));
         ctx.insert("tables", &tables);
         ctx.insert("attachments", &attachments);
+        ctx.insert("counts", &Totals::of(&findings));
         ctx.insert("findings", &findings);
         ctx.insert("field_findings", &field_findings);
         ctx.insert("sections", &sections);
         ctx.insert("preamble", &rendered.preamble);
         ctx.insert(
             "checklist",
-            &checklist(&project.call, diags, doc.kind == Some(DocKind::PilotPlan)),
+            &checklist(
+                project.call_for(doc),
+                diags,
+                doc.kind == Some(DocKind::PilotPlan),
+            ),
         );
         // Written at once, so a large project never holds every page.
         match self.tera.render("document.html", &ctx) {
@@ -545,19 +580,12 @@ impl Site {
         url: &str,
     ) -> PackageView {
         let out_dir = &self.out_dir;
-        let stage = project.call.next_email(&self.today).map(|s| s.0);
+        let call = project.call_for(doc);
+        let stage = call.next_email(&self.today).map(|s| s.0);
         let zipped = self.zip_sizes.get(&doc.src.rel).copied().or_else(|| {
             pdf.and_then(|b| b.pdf.as_deref())
                 .and_then(|p| {
-                    crate::package::plan_zip(
-                        &project.root,
-                        &project.call,
-                        stage,
-                        plan,
-                        &doc.src.rel,
-                        p,
-                    )
-                    .ok()
+                    crate::package::plan_zip(&project.root, call, stage, plan, &doc.src.rel, p).ok()
                 })
                 .map(|z| z.zip.len() as u64)
         });
@@ -571,12 +599,10 @@ impl Site {
                 true,
             ),
         };
-        let limit = project.call.package.limit_bytes;
+        let limit = call.package.limit_bytes;
         let stale = pdf
             .and_then(|b| b.pdf.as_deref())
-            .and_then(|p| {
-                crate::package::stale_zip(out_dir, &project.call, stage, plan, &doc.src.rel, p)
-            })
+            .and_then(|p| crate::package::stale_zip(out_dir, call, stage, plan, &doc.src.rel, p))
             .and_then(|z| {
                 z.file_name()
                     .map(|n| format!("package/{}", n.to_string_lossy()))
@@ -679,15 +705,19 @@ impl Site {
         // The pilot call's dates for a project with plans (or nothing yet);
         // the voluntary notice's yearly dates for the documents it asks for.
         let (has_plans, has_voluntary) = notices(project);
-        let pilot: &[crate::call::Milestone] = if has_plans || !has_voluntary {
-            &call.milestones
+        // Each call's own dates, named by the call when the plans answer
+        // more than one (two seasons in one project).
+        let pilot: Vec<&crate::call::Call> = if has_plans || !has_voluntary {
+            project.plan_calls()
         } else {
-            &[]
+            Vec::new()
         };
+        let several = pilot.len() > 1;
         let mut milestones: Vec<MilestoneView> = pilot
             .iter()
-            .filter_map(|m| {
-                let due = call.due(m)?;
+            .flat_map(|c| c.milestones.iter().map(move |m| (*c, m)))
+            .filter_map(|(c, m)| {
+                let due = c.due(m)?;
                 Some(MilestoneView {
                     name: m.name.clone(),
                     due: format_zh(&due),
@@ -695,6 +725,11 @@ impl Site {
                     passed: self.today > due,
                     what: m.what.clone(),
                     to: m.to.clone(),
+                    call: if several {
+                        c.name.clone()
+                    } else {
+                        String::new()
+                    },
                 })
             })
             .collect();
@@ -723,6 +758,7 @@ impl Site {
                 passed: false,
                 what: format!("每年 {month} 月 {day} 日截止（{}）", v.notice),
                 to: v.authority.clone(),
+                call: String::new(),
             });
         }
         let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
@@ -730,14 +766,7 @@ impl Site {
         rules.dedup();
         // What the findings page lists, counted as listed; the reminders
         // of days left live on the dashboard.
-        let mut listed = Totals::default();
-        for f in &findings {
-            match f.severity {
-                "error" => listed.errors += 1,
-                "warning" => listed.warnings += 1,
-                _ => listed.infos += 1,
-            }
-        }
+        let listed = Totals::of(&findings);
         let reminders = ordered
             .iter()
             .flat_map(|d| d.findings.iter())
@@ -1148,7 +1177,7 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                     let (status, note) = match (errors, warnings) {
                         (0, 0) => ("pass", format!("{checked}，未发现问题；其余须专家评估")),
                         (0, w) => (
-                            "pass",
+                            "warn",
                             format!("{checked}，没有错误，{w} 个警告待核对；其余须专家评估"),
                         ),
                         (e, _) => ("fail", format!("{checked}，发现 {e} 个错误")),
