@@ -80,6 +80,9 @@ pub struct BuildReport {
     pub docx_remarks: Vec<(PathBuf, bool)>,
     /// Word files were asked for (so stale ones may be removed).
     pub docx_wanted: bool,
+    /// The typst sources were written beside the PDFs (`--emit-typst`):
+    /// otherwise those of an earlier build go.
+    pub typst_emitted: bool,
     /// E-mail packages `pack` wrote before the plan's PDF now: they hold an
     /// old PDF, and the summary says to pack again.
     pub stale_packages: Vec<PathBuf>,
@@ -151,6 +154,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         docx: Vec::new(),
         docx_remarks: Vec::new(),
         docx_wanted: opts.docx && project.config.wants("docx"),
+        typst_emitted: opts.emit_typst,
         stale_packages: Vec::new(),
     };
     let theme = Theme::load(&project.root, project.config.theme.as_deref())?;
@@ -225,13 +229,18 @@ pub fn produced(report: &BuildReport) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for d in &report.docs {
         let target = pdf_path(&report.out_dir, &d.rel);
-        for p in [
-            target.clone(),
+        let sources = [
             target.with_extension("typ"),
             target.with_file_name("_theme").join("plan.typ"),
-        ] {
+        ];
+        let emitted = if report.typst_emitted {
+            &sources[..]
+        } else {
+            &[]
+        };
+        for p in std::iter::once(&target).chain(emitted) {
             if p.is_file() {
-                out.insert(crate::project::rel_path(&report.out_dir, &p));
+                out.insert(crate::project::rel_path(&report.out_dir, p));
             }
         }
     }

@@ -38,7 +38,7 @@ pub enum Command {
         /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
         #[arg(value_name = "名称")]
         name: String,
-        /// 只用于 new call：以哪份通知为底稿（内置预设 id 或项目内通知文件），默认为项目当前的通知
+        /// new call：以哪份通知为底稿；new plan：这份方案所答的通知（写入它的 call:）。内置预设 id 或项目内通知文件，默认为项目当前的通知
         #[arg(long, value_name = "预设或文件")]
         from: Option<String>,
     },

@@ -27,7 +27,7 @@ pub fn print_pack(
         for z in &report.removed {
             writeln!(
                 out,
-                "已删除上一次生成的电子件 {}：本次没有重新生成，旧文件不含现在的修改，留着可能被误发。",
+                "已删除上一次生成的电子件 {}：本次没有重新生成它，旧文件可能与现在的方案不符，留着可能被误发。",
                 rel(z)
             )?;
         }
@@ -73,6 +73,14 @@ pub fn print_pack(
             crate::text::escape_name(doc)
         )?;
     }
+    for (doc, why) in &report.skipped {
+        writeln!(
+            out,
+            "未打包 {}：{}",
+            crate::text::escape_name(doc),
+            crate::text::escape_name(why)
+        )?;
+    }
     for doc in &report.empty {
         writeln!(
             out,
@@ -105,7 +113,9 @@ fn print_season(
     rel: &dyn Fn(&std::path::Path) -> String,
 ) -> std::io::Result<()> {
     let call = &season.call;
-    let stage = &season.stage;
+    let Some(stage) = &season.stage else {
+        return Ok(());
+    };
     let limit = call.package.limit_bytes;
     let packages: Vec<&pack::Package> = report
         .packages

@@ -98,14 +98,20 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 return Ok(ExitCode::SUCCESS);
             };
-            if from.is_some() {
-                return Err(
-                    shenbao::config::Fatal::new("--from 只用于 shenbao new call")
-                        .with_help("新建文档时不要写 --from"),
-                );
-            }
-            let call = config.call(&root)?;
-            let path = scaffold::new_document(&root, doc_kind, &call, &name)?;
+            // A plan of another season: its call, written into its `call:`.
+            let (call, spec) = match from.as_deref().map(str::trim) {
+                Some(spec) if doc_kind == shenbao::document::DocKind::PilotPlan => {
+                    (shenbao::config::Config::load_call(&root, spec)?, Some(spec))
+                }
+                Some(_) => {
+                    return Err(
+                        shenbao::config::Fatal::new("--from 只用于 new call 和 new plan")
+                            .with_help("企业的文档不按申报通知区分，不要写 --from"),
+                    );
+                }
+                None => (config.call(&root)?, None),
+            };
+            let path = scaffold::new_document_for(&root, doc_kind, &call, spec, &name)?;
             say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
             say!("把每个“待补充”换成实际内容，然后运行 shenbao check");
             Ok(ExitCode::SUCCESS)

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use crate::build::{self, BuildOptions, BuildReport};
-use crate::call::days_left;
-use crate::call::{Call, Channel, Milestone, format_zh};
+use crate::call::{Call, Channel, Milestone};
+pub use crate::call::{due_words, includes_zh, milestone_detail};
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
 use crate::fsutil::write_within;
@@ -54,10 +54,12 @@ pub struct Package {
 #[derive(Debug, Clone)]
 pub struct Season {
     pub call: Call,
-    /// The e-mail milestone packed for.
-    pub stage: Milestone,
+    /// The e-mail milestone packed for; None when this call has no stage
+    /// of the name `--milestone` gave (`skipped` says why).
+    pub stage: Option<Milestone>,
     /// Every e-mail milestone is past; the last one was packed for.
     pub past: bool,
+    pub skipped: Option<String>,
 }
 
 #[derive(Debug)]
@@ -74,6 +76,8 @@ pub struct PackReport {
     pub removed: Vec<PathBuf>,
     /// Plans that got no package because their PDF was not printed.
     pub unprinted: Vec<String>,
+    /// Plans of a call that has no stage of the name asked for, and why.
+    pub skipped: Vec<(String, String)>,
     /// Plans whose package would hold no file (the call includes only
     /// recommendation letters, and the plan names none).
     pub empty: Vec<String>,
@@ -157,22 +161,45 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     // project); said before any work when one has nowhere to send.
     let calls = project.plan_calls();
     let mut seasons = Vec::new();
+    let mut refused = Vec::new();
     for c in &calls {
-        let (m, past) = stage(c, opts.milestone.as_deref(), &opts.build.today).map_err(|f| {
-            if calls.len() > 1 {
+        match stage(c, opts.milestone.as_deref(), &opts.build.today) {
+            Ok((m, past)) => seasons.push(Season {
+                call: (*c).clone(),
+                stage: Some(m.clone()),
+                past,
+                skipped: None,
+            }),
+            Err(f) => {
+                seasons.push(Season {
+                    call: (*c).clone(),
+                    stage: None,
+                    past: false,
+                    skipped: Some(f.message.clone()),
+                });
+                refused.push((c.name.clone(), f));
+            }
+        }
+    }
+    // A stage another season's call does not have leaves that season's
+    // plans out (said); nothing to pack at all is refused, with the most
+    // telling reason (a paper stage before an unknown name).
+    if seasons.iter().all(|s| s.stage.is_none()) {
+        let several = calls.len() > 1;
+        let pick = refused
+            .iter()
+            .position(|(_, f)| !f.message.starts_with("通知中没有"))
+            .unwrap_or(0);
+        if let Some((name, f)) = refused.into_iter().nth(pick) {
+            return Err(if several {
                 Fatal {
-                    message: format!("《{}》：{}", c.name, f.message),
+                    message: format!("《{name}》：{}", f.message),
                     ..f
                 }
             } else {
                 f
-            }
-        })?;
-        seasons.push(Season {
-            call: (*c).clone(),
-            stage: m.clone(),
-            past,
-        });
+            });
+        }
     }
     let report = build::build(project, &opts.build)?;
     let blocked = !opts.allow_errors && report.check.iter().any(Diagnostic::is_error);
@@ -183,6 +210,7 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         blocked,
         removed: Vec::new(),
         unprinted: Vec::new(),
+        skipped: Vec::new(),
         empty: Vec::new(),
     };
     if out.blocked {
@@ -214,7 +242,16 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         let Some(call) = calls.get(season).copied() else {
             continue;
         };
-        let stage = out.seasons.get(season).map(|s| &s.stage);
+        let Some(stage) = out.seasons.get(season).and_then(|s| s.stage.as_ref()) else {
+            let why = out
+                .seasons
+                .get(season)
+                .and_then(|s| s.skipped.clone())
+                .unwrap_or_default();
+            out.skipped.push((built.rel.clone(), why));
+            continue;
+        };
+        let stage = Some(stage);
         let (subject, target) =
             crate::package::subject_and_zip(&out.build.out_dir, call, stage, plan, &built.rel);
         let PlanZip {
@@ -355,65 +392,6 @@ pub fn still_open<'a>(
         .collect();
     open.sort_by_key(|m| call.due(m));
     open
-}
-
-/// What a package or a paper copy holds, in words (`plan` → 实施方案).
-pub fn includes_zh(call: &Call, includes: &[String]) -> String {
-    includes
-        .iter()
-        .map(|i| match i.as_str() {
-            "plan" => call.document_name.clone(),
-            "recommendation-letter" => "推荐函".to_string(),
-            other => other.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-/// When a milestone is due, from `today`: `2022年7月10日 23:59 截止，还有 20 天`.
-pub fn due_words(call: &Call, m: &Milestone, today: &DateTime<FixedOffset>) -> Option<String> {
-    let due = call.due(m)?;
-    let left = days_left(today, &due);
-    Some(if *today > due {
-        format!("{} 截止，已过", format_zh(&due))
-    } else if left == 0 {
-        format!("{} 截止，就在今天", format_zh(&due))
-    } else {
-        format!("{} 截止，还有 {left} 天", format_zh(&due))
-    })
-}
-
-/// A milestone from the call's data alone: what goes, to whom and how.
-/// Nothing the call does not say (a paper stage that does not say
-/// `bound: true` is not said to be unbound).
-pub fn milestone_detail(call: &Call, m: &Milestone) -> String {
-    let mut parts = vec![m.what.trim().to_string()];
-    let includes = match m.channel {
-        Channel::Email => call.includes_at(Some(m)),
-        Channel::Post => &m.includes,
-    };
-    if !includes.is_empty() {
-        parts.push(format!("包括：{}", includes_zh(call, includes)));
-    }
-    match m.channel {
-        Channel::Email => parts.push(format!("电子件发送至 {}（{}）", m.address, m.to)),
-        Channel::Post => {
-            let mut how = String::from("纸质件");
-            if m.copies > 0 {
-                how.push_str(&format!("一式{}份", m.copies));
-            }
-            if m.bound {
-                how.push_str("，合订胶装成册");
-            }
-            how.push_str(&format!("，寄送至{}", m.to));
-            if !m.address.is_empty() {
-                how.push_str(&format!("，地址：{}", m.address));
-            }
-            parts.push(how);
-        }
-    }
-    parts.retain(|p| !p.is_empty());
-    parts.join("；")
 }
 
 #[cfg(test)]

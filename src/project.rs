@@ -29,6 +29,9 @@ pub struct Project {
     /// The other calls the project's plans name with `call:` (a project
     /// holding plans of two seasons), by the spec as written.
     pub other_calls: std::collections::BTreeMap<String, OtherCall>,
+    /// The calls plans name that could not be loaded (`frontmatter/call`):
+    /// their plans' deadlines are not judged by the project's call.
+    pub failed_calls: std::collections::BTreeSet<String>,
 }
 
 /// A call a plan names besides the project's own, with its placeholder
@@ -127,6 +130,7 @@ impl Project {
             placeholders: None,
             jobs: jobs.max(1),
             other_calls: Default::default(),
+            failed_calls: Default::default(),
         };
         project.placeholders = placeholder_matcher(&project.call.placeholders);
         project.load_documents(jobs);
@@ -189,8 +193,45 @@ impl Project {
         }
         let mut loaded = std::collections::BTreeMap::new();
         let mut problems = Vec::new();
+        let mut failed = std::collections::BTreeSet::new();
         for (spec, doc) in wanted {
             if loaded.contains_key(&spec) {
+                continue;
+            }
+            // A file that is not there: said plainly, with the call files
+            // the project has.
+            let is_file_spec = spec.ends_with(".yaml") || spec.ends_with(".yml");
+            if is_file_spec && !self.root.join(&spec).is_file() {
+                let dir = self.root.join(&spec);
+                let dir = dir.parent().unwrap_or(&self.root);
+                let mut there: Vec<String> = std::fs::read_dir(dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                    .collect();
+                there.sort();
+                let span = doc
+                    .plan()
+                    .and_then(|p| p.call.as_ref())
+                    .map_or(0..0, |c| c.span.clone());
+                let help = if there.is_empty() {
+                    "用 shenbao new call 名称 生成通知文件，或写内置预设名（如 cn-2022-pilot）；不写 call 则用 shenbao.yaml 的 call".to_string()
+                } else {
+                    format!("同一目录中的通知文件：{}", there.join("、"))
+                };
+                problems.push(
+                    Diagnostic::at(
+                        "frontmatter/call",
+                        Severity::Error,
+                        &doc.src,
+                        span,
+                        format!("找不到申报通知文件 {spec}；这份方案暂按项目的通知检查"),
+                    )
+                    .with_help(help),
+                );
+                failed.insert(spec);
                 continue;
             }
             match Config::load_call(&self.root, &spec) {
@@ -199,32 +240,46 @@ impl Project {
                     loaded.insert(spec, OtherCall { call, placeholders });
                 }
                 Err(f) => {
-                    let span = doc
-                        .plan()
-                        .and_then(|p| p.call.as_ref())
-                        .map_or(0..0, |c| c.span.clone());
-                    let at = f
-                        .line
-                        .map_or_else(String::new, |l| format!("（第 {l} 行）"));
-                    let mut d = Diagnostic::at(
-                        "frontmatter/call",
-                        Severity::Error,
-                        &doc.src,
-                        span,
-                        format!(
-                            "申报通知“{spec}”无法使用{at}：{}；这份方案暂按项目的通知检查",
-                            f.message
+                    // Where to fix it: the call file's own line when there
+                    // is one, else the plan's `call:`.
+                    let d = match (&f.file, f.line) {
+                        (Some(file), Some(line)) if file.is_file() => Diagnostic::at_line(
+                            "frontmatter/call",
+                            Severity::Error,
+                            crate::paths::rel_path(&self.root, file),
+                            line,
+                            f.column.unwrap_or(1),
+                            format!(
+                                "{}（{} 的 call 用它）；这份方案暂按项目的通知检查",
+                                f.message, doc.src.rel
+                            ),
                         ),
-                    );
-                    d.help = Some(f.help.clone().unwrap_or_else(|| {
+                        _ => {
+                            let span = doc
+                                .plan()
+                                .and_then(|p| p.call.as_ref())
+                                .map_or(0..0, |c| c.span.clone());
+                            Diagnostic::at(
+                                "frontmatter/call",
+                                Severity::Error,
+                                &doc.src,
+                                span,
+                                format!(
+                                    "申报通知“{spec}”无法使用：{}；这份方案暂按项目的通知检查",
+                                    f.message
+                                ),
+                            )
+                        }
+                    };
+                    problems.push(d.with_help(f.help.clone().unwrap_or_else(|| {
                         "写内置预设名（如 cn-2022-pilot）或项目内通知文件的相对路径（如 calls/2023.yaml）；不写则用 shenbao.yaml 的 call".to_string()
-                    }));
-                    problems.push(d);
+                    })));
+                    failed.insert(spec);
                 }
             }
         }
-        // Keep the calls still named, and those loaded before.
         self.other_calls = loaded;
+        self.failed_calls = failed;
         self.diagnostics.extend(problems);
     }
 

@@ -175,6 +175,10 @@ fn io_fatal(what: &str, path: &Path, e: &std::io::Error) -> Fatal {
     ))
 }
 
+/// The commented `call:` line of a new plan's front matter; `new plan
+/// --from` writes the call given instead.
+const CALL_EXAMPLE: &str = "# call: calls/2023.yaml\n";
+
 /// Validate a document name given on the command line.
 fn file_name(name: &str) -> Result<String, Fatal> {
     let n = name.trim().trim_end_matches(".md");
@@ -195,6 +199,18 @@ pub fn new_plan(root: &Path, call: &Call, name: &str) -> Result<PathBuf, Fatal> 
 
 /// Write a skeleton of `kind` to `content/<name>.md`, never over a file.
 pub fn new_document(root: &Path, kind: DocKind, call: &Call, name: &str) -> Result<PathBuf, Fatal> {
+    new_document_for(root, kind, call, None, name)
+}
+
+/// As [`new_document`]; a plan with `spec` answers that call (`call:`
+/// written in its front matter), not the project's.
+pub fn new_document_for(
+    root: &Path,
+    kind: DocKind,
+    call: &Call,
+    spec: Option<&str>,
+    name: &str,
+) -> Result<PathBuf, Fatal> {
     let file = file_name(name)?;
     let path = root.join(CONTENT_DIR).join(&file);
     if path.exists() {
@@ -202,7 +218,10 @@ pub fn new_document(root: &Path, kind: DocKind, call: &Call, name: &str) -> Resu
             .with_help("换一个名称，或先把原文件改名"));
     }
     let title = name.trim().trim_end_matches(".md");
-    let text = skeleton(kind, call, title);
+    let mut text = skeleton(kind, call, title);
+    if let Some(spec) = spec {
+        text = text.replacen(CALL_EXAMPLE, &format!("call: {}\n", yaml_quote(spec)), 1);
+    }
     create_new_atomic(&path, text.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
     // The skeleton's editor line points at its schema.
     write_schemas(root)?;
@@ -414,7 +433,7 @@ fn write_fields(
             }
             // Only a plan of another season names its call: shown, not set.
             _ if indent == 0 && spec.key == "call" => {
-                s.push_str(&format!("{pad}# call: calls/2023.yaml\n"));
+                s.push_str(&format!("{pad}{CALL_EXAMPLE}"));
             }
             _ => {
                 let value = match (spec.key.as_str(), call) {

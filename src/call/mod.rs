@@ -519,6 +519,7 @@ fn unknown_key(
     nodes: &[spec::Node],
     root: &[spec::Node],
     here: &str,
+    prefix: &str,
     place: &str,
 ) -> Option<(String, String, Vec<String>)> {
     let Yaml::Mapping(m) = value else { return None };
@@ -532,11 +533,17 @@ fn unknown_key(
         let path = if place.is_empty() {
             k.to_string()
         } else {
-            format!("{place}.{k}")
+            format!("{place} 的 {k}")
+        };
+        // The dotted path the spec knows it by (`voluntary.stages`).
+        let spec_path = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
         };
         match (node.ty, v) {
             (spec::Ty::Object, Yaml::Mapping(_)) => {
-                if let Some(u) = unknown_key(v, &node.fields, root, here, &path) {
+                if let Some(u) = unknown_key(v, &node.fields, root, here, &spec_path, &path) {
                     return Some(u);
                 }
             }
@@ -547,7 +554,7 @@ fn unknown_key(
                 let home = if item.ty == spec::Ty::SelfRef {
                     here
                 } else {
-                    &path
+                    &spec_path
                 };
                 let item = spec::resolve(item, root, home);
                 let item = if item.ty == spec::Ty::OneOf {
@@ -563,7 +570,7 @@ fn unknown_key(
                 }
                 for (i, it) in items.iter().enumerate() {
                     let at = format!("{path} 第 {} 项", i + 1);
-                    if let Some(u) = unknown_key(it, &item.fields, root, home, &at) {
+                    if let Some(u) = unknown_key(it, &item.fields, root, home, &spec_path, &at) {
                         return Some(u);
                     }
                 }
@@ -645,7 +652,8 @@ impl Call {
         }
         // A typo first: it is why a part seems missing (`extend:`,
         // `min_char:`), and a merged value has no lines of its own.
-        if let Some((key, place, allowed)) = unknown_key(&value, spec::call(), spec::call(), "", "")
+        if let Some((key, place, allowed)) =
+            unknown_key(&value, spec::call(), spec::call(), "", "", "")
         {
             let hint = crate::text::closest(&key, allowed.iter().map(String::as_str))
                 .map_or_else(String::new, |c| format!("是否想写 {c}？"));
@@ -1171,6 +1179,21 @@ pub fn yaml_error_zh(e: &serde_yaml::Error) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let names = ticked(rest);
         if let Some((value, allowed)) = names.split_first() {
+            // What each value means, where it is one of the call's.
+            let meaning = |v: &str| -> String {
+                let zh = match v {
+                    "email" => "电子邮件",
+                    "post" => "纸质件寄送",
+                    "industry" => "重点行业",
+                    "park" => "园区或产业集群",
+                    "region" => "重点区域",
+                    "basin" => "流域",
+                    "general" => "无额外要求",
+                    _ => return v.to_string(),
+                };
+                format!("{v}（{zh}）")
+            };
+            let allowed: Vec<String> = allowed.iter().map(|a| meaning(a)).collect();
             return (
                 format!("“{value}”不是可选的值{place}"),
                 Some(format!("可选：{}", allowed.join("、"))),
@@ -1224,7 +1247,7 @@ fn one_based(path: &str) -> String {
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
-    out
+    out.replace('.', " 的 ")
 }
 
 /// A milestone's due time as written in the call.
@@ -1318,6 +1341,65 @@ pub fn days_left(today: &DateTime<FixedOffset>, due: &DateTime<FixedOffset>) -> 
     let t = today.with_timezone(&beijing()).date_naive();
     let d = due.with_timezone(&beijing()).date_naive();
     (d - t).num_days()
+}
+
+/// What a package or a paper copy holds, in words (`plan` → 实施方案).
+pub fn includes_zh(call: &Call, includes: &[String]) -> String {
+    includes
+        .iter()
+        .map(|i| match i.as_str() {
+            "plan" => call.document_name.clone(),
+            "recommendation-letter" => "推荐函".to_string(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// When a milestone is due, from `today`: `2022年7月10日 23:59 截止，还有 20 天`.
+pub fn due_words(call: &Call, m: &Milestone, today: &DateTime<FixedOffset>) -> Option<String> {
+    let due = call.due(m)?;
+    let left = days_left(today, &due);
+    Some(if *today > due {
+        format!("{} 截止，已过", format_zh(&due))
+    } else if left == 0 {
+        format!("{} 截止，就在今天", format_zh(&due))
+    } else {
+        format!("{} 截止，还有 {left} 天", format_zh(&due))
+    })
+}
+
+/// A milestone from the call's data alone: what goes, to whom and how.
+/// Nothing the call does not say (a paper stage that does not say
+/// `bound: true` is not said to be unbound).
+pub fn milestone_detail(call: &Call, m: &Milestone) -> String {
+    let mut parts = vec![m.what.trim().to_string()];
+    let includes = match m.channel {
+        Channel::Email => call.includes_at(Some(m)),
+        Channel::Post => &m.includes,
+    };
+    if !includes.is_empty() {
+        parts.push(format!("包括：{}", includes_zh(call, includes)));
+    }
+    match m.channel {
+        Channel::Email => parts.push(format!("电子件发送至 {}（{}）", m.address, m.to)),
+        Channel::Post => {
+            let mut how = String::from("纸质件");
+            if m.copies > 0 {
+                how.push_str(&format!("一式{}份", m.copies));
+            }
+            if m.bound {
+                how.push_str("，合订胶装成册");
+            }
+            how.push_str(&format!("，寄送至{}", m.to));
+            if !m.address.is_empty() {
+                how.push_str(&format!("，地址：{}", m.address));
+            }
+            parts.push(how);
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("；")
 }
 
 /// Format as `2022年6月30日 18:00` (Beijing time).

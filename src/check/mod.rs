@@ -119,6 +119,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         |doc| {
             let mut found = doc.diagnostics.clone();
             check_document(&ctx.for_doc(doc), doc, &mut found);
+            drop_foreign_deadlines(project, doc, &mut found);
             found
         },
         |doc| {
@@ -166,7 +167,10 @@ pub fn recheck(
     );
     if let Some(doc) = project.documents.iter().find(|d| d.src.rel == rel) {
         diagnostics.extend(doc.diagnostics.iter().cloned());
-        check_document(&ctx.for_doc(doc), doc, diagnostics);
+        let mut found = Vec::new();
+        check_document(&ctx.for_doc(doc), doc, &mut found);
+        drop_foreign_deadlines(project, doc, &mut found);
+        diagnostics.extend(found);
         diagnostics.extend(print.iter().cloned());
     }
     cross_document(&ctx, &project.documents, diagnostics);
@@ -187,6 +191,19 @@ pub fn recheck(
         )
         .filter(|f| f != rel)
         .collect()
+}
+
+/// A plan whose own call could not be loaded (`frontmatter/call`) is
+/// checked against the project's call, whose dates are not its own: the
+/// deadlines of that other season would only bury the real error.
+fn drop_foreign_deadlines(project: &Project, doc: &Document, found: &mut Vec<Diagnostic>) {
+    let failed = doc
+        .plan()
+        .and_then(|p| p.call.as_ref())
+        .is_some_and(|c| project.failed_calls.contains(c.value.trim()));
+    if failed {
+        found.retain(|d| !d.rule.starts_with("deadline/"));
+    }
 }
 
 /// The rules that span documents and are re-run over all of them after

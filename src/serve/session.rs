@@ -237,6 +237,7 @@ fn rebuild_all(
         docx: Vec::new(),
         docx_remarks: Vec::new(),
         docx_wanted: false,
+        typst_emitted: opts.emit_typst,
         stale_packages: Vec::new(),
     };
     build::finish_outputs(&mut done, opts.pdf);

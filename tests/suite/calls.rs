@@ -279,26 +279,92 @@ fn two_seasons_in_one_project_each_by_its_own_call() {
     assert!(log.contains("收件人：  qjsc2023@example.gov.cn"), "{log}");
     assert!(log.contains("收件人：  kjcqjsc@126.com"), "{log}");
     assert!(log.contains("邮件题目：2023+伏牛高新区"), "{log}");
+    // A stage only one season's call has: that season is packed, the
+    // other's plan is said not to be; a paper stage is no e-mail package.
+    let pack_for = |milestone: &str| {
+        let args = [
+            "pack",
+            "--no-system-fonts",
+            "--today",
+            "2022-06-20",
+            "--milestone",
+            milestone,
+        ];
+        run(root, &args)
+    };
+    let out = pack_for("province-email");
+    let log = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(log.contains("收件人：  qjsc2023@example.gov.cn"), "{log}");
+    assert!(
+        log.contains("未打包 content/伏牛经开区试点实施方案.md"),
+        "{log}"
+    );
+    let out = pack_for("henan-post");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("纸质件寄送，不打电子件包"), "{err}");
     // The dashboard shows each call's dates, named.
     build(root, &["--no-pdf", "--no-docx"]);
     let index = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(index.contains("2023年8月31日 17:00"), "{index}");
     assert!(index.contains("2022年6月30日 18:00"), "{index}");
 
-    // A plan naming a call that is not there: an error at its line.
-    let text = std::fs::read_to_string(root.join("content/伏牛高新区2023.md")).unwrap();
-    std::fs::write(
-        root.join("content/伏牛高新区2023.md"),
-        text.replace("call: calls/2023.yaml", "call: calls/2024.yaml"),
-    )
-    .unwrap();
+    // A call file with a typo: the error at the call file's line, and
+    // no deadlines of the project's call on that plan.
+    let good = std::fs::read_to_string(root.join("calls/2023.yaml")).unwrap();
+    // Write `file` as `text`, check, and the frontmatter/call finding.
+    let call_error = |file: &str, text: String| {
+        std::fs::write(root.join(file), text).unwrap();
+        let out = run(
+            root,
+            &["check", "--format", "json", "--today", "2022-06-20"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let v = json(&out);
+        let bad = finding(&v, "frontmatter/call")
+            .expect("frontmatter/call")
+            .clone();
+        (v, bad)
+    };
+    let (v, bad) = call_error("calls/2023.yaml", good.replace("extends:", "extend:"));
+    assert_eq!(bad["file"], "calls/2023.yaml", "{bad}");
+    assert_eq!(bad["line"], 1, "{bad}");
+    assert!(
+        !v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"] == "content/伏牛高新区2023.md"
+                && d["rule"].as_str().unwrap().starts_with("deadline/")),
+        "{v}"
+    );
+    std::fs::write(root.join("calls/2023.yaml"), good).unwrap();
+    // A new plan of that season, made for it.
     let out = run(
         root,
-        &["check", "--format", "json", "--today", "2022-06-20"],
+        &["new", "plan", "伏牛新区2023", "--from", "calls/2023.yaml"],
     );
-    let v = json(&out);
-    let bad = finding(&v, "frontmatter/call").expect("frontmatter/call");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let made = std::fs::read_to_string(root.join("content/伏牛新区2023.md")).unwrap();
+    assert!(made.contains("\ncall: \"calls/2023.yaml\"\n"), "{made}");
+    assert!(made.contains("province-email"), "{made}");
+    std::fs::remove_file(root.join("content/伏牛新区2023.md")).unwrap();
+
+    // A plan naming a call that is not there: an error at its line.
+    let text = std::fs::read_to_string(root.join("content/伏牛高新区2023.md")).unwrap();
+    let (_, bad) = call_error(
+        "content/伏牛高新区2023.md",
+        text.replace("call: calls/2023.yaml", "call: calls/2024.yaml"),
+    );
     let line = text.lines().position(|l| l.starts_with("call:")).unwrap() + 1;
     assert_eq!(bad["line"], line, "{bad}");
-    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("找不到申报通知文件 calls/2024.yaml"),
+        "{bad}"
+    );
+    assert!(bad["help"].as_str().unwrap().contains("2023.yaml"), "{bad}");
 }

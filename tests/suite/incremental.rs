@@ -183,3 +183,20 @@ fn pack_uses_kept_pdfs() {
     assert!(t.contains("PDF：未改动，沿用 2 份"), "{t}");
     assert!(t.contains("附件：    public/package/"), "{t}");
 }
+
+/// The typst sources `--emit-typst` wrote go with the next build that does
+/// not ask for them, like every output no longer produced.
+#[test]
+fn typst_sources_go_when_no_longer_asked_for() {
+    let dir = demo();
+    let pdf_dir = dir.path().join("public/pdf");
+    let out = build(dir.path(), &["--no-site", "--no-docx", "--emit-typst"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(pdf_dir.join("伏牛经开区试点实施方案.typ").is_file());
+    assert!(pdf_dir.join("_theme/plan.typ").is_file());
+    let out = build(dir.path(), &["--no-site", "--no-docx"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!pdf_dir.join("伏牛经开区试点实施方案.typ").exists());
+    assert!(!pdf_dir.join("_theme/plan.typ").exists());
+    assert!(pdf_dir.join("伏牛经开区试点实施方案.pdf").is_file());
+}

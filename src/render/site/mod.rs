@@ -518,6 +518,9 @@ impl Site {
                 "kind": doc.kind.map_or("未知类型", DocKind::name_zh),
                 "pdf": pdf_view,
                 "word": word.map(|w| href(&format!("{to_root}{w}"))),
+                // Which call it answers, when the plans answer several.
+                "call": (doc.plan().is_some() && project.plan_calls().len() > 1)
+                    .then(|| project.call_for(doc).name.clone()),
             }),
         );
         ctx.insert("fields", &crate::views::fields(doc, &category));
@@ -723,8 +726,9 @@ impl Site {
                     due: format_zh(&due),
                     days_left: days_left(&self.today, &due).max(0),
                     passed: self.today > due,
-                    what: m.what.clone(),
-                    to: m.to.clone(),
+                    // What goes, how many copies, to whom: the call's words.
+                    what: crate::call::milestone_detail(c, m),
+                    to: String::new(),
                     call: if several {
                         c.name.clone()
                     } else {
