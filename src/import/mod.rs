@@ -227,10 +227,27 @@ struct StyleInfo {
     size: Option<f32>,
 }
 
+/// One level of a Word list: its number format (`decimal`,
+/// `chineseCounting`, `bullet` …), its text (`%1、`, `（%1）`, `%1.%2`)
+/// and where it starts.
+#[derive(Debug, Clone, Default)]
+struct NumLevel {
+    fmt: String,
+    text: String,
+    start: u32,
+}
+
+/// `numbering.xml`: each list (numId) with its levels, the abstract list
+/// whose counters it shares, and the levels it restarts.
+#[derive(Debug, Default)]
+struct Numbering {
+    /// numId → (abstractNumId, ilvl → level)
+    nums: HashMap<String, (String, HashMap<u32, NumLevel>)>,
+}
+
 struct Ctx {
     styles: HashMap<String, StyleInfo>,
-    /// numId → (ilvl → ordered?)
-    numbering: HashMap<String, HashMap<u32, bool>>,
+    numbering: Numbering,
     rels: HashMap<String, Target>,
     footnotes: HashMap<String, String>,
 }
@@ -303,6 +320,8 @@ struct Para {
     style: String,
     heading: Option<usize>,
     list: Option<(u32, bool)>,
+    /// The number Word's list numbering shows before it (`一、`).
+    label: Option<String>,
     centered: bool,
     size: Option<f32>,
     toc: bool,
@@ -379,6 +398,8 @@ struct Walker<'c> {
     paragraph: usize,
     items: Vec<Item>,
     skipped_toc: bool,
+    /// The list counters Word keeps, by the list whose counters they are.
+    counters: HashMap<String, [Option<u32>; 9]>,
 }
 
 /// The elements named `local` that `n` wraps in content controls, custom
@@ -588,6 +609,35 @@ impl Walker<'_> {
         Item::T { rows, number }
     }
 
+    /// The number Word shows before a paragraph of list `id` at level
+    /// `lvl` (`一、`, `（二）`, `1.2`), counting as Word counts: a level
+    /// goes on from its last number, and the levels below it restart.
+    fn list_label(&mut self, id: &str, lvl: u32) -> Option<String> {
+        let (key, levels) = self.ctx.numbering.nums.get(id)?;
+        let level = levels.get(&lvl)?;
+        if matches!(level.fmt.as_str(), "bullet" | "none") || level.text.is_empty() {
+            return None;
+        }
+        let start = |l: u32| levels.get(&l).map_or(1, |x| x.start);
+        let counters = self.counters.entry(key.clone()).or_insert([None; 9]);
+        let at = lvl as usize;
+        counters[at] = Some(counters[at].map_or(start(lvl), |c| c.saturating_add(1)));
+        for c in counters.iter_mut().skip(at + 1) {
+            *c = None;
+        }
+        let mut text = level.text.clone();
+        for k in (1..=9u32).rev() {
+            let pat = format!("%{k}");
+            if text.contains(&pat) {
+                let n = counters[(k - 1) as usize].unwrap_or_else(|| start(k - 1));
+                let fmt = levels.get(&(k - 1)).map_or("decimal", |l| l.fmt.as_str());
+                // A legal-style level (isLgl) is not read: rare in Chinese files.
+                text = text.replace(&pat, &format_number(n, fmt));
+            }
+        }
+        Some(text)
+    }
+
     fn paragraph(&mut self, p: Node<'_, '_>) -> Para {
         self.paragraph += 1;
         let lost_before = self.lost.len();
@@ -633,11 +683,12 @@ impl Walker<'_> {
                     let ordered = self
                         .ctx
                         .numbering
+                        .nums
                         .get(id)
-                        .and_then(|m| m.get(&lvl))
-                        .copied()
-                        .unwrap_or(false);
+                        .and_then(|(_, m)| m.get(&lvl))
+                        .is_some_and(|l| !matches!(l.fmt.as_str(), "bullet" | "none"));
                     para.list = Some((lvl, ordered));
+                    para.label = self.list_label(id, lvl);
                 }
             }
             para.centered = child(ppr, "jc")
@@ -646,6 +697,27 @@ impl Walker<'_> {
         }
         let mut pieces = Vec::new();
         self.inline(p, &mut para, &mut pieces, false, false, 0);
+        // A number Word's list numbering shows (`一、`, `（一）`, `1.1`) is
+        // the paragraph's number, as if typed: the heading rules read it
+        // with the outline level and the style. A bullet stays a list.
+        if let Some(label) = para.label.clone()
+            && !pieces.is_empty()
+        {
+            let sep = if label.ends_with(['、', '）', ')', '．']) {
+                ""
+            } else {
+                "　"
+            };
+            pieces.insert(
+                0,
+                Piece::Text {
+                    text: format!("{label}{sep}"),
+                    bold: false,
+                    italic: false,
+                },
+            );
+            para.list = None;
+        }
         para.pieces = pieces;
         // The lost entries of this paragraph get its first words.
         if self.lost.len() > lost_before {
@@ -962,24 +1034,35 @@ fn read_styles(xml: Option<String>) -> Result<HashMap<String, StyleInfo>, String
     Ok(out)
 }
 
-fn read_numbering(xml: Option<String>) -> Result<HashMap<String, HashMap<u32, bool>>, String> {
-    let mut out = HashMap::new();
+fn read_numbering(xml: Option<String>) -> Result<Numbering, String> {
+    let mut out = Numbering::default();
     let Some(xml) = xml else { return Ok(out) };
     let doc = docx::parse(&xml)?;
-    let mut abstracts: HashMap<&str, HashMap<u32, bool>> = HashMap::new();
+    let level = |l: Node<'_, '_>| -> (u32, NumLevel) {
+        let ilvl = attr(l, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let fmt = child(l, "numFmt")
+            .and_then(|f| attr(f, "val"))
+            .unwrap_or("bullet")
+            .to_string();
+        let text = child(l, "lvlText")
+            .and_then(|t| attr(t, "val"))
+            .unwrap_or("")
+            .to_string();
+        let start = child(l, "start")
+            .and_then(|t| attr(t, "val"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        (ilvl, NumLevel { fmt, text, start })
+    };
+    let mut abstracts: HashMap<&str, HashMap<u32, NumLevel>> = HashMap::new();
     for a in doc.descendants().filter(|n| is(*n, "abstractNum")) {
         let Some(id) = attr(a, "abstractNumId") else {
             continue;
         };
-        let mut levels = HashMap::new();
-        for l in a.children().filter(|c| is(*c, "lvl")) {
-            let ilvl = attr(l, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let fmt = child(l, "numFmt")
-                .and_then(|f| attr(f, "val"))
-                .unwrap_or("bullet");
-            levels.insert(ilvl, !matches!(fmt, "bullet" | "none"));
-        }
-        abstracts.insert(id, levels);
+        abstracts.insert(
+            id,
+            a.children().filter(|c| is(*c, "lvl")).map(level).collect(),
+        );
     }
     for n in doc.descendants().filter(|n| is(*n, "num")) {
         let (Some(id), Some(abs)) = (
@@ -988,11 +1071,98 @@ fn read_numbering(xml: Option<String>) -> Result<HashMap<String, HashMap<u32, bo
         ) else {
             continue;
         };
-        if let Some(levels) = abstracts.get(abs) {
-            out.insert(id.to_string(), levels.clone());
+        let Some(levels) = abstracts.get(abs) else {
+            continue;
+        };
+        let mut levels = levels.clone();
+        // A list's own overrides: a restart, or a whole level.
+        for o in n.children().filter(|c| is(*c, "lvlOverride")) {
+            let ilvl = attr(o, "ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+            if let Some(l) = child(o, "lvl") {
+                levels.insert(ilvl, level(l).1);
+            }
+            if let Some(start) = child(o, "startOverride")
+                .and_then(|s| attr(s, "val"))
+                .and_then(|v| v.parse().ok())
+            {
+                levels.entry(ilvl).or_default().start = start;
+            }
         }
+        // Lists with their own overrides count on their own.
+        let counters = if n.children().any(|c| is(c, "lvlOverride")) {
+            format!("num:{id}")
+        } else {
+            abs.to_string()
+        };
+        out.nums.insert(id.to_string(), (counters, levels));
     }
     Ok(out)
+}
+
+/// A list number as Word shows it: `n` in the level's format.
+fn format_number(n: u32, fmt: &str) -> String {
+    let letters = |base: u8| -> String {
+        let mut n = n.max(1) - 1;
+        let mut s = Vec::new();
+        loop {
+            s.push((base + (n % 26) as u8) as char);
+            if n < 26 {
+                break;
+            }
+            n = n / 26 - 1;
+        }
+        s.iter().rev().collect()
+    };
+    let roman = |upper: bool| -> String {
+        let mut n = n;
+        let mut s = String::new();
+        for (v, r) in [
+            (1000, "m"),
+            (900, "cm"),
+            (500, "d"),
+            (400, "cd"),
+            (100, "c"),
+            (90, "xc"),
+            (50, "l"),
+            (40, "xl"),
+            (10, "x"),
+            (9, "ix"),
+            (5, "v"),
+            (4, "iv"),
+            (1, "i"),
+        ] {
+            while n >= v {
+                s.push_str(r);
+                n -= v;
+            }
+        }
+        if upper { s.to_uppercase() } else { s }
+    };
+    match fmt {
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "chineseLegalSimplified"
+        | "ideographDigital"
+        | "japaneseCounting" => crate::text::cn_numeral(n),
+        "ideographTraditional" => "甲乙丙丁戊己庚辛壬癸"
+            .chars()
+            .nth((n.max(1) - 1) as usize)
+            .map_or_else(|| n.to_string(), |c| c.to_string()),
+        "decimalFullWidth" | "decimalFullWidth2" => n
+            .to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c))
+            .collect(),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map_or_else(|| n.to_string(), |c| c.to_string())
+        }
+        "upperLetter" => letters(b'A'),
+        "lowerLetter" => letters(b'a'),
+        "upperRoman" => roman(true),
+        "lowerRoman" => roman(false),
+        "decimalZero" if n < 10 => format!("0{n}"),
+        _ => n.to_string(),
+    }
 }
 
 fn read_footnotes(xml: Option<String>) -> Result<HashMap<String, String>, String> {
@@ -1337,6 +1507,7 @@ pub fn convert(
         paragraph: 0,
         items: Vec::new(),
         skipped_toc: false,
+        counters: HashMap::new(),
     };
     w.body(body, 0);
     let mut out = Converted {
@@ -2277,6 +2448,83 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A package with `numbering.xml` beside the body.
+    fn docx_numbered(body: &str, numbering: &str) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+        z.start_file("word/document.xml", o).unwrap();
+        let xml = format!(r#"<w:document {w}><w:body>{body}</w:body></w:document>"#);
+        std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        z.start_file("word/numbering.xml", o).unwrap();
+        let xml = format!(r#"<w:numbering {w}>{numbering}</w:numbering>"#);
+        std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    /// Headings numbered with Word's or WPS's numbering button on plain
+    /// paragraphs (numPr, numbering.xml with chineseCounting and （%1））:
+    /// the numbers shown are read as typed ones, so the levels are found;
+    /// a bullet list stays a list.
+    #[test]
+    fn headings_numbered_by_the_numbering_button_are_headings() {
+        let lvl = |i: u32, fmt: &str, text: &str| {
+            format!(
+                r#"<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>"#
+            )
+        };
+        let numbering = format!(
+            r#"<w:abstractNum w:abstractNumId="0">{}{}{}</w:abstractNum><w:abstractNum w:abstractNumId="1">{}</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#,
+            lvl(0, "chineseCounting", "%1、"),
+            lvl(1, "chineseCounting", "（%2）"),
+            lvl(2, "decimal", "%3."),
+            lvl(0, "bullet", "•"),
+        );
+        let p = |num: u32, ilvl: u32, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+            )
+        };
+        let body = [
+            p(1, 0, "试点对象基本概况"),
+            p(1, 1, "试点对象范围与区位"),
+            "<w:p><w:r><w:t>园区位于城东。</w:t></w:r></w:p>".to_string(),
+            p(1, 1, "试点对象产业概况"),
+            p(1, 2, "主导产业"),
+            p(2, 0, "化工"),
+            p(2, 0, "建材"),
+            p(1, 0, "试点基础"),
+            p(1, 1, "环境现状与主要问题"),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(
+            docx_numbered(&body, &numbering),
+            "甲",
+            Some(DocKind::PilotPlan),
+            &call,
+        )
+        .unwrap();
+        let md = &c.markdown;
+        for h in [
+            "# 一、试点对象基本概况",
+            "## （一）试点对象范围与区位",
+            "## （二）试点对象产业概况",
+            "### 1.　主导产业",
+            "# 二、试点基础",
+            // The second chapter's sections count from one again.
+            "## （一）环境现状与主要问题",
+        ] {
+            assert!(md.contains(&format!("{h}\n")), "{h}: {md}");
+        }
+        assert!(md.contains("- 化工\n") && md.contains("- 建材\n"), "{md}");
+        assert_eq!(c.headings, 6, "{md}");
     }
 
     #[test]
