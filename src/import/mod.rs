@@ -225,6 +225,9 @@ struct StyleInfo {
     based_on: Option<String>,
     outline: Option<usize>,
     size: Option<f32>,
+    /// The list the style numbers its paragraphs with (`标题 1` linked to
+    /// `第%1章`): numId, and the level when the style says it.
+    num: Option<(String, Option<u32>)>,
 }
 
 /// One level of a Word list: its number format (`decimal`,
@@ -235,6 +238,11 @@ struct NumLevel {
     fmt: String,
     text: String,
     start: u32,
+    /// The paragraph style this level belongs to (`lvl/pStyle`).
+    style: Option<String>,
+    /// Legal numbering (`isLgl`): every level's number in Arabic digits
+    /// (第%1章 above, 1.1 here).
+    legal: bool,
 }
 
 /// `numbering.xml`: each list (numId) with its levels, the abstract list
@@ -271,6 +279,27 @@ impl Ctx {
                 && o < 9
             {
                 return Some(o + 1);
+            }
+            cur = s.based_on.clone();
+        }
+        None
+    }
+
+    /// The list a paragraph style numbers with, following `basedOn`: its
+    /// numId and level (the style's own, or the level linked to it).
+    fn style_num(&self, id: &str) -> Option<(String, u32)> {
+        let mut cur = Some(id.to_string());
+        for _ in 0..10 {
+            let s = self.styles.get(cur.as_deref()?)?;
+            if let Some((num, lvl)) = &s.num {
+                let lvl = lvl.or_else(|| {
+                    let (_, levels) = self.numbering.nums.get(num)?;
+                    levels
+                        .iter()
+                        .find(|(_, l)| l.style.as_deref() == Some(id))
+                        .map(|(i, _)| *i)
+                });
+                return Some((num.clone(), lvl.unwrap_or(0)));
             }
             cur = s.based_on.clone();
         }
@@ -630,8 +659,12 @@ impl Walker<'_> {
             let pat = format!("%{k}");
             if text.contains(&pat) {
                 let n = counters[(k - 1) as usize].unwrap_or_else(|| start(k - 1));
-                let fmt = levels.get(&(k - 1)).map_or("decimal", |l| l.fmt.as_str());
-                // A legal-style level (isLgl) is not read: rare in Chinese files.
+                // A legal level shows every number in Arabic digits.
+                let fmt = if level.legal {
+                    "decimal"
+                } else {
+                    levels.get(&(k - 1)).map_or("decimal", |l| l.fmt.as_str())
+                };
                 text = text.replace(&pat, &format_number(n, fmt));
             }
         }
@@ -670,15 +703,34 @@ impl Walker<'_> {
             {
                 para.heading = Some(o + 1);
             }
-            if let Some(num) = child(ppr, "numPr") {
+            // The paragraph's own numbering, else its style's (numId 0
+            // on the paragraph takes the style's away).
+            let own = child(ppr, "numPr").map(|num| {
                 let id = child(num, "numId")
                     .and_then(|n| attr(n, "val"))
-                    .unwrap_or("0");
+                    .unwrap_or("0")
+                    .to_string();
                 let lvl = child(num, "ilvl")
                     .and_then(|n| attr(n, "val"))
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .unwrap_or(0)
-                    .min(8);
+                    .and_then(|v| v.parse::<u32>().ok());
+                (id, lvl)
+            });
+            let styled = || {
+                child(ppr, "pStyle")
+                    .and_then(|s| attr(s, "val"))
+                    .and_then(|id| self.ctx.style_num(id))
+            };
+            let num = match own {
+                Some((id, Some(lvl))) => Some((id, lvl)),
+                Some((id, None)) => Some((
+                    id.clone(),
+                    styled().filter(|(sid, _)| *sid == id).map_or(0, |(_, l)| l),
+                )),
+                None => styled(),
+            };
+            if let Some((id, lvl)) = num {
+                let id = id.as_str();
+                let lvl = lvl.min(8);
                 if id != "0" {
                     let ordered = self
                         .ctx
@@ -1028,6 +1080,13 @@ fn read_styles(xml: Option<String>) -> Result<HashMap<String, StyleInfo>, String
                 .and_then(|z| attr(z, "val"))
                 .and_then(|v| v.parse::<f32>().ok())
                 .map(|v| v / 2.0),
+            num: ppr.and_then(|p| child(p, "numPr")).and_then(|n| {
+                let id = child(n, "numId").and_then(|i| attr(i, "val"))?;
+                let lvl = child(n, "ilvl")
+                    .and_then(|l| attr(l, "val"))
+                    .and_then(|v| v.parse().ok());
+                Some((id.to_string(), lvl))
+            }),
         };
         out.insert(id.to_string(), info);
     }
@@ -1052,7 +1111,21 @@ fn read_numbering(xml: Option<String>) -> Result<Numbering, String> {
             .and_then(|t| attr(t, "val"))
             .and_then(|v| v.parse().ok())
             .unwrap_or(1);
-        (ilvl, NumLevel { fmt, text, start })
+        let style = child(l, "pStyle")
+            .and_then(|t| attr(t, "val"))
+            .map(str::to_string);
+        let legal = child(l, "isLgl")
+            .is_some_and(|v| attr(v, "val").is_none_or(|v| v != "0" && v != "false"));
+        (
+            ilvl,
+            NumLevel {
+                fmt,
+                text,
+                start,
+                style,
+                legal,
+            },
+        )
     };
     let mut abstracts: HashMap<&str, HashMap<u32, NumLevel>> = HashMap::new();
     for a in doc.descendants().filter(|n| is(*n, "abstractNum")) {
@@ -2450,8 +2523,12 @@ mod tests {
         buf.into_inner()
     }
 
-    /// A package with `numbering.xml` beside the body.
+    /// A package with `numbering.xml` (and `styles.xml`) beside the body.
     fn docx_numbered(body: &str, numbering: &str) -> Vec<u8> {
+        docx_styled(body, numbering, "")
+    }
+
+    fn docx_styled(body: &str, numbering: &str, styles: &str) -> Vec<u8> {
         let mut buf = std::io::Cursor::new(Vec::new());
         let mut z = zip::ZipWriter::new(&mut buf);
         let o = zip::write::SimpleFileOptions::default();
@@ -2462,8 +2539,74 @@ mod tests {
         z.start_file("word/numbering.xml", o).unwrap();
         let xml = format!(r#"<w:numbering {w}>{numbering}</w:numbering>"#);
         std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        if !styles.is_empty() {
+            z.start_file("word/styles.xml", o).unwrap();
+            let xml = format!(r#"<w:styles {w}>{styles}</w:styles>"#);
+            std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        }
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A report whose heading styles are linked to a multilevel list
+    /// (标题 1 → 第%1章, 标题 2 → %1.%2, 标题 3 → %1.%2.%3): the numbers
+    /// Word shows are kept, as the report's kind numbers as written.
+    #[test]
+    fn heading_styles_linked_to_a_list_keep_the_numbers_word_shows() {
+        let numbering = r#"<w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="1"/><w:lvlText w:val="第%1章"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="2"/><w:isLgl/><w:lvlText w:val="%1.%2"/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="3"/><w:isLgl/><w:lvlText w:val="%1.%2.%3"/></w:lvl></w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>"#;
+        let style = |id: &str, name: &str, lvl: u32| {
+            format!(
+                r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/><w:pPr><w:numPr>{}<w:numId w:val="3"/></w:numPr><w:outlineLvl w:val="{}"/></w:pPr></w:style>"#,
+                if lvl == 0 {
+                    String::new()
+                } else {
+                    format!(r#"<w:ilvl w:val="{lvl}"/>"#)
+                },
+                lvl
+            )
+        };
+        let styles = [
+            style("1", "heading 1", 0),
+            style("2", "heading 2", 1),
+            style("3", "heading 3", 2),
+        ]
+        .concat();
+        let h = |id: &str, t: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:pStyle w:val="{id}"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+            )
+        };
+        let body = [
+            h("1", "筹划与组织"),
+            h("2", "取得领导支持"),
+            h("2", "组建审核小组"),
+            h("3", "小组成员"),
+            "<w:p><w:r><w:t>审核小组由公司领导牵头。</w:t></w:r></w:p>".to_string(),
+            h("1", "预审核"),
+            h("2", "企业概况"),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(
+            docx_styled(&body, numbering, &styles),
+            "乙",
+            Some(DocKind::AuditReport),
+            &call,
+        )
+        .unwrap();
+        let md = &c.markdown;
+        for h in [
+            "# 第一章　筹划与组织",
+            "## 1.1　取得领导支持",
+            "## 1.2　组建审核小组",
+            "### 1.2.1　小组成员",
+            "# 第二章　预审核",
+            "## 2.1　企业概况",
+        ] {
+            assert!(md.contains(&format!("{h}\n")), "{h}: {md}");
+        }
     }
 
     /// Headings numbered with Word's or WPS's numbering button on plain
