@@ -429,6 +429,12 @@ struct Walker<'c> {
     skipped_toc: bool,
     /// The list counters Word keeps, by the list whose counters they are.
     counters: HashMap<String, [Option<u32>; 9]>,
+    /// Paragraphs read from text boxes (a cover, a LibreOffice caption
+    /// frame with its image and 图N caption), to follow the paragraph
+    /// that anchors them.
+    pending: Vec<Para>,
+    /// Text boxes being read, one inside another.
+    box_depth: usize,
 }
 
 /// The elements named `local` that `n` wraps in content controls, custom
@@ -538,6 +544,11 @@ impl Walker<'_> {
                     if !p.pieces.is_empty() {
                         self.items.push(Item::P(p));
                     }
+                    for boxed in std::mem::take(&mut self.pending) {
+                        if !boxed.pieces.is_empty() {
+                            self.items.push(Item::P(boxed));
+                        }
+                    }
                 }
                 "tbl" => {
                     let t = self.table(n, 0);
@@ -596,7 +607,11 @@ impl Walker<'_> {
                 let mut nested = false;
                 for c in tc.children().filter(Node::is_element) {
                     match c.tag_name().name() {
-                        "p" => paras.push(self.paragraph(c)),
+                        "p" => {
+                            let p = self.paragraph(c);
+                            paras.push(p);
+                            paras.append(&mut self.pending);
+                        }
                         "tbl" => {
                             nested = true;
                             if depth < 3 {
@@ -1001,8 +1016,8 @@ impl Walker<'_> {
                         .and_then(|d| rel_attr(d, "id"))
                     {
                         out.push(Piece::Image(id.to_string()));
-                    } else if c.descendants().any(|d| is(d, "txbxContent")) {
-                        self.lose("文本框（其中的文字未导入）", para);
+                    } else if let Some(t) = c.descendants().find(|d| is(*d, "txbxContent")) {
+                        self.text_box(t, para);
                     } else if is(c, "object") {
                         self.lose("嵌入对象（如 Excel 表格、Visio 图）", para);
                     } else {
@@ -1025,6 +1040,32 @@ impl Walker<'_> {
         }
     }
 
+    /// A text box's paragraphs (a cover laid out in boxes, a caption frame
+    /// holding an image and its 图N caption): read as paragraphs after the
+    /// one that anchors the box, and said, since their place on the page
+    /// is not kept.
+    fn text_box(&mut self, content: Node<'_, '_>, para: &Para) {
+        if self.box_depth >= 3 {
+            self.lose("文本框中套得过深的文本框（其中的文字未导入）", para);
+            return;
+        }
+        self.box_depth += 1;
+        let mut read = Vec::new();
+        for p in wrapped(content, "p") {
+            let inner = self.paragraph(p);
+            read.push(inner);
+            read.append(&mut self.pending);
+        }
+        self.box_depth -= 1;
+        if read.iter().any(|p| !p.pieces.is_empty()) {
+            self.lose(
+                "文本框（其中的文字和图片已作为段落放在所在段落之后，请核对位置）",
+                para,
+            );
+        }
+        self.pending.extend(read);
+    }
+
     fn drawing(&mut self, d: Node<'_, '_>, para: &Para, out: &mut Vec<Piece>) {
         let uri = d
             .descendants()
@@ -1035,11 +1076,8 @@ impl Walker<'_> {
             self.lose("SmartArt 图形", para);
         } else if uri.contains("chart") {
             self.lose("图表（请另存为图片后插入）", para);
-        } else if d
-            .descendants()
-            .any(|x| is(x, "txbx") || is(x, "txbxContent"))
-        {
-            self.lose("文本框（其中的文字未导入）", para);
+        } else if let Some(t) = d.descendants().find(|x| is(*x, "txbxContent")) {
+            self.text_box(t, para);
         } else if let Some(id) = d
             .descendants()
             .find(|x| is(*x, "blip"))
@@ -1581,6 +1619,8 @@ pub fn convert(
         items: Vec::new(),
         skipped_toc: false,
         counters: HashMap::new(),
+        pending: Vec::new(),
+        box_depth: 0,
     };
     w.body(body, 0);
     let mut out = Converted {
@@ -1803,13 +1843,19 @@ pub fn convert(
                     let hashes = "#".repeat(level.clamp(1, 6));
                     let _ = writeln!(md, "{hashes} {}\n", escape(text.trim()));
                 } else if !images.is_empty() {
-                    let line = w2.inline(&p.pieces);
-                    if !line.is_empty() {
-                        let _ = writeln!(md, "{}\n", guard_line_start(line));
+                    // A caption “图N …” beside the image in its own paragraph
+                    // (a LibreOffice caption frame) or in the next one
+                    // belongs to it.
+                    let mut caption = figure_caption(&text).unwrap_or_default();
+                    if caption.is_empty() {
+                        let line = w2.inline(&p.pieces);
+                        if !line.is_empty() {
+                            let _ = writeln!(md, "{}\n", guard_line_start(line));
+                        }
                     }
-                    // A caption “图N …” in the next paragraph belongs to it.
-                    let mut caption = String::new();
-                    if let Some(Item::P(next)) = items.get(i + 1) {
+                    if caption.is_empty()
+                        && let Some(Item::P(next)) = items.get(i + 1)
+                    {
                         let t = next.text();
                         if let Some(c) = figure_caption(&t) {
                             caption = c;
@@ -2830,7 +2876,13 @@ mod tests {
         );
         assert!(has(3, "批注") && has(3, "公式"), "{lost:?}");
         assert!(has(4, "文本框"), "{lost:?}");
-        assert!(has(5, "域 DATE"), "{lost:?}");
+        // The text box's paragraph is read (and counted) after its anchor.
+        assert!(
+            c.markdown.contains("文本框所在段落\n\n框中字"),
+            "{}",
+            c.markdown
+        );
+        assert!(has(6, "域 DATE"), "{lost:?}");
         assert!(
             lost.iter().any(|l| l.0 == 2 && l.2 == "正文甲新增"),
             "{lost:?}"

@@ -113,6 +113,28 @@ fn libreoffice_documents_import_with_their_outline_and_every_text() {
     }
 }
 
+/// A LibreOffice caption frame (a text box holding the image and its
+/// 图1 caption): the image and the caption come through, as a figure,
+/// and the report says the box's place was not kept.
+#[test]
+fn a_caption_frame_keeps_its_image_and_caption() {
+    let dir = empty_project();
+    let docx = repo().join("tests/fixtures/word/framed.docx");
+    let out = run(dir.path(), &["import", &docx.to_string_lossy()]);
+    let text = log(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("文本框（其中的文字和图片已作为段落"),
+        "{text}"
+    );
+    let md = std::fs::read_to_string(dir.path().join("content/framed.md")).unwrap();
+    assert!(
+        md.contains("园区位于城东。\n\n![园区区位图](images/framed/图1.png)\n\n正文继续。"),
+        "{md}"
+    );
+    assert!(dir.path().join("content/images/framed/图1.png").is_file());
+}
+
 /// The Markdown without its footnote references (`[^1]`), which sit
 /// inside a sentence whose text the .docx has in one piece.
 fn without_note_marks(md: &str) -> String {
