@@ -2236,15 +2236,40 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         "厂",
         "公司",
     ];
-    let applicant = labelled(&[
-        "申报单位",
-        "申请单位",
-        "编制单位",
-        "企业名称",
-        "单位名称",
-        "报送单位",
-    ])
-    .or_else(|| {
+    // An enterprise's documents are titled by it (伏牛新材料有限公司清洁
+    // 生产审核报告); their 编制单位 is often the consulting agency.
+    let enterprise_doc = matches!(
+        kind,
+        DocKind::AuditReport | DocKind::AcceptanceReport | DocKind::ApplicationForm
+    );
+    let from_title = title.as_deref().filter(|_| enterprise_doc).and_then(|t| {
+        [
+            "股份有限公司",
+            "有限责任公司",
+            "有限公司",
+            "集团公司",
+            "公司",
+            "厂",
+        ]
+        .iter()
+        .filter_map(|suffix| t.find(suffix).map(|i| &t[..i + suffix.len()]))
+        .max_by_key(|name| name.len())
+        .filter(|name| name.chars().count() >= 4)
+        .map(str::to_string)
+    });
+    let labels: &[&str] = if enterprise_doc {
+        &["企业名称", "申请单位", "单位名称", "申报单位", "报送单位"]
+    } else {
+        &[
+            "申报单位",
+            "申请单位",
+            "编制单位",
+            "企业名称",
+            "单位名称",
+            "报送单位",
+        ]
+    };
+    let applicant = labelled(labels).or(from_title).or_else(|| {
         cover_text
             .iter()
             .rev()
@@ -2257,14 +2282,23 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     let version = ["送审版", "征求意见稿", "报批稿", "修改稿", "定稿", "终稿"]
         .into_iter()
         .find(|v| cover_text.iter().any(|t| t.contains(v)));
-    let province = PROVINCES
+    // The province named in the title or by the applicant; else the first
+    // one the text names, which may be a neighbour's (北与河北省相邻):
+    // marked to check.
+    let named = PROVINCES
         .iter()
         .find(|p| {
             title.as_deref().is_some_and(|t| t.contains(*p))
                 || applicant.as_deref().is_some_and(|t| t.contains(*p))
-                || all.contains(*p)
         })
         .map(|s| s.to_string());
+    let province_guessed = named.is_none();
+    let province = named.or_else(|| {
+        PROVINCES
+            .iter()
+            .find(|p| all.contains(*p))
+            .map(|s| s.to_string())
+    });
     let city = [title.as_deref(), applicant.as_deref()]
         .into_iter()
         .flatten()
@@ -2341,8 +2375,13 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
                 category.map(str::to_string),
                 "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
             );
+            let province_note = if province_guessed {
+                "   # 由正文中第一次出现的省份推测（可能是相邻省份），请核对"
+            } else {
+                ""
+            };
             keep(
-                field(&mut y, "province", province, ""),
+                field(&mut y, "province", province, province_note),
                 &mut found,
                 &mut missing,
             );
@@ -2567,6 +2606,50 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// An enterprise's report is titled by the enterprise; its 编制单位 is
+    /// the consulting agency. A province only the text names (a neighbour)
+    /// is marked to check.
+    #[test]
+    fn a_reports_enterprise_comes_from_its_title_and_a_guessed_province_is_marked() {
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let body = [
+            p("伏牛新材料有限公司清洁生产审核报告"),
+            p("编制单位：河南绿源环保咨询有限公司"),
+            p("二〇二二年六月"),
+            p("第一章　筹划与组织"),
+            p("公司成立审核小组。"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "乙", None, &call).unwrap();
+        assert!(
+            c.markdown
+                .contains("enterprise:\n  name: \"伏牛新材料有限公司\"\n"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.markdown.contains("date: \"2022-06-01\""),
+            "{}",
+            c.markdown
+        );
+        let body = [
+            p("青溪县清洁生产审核创新试点实施方案"),
+            p("一、试点对象基本概况"),
+            p("青溪县位于省境北部，北与河北省相邻。"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let line = c
+            .markdown
+            .lines()
+            .find(|l| l.starts_with("province:"))
+            .unwrap_or("");
+        assert!(line.contains("河北省") && line.contains("请核对"), "{line}");
     }
 
     /// A package with `numbering.xml` (and `styles.xml`) beside the body.
