@@ -591,6 +591,11 @@ impl Walker<'_> {
         let number = self.paragraph + 1;
         let mut rows = Vec::new();
         for tr in tbl.children().filter(|c| is(*c, "tr")) {
+            // A row deleted with tracking on is not a row of the table.
+            if child(tr, "trPr").is_some_and(|p| child(p, "del").is_some()) {
+                self.lose_whole(tr, "修订痕迹（删除的表格行未导入）");
+                continue;
+            }
             let mut row = Vec::new();
             for tc in cells_of(tr) {
                 let pr = child(tc, "tcPr");
@@ -2606,6 +2611,35 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A table row deleted with tracking on is left out (not an empty row).
+    #[test]
+    fn a_tracked_deleted_table_row_is_not_an_empty_row() {
+        let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+        let body = format!(
+            "<w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:tbl><w:tr>{}{}</w:tr><w:tr><w:trPr><w:del w:id=\"1\" w:author=\"a\"/></w:trPr><w:tc><w:p><w:del><w:r><w:delText>旧行</w:delText></w:r></w:del></w:p></w:tc>{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+            cell("项目"),
+            cell("数值"),
+            cell("9"),
+            cell("产值"),
+            cell("12"),
+        );
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        assert!(c.markdown.contains("| 产值 | 12 |"), "{}", c.markdown);
+        assert!(
+            !c.markdown.contains("| 9 |") && !c.markdown.contains("|  |"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.lost.iter().any(|l| l.what.contains("删除的表格行")),
+            "{:?}",
+            c.lost.iter().map(|l| &l.what).collect::<Vec<_>>()
+        );
     }
 
     /// An enterprise's report is titled by the enterprise; its 编制单位 is
