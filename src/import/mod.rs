@@ -901,6 +901,9 @@ impl Walker<'_> {
         match kind.as_str() {
             "" | "HYPERLINK" | "PAGE" | "NUMPAGES" => {}
             "TOC" => self.skipped_toc = true,
+            // The page numbers of a contents line: dropped with the
+            // contents, not a field lost.
+            "PAGEREF" if para.toc => {}
             other => {
                 let what = format!("域 {other}（只保留了显示的结果，不会自动更新）");
                 self.lose(&what, para);
@@ -2611,6 +2614,35 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A contents built as a TOC field: its lines are dropped, and their
+    /// PAGEREF fields are not listed as lost.
+    #[test]
+    fn the_page_numbers_of_a_dropped_contents_are_not_reported() {
+        let styles =
+            r#"<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/></w:style>"#;
+        let body = r#"<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \o "1-3" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>一、概况</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p><w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p>"#;
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(
+            docx_styled(body, "", styles),
+            "甲",
+            Some(DocKind::PilotPlan),
+            &call,
+        )
+        .unwrap();
+        assert!(
+            !c.lost.iter().any(|l| l.what.contains("PAGEREF")),
+            "{:?}",
+            c.lost.iter().map(|l| &l.what).collect::<Vec<_>>()
+        );
+        assert!(
+            c.markdown.contains("# 一、概况\n\n正文。"),
+            "{}",
+            c.markdown
+        );
     }
 
     /// A table row deleted with tracking on is left out (not an empty row).
