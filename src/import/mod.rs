@@ -1846,6 +1846,19 @@ pub fn convert(
                     .then_some(1)
                 });
                 let images = p.images().iter().map(|s| s.to_string()).collect::<Vec<_>>();
+                // An attachment's title (附件一 …推荐函) is not a chapter of
+                // the body: shenbao binds attachments as files.
+                let level = level.filter(|_| {
+                    let Some(label) = attachment_title(&text) else {
+                        return true;
+                    };
+                    out.notes.push(format!(
+                        "原文件第 {} 段起是附件“{}”：已作为正文段落保留，没有作为章节标题。shenbao 把附件作为文件装订在方案之后：请把附件另存为 PDF 或图片放进项目，在 front matter 的 attachments 中列出（推荐函写 type: recommendation-letter），再删去正文中的这部分",
+                        p.number,
+                        first_words(&label)
+                    ));
+                    false
+                });
                 if let Some(level) = level.filter(|_| !text.trim().is_empty()) {
                     out.headings += 1;
                     let hashes = "#".repeat(level.clamp(1, 6));
@@ -1959,6 +1972,19 @@ const MAX_GRID_COLUMNS: usize = 63;
 const MAX_COPIED_BYTES: usize = 1 << 20;
 
 /// `图1 区位图` / `图 2-1：流程` → the caption text.
+/// `附件一　…推荐函`, `附件1：…`, `附件`: the title of an attachment.
+fn attachment_title(t: &str) -> Option<String> {
+    let t = t.trim();
+    let rest = t.strip_prefix("附件")?;
+    let after =
+        rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    let after = after.trim_start_matches([' ', '　', '：', ':', '、', '.', '．']);
+    // 附件 alone, or followed by a number or a separator: not a word such
+    // as 附件清单 in running text.
+    let numbered = after.len() < rest.len();
+    (numbered || rest.is_empty() || rest.starts_with([' ', '　', '：', ':'])).then(|| t.to_string())
+}
+
 fn figure_caption(t: &str) -> Option<String> {
     let t = t.trim();
     if t.chars().count() > 60 {
@@ -2643,6 +2669,47 @@ mod tests {
             "{}",
             c.markdown
         );
+    }
+
+    /// An attachment's title styled as a heading stays text, and the report
+    /// says how shenbao binds attachments.
+    #[test]
+    fn an_attachment_title_is_not_a_chapter() {
+        let h = |t: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+            )
+        };
+        let body = [
+            h("一、试点对象基本概况"),
+            "<w:p><w:r><w:t>正文。</w:t></w:r></w:p>".to_string(),
+            h("附件一　河南省清洁生产审核创新试点项目推荐函"),
+            "<w:p><w:r><w:t>推荐函正文。</w:t></w:r></w:p>".to_string(),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        assert!(
+            c.markdown.contains("# 一、试点对象基本概况"),
+            "{}",
+            c.markdown
+        );
+        assert!(!c.markdown.contains("# 附件"), "{}", c.markdown);
+        assert!(
+            c.markdown
+                .contains("\n附件一　河南省清洁生产审核创新试点项目推荐函\n"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.notes.iter().any(|n| n.contains("attachments")),
+            "{:?}",
+            c.notes
+        );
+        assert_eq!(attachment_title("附件清单如下"), None);
+        assert!(attachment_title("附件2：企业名单").is_some());
     }
 
     /// A table row deleted with tracking on is left out (not an empty row).
