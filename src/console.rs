@@ -131,7 +131,7 @@ fn print_season(
         "报送阶段：{}（{}）{}",
         stage.name,
         stage.id,
-        pack::due_words(call, stage, today).map_or_else(String::new, |w| format!("，{w}"))
+        crate::call::due_words(call, stage, today).map_or_else(String::new, |w| format!("，{w}"))
     )?;
     if !stage.what.trim().is_empty() {
         writeln!(out, "要求：    {}", stage.what.trim())?;
@@ -232,10 +232,10 @@ fn print_season(
         writeln!(out)?;
         writeln!(out, "之后：")?;
         for m in &later {
-            let when =
-                pack::due_words(call, m, today).map_or_else(String::new, |w| format!("（{w}）"));
+            let when = crate::call::due_words(call, m, today)
+                .map_or_else(String::new, |w| format!("（{w}）"));
             writeln!(out, "  {}{when}", m.name)?;
-            writeln!(out, "    {}", pack::milestone_detail(call, m))?;
+            writeln!(out, "    {}", crate::call::milestone_detail(call, m))?;
         }
     }
     // The recommendation letter comes from the province after its
@@ -243,11 +243,9 @@ fn print_season(
     let wants_letter: Vec<&str> = later
         .iter()
         .filter(|m| {
-            let includes = match m.channel {
-                crate::call::Channel::Email => call.includes_at(Some(m)),
-                crate::call::Channel::Post => &m.includes,
-            };
-            includes.iter().any(|i| i == "recommendation-letter")
+            call.includes_of(m)
+                .iter()
+                .any(|i| i == "recommendation-letter")
         })
         .map(|m| m.name.as_str())
         .collect();

@@ -80,7 +80,6 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     .unwrap_or_else(|| shenbao::call::DEFAULT_PRESET.to_string());
                 let source = shenbao::config::Config::load_call(&root, &spec)?;
                 let path = scaffold::new_call(&root, &name, &source, spec.trim())?;
-                scaffold::write_schemas(&root)?;
                 let rel = project::rel_path(&root, &path);
                 say!(
                     "已生成 {}（以 {} 为底稿）",

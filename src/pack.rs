@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use crate::build::{self, BuildOptions, BuildReport};
-use crate::call::{Call, Channel, Milestone};
-pub use crate::call::{due_words, includes_zh, milestone_detail};
+use crate::call::{Call, Channel, Milestone, milestone_detail};
 use crate::config::Fatal;
 use crate::diagnostic::Diagnostic;
 use crate::fsutil::write_within;
@@ -397,7 +396,7 @@ pub fn still_open<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{DEFAULT_PRESET, parse_datetime};
+    use crate::call::{DEFAULT_PRESET, due_words, parse_datetime};
 
     #[test]
     fn the_next_email_stage_is_packed_and_paper_stages_say_only_what_the_call_says() {

@@ -146,6 +146,10 @@ impl Project {
     /// The calls the project's plans answer: the project's own (when a
     /// plan answers it, or there is no plan), then each other one in use.
     pub fn plan_calls(&self) -> Vec<&Call> {
+        // One call, the common case: no document to walk.
+        if self.other_calls.is_empty() {
+            return vec![&self.call];
+        }
         let plans: Vec<&Document> = self
             .documents
             .iter()

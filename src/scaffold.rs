@@ -163,6 +163,8 @@ pub fn new_call(root: &Path, name: &str, source: &Call, from: &str) -> Result<Pa
         std::fs::create_dir_all(dir).map_err(|e| io_fatal("无法创建", dir, &e))?;
     }
     create_new_atomic(&path, text.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
+    // Its editor line points at the schema.
+    write_schemas(root)?;
     Ok(path)
 }
 

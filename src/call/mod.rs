@@ -851,10 +851,7 @@ impl Call {
         };
         // The line where `key:` first stands, for a message about it.
         let at = |key: &str, e: CallError| CallError {
-            line: text
-                .lines()
-                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-                .map(|l| l + 1),
+            line: key_line(text, key),
             column: Some(1),
             ..e
         };
@@ -918,8 +915,13 @@ impl Call {
         check_subject("package.subject", &self.package.subject).map_err(|e| at("subject", e))?;
         for m in &self.milestones {
             if let Some(subject) = &m.subject {
-                check_subject(&format!("节点 {} 的 subject", m.id), subject)
-                    .map_err(|e| at("subject", e))?;
+                check_subject(&format!("节点 {} 的 subject", m.id), subject).map_err(|e| {
+                    CallError {
+                        line: value_line(text, "subject", subject),
+                        column: Some(1),
+                        ..e
+                    }
+                })?;
             }
         }
         if self.package.warn_bytes > self.package.limit_bytes {
@@ -1037,6 +1039,15 @@ impl Call {
         match stage {
             Some(m) if !m.includes.is_empty() => &m.includes,
             _ => &self.package.includes,
+        }
+    }
+
+    /// What a milestone sends: an e-mail stage's package (its own
+    /// `includes`, or the package's); a paper stage's own `includes`.
+    pub fn includes_of<'a>(&'a self, m: &'a Milestone) -> &'a [String] {
+        match m.channel {
+            Channel::Email => self.includes_at(Some(m)),
+            Channel::Post => &m.includes,
         }
     }
 
@@ -1374,10 +1385,7 @@ pub fn due_words(call: &Call, m: &Milestone, today: &DateTime<FixedOffset>) -> O
 /// `bound: true` is not said to be unbound).
 pub fn milestone_detail(call: &Call, m: &Milestone) -> String {
     let mut parts = vec![m.what.trim().to_string()];
-    let includes = match m.channel {
-        Channel::Email => call.includes_at(Some(m)),
-        Channel::Post => &m.includes,
-    };
+    let includes = call.includes_of(m);
     if !includes.is_empty() {
         parts.push(format!("包括：{}", includes_zh(call, includes)));
     }
@@ -1411,6 +1419,16 @@ pub fn format_zh(dt: &DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line (1-based) of the first line of `text` holding `needle`.
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    /// The line (1-based) of the first line of `text` starting with `head`.
+    fn line_starting(text: &str, head: &str) -> usize {
+        text.lines().position(|l| l.starts_with(head)).unwrap() + 1
+    }
 
     #[test]
     fn preset_loads_and_has_the_notice_facts() {
@@ -1495,7 +1513,7 @@ mod tests {
             "{}",
             err.message
         );
-        let line = text.lines().position(|l| l.contains("guidence")).unwrap() + 1;
+        let line = line_of(&text, "guidence");
         assert_eq!(err.line, Some(line));
         let help = err.help.unwrap();
         assert!(
@@ -1556,11 +1574,7 @@ mod tests {
         // A date that cannot be read: at its line, with the forms allowed.
         let text = preset.replacen("due: \"06-30 18:00\"", "due: 2023-08-31 17:00", 1);
         let err = Call::from_yaml(&text).unwrap_err();
-        let line = text
-            .lines()
-            .position(|l| l.contains("2023-08-31 17:00"))
-            .unwrap()
-            + 1;
+        let line = line_of(&text, "2023-08-31 17:00");
         assert_eq!(err.line, Some(line), "{}", err.message);
         assert!(err.help.unwrap().contains("06-30 18:00"));
         // A pilot period whose parts disagree.
@@ -1604,22 +1618,14 @@ mod tests {
             "{}",
             err.message
         );
-        let line = text
-            .lines()
-            .position(|l| l.contains("title: 试点工作目标"))
-            .unwrap()
-            + 1;
+        let line = line_of(&text, "title: 试点工作目标");
         assert_eq!(err.line, Some(line));
         // Without package.includes: refused at `package:`.
         let text = preset.replacen("  includes: [plan]\n\n# Text left", "\n# Text left", 1);
         assert_ne!(text, preset);
         let err = Call::from_yaml(&text).unwrap_err();
         assert!(err.message.contains("package.includes"), "{}", err.message);
-        let line = text
-            .lines()
-            .position(|l| l.starts_with("package:"))
-            .unwrap()
-            + 1;
+        let line = line_starting(&text, "package:");
         assert_eq!(err.line, Some(line));
     }
 }

@@ -106,11 +106,10 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         .milestones
         .iter()
         .filter(|m| {
-            let includes = match m.channel {
-                crate::call::Channel::Email => ctx.call.includes_at(Some(m)),
-                crate::call::Channel::Post => &m.includes,
-            };
-            includes.iter().any(|i| i == "recommendation-letter")
+            ctx.call
+                .includes_of(m)
+                .iter()
+                .any(|i| i == "recommendation-letter")
         })
         .map(|m| {
             if m.bound {
