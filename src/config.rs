@@ -319,6 +319,27 @@ impl Config {
                     .in_file(&root.join(CONFIG_FILE), None, None)
                     .with_help("把通知定义文件放进项目目录，用相对路径引用")
             })?;
+            if path.symlink_metadata().is_err() {
+                // Not there: said plainly, with the call files beside it.
+                let dir = path.parent().unwrap_or(root);
+                let mut there: Vec<String> = std::fs::read_dir(dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+                    .collect();
+                there.sort();
+                let help = if there.is_empty() {
+                    "用 shenbao new call 名称 生成通知文件，或写内置预设名（如 cn-2022-pilot）"
+                        .to_string()
+                } else {
+                    format!("同一目录中的通知文件：{}", there.join("、"))
+                };
+                return Err(Fatal::new(format!("找不到申报通知文件 {spec}"))
+                    .in_file(&root.join(CONFIG_FILE), None, None)
+                    .with_help(help));
+            }
             let text = read_yaml_file(&path)?;
             // `extends:` a file: a path inside the project, read as this one.
             let base = |spec: &str| -> Result<String, crate::call::CallError> {

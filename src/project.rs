@@ -50,9 +50,16 @@ pub fn call_of<'a>(
     doc: &Document,
 ) -> &'a Call {
     doc.plan()
-        .and_then(|p| p.call.as_ref())
-        .and_then(|c| others.get(c.value.trim()))
+        .and_then(|p| other_call(others, p))
         .map_or(main, |o| &o.call)
+}
+
+/// The other call a plan names with `call:`, when the project loaded it.
+pub fn other_call<'a>(
+    others: &'a std::collections::BTreeMap<String, OtherCall>,
+    plan: &crate::document::plan::PlanMeta,
+) -> Option<&'a OtherCall> {
+    others.get(plan.call.as_ref()?.value.trim())
 }
 
 /// The folder holding `shenbao.yaml`: `start` or its nearest parent.
@@ -202,42 +209,6 @@ impl Project {
             if loaded.contains_key(&spec) {
                 continue;
             }
-            // A file that is not there: said plainly, with the call files
-            // the project has.
-            let is_file_spec = spec.ends_with(".yaml") || spec.ends_with(".yml");
-            if is_file_spec && !self.root.join(&spec).is_file() {
-                let dir = self.root.join(&spec);
-                let dir = dir.parent().unwrap_or(&self.root);
-                let mut there: Vec<String> = std::fs::read_dir(dir)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-                    .collect();
-                there.sort();
-                let span = doc
-                    .plan()
-                    .and_then(|p| p.call.as_ref())
-                    .map_or(0..0, |c| c.span.clone());
-                let help = if there.is_empty() {
-                    "用 shenbao new call 名称 生成通知文件，或写内置预设名（如 cn-2022-pilot）；不写 call 则用 shenbao.yaml 的 call".to_string()
-                } else {
-                    format!("同一目录中的通知文件：{}", there.join("、"))
-                };
-                problems.push(
-                    Diagnostic::at(
-                        "frontmatter/call",
-                        Severity::Error,
-                        &doc.src,
-                        span,
-                        format!("找不到申报通知文件 {spec}；这份方案暂按项目的通知检查"),
-                    )
-                    .with_help(help),
-                );
-                failed.insert(spec);
-                continue;
-            }
             match Config::load_call(&self.root, &spec) {
                 Ok(call) => {
                     let placeholders = placeholder_matcher(&call.placeholders);
@@ -247,17 +218,21 @@ impl Project {
                     // Where to fix it: the call file's own line when there
                     // is one, else the plan's `call:`.
                     let d = match (&f.file, f.line) {
-                        (Some(file), Some(line)) if file.is_file() => Diagnostic::at_line(
-                            "frontmatter/call",
-                            Severity::Error,
-                            crate::paths::rel_path(&self.root, file),
-                            line,
-                            f.column.unwrap_or(1),
-                            format!(
-                                "{}（{} 的 call 用它）；这份方案暂按项目的通知检查",
-                                f.message, doc.src.rel
-                            ),
-                        ),
+                        (Some(file), Some(line))
+                            if file.is_file() && !file.ends_with(crate::config::CONFIG_FILE) =>
+                        {
+                            Diagnostic::at_line(
+                                "frontmatter/call",
+                                Severity::Error,
+                                crate::paths::rel_path(&self.root, file),
+                                line,
+                                f.column.unwrap_or(1),
+                                format!(
+                                    "{}（{} 的 call 用它）；这份方案暂按项目的通知检查",
+                                    f.message, doc.src.rel
+                                ),
+                            )
+                        }
                         _ => {
                             let span = doc
                                 .plan()
@@ -268,10 +243,7 @@ impl Project {
                                 Severity::Error,
                                 &doc.src,
                                 span,
-                                format!(
-                                    "申报通知“{spec}”无法使用：{}；这份方案暂按项目的通知检查",
-                                    f.message
-                                ),
+                                format!("{}；这份方案暂按项目的通知检查", f.message),
                             )
                         }
                     };

@@ -85,10 +85,10 @@ impl<'a> Ctx<'a> {
     /// The rules' state for one document: its own call when it names
     /// another season's.
     pub fn for_doc(&self, doc: &Document) -> Ctx<'a> {
-        let other = self.others.and_then(|o| {
-            let spec = doc.plan()?.call.as_ref()?;
-            o.get(spec.value.trim())
-        });
+        let other = self
+            .others
+            .zip(doc.plan())
+            .and_then(|(o, plan)| crate::project::other_call(o, plan));
         match other {
             Some(o) => Ctx {
                 root: self.root,

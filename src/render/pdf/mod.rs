@@ -652,10 +652,9 @@ impl<'a> Printer<'a> {
         let s = |f: &Option<crate::document::fields::Spanned<String>>| {
             f.as_ref().map_or_else(String::new, |v| v.value.clone())
         };
-        let call = plan
-            .call
-            .as_ref()
-            .and_then(|c| self.others?.get(c.value.trim()))
+        let call = self
+            .others
+            .and_then(|o| crate::project::other_call(o, plan))
             .map_or(self.call, |o| &o.call);
         let date = plan
             .date
