@@ -113,7 +113,7 @@ fn print_season(
     rel: &dyn Fn(&std::path::Path) -> String,
 ) -> std::io::Result<()> {
     let call = &season.call;
-    let Some(stage) = &season.stage else {
+    let Ok(stage) = &season.stage else {
         return Ok(());
     };
     let limit = call.package.limit_bytes;

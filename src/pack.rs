@@ -53,12 +53,11 @@ pub struct Package {
 #[derive(Debug, Clone)]
 pub struct Season {
     pub call: Call,
-    /// The e-mail milestone packed for; None when this call has no stage
-    /// of the name `--milestone` gave (`skipped` says why).
-    pub stage: Option<Milestone>,
+    /// The e-mail milestone packed for, or why this call has none of the
+    /// name `--milestone` gave (its plans are left out, said).
+    pub stage: Result<Milestone, String>,
     /// Every e-mail milestone is past; the last one was packed for.
     pub past: bool,
-    pub skipped: Option<String>,
 }
 
 #[derive(Debug)]
@@ -162,37 +161,37 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
     let mut seasons = Vec::new();
     let mut refused = Vec::new();
     for c in &calls {
-        match stage(c, opts.milestone.as_deref(), &opts.build.today) {
-            Ok((m, past)) => seasons.push(Season {
-                call: (*c).clone(),
-                stage: Some(m.clone()),
-                past,
-                skipped: None,
-            }),
+        let found = stage(c, opts.milestone.as_deref(), &opts.build.today);
+        let (stage, past) = match found {
+            Ok((m, past)) => (Ok(m.clone()), past),
             Err(f) => {
-                seasons.push(Season {
-                    call: (*c).clone(),
-                    stage: None,
-                    past: false,
-                    skipped: Some(f.message.clone()),
-                });
-                refused.push((c.name.clone(), f));
+                let why = f.message.clone();
+                refused.push((*c, f));
+                (Err(why), false)
             }
-        }
+        };
+        seasons.push(Season {
+            call: (*c).clone(),
+            stage,
+            past,
+        });
     }
     // A stage another season's call does not have leaves that season's
     // plans out (said); nothing to pack at all is refused, with the most
-    // telling reason (a paper stage before an unknown name).
-    if seasons.iter().all(|s| s.stage.is_none()) {
+    // telling reason: a call that has the stage (paper, no address)
+    // before one that does not know the name.
+    if seasons.iter().all(|s| s.stage.is_err()) {
         let several = calls.len() > 1;
-        let pick = refused
-            .iter()
-            .position(|(_, f)| !f.message.starts_with("通知中没有"))
-            .unwrap_or(0);
-        if let Some((name, f)) = refused.into_iter().nth(pick) {
+        let has_it = |c: &Call| {
+            opts.milestone
+                .as_deref()
+                .is_some_and(|k| c.milestone(k).is_some())
+        };
+        let pick = refused.iter().position(|(c, _)| has_it(c)).unwrap_or(0);
+        if let Some((c, f)) = refused.into_iter().nth(pick) {
             return Err(if several {
                 Fatal {
-                    message: format!("《{name}》：{}", f.message),
+                    message: format!("《{}》：{}", c.name, f.message),
                     ..f
                 }
             } else {
@@ -241,14 +240,13 @@ pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> 
         let Some(call) = calls.get(season).copied() else {
             continue;
         };
-        let Some(stage) = out.seasons.get(season).and_then(|s| s.stage.as_ref()) else {
-            let why = out
-                .seasons
-                .get(season)
-                .and_then(|s| s.skipped.clone())
-                .unwrap_or_default();
-            out.skipped.push((built.rel.clone(), why));
-            continue;
+        let stage = match out.seasons.get(season).map(|s| &s.stage) {
+            Some(Ok(stage)) => stage,
+            Some(Err(why)) => {
+                out.skipped.push((built.rel.clone(), why.clone()));
+                continue;
+            }
+            None => continue,
         };
         let stage = Some(stage);
         let (subject, target) =
