@@ -512,22 +512,36 @@ fn value_line(text: &str, key: &str, value: &str) -> Option<usize> {
         .or_else(|| key_line(text, key))
 }
 
-/// Keys the spec does not know, in `value` as `spec` describes it: the
-/// first one, with its place and the keys allowed there.
-fn unknown_key(
+/// What the spec finds wrong in a call's value.
+enum SpecProblem {
+    /// A key the spec does not know: it, its place, the keys allowed.
+    Unknown(String, String, Vec<String>),
+    /// A list item (lists are never merged) without a key it must state:
+    /// the item's place and name, and the key's node.
+    Missing(String, String, Box<spec::Node>),
+}
+
+/// The first key of `value` the spec does not know, or the first list
+/// item without a key the spec marks required (an outline entry without
+/// `min_chars`), as `spec` describes the value.
+fn spec_problem(
     value: &Yaml,
     nodes: &[spec::Node],
     root: &[spec::Node],
     here: &str,
     prefix: &str,
     place: &str,
-) -> Option<(String, String, Vec<String>)> {
+) -> Option<SpecProblem> {
     let Yaml::Mapping(m) = value else { return None };
     for (k, v) in m {
         let Some(k) = k.as_str() else { continue };
         let Some(node) = nodes.iter().find(|n| n.key == k) else {
             let allowed = nodes.iter().map(|n| n.key.clone()).collect();
-            return Some((k.to_string(), place.to_string(), allowed));
+            return Some(SpecProblem::Unknown(
+                k.to_string(),
+                place.to_string(),
+                allowed,
+            ));
         };
         let node = spec::resolve(node, root, here);
         let path = if place.is_empty() {
@@ -543,7 +557,7 @@ fn unknown_key(
         };
         match (node.ty, v) {
             (spec::Ty::Object, Yaml::Mapping(_)) => {
-                if let Some(u) = unknown_key(v, &node.fields, root, here, &spec_path, &path) {
+                if let Some(u) = spec_problem(v, &node.fields, root, here, &spec_path, &path) {
                     return Some(u);
                 }
             }
@@ -570,8 +584,20 @@ fn unknown_key(
                 }
                 for (i, it) in items.iter().enumerate() {
                     let at = format!("{path} 第 {} 项", i + 1);
-                    if let Some(u) = unknown_key(it, &item.fields, root, home, &spec_path, &at) {
+                    if let Some(u) = spec_problem(it, &item.fields, root, home, &spec_path, &at) {
                         return Some(u);
+                    }
+                    if let Some(f) = item
+                        .fields
+                        .iter()
+                        .find(|f| f.required && it.is_mapping() && it.get(f.key.as_str()).is_none())
+                    {
+                        let name = ["title", "name", "id", "stage"]
+                            .iter()
+                            .find_map(|k| it.get(*k).and_then(Yaml::as_str))
+                            .unwrap_or("")
+                            .to_string();
+                        return Some(SpecProblem::Missing(at, name, Box::new(f.clone())));
                     }
                 }
             }
@@ -652,27 +678,54 @@ impl Call {
         }
         // A typo first: it is why a part seems missing (`extend:`,
         // `min_char:`), and a merged value has no lines of its own.
-        if let Some((key, place, allowed)) =
-            unknown_key(&value, spec::call(), spec::call(), "", "", "")
-        {
-            let hint = crate::text::closest(&key, allowed.iter().map(String::as_str))
-                .map_or_else(String::new, |c| format!("是否想写 {c}？"));
-            let place = if place.is_empty() {
-                String::new()
-            } else {
-                format!("（在 {place} 中）")
-            };
-            let line = key_line(text, &key);
-            let column = line.and_then(|l| text.lines().nth(l - 1)).and_then(|l| {
-                l.find(&format!("{key}:"))
-                    .map(|i| l[..i].chars().count() + 1)
-            });
-            return Err(CallError {
-                message: format!("不认识的字段“{key}”{place}"),
-                help: Some(format!("{hint}此处可用的字段：{}", allowed.join("、"))),
-                line,
-                column,
-            });
+        match spec_problem(&value, spec::call(), spec::call(), "", "", "") {
+            Some(SpecProblem::Unknown(key, place, allowed)) => {
+                let hint = crate::text::closest(&key, allowed.iter().map(String::as_str))
+                    .map_or_else(String::new, |c| format!("是否想写 {c}？"));
+                let place = if place.is_empty() {
+                    String::new()
+                } else {
+                    format!("（在 {place} 中）")
+                };
+                let line = key_line(text, &key);
+                let column = line.and_then(|l| text.lines().nth(l - 1)).and_then(|l| {
+                    l.find(&format!("{key}:"))
+                        .map(|i| l[..i].chars().count() + 1)
+                });
+                return Err(CallError {
+                    message: format!("不认识的字段“{key}”{place}"),
+                    help: Some(format!("{hint}此处可用的字段：{}", allowed.join("、"))),
+                    line,
+                    column,
+                });
+            }
+            Some(SpecProblem::Missing(place, name, node)) => {
+                let named = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("“{name}”")
+                };
+                let example = node
+                    .example
+                    .as_ref()
+                    .map_or_else(String::new, |e| format!(" {}", spec::flow(e)));
+                return Err(CallError {
+                    message: format!("{place}{named}没有写 {}（{}）", node.key, node.title),
+                    help: Some(format!(
+                        "{}。在这一项下加 `{}:{example}`（列表整体替换，不从底稿继承）",
+                        node.description, node.key
+                    )),
+                    line: (!name.is_empty())
+                        .then(|| {
+                            text.lines()
+                                .position(|l| l.contains(':') && l.contains(name.as_str()))
+                                .map(|l| l + 1)
+                        })
+                        .flatten(),
+                    column: None,
+                });
+            }
+            None => {}
         }
         Call::required_parts(&value, text, extends.as_deref())?;
         let call: Call = serde_yaml::from_value(value).map_err(|e| {
@@ -775,7 +828,8 @@ impl Call {
 
     /// Refuse a file that leaves out a part the call needs (nothing is
     /// switched off by omission): the keys `call-spec.yaml` marks
-    /// required, and each outline entry's `min_chars`.
+    /// required at the top and in merged sections (list items are held
+    /// to theirs by [`spec_problem`]).
     fn required_parts(value: &Yaml, text: &str, extends: Option<&str>) -> Result<(), CallError> {
         let how_extend = |part: &str| match extends {
             Some(_) => String::new(),
@@ -806,36 +860,6 @@ impl Call {
                     )),
                     line: parent_line,
                     column: Some(1),
-                });
-            }
-        }
-        // Each outline entry says how much it wants (0: unchecked).
-        fn entries<'a>(v: &'a Yaml, out: &mut Vec<&'a Yaml>) {
-            for e in v.as_sequence().into_iter().flatten() {
-                out.push(e);
-                if let Some(kids) = e.get("children") {
-                    entries(kids, out);
-                }
-            }
-        }
-        let mut all = Vec::new();
-        if let Some(outline) = value.get("outline") {
-            entries(outline, &mut all);
-        }
-        for e in all {
-            if e.is_mapping() && e.get("min_chars").is_none() {
-                let title = e.get("title").and_then(Yaml::as_str).unwrap_or("");
-                return Err(CallError {
-                    message: format!("大纲中的“{title}”没有写 min_chars（建议字数）"),
-                    help: Some(
-                        "在这一章下加 min_chars: 300（没有下级章节的一章不到它的一半时警告内容偏少；写 0 表示不检查）"
-                            .into(),
-                    ),
-                    line: text
-                        .lines()
-                        .position(|l| l.contains("title:") && !title.is_empty() && l.contains(title))
-                        .map(|l| l + 1),
-                    column: None,
                 });
             }
         }
