@@ -3,6 +3,7 @@
 //! build never replaces the last good file) and keeping the outputs whose
 //! inputs did not change.
 
+use crate::rule;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -283,7 +284,7 @@ pub fn finish_outputs(report: &mut BuildReport, pdf: bool) {
             report.print.extend(kept);
         }
         Err(e) => report.print.push(write_error(
-            "print/write",
+            rule::PRINT_WRITE,
             CONTENT_DIR,
             &report.out_dir.join(crate::output::MARKER),
             &e,
@@ -298,7 +299,7 @@ pub fn font_warnings(fonts: &Fonts) -> Vec<Diagnostic> {
         .iter()
         .map(|r| {
             Diagnostic::file(
-                "print/font-file",
+                rule::PRINT_FONT_FILE,
                 crate::diagnostic::Severity::Warning,
                 r.file.clone(),
                 format!("主题字体目录中的 {} 未使用：{}", r.file, r.why),
@@ -346,7 +347,7 @@ pub fn without_pdf(project: &Project) -> Vec<(String, String)> {
     for d in project
         .diagnostics
         .iter()
-        .filter(|d| d.is_error() && d.rule.starts_with("document/"))
+        .filter(|d| d.is_error() && d.rule.family() == "document")
     {
         if !out.iter().any(|(f, _)| *f == d.file) {
             out.push((d.file.clone(), d.message.clone()));
@@ -376,7 +377,7 @@ pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
         .filter(|d| {
             // Past the print limits (stated in the README): checked, shown,
             // not printed.
-            !d.diagnostics.iter().any(|x| x.rule == "document/limit")
+            !d.diagnostics.iter().any(|x| x.rule == rule::DOCUMENT_LIMIT)
         })
         .filter(|d| match d.kind {
             Some(DocKind::PilotPlan) => d.plan().is_some(),
@@ -428,7 +429,7 @@ pub fn print_docs(
     };
     let results: Vec<Printing> = crate::par::map(docs, jobs, print_one, |(_, doc)| {
         let d = Diagnostic::file(
-            "print/internal",
+            rule::PRINT_INTERNAL,
             Severity::Error,
             &doc.src.rel,
             "内部错误：排版这个文档时崩溃，其他文档照常生成；请报告此问题",
@@ -451,7 +452,7 @@ pub fn print_docs(
     }
     if let Err(e) = crate::output::update_records(out_dir, records) {
         diagnostics.push(write_error(
-            "print/write",
+            rule::PRINT_WRITE,
             CONTENT_DIR,
             &out_dir.join(crate::output::MARKER),
             &e,
@@ -507,7 +508,7 @@ fn print_one(
         if let Some(source) = source
             && let Err(e) = emit(source)
         {
-            diagnostics.push(write_error("print/write", &rel, &target, &e));
+            diagnostics.push(write_error(rule::PRINT_WRITE, &rel, &target, &e));
         }
         Printing {
             build: DocBuild::failed(rel.clone(), t.elapsed().as_millis()),
@@ -530,10 +531,14 @@ fn print_one(
     if !printer.force
         && let Some(r) = old.get(&file)
         && up_to_date(r, &inputs, printer.root, &target)
+        && let Some(mut diagnostics) = r
+            .findings
+            .iter()
+            .map(Finding::diagnostic)
+            .collect::<Option<Vec<Diagnostic>>>()
     {
-        let mut diagnostics: Vec<Diagnostic> = r.findings.iter().map(Finding::diagnostic).collect();
         if let Err(e) = emit(&prepared.main_source) {
-            diagnostics.push(write_error("print/write", &rel, &target, &e));
+            diagnostics.push(write_error(rule::PRINT_WRITE, &rel, &target, &e));
         }
         return Printing {
             build: DocBuild {
@@ -559,7 +564,7 @@ fn print_one(
         write_within(out_dir, &target, &printed.pdf).and_then(|()| emit(&printed.main_source));
     if let Err(e) = written {
         let mut diagnostics = printed.diagnostics;
-        diagnostics.push(write_error("print/write", &rel, &target, &e));
+        diagnostics.push(write_error(rule::PRINT_WRITE, &rel, &target, &e));
         return Printing {
             build: DocBuild::failed(rel, millis),
             diagnostics,
@@ -653,9 +658,14 @@ fn export_docx(
             && let Some(r) = old.get(&file)
             && r.inputs == inputs
             && crate::output::output_hash(&target) == r.output
+            && let Some(again) = r
+                .findings
+                .iter()
+                .map(|f| f.diagnostic())
+                .collect::<Option<Vec<_>>>()
         {
             // Kept: its warnings are told again.
-            told.extend(r.findings.iter().map(|f| f.diagnostic()));
+            told.extend(again);
             return (done(true, r.bytes, true), told, None, remarks);
         }
         // A Word file edited since it was written is the author's now.
@@ -670,7 +680,7 @@ fn export_docx(
                 let warnings: Vec<Diagnostic> = problems
                     .into_iter()
                     .map(|p| {
-                        Diagnostic::file("docx/image", Severity::Warning, &rel, p)
+                        Diagnostic::file(rule::DOCX_IMAGE, Severity::Warning, &rel, p)
                             .with_help("Word 文件中只能放 PNG、JPEG 图片；改后重新构建")
                     })
                     .collect();
@@ -698,7 +708,7 @@ fn export_docx(
     };
     let results = crate::par::map(&docs, jobs, one, |doc| {
         let d = Diagnostic::file(
-            "docx/export",
+            rule::DOCX_EXPORT,
             Severity::Error,
             &doc.src.rel,
             "内部错误：导出这个文档时崩溃，其他文档照常导出；请报告此问题",
@@ -722,7 +732,7 @@ fn export_docx(
     }
     if let Err(e) = crate::output::update_records(out_dir, records) {
         diags.push(write_error(
-            "print/write",
+            rule::PRINT_WRITE,
             CONTENT_DIR,
             &out_dir.join(crate::output::MARKER),
             &e,
@@ -814,7 +824,7 @@ fn write_docx(out_dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), String>
 
 /// A Word file that could not be made: an error at its document.
 fn docx_failed(rel: &str, message: String) -> Diagnostic {
-    Diagnostic::file("docx/export", Severity::Error, rel, message)
+    Diagnostic::file(rule::DOCX_EXPORT, Severity::Error, rel, message)
         .with_help("其他文档照常生成；检查输出目录的权限和磁盘空间，或用 --no-docx 跳过")
 }
 

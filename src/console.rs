@@ -2,6 +2,7 @@
 //! pack summaries and the check report (diagnostics are drawn by
 //! [`crate::diagnostic`]). `main` only dispatches.
 
+use crate::rule;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 
@@ -84,7 +85,8 @@ pub fn print_pack(
     for doc in &report.empty {
         writeln!(
             out,
-            "错误[package/empty]：未打包 {}：按本阶段的 includes（或 package.includes），压缩包中没有任何文件（没有写出空压缩包）",
+            "错误[{}]：未打包 {}：按本阶段的 includes（或 package.includes），压缩包中没有任何文件（没有写出空压缩包）",
+            rule::PACKAGE_EMPTY,
             crate::text::escape_name(doc)
         )?;
     }
@@ -179,7 +181,8 @@ fn print_season(
                 for m in &p.missing {
                     writeln!(
                         out,
-                        "错误[package/missing]：{}：{}缺少{}",
+                        "错误[{}]：{}：{}缺少{}",
+                        rule::PACKAGE_MISSING,
                         esc(&p.doc),
                         stage.name,
                         esc(m)
@@ -385,7 +388,7 @@ pub fn print_build(
     let not_written = report
         .print
         .iter()
-        .filter(|d| d.rule == "print/write" || d.rule == "site/write")
+        .filter(|d| d.rule == rule::PRINT_WRITE || d.rule == rule::SITE_WRITE)
         .count();
     let typeset_failed = report.docs.iter().filter(|d| !d.ok).count();
     let mut problems = Vec::new();
@@ -503,7 +506,7 @@ pub fn print_explain(r: &crate::check::registry::Rule) -> std::io::Result<()> {
 
 /// A package or output left in place (not removed, not overwritten).
 fn is_kept(d: &diagnostic::Diagnostic) -> bool {
-    d.rule == "output/kept" || d.rule == "output/changed"
+    d.rule == rule::OUTPUT_KEPT || d.rule == rule::OUTPUT_CHANGED
 }
 
 pub fn esc(s: &str) -> std::borrow::Cow<'_, str> {

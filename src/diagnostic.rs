@@ -32,7 +32,7 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: crate::rule::RuleId,
     pub severity: Severity,
     /// Path relative to the project root, `/`-separated.
     pub file: String,
@@ -51,7 +51,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic about a whole file (no line).
     pub fn file(
-        rule: &'static str,
+        rule: crate::rule::RuleId,
         severity: Severity,
         file: impl Into<String>,
         message: impl Into<String>,
@@ -71,7 +71,7 @@ impl Diagnostic {
 
     /// A diagnostic on a byte range of a loaded file.
     pub fn at(
-        rule: &'static str,
+        rule: crate::rule::RuleId,
         severity: Severity,
         src: &SourceFile,
         span: Range<usize>,
@@ -94,7 +94,7 @@ impl Diagnostic {
 
     /// A diagnostic at a known line and column without a loaded source.
     pub fn at_line(
-        rule: &'static str,
+        rule: crate::rule::RuleId,
         severity: Severity,
         file: impl Into<String>,
         line: usize,
@@ -417,7 +417,7 @@ mod long_line_tests {
         let at = |needle: &str| {
             let i = text.find(needle).unwrap_or_default();
             Diagnostic::at(
-                "test/rule",
+                crate::rule::CONTENT_PLACEHOLDER,
                 Severity::Warning,
                 &src,
                 i..i + needle.len(),
@@ -447,7 +447,7 @@ mod tests {
     fn json_shape_has_required_keys() {
         let src = SourceFile::new("content/a.md", "---\ntitle: x\n---\n".to_string());
         let d = Diagnostic::at(
-            "frontmatter/missing-field",
+            crate::rule::FRONTMATTER_MISSING_FIELD,
             Severity::Error,
             &src,
             4..9,
@@ -469,66 +469,5 @@ mod tests {
         assert_eq!(first["line"], 2);
         assert_eq!(v["summary"]["errors"], 1);
         assert_eq!(v["summary"]["documents"], 1);
-    }
-}
-
-#[cfg(test)]
-mod rule_docs {
-    /// Every rule id the code can report is explained in the README's rule
-    /// tables (an id, or its family as `family/*`), so a user who meets
-    /// one can look it up. Ids are the `"family/name"` literals of the
-    /// non-test code whose family the README's tables use.
-    #[test]
-    fn every_rule_id_is_in_the_readme() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-        let ticked = |s: &str| readme.contains(&format!("`{s}`"));
-        let families: std::collections::BTreeSet<String> = readme
-            .lines()
-            .filter(|l| l.starts_with("| `"))
-            .flat_map(|l| l.split('`').skip(1).step_by(2))
-            .filter_map(|id| id.split_once('/').map(|(f, _)| f.to_string()))
-            .collect();
-        assert!(families.contains("numbers") && families.contains("print"));
-        // Media types share the shape of a rule id.
-        const NOT_RULES: [&str; 2] = ["text/html", "text/plain"];
-        let mut missing = std::collections::BTreeSet::new();
-        for entry in walkdir::WalkDir::new(root.join("src")) {
-            let entry = entry.unwrap();
-            if entry.path().extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            // The code before the file's test module (a test-only item
-            // elsewhere in the file does not end the reading).
-            let code = text
-                .split("\n#[cfg(test)]\nmod ")
-                .next()
-                .unwrap_or("")
-                .split("\n#[cfg(test)]\npub(crate) mod ")
-                .next()
-                .unwrap_or("");
-            for lit in code.split('"').skip(1).step_by(2) {
-                let Some((family, name)) = lit.split_once('/') else {
-                    continue;
-                };
-                let shaped = !family.is_empty()
-                    && family.chars().all(|c| c.is_ascii_lowercase())
-                    && name.starts_with(|c: char| c.is_ascii_lowercase())
-                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '-');
-                if shaped
-                    && families.contains(family)
-                    && !NOT_RULES.contains(&lit)
-                    && !ticked(lit)
-                    && !ticked(&format!("{family}/*"))
-                {
-                    missing.insert(lit.to_string());
-                }
-            }
-        }
-        assert!(
-            missing.is_empty(),
-            "rule ids not in the README: {missing:?}"
-        );
     }
 }

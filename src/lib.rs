@@ -21,7 +21,7 @@
 //! let project = Project::load(dir.path()).map_err(|e| e.to_string())?;
 //! let today = parse_datetime("2022-06-01", false).unwrap();
 //! let diagnostics = check_project(&project, &Options::at(today));
-//! assert!(diagnostics.iter().any(|d| d.rule == "outline/missing-section"));
+//! assert!(diagnostics.iter().any(|d| d.rule == crate::rule::OUTLINE_MISSING_SECTION));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -46,6 +46,7 @@ pub mod par;
 pub mod paths;
 pub mod project;
 pub mod render;
+pub mod rule;
 pub mod scaffold;
 pub mod serve;
 pub mod source;

@@ -12,6 +12,7 @@
 //!   (`.shenbao-output`): shenbao never writes into, cleans or serves a
 //!   folder it did not create (like mdBook and Zola).
 
+use crate::rule;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -107,9 +108,11 @@ impl Finding {
         }
     }
 
-    pub fn diagnostic(&self) -> Diagnostic {
-        Diagnostic {
-            rule: intern(&self.rule),
+    /// The finding as a diagnostic; `None` when its rule is no longer in
+    /// the registry (a manifest written by another shenbao).
+    pub fn diagnostic(&self) -> Option<Diagnostic> {
+        Some(Diagnostic {
+            rule: crate::rule::RuleId::parse(&self.rule)?,
             severity: match self.severity.as_str() {
                 "error" => Severity::Error,
                 "info" => Severity::Info,
@@ -122,20 +125,8 @@ impl Finding {
             help: self.help.clone(),
             span: self.span.map(|(a, b)| a..b),
             label: self.label.clone(),
-        }
+        })
     }
-}
-
-/// Rule names are `&'static str`: each name read back is leaked once.
-fn intern(rule: &str) -> &'static str {
-    static NAMES: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
-    let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(n) = names.get(rule) {
-        return n;
-    }
-    let n: &'static str = Box::leak(rule.to_string().into_boxed_str());
-    names.insert(n);
-    n
 }
 
 /// A hash as stored in the manifest.
@@ -496,7 +487,7 @@ pub fn kept_diagnostics(dir: &Path, kept: &[Kept]) -> Vec<Diagnostic> {
     kept.iter()
         .map(|k| {
             Diagnostic::file(
-                "output/kept",
+                rule::OUTPUT_KEPT,
                 Severity::Warning,
                 &marker,
                 format!(
@@ -531,7 +522,7 @@ pub fn changed_since_written(dir: &Path, rel: &str, sums: &BTreeMap<String, Stri
 /// is therefore kept, not made again.
 pub fn changed_diagnostic(rel_doc: &str, dir: &Path, rel: &str) -> Diagnostic {
     Diagnostic::file(
-        "output/changed",
+        rule::OUTPUT_CHANGED,
         Severity::Warning,
         rel_doc,
         format!(

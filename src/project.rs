@@ -1,6 +1,7 @@
 //! A project: `shenbao.yaml`, its call, and every document under
 //! `content/`, each read and parsed once.
 
+use crate::rule;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -192,7 +193,8 @@ impl Project {
             .unwrap_or(crate::call::DEFAULT_PRESET)
             .trim()
             .to_string();
-        self.diagnostics.retain(|d| d.rule != "frontmatter/call");
+        self.diagnostics
+            .retain(|d| d.rule != rule::FRONTMATTER_CALL);
         let mut wanted: Vec<(String, &Document)> = Vec::new();
         for doc in &self.documents {
             if let Some(c) = doc.plan().and_then(|p| p.call.as_ref()) {
@@ -222,7 +224,7 @@ impl Project {
                             if file.is_file() && !file.ends_with(crate::config::CONFIG_FILE) =>
                         {
                             Diagnostic::at_line(
-                                "frontmatter/call",
+                                rule::FRONTMATTER_CALL,
                                 Severity::Error,
                                 crate::paths::rel_path(&self.root, file),
                                 line,
@@ -239,7 +241,7 @@ impl Project {
                                 .and_then(|p| p.call.as_ref())
                                 .map_or(0..0, |c| c.span.clone());
                             Diagnostic::at(
-                                "frontmatter/call",
+                                rule::FRONTMATTER_CALL,
                                 Severity::Error,
                                 &doc.src,
                                 span,
@@ -275,7 +277,7 @@ impl Project {
             };
             self.diagnostics.push(
                 Diagnostic::file(
-                    "project/no-content",
+                    rule::PROJECT_NO_CONTENT,
                     Severity::Warning,
                     CONTENT_DIR,
                     message,
@@ -293,7 +295,7 @@ impl Project {
             // A panic in a parser is a bug; still report it rather than
             // lose the other documents.
             Err(Box::new(Diagnostic::file(
-                "document/unreadable",
+                rule::DOCUMENT_UNREADABLE,
                 Severity::Error,
                 crate::paths::rel_path(root, path),
                 "内部错误：解析文档时崩溃，请报告此问题",
@@ -328,8 +330,13 @@ impl Project {
                 other, key
             );
             self.diagnostics.push(
-                Diagnostic::file("document/output-name", Severity::Error, &doc.src.rel, msg)
-                    .with_help("给其中一份改名：两份文档的文件名（不计扩展名和大小写）不能相同"),
+                Diagnostic::file(
+                    rule::DOCUMENT_OUTPUT_NAME,
+                    Severity::Error,
+                    &doc.src.rel,
+                    msg,
+                )
+                .with_help("给其中一份改名：两份文档的文件名（不计扩展名和大小写）不能相同"),
             );
             return;
         }
@@ -356,7 +363,7 @@ impl Project {
                     // share one page, one PDF: such a name is refused.
                     self.diagnostics.push(
                         Diagnostic::file(
-                            "document/file-name",
+                            rule::DOCUMENT_FILE_NAME,
                             Severity::Error,
                             rel_path(&self.root, e.path()),
                             "文件名不是有效的 UTF-8 文字，未读取",
@@ -370,7 +377,7 @@ impl Project {
                 Ok(e) if is_markdown(e.path()) && !e.file_type().is_dir() => {
                     self.diagnostics.push(
                         Diagnostic::file(
-                            "document/unreadable",
+                            rule::DOCUMENT_UNREADABLE,
                             Severity::Error,
                             rel_path(&self.root, e.path()),
                             "不是普通文件（管道、设备或套接字），未读取",
@@ -395,7 +402,7 @@ impl Project {
                         )
                     };
                     self.diagnostics.push(
-                        Diagnostic::file("document/unreadable", Severity::Error, rel, msg)
+                        Diagnostic::file(rule::DOCUMENT_UNREADABLE, Severity::Error, rel, msg)
                             .with_help(help),
                     );
                 }
@@ -438,7 +445,7 @@ impl Project {
         let failed: std::collections::BTreeSet<&str> = self
             .diagnostics
             .iter()
-            .filter(|d| d.rule.starts_with("document/"))
+            .filter(|d| d.rule.family() == "document")
             .map(|d| d.file.as_str())
             .collect();
         self.documents.len() + failed.len()
@@ -459,7 +466,7 @@ fn load_file(
     if let Err(Outside) = ensure_inside(root, path) {
         return Err(Box::new(
             Diagnostic::file(
-                "document/outside-project",
+                rule::DOCUMENT_OUTSIDE_PROJECT,
                 Severity::Error,
                 rel,
                 "这个文件是指向项目之外的符号链接，已跳过",
@@ -471,7 +478,7 @@ fn load_file(
         Ok(b) => b,
         Err(crate::fsutil::ReadError::TooLarge(size)) => {
             return Err(Box::new(Diagnostic::file(
-                "document/too-large",
+                rule::DOCUMENT_TOO_LARGE,
                 Severity::Error,
                 rel,
                 format!(
@@ -485,7 +492,7 @@ fn load_file(
         Err(crate::fsutil::ReadError::NotRegular) => {
             return Err(Box::new(
                 Diagnostic::file(
-                    "document/unreadable",
+                    rule::DOCUMENT_UNREADABLE,
                     Severity::Error,
                     rel,
                     "不是普通文件（管道、设备或套接字），未读取",
@@ -496,7 +503,7 @@ fn load_file(
         Err(crate::fsutil::ReadError::Io(e)) => {
             return Err(Box::new(
                 Diagnostic::file(
-                    "document/unreadable",
+                    rule::DOCUMENT_UNREADABLE,
                     Severity::Error,
                     rel,
                     format!("无法读取：{}", io_reason(Some(&e))),
@@ -511,7 +518,7 @@ fn load_file(
     let bars = memchr::memchr_iter(b'|', &bytes).count();
     if bars > MAX_TABLE_BARS {
         return Err(Box::new(Diagnostic::file(
-            "document/too-large",
+            rule::DOCUMENT_TOO_LARGE,
             Severity::Error,
             rel,
             format!(

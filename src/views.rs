@@ -711,7 +711,7 @@ mod tests {
         assert!(
             doc.diagnostics
                 .iter()
-                .any(|d| d.rule == "frontmatter/invalid-value"
+                .any(|d| d.rule == crate::rule::FRONTMATTER_INVALID_VALUE
                     && d.message.contains("environmental_benefit")),
             "{:?}",
             doc.diagnostics

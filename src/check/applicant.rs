@@ -4,6 +4,7 @@ use super::{Ctx, diag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::rule;
 use crate::text::normalize_title;
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
@@ -19,7 +20,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         match call.applicant_type(&t.value) {
             None => out.push(
                 diag(
-                    "applicant/type",
+                    rule::APPLICANT_TYPE,
                     Severity::Error,
                     doc,
                     t.span.clone(),
@@ -36,7 +37,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                 {
                     out.push(
                         diag(
-                            "applicant/type",
+                            rule::APPLICANT_TYPE,
                             Severity::Warning,
                             doc,
                             a.span.clone(),
@@ -71,7 +72,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                     if let Some(o) = apparent {
                         out.push(
                             diag(
-                                "applicant/type",
+                                rule::APPLICANT_TYPE,
                                 Severity::Warning,
                                 doc,
                                 t.span.clone(),
@@ -111,7 +112,7 @@ fn same_entity(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             diag(
-                "applicant/same-entity",
+                rule::APPLICANT_SAME_ENTITY,
                 Severity::Error,
                 doc,
                 i.span.clone(),
@@ -126,6 +127,7 @@ fn same_entity(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use crate::rule;
 
     #[test]
     fn an_enterprise_named_as_the_applicant_is_a_warning() {
@@ -135,13 +137,16 @@ mod tests {
             "宛南化工园区投资发展有限公司",
         );
         let d = f.check(&plan);
-        let found: Vec<_> = d.iter().filter(|x| x.rule == "applicant/type").collect();
+        let found: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::APPLICANT_TYPE)
+            .collect();
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].severity, crate::diagnostic::Severity::Warning);
         assert!(found[0].message.contains("企业"), "{}", found[0].message);
         // Near miss: a committee whose name holds 公司 nowhere at its end.
         let d = f.check(&good_plan());
-        assert!(!d.iter().any(|x| x.rule == "applicant/type"));
+        assert!(!d.iter().any(|x| x.rule == rule::APPLICANT_TYPE));
     }
 
     #[test]
@@ -151,7 +156,7 @@ mod tests {
         assert_eq!(
             problems(&d)
                 .iter()
-                .filter(|r| **r == "applicant/type")
+                .filter(|r| **r == rule::APPLICANT_TYPE)
                 .count(),
             1
         );
@@ -161,10 +166,10 @@ mod tests {
         ));
         assert!(
             d.iter()
-                .any(|x| x.rule == "applicant/type" && x.message.contains("看起来是园区管委会")),
+                .any(|x| x.rule == rule::APPLICANT_TYPE && x.message.contains("看起来是园区管委会")),
             "{d:#?}"
         );
-        assert!(!problems(&f.check(&good_plan())).contains(&"applicant/type"));
+        assert!(!problems(&f.check(&good_plan())).contains(&rule::APPLICANT_TYPE));
     }
 
     #[test]
@@ -177,10 +182,10 @@ mod tests {
         assert_eq!(
             problems(&d)
                 .iter()
-                .filter(|r| **r == "applicant/same-entity")
+                .filter(|r| **r == rule::APPLICANT_SAME_ENTITY)
                 .count(),
             1
         );
-        assert!(!problems(&f.check(&good_plan())).contains(&"applicant/same-entity"));
+        assert!(!problems(&f.check(&good_plan())).contains(&rule::APPLICANT_SAME_ENTITY));
     }
 }

@@ -5,6 +5,7 @@
 //! Attachment paths are relative to the project root; image paths in the
 //! text are relative to the document, as in any Markdown.
 
+use crate::rule;
 use std::path::Path;
 
 use super::{Ctx, diag, key_span};
@@ -29,7 +30,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             Err(Resolve::Outside) => out.push(outside(doc, span, &a.file.value)),
             Err(Resolve::Missing) => out.push(
                 diag(
-                    "attachment/missing-file",
+                    rule::ATTACHMENT_MISSING_FILE,
                     Severity::Error,
                     doc,
                     span,
@@ -42,7 +43,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             ),
             Ok(_) if !extension_ok(&a.file.value) => out.push(
                 diag(
-                    "attachment/format",
+                    rule::ATTACHMENT_FORMAT,
                     Severity::Error,
                     doc,
                     span,
@@ -58,7 +59,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         if is_remote(&link.dest) {
             out.push(
                 diag(
-                    "attachment/remote-image",
+                    rule::ATTACHMENT_REMOTE_IMAGE,
                     Severity::Warning,
                     doc,
                     link.span.clone(),
@@ -75,7 +76,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             Err(Resolve::Outside) => out.push(outside(doc, link.span.clone(), &link.dest)),
             Err(Resolve::Missing) => out.push(
                 diag(
-                    "attachment/missing-file",
+                    rule::ATTACHMENT_MISSING_FILE,
                     Severity::Error,
                     doc,
                     link.span.clone(),
@@ -86,7 +87,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             ),
             Ok(real) if file_head(&real).is_none_or(|h| image_kind(&h).is_none()) => out.push(
                 diag(
-                    "attachment/format",
+                    rule::ATTACHMENT_FORMAT,
                     Severity::Error,
                     doc,
                     link.span.clone(),
@@ -126,7 +127,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             .any(|a| a.kind == AttachmentKind::RecommendationLetter)
     {
         out.push(
-            diag("attachment/recommendation-letter", Severity::Warning, doc, key_span(doc, "attachments"), "尚未附省级推荐函")
+            diag(rule::ATTACHMENT_RECOMMENDATION_LETTER, Severity::Warning, doc, key_span(doc, "attachments"), "尚未附省级推荐函")
                 .with_help(format!("通知要求{}附推荐函。收到推荐函扫描件后放入项目，并在 attachments 中加 `- type: recommendation-letter` 和 `file: 路径`", wanting.join("、"))),
         );
     }
@@ -134,7 +135,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
 
 fn outside(doc: &Document, span: std::ops::Range<usize>, written: &str) -> Diagnostic {
     diag(
-        "attachment/outside-project",
+        rule::ATTACHMENT_OUTSIDE_PROJECT,
         Severity::Error,
         doc,
         span,
@@ -156,7 +157,7 @@ mod tests {
         )
     }
 
-    fn n(d: &[Diagnostic], rule: &str) -> usize {
+    fn n(d: &[Diagnostic], rule: crate::rule::RuleId) -> usize {
         d.iter().filter(|x| x.rule == rule).count()
     }
 
@@ -168,34 +169,34 @@ mod tests {
         std::fs::write(f.root().join("attachments/letter.docx"), b"x").unwrap();
         let ok = f.check(&with_attachment("attachments/推荐函.pdf"));
         assert!(
-            !rules(&ok).iter().any(|r| r.starts_with("attachment/")),
+            !rules(&ok).iter().any(|r| r.family() == "attachment"),
             "{ok:#?}"
         );
         assert_eq!(
             n(
                 &f.check(&with_attachment("attachments/无.pdf")),
-                "attachment/missing-file"
+                rule::ATTACHMENT_MISSING_FILE
             ),
             1
         );
         assert_eq!(
             n(
                 &f.check(&with_attachment("../../etc/passwd")),
-                "attachment/outside-project"
+                rule::ATTACHMENT_OUTSIDE_PROJECT
             ),
             1
         );
         assert_eq!(
             n(
                 &f.check(&with_attachment("/etc/hostname")),
-                "attachment/outside-project"
+                rule::ATTACHMENT_OUTSIDE_PROJECT
             ),
             1
         );
         assert_eq!(
             n(
                 &f.check(&with_attachment("attachments/letter.docx")),
-                "attachment/format"
+                rule::ATTACHMENT_FORMAT
             ),
             1
         );
@@ -206,13 +207,16 @@ mod tests {
             assert_eq!(
                 n(
                     &f.check(&with_attachment("attachments/link.pdf")),
-                    "attachment/outside-project"
+                    rule::ATTACHMENT_OUTSIDE_PROJECT
                 ),
                 1
             );
         }
         assert_eq!(
-            n(&f.check(&good_plan()), "attachment/recommendation-letter"),
+            n(
+                &f.check(&good_plan()),
+                rule::ATTACHMENT_RECOMMENDATION_LETTER
+            ),
             1
         );
     }
@@ -227,8 +231,8 @@ mod tests {
             good_plan()
         );
         let d = f.check(&text);
-        assert_eq!(n(&d, "attachment/missing-file"), 1, "{d:#?}");
-        assert_eq!(n(&d, "attachment/outside-project"), 1);
-        assert_eq!(n(&d, "attachment/remote-image"), 1);
+        assert_eq!(n(&d, rule::ATTACHMENT_MISSING_FILE), 1, "{d:#?}");
+        assert_eq!(n(&d, rule::ATTACHMENT_OUTSIDE_PROJECT), 1);
+        assert_eq!(n(&d, rule::ATTACHMENT_REMOTE_IMAGE), 1);
     }
 }

@@ -5,6 +5,7 @@
 //! municipal dates as `deadline/*`. What they check against (the required
 //! parts, stages, minimums, dates) is the call's `voluntary` data.
 
+use crate::rule;
 use std::ops::Range;
 
 use chrono::{DateTime, FixedOffset, Months};
@@ -28,12 +29,18 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
         doc,
         report.title.as_ref(),
         &report.enterprise,
-        "audit/identity",
+        rule::AUDIT_IDENTITY,
         out,
     );
     required_sections(doc, v, out);
-    mentioned(doc, &v.stages, "audit/stages", "审核程序中的“{}”阶段", out);
-    mentioned(doc, &v.balances, "audit/balances", "{}", out);
+    mentioned(
+        doc,
+        &v.stages,
+        rule::AUDIT_STAGES,
+        "审核程序中的“{}”阶段",
+        out,
+    );
+    mentioned(doc, &v.balances, rule::AUDIT_BALANCES, "{}", out);
     vetoes(doc, &v.vetoes, out);
     prose_figures(doc, report, None, out);
     options(doc, report, out);
@@ -51,7 +58,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     {
         out.push(
             diag(
-                "frontmatter/invalid-value",
+                rule::FRONTMATTER_INVALID_VALUE,
                 Severity::Error,
                 doc,
                 r.span.clone(),
@@ -63,7 +70,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Di
     if report.evaluation.result.is_some() && experts_of.is_empty() {
         out.push(
             diag(
-                "audit/expert-group",
+                rule::AUDIT_EXPERT_GROUP,
                 Severity::Error,
                 doc,
                 key_span(doc, "evaluation"),
@@ -106,7 +113,7 @@ fn dates_in_order(
         if b.value.date_naive() < a.value.date_naive() {
             out.push(
                 diag(
-                    "date/order",
+                    rule::DATE_ORDER,
                     Severity::Error,
                     doc,
                     b.span.clone(),
@@ -134,7 +141,7 @@ pub fn check_acceptance(
         doc,
         report.title.as_ref(),
         &report.enterprise,
-        "acceptance/identity",
+        rule::ACCEPTANCE_IDENTITY,
         out,
     );
     experts(doc, v.min_experts, &report.experts, "experts", "验收", out);
@@ -160,7 +167,7 @@ pub fn check_acceptance(
         if let Some(m) = problem {
             out.push(
                 diag(
-                    "audit/report-file",
+                    rule::AUDIT_REPORT_FILE,
                     Severity::Error,
                     doc,
                     file.span.clone(),
@@ -195,7 +202,7 @@ fn title_names_the_enterprise(
     doc: &Document,
     title: Option<&Spanned<String>>,
     e: &crate::document::voluntary::Enterprise,
-    rule: &'static str,
+    rule: crate::rule::RuleId,
     out: &mut Vec<Diagnostic>,
 ) {
     let (Some(title), Some(name)) = (title, e.name.as_ref()) else {
@@ -296,7 +303,7 @@ fn indicators(
         };
         out.push(
             diag(
-                "acceptance/indicator-worse",
+                rule::ACCEPTANCE_INDICATOR_WORSE,
                 Severity::Warning,
                 doc,
                 after.span.clone(),
@@ -384,7 +391,7 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
                     .map_or_else(String::new, |c| format!("是否指“{c}”？"));
                 out.push(
                     diag(
-                        "acceptance/implemented",
+                        rule::ACCEPTANCE_IMPLEMENTED,
                         Severity::Error,
                         doc,
                         list_item_span(doc, "implemented", imp),
@@ -414,7 +421,7 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
             }
             out.push(
                 diag(
-                    "acceptance/pending-option",
+                    rule::ACCEPTANCE_PENDING_OPTION,
                     Severity::Error,
                     doc,
                     key_span(doc, "implemented"),
@@ -443,7 +450,7 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     diag(
-                        "enterprise/consistency",
+                        rule::ENTERPRISE_CONSISTENCY,
                         Severity::Error,
                         doc,
                         at("evaluation_date"),
@@ -464,7 +471,7 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     diag(
-                        "enterprise/consistency",
+                        rule::ENTERPRISE_CONSISTENCY,
                         Severity::Error,
                         doc,
                         at("date"),
@@ -515,7 +522,7 @@ fn yearly_deadline(
             .map_or_else(String::new, |n| format!("；下一次截止是 {}", format_zh(&n)));
         out.push(
             diag(
-                "deadline/passed",
+                rule::DEADLINE_PASSED,
                 Severity::Info,
                 doc,
                 span,
@@ -533,7 +540,7 @@ fn yearly_deadline(
         let left = super::deadline::days_left(&today, &due);
         out.push(
             diag(
-                "deadline/upcoming",
+                rule::DEADLINE_UPCOMING,
                 Severity::Info,
                 doc,
                 span,
@@ -595,7 +602,7 @@ fn required_sections(doc: &Document, v: &Voluntary, out: &mut Vec<Diagnostic>) {
             let title = &entry.title;
             out.push(
                 diag(
-                    "audit/required-sections",
+                    rule::AUDIT_REQUIRED_SECTIONS,
                     Severity::Error,
                     doc,
                     body_span(doc),
@@ -770,9 +777,9 @@ fn prose_figures(
     };
     // In an acceptance report the finding spans two documents.
     let rule = if accepted.is_some() {
-        "acceptance/prose-figures"
+        rule::ACCEPTANCE_PROSE_FIGURES
     } else {
-        "audit/prose-figures"
+        rule::AUDIT_PROSE_FIGURES
     };
     let mut push = |range: Range<usize>, severity: Severity, message: String| {
         out.push(
@@ -1245,7 +1252,7 @@ fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>
         if !ok {
             out.push(
                 diag(
-                    "audit/veto",
+                    rule::AUDIT_VETO,
                     Severity::Error,
                     doc,
                     body_span(doc),
@@ -1307,7 +1314,7 @@ fn quantified_elsewhere(doc: &Document, words: &[String]) -> bool {
 fn mentioned(
     doc: &Document,
     items: &[Mention],
-    rule: &'static str,
+    rule: crate::rule::RuleId,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -1317,7 +1324,7 @@ fn mentioned(
         //建立水平衡” is not a water balance).
         if affirmed(body, &item.words).is_empty() {
             let label = what.replace("{}", &item.name);
-            let help = if rule == "audit/balances" {
+            let help = if rule == rule::AUDIT_BALANCES {
                 "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"
             } else {
                 "审核程序为：审核准备 → 审核 → 方案的产生和筛选 → 方案的确定 → 编写审核报告；在“清洁生产审核过程和结果”中逐一写明"
@@ -1347,7 +1354,7 @@ fn experts(
     if !experts.is_empty() && experts.len() < min {
         out.push(
             diag(
-                "audit/expert-group",
+                rule::AUDIT_EXPERT_GROUP,
                 Severity::Error,
                 doc,
                 field_span(doc, path),
@@ -1380,7 +1387,7 @@ fn agency(doc: &Document, min: &AgencyMinimums, report: &AuditMeta, out: &mut Ve
         {
             out.push(
                 diag(
-                    "audit/agency",
+                    rule::AUDIT_AGENCY,
                     Severity::Error,
                     doc,
                     field_span(doc, &format!("agency.{key}")),
@@ -1400,7 +1407,7 @@ fn agency(doc: &Document, min: &AgencyMinimums, report: &AuditMeta, out: &mut Ve
     if given && audits < min.industry_audits && related < min.related_jobs {
         out.push(
             diag(
-                "audit/agency",
+                rule::AUDIT_AGENCY,
                 Severity::Error,
                 doc,
                 key_span(doc, "agency"),
@@ -1441,7 +1448,7 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
         };
         out.push(
             diag(
-                "audit/reaudit-due",
+                rule::AUDIT_REAUDIT_DUE,
                 Severity::Warning,
                 doc,
                 span,
@@ -1455,7 +1462,7 @@ fn reaudit(ctx: &Ctx<'_>, doc: &Document, report: &AuditMeta, out: &mut Vec<Diag
     } else {
         out.push(
             diag(
-                "audit/reaudit-due",
+                rule::AUDIT_REAUDIT_DUE,
                 Severity::Info,
                 doc,
                 span,
@@ -1508,7 +1515,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         match &o.class {
             None => out.push(
                 diag(
-                    "audit/options",
+                    rule::AUDIT_OPTIONS,
                     Severity::Error,
                     doc,
                     key_span(doc, &o.path),
@@ -1518,7 +1525,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
             ),
             Some(c) if o.class().is_none() => out.push(
                 diag(
-                    "audit/options",
+                    rule::AUDIT_OPTIONS,
                     Severity::Error,
                     doc,
                     c.span.clone(),
@@ -1533,7 +1540,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 diag(
-                    "audit/options",
+                    rule::AUDIT_OPTIONS,
                     Severity::Warning,
                     doc,
                     st.span.clone(),
@@ -1551,7 +1558,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         if o.investment.is_none() {
             out.push(
                 diag(
-                    "audit/options",
+                    rule::AUDIT_OPTIONS,
                     Severity::Error,
                     doc,
                     at("investment"),
@@ -1562,14 +1569,14 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
         }
         if o.economic_benefit.is_none() && !o.has_environmental_benefit() {
             out.push(
-                diag("audit/options", Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
+                diag(rule::AUDIT_OPTIONS, Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
                     .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit（一句话，或分写 energy、water、pollutants）"),
             );
         }
     }
     out.push(
         diag(
-            "audit/options",
+            rule::AUDIT_OPTIONS,
             Severity::Info,
             doc,
             key_span(doc, "options"),
@@ -1618,7 +1625,7 @@ fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnostic>) {
             if (value - expected).abs() > 0.005 {
                 out.push(
                     diag(
-                        "audit/options",
+                        rule::AUDIT_OPTIONS,
                         Severity::Error,
                         doc,
                         table.span.clone(),
@@ -1838,7 +1845,10 @@ date: 2023-03-01
     fn a_title_naming_another_enterprise_is_two_identities() {
         let two = GOOD_AUDIT.replace("  name: 伏牛新材料有限公司", "  name: 伏牛化工有限公司");
         let d = check(&two, "2023-04-01");
-        let found: Vec<_> = d.iter().filter(|x| x.rule == "audit/identity").collect();
+        let found: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::AUDIT_IDENTITY)
+            .collect();
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].severity, Severity::Error);
         assert_eq!(found[0].line, Some(3));
@@ -1854,7 +1864,7 @@ date: 2023-03-01
             ),
         ] {
             let d = check(&ok, "2023-04-01");
-            assert!(!d.iter().any(|x| x.rule == "audit/identity"), "{d:#?}");
+            assert!(!d.iter().any(|x| x.rule == rule::AUDIT_IDENTITY), "{d:#?}");
         }
     }
 
@@ -1863,7 +1873,7 @@ date: 2023-03-01
         let d = check(GOOD_AUDIT, "2023-04-01");
         let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
         assert!(bad.is_empty(), "{bad:#?}");
-        let total = d.iter().find(|x| x.rule == "audit/options").unwrap();
+        let total = d.iter().find(|x| x.rule == rule::AUDIT_OPTIONS).unwrap();
         assert!(
             total
                 .message
@@ -1875,7 +1885,10 @@ date: 2023-03-01
             "{}",
             total.message
         );
-        let due = d.iter().find(|x| x.rule == "audit/reaudit-due").unwrap();
+        let due = d
+            .iter()
+            .find(|x| x.rule == rule::AUDIT_REAUDIT_DUE)
+            .unwrap();
         assert_eq!(due.severity, Severity::Info);
         assert!(due.message.contains("2027年3月20日"), "{}", due.message);
     }
@@ -1909,7 +1922,7 @@ date: 2023-03-01
         let d = check(&wrong, "2023-04-01");
         let e: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "audit/options" && x.is_error())
+            .filter(|x| x.rule == rule::AUDIT_OPTIONS && x.is_error())
             .collect();
         assert!(
             !e.is_empty() && e[0].message.contains("表中所列各方案的投资合计 12 万元"),
@@ -1923,7 +1936,7 @@ date: 2023-03-01
         let d = check(&some, "2023-04-01");
         let bad: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "audit/options" && x.severity != Severity::Info)
+            .filter(|x| x.rule == rule::AUDIT_OPTIONS && x.severity != Severity::Info)
             .collect();
         assert!(bad.is_empty(), "{bad:#?}");
     }
@@ -1936,14 +1949,14 @@ date: 2023-03-01
         );
         assert_ne!(said, GOOD_AUDIT);
         let d = check(&said, "2023-04-01");
-        assert!(!rules(&d).contains(&"audit/prose-figures"), "{d:#?}");
+        assert!(!rules(&d).contains(&rule::AUDIT_PROSE_FIGURES), "{d:#?}");
         let wrong = said
             .replace("无/低费方案1项", "无/低费方案9项")
             .replace("总投资272万元", "总投资300万元");
         let d = check(&wrong, "2023-04-01");
         let p: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "audit/prose-figures")
+            .filter(|x| x.rule == rule::AUDIT_PROSE_FIGURES)
             .collect();
         assert_eq!(p.len(), 2, "{p:#?}");
         assert!(
@@ -1963,7 +1976,7 @@ date: 2023-03-01
         let quiet = |text: &str| {
             let p: Vec<_> = check(text, "2023-04-01")
                 .into_iter()
-                .filter(|x| x.rule == "audit/prose-figures")
+                .filter(|x| x.rule == rule::AUDIT_PROSE_FIGURES)
                 .collect();
             assert!(p.is_empty(), "{text}\n{p:#?}");
         };
@@ -2000,7 +2013,7 @@ date: 2023-03-01
             "2023-04-01",
         )
         .into_iter()
-        .filter(|x| x.rule == "audit/prose-figures")
+        .filter(|x| x.rule == rule::AUDIT_PROSE_FIGURES)
         .collect();
         assert_eq!(d.len(), 1, "{d:#?}");
         assert!(
@@ -2013,15 +2026,15 @@ date: 2023-03-01
     #[test]
     fn dates_out_of_order_are_errors_at_the_later_one() {
         let d = check(GOOD_AUDIT, "2023-04-01");
-        assert!(!rules(&d).contains(&"date/order"));
+        assert!(!rules(&d).contains(&rule::DATE_ORDER));
         // Evaluated on the day the audit ended: in order.
         let same_day = GOOD_AUDIT.replace("  end: 2023-02-28", "  end: 2023-03-20");
         assert_ne!(same_day, GOOD_AUDIT);
         let d = check(&same_day, "2023-04-01");
-        assert!(!rules(&d).contains(&"date/order"), "{d:#?}");
+        assert!(!rules(&d).contains(&rule::DATE_ORDER), "{d:#?}");
         let bad = GOOD_AUDIT.replace("  end: 2023-02-28", "  end: 2022-08-31");
         let d = check(&bad, "2023-04-01");
-        let o: Vec<_> = d.iter().filter(|x| x.rule == "date/order").collect();
+        let o: Vec<_> = d.iter().filter(|x| x.rule == rule::DATE_ORDER).collect();
         assert_eq!(o.len(), 1, "{o:#?}");
         assert!(
             o[0].message
@@ -2040,14 +2053,17 @@ date: 2023-03-01
     #[test]
     fn mentioned_is_not_done_and_vetoes_are_errors() {
         let d = check(GOOD_AUDIT, "2023-04-01");
-        assert!(!rules(&d).contains(&"audit/veto"), "{d:#?}");
+        assert!(!rules(&d).contains(&rule::AUDIT_VETO), "{d:#?}");
         let negated = GOOD_AUDIT.replace(
             "建立物料平衡、能量平衡和水平衡",
             "物料平衡已建立，能量平衡已建立，企业尚未建立水平衡",
         );
         assert_ne!(negated, GOOD_AUDIT);
         let d = check(&negated, "2023-04-01");
-        let b: Vec<_> = d.iter().filter(|x| x.rule == "audit/balances").collect();
+        let b: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::AUDIT_BALANCES)
+            .collect();
         assert_eq!(b.len(), 1, "{b:#?}");
         assert!(b[0].message.contains("水平衡"), "{}", b[0].message);
         // No 审核重点, and a target without a figure: two vetoes.
@@ -2056,7 +2072,7 @@ date: 2023-03-01
             "清洁生产目标为持续改进",
         );
         let d = check(&vague, "2023-04-01");
-        let v: Vec<_> = d.iter().filter(|x| x.rule == "audit/veto").collect();
+        let v: Vec<_> = d.iter().filter(|x| x.rule == rule::AUDIT_VETO).collect();
         assert_eq!(v.len(), 2, "{v:#?}");
         assert!(v.iter().all(|x| x.is_error()));
     }
@@ -2100,7 +2116,7 @@ date: 2023-03-01
             "{vague}\n## 2.5 设置清洁生产目标\n\n| 阶段 | 内容 | 时间 |\n|---|---|---|\n| 预审核 | 设置清洁生产目标 | 2024年4月1日—4月30日 |\n"
         );
         let d = check(&numbered, "2023-04-01");
-        let v: Vec<_> = d.iter().filter(|x| x.rule == "audit/veto").collect();
+        let v: Vec<_> = d.iter().filter(|x| x.rule == rule::AUDIT_VETO).collect();
         assert_eq!(v.len(), 1, "{v:#?}");
         assert!(
             v[0].message.contains("量化的清洁生产目标"),
@@ -2118,7 +2134,7 @@ date: 2023-03-01
         let veto = |text: &str| {
             check(text, "2023-04-01")
                 .into_iter()
-                .filter(|x| x.rule == "audit/veto")
+                .filter(|x| x.rule == rule::AUDIT_VETO)
                 .count()
         };
         assert_eq!(veto(&vague), 1);
@@ -2158,14 +2174,17 @@ date: 2023-03-01
             )
             .replace("# 清洁生产方案实施计划", "# 第五章 方案的实施");
         let d = check(&staged, "2023-04-01");
-        assert!(!rules(&d).contains(&"audit/required-sections"), "{d:#?}");
+        assert!(
+            !rules(&d).contains(&rule::AUDIT_REQUIRED_SECTIONS),
+            "{d:#?}"
+        );
         // Without the implementation chapter, that part is missing, and the
         // help says which chapter would cover it.
         let missing = staged.replace("# 第五章 方案的实施", "# 第五章 其他");
         let d = check(&missing, "2023-04-01");
         let r: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "audit/required-sections")
+            .filter(|x| x.rule == rule::AUDIT_REQUIRED_SECTIONS)
             .collect();
         assert_eq!(r.len(), 1, "{r:#?}");
         assert!(
@@ -2182,51 +2201,51 @@ date: 2023-03-01
 
     #[test]
     fn each_audit_rule_fires() {
-        let cases: &[(&str, &str, &str)] = &[
+        let cases: &[(&str, &str, crate::rule::RuleId)] = &[
             (
                 "# 清洁生产方案实施计划",
                 "# 下一步安排",
-                "audit/required-sections",
+                rule::AUDIT_REQUIRED_SECTIONS,
             ),
-            ("审核准备阶段", "前期阶段", "audit/stages"),
-            ("水平衡", "用水情况", "audit/balances"),
-            ("    class: 中/高费\n", "", "audit/options"),
-            ("    class: 中/高费", "    class: 大额", "audit/options"),
-            ("    investment: 260\n", "", "audit/options"),
+            ("审核准备阶段", "前期阶段", rule::AUDIT_STAGES),
+            ("水平衡", "用水情况", rule::AUDIT_BALANCES),
+            ("    class: 中/高费\n", "", rule::AUDIT_OPTIONS),
+            ("    class: 中/高费", "    class: 大额", rule::AUDIT_OPTIONS),
+            ("    investment: 260\n", "", rule::AUDIT_OPTIONS),
             (
                 "| 2 | 循环水系统改造 | 中/高费 | 260 |",
                 "| 2 | 循环水系统改造 | 中/高费 | 200 |",
-                "audit/options",
+                rule::AUDIT_OPTIONS,
             ),
             // A 合计 row that does not add up: at its cell, once.
             (
                 "| | 合计 | | 272 | 115.5 |",
                 "| | 合计 | | 272 | 110 |",
-                "numbers/total",
+                rule::NUMBERS_TOTAL,
             ),
             // The rows themselves against the options.
             (
                 "| 2 | 循环水系统改造 | 中/高费 | 260 | 85 |\n| | 合计 | | 272 | 115.5 |",
                 "| 2 | 循环水系统改造 | 中/高费 | 250 | 85 |\n| | 合计 | | 262 | 115.5 |",
-                "audit/options",
+                rule::AUDIT_OPTIONS,
             ),
             (
                 "  experts: [张华, 李明, 王强]",
                 "  experts: [张华, 李明]",
-                "audit/expert-group",
+                rule::AUDIT_EXPERT_GROUP,
             ),
-            ("  staff: 12", "  staff: 6", "audit/agency"),
-            ("  senior: 3", "  senior: 1", "audit/agency"),
-            ("  intermediate: 7", "  intermediate: 4", "audit/agency"),
+            ("  staff: 12", "  staff: 6", rule::AUDIT_AGENCY),
+            ("  senior: 3", "  senior: 1", rule::AUDIT_AGENCY),
+            ("  intermediate: 7", "  intermediate: 4", rule::AUDIT_AGENCY),
             (
                 "  industry_audits: 5\n  related_jobs: 8",
                 "  industry_audits: 2\n  related_jobs: 4",
-                "audit/agency",
+                rule::AUDIT_AGENCY,
             ),
             (
                 "  uscc: \"91410700MA45F8K2X5\"",
                 "  uscc: \"91410700MA45F8K2X0\"",
-                "form/uscc",
+                rule::FORM_USCC,
             ),
         ];
         for (from, to, rule) in cases {
@@ -2243,17 +2262,20 @@ date: 2023-03-01
     fn the_minimums_and_dates_are_the_calls_data() {
         let mut f = Fixture::new();
         f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
-        assert!(!rules(&f.check(GOOD_AUDIT)).contains(&"audit/expert-group"));
+        assert!(!rules(&f.check(GOOD_AUDIT)).contains(&rule::AUDIT_EXPERT_GROUP));
         f.call.voluntary.min_experts = 5;
         f.call.voluntary.agency.senior = 4.0;
         let d = f.check(GOOD_AUDIT);
-        let e = d.iter().find(|x| x.rule == "audit/expert-group").unwrap();
+        let e = d
+            .iter()
+            .find(|x| x.rule == rule::AUDIT_EXPERT_GROUP)
+            .unwrap();
         assert!(e.message.contains("不少于 5 人"), "{}", e.message);
-        assert!(rules(&d).contains(&"audit/agency"));
+        assert!(rules(&d).contains(&rule::AUDIT_AGENCY));
         f.call.voluntary.report_sections.pop();
         assert!(
             !rules(&f.check(&GOOD_AUDIT.replacen("# 清洁生产方案实施计划", "# 下一步安排", 1)))
-                .contains(&"audit/required-sections")
+                .contains(&rule::AUDIT_REQUIRED_SECTIONS)
         );
     }
 
@@ -2295,7 +2317,10 @@ date: 2023-03-01
     #[test]
     fn the_reaudit_warns_within_six_months() {
         let d = check(GOOD_AUDIT, "2026-11-21");
-        let due = d.iter().find(|x| x.rule == "audit/reaudit-due").unwrap();
+        let due = d
+            .iter()
+            .find(|x| x.rule == rule::AUDIT_REAUDIT_DUE)
+            .unwrap();
         assert_eq!(due.severity, Severity::Warning);
         assert!(due.message.contains("还有 119 天"), "{}", due.message);
     }
@@ -2312,7 +2337,7 @@ date: 2023-03-01
         let d = check(&text, "2023-04-01");
         let e = d
             .iter()
-            .find(|x| x.rule == "audit/options" && x.severity == Severity::Error)
+            .find(|x| x.rule == rule::AUDIT_OPTIONS && x.severity == Severity::Error)
             .unwrap();
         assert!(
             e.message.contains("300") && e.message.contains("272"),
@@ -2324,12 +2349,12 @@ date: 2023-03-01
         // A 合计 that does not add its rows: once, at its cell.
         let text = GOOD_AUDIT.replacen("| | 合计 | | 272 |", "| | 合计 | | 300 |", 1);
         let d = check(&text, "2023-04-01");
-        let found: Vec<&str> = d
+        let found: Vec<crate::rule::RuleId> = d
             .iter()
             .filter(|x| x.severity == Severity::Error)
             .map(|x| x.rule)
             .collect();
-        assert_eq!(found, vec!["numbers/total"], "{d:#?}");
+        assert_eq!(found, vec![rule::NUMBERS_TOTAL], "{d:#?}");
     }
 
     const GOOD_ACCEPTANCE: &str = "---
@@ -2364,13 +2389,16 @@ date: 2023-11-20
         let d = check(GOOD_ACCEPTANCE, "2023-11-25");
         let bad: Vec<_> = d.iter().filter(|x| x.severity != Severity::Info).collect();
         assert!(bad.is_empty(), "{bad:#?}");
-        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        let due = d
+            .iter()
+            .find(|x| x.rule == rule::DEADLINE_UPCOMING)
+            .unwrap();
         assert!(due.message.contains("2023年12月15日"), "{}", due.message);
         let d = check(
             &GOOD_ACCEPTANCE.replace("experts: [张华, 李明, 王强]", "experts: [张华]"),
             "2023-11-25",
         );
-        assert!(rules(&d).contains(&"audit/expert-group"));
+        assert!(rules(&d).contains(&rule::AUDIT_EXPERT_GROUP));
         let d = check(
             &GOOD_ACCEPTANCE.replace(
                 "    issuer: 伏牛市环境监测站",
@@ -2378,28 +2406,34 @@ date: 2023-11-20
             ),
             "2023-11-25",
         );
-        assert!(rules(&d).contains(&"audit/report-file"));
+        assert!(rules(&d).contains(&rule::AUDIT_REPORT_FILE));
         let d = check(
             &GOOD_ACCEPTANCE.replace("    after: 3.1\n", ""),
             "2023-11-25",
         );
-        assert!(rules(&d).contains(&"frontmatter/missing-field"));
+        assert!(rules(&d).contains(&rule::FRONTMATTER_MISSING_FIELD));
         let d = check(GOOD_ACCEPTANCE, "2023-12-20");
-        assert!(rules(&d).contains(&"deadline/passed"));
+        assert!(rules(&d).contains(&rule::DEADLINE_PASSED));
     }
 
     #[test]
     fn the_form_deadline_is_the_next_fifteenth_of_march() {
         let form = "---\nkind: application-form\nfilled_on: 2023-03-01\n---\n";
         let d = check(form, "2023-03-10");
-        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        let due = d
+            .iter()
+            .find(|x| x.rule == rule::DEADLINE_UPCOMING)
+            .unwrap();
         assert!(
             due.message.contains("还有 5 天") && due.message.contains("2023年3月15日"),
             "{}",
             due.message
         );
         let d = check(&form.replace("2023-03-01", "2023-04-01"), "2023-04-02");
-        let due = d.iter().find(|x| x.rule == "deadline/upcoming").unwrap();
+        let due = d
+            .iter()
+            .find(|x| x.rule == rule::DEADLINE_UPCOMING)
+            .unwrap();
         assert!(due.message.contains("2024年3月15日"), "{}", due.message);
     }
 
@@ -2425,7 +2459,7 @@ date: 2023-11-20
             "implemented: [蒸汽冷凝水回收, 循环水系统改造, 锅炉烟气脱硝]",
         );
         let d = across(GOOD_AUDIT, &acc);
-        assert_eq!(rules(&d), vec!["acceptance/implemented"], "{d:#?}");
+        assert_eq!(rules(&d), vec![rule::ACCEPTANCE_IMPLEMENTED], "{d:#?}");
         assert!(d[0].message.contains("锅炉烟气脱硝") && d[0].message.contains("审核报告.md"));
         assert_eq!(d[0].line, Some(10));
         // A shortened name is the same option (near miss).
@@ -2440,7 +2474,10 @@ date: 2023-11-20
         // (and its text's “方案均已实施” is no longer true)
         assert_eq!(
             rules(&d),
-            vec!["acceptance/pending-option", "acceptance/prose-figures"],
+            vec![
+                rule::ACCEPTANCE_PENDING_OPTION,
+                rule::ACCEPTANCE_PROSE_FIGURES
+            ],
             "{d:#?}"
         );
         assert!(d[0].message.contains("循环水系统改造"));
@@ -2454,17 +2491,17 @@ date: 2023-11-20
         let acc =
             GOOD_ACCEPTANCE.replace("evaluation_date: 2023-03-20", "evaluation_date: 2023-03-02");
         let d = across(GOOD_AUDIT, &acc);
-        assert_eq!(rules(&d), vec!["enterprise/consistency"], "{d:#?}");
+        assert_eq!(rules(&d), vec![rule::ENTERPRISE_CONSISTENCY], "{d:#?}");
         let acc = GOOD_ACCEPTANCE
             .replace("evaluation_date: 2023-03-20\n", "")
             .replace("date: 2023-11-20", "date: 2023-03-10");
         let d = across(GOOD_AUDIT, &acc);
-        assert_eq!(rules(&d), vec!["enterprise/consistency"], "{d:#?}");
+        assert_eq!(rules(&d), vec![rule::ENTERPRISE_CONSISTENCY], "{d:#?}");
         assert!(d[0].message.contains("早于审核报告"), "{}", d[0].message);
         // Within the acceptance report: evaluation before acceptance.
         let acc = GOOD_ACCEPTANCE.replace("date: 2023-11-20", "date: 2023-03-10");
         let d = check(&acc, "2023-11-25");
-        assert!(rules(&d).contains(&"date/order"), "{d:#?}");
+        assert!(rules(&d).contains(&rule::DATE_ORDER), "{d:#?}");
         // …and then not a second time across the documents.
         let d = across(GOOD_AUDIT, &acc);
         assert!(d.is_empty(), "{d:#?}");
@@ -2479,7 +2516,7 @@ date: 2023-11-20
                 .replace("after: 3.1", &format!("after: {after}"));
             check(&acc, "2023-11-25")
                 .into_iter()
-                .filter(|d| d.rule == "acceptance/indicator-worse")
+                .filter(|d| d.rule == rule::ACCEPTANCE_INDICATOR_WORSE)
                 .collect::<Vec<_>>()
         };
         assert!(worse("单位产品新鲜水耗", "4.2", "3.1").is_empty());

@@ -8,12 +8,13 @@
 use super::{Ctx, diag};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::rule;
 
 pub fn check_guidance(doc: &Document, out: &mut Vec<Diagnostic>) {
     for span in &doc.body.guidance {
         out.push(
             diag(
-                "content/guidance",
+                rule::CONTENT_GUIDANCE,
                 Severity::Warning,
                 doc,
                 span.clone(),
@@ -47,7 +48,7 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
             };
             out.push(
                 diag(
-                    "content/placeholder",
+                    rule::CONTENT_PLACEHOLDER,
                     Severity::Error,
                     doc,
                     span.clone(),
@@ -144,6 +145,7 @@ fn drafting_notes(body: &str) -> Vec<(std::ops::Range<usize>, &str)> {
 mod tests {
     use super::super::testutil::*;
     use crate::diagnostic::Severity;
+    use crate::rule;
 
     #[test]
     fn drafting_notes_are_placeholders_and_labels_are_not() {
@@ -157,7 +159,7 @@ mod tests {
             let d = f.check(&(good_plan() + &format!("\n园区企业分布见下图。{note}\n")));
             let p: Vec<_> = d
                 .iter()
-                .filter(|x| x.rule == "content/placeholder")
+                .filter(|x| x.rule == rule::CONTENT_PLACEHOLDER)
                 .collect();
             assert_eq!(p.len(), 1, "{note}: {p:#?}");
             assert_eq!(p[0].severity, Severity::Error);
@@ -170,7 +172,7 @@ mod tests {
         ] {
             let d = f.check(&(good_plan() + &format!("\n{text}\n")));
             assert!(
-                !d.iter().any(|x| x.rule == "content/placeholder"),
+                !d.iter().any(|x| x.rule == rule::CONTENT_PLACEHOLDER),
                 "{text}: {d:#?}"
             );
         }
@@ -179,13 +181,13 @@ mod tests {
     #[test]
     fn placeholders_in_text_and_fields() {
         let f = Fixture::new();
-        assert!(!rules(&f.check(&good_plan())).contains(&"content/placeholder"));
+        assert!(!rules(&f.check(&good_plan())).contains(&rule::CONTENT_PLACEHOLDER));
         let text = good_plan().replace("city: 伏牛市", "city: XXX市")
             + "\n园区面积为××平方公里，数据待补充。\n";
         let d = f.check(&text);
         let p: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "content/placeholder")
+            .filter(|x| x.rule == rule::CONTENT_PLACEHOLDER)
             .collect();
         // The field's, and one for the body line with both of its words.
         assert_eq!(p.len(), 2, "{p:#?}");
@@ -202,7 +204,7 @@ mod tests {
         for word in ["XX市", "某某公司", "□□", "（待定）", "＊＊"] {
             let d = f.check(&(good_plan() + &format!("\n园区位于{word}东部。\n")));
             assert!(
-                d.iter().any(|x| x.rule == "content/placeholder"),
+                d.iter().any(|x| x.rule == rule::CONTENT_PLACEHOLDER),
                 "{word}: {d:#?}"
             );
         }
@@ -215,7 +217,7 @@ mod tests {
         let d = f.check(&(good_plan() + "\n" + &line + "\n"));
         let p: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "content/placeholder")
+            .filter(|x| x.rule == rule::CONTENT_PLACEHOLDER)
             .collect();
         assert_eq!(p.len(), 1, "{p:#?}");
         assert!(p[0].message.contains("另有 4999 处"), "{}", p[0].message);
@@ -225,10 +227,13 @@ mod tests {
     fn leftover_guidance_is_flagged_and_not_counted() {
         let f = Fixture::new();
         let clean = good_plan();
-        assert!(!rules(&f.check(&clean)).contains(&"content/guidance"));
+        assert!(!rules(&f.check(&clean)).contains(&rule::CONTENT_GUIDANCE));
         let text = clean + "\n> 编写提示：写明园区的范围。\n\n<!-- 编写提示：\n标题自动编号 -->\n";
         let d = f.check(&text);
-        let g: Vec<_> = d.iter().filter(|x| x.rule == "content/guidance").collect();
+        let g: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::CONTENT_GUIDANCE)
+            .collect();
         assert_eq!(g.len(), 2, "{g:#?}");
         assert!(g.iter().all(|x| x.severity == Severity::Warning));
     }

@@ -7,6 +7,7 @@ use crate::call::{Channel, format_zh};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::rule;
 
 pub(crate) use crate::call::days_left;
 
@@ -17,7 +18,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         // Silence would read as “no deadline to worry about”.
         out.push(
             diag(
-                "deadline/unknown",
+                rule::DEADLINE_UNKNOWN,
                 Severity::Info,
                 doc,
                 key_span(doc, "submissions"),
@@ -47,7 +48,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             let ago = -days_left(&today, &due);
             out.push(
                 diag(
-                    "deadline/passed",
+                    rule::DEADLINE_PASSED,
                     Severity::Warning,
                     doc,
                     span.clone(),
@@ -66,7 +67,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             };
             out.push(
                 diag(
-                    "deadline/upcoming",
+                    rule::DEADLINE_UPCOMING,
                     Severity::Info,
                     doc,
                     span.clone(),
@@ -80,7 +81,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
         {
             out.push(
                 diag(
-                    "deadline/planned-late",
+                    rule::DEADLINE_PLANNED_LATE,
                     Severity::Error,
                     doc,
                     s.at.span.clone(),
@@ -109,12 +110,9 @@ mod tests {
         let mut f = Fixture::new();
         f.call.milestones.clear();
         let d = f.check(&good_plan());
-        let u: Vec<_> = d
-            .iter()
-            .filter(|x| x.rule.starts_with("deadline/"))
-            .collect();
+        let u: Vec<_> = d.iter().filter(|x| x.rule.family() == "deadline").collect();
         assert_eq!(u.len(), 1, "{u:#?}");
-        assert_eq!(u[0].rule, "deadline/unknown");
+        assert_eq!(u[0].rule, rule::DEADLINE_UNKNOWN);
         assert_eq!(u[0].severity, Severity::Info);
         assert!(u[0].message.contains("没有写明报送时间节点"));
         let line = good_plan()
@@ -129,20 +127,23 @@ mod tests {
     fn upcoming_passed_and_late() {
         let mut f = Fixture::new();
         let d = f.check(&good_plan());
-        let up: Vec<_> = d.iter().filter(|x| x.rule == "deadline/upcoming").collect();
+        let up: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::DEADLINE_UPCOMING)
+            .collect();
         assert_eq!(up.len(), 4);
         assert!(
             up.iter().any(|x| x.message.contains("还有 29 天")),
             "{up:#?}"
         );
-        assert!(!rules(&d).contains(&"deadline/passed"));
+        assert!(!rules(&d).contains(&rule::DEADLINE_PASSED));
 
         f.opts.today = parse_datetime("2022-07-01 09:00", false).unwrap();
         let d = f.check(&good_plan());
         assert_eq!(
             rules(&d)
                 .iter()
-                .filter(|r| **r == "deadline/passed")
+                .filter(|r| **r == rule::DEADLINE_PASSED)
                 .count(),
             1
         );
@@ -154,14 +155,14 @@ mod tests {
         let d = Fixture::new().check(&late);
         let e = d
             .iter()
-            .find(|x| x.rule == "deadline/planned-late")
+            .find(|x| x.rule == rule::DEADLINE_PLANNED_LATE)
             .unwrap();
         assert_eq!(e.line, Some(27));
         let on_time = good_plan().replace(
             "henan-email: 2022-06-29 17:00",
             "henan-email: 2022-06-30 18:00",
         );
-        assert!(!rules(&Fixture::new().check(&on_time)).contains(&"deadline/planned-late"));
+        assert!(!rules(&Fixture::new().check(&on_time)).contains(&rule::DEADLINE_PLANNED_LATE));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //!   a column of the same unit (企业数（家）), or, for a list, its rows.
 //!   Read from prose: a warning.
 
+use crate::rule;
 use std::ops::Range;
 
 use super::diag;
@@ -120,7 +121,7 @@ fn rates(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
         let span = rc.at..rc.at + rc.text.trim_end().len().max(1);
         out.push(
             diag(
-                "numbers/rate",
+                rule::NUMBERS_RATE,
                 Severity::Error,
                 doc,
                 span,
@@ -213,7 +214,7 @@ fn table_counts(doc: &Document, out: &mut Vec<Diagnostic>) {
                 let span = at + start + range.start..at + start + range.end;
                 out.push(
                     diag(
-                        "numbers/table-count",
+                        rule::NUMBERS_TABLE_COUNT,
                         Severity::Warning,
                         doc,
                         span,
@@ -319,12 +320,13 @@ fn table_count(t: &Table, unit: char) -> Option<(f64, &'static str)> {
 #[cfg(test)]
 mod tests {
     use crate::check::testutil::{Fixture, GOOD_FRONT};
+    use crate::rule;
 
     fn rules(body: &str) -> Vec<(String, usize, crate::diagnostic::Severity)> {
         Fixture::new()
             .check(&format!("{GOOD_FRONT}{body}"))
             .into_iter()
-            .filter(|d| d.rule.starts_with("numbers/rate") || d.rule == "numbers/table-count")
+            .filter(|d| d.rule == rule::NUMBERS_RATE || d.rule == rule::NUMBERS_TABLE_COUNT)
             .map(|d| (d.rule.to_string(), d.line.unwrap_or(0), d.severity))
             .collect()
     }
@@ -340,7 +342,7 @@ mod tests {
         // 8.6 is (108.6 − 100.0) ÷ 100.0: the wrong denominator.
         let found = rules(&table("8.6"));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "numbers/rate");
+        assert_eq!(found[0].0, rule::NUMBERS_RATE.as_str());
         assert_eq!(found[0].2, crate::diagnostic::Severity::Error);
     }
 

@@ -4,13 +4,14 @@ use super::{Ctx, diag, field_span};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::rule;
 
 pub fn check(_ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     let e = &plan.eligibility;
     match &e.no_major_violation {
         None => out.push(
             diag(
-                "eligibility/violation",
+                rule::ELIGIBILITY_VIOLATION,
                 Severity::Error,
                 doc,
                 field_span(doc, "eligibility"),
@@ -20,7 +21,7 @@ pub fn check(_ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diag
         ),
         Some(b) if !b.value => out.push(
             diag(
-                "eligibility/violation",
+                rule::ELIGIBILITY_VIOLATION,
                 Severity::Error,
                 doc,
                 b.span.clone(),
@@ -43,7 +44,7 @@ pub fn check(_ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diag
     for (key, zh, present) in basis {
         if !present {
             out.push(
-                diag("eligibility/basis", Severity::Error, doc, field_span(doc, &format!("eligibility.{key}")), format!("未写明{zh}"))
+                diag(rule::ELIGIBILITY_BASIS, Severity::Error, doc, field_span(doc, &format!("eligibility.{key}")), format!("未写明{zh}"))
                     .with_help(format!("在 eligibility 下写 `{key}: …`（申报条件第2条：具备清洁生产管理人员、管理制度和机制安排，以及明确的资金支持来源）")),
             );
         }
@@ -53,26 +54,27 @@ pub fn check(_ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diag
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use crate::rule;
 
-    fn n(d: &[crate::diagnostic::Diagnostic], rule: &str) -> usize {
+    fn n(d: &[crate::diagnostic::Diagnostic], rule: crate::rule::RuleId) -> usize {
         problems(d).iter().filter(|r| **r == rule).count()
     }
 
     #[test]
     fn violation() {
         let f = Fixture::new();
-        assert_eq!(n(&f.check(&good_plan()), "eligibility/violation"), 0);
+        assert_eq!(n(&f.check(&good_plan()), rule::ELIGIBILITY_VIOLATION), 0);
         assert_eq!(
             n(
                 &f.check(&good_plan().replace("no_major_violation: 是", "no_major_violation: 否")),
-                "eligibility/violation"
+                rule::ELIGIBILITY_VIOLATION
             ),
             1
         );
         assert_eq!(
             n(
                 &f.check(&good_plan().replace("  no_major_violation: 是\n", "")),
-                "eligibility/violation"
+                rule::ELIGIBILITY_VIOLATION
             ),
             1
         );
@@ -81,8 +83,8 @@ mod tests {
     #[test]
     fn basis() {
         let f = Fixture::new();
-        assert_eq!(n(&f.check(&good_plan()), "eligibility/basis"), 0);
+        assert_eq!(n(&f.check(&good_plan()), rule::ELIGIBILITY_BASIS), 0);
         let d = f.check(&good_plan().replace("  funding_source: 市级财政专项资金与企业自筹\n", ""));
-        assert_eq!(n(&d, "eligibility/basis"), 1);
+        assert_eq!(n(&d, rule::ELIGIBILITY_BASIS), 1);
     }
 }

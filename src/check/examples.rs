@@ -1,93 +1,17 @@
 //! The rule examples in `tests/rules/<family>.md`, run as one data-driven
 //! test (in the manner of typst's own test files): each case is a piece
 //! of a document with the findings it must draw written beside it, and
-//! near misses that must draw none.
-//!
-//! File format:
-//! - `<!-- watch: rule/id -->` (before the first case): a rule judged in
-//!   every case of the file, besides those the expectations name;
-//! - `<!-- case: NAME kind=plan|audit -->` starts a case; its Markdown is
-//!   appended to a complete, correct document of that kind (the plan and
-//!   the audit report of the unit tests);
-//! - `<!-- replace: OLD => NEW -->` edits that document first (its front
-//!   matter, say);
-//! - `<!-- expect: error|warning|info rule/id @ TEXT -->`: a finding of
-//!   that rule and severity on the first line of the case (else of the
-//!   whole document) that contains TEXT.
+//! near misses that must draw none. The files are read by the registry
+//! (`registry::example_files`), which `shenbao explain` shows them from;
+//! their format is described there.
 //!
 //! A case must draw exactly its expected findings of the watched rules:
 //! one more (a false alarm) or one fewer (a miss) fails.
 
 use std::collections::BTreeSet;
 
+use super::registry::{self, EXAMPLE_FILES};
 use super::testutil::{Fixture, good_plan};
-use crate::diagnostic::Severity;
-
-struct Case {
-    file: String,
-    name: String,
-    kind: String,
-    replaces: Vec<(String, String)>,
-    expects: Vec<(Severity, String, String)>,
-    body: String,
-}
-
-fn severity(s: &str) -> Severity {
-    match s {
-        "error" => Severity::Error,
-        "warning" => Severity::Warning,
-        "info" => Severity::Info,
-        other => panic!("unknown severity {other}"),
-    }
-}
-
-fn comment<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.trim()
-        .strip_prefix("<!--")?
-        .strip_suffix("-->")?
-        .trim()
-        .strip_prefix(key)
-        .map(str::trim)
-}
-
-fn parse(file: &str, text: &str) -> (BTreeSet<String>, Vec<Case>) {
-    let mut watched = BTreeSet::new();
-    let mut cases: Vec<Case> = Vec::new();
-    for line in text.lines() {
-        if let Some(rule) = comment(line, "watch:") {
-            watched.insert(rule.to_string());
-        } else if let Some(head) = comment(line, "case:") {
-            let (name, kind) = match head.split_once(" kind=") {
-                Some((n, k)) => (n.trim(), k.trim()),
-                None => (head, "plan"),
-            };
-            cases.push(Case {
-                file: file.to_string(),
-                name: name.to_string(),
-                kind: kind.to_string(),
-                replaces: Vec::new(),
-                expects: Vec::new(),
-                body: String::new(),
-            });
-        } else if let Some(case) = cases.last_mut() {
-            if let Some(r) = comment(line, "replace:") {
-                let (old, new) = r.split_once(" => ").expect("replace: OLD => NEW");
-                case.replaces
-                    .push((old.trim().to_string(), new.trim().to_string()));
-            } else if let Some(e) = comment(line, "expect:") {
-                let (head, at) = e.split_once(" @ ").expect("expect: SEVERITY RULE @ TEXT");
-                let (sev, rule) = head.split_once(' ').expect("expect: SEVERITY RULE");
-                watched.insert(rule.trim().to_string());
-                case.expects
-                    .push((severity(sev), rule.trim().to_string(), at.to_string()));
-            } else {
-                case.body.push_str(line);
-                case.body.push('\n');
-            }
-        }
-    }
-    (watched, cases)
-}
 
 fn base(kind: &str) -> String {
     match kind {
@@ -98,32 +22,32 @@ fn base(kind: &str) -> String {
 }
 
 #[test]
+fn every_example_file_is_in_the_format() {
+    assert!(!EXAMPLE_FILES.is_empty());
+    for (file, text) in EXAMPLE_FILES {
+        if let Err(e) = registry::parse_examples(file, text) {
+            panic!("{e}");
+        }
+    }
+    assert_eq!(registry::example_files().len(), EXAMPLE_FILES.len());
+}
+
+#[test]
 fn every_rule_example_draws_exactly_its_findings() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty());
     let mut fixture = Fixture::new();
     fixture.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
     let mut failures = Vec::new();
     let mut count = 0;
-    for path in files {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let (watched, cases) = parse(&name, &text);
-        for case in cases {
+    for file in registry::example_files() {
+        let watched: BTreeSet<&str> = file.watched.iter().map(|r| r.as_str()).collect();
+        for case in &file.cases {
             count += 1;
             let mut doc = base(&case.kind);
             for (old, new) in &case.replaces {
                 assert!(
                     doc.contains(old.as_str()),
                     "{}: {}: no “{old}”",
-                    case.file,
+                    file.file,
                     case.name
                 );
                 doc = doc.replacen(old.as_str(), new, 1);
@@ -140,17 +64,23 @@ fn every_rule_example_draws_exactly_its_findings() {
                     .chain(lines.iter().enumerate())
                     .find(|(_, l)| l.contains(at))
                     .map(|(i, _)| i + 1)
-                    .unwrap_or_else(|| panic!("{}: {}: no line with “{at}”", case.file, case.name))
+                    .unwrap_or_else(|| panic!("{}: {}: no line with “{at}”", file.file, case.name))
             };
             let expected: BTreeSet<(String, String, usize)> = case
                 .expects
                 .iter()
-                .map(|(s, r, at)| (format!("{s:?}"), r.clone(), line_of(at)))
+                .map(|e| {
+                    (
+                        format!("{:?}", e.severity),
+                        e.rule.to_string(),
+                        line_of(&e.at),
+                    )
+                })
                 .collect();
             let found: BTreeSet<(String, String, usize)> = fixture
                 .check(&doc)
                 .into_iter()
-                .filter(|d| watched.contains(d.rule))
+                .filter(|d| watched.contains(d.rule.as_str()))
                 .map(|d| {
                     (
                         format!("{:?}", d.severity),
@@ -162,7 +92,7 @@ fn every_rule_example_draws_exactly_its_findings() {
             if expected != found {
                 failures.push(format!(
                     "{} — {}:\n  expected {expected:?}\n  found    {found:?}",
-                    case.file, case.name
+                    file.file, case.name
                 ));
             }
         }

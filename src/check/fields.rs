@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
 use crate::document::schema::{FieldSpec, Ty};
+use crate::rule;
 use crate::text::closest;
 
 /// The provincial-level divisions a plan may come from.
@@ -181,7 +182,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "frontmatter/invalid-value",
+                rule::FRONTMATTER_INVALID_VALUE,
                 Severity::Warning,
                 doc,
                 v.span.clone(),
@@ -263,9 +264,15 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
 }
 
 fn invalid(doc: &Document, span: std::ops::Range<usize>, msg: String, help: String) -> Diagnostic {
-    diag("frontmatter/invalid-value", Severity::Error, doc, span, msg)
-        .with_label("取值不对")
-        .with_help(help)
+    diag(
+        rule::FRONTMATTER_INVALID_VALUE,
+        Severity::Error,
+        doc,
+        span,
+        msg,
+    )
+    .with_label("取值不对")
+    .with_help(help)
 }
 
 fn required(doc: &Document, specs: &[FieldSpec], prefix: &str, out: &mut Vec<Diagnostic>) {
@@ -291,9 +298,15 @@ fn required(doc: &Document, specs: &[FieldSpec], prefix: &str, out: &mut Vec<Dia
                 field_span(doc, prefix)
             };
             out.push(
-                diag("frontmatter/missing-field", Severity::Error, doc, span, msg)
-                    .with_label(if written { "值为空" } else { "缺少字段" })
-                    .with_help(format!("{}：{}", spec.comment, example_line(spec))),
+                diag(
+                    rule::FRONTMATTER_MISSING_FIELD,
+                    Severity::Error,
+                    doc,
+                    span,
+                    msg,
+                )
+                .with_label(if written { "值为空" } else { "缺少字段" })
+                .with_help(format!("{}：{}", spec.comment, example_line(spec))),
             );
             continue;
         }
@@ -389,7 +402,7 @@ mod tests {
         let invalid = |text: &str| {
             f.check(text)
                 .into_iter()
-                .filter(|x| x.rule == "frontmatter/invalid-value")
+                .filter(|x| x.rule == rule::FRONTMATTER_INVALID_VALUE)
                 .map(|x| x.message)
                 .collect::<Vec<_>>()
         };
@@ -415,7 +428,7 @@ mod tests {
         let d = f.check(&text);
         let m: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "frontmatter/missing-field")
+            .filter(|x| x.rule == rule::FRONTMATTER_MISSING_FIELD)
             .collect();
         assert_eq!(m.len(), 1, "{d:#?}");
         assert!(m[0].message.contains("title"));
@@ -424,7 +437,7 @@ mod tests {
         let d = f.check(&text);
         let m = d
             .iter()
-            .find(|x| x.rule == "frontmatter/missing-field")
+            .find(|x| x.rule == rule::FRONTMATTER_MISSING_FIELD)
             .unwrap();
         assert_eq!(m.line, Some(22));
     }
@@ -435,26 +448,27 @@ mod tests {
         let d = f.check(&good_plan().replace("category: 2", "category: 9"));
         let m = d
             .iter()
-            .find(|x| x.rule == "frontmatter/invalid-value")
+            .find(|x| x.rule == rule::FRONTMATTER_INVALID_VALUE)
             .unwrap();
         assert!(m.help.as_ref().unwrap().contains("2 工业园区"));
         let d = f.check(&good_plan().replace("phone: 13812345678", "phone: 12345"));
         assert_eq!(
             problems(&d)
                 .iter()
-                .filter(|r| **r == "frontmatter/invalid-value")
+                .filter(|r| **r == rule::FRONTMATTER_INVALID_VALUE)
                 .count(),
             1
         );
         let d = f.check(&good_plan().replace("henan-email:", "省里:"));
         assert!(
             d.iter()
-                .any(|x| x.rule == "frontmatter/invalid-value" && x.message.contains("省里"))
+                .any(|x| x.rule == rule::FRONTMATTER_INVALID_VALUE && x.message.contains("省里"))
         );
         let d = f.check(&good_plan().replace("version: 送审版", "version: 征求意见稿"));
         assert!(
             d.iter()
-                .any(|x| x.rule == "frontmatter/invalid-value" && x.severity == Severity::Warning)
+                .any(|x| x.rule == rule::FRONTMATTER_INVALID_VALUE
+                    && x.severity == Severity::Warning)
         );
     }
 
@@ -462,7 +476,7 @@ mod tests {
     fn good_plan_has_no_field_problems() {
         let d = Fixture::new().check(&good_plan());
         assert!(
-            !rules(&d).iter().any(|r| r.starts_with("frontmatter/")),
+            !rules(&d).iter().any(|r| r.family() == "frontmatter"),
             "{d:#?}"
         );
     }

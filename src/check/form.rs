@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::fields::Spanned;
 use crate::document::voluntary::{Enterprise, FormMeta};
+use crate::rule;
 
 /// The GB 32100-2015 alphabet: digits and capitals without I, O, Z, S, V.
 const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -252,7 +253,7 @@ pub fn enterprise_consistency(docs: &[Document], out: &mut Vec<Diagnostic>) {
                         )
                     };
                     out.push(
-                        diag("enterprise/consistency", Severity::Error, e.doc, span, message)
+                        diag(rule::ENTERPRISE_CONSISTENCY, Severity::Error, e.doc, span, message)
                             .with_label(if is_code { "代码不一致" } else { "名称不一致" })
                             .with_help("同一企业的申请表、审核报告和验收报告应写同一名称和同一信用代码（以营业执照为准）"),
                     );
@@ -270,7 +271,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "date/order",
+                rule::DATE_ORDER,
                 Severity::Error,
                 doc,
                 d.span.clone(),
@@ -312,7 +313,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "form/ineligible",
+                rule::FORM_INELIGIBLE,
                 Severity::Error,
                 doc,
                 r.span.clone(),
@@ -327,7 +328,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "form/ineligible",
+                rule::FORM_INELIGIBLE,
                 Severity::Error,
                 doc,
                 m.span.clone(),
@@ -343,7 +344,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "form/phone",
+                rule::FORM_PHONE,
                 Severity::Error,
                 doc,
                 p.span.clone(),
@@ -358,7 +359,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     {
         out.push(
             diag(
-                "form/email",
+                rule::FORM_EMAIL,
                 Severity::Error,
                 doc,
                 e.span.clone(),
@@ -382,7 +383,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
         if !fold(&permit.value).starts_with(&code) {
             out.push(
                 diag(
-                    "form/permit-prefix",
+                    rule::FORM_PERMIT_PREFIX,
                     Severity::Warning,
                     doc,
                     permit.span.clone(),
@@ -409,7 +410,7 @@ fn conditional(
     match (a.value, detail) {
         (true, None) => out.push(
             diag(
-                "form/conditional",
+                rule::FORM_CONDITIONAL,
                 Severity::Error,
                 doc,
                 a.span.clone(),
@@ -422,7 +423,7 @@ fn conditional(
         ),
         (false, Some(d)) => out.push(
             diag(
-                "form/conditional",
+                rule::FORM_CONDITIONAL,
                 Severity::Warning,
                 doc,
                 d.span.clone(),
@@ -462,7 +463,7 @@ pub fn enterprise_identity(
         match division_of(&code.value) {
             None => out.push(
                 diag(
-                    "form/industry-code",
+                    rule::FORM_INDUSTRY_CODE,
                     Severity::Error,
                     doc,
                     code.span.clone(),
@@ -472,7 +473,7 @@ pub fn enterprise_identity(
             ),
             Some(d) if !(6..=46).contains(&d) => out.push(
                 diag(
-                    "form/industry-code",
+                    rule::FORM_INDUSTRY_CODE,
                     Severity::Error,
                     doc,
                     code.span.clone(),
@@ -488,7 +489,7 @@ pub fn enterprise_identity(
                     let at = field_span(doc, &format!("{prefix}industry"));
                     out.push(
                         diag(
-                            "form/industry-code",
+                            rule::FORM_INDUSTRY_CODE,
                             Severity::Warning,
                             doc,
                             at,
@@ -533,7 +534,7 @@ fn uscc(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diagno
             {
                 out.push(
                     diag(
-                        "form/uscc",
+                        rule::FORM_USCC,
                         Severity::Info,
                         doc,
                         u.span.clone(),
@@ -568,7 +569,7 @@ fn uscc(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diagno
     };
     if let Some((m, h)) = problem {
         out.push(
-            diag("form/uscc", Severity::Error, doc, u.span.clone(), m)
+            diag(rule::FORM_USCC, Severity::Error, doc, u.span.clone(), m)
                 .with_label("统一社会信用代码")
                 .with_help(h),
         );
@@ -622,7 +623,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diag
     };
     out.push(
         diag(
-            "form/uscc-region",
+            rule::FORM_USCC_REGION,
             Severity::Warning,
             doc,
             u.span.clone(),
@@ -721,7 +722,7 @@ filled_on: 2023-03-01
     #[test]
     fn a_correct_form_passes_every_form_rule() {
         let d = check(GOOD);
-        let form: Vec<_> = d.iter().filter(|x| x.rule.starts_with("form/")).collect();
+        let form: Vec<_> = d.iter().filter(|x| x.rule.family() == "form").collect();
         assert!(form.is_empty(), "{form:#?}");
         assert!(!d.iter().any(Diagnostic::is_error), "{d:#?}");
     }
@@ -732,44 +733,52 @@ filled_on: 2023-03-01
             (
                 "uscc: \"91410700MA45F8K2X5\"",
                 "uscc: \"91410700MA45F8K2X4\"",
-                "form/uscc",
+                rule::FORM_USCC,
             ),
             (
                 "industry_code: \"2614\"",
                 "industry_code: \"5211\"",
-                "form/industry-code",
+                rule::FORM_INDUSTRY_CODE,
             ),
             (
                 "industry: 化学原料和化学制品制造业",
                 "industry: 纺织业",
-                "form/industry-code",
+                rule::FORM_INDUSTRY_CODE,
             ),
-            ("eia_number: 豫环审〔2016〕88号\n", "", "form/conditional"),
+            (
+                "eia_number: 豫环审〔2016〕88号\n",
+                "",
+                rule::FORM_CONDITIONAL,
+            ),
             (
                 "has_agency: 否",
                 "has_agency: 否\nagency: 某某环保咨询有限公司",
-                "form/conditional",
+                rule::FORM_CONDITIONAL,
             ),
-            ("restructuring: 否", "restructuring: 是", "form/ineligible"),
+            (
+                "restructuring: 否",
+                "restructuring: 是",
+                rule::FORM_INELIGIBLE,
+            ),
             (
                 "restructuring: 否",
                 "restructuring: 否\nmandatory_audit: 是",
-                "form/ineligible",
+                rule::FORM_INELIGIBLE,
             ),
             (
                 "mobile: \"13937100000\"",
                 "mobile: \"0371-66309308\"",
-                "form/phone",
+                rule::FORM_PHONE,
             ),
             (
                 "email: hb@funiu-xcl.example.cn",
                 "email: hb.funiu",
-                "form/email",
+                rule::FORM_EMAIL,
             ),
             (
                 "permit_number: 91410700MA45F8K2X5001P",
                 "permit_number: 91410000000000000X001P",
-                "form/permit-prefix",
+                rule::FORM_PERMIT_PREFIX,
             ),
         ];
         for (from, to, rule) in cases {
@@ -787,8 +796,8 @@ filled_on: 2023-03-01
     fn a_form_filled_in_the_future_is_an_error() {
         let line = GOOD.lines().find(|l| l.starts_with("filled_on:")).unwrap();
         let d = check(&GOOD.replacen(line, "filled_on: 2099-01-01", 1));
-        assert!(rules(&d).contains(&"date/order"), "{d:#?}");
-        assert!(!rules(&check(GOOD)).contains(&"date/order"));
+        assert!(rules(&d).contains(&rule::DATE_ORDER), "{d:#?}");
+        assert!(!rules(&check(GOOD)).contains(&rule::DATE_ORDER));
     }
 
     #[test]
@@ -798,13 +807,13 @@ filled_on: 2023-03-01
             "permit_number: ９１４１０７００ＭＡ４５Ｆ８Ｋ２Ｘ５００１Ｐ",
             1,
         ));
-        assert!(!rules(&d).contains(&"form/permit-prefix"), "{d:#?}");
+        assert!(!rules(&d).contains(&rule::FORM_PERMIT_PREFIX), "{d:#?}");
     }
 
     #[test]
     fn a_missing_detail_is_reported_at_the_answer() {
         let d = check(&GOOD.replacen("eia_number: 豫环审〔2016〕88号\n", "", 1));
-        let c = d.iter().find(|x| x.rule == "form/conditional").unwrap();
+        let c = d.iter().find(|x| x.rule == rule::FORM_CONDITIONAL).unwrap();
         assert_eq!(c.severity, Severity::Error);
         assert_eq!(c.line, Some(17));
     }
@@ -816,7 +825,7 @@ filled_on: 2023-03-01
             Err(UsccError::Check('I', '5'))
         );
         let d = check(&GOOD.replacen("91410700MA45F8K2X5\"", "91410700MA45F8K2XZ\"", 1));
-        let u = d.iter().find(|x| x.rule == "form/uscc").unwrap();
+        let u = d.iter().find(|x| x.rule == rule::FORM_USCC).unwrap();
         assert_eq!(u.severity, Severity::Error);
         assert!(
             u.message.contains("“Z”不是有效的校验字符") && u.message.contains("应为“5”"),
@@ -832,7 +841,7 @@ filled_on: 2023-03-01
             .replacen("91410700MA45F8K2X5\"", "914403001922038216\"", 1)
             .replacen("91410700MA45F8K2X5001P", "914403001922038216001P", 1);
         let d = check(&text);
-        let r = d.iter().find(|x| x.rule == "form/uscc-region").unwrap();
+        let r = d.iter().find(|x| x.rule == rule::FORM_USCC_REGION).unwrap();
         assert_eq!(r.severity, Severity::Warning);
         assert!(
             r.message.contains("广东省") && r.message.contains("河南省"),
@@ -846,7 +855,7 @@ filled_on: 2023-03-01
         let mut f = Fixture::new();
         f.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
         f.call.voluntary.province = None;
-        assert!(!rules(&f.check(&text)).contains(&"form/uscc-region"));
+        assert!(!rules(&f.check(&text)).contains(&rule::FORM_USCC_REGION));
     }
 
     #[test]
@@ -859,7 +868,7 @@ filled_on: 2023-03-01
             reason: "营业执照原件如此".into(),
         }];
         let d = f.check(&bad);
-        let u: Vec<_> = d.iter().filter(|x| x.rule == "form/uscc").collect();
+        let u: Vec<_> = d.iter().filter(|x| x.rule == rule::FORM_USCC).collect();
         assert_eq!(u.len(), 1, "{u:#?}");
         assert_eq!(u[0].severity, Severity::Info);
         assert!(u[0].message.contains("营业执照原件如此") && u[0].message.contains("应为“5”"));
@@ -868,7 +877,7 @@ filled_on: 2023-03-01
         let d = f.check(&other);
         assert!(
             d.iter()
-                .any(|x| x.rule == "form/uscc" && x.severity == Severity::Error)
+                .any(|x| x.rule == rule::FORM_USCC && x.severity == Severity::Error)
         );
     }
 }

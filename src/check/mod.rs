@@ -1,6 +1,7 @@
 //! The form check: every rule reads the project model and the call, and
 //! adds diagnostics. One file per rule family. `check` never writes.
 
+use crate::rule;
 mod applicant;
 pub mod attachment;
 pub mod audit;
@@ -124,7 +125,7 @@ pub fn check_project(project: &Project, opts: &Options) -> Vec<Diagnostic> {
         },
         |doc| {
             vec![Diagnostic::file(
-                "check/internal",
+                rule::CHECK_INTERNAL,
                 Severity::Error,
                 &doc.src.rel,
                 "内部错误：检查这个文档时崩溃，其他文档的检查结果照常给出；请报告此问题",
@@ -202,7 +203,7 @@ fn drop_foreign_deadlines(project: &Project, doc: &Document, found: &mut Vec<Dia
         .and_then(|p| p.call.as_ref())
         .is_some_and(|c| project.failed_calls.contains(c.value.trim()));
     if failed {
-        found.retain(|d| !d.rule.starts_with("deadline/"));
+        found.retain(|d| d.rule.family() != "deadline");
     }
 }
 
@@ -234,7 +235,7 @@ pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic
 /// Whether a finding comes from [`cross_document`] (so that a re-check
 /// after an edit replaces them all).
 pub fn is_cross_document(d: &Diagnostic) -> bool {
-    registry::is_cross_document(d.rule)
+    registry::is_cross_document(d.rule.as_str())
 }
 
 /// The per-document rules.
@@ -304,7 +305,7 @@ pub(crate) fn key_span(doc: &Document, path: &str) -> Range<usize> {
 }
 
 pub(crate) fn diag(
-    rule: &'static str,
+    rule: crate::rule::RuleId,
     severity: Severity,
     doc: &Document,
     span: Range<usize>,
@@ -428,12 +429,12 @@ submissions:
         s
     }
 
-    pub fn rules(d: &[Diagnostic]) -> Vec<&'static str> {
+    pub fn rules(d: &[Diagnostic]) -> Vec<crate::rule::RuleId> {
         d.iter().map(|d| d.rule).collect()
     }
 
     /// Rules of errors and warnings only (deadline infos left out).
-    pub fn problems(d: &[Diagnostic]) -> Vec<&'static str> {
+    pub fn problems(d: &[Diagnostic]) -> Vec<crate::rule::RuleId> {
         d.iter()
             .filter(|d| d.severity != Severity::Info)
             .map(|d| d.rule)
@@ -444,6 +445,7 @@ submissions:
 #[cfg(test)]
 mod tests {
     use super::testutil::*;
+    use crate::rule;
 
     #[test]
     fn the_check_finds_the_same_on_any_number_of_threads() {
@@ -476,14 +478,16 @@ mod tests {
         let d = f.check(&text);
         let r = rules(&d);
         assert_eq!(
-            r.iter().filter(|x| **x == "content/placeholder").count(),
+            r.iter()
+                .filter(|x| **x == rule::CONTENT_PLACEHOLDER)
+                .count(),
             2,
             "{d:#?}"
         );
-        assert!(!r.contains(&"frontmatter/invalid-value"), "{d:#?}");
+        assert!(!r.contains(&rule::FRONTMATTER_INVALID_VALUE), "{d:#?}");
         // A real bad value is still judged.
         let d = f.check(&good_plan().replace("phone: 13812345678", "phone: 1381234"));
-        assert!(rules(&d).contains(&"frontmatter/invalid-value"));
+        assert!(rules(&d).contains(&rule::FRONTMATTER_INVALID_VALUE));
     }
 
     #[test]
@@ -492,7 +496,7 @@ mod tests {
         let d = f.check(&good_plan());
         assert_eq!(
             problems(&d),
-            vec!["attachment/recommendation-letter"],
+            vec![rule::ATTACHMENT_RECOMMENDATION_LETTER],
             "{d:#?}"
         );
     }

@@ -5,6 +5,7 @@ use super::{Ctx, diag};
 use crate::call::OutlineEntry;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::rule;
 use crate::text::{NumberStyle, normalize_title, similarity};
 
 /// How a heading matched an outline entry.
@@ -101,7 +102,7 @@ fn check_level(
             if level == 1 {
                 out.push(
                     diag(
-                        "outline/unknown-section",
+                        rule::OUTLINE_UNKNOWN_SECTION,
                         Severity::Warning,
                         doc,
                         heading_line(doc, h),
@@ -120,7 +121,7 @@ fn check_level(
         if let Some(first) = owner[m.entry] {
             out.push(
                 diag(
-                    "outline/duplicate",
+                    rule::OUTLINE_DUPLICATE,
                     Severity::Error,
                     doc,
                     heading_line(doc, h),
@@ -139,7 +140,7 @@ fn check_level(
         if !m.exact {
             out.push(
                 diag(
-                    "outline/title-mismatch",
+                    rule::OUTLINE_TITLE_MISMATCH,
                     Severity::Warning,
                     doc,
                     heading_line(doc, h),
@@ -166,7 +167,7 @@ fn check_level(
         };
         out.push(
             diag(
-                "outline/order",
+                rule::OUTLINE_ORDER,
                 Severity::Error,
                 doc,
                 heading_line(doc, *h),
@@ -215,7 +216,7 @@ fn check_level(
         };
         out.push(
             diag(
-                "outline/missing-section",
+                rule::OUTLINE_MISSING_SECTION,
                 Severity::Error,
                 doc,
                 span,
@@ -238,7 +239,7 @@ fn check_level(
         if total == 0 {
             out.push(
                 diag(
-                    "outline/empty-section",
+                    rule::OUTLINE_EMPTY_SECTION,
                     Severity::Error,
                     doc,
                     heading_line(doc, *h),
@@ -251,7 +252,7 @@ fn check_level(
             // Sections with subsections are judged through them.
             out.push(
                 diag(
-                    "content/thin-section",
+                    rule::CONTENT_THIN_SECTION,
                     Severity::Warning,
                     doc,
                     heading_line(doc, *h),
@@ -306,7 +307,7 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
     {
         out.push(
             diag(
-                "outline/numbering",
+                rule::OUTLINE_NUMBERING,
                 Severity::Info,
                 doc,
                 heading_line(doc, first),
@@ -333,7 +334,7 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
         if n.style != style && uniform != Some(n.style) {
             out.push(
                 diag(
-                    "outline/numbering",
+                    rule::OUTLINE_NUMBERING,
                     Severity::Warning,
                     doc,
                     heading_line(doc, h),
@@ -351,7 +352,7 @@ fn numbering(doc: &Document, headings: &[usize], level: usize, out: &mut Vec<Dia
         } else if n.value as usize != pos + 1 {
             out.push(
                 diag(
-                    "outline/numbering",
+                    rule::OUTLINE_NUMBERING,
                     Severity::Warning,
                     doc,
                     heading_line(doc, h),
@@ -516,7 +517,7 @@ pub fn written_numbers(doc: &Document, out: &mut Vec<Diagnostic>) {
                 flagged[h] = true;
                 out.push(
                     diag(
-                        "outline/numbering",
+                        rule::OUTLINE_NUMBERING,
                         Severity::Warning,
                         doc,
                         heading_line(doc, h),
@@ -584,12 +585,13 @@ fn longest_increasing(seq: &[usize]) -> Vec<usize> {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::rule;
 
     fn with_body(body: &str) -> Vec<Diagnostic> {
         Fixture::new().check(&format!("{GOOD_FRONT}{body}"))
     }
 
-    fn count(d: &[Diagnostic], rule: &str) -> usize {
+    fn count(d: &[Diagnostic], rule: crate::rule::RuleId) -> usize {
         d.iter().filter(|x| x.rule == rule).count()
     }
 
@@ -601,14 +603,14 @@ mod tests {
         for body in [good_body(), plain] {
             let d = with_body(&body);
             for r in [
-                "outline/missing-section",
-                "outline/order",
-                "outline/numbering",
-                "outline/title-mismatch",
-                "outline/unknown-section",
-                "outline/duplicate",
-                "outline/empty-section",
-                "content/thin-section",
+                rule::OUTLINE_MISSING_SECTION,
+                rule::OUTLINE_ORDER,
+                rule::OUTLINE_NUMBERING,
+                rule::OUTLINE_TITLE_MISMATCH,
+                rule::OUTLINE_UNKNOWN_SECTION,
+                rule::OUTLINE_DUPLICATE,
+                rule::OUTLINE_EMPTY_SECTION,
+                rule::CONTENT_THIN_SECTION,
             ] {
                 assert_eq!(count(&d, r), 0, "{r}: {d:#?}");
             }
@@ -624,13 +626,13 @@ mod tests {
         let d = with_body(&body);
         let m: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "outline/missing-section")
+            .filter(|x| x.rule == rule::OUTLINE_MISSING_SECTION)
             .collect();
         assert_eq!(m.len(), 1, "{d:#?}");
         assert!(m[0].message.contains("三、试点工作目标"));
         assert!(m[0].help.as_ref().unwrap().contains("在“试点基础”之后"));
         // The numbers after the gap now disagree with their position.
-        assert!(count(&d, "outline/numbering") >= 1);
+        assert!(count(&d, rule::OUTLINE_NUMBERING) >= 1);
     }
 
     #[test]
@@ -639,7 +641,7 @@ mod tests {
         let d = with_body(&body);
         let m = d
             .iter()
-            .find(|x| x.rule == "outline/missing-section")
+            .find(|x| x.rule == rule::OUTLINE_MISSING_SECTION)
             .unwrap();
         assert!(m.message.contains("（二）试点对象产业概况"), "{m:?}");
     }
@@ -652,14 +654,14 @@ mod tests {
         // Swap sections 6 and 7.
         let swapped = format!("{}{}{}", &body[..a], &body[b..], &body[a..b]);
         let d = with_body(&swapped);
-        assert_eq!(count(&d, "outline/order"), 1, "{d:#?}");
+        assert_eq!(count(&d, rule::OUTLINE_ORDER), 1, "{d:#?}");
 
         let dup = format!(
             "{body}# 八、试点工作目标\n\n重复的内容写在这里。\n\n# 九、附则\n\n说明文字。\n"
         );
         let d = with_body(&dup);
-        assert_eq!(count(&d, "outline/duplicate"), 1);
-        assert_eq!(count(&d, "outline/unknown-section"), 1);
+        assert_eq!(count(&d, rule::OUTLINE_DUPLICATE), 1);
+        assert_eq!(count(&d, rule::OUTLINE_UNKNOWN_SECTION), 1);
     }
 
     #[test]
@@ -673,27 +675,30 @@ mod tests {
             &body[e..]
         );
         let d = with_body(&emptied);
-        assert_eq!(count(&d, "outline/empty-section"), 1, "{d:#?}");
+        assert_eq!(count(&d, rule::OUTLINE_EMPTY_SECTION), 1, "{d:#?}");
         let thin = format!(
             "{}# 五、试点工作特色及主要创新点\n\n创新点较少。\n\n{}",
             &body[..s],
             &body[e..]
         );
         let d = with_body(&thin);
-        assert_eq!(count(&d, "content/thin-section"), 1);
-        assert_eq!(count(&d, "outline/empty-section"), 0);
+        assert_eq!(count(&d, rule::CONTENT_THIN_SECTION), 1);
+        assert_eq!(count(&d, rule::OUTLINE_EMPTY_SECTION), 0);
     }
 
     #[test]
     fn numbering_that_disagrees_with_position() {
         let body = good_body().replace("# 二、试点基础", "# 三、试点基础");
         let d = with_body(&body);
-        let n: Vec<_> = d.iter().filter(|x| x.rule == "outline/numbering").collect();
+        let n: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::OUTLINE_NUMBERING)
+            .collect();
         assert_eq!(n.len(), 1, "{d:#?}");
         assert!(n[0].help.as_ref().unwrap().contains("二、"));
         let wrong_style =
             good_body().replace("## （一）试点对象范围与区位", "## 1.试点对象范围与区位");
-        assert_eq!(count(&with_body(&wrong_style), "outline/numbering"), 1);
+        assert_eq!(count(&with_body(&wrong_style), rule::OUTLINE_NUMBERING), 1);
     }
 
     #[test]
@@ -702,7 +707,7 @@ mod tests {
         let d = with_body(&body);
         let w: Vec<_> = d
             .iter()
-            .filter(|x| x.rule == "outline/title-mismatch")
+            .filter(|x| x.rule == rule::OUTLINE_TITLE_MISMATCH)
             .collect();
         assert_eq!(w.len(), 1, "{d:#?}");
         assert!(
@@ -711,7 +716,7 @@ mod tests {
                 .unwrap()
                 .contains("试点工作特色及主要创新点")
         );
-        assert_eq!(count(&d, "outline/missing-section"), 0);
+        assert_eq!(count(&d, rule::OUTLINE_MISSING_SECTION), 0);
     }
 
     #[test]
@@ -727,12 +732,16 @@ mod tests {
 #[cfg(test)]
 mod edge_tests {
     use super::super::testutil::*;
+    use crate::rule;
 
     #[test]
     fn numbers_after_a_full_width_space_do_not_panic() {
         let body = good_body().replace("# 二、试点基础", "# \u{3000}1.éé试点基础");
         let d = Fixture::new().check(&format!("{GOOD_FRONT}{body}"));
-        let n = d.iter().find(|x| x.rule == "outline/numbering").unwrap();
+        let n = d
+            .iter()
+            .find(|x| x.rule == rule::OUTLINE_NUMBERING)
+            .unwrap();
         assert!(n.message.contains("“1.”"), "{n:?}");
     }
 }

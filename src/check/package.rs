@@ -8,6 +8,7 @@ use crate::document::Document;
 use crate::document::plan::PlanMeta;
 use crate::package::{base64_size, mib};
 use crate::paths::pdf_path;
+use crate::rule;
 
 /// Characters that mail clients or file systems mangle in a subject that
 /// also names the zip file.
@@ -48,13 +49,13 @@ fn size(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
     let span = field_span(doc, "title");
     if total > limit {
         out.push(
-            diag("package/size", Severity::Error, doc, span, format!("电子件总大小 {figures}，超过通知规定的 {:.0} MiB", mib(limit)))
+            diag(rule::PACKAGE_SIZE, Severity::Error, doc, span, format!("电子件总大小 {figures}，超过通知规定的 {:.0} MiB", mib(limit)))
                 .with_help(format!("最大的文件：{largest}。压缩或降低扫描图片的分辨率（150–200 dpi 足够），删去重复的附件")),
         );
     } else if total > warn {
         out.push(
             diag(
-                "package/size",
+                rule::PACKAGE_SIZE,
                 Severity::Warning,
                 doc,
                 span,
@@ -86,7 +87,7 @@ pub fn subjects_unique(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnosti
         match seen.get(&key) {
             Some(first) => out.push(
                 diag(
-                    "package/subject",
+                    rule::PACKAGE_SUBJECT,
                     Severity::Error,
                     doc,
                     title.span.clone(),
@@ -109,7 +110,7 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
     let (Some(title), Some(applicant)) = (&plan.title, &plan.applicant) else {
         out.push(
             diag(
-                "package/subject",
+                rule::PACKAGE_SUBJECT,
                 Severity::Error,
                 doc,
                 field_span(doc, "title"),
@@ -138,7 +139,7 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
         if !bad.is_empty() {
             out.push(
                 diag(
-                    "package/subject",
+                    rule::PACKAGE_SUBJECT,
                     Severity::Error,
                     doc,
                     field.span.clone(),
@@ -157,7 +158,7 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
         if field.value.contains('+') || field.value.contains('＋') {
             out.push(
                 diag(
-                    "package/subject",
+                    rule::PACKAGE_SUBJECT,
                     Severity::Error,
                     doc,
                     field.span.clone(),
@@ -174,7 +175,7 @@ fn subject(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnos
     if subject.len() > crate::paths::MAX_NAME_BYTES {
         out.push(
             diag(
-                "package/subject",
+                rule::PACKAGE_SUBJECT,
                 Severity::Error,
                 doc,
                 title.span.clone(),
@@ -194,7 +195,7 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
 
-    fn n(d: &[Diagnostic], rule: &str) -> usize {
+    fn n(d: &[Diagnostic], rule: crate::rule::RuleId) -> usize {
         d.iter().filter(|x| x.rule == rule).count()
     }
 
@@ -219,18 +220,18 @@ mod tests {
             )
         };
         let d = f.check(&with("big.pdf"));
-        let e = d.iter().find(|x| x.rule == "package/size").unwrap();
+        let e = d.iter().find(|x| x.rule == rule::PACKAGE_SIZE).unwrap();
         assert_eq!(e.severity, Severity::Error);
         assert!(e.help.as_ref().unwrap().contains("big.pdf"));
         let d = f.check(&with("mid.pdf"));
         assert_eq!(
             d.iter()
-                .find(|x| x.rule == "package/size")
+                .find(|x| x.rule == rule::PACKAGE_SIZE)
                 .unwrap()
                 .severity,
             Severity::Warning
         );
-        assert_eq!(n(&f.check(&good_plan()), "package/size"), 0);
+        assert_eq!(n(&f.check(&good_plan()), rule::PACKAGE_SIZE), 0);
         // A built PDF replaces the estimate.
         let built = pdf_path(&f.root().join("public"), "content/plan.md");
         std::fs::create_dir_all(built.parent().unwrap()).unwrap();
@@ -238,21 +239,21 @@ mod tests {
         let d = f.check(&good_plan());
         assert!(
             d.iter()
-                .any(|x| x.rule == "package/size" && x.message.contains("已生成的 PDF"))
+                .any(|x| x.rule == rule::PACKAGE_SIZE && x.message.contains("已生成的 PDF"))
         );
     }
 
     #[test]
     fn subject_rules() {
         let f = Fixture::new();
-        assert_eq!(n(&f.check(&good_plan()), "package/subject"), 0);
+        assert_eq!(n(&f.check(&good_plan()), rule::PACKAGE_SUBJECT), 0);
         let d = f.check(&good_plan().replace(
             "title: 伏牛经开区清洁生产审核创新试点",
             "title: 伏牛经开区/清洁生产+试点",
         ));
-        assert_eq!(n(&d, "package/subject"), 2, "{d:#?}");
+        assert_eq!(n(&d, rule::PACKAGE_SUBJECT), 2, "{d:#?}");
         let d = f.check(&good_plan().replace("applicant: 伏牛经济技术开发区管理委员会\n", ""));
-        assert_eq!(n(&d, "package/subject"), 1);
+        assert_eq!(n(&d, rule::PACKAGE_SUBJECT), 1);
     }
 
     /// `build --out X` checks the PDFs it wrote to X, not an older one in
@@ -276,13 +277,13 @@ mod tests {
             out_dir,
         };
         let d = crate::check::check_project(&project, &opts(Some(other.clone())));
-        let e = d.iter().find(|x| x.rule == "package/size");
+        let e = d.iter().find(|x| x.rule == rule::PACKAGE_SIZE);
         assert!(
             e.is_some_and(|e| e.severity == Severity::Error && e.message.contains("已生成的 PDF")),
             "{d:#?}"
         );
         // The configured folder (public/) has no PDF: only the estimate.
         let d = crate::check::check_project(&project, &opts(None));
-        assert_eq!(n(&d, "package/size"), 0, "{d:#?}");
+        assert_eq!(n(&d, rule::PACKAGE_SIZE), 0, "{d:#?}");
     }
 }

@@ -1,5 +1,6 @@
 //! `quota/province`: each province recommends at most the call's quota.
 
+use crate::rule;
 use std::collections::BTreeMap;
 
 use super::{Ctx, diag};
@@ -26,7 +27,7 @@ pub fn check(ctx: &Ctx<'_>, docs: &[&Document], out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 diag(
-                    "quota/province",
+                    rule::QUOTA_PROVINCE,
                     Severity::Error,
                     doc,
                     p.span.clone(),

@@ -4,6 +4,7 @@
 //! longer than a period given only as a duration, is a warning. A call
 //! that sets no period is not checked.
 
+use crate::rule;
 use std::ops::Range;
 
 use super::{Ctx, diag};
@@ -58,7 +59,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 diag(
-                    "date/schedule",
+                    rule::DATE_SCHEDULE,
                     Severity::Error,
                     doc,
                     m.span.clone(),
@@ -75,7 +76,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 diag(
-                    "date/schedule",
+                    rule::DATE_SCHEDULE,
                     Severity::Warning,
                     doc,
                     m.span.clone(),
@@ -102,7 +103,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         if span > months as i64 {
             out.push(
                 diag(
-                    "date/schedule",
+                    rule::DATE_SCHEDULE,
                     Severity::Warning,
                     doc,
                     last.span.clone(),
@@ -329,7 +330,7 @@ mod tests {
     fn found(f: &Fixture, text: &str) -> Vec<Diagnostic> {
         f.check(text)
             .into_iter()
-            .filter(|d| d.rule == "date/schedule")
+            .filter(|d| d.rule == rule::DATE_SCHEDULE)
             .collect()
     }
 

@@ -6,6 +6,7 @@ use crate::call::Scope;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::document::plan::PlanMeta;
+use crate::rule;
 use crate::text::{closest, normalize_title};
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
@@ -18,7 +19,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
     for ind in &plan.industries {
         if !is_key(&ind.value) {
             let mut d = diag(
-                "scope/key-industry",
+                rule::SCOPE_KEY_INDUSTRY,
                 Severity::Warning,
                 doc,
                 ind.span.clone(),
@@ -45,7 +46,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
     match scope_of(ctx, plan) {
         Some(Scope::Industry) if plan.industries.is_empty() => out.push(
             diag(
-                "scope/key-industry",
+                rule::SCOPE_KEY_INDUSTRY,
                 Severity::Error,
                 doc,
                 field_span(doc, "category"),
@@ -68,7 +69,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnost
         let names: Vec<&str> = call.regions.iter().map(|r| r.name.as_str()).collect();
         out.push(
             diag(
-                "scope/region-pollutants",
+                rule::SCOPE_REGION_POLLUTANTS,
                 Severity::Error,
                 doc,
                 field_span(doc, "category"),
@@ -88,7 +89,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnost
     if plan.pollutants.is_empty() {
         out.push(
             diag(
-                "scope/region-pollutants",
+                rule::SCOPE_REGION_POLLUTANTS,
                 Severity::Error,
                 doc,
                 r.span.clone(),
@@ -120,7 +121,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnost
             .is_none_or(|b| !b.value)
         {
             out.push(
-                diag("scope/region-pollutants", Severity::Error, doc, p.span.clone(), format!("“{}”不是{}的特征污染物（{}），自行选取的须已纳入地方重点工作任务", p.value, region.name, region.pollutants.join("、")))
+                diag(rule::SCOPE_REGION_POLLUTANTS, Severity::Error, doc, p.span.clone(), format!("“{}”不是{}的特征污染物（{}），自行选取的须已纳入地方重点工作任务", p.value, region.name, region.pollutants.join("、")))
                     .with_label("自选污染物")
                     .with_help("如其减排工作已纳入地方重点工作任务，写 `pollutants_in_local_tasks: 是` 并在正文说明依据；否则改选通知所列污染物"),
             );
@@ -129,7 +130,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnost
     if !any_official {
         out.push(
             diag(
-                "scope/region-pollutants",
+                rule::SCOPE_REGION_POLLUTANTS,
                 Severity::Warning,
                 doc,
                 field_span(doc, "pollutants"),
@@ -150,7 +151,7 @@ fn region(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnost
         {
             out.push(
                 diag(
-                    "scope/key-industry",
+                    rule::SCOPE_KEY_INDUSTRY,
                     Severity::Warning,
                     doc,
                     ind.span.clone(),
@@ -173,7 +174,7 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     if p.boundary.is_none() {
         out.push(
             diag(
-                "scope/park-boundary",
+                rule::SCOPE_PARK_BOUNDARY,
                 Severity::Error,
                 doc,
                 at.clone(),
@@ -185,7 +186,7 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     if p.management_body.is_none() {
         out.push(
             diag(
-                "scope/park-boundary",
+                rule::SCOPE_PARK_BOUNDARY,
                 Severity::Error,
                 doc,
                 at.clone(),
@@ -197,7 +198,7 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     match &p.crosses_prefecture {
         None => out.push(
             diag(
-                "scope/park-boundary",
+                rule::SCOPE_PARK_BOUNDARY,
                 Severity::Error,
                 doc,
                 at,
@@ -207,7 +208,7 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
         ),
         Some(b) if b.value => out.push(
             diag(
-                "scope/park-boundary",
+                rule::SCOPE_PARK_BOUNDARY,
                 Severity::Warning,
                 doc,
                 b.span.clone(),
@@ -223,6 +224,7 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use crate::rule;
 
     fn region_plan(region: &str, pollutants: &str, extra: &str) -> String {
         good_plan()
@@ -233,7 +235,7 @@ mod tests {
             .replace("industries: [石化化工, 建材]", "industries: [印染, 造纸]")
     }
 
-    fn n(d: &[crate::diagnostic::Diagnostic], rule: &str) -> usize {
+    fn n(d: &[crate::diagnostic::Diagnostic], rule: crate::rule::RuleId) -> usize {
         problems(d).iter().filter(|r| **r == rule).count()
     }
 
@@ -241,14 +243,14 @@ mod tests {
     fn key_industry_warns_on_others() {
         let f = Fixture::new();
         let d = f.check(&good_plan().replace("[石化化工, 建材]", "[石化化工, 纺织服装]"));
-        assert_eq!(n(&d, "scope/key-industry"), 1);
-        assert_eq!(n(&f.check(&good_plan()), "scope/key-industry"), 0);
+        assert_eq!(n(&d, rule::SCOPE_KEY_INDUSTRY), 1);
+        assert_eq!(n(&f.check(&good_plan()), rule::SCOPE_KEY_INDUSTRY), 0);
         let d = f.check(
             &good_plan()
                 .replace("category: 2", "category: 1")
                 .replace("industries: [石化化工, 建材]\n", ""),
         );
-        assert_eq!(n(&d, "scope/key-industry"), 1);
+        assert_eq!(n(&d, rule::SCOPE_KEY_INDUSTRY), 1);
     }
 
     #[test]
@@ -257,39 +259,39 @@ mod tests {
         assert_eq!(
             n(
                 &f.check(&region_plan("黄河流域", "[氨氮, 总磷]", "")),
-                "scope/region-pollutants"
+                rule::SCOPE_REGION_POLLUTANTS
             ),
             0
         );
         // Self-chosen without the local-task declaration.
         let d = f.check(&region_plan("黄河", "[氨氮, COD]", ""));
-        assert_eq!(n(&d, "scope/region-pollutants"), 1);
+        assert_eq!(n(&d, rule::SCOPE_REGION_POLLUTANTS), 1);
         // Declared as local key tasks: fine.
         let d = f.check(&region_plan(
             "黄河",
             "[氨氮, COD]",
             "pollutants_in_local_tasks: 是",
         ));
-        assert_eq!(n(&d, "scope/region-pollutants"), 0);
+        assert_eq!(n(&d, rule::SCOPE_REGION_POLLUTANTS), 0);
         // Region's pollutants not chosen at all: warning.
         let d = f.check(&region_plan(
             "长三角地区",
             "[VOCs]",
             "pollutants_in_local_tasks: 是",
         ));
-        assert_eq!(n(&d, "scope/region-pollutants"), 1);
+        assert_eq!(n(&d, rule::SCOPE_REGION_POLLUTANTS), 1);
         // No region at all.
         let d = f.check(&good_plan().replace("category: 2", "category: 3"));
-        assert_eq!(n(&d, "scope/region-pollutants"), 1);
+        assert_eq!(n(&d, rule::SCOPE_REGION_POLLUTANTS), 1);
     }
 
     #[test]
     fn park_boundary() {
         let f = Fixture::new();
-        assert_eq!(n(&f.check(&good_plan()), "scope/park-boundary"), 0);
+        assert_eq!(n(&f.check(&good_plan()), rule::SCOPE_PARK_BOUNDARY), 0);
         let no_boundary = good_plan().replace("  boundary: 东至滨河路，西至京港澳高速，南至纬五路，北至伏牛大道，规划面积18.6平方公里\n", "");
-        assert_eq!(n(&f.check(&no_boundary), "scope/park-boundary"), 1);
+        assert_eq!(n(&f.check(&no_boundary), rule::SCOPE_PARK_BOUNDARY), 1);
         let crosses = good_plan().replace("crosses_prefecture: 否", "crosses_prefecture: 是");
-        assert_eq!(n(&f.check(&crosses), "scope/park-boundary"), 1);
+        assert_eq!(n(&f.check(&crosses), rule::SCOPE_PARK_BOUNDARY), 1);
     }
 }

@@ -2,6 +2,7 @@
 //! unknown and duplicate fields reported, and typed getters that report
 //! `frontmatter/invalid-value` at the value's own line.
 
+use crate::rule;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -163,7 +164,7 @@ fn normalize_map(
         let key_span = loc.as_ref().map_or(fallback.clone(), |l| l.key.clone());
         let Some(spec) = schema::find(specs, &key) else {
             let mut d = Diagnostic::at(
-                "frontmatter/unknown-field",
+                rule::FRONTMATTER_UNKNOWN_FIELD,
                 Severity::Warning,
                 src,
                 key_span,
@@ -187,7 +188,7 @@ fn normalize_map(
         if let Some(prev) = first_name.get(spec.key.as_str()) {
             diags.push(
                 Diagnostic::at(
-                    "frontmatter/duplicate-field",
+                    rule::FRONTMATTER_DUPLICATE_FIELD,
                     Severity::Error,
                     src,
                     key_span,
@@ -293,7 +294,7 @@ impl Reader<'_> {
         let loc = self.fm.loc(path);
         self.diags.push(
             Diagnostic::at(
-                "frontmatter/invalid-value",
+                rule::FRONTMATTER_INVALID_VALUE,
                 Severity::Error,
                 self.src,
                 loc.value,
@@ -392,7 +393,7 @@ impl Reader<'_> {
                         let loc = self.fm.loc(path);
                         self.diags.push(
                             Diagnostic::at(
-                                "frontmatter/invalid-value",
+                                rule::FRONTMATTER_INVALID_VALUE,
                                 Severity::Warning,
                                 self.src,
                                 loc.value,

@@ -2,6 +2,7 @@
 //! Markdown body parsed into a heading tree. Everything that goes wrong on
 //! the way is a diagnostic on the file; nothing here panics on input.
 
+use crate::rule;
 pub mod fields;
 pub mod plan;
 pub mod schema;
@@ -206,7 +207,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             };
             Err(Box::new(
                 Diagnostic::at_line(
-                    "document/encoding",
+                    rule::DOCUMENT_ENCODING,
                     Severity::Error,
                     rel,
                     line,
@@ -230,7 +231,7 @@ fn utf16(rel: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let unmarked = pairs >= 4 && (nul_even * 10 >= pairs * 9 || nul_odd * 10 >= pairs * 9);
     (bom || unmarked).then(|| {
         Diagnostic::file(
-            "document/encoding",
+            rule::DOCUMENT_ENCODING,
             Severity::Error,
             rel,
             "文件是 UTF-16 编码（Windows 记事本的“Unicode”），不是 UTF-8",
@@ -266,7 +267,7 @@ pub fn parse(
     };
     if doc.src.text.trim().is_empty() {
         diagnostics.push(
-            Diagnostic::file("document/empty", Severity::Error, rel, "文件是空的")
+            Diagnostic::file(rule::DOCUMENT_EMPTY, Severity::Error, rel, "文件是空的")
                 .with_help("用 `shenbao new plan 名称` 生成带完整大纲的方案骨架，或删除这个文件"),
         );
         doc.diagnostics = diagnostics;
@@ -275,7 +276,7 @@ pub fn parse(
     let body_start = match frontmatter::split(&doc.src.text) {
         SplitResult::Missing => {
             diagnostics.push(
-                Diagnostic::at("frontmatter/missing", Severity::Error, &doc.src, 0..0, "文件开头没有字段区（以 `---` 开头和结束的 YAML 字段）")
+                Diagnostic::at(rule::FRONTMATTER_MISSING, Severity::Error, &doc.src, 0..0, "文件开头没有字段区（以 `---` 开头和结束的 YAML 字段）")
                     .with_help("在第一行写 `---`，接着写 `kind: pilot-plan`、`title: 项目名称` 等字段，再用一行 `---` 结束"),
             );
             0
@@ -283,7 +284,7 @@ pub fn parse(
         SplitResult::Unterminated { open } => {
             diagnostics.push(
                 Diagnostic::at(
-                    "frontmatter/syntax",
+                    rule::FRONTMATTER_SYNTAX,
                     Severity::Error,
                     &doc.src,
                     open,
@@ -305,7 +306,7 @@ pub fn parse(
         let at = body_start + nul;
         diagnostics.push(
             Diagnostic::at(
-                "document/encoding",
+                rule::DOCUMENT_ENCODING,
                 Severity::Error,
                 &doc.src,
                 at..at + 1,
@@ -325,7 +326,8 @@ pub fn parse(
 /// still checked and shown), each an error that says the limit.
 fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
     let whole = |message: String, help: &str| {
-        Diagnostic::file("document/limit", Severity::Error, &doc.src.rel, message).with_help(help)
+        Diagnostic::file(rule::DOCUMENT_LIMIT, Severity::Error, &doc.src.rel, message)
+            .with_help(help)
     };
     if body_len > MAX_PRINT_BYTES {
         out.push(whole(
@@ -345,7 +347,7 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
     {
         out.push(
             Diagnostic::at(
-                "document/limit",
+                rule::DOCUMENT_LIMIT,
                 Severity::Error,
                 &doc.src,
                 h.span.start..h.span.start + 1,
@@ -381,7 +383,7 @@ fn limits(doc: &Document, body_len: usize, out: &mut Vec<Diagnostic>) {
     for t in doc.body.table_data.iter().filter(|t| t.oversize) {
         out.push(
             Diagnostic::at(
-                "document/limit",
+                rule::DOCUMENT_LIMIT,
                 Severity::Error,
                 &doc.src,
                 t.span.start..t.span.start + 1,
@@ -421,7 +423,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         let at = split.yaml.start + e.at;
         diags.push(
             Diagnostic::at(
-                "frontmatter/limit",
+                rule::FRONTMATTER_LIMIT,
                 Severity::Error,
                 &doc.src,
                 at..at,
@@ -440,7 +442,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         let at = split.yaml.start + i;
         diags.push(
             Diagnostic::at(
-                "frontmatter/syntax",
+                rule::FRONTMATTER_SYNTAX,
                 Severity::Error,
                 &doc.src,
                 at..at + c.len_utf8(),
@@ -469,7 +471,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
                 .to_string();
             diags.push(
                 Diagnostic::at(
-                    "frontmatter/invalid-value",
+                    rule::FRONTMATTER_INVALID_VALUE,
                     Severity::Error,
                     &doc.src,
                     at..at + number.len(),
@@ -501,7 +503,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         _ => {
             diags.push(
                 Diagnostic::at(
-                    "frontmatter/syntax",
+                    rule::FRONTMATTER_SYNTAX,
                     Severity::Error,
                     &doc.src,
                     split.yaml.clone(),
@@ -522,7 +524,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
     let Some((kind_key, kind_value)) = kind_entry else {
         diags.push(
             Diagnostic::at(
-                "frontmatter/missing-field",
+                rule::FRONTMATTER_MISSING_FIELD,
                 Severity::Error,
                 &doc.src,
                 split.open.clone(),
@@ -546,7 +548,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
     let Some(kind) = DocKind::parse(&kind_text) else {
         let span = kind_loc.map_or(split.open.clone(), |l| l.value);
         let mut d = Diagnostic::at(
-            "frontmatter/invalid-value",
+            rule::FRONTMATTER_INVALID_VALUE,
             Severity::Error,
             &doc.src,
             span,
@@ -600,7 +602,7 @@ fn yaml_problems(
         let at = split.yaml.start + p.at.start..split.yaml.start + p.at.end;
         diags.push(
             Diagnostic::at(
-                "frontmatter/syntax",
+                rule::FRONTMATTER_SYNTAX,
                 Severity::Error,
                 &doc.src,
                 at,
@@ -655,7 +657,7 @@ mod tests {
         )
     }
 
-    fn rules(d: &Document) -> Vec<&'static str> {
+    fn rules(d: &Document) -> Vec<crate::rule::RuleId> {
         d.diagnostics.iter().map(|d| d.rule).collect()
     }
 
@@ -677,7 +679,7 @@ mod tests {
     fn yaml_errors_carry_the_file_line() {
         let d = doc("---\nkind: pilot-plan\ntitle: [未闭合\n---\n");
         let e = &d.diagnostics[0];
-        assert_eq!(e.rule, "frontmatter/syntax");
+        assert_eq!(e.rule, rule::FRONTMATTER_SYNTAX);
         assert!(e.line.unwrap() >= 3, "{e:?}");
     }
 
@@ -687,7 +689,7 @@ mod tests {
         let w = d
             .diagnostics
             .iter()
-            .find(|d| d.rule == "frontmatter/unknown-field")
+            .find(|d| d.rule == rule::FRONTMATTER_UNKNOWN_FIELD)
             .unwrap();
         assert_eq!(w.line, Some(3));
         assert!(w.help.as_ref().unwrap().contains("applicant"));
@@ -699,7 +701,7 @@ mod tests {
         let w = d
             .diagnostics
             .iter()
-            .find(|d| d.rule == "frontmatter/unknown-field")
+            .find(|d| d.rule == rule::FRONTMATTER_UNKNOWN_FIELD)
             .unwrap();
         let help = w.help.as_deref().unwrap_or_default();
         assert!(!help.contains("是否想写"), "{help}");
@@ -740,7 +742,7 @@ mod tests {
         ] {
             let d = doc(&format!("---\nkind: pilot-plan\n{yaml}\n---\n"));
             assert_eq!(industries(&d), ["石化化工", "建材"], "{yaml}");
-            assert_eq!(rules(&d), ["frontmatter/invalid-value"], "{yaml}");
+            assert_eq!(rules(&d), [rule::FRONTMATTER_INVALID_VALUE], "{yaml}");
             let w = &d.diagnostics[0];
             assert_eq!(w.severity, Severity::Warning);
             assert_eq!(w.line, Some(3));
@@ -756,13 +758,13 @@ mod tests {
     #[test]
     fn duplicate_alias_is_an_error() {
         let d = doc("---\nkind: pilot-plan\ntitle: 甲\n项目名称: 乙\n---\n");
-        assert_eq!(rules(&d), vec!["frontmatter/duplicate-field"]);
+        assert_eq!(rules(&d), vec![rule::FRONTMATTER_DUPLICATE_FIELD]);
     }
 
     #[test]
     fn unknown_kind_lists_allowed_values() {
         let d = doc("---\nkind: pilot-plna\n---\n");
-        assert_eq!(rules(&d), vec!["frontmatter/invalid-value"]);
+        assert_eq!(rules(&d), vec![rule::FRONTMATTER_INVALID_VALUE]);
         assert!(
             d.diagnostics[0]
                 .help
@@ -774,10 +776,10 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_diagnostics() {
-        assert_eq!(rules(&doc("")), vec!["document/empty"]);
-        assert_eq!(rules(&doc("# 标题\n")), vec!["frontmatter/missing"]);
+        assert_eq!(rules(&doc("")), vec![rule::DOCUMENT_EMPTY]);
+        assert_eq!(rules(&doc("# 标题\n")), vec![rule::FRONTMATTER_MISSING]);
         let open = doc("---\nkind: pilot-plan\n");
-        assert_eq!(rules(&open), vec!["frontmatter/syntax"]);
+        assert_eq!(rules(&open), vec![rule::FRONTMATTER_SYNTAX]);
         // In the README's words: 字段区, not “front matter”.
         assert!(
             open.diagnostics[0].message.starts_with("字段区"),
@@ -802,7 +804,7 @@ mod tests {
         let r = rules(&d);
         assert_eq!(
             r.iter()
-                .filter(|r| **r == "frontmatter/invalid-value")
+                .filter(|r| **r == rule::FRONTMATTER_INVALID_VALUE)
                 .count(),
             3,
             "{:?}",
@@ -814,7 +816,7 @@ mod tests {
     fn an_impossible_date_says_why_as_the_body_rule_does() {
         let d = doc("---\nkind: pilot-plan\ndate: 2024-04-31\n---\n");
         let e = &d.diagnostics[0];
-        assert_eq!(e.rule, "frontmatter/invalid-value");
+        assert_eq!(e.rule, rule::FRONTMATTER_INVALID_VALUE);
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("4月只有30天"), "{e:?}");
         assert!(!e.message.contains("无法识别"), "{e:?}");
@@ -838,7 +840,7 @@ mod tests {
         // A number too large is not a syntax error.
         let d = doc("---\nkind: pilot-plan\ntitle: 99999999999999999999\n---\n");
         let e = &d.diagnostics[0];
-        assert_eq!(e.rule, "frontmatter/invalid-value");
+        assert_eq!(e.rule, rule::FRONTMATTER_INVALID_VALUE);
         assert_eq!(e.line, Some(3));
         assert!(
             e.message.contains("太大") && e.message.contains("title"),
@@ -849,12 +851,16 @@ mod tests {
         lines[18] = "note: 有\0空".into();
         let d = doc(&format!("---\n{}\n---\n", lines.join("\n")));
         let e = &d.diagnostics[0];
-        assert_eq!((e.rule, e.line), ("frontmatter/syntax", Some(20)), "{e:?}");
+        assert_eq!(
+            (e.rule, e.line),
+            (rule::FRONTMATTER_SYNTAX, Some(20)),
+            "{e:?}"
+        );
         let d = doc("---\nkind: pilot-plan\n---\n正文\n\n有\0字\n");
         assert!(
             d.diagnostics
                 .iter()
-                .any(|e| e.rule == "document/encoding" && e.line == Some(6))
+                .any(|e| e.rule == rule::DOCUMENT_ENCODING && e.line == Some(6))
         );
         // UTF-16 is UTF-16, not GBK.
         let mut u16le = vec![0xFF, 0xFE];
@@ -868,7 +874,7 @@ mod tests {
         // Deep nesting is refused before parsing, quickly.
         let t = std::time::Instant::now();
         let d = doc(&format!("---\nx: {}\n---\n", "[".repeat(100_000)));
-        assert_eq!(d.diagnostics[0].rule, "frontmatter/limit");
+        assert_eq!(d.diagnostics[0].rule, rule::FRONTMATTER_LIMIT);
         assert!(t.elapsed().as_secs() < 2);
     }
 
@@ -876,7 +882,7 @@ mod tests {
     fn decode_rejects_gbk_with_a_hint() {
         let (gbk, _, _) = encoding_rs::GBK.encode("试点实施方案\n第二行");
         let e = decode("content/a.md", gbk.into_owned()).unwrap_err();
-        assert_eq!(e.rule, "document/encoding");
+        assert_eq!(e.rule, rule::DOCUMENT_ENCODING);
         assert!(e.help.unwrap().contains("GBK"));
         assert_eq!(decode("a", b"\xEF\xBB\xBF---".to_vec()).unwrap(), "---");
     }

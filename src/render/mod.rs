@@ -42,7 +42,12 @@ impl DocBuild {
 
 /// A file that could not be written, in words that say why (a full disk
 /// is not a typesetting failure).
-pub fn write_error(rule: &'static str, rel: &str, target: &Path, e: &std::io::Error) -> Diagnostic {
+pub fn write_error(
+    rule: crate::rule::RuleId,
+    rel: &str,
+    target: &Path,
+    e: &std::io::Error,
+) -> Diagnostic {
     let full = matches!(
         e.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
@@ -72,7 +77,7 @@ mod tests {
     fn a_full_disk_is_not_a_typesetting_failure() {
         let e = std::io::Error::from(std::io::ErrorKind::StorageFull);
         let d = write_error(
-            "print/write",
+            crate::rule::PRINT_WRITE,
             "content/甲.md",
             Path::new("public/pdf/甲.pdf"),
             &e,

@@ -3,6 +3,7 @@
 //! A change is applied in two steps so that the browser sees the page as
 //! soon as it is written and the PDF when typst has laid it out.
 
+use crate::rule;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -158,11 +159,11 @@ pub struct Session {
 /// opposed to a finding, which the page shows in place).
 pub fn blocks(d: &Diagnostic) -> bool {
     d.severity == Severity::Error
-        && (d.rule == "frontmatter/syntax"
-            || d.rule == "frontmatter/limit"
-            || d.rule.starts_with("document/")
-            || d.rule.starts_with("print/")
-            || d.rule.starts_with("site/"))
+        && (d.rule == rule::FRONTMATTER_SYNTAX
+            || d.rule == rule::FRONTMATTER_LIMIT
+            || d.rule.family() == "document"
+            || d.rule.family() == "print"
+            || d.rule.family() == "site")
 }
 
 /// Everything a full rebuild produces.

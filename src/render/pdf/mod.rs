@@ -1,6 +1,7 @@
 //! Print: a document becomes typst source (theme + converted body), typst
 //! (as a library) lays it out, and the PDF is written atomically.
 
+use crate::rule;
 pub mod convert;
 pub mod fonts;
 pub mod layout;
@@ -166,7 +167,7 @@ impl<'a> Printer<'a> {
             }
             Meta::None => {
                 return Err(vec![Diagnostic::file(
-                    "print/kind",
+                    rule::PRINT_KIND,
                     Severity::Error,
                     &doc.src.rel,
                     "文档类型不明，无法排版",
@@ -231,7 +232,7 @@ impl<'a> Printer<'a> {
         );
         let (Some(main_id), Some(theme_id)) = (file_id(&main_path), file_id(&theme_path)) else {
             return Err(vec![Diagnostic::file(
-                "print/internal",
+                rule::PRINT_INTERNAL,
                 Severity::Error,
                 &doc.src.rel,
                 "内部错误：无法建立排版文件",
@@ -295,7 +296,7 @@ impl<'a> Printer<'a> {
                 at_first_char(
                     doc,
                     &chars,
-                    "print/fallback-font",
+                    rule::PRINT_FALLBACK_FONT,
                     Severity::Warning,
                     format!("主题的字体没有这些字，改用了备用字体 {family}：{chars}"),
                 )
@@ -316,7 +317,7 @@ impl<'a> Printer<'a> {
                 at_first_char(
                     doc,
                     &chars,
-                    "print/missing-glyph",
+                    rule::PRINT_MISSING_GLYPH,
                     Severity::Error,
                     format!("PDF 中有字符没有字体可显示：{chars}"),
                 )
@@ -380,7 +381,7 @@ impl<'a> Printer<'a> {
             let mut fail = |message: String, help: &str| {
                 diags.push(
                     Diagnostic::at(
-                        "print/attachment",
+                        rule::PRINT_ATTACHMENT,
                         Severity::Error,
                         &doc.src,
                         a.file.span.clone(),
@@ -752,9 +753,9 @@ impl Mapper<'_> {
             severity = Severity::Error;
         }
         let rule = if severity == Severity::Error {
-            "print/typst-error"
+            rule::PRINT_TYPST_ERROR
         } else {
-            "print/typst-warning"
+            rule::PRINT_TYPST_WARNING
         };
         // An error inside a theme function the body called (an image the
         // theme loads, a table it lays out) is the author's at the call.
@@ -786,7 +787,7 @@ impl Mapper<'_> {
     fn at_span(
         &self,
         span: impl Into<typst::syntax::DiagSpan>,
-        rule: &'static str,
+        rule: crate::rule::RuleId,
         severity: Severity,
         message: String,
     ) -> Diagnostic {
@@ -825,7 +826,7 @@ impl Mapper<'_> {
     fn at_run(
         &self,
         run: &layout::Run,
-        rule: &'static str,
+        rule: crate::rule::RuleId,
         severity: Severity,
         message: String,
     ) -> Diagnostic {
@@ -874,7 +875,7 @@ impl Mapper<'_> {
             let d = match f {
                 layout::Fault::Overflow { page, .. } => self.at_run(
                     run,
-                    "print/overflow",
+                    rule::PRINT_OVERFLOW,
                     Severity::Error,
                     format!("第 {page} 页有内容超出版心：“{}”", snippet(&run.text)),
                 )
@@ -883,7 +884,7 @@ impl Mapper<'_> {
                 ),
                 layout::Fault::Overprint { page, a, b } => self.at_run(
                     run,
-                    "print/overprint",
+                    rule::PRINT_OVERPRINT,
                     Severity::Error,
                     format!(
                         "第 {page} 页有文字相互重叠：“{}”与“{}”",
@@ -1033,7 +1034,7 @@ fn title_lines_arg(title: &str, kind: &str) -> String {
 fn at_first_char(
     doc: &Document,
     chars: &str,
-    rule: &'static str,
+    rule: crate::rule::RuleId,
     severity: Severity,
     message: String,
 ) -> Diagnostic {

@@ -3,6 +3,7 @@
 //! domain types in templates), every page written atomically, no request
 //! leaving the site, works from `file://`.
 
+use crate::rule;
 pub mod html;
 mod live;
 
@@ -144,7 +145,7 @@ struct FindingView {
     id: String,
     severity: &'static str,
     severity_zh: &'static str,
-    rule: &'static str,
+    rule: crate::rule::RuleId,
     file: String,
     line: Option<usize>,
     message: String,
@@ -228,7 +229,12 @@ fn templates(theme: &Theme) -> Result<(tera::Tera, Vec<TemplateFile>), Box<Diagn
     let mut files = Vec::new();
     for name in TEMPLATES {
         let f = theme.file(name).map_err(|e| {
-            Diagnostic::file("site/template", Severity::Error, *name, e.message.clone())
+            Diagnostic::file(
+                rule::SITE_TEMPLATE,
+                Severity::Error,
+                *name,
+                e.message.clone(),
+            )
         })?;
         files.push(f);
     }
@@ -264,8 +270,10 @@ fn template_error(e: &tera::Error, files: &[TemplateFile]) -> Diagnostic {
     });
     let message = format!("网站模板有误：{}", chain.join("；").replace('\n', " "));
     let d = match pos {
-        Some((l, c)) => Diagnostic::at_line("site/template", Severity::Error, file, l, c, message),
-        None => Diagnostic::file("site/template", Severity::Error, file, message),
+        Some((l, c)) => {
+            Diagnostic::at_line(rule::SITE_TEMPLATE, Severity::Error, file, l, c, message)
+        }
+        None => Diagnostic::file(rule::SITE_TEMPLATE, Severity::Error, file, message),
     };
     d.with_help("改正模板后重新运行；删除项目中的同名模板即恢复默认")
 }
@@ -697,7 +705,7 @@ impl Site {
             .flat_map(|d| {
                 d.findings
                     .iter()
-                    .filter(|f| f.rule != "deadline/upcoming")
+                    .filter(|f| f.rule != rule::DEADLINE_UPCOMING)
                     .cloned()
             })
             .collect();
@@ -765,7 +773,7 @@ impl Site {
                 call: String::new(),
             });
         }
-        let mut rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         rules.sort_unstable();
         rules.dedup();
         // What the findings page lists, counted as listed; the reminders
@@ -774,7 +782,7 @@ impl Site {
         let reminders = ordered
             .iter()
             .flat_map(|d| d.findings.iter())
-            .filter(|f| f.rule == "deadline/upcoming")
+            .filter(|f| f.rule == rule::DEADLINE_UPCOMING)
             .count();
         // Columns no document fills are left out (an enterprise's
         // documents have no category or province).
@@ -851,7 +859,7 @@ impl Site {
                     f.text.into_bytes(),
                 )),
                 Err(e) => report.diagnostics.push(Diagnostic::file(
-                    "site/template",
+                    rule::SITE_TEMPLATE,
                     Severity::Error,
                     *name,
                     e.message,
@@ -881,7 +889,7 @@ impl Site {
             Err(e) => {
                 report.diagnostics.push(
                     Diagnostic::file(
-                        "site/image",
+                        rule::SITE_IMAGE,
                         Severity::Error,
                         doc,
                         format!("无法复制图片 {rel}：{e}"),
@@ -1053,9 +1061,12 @@ fn put(
     match write_within(out_dir, path, bytes) {
         Ok(()) => Some(true),
         Err(e) => {
-            report
-                .diagnostics
-                .push(crate::render::write_error("site/write", blame, path, &e));
+            report.diagnostics.push(crate::render::write_error(
+                rule::SITE_WRITE,
+                blame,
+                path,
+                &e,
+            ));
             None
         }
     }
@@ -1163,8 +1174,11 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                             note: "须专家评估，程序不能判断".into(),
                         };
                     }
-                    let hit =
-                        |d: &&&Diagnostic| rules.iter().any(|r| d.rule.starts_with(r.as_str()));
+                    let hit = |d: &&&Diagnostic| {
+                        rules
+                            .iter()
+                            .any(|r| d.rule.as_str().starts_with(r.as_str()))
+                    };
                     let errors = diags
                         .iter()
                         .filter(hit)
