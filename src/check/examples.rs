@@ -7,10 +7,14 @@
 //!
 //! A case must draw exactly its expected findings of the watched rules:
 //! one more (a false alarm) or one fewer (a miss) fails.
+//!
+//! The tests read the files from disk, so that a built test binary can be
+//! run again after editing them; the copy compiled in for `explain` is
+//! held equal to them.
 
 use std::collections::BTreeSet;
 
-use super::registry::{self, EXAMPLE_FILES};
+use super::registry::{self, EXAMPLE_FILES, Scope};
 use super::testutil::{Fixture, good_plan};
 
 fn base(kind: &str) -> String {
@@ -21,14 +25,47 @@ fn base(kind: &str) -> String {
     }
 }
 
+/// The files of `tests/rules/` as they are on disk.
+fn on_disk() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "README.md")
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(&n)).unwrap();
+            (format!("tests/rules/{n}"), text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn example_files() -> Vec<registry::ExampleFile> {
+    on_disk()
+        .iter()
+        .map(|(file, text)| registry::parse_examples(file, text).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
 #[test]
-fn every_example_file_is_in_the_format() {
-    assert!(!EXAMPLE_FILES.is_empty());
-    for (file, text) in EXAMPLE_FILES {
+fn every_example_file_is_in_the_format_and_compiled_in() {
+    let disk = on_disk();
+    assert!(!disk.is_empty());
+    for (file, text) in &disk {
         if let Err(e) = registry::parse_examples(file, text) {
             panic!("{e}");
         }
     }
+    let compiled: Vec<(String, String)> = EXAMPLE_FILES
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    assert!(
+        compiled == disk,
+        "explain's copy differs from tests/rules (rebuild)"
+    );
     assert_eq!(registry::example_files().len(), EXAMPLE_FILES.len());
 }
 
@@ -38,7 +75,7 @@ fn every_rule_example_draws_exactly_its_findings() {
     fixture.opts.today = crate::call::parse_datetime("2023-04-01", false).unwrap();
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in registry::example_files() {
+    for file in &example_files() {
         let watched: BTreeSet<&str> = file.watched.iter().map(|r| r.as_str()).collect();
         for case in &file.cases {
             count += 1;
@@ -99,4 +136,51 @@ fn every_rule_example_draws_exactly_its_findings() {
     }
     assert!(count >= 10, "only {count} cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Rules of one document (or of reading its file) that `tests/rules/`
+/// cannot show, each with the reason and the test that watches it
+/// instead. Rules of the build and rules that span documents are watched
+/// by the suite tests on real projects (`tests/suite/`).
+const NOT_IN_EXAMPLES: &[(&str, &str)] = &[];
+
+#[test]
+fn every_rule_of_one_document_has_a_failing_case_and_a_near_miss() {
+    let files = example_files();
+    let mut missing = Vec::new();
+    for r in registry::all() {
+        if matches!(r.scope, Scope::Build | Scope::CrossDocument)
+            || NOT_IN_EXAMPLES.iter().any(|(id, _)| *id == r.id)
+        {
+            continue;
+        }
+        let mut fires = false;
+        let mut near_miss = false;
+        for f in &files {
+            if !f.watched.iter().any(|w| *w == r.id.as_str()) {
+                continue;
+            }
+            for c in &f.cases {
+                if c.expects.iter().any(|e| e.rule == r.id.as_str()) {
+                    fires = true;
+                } else if c.is_near_miss() {
+                    near_miss = true;
+                }
+            }
+        }
+        if !fires || !near_miss {
+            missing.push(format!(
+                "{}{}{}",
+                r.id,
+                if fires { "" } else { " (no failing case)" },
+                if near_miss { "" } else { " (no near miss)" }
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} rules without examples:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }

@@ -93,7 +93,7 @@ pub fn is_cross_document(id: &str) -> bool {
 /// draw the rule (a failing example) or not (a passing one or a near miss).
 #[derive(Debug, Clone, Serialize)]
 pub struct Example {
-    pub file: &'static str,
+    pub file: String,
     pub name: String,
     pub fires: bool,
     pub text: String,
@@ -113,7 +113,7 @@ pub struct Example {
 ///   whole document) that contains TEXT.
 #[derive(Debug)]
 pub struct ExampleFile {
-    pub file: &'static str,
+    pub file: String,
     pub watched: Vec<RuleId>,
     pub cases: Vec<ExampleCase>,
 }
@@ -167,7 +167,7 @@ pub fn example_files() -> &'static [ExampleFile] {
 
 /// Reads one example file; the error names the line that is not in the
 /// format.
-pub fn parse_examples(file: &'static str, text: &str) -> Result<ExampleFile, String> {
+pub fn parse_examples(file: &str, text: &str) -> Result<ExampleFile, String> {
     fn comment<'a>(line: &'a str, key: &str) -> Option<&'a str> {
         line.trim()
             .strip_prefix("<!--")?
@@ -180,7 +180,7 @@ pub fn parse_examples(file: &'static str, text: &str) -> Result<ExampleFile, Str
         RuleId::parse(id.trim()).ok_or(format!("{file}:{n}: `{id}` is not in the registry"))
     };
     let mut out = ExampleFile {
-        file,
+        file: file.to_string(),
         watched: Vec::new(),
         cases: Vec::new(),
     };
@@ -253,7 +253,7 @@ pub fn examples(id: &str) -> Vec<Example> {
             if fires || (c.is_near_miss() && after_firing) {
                 after_firing = fires || after_firing;
                 kept.push(Example {
-                    file: f.file,
+                    file: f.file.clone(),
                     name: c.name.clone(),
                     fires,
                     text: c.text(),
