@@ -101,16 +101,35 @@ pub struct Example {
 
 /// A file of `tests/rules/`, read once: the rules it watches and its cases.
 ///
-/// Format (see `tests/rules/README.md`):
+/// Format:
 /// - `<!-- watch: rule/id -->` (before the first case): a rule judged in
 ///   every case of the file, besides those the expectations name;
-/// - `<!-- case: NAME kind=plan|audit -->` starts a case; its Markdown is
-///   appended to a complete, correct document of that kind;
+/// - `<!-- case: NAME kind=plan|audit|form|acceptance -->` starts a case;
+///   its Markdown is appended to a complete, correct document of that
+///   kind (a pilot plan, an audit report, an application form 申请表, an
+///   acceptance self-evaluation report 验收自评报告);
 /// - `<!-- replace: OLD => NEW -->` edits that document first (its front
-///   matter, say);
+///   matter, say); `\n` in OLD or NEW is a line break (`category: 2 =>
+///   category: 3\nregion: 黄河流域` adds a field);
+/// - `<!-- file: PATH -->`: a file at PATH (relative to the project root)
+///   exists while the case is checked (a 1×1 PNG or JPEG when PATH ends
+///   in .png, .jpg or .jpeg, else a small PDF), for the rules that look
+///   for files;
+/// - `<!-- today: 2022-06-20 -->` (or `2022-06-30 17:00`, Beijing time):
+///   the day the case is checked on, for the deadline rules (else
+///   2023-04-01, when every 2022 deadline has passed);
+/// - `<!-- call: KEY: VALUE -->`: a line of the call definition the case
+///   is checked against, which extends the preset (`cn-2022-pilot`) with
+///   these lines (`<!-- call: milestones: [] -->`: a call without dates);
 /// - `<!-- expect: error|warning|info rule/id @ TEXT -->`: a finding of
 ///   that rule and severity on the first line of the case (else of the
 ///   whole document) that contains TEXT.
+///
+/// A case named `近似写法：…` is a near miss: it draws no finding of the
+/// rule it stands beside — or, for a rule that notes something on every
+/// such document and warns or errs on some (the options summary of
+/// `audit/options`, the next audit's date of `audit/reaudit-due`), only
+/// that note.
 #[derive(Debug)]
 pub struct ExampleFile {
     pub file: String,
@@ -123,6 +142,13 @@ pub struct ExampleCase {
     pub name: String,
     pub kind: String,
     pub replaces: Vec<(String, String)>,
+    /// Files (relative to the project root) that exist for this case.
+    pub files: Vec<String>,
+    /// The day the case is checked on, when not the examples' default.
+    pub today: Option<String>,
+    /// Lines of a call definition that extends the preset, when the case
+    /// is checked against another call.
+    pub call: Vec<String>,
     pub expects: Vec<Expect>,
     pub body: String,
 }
@@ -146,6 +172,15 @@ impl ExampleCase {
         let mut t = String::new();
         for (old, new) in &self.replaces {
             t.push_str(&format!("（字段区中：{old} 改为 {new}）\n"));
+        }
+        for f in &self.files {
+            t.push_str(&format!("（项目中有文件 {f}）\n"));
+        }
+        if let Some(d) = &self.today {
+            t.push_str(&format!("（检查日期：{d}）\n"));
+        }
+        for l in &self.call {
+            t.push_str(&format!("（通知定义中：{l}）\n"));
         }
         t.push_str(&self.body);
         t.trim().to_string()
@@ -197,6 +232,9 @@ pub fn parse_examples(file: &str, text: &str) -> Result<ExampleFile, String> {
                 name: name.to_string(),
                 kind: kind.to_string(),
                 replaces: Vec::new(),
+                files: Vec::new(),
+                today: None,
+                call: Vec::new(),
                 expects: Vec::new(),
                 body: String::new(),
             });
@@ -205,8 +243,14 @@ pub fn parse_examples(file: &str, text: &str) -> Result<ExampleFile, String> {
                 let (old, new) = r
                     .split_once(" => ")
                     .ok_or(format!("{file}:{n}: replace: OLD => NEW"))?;
-                case.replaces
-                    .push((old.trim().to_string(), new.trim().to_string()));
+                let lines = |s: &str| s.trim().replace("\\n", "\n");
+                case.replaces.push((lines(old), lines(new)));
+            } else if let Some(f) = comment(line, "file:") {
+                case.files.push(f.to_string());
+            } else if let Some(d) = comment(line, "today:") {
+                case.today = Some(d.to_string());
+            } else if let Some(l) = comment(line, "call:") {
+                case.call.push(l.to_string());
             } else if let Some(e) = comment(line, "expect:") {
                 let (head, at) = e
                     .split_once(" @ ")
@@ -249,7 +293,8 @@ pub fn examples(id: &str) -> Vec<Example> {
         }
         let mut after_firing = false;
         for c in &f.cases {
-            let fires = c.expects.iter().any(|e| e.rule == id);
+            // A near miss may carry the rule's note (an info), never more.
+            let fires = !c.is_near_miss() && c.expects.iter().any(|e| e.rule == id);
             if fires || (c.is_near_miss() && after_firing) {
                 after_firing = fires || after_firing;
                 kept.push(Example {

@@ -160,3 +160,34 @@ fn init_and_new_plan_give_a_checkable_skeleton() {
     }
     assert!(rules.iter().any(|x| x == "content/placeholder"));
 }
+
+/// A project without a content/ folder (or with a file in its place) has
+/// nothing to check: `project/no-content` says so, once, and the check
+/// does not fail for it.
+#[test]
+fn a_project_without_content_is_said_not_silently_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("shenbao.yaml"), dir.path().join("shenbao.yaml")).unwrap();
+    for content_is_a_file in [false, true] {
+        if content_is_a_file {
+            std::fs::write(dir.path().join("content"), "# 不是目录\n").unwrap();
+        }
+        let out = run(
+            dir.path(),
+            &["check", "--format", "json", "--today", "2022-06-01"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let v = json(&out);
+        let d = finding(&v, "project/no-content").unwrap_or_else(|| panic!("{v:#}"));
+        assert_eq!(d["severity"], "warning", "{v:#}");
+        assert_eq!(d["file"], "content", "{v:#}");
+        let said = if content_is_a_file {
+            "不是目录"
+        } else {
+            "没有 content/ 目录"
+        };
+        assert!(d["message"].as_str().unwrap().contains(said), "{v:#}");
+        assert_eq!(rules_of(&v), ["project/no-content"], "{v:#}");
+        assert_eq!(v["summary"]["documents"], 0, "{v:#}");
+    }
+}
