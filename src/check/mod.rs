@@ -6,6 +6,7 @@ mod applicant;
 pub mod attachment;
 pub mod audit;
 mod content;
+mod date;
 pub mod deadline;
 mod derived;
 mod eligibility;
@@ -21,6 +22,7 @@ mod quota;
 pub mod registry;
 mod schedule;
 mod scope;
+mod text;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -243,6 +245,8 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     content::check_placeholders(ctx, doc, out);
     content::check_guidance(doc, out);
     numbers::check(doc, out);
+    date::check(doc, out);
+    text::check(doc, out);
     derived::check(doc, out);
     fields::required_fields(doc, out);
     match &doc.meta {

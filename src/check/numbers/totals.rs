@@ -1,0 +1,426 @@
+//! `numbers/total` and `numbers/percentage`: the kinds of a table's rows
+//! (figures, 小计, 合计, 其中 and its breakdown, notes), sums of figure rows
+//! against their 合计/小计 rows, and share columns against part ÷ whole.
+
+use super::super::diag;
+use super::*;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::markdown::{Cell, Table};
+use crate::rule;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowKind {
+    Data,
+    Subtotal,
+    Total,
+    /// Neither added nor checked: a breakdown (其中：生产用电) or a total
+    /// of some rows only (水泥合计 under a 熟料 row), whose group cannot be
+    /// told from the table.
+    Aside,
+}
+
+/// The kinds of a table's rows, read together: a row is classed by its
+/// label ([`row_kind`]); the rows right under a 其中 row whose 序号 is
+/// blank (`||　　集中供热管网改造|3,900|`) are part of that 其中, not
+/// figures of their own.
+pub(crate) fn row_kinds(rows: &[Vec<Cell>]) -> Vec<RowKind> {
+    let mut kinds: Vec<RowKind> = rows.iter().map(|r| row_kind(r)).collect();
+    // Only in a table whose rows are numbered: a blank 序号 means
+    // something there.
+    let numbered = rows
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == RowKind::Data)
+        .filter(|(r, _)| r.first().is_some_and(|c| !c.text.trim().is_empty()))
+        .count()
+        >= 2;
+    let mut in_aside = false;
+    for (i, row) in rows.iter().enumerate() {
+        let aside_start = kinds[i] == RowKind::Aside
+            && row
+                .iter()
+                .take(3)
+                .any(|c| c.text.trim().starts_with("其中"));
+        if aside_start {
+            in_aside = true;
+            continue;
+        }
+        let blank_number = row.first().is_some_and(|c| c.text.trim().is_empty());
+        let indented = row
+            .get(1)
+            .is_some_and(|c| c.text.starts_with(['　', ' ', '\u{a0}']));
+        if in_aside && kinds[i] == RowKind::Data && blank_number && (numbered || indented) {
+            kinds[i] = RowKind::Aside;
+        } else {
+            in_aside = false;
+        }
+    }
+    kinds
+}
+
+/// A label standing alone in a later column (`|||小计|42.9|`): exactly a
+/// total's word, or a short 某某小计/合计.
+pub(super) fn lone_label(t: &str) -> Option<RowKind> {
+    let t = t.trim_matches(|ch: char| {
+        ch.is_whitespace() || ch == '*' || ch == '　' || ch == '：' || ch == ':'
+    });
+    let compact: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '　')
+        .collect();
+    match compact.as_str() {
+        "小计" => Some(RowKind::Subtotal),
+        "合计" | "总计" | "总合计" => Some(RowKind::Total),
+        c if c.chars().count() <= 8 && (c.ends_with("小计") || c.ends_with("合计")) => {
+            Some(RowKind::Subtotal)
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
+    // A label alone in a later column (序号 and name blank).
+    if row.len() > 2
+        && row.iter().take(2).all(|c| c.text.trim().is_empty())
+        && let Some(k) = row.iter().skip(2).find_map(|c| lone_label(&c.text))
+    {
+        return k;
+    }
+    // The label stands in one of the first two columns (no allocation:
+    // this runs for every row of every table).
+    for c in row.iter().take(2) {
+        let t = c
+            .text
+            .trim_matches(|ch: char| ch.is_whitespace() || ch == '*');
+        let t = t.trim_start_matches(['　']);
+        if t.starts_with("小计") || t.starts_with("小　计") || t.starts_with("小 计") {
+            return RowKind::Subtotal;
+        }
+        if ["合计", "总计", "总合计", "合　计", "合 计", "总　计"]
+            .iter()
+            .any(|k| t.starts_with(k))
+        {
+            return RowKind::Total;
+        }
+        if t.starts_with("其中") {
+            return RowKind::Aside;
+        }
+        // 输入合计, 输出合计, 无/低费小计: the total of the group above it.
+        // Another 某某合计 may total only some of the rows above (水泥合计
+        // under 熟料): not checked, and not added.
+        // (A char test first: a substring searcher for every row costs.)
+        if t.contains('计') && (t.contains("合计") || t.contains("小计")) {
+            const GROUPS: [&str; 9] = [
+                "输入",
+                "输出",
+                "投入",
+                "产出",
+                "收入",
+                "支出",
+                "无/低费",
+                "中/高费",
+                "无低费",
+            ];
+            return if GROUPS.iter().any(|g| t.starts_with(g)) || t.contains("小计") {
+                RowKind::Subtotal
+            } else {
+                RowKind::Aside
+            };
+        }
+    }
+    RowKind::Data
+}
+
+/// A column whose figures are not added up: rates, coefficients, prices,
+/// concentrations, payback periods (a 合计 row states its own, not a sum).
+pub(super) fn is_non_additive(header: &str) -> bool {
+    // Installed power (功率, kW) adds up, though it ends in 率.
+    if header.contains("功率") {
+        return false;
+    }
+    // (Not 标准 alone: 折标准煤 is a column of figures that add up.)
+    const WORDS: [&str; 17] = [
+        "回收期",
+        "系数",
+        "单价",
+        "价格",
+        "浓度",
+        "效率",
+        "温度",
+        "压力",
+        "强度",
+        "单耗",
+        "密度",
+        "含量",
+        "平均",
+        "限值",
+        "标准值",
+        "执行标准",
+        "率",
+    ];
+    WORDS.iter().any(|w| header.contains(w))
+}
+
+/// The label of a total or subtotal row as written (输入合计, 小计).
+pub(super) fn row_label<'a>(row: &'a [Cell], or: &'a str) -> &'a str {
+    row.iter()
+        .take(2)
+        .map(|c| c.text.trim())
+        .find(|s| s.contains('计'))
+        .unwrap_or(or)
+}
+
+pub(super) fn is_share_header(h: &str) -> bool {
+    // One pass over the header's characters before any substring search:
+    // this runs for every column of every table.
+    if !h.contains(['比', '构', '%', '％']) {
+        return false;
+    }
+    ["占比", "比例", "比重", "百分比", "构成", "%", "％"]
+        .iter()
+        .any(|k| h.contains(k))
+}
+
+pub(super) fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
+    // Most tables state no total: nothing to add up.
+    if !t.rows.iter().any(|r| row_kind(r) != RowKind::Data) {
+        return;
+    }
+    let kinds: Vec<RowKind> = row_kinds(&t.rows);
+    // Rows after the first total row (“其中：…”, notes) are not summed.
+    let Some(total_at) = kinds.iter().position(|k| *k == RowKind::Total).or_else(|| {
+        kinds
+            .iter()
+            .rposition(|k| *k == RowKind::Subtotal)
+            .map(|_| usize::MAX)
+    }) else {
+        return;
+    };
+    let end = total_at.min(t.rows.len());
+    // The rows that take part in a sum: up to the total, or the last
+    // subtotal when there is none (what follows — a balance's 损失 and
+    // 误差 rows, notes — is not added up).
+    let last = if total_at < t.rows.len() {
+        total_at
+    } else {
+        kinds.iter().rposition(|k| *k != RowKind::Data).unwrap_or(0)
+    };
+    let cols = t
+        .header
+        .len()
+        .max(t.rows.iter().map(Vec::len).max().unwrap_or(0));
+    for j in 0..cols {
+        let header = t.header.get(j).map_or("", |c| c.text.trim());
+        let vals: Vec<Val> = t
+            .rows
+            .iter()
+            .map(|r| r.get(j).map_or(Val::Blank, |c| value(&c.text)))
+            .collect();
+        // A column of figures: every row up to the total a number or blank.
+        // (A percentage below the total — a balance's 损失率 — does not make
+        // the column one of shares.)
+        let summed = &vals[..(last + 1).min(vals.len())];
+        if summed.contains(&Val::Text) {
+            continue;
+        }
+        let share =
+            is_share_header(header) || summed.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
+        if !share && is_non_additive(header) {
+            continue;
+        }
+        if share {
+            shares(doc, t, &kinds, end, j, header, out);
+            continue;
+        }
+        // Subtotals against their groups.
+        let mut group: Vec<Num> = Vec::new();
+        for (i, kind) in kinds.iter().enumerate().take(end) {
+            match (kind, vals[i]) {
+                (RowKind::Data, Val::Num(n)) => group.push(n),
+                (RowKind::Subtotal, Val::Num(stated)) => {
+                    compare(
+                        doc,
+                        &t.rows[i][j],
+                        header,
+                        row_label(&t.rows[i], "小计"),
+                        &group,
+                        stated,
+                        "本组各行之和",
+                        out,
+                    );
+                    group.clear();
+                }
+                (RowKind::Subtotal, _) => group.clear(),
+                _ => {}
+            }
+        }
+        // The total against every data row above it.
+        if total_at < t.rows.len()
+            && let Val::Num(stated) = vals[total_at]
+        {
+            let parts: Vec<Num> = (0..total_at)
+                .filter(|i| kinds[*i] == RowKind::Data)
+                .filter_map(|i| match vals[i] {
+                    Val::Num(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            compare(
+                doc,
+                &t.rows[total_at][j],
+                header,
+                row_label(&t.rows[total_at], "合计"),
+                &parts,
+                stated,
+                "上面各行之和",
+                out,
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn compare(
+    doc: &Document,
+    cell: &Cell,
+    header: &str,
+    label: &str,
+    parts: &[Num],
+    stated: Num,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if parts.is_empty() {
+        return;
+    }
+    let sum: f64 = parts.iter().map(|n| n.value).sum();
+    let tol: f64 = parts.iter().map(|n| half_unit(n.decimals)).sum::<f64>()
+        + half_unit(stated.decimals)
+        + 1e-9;
+    let diff = (sum - stated.value).abs();
+    let decimals = parts
+        .iter()
+        .map(|n| n.decimals)
+        .max()
+        .unwrap_or(0)
+        .max(stated.decimals);
+    // Within the rounding, but by more than one unit in the last decimal
+    // place (18.6 against 18.9), or by a unit or more in whole numbers:
+    // could still be rounded figures, far more often a slip. A warning.
+    let unit = 10f64.powi(-(decimals.min(12) as i32));
+    let slip = if decimals == 0 {
+        diff >= 1.0 - 1e-9
+    } else {
+        diff > unit + 1e-9
+    };
+    let severity = if diff > tol {
+        Severity::Error
+    } else if slip {
+        Severity::Warning
+    } else {
+        return;
+    };
+    let column = if header.is_empty() {
+        String::new()
+    } else {
+        format!("“{header}”列")
+    };
+    out.push(
+        diag(
+            rule::NUMBERS_TOTAL,
+            severity,
+            doc,
+            cell.at..cell.at + cell.text.len().max(1),
+            format!(
+                "“{label}”行{column}写的是 {}，{what}为 {}",
+                cell.text.trim(),
+                show(sum, decimals)
+            ),
+        )
+        .with_label(format!("应为 {}", show(sum, decimals)))
+        .with_help(if severity == Severity::Error {
+            "核对各行数字和合计数（已按各数字的小数位数容许四舍五入的误差）"
+        } else {
+            "差额在整数四舍五入的误差之内，但多半是笔误：请核对"
+        }),
+    );
+}
+
+/// A share column: each row's share against its part in the nearest
+/// figure column to the left and that column's total, where the table
+/// states the whole (its total row's share is 100).
+pub(super) fn shares(
+    doc: &Document,
+    t: &Table,
+    kinds: &[RowKind],
+    total_at: usize,
+    j: usize,
+    header: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if total_at >= t.rows.len() {
+        return;
+    }
+    let pct = |i: usize| t.rows[i].get(j).map(|c| value(&c.text));
+    let Some(Val::Num(whole)) = pct(total_at) else {
+        return;
+    };
+    if (whole.value - 100.0).abs() > half_unit(whole.decimals) + 1e-9 {
+        return;
+    }
+    // The base: the nearest column to the left whose cells are figures,
+    // not shares, with a total.
+    let base = (0..j).rev().find(|&k| {
+        let h = t.header.get(k).map_or("", |c| c.text.as_str());
+        !is_share_header(h)
+            && matches!(
+                t.rows[total_at].get(k).map(|c| value(&c.text)),
+                Some(Val::Num(n)) if !n.percent && n.value != 0.0
+            )
+            && (0..total_at)
+                .all(|i| !matches!(t.rows[i].get(k).map(|c| value(&c.text)), Some(Val::Text)))
+    });
+    let Some(k) = base else { return };
+    let Some(Val::Num(all)) = t.rows[total_at].get(k).map(|c| value(&c.text)) else {
+        return;
+    };
+    let base_header = t.header.get(k).map_or("", |c| c.text.trim());
+    for (i, kind) in kinds.iter().enumerate().take(total_at) {
+        if *kind != RowKind::Data {
+            continue;
+        }
+        let (Some(Val::Num(part)), Some(Val::Num(stated))) =
+            (t.rows[i].get(k).map(|c| value(&c.text)), pct(i))
+        else {
+            continue;
+        };
+        let expected = part.value / all.value * 100.0;
+        // The share's own rounding, and what the rounding of the part and
+        // the whole can move it.
+        let tol = half_unit(stated.decimals)
+            + 100.0 * (half_unit(part.decimals) + half_unit(all.decimals)) / all.value.abs()
+            + 1e-9;
+        if (expected - stated.value).abs() <= tol {
+            continue;
+        }
+        let cell = &t.rows[i][j];
+        let shown = show(expected, stated.decimals.max(1));
+        out.push(
+            diag(
+                rule::NUMBERS_PERCENTAGE,
+                Severity::Error,
+                doc,
+                cell.at..cell.at + cell.text.len().max(1),
+                format!(
+                    "“{header}”列写的是 {}，按“{base_header}”{} ÷ 合计 {} 计算应为 {shown}%",
+                    cell.text.trim(),
+                    show(part.value, part.decimals),
+                    show(all.value, all.decimals),
+                ),
+            )
+            .with_label(format!("应为 {shown}%"))
+            .with_help("核对占比：分项 ÷ 合计 × 100"),
+        );
+    }
+}
