@@ -12,6 +12,17 @@ use crate::paths::{Inside, ensure_inside};
 /// relative to. Ok(path) when it exists inside the project.
 pub fn resolve(root: &Path, base: &Path, written: &str) -> Result<PathBuf, Resolve> {
     let written = percent_decode(written.trim());
+    // A path as Windows writes it: `attachments\推荐函.pdf` is that file
+    // (a backslash cannot be part of a name a Windows colleague can open),
+    // and a drive (`D:\清洁生产\…`, `file:///C:/…`) is outside the project.
+    let written = written
+        .strip_prefix("file://")
+        .unwrap_or(&written)
+        .replace('\\', "/");
+    let drive = written.trim_start_matches('/').as_bytes();
+    if drive.len() >= 3 && drive[0].is_ascii_alphabetic() && drive[1] == b':' && drive[2] == b'/' {
+        return Err(Resolve::Outside);
+    }
     let p = Path::new(&written);
     let full = if p.is_absolute() {
         p.to_path_buf()
@@ -149,5 +160,17 @@ mod tests {
         assert_eq!(percent_decode("a%20b.png"), "a b.png");
         assert_eq!(percent_decode("%E5%9B%BE.png"), "图.png");
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn windows_paths_are_read_as_windows_means_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("attachments")).unwrap();
+        std::fs::write(root.join("attachments/函.pdf"), b"%PDF-1.4").unwrap();
+        assert!(resolve(&root, &root, "attachments\\函.pdf").is_ok());
+        for outside in ["D:\\清洁生产\\函.pdf", "file:///C:/Users/a/函.pdf", "c:/函.pdf"] {
+            assert_eq!(resolve(&root, &root, outside), Err(Resolve::Outside), "{outside}");
+        }
     }
 }

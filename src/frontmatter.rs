@@ -143,12 +143,20 @@ pub enum SplitResult {
 
 /// Split front matter off a text (which has no BOM any more).
 pub fn split(text: &str) -> SplitResult {
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first = text[..first_end].trim_end_matches(['\n', '\r']);
+    // Blank lines before the opening `---` (an editor's stray Enter) are
+    // not text before the fields.
+    let mut start = 0;
+    while let Some(i) = text[start..].find('\n')
+        && text[start..start + i].trim().is_empty()
+    {
+        start += i + 1;
+    }
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let first = text[start..first_end].trim_end_matches(['\n', '\r']);
     if first.trim_end() != "---" {
         return SplitResult::Missing;
     }
-    let open = 0..first.len();
+    let open = start..start + first.len();
     let mut pos = first_end;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
@@ -1046,6 +1054,13 @@ mod tests {
             panic!()
         };
         assert_eq!(&crlf[s.body_start..], "body");
+        // Blank lines before the opening line are not text before it.
+        let blank = "\n  \n---\ntitle: 甲\n---\n正文";
+        let SplitResult::Found(s) = split(blank) else {
+            panic!()
+        };
+        assert_eq!(&blank[s.yaml.clone()], "title: 甲\n");
+        assert_eq!(&blank[s.open.clone()], "---");
     }
 
     #[test]

@@ -606,7 +606,7 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
     out
 }
 
-/// `2022年4月31日`, `4月31日`, `2022-04-31` in a run of text: each date's
+/// `2022年4月31日`, `4月31日`, `2022-04-31`, `2022.4.31`, `2022/4/31` in a run of text: each date's
 /// numbers, for a rule to judge (no judgement here).
 fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
     let b = text.as_bytes();
@@ -656,22 +656,35 @@ fn find_dates(text: &str, at: usize, out: &mut Vec<DateMention>) {
             day,
         });
     }
-    // ISO dates: 2022-04-31.
-    for (i, _) in text.match_indices('-') {
-        if i < 4 || b.len() < i + 6 || b.get(i + 3) != Some(&b'-') {
-            continue;
-        }
-        let (Some((year, ys)), Some((month, m_end))) = (digits_before(i), digits_after(i + 1))
-        else {
+    // Numeric dates: 2022-04-31, 2022.4.31, 2022/04/31 (one separator on
+    // both sides, a year of four digits, a one- or two-digit month and day).
+    for (i, sep) in text.match_indices(['-', '.', '/']) {
+        let sep = sep.as_bytes()[0];
+        let Some((year, ys)) = digits_before(i) else {
             continue;
         };
-        if year < 1000 || m_end != i + 3 {
+        if i - ys != 4 || !(1900..=2100).contains(&year) {
             continue;
         }
-        let Some((day, d_end)) = digits_after(i + 4) else {
+        let Some((month, m_end)) = digits_after(i + 1) else {
             continue;
         };
-        if d_end != i + 6 {
+        // A dotted or slashed number whose middle is no month is not
+        // read as a date at all (it may be anything); a dash is a date.
+        if m_end - (i + 1) > 2
+            || b.get(m_end) != Some(&sep)
+            || (sep != b'-' && !(1..=12).contains(&month))
+        {
+            continue;
+        }
+        let Some((day, d_end)) = digits_after(m_end + 1) else {
+            continue;
+        };
+        // Not a longer dotted number (a version, 2022.4.3.1) or a range
+        // of years written with the same separator.
+        if d_end - (m_end + 1) > 2
+            || (b.get(d_end) == Some(&sep) && b.get(d_end + 1).is_some_and(u8::is_ascii_digit))
+        {
             continue;
         }
         out.push(DateMention {
@@ -945,6 +958,15 @@ mod tests {
         );
         assert_eq!(&text[b.dates[0].span.clone()], "2022年4月31日");
         assert_eq!(&text[b.dates[2].span.clone()], "2023-02-29");
+        // Dotted and slashed dates; not versions, decimals or year ranges.
+        let text = "于2022.04.31完成，2022/9/31复核，|2022.4.1|。版本2022.4.3.1，2021.5，2021/22，2019.13.2。\n";
+        let b = parse_body(text, 0, None);
+        let d: Vec<(Option<i32>, u32, u32)> =
+            b.dates.iter().map(|d| (d.year, d.month, d.day)).collect();
+        assert_eq!(
+            d,
+            vec![(Some(2022), 4, 31), (Some(2022), 9, 31), (Some(2022), 4, 1)]
+        );
     }
 
     #[test]
