@@ -169,8 +169,16 @@ mod tests {
         std::fs::create_dir_all(root.join("attachments")).unwrap();
         std::fs::write(root.join("attachments/函.pdf"), b"%PDF-1.4").unwrap();
         assert!(resolve(&root, &root, "attachments\\函.pdf").is_ok());
-        for outside in ["D:\\清洁生产\\函.pdf", "file:///C:/Users/a/函.pdf", "c:/函.pdf"] {
-            assert_eq!(resolve(&root, &root, outside), Err(Resolve::Outside), "{outside}");
+        for outside in [
+            "D:\\清洁生产\\函.pdf",
+            "file:///C:/Users/a/函.pdf",
+            "c:/函.pdf",
+        ] {
+            assert_eq!(
+                resolve(&root, &root, outside),
+                Err(Resolve::Outside),
+                "{outside}"
+            );
         }
     }
 }

@@ -151,7 +151,9 @@ pub fn split(text: &str) -> SplitResult {
     {
         start += i + 1;
     }
-    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let first_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
     let first = text[start..first_end].trim_end_matches(['\n', '\r']);
     if first.trim_end() != "---" {
         return SplitResult::Missing;

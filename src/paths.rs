@@ -12,9 +12,14 @@ pub fn pdf_path(out_dir: &Path, doc_rel: &str) -> PathBuf {
     p
 }
 
-/// Longest file name made from a text, in bytes (file systems allow 255;
-/// room is left for `.pdf`, a suffix and a zip tool's own additions).
-pub const MAX_NAME_BYTES: usize = 150;
+/// Longest file name made from a text, in bytes. File systems allow 255
+/// bytes in one name (ext4, APFS; NTFS and a zip entry on Windows 255
+/// characters, more than 255 bytes of Chinese); the names made here get
+/// `.zip` or `.pdf` (4 bytes) and at most a `_` after a reserved name (1),
+/// and 10 bytes are left for the ` (1)` a browser or mail client adds to a
+/// second copy. A package's subject (2022+项目名称+申报单位) of 80 Chinese
+/// characters fits; 150 bytes (50 characters) cut real ones.
+pub const MAX_NAME_BYTES: usize = 255 - 4 - 1 - 10;
 
 /// A text made safe as a file name on every system the package may be
 /// opened on (the e-mail package is named after its subject): characters

@@ -126,8 +126,8 @@ pub struct Voluntary {
     pub acceptance_what: String,
 }
 
-/// Words in an indicator's name that say it is better higher (checked
-/// first: 水重复利用率) or better lower (单位产品综合能耗, 排放浓度).
+/// Words in an indicator's name that say it is better higher (水重复利用率)
+/// or better lower (单位产品综合能耗, 排放浓度).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorDirection {
@@ -140,22 +140,28 @@ pub struct IndicatorDirection {
 impl IndicatorDirection {
     /// `Some(true)` when the indicator named `name` is better higher,
     /// `Some(false)` when better lower, `None` when the words do not say.
+    /// When words of both lists stand in the name, the one that ends last
+    /// decides (a Chinese compound ends with its head: 能耗降低率 is a
+    /// rate of reduction, better higher), and of those ending at the same
+    /// place the longer (产品不合格率 is 不合格率, better lower, not 合格率).
+    /// A note in brackets after the name (水重复利用率（含冷却耗水）) is
+    /// not the name.
     pub fn higher_is_better(&self, name: &str) -> Option<bool> {
-        if self
-            .higher
+        let name = match name.find(['（', '(']) {
+            Some(i) if i > 0 => &name[..i],
+            _ => name,
+        };
+        let lists = [(true, &self.higher), (false, &self.lower)];
+        lists
             .iter()
-            .any(|w| !w.is_empty() && name.contains(w.as_str()))
-        {
-            Some(true)
-        } else if self
-            .lower
-            .iter()
-            .any(|w| !w.is_empty() && name.contains(w.as_str()))
-        {
-            Some(false)
-        } else {
-            None
-        }
+            .flat_map(|(higher, words)| {
+                words.iter().filter(|w| !w.is_empty()).flat_map(move |w| {
+                    name.match_indices(w.as_str())
+                        .map(move |(i, _)| (i + w.len(), w.len(), *higher))
+                })
+            })
+            .max_by_key(|&(end, len, higher)| (end, len, higher))
+            .map(|(_, _, higher)| higher)
     }
 }
 
@@ -174,6 +180,11 @@ pub struct Mention {
 pub struct Veto {
     pub name: String,
     pub words: Vec<String>,
+    /// Words that show the report speaks of the item in a way the checker
+    /// may not read (重点 alone; 目标 alone): without `words`, a warning
+    /// rather than an error.
+    #[serde(default)]
+    pub hints: Vec<String>,
     #[serde(default)]
     pub quantified: bool,
     pub help: String,
@@ -306,6 +317,47 @@ pub struct Category {
     /// What a plan of this category writes about, shown in the skeleton.
     #[serde(default)]
     pub guidance: String,
+}
+
+impl Category {
+    /// The ways the notice itself names the category, normalised: its
+    /// full name (工业园区（产业集群）清洁生产整体审核创新), the name
+    /// without “清洁生产” or the closing “创新” (工业园区（产业集群）整体审核),
+    /// and what comes before “清洁生产”, by which the notice lists the
+    /// categories (工业园区（产业集群）, 重点区域和流域).
+    pub fn notice_names(&self) -> Vec<String> {
+        let full = normalize_title(&self.name);
+        let mut out = vec![full.clone()];
+        let core = full.strip_suffix("创新").unwrap_or(&full).to_string();
+        out.push(core.clone());
+        for name in [full.as_str(), core.as_str()] {
+            if let Some((stem, rest)) = name.split_once("清洁生产")
+                && stem.chars().count() >= 2
+            {
+                out.push(stem.to_string());
+                if !rest.is_empty() {
+                    out.push(format!("{stem}{rest}"));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// A pollutant's spelling for comparison: full-width forms and subscript
+/// digits folded, spaces dropped, lower case (`臭氧（O₃）` → `臭氧(o3)`).
+fn pollutant_key(s: &str) -> String {
+    s.chars()
+        .map(crate::text::fold_width)
+        .map(|c| match c {
+            '\u{2080}'..='\u{2089}' => char::from_u32(c as u32 - 0x2080 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// (year, month), ordered as time.
@@ -1024,7 +1076,7 @@ impl Call {
         let n = normalize_title(input);
         self.categories.iter().find(|c| {
             c.id.to_string() == n
-                || normalize_title(&c.name) == n
+                || c.notice_names().contains(&n)
                 || c.aliases.iter().any(|a| normalize_title(a) == n)
         })
     }
@@ -1046,13 +1098,28 @@ impl Call {
     }
 
     /// Canonical name of a pollutant (`臭氧` → `O3`), or the input trimmed.
+    /// Spellings are compared with full-width letters, digits and brackets
+    /// and subscript digits folded (`Ｏ₃` is `O3`); a pollutant written as
+    /// name and formula (`细颗粒物（PM2.5）`, `NH3-N（氨氮）`) is known when
+    /// either part is.
     pub fn canonical_pollutant(&self, input: &str) -> String {
         let t = input.trim();
-        let low = t.to_lowercase();
-        for (canon, aliases) in &self.pollutant_aliases {
-            if canon.to_lowercase() == low || aliases.iter().any(|a| a.to_lowercase() == low) {
-                return canon.clone();
-            }
+        let key = pollutant_key(t);
+        let known = |k: &str| {
+            self.pollutant_aliases.iter().find_map(|(canon, aliases)| {
+                (pollutant_key(canon) == k || aliases.iter().any(|a| pollutant_key(a) == k))
+                    .then(|| canon.clone())
+            })
+        };
+        if let Some(c) = known(&key) {
+            return c;
+        }
+        // name(formula): the part outside the brackets, then inside.
+        if let Some((name, rest)) = key.split_once('(')
+            && let Some(formula) = rest.strip_suffix(')')
+            && let Some(c) = known(name.trim()).or_else(|| known(formula.trim()))
+        {
+            return c;
         }
         t.to_string()
     }
@@ -1488,6 +1555,20 @@ mod tests {
         let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
         assert_eq!(call.category("2").unwrap().scope, Scope::Park);
         assert_eq!(call.category("工业园区").unwrap().id, 2);
+        // The notice's own names: as it lists them, in full, and without
+        // its closing words.
+        for (name, id) in [
+            ("工业园区（产业集群）", 2),
+            ("工业园区(产业集群)", 2),
+            ("工业园区（产业集群）清洁生产整体审核创新", 2),
+            ("工业园区（产业集群）整体审核", 2),
+            ("重点区域和流域清洁生产协同审核", 3),
+            ("重点行业清洁生产整体审核创新", 1),
+        ] {
+            assert_eq!(call.category(name).map(|c| c.id), Some(id), "{name}");
+        }
+        assert!(call.category("清洁生产").is_none());
+        assert!(call.category("整体审核创新").is_none());
         assert_eq!(
             call.applicant_type("园区管委会").unwrap().id,
             "park-committee"
@@ -1499,6 +1580,16 @@ mod tests {
         assert_eq!(call.region("黄河流域").unwrap().kind, RegionKind::Basin);
         assert_eq!(call.canonical_pollutant("臭氧"), "O3");
         assert_eq!(call.canonical_pollutant("PM₂.₅"), "PM2.5");
+        assert_eq!(call.canonical_pollutant("细颗粒物（PM2.5）"), "PM2.5");
+        assert_eq!(call.canonical_pollutant("臭氧（O₃）"), "O3");
+        assert_eq!(call.canonical_pollutant("臭氧(O3)"), "O3");
+        assert_eq!(call.canonical_pollutant("氨氮（NH3-N）"), "氨氮");
+        assert_eq!(call.canonical_pollutant("总磷（TP）"), "磷");
+        assert_eq!(call.canonical_pollutant("NH₃-N"), "氨氮");
+        assert_eq!(
+            call.canonical_pollutant("化学需氧量（COD）"),
+            "化学需氧量（COD）"
+        );
         assert_eq!(call.milestone("省级电子件报送").unwrap().id, "henan-email");
     }
 

@@ -106,10 +106,82 @@ fn is_enterprise_name(name: &str) -> bool {
             .any(|g| n.contains(g))
 }
 
+/// The usual short forms of the words of a body's name, after their full
+/// forms (伏牛经开区管委会 is 伏牛经济技术开发区管理委员会).
+const SHORT_FORMS: [(&str, &str); 4] = [
+    ("经济技术开发区", "经开区"),
+    ("高新技术产业开发区", "高新区"),
+    ("管理委员会", "管委会"),
+    ("人民政府", "政府"),
+];
+
+/// A name with the words that have a usual short form written short.
+fn contracted(name: &str) -> String {
+    SHORT_FORMS
+        .iter()
+        .fold(normalize_title(name), |n, (full, short)| {
+            n.replace(full, short)
+        })
+}
+
+/// Whether `short` may be a shortened name of the body `full` names: its
+/// characters appear in order in `full` (the usual short forms of both
+/// alike), both end alike (the kind of body: 管委会, 政府, 局), and no
+/// place is left out inside the name (伏牛市人民政府 is not
+/// 伏牛市伏城区人民政府; a province before it, 河南省伏牛市人民政府, is).
+fn abbreviates(short: &str, full: &str) -> bool {
+    let (s, f) = (contracted(short), contracted(full));
+    if s.chars().count() < 4 || s.chars().last() != f.chars().last() {
+        return false;
+    }
+    // Match the short name's characters from the left; the runs of the
+    // full name left out between them.
+    let mut gaps: Vec<String> = vec![String::new()];
+    let mut want = s.chars().peekable();
+    for c in f.chars() {
+        if want.peek() == Some(&c) {
+            want.next();
+            gaps.push(String::new());
+        } else if let Some(g) = gaps.last_mut() {
+            g.push(c);
+        }
+    }
+    want.peek().is_none()
+        && !gaps
+            .iter()
+            .skip(1)
+            .any(|g| g.chars().count() >= 2 && g.ends_with(['省', '市', '区', '县', '镇', '乡']))
+}
+
 fn same_entity(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     if let (Some(a), Some(i)) = (&plan.applicant, &plan.implementer)
         && normalize_title(&a.value) != normalize_title(&i.value)
     {
+        // One body written once in full and once shortened: a warning to
+        // write the full name in both, not a second body.
+        let len = |s: &str| contracted(s).chars().count();
+        let one_body = if len(&i.value) <= len(&a.value) {
+            abbreviates(&i.value, &a.value)
+        } else {
+            abbreviates(&a.value, &i.value)
+        };
+        if one_body {
+            out.push(
+                diag(
+                    rule::APPLICANT_SAME_ENTITY,
+                    Severity::Warning,
+                    doc,
+                    i.span.clone(),
+                    format!(
+                        "实施主体“{}”与申报单位“{}”写法不同，看起来是同一单位（一处为简称）",
+                        i.value, a.value
+                    ),
+                )
+                .with_label("简称")
+                .with_help("通知要求申报与实施主体为同一主体（一、（三））：两处都写这个单位的全称，写法一致"),
+            );
+            return;
+        }
         out.push(
             diag(
                 rule::APPLICANT_SAME_ENTITY,
@@ -187,5 +259,44 @@ mod tests {
             1
         );
         assert!(!problems(&f.check(&good_plan())).contains(&rule::APPLICANT_SAME_ENTITY));
+    }
+
+    #[test]
+    fn a_short_name_of_the_same_body_is_a_warning_another_body_an_error() {
+        use super::abbreviates;
+        // Short forms of one body.
+        for (short, full) in [
+            ("伏牛经开区管委会", "伏牛经济技术开发区管理委员会"),
+            ("伏牛经开区管委会", "河南伏牛经济技术开发区管理委员会"),
+            ("伏牛高新区管委会", "伏牛高新技术产业开发区管理委员会"),
+            ("伏牛市政府", "伏牛市人民政府"),
+            ("伏牛市人民政府", "河南省伏牛市人民政府"),
+        ] {
+            assert!(abbreviates(short, full), "{short} / {full}");
+        }
+        // Other bodies: a department, a district, a unit under it.
+        for (short, full) in [
+            ("伏牛市生态环境局", "伏牛市人民政府"),
+            ("伏牛市人民政府", "伏牛市伏城区人民政府"),
+            (
+                "伏牛经济技术开发区管理委员会",
+                "伏牛经济技术开发区管理委员会生态环境局",
+            ),
+            ("伏牛经开区", "伏牛经济技术开发区管理委员会"),
+            ("宛南经开区管委会", "伏牛经济技术开发区管理委员会"),
+        ] {
+            assert!(!abbreviates(short, full), "{short} / {full}");
+        }
+        let f = Fixture::new();
+        let d = f.check(&good_plan().replace(
+            "implementer: 伏牛经济技术开发区管理委员会",
+            "implementer: 伏牛经开区管委会",
+        ));
+        let same: Vec<_> = d
+            .iter()
+            .filter(|x| x.rule == rule::APPLICANT_SAME_ENTITY)
+            .collect();
+        assert_eq!(same.len(), 1, "{d:#?}");
+        assert_eq!(same[0].severity, crate::diagnostic::Severity::Warning);
     }
 }

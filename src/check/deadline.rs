@@ -76,8 +76,19 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                 .with_help(detail),
             );
         }
+        // A day without a time is late only after the due day: the
+        // author planned the day, not its last minute.
+        let late = |s: &crate::document::plan::Submission| {
+            if s.day_only {
+                let beijing = crate::call::beijing();
+                s.at.value.with_timezone(&beijing).date_naive()
+                    > due.with_timezone(&beijing).date_naive()
+            } else {
+                s.at.value > due
+            }
+        };
         if let Some(s) = planned
-            && s.at.value > due
+            && late(s)
         {
             out.push(
                 diag(
@@ -87,7 +98,11 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
                     s.at.span.clone(),
                     format!(
                         "计划报送时间 {} 晚于“{}”的截止时间 {}",
-                        format_zh(&s.at.value),
+                        if s.day_only {
+                            format_day_zh(&s.at.value)
+                        } else {
+                            format_zh(&s.at.value)
+                        },
                         m.name,
                         format_zh(&due)
                     ),
@@ -97,6 +112,13 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagn
             );
         }
     }
+}
+
+/// A planned day without a time, as the author wrote it: `2022年7月11日`.
+fn format_day_zh(dt: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    dt.with_timezone(&crate::call::beijing())
+        .format("%Y年%-m月%-d日")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -163,6 +185,19 @@ mod tests {
             "henan-email: 2022-06-30 18:00",
         );
         assert!(!rules(&Fixture::new().check(&on_time)).contains(&rule::DEADLINE_PLANNED_LATE));
+        // A day without a time: the due day is not late, the day after is,
+        // and the message shows the day as written, not 23:59.
+        let due_day =
+            good_plan().replace("henan-email: 2022-06-29 17:00", "henan-email: 2022-06-30");
+        assert!(!rules(&Fixture::new().check(&due_day)).contains(&rule::DEADLINE_PLANNED_LATE));
+        let day_after =
+            good_plan().replace("henan-email: 2022-06-29 17:00", "henan-email: 2022-07-01");
+        let d = Fixture::new().check(&day_after);
+        let e = d
+            .iter()
+            .find(|x| x.rule == rule::DEADLINE_PLANNED_LATE)
+            .unwrap();
+        assert!(e.message.contains("2022年7月1日 晚于"), "{}", e.message);
     }
 
     #[test]

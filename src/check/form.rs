@@ -370,6 +370,7 @@ pub fn check(ctx: &Ctx<'_>, doc: &Document, form: &FormMeta, out: &mut Vec<Diagn
     }
     if let (Some(permit), Some(uscc)) = (&form.permit_number, &form.enterprise.uscc)
         && form.has_permit.as_ref().is_some_and(|h| h.value)
+        && !says_none(&permit.value)
         && validate_uscc(&uscc.value).is_ok()
     {
         // Full-width letters and digits are folded, as in the credit code.
@@ -407,6 +408,8 @@ fn conditional(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(a) = answer else { return };
+    // “无”, “/”, “暂无”, “不适用”, “—”: the detail left empty, in words.
+    let detail = detail.as_ref().filter(|d| !says_none(&d.value));
     match (a.value, detail) {
         (true, None) => out.push(
             diag(
@@ -435,15 +438,64 @@ fn conditional(
     }
 }
 
-fn is_mobile(s: &str) -> bool {
-    let digits: String = s
-        .trim()
-        .trim_start_matches("+86")
+/// Whether a detail (a number, a name) says there is none: 无, 暂无,
+/// 没有, 不适用, 不涉及, a slash or a dash, N/A — a field left empty in
+/// words, as paper forms are filled in.
+pub(crate) fn says_none(s: &str) -> bool {
+    let t: String = s
         .chars()
         .map(crate::text::fold_width)
-        .filter(|c| *c != '-' && *c != ' ')
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let t = t.trim_end_matches(['。', '.']);
+    let t = t
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(t);
+    matches!(
+        t,
+        "无" | "暂无"
+            | "尚无"
+            | "没有"
+            | "空"
+            | "不适用"
+            | "不涉及"
+            | "无此项"
+            | "n/a"
+            | "na"
+            | "none"
+    ) || (!t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '/' | '\\' | '-' | '—' | '–' | '―' | '一')))
+}
+
+/// A mobile number as the form asks (1 and 10 more digits), written with
+/// or without the country code (+86, 86-, (+86), 0086) and separators
+/// (spaces, hyphens), and with or without a note in brackets after it
+/// (13937100000（微信同号）).
+fn is_mobile(s: &str) -> bool {
+    let folded: String = s.trim().chars().map(crate::text::fold_width).collect();
+    // A note after the number: the number is what stands before it.
+    let number = match (folded.strip_suffix(')'), folded.rfind('(')) {
+        (Some(_), Some(i)) if folded[..i].chars().any(|c| c.is_ascii_digit()) => &folded[..i],
+        _ => folded.as_str(),
+    };
+    let compact: String = number
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '—'))
         .collect();
-    digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit())
+    let national = ["(+86)", "(86)", "+86", "0086", "86"]
+        .iter()
+        .find_map(|code| {
+            compact
+                .strip_prefix(code)
+                .filter(|rest| rest.len() == 11 && rest.starts_with('1'))
+        })
+        .unwrap_or(&compact);
+    national.len() == 11
+        && national.starts_with('1')
+        && national.chars().all(|c| c.is_ascii_digit())
 }
 
 /// `form/uscc` and `form/industry-code` for an enterprise; `prefix` is the
@@ -518,7 +570,12 @@ fn uscc(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diagno
         Ok(()) => None,
         Err(UsccError::Length(n)) => Some((
             format!("统一社会信用代码“{}”有 {n} 位，应为 18 位", u.value),
-            "对照营业执照逐位核对".to_string(),
+            if n == 15 && fold_uscc(&u.value).chars().all(|c| c.is_ascii_digit()) {
+                "15 位数字的是旧的工商注册号（营业执照号）：申请表要填 18 位的统一社会信用代码，见新版营业执照，或在国家企业信用信息公示系统查询"
+                    .to_string()
+            } else {
+                "对照营业执照逐位核对".to_string()
+            },
         )),
         Err(UsccError::Character(i, c)) => Some((
             format!("统一社会信用代码第 {i} 位“{c}”不是有效字符"),
@@ -589,6 +646,12 @@ fn region(ctx: &Ctx<'_>, doc: &Document, u: &Spanned<String>, out: &mut Vec<Diag
     let Some(expected) = super::fields::province_code(notice_province) else {
         return;
     };
+    // Positions 3–8 are a division code only in an 18-character code: a
+    // code of another length (an old 15-digit registration number) has
+    // its length reported, not a region read from the wrong digits.
+    if fold_uscc(&u.value).chars().count() != 18 {
+        return;
+    }
     let Some(region) = uscc_region(&u.value) else {
         return;
     };
@@ -789,6 +852,60 @@ filled_on: 2023-03-01
                 "{rule} for {to:?}: {:#?}",
                 rules(&d)
             );
+        }
+    }
+
+    #[test]
+    fn mobiles_with_country_codes_and_notes() {
+        for ok in [
+            "13937100000",
+            "139-3710-0000",
+            "+86 139 3710 0000",
+            "+86-13937100000",
+            "86-13937100000",
+            "(+86)13937100000",
+            "（+86）13937100000",
+            "0086 13937100000",
+            "8613937100000",
+            "13937100000（微信同号）",
+        ] {
+            assert!(is_mobile(ok), "{ok}");
+        }
+        for bad in [
+            "0371-66309308",
+            "0371-66309308（办公室）",
+            "1393710000",
+            "+86-1393710000",
+            "86123456789",
+            "（微信同号）",
+        ] {
+            assert!(!is_mobile(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn none_in_words_is_an_empty_detail() {
+        for none in [
+            "无",
+            "暂无",
+            "/",
+            "／",
+            "—",
+            "——",
+            "-",
+            "不适用",
+            "N/A",
+            "（无）",
+            "无。",
+        ] {
+            assert!(says_none(none), "{none}");
+        }
+        for some in [
+            "豫环审〔2016〕88号",
+            "无锡环保咨询有限公司",
+            "91410700MA45F8K2X5001P",
+        ] {
+            assert!(!says_none(some), "{some}");
         }
     }
 

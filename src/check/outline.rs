@@ -34,12 +34,52 @@ pub(crate) fn exact_match(names: &[Vec<String>], title: &str) -> bool {
 
 /// The best outline entry for a heading title, if any is close enough.
 pub(crate) fn best_match(names: &[Vec<String>], title: &str) -> Option<Match> {
+    best_match_among(names, title, |_| true)
+}
+
+/// Whether a heading names the section whose names are `names` itself,
+/// not merely one like it: exactly one of its names, that name with other
+/// joining words (试点方法和技术路线 for 试点方法及技术路线), or that name
+/// shortened — its characters in order, at least half of them
+/// (试点预期效益 for 试点预期产出成果及效益). A title that adds words to
+/// a name (试点内容小结) or changes some (试点工作组织 for 试点工作内容)
+/// names another section.
+pub(crate) fn same_section(names: &[String], title: &str) -> bool {
+    let n = normalize_title(title);
+    if n.is_empty() {
+        return false;
+    }
+    let strip =
+        |s: &str| -> String { s.chars().filter(|c| !"及与和、的".contains(*c)).collect() };
+    let bare = strip(&n);
+    names.iter().any(|name| {
+        if *name == n || strip(name) == bare {
+            return true;
+        }
+        let len = bare.chars().count();
+        let name_len = strip(name).chars().count();
+        len >= 4 && 2 * len >= name_len && is_subsequence(&bare, &strip(name))
+    })
+}
+
+/// Whether the characters of `short` appear in `long` in order.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// The best entry for a heading title among those `allowed` admits.
+fn best_match_among(
+    names: &[Vec<String>],
+    title: &str,
+    allowed: impl Fn(usize) -> bool,
+) -> Option<Match> {
     let n = normalize_title(title);
     if n.is_empty() {
         return None;
     }
     // An exact match of a title or alias wins outright.
-    if let Some(i) = names.iter().position(|entry| entry.contains(&n)) {
+    if let Some(i) = (0..names.len()).find(|&i| allowed(i) && names[i].contains(&n)) {
         return Some(Match {
             entry: i,
             exact: true,
@@ -49,6 +89,9 @@ pub(crate) fn best_match(names: &[Vec<String>], title: &str) -> Option<Match> {
     let n_len = n.chars().count();
     let mut best: Option<Match> = None;
     for (i, entry) in names.iter().enumerate() {
+        if !allowed(i) {
+            continue;
+        }
         for name in entry {
             let (score, exact) = if *name == n {
                 (1.0, true)
@@ -98,7 +141,19 @@ fn check_level(
     let mut matched: Vec<(usize, Match)> = Vec::new();
     let names = entry_names(entries);
     for &h in headings {
-        let Some(m) = best_match(&names, &hs[h].title) else {
+        // A heading whose closest entry is already taken is a duplicate
+        // only when it names that same section (its title or alias, or
+        // that title shortened: 试点预期效益 for 试点预期产出成果及效益);
+        // one merely like it (试点工作组织 beside 试点工作内容) is another
+        // section: it takes a free entry it resembles, or none.
+        let found = best_match(&names, &hs[h].title).and_then(|m| {
+            if owner[m.entry].is_none() || same_section(&names[m.entry], &hs[h].title) {
+                Some(m)
+            } else {
+                best_match_among(&names, &hs[h].title, |i| owner[i].is_none())
+            }
+        });
+        let Some(m) = found else {
             if level == 1 {
                 out.push(
                     diag(

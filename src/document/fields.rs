@@ -272,6 +272,33 @@ pub fn parse_number(s: &str) -> Option<f64> {
     num.parse().ok()
 }
 
+/// A yes/no answer: 是/否, 有/无, yes/no, true/false, √/×, alone or
+/// followed by a note in brackets (`否（全部位于伏牛市境内）`,
+/// `是(2019年以来未发生)`). None for anything else, a note not in
+/// brackets included (`是，但…` may say the opposite).
+pub fn yes_no(s: &str) -> Option<bool> {
+    let word = |w: &str| match w {
+        "是" | "有" | "yes" | "Yes" | "true" | "True" | "√" => Some(true),
+        "否" | "无" | "no" | "No" | "false" | "False" | "×" => Some(false),
+        _ => None,
+    };
+    let t = s.trim();
+    if let Some(b) = word(t) {
+        return Some(b);
+    }
+    let t = t.trim_end_matches(['。', '.']);
+    let open = t.find(['（', '('])?;
+    let (answer, note) = t.split_at(open);
+    // One bracketed note, the whole rest of the text (either bracket).
+    let inner = note
+        .strip_prefix(['（', '('])
+        .and_then(|n| n.strip_suffix(['）', ')']))?;
+    if inner.contains(['（', '(', '）', ')']) {
+        return None;
+    }
+    word(answer.trim())
+}
+
 /// Typed access to normalised front matter. Wrong types are reported once,
 /// as `frontmatter/invalid-value`, and read as absent.
 pub struct Reader<'a> {
@@ -323,17 +350,16 @@ impl Reader<'_> {
         }
     }
 
+    /// A yes/no field: 是/否 (有/无, yes/no, true/false, √/×), also with
+    /// a note in brackets after the answer (`否（全部位于伏牛市境内）`),
+    /// which stays in the text as written.
     pub fn bool(&mut self, path: &str) -> Option<Spanned<bool>> {
         let v = self.fm.get(path)?.clone();
         let b = match &v {
             Value::Bool(b) => Some(*b),
             Value::Null => return None,
-            Value::String(s) => match s.trim() {
-                "是" | "有" | "yes" | "Yes" | "true" | "True" | "√" => Some(true),
-                "否" | "无" | "no" | "No" | "false" | "False" | "×" => Some(false),
-                "" => return None,
-                _ => None,
-            },
+            Value::String(s) if s.trim().is_empty() => return None,
+            Value::String(s) => yes_no(s),
             _ => None,
         };
         match b {

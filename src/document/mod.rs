@@ -813,6 +813,40 @@ mod tests {
     }
 
     #[test]
+    fn a_yes_or_no_with_a_note_in_brackets_is_that_answer() {
+        use super::fields::yes_no;
+        assert_eq!(yes_no("否（全部位于伏牛市境内）"), Some(false));
+        assert_eq!(
+            yes_no("是（2019年以来未发生重大环境违法事件）。"),
+            Some(true)
+        );
+        assert_eq!(yes_no(" 无 (见附件3) "), Some(false));
+        assert_eq!(yes_no("是"), Some(true));
+        // Not an answer with a note: a sentence, or more than one note.
+        assert_eq!(yes_no("是，但2021年发生过一次"), None);
+        assert_eq!(yes_no("否（见（附件）3）"), None);
+        assert_eq!(yes_no("（否）"), None);
+        assert_eq!(yes_no("也许（待核实）"), None);
+        let d = doc(
+            "---\nkind: pilot-plan\neligibility:\n  no_major_violation: 是（2019年以来未发生重大环境违法事件）\npark:\n  crosses_prefecture: 否（全部位于伏牛市境内）\n---\n",
+        );
+        assert!(
+            !rules(&d).contains(&rule::FRONTMATTER_INVALID_VALUE),
+            "{:?}",
+            d.diagnostics
+        );
+        let p = d.plan().unwrap();
+        assert_eq!(
+            p.eligibility.no_major_violation.as_ref().map(|b| b.value),
+            Some(true)
+        );
+        assert_eq!(
+            p.park.crosses_prefecture.as_ref().map(|b| b.value),
+            Some(false)
+        );
+    }
+
+    #[test]
     fn an_impossible_date_says_why_as_the_body_rule_does() {
         let d = doc("---\nkind: pilot-plan\ndate: 2024-04-31\n---\n");
         let e = &d.diagnostics[0];

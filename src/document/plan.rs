@@ -47,6 +47,9 @@ pub struct Attachment {
 pub struct Submission {
     /// The milestone as the author named it (id or Chinese name).
     pub milestone: Spanned<String>,
+    /// When written as a day without a time (`2022-06-30`), `at` is that
+    /// day's 23:59:59; the author planned the day, not a time in it.
+    pub day_only: bool,
     pub at: Spanned<DateTime<FixedOffset>>,
 }
 
@@ -84,12 +87,18 @@ impl PlanMeta {
             let path = format!("submissions.{key}");
             if let Some(at) = r.date(&path, true) {
                 let loc = r.fm.loc(&path);
+                // A day alone reads differently at the start and the end
+                // of the day; a time does not.
+                let day_only = r.fm.get(&path).and_then(|v| v.as_str()).is_some_and(|v| {
+                    crate::call::parse_datetime(v, false) != crate::call::parse_datetime(v, true)
+                });
                 submissions.push(Submission {
                     milestone: Spanned {
                         value: key,
                         span: loc.key.clone(),
                         key: loc.key,
                     },
+                    day_only,
                     at,
                 });
             }

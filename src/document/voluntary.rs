@@ -18,30 +18,49 @@ pub enum OptionClass {
 }
 
 impl OptionClass {
-    /// The class as authors write it: 无/低费, 低/无费, 无低费, 低费方案,
-    /// 中/高费, 高/中费, 中高费方案 …, full-width slashes and spaces allowed.
+    /// The class as authors write it: the two words of a class in either
+    /// order, each with or without its 费, joined by a slash, 、 or
+    /// nothing, or one in brackets (无/低费, 低/无费, 无费/低费, 无（低）费,
+    /// 无低费, 低费方案; 中/高费, 高费/中费, 中(高)费 …), full-width
+    /// characters and spaces allowed; or one word alone with its 费 (低费).
     pub fn parse(s: &str) -> Option<OptionClass> {
         let s: String = s
             .chars()
             .map(crate::text::fold_width)
             .filter(|c| !c.is_whitespace())
-            .map(|c| {
-                if matches!(c, '、' | '／' | '\\') {
-                    '/'
-                } else {
-                    c
-                }
-            })
-            .collect();
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match s.as_str() {
+            "low" => return Some(OptionClass::Low),
+            "high" => return Some(OptionClass::High),
+            _ => {}
+        }
         let s = s.strip_suffix("方案").unwrap_or(&s);
         let s = s.strip_suffix("类").unwrap_or(s);
-        match s.to_ascii_lowercase().as_str() {
-            "无/低费" | "低/无费" | "无低费" | "低无费" | "无费" | "低费" | "无/低" | "低/无"
-            | "low" => Some(OptionClass::Low),
-            "中/高费" | "高/中费" | "中高费" | "高中费" | "中费" | "高费" | "中/高" | "高/中"
-            | "high" => Some(OptionClass::High),
-            _ => None,
+        let s = s.strip_suffix("型").unwrap_or(s);
+        // What is left once the joints (slashes, 、, brackets, 和/或) and
+        // 费 go: the class's words, each at most once.
+        let fee = s.contains('费');
+        let mut words: Vec<char> = Vec::new();
+        for c in s.chars() {
+            match c {
+                '/' | '\\' | '、' | '(' | ')' | '|' | '或' | '和' | '及' | '与' | '费' => {}
+                '无' | '低' | '中' | '高' if !words.contains(&c) => words.push(c),
+                _ => return None,
+            }
         }
+        let low = words.iter().all(|c| matches!(c, '无' | '低'));
+        let high = words.iter().all(|c| matches!(c, '中' | '高'));
+        // One word needs its 费 (无 alone is “none”, not a class).
+        if words.len() == 2 || (words.len() == 1 && fee) {
+            if low {
+                return Some(OptionClass::Low);
+            }
+            if high {
+                return Some(OptionClass::High);
+            }
+        }
+        None
     }
 
     pub fn name_zh(self) -> &'static str {
@@ -64,21 +83,72 @@ pub enum OptionStatus {
 }
 
 impl OptionStatus {
-    /// The words authors use for each (已完成 is 已实施, 拟实施 is 计划实施).
+    /// The words authors use for each: done (已实施, 已完成, 实施完毕,
+    /// 已投运, 已投入使用, 已建成投运 …), underway (实施中, 正在建设,
+    /// 建设中, 调试中 …) or planned (计划实施, 拟实施, 待实施 …). 已经 is
+    /// 已, and a trailing note in brackets (已实施（2022年12月）) is kept
+    /// in the text but not read.
     pub fn parse(s: &str) -> Option<OptionStatus> {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let s: String = s
+            .chars()
+            .map(crate::text::fold_width)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let s = strip_trailing_note(&s).trim_end_matches(['.', '。']);
+        let s = s.replacen("已经", "已", 1);
+        // Done: 已 and a verb of completion, or a verb of completion
+        // alone; what is done may be said in several ways.
+        const DONE: [&str; 18] = [
+            "实施",
+            "完成",
+            "实施完成",
+            "实施完毕",
+            "完毕",
+            "落实",
+            "投运",
+            "投用",
+            "投产",
+            "投入使用",
+            "投入运行",
+            "建成",
+            "建成投运",
+            "建成投产",
+            "建成使用",
+            "完工",
+            "改造完成",
+            "运行",
+        ];
+        const DONE_ALONE: [&str; 6] = [
+            "完成",
+            "实施完成",
+            "实施完毕",
+            "投入使用",
+            "投入运行",
+            "建成投运",
+        ];
+        if s.strip_prefix('已').is_some_and(|v| DONE.contains(&v))
+            || DONE_ALONE.contains(&s.as_str())
+        {
+            return Some(OptionStatus::Done);
+        }
         match s.as_str() {
-            "已实施" | "已完成" | "完成" | "已实施完成" | "实施完成" | "已落实" => {
-                Some(OptionStatus::Done)
-            }
-            "实施中" | "正在实施" | "在实施" | "部分实施" => {
-                Some(OptionStatus::Underway)
-            }
-            "计划实施" | "拟实施" | "待实施" | "未实施" | "计划" | "尚未实施" => {
-                Some(OptionStatus::Planned)
-            }
+            "实施中" | "正在实施" | "在实施" | "部分实施" | "实施过程中" | "正在建设"
+            | "建设中" | "在建" | "施工中" | "正在施工" | "安装中" | "正在安装" | "调试中"
+            | "正在调试" => Some(OptionStatus::Underway),
+            "计划实施" | "拟实施" | "待实施" | "未实施" | "计划" | "尚未实施" | "计划建设"
+            | "拟建" | "待建" => Some(OptionStatus::Planned),
             _ => None,
         }
+    }
+}
+
+/// A text without its trailing note in brackets (`已实施(2022年12月)`,
+/// width already folded): the text itself when there is no note or
+/// nothing before it.
+fn strip_trailing_note(s: &str) -> &str {
+    match (s.strip_suffix(')'), s.rfind('(')) {
+        (Some(_), Some(i)) if i > 0 => &s[..i],
+        _ => s,
     }
 }
 
@@ -357,7 +427,7 @@ impl AuditMeta {
             period_start: r.date("period.start", false),
             period_end: r.date("period.end", true),
             evaluation: Evaluation {
-                experts: r.list("evaluation.experts"),
+                experts: names(r.list("evaluation.experts")),
                 date: r.date("evaluation.date", false),
                 result: r.str("evaluation.result"),
             },
@@ -454,11 +524,101 @@ impl AcceptanceMeta {
             implemented: r.list("implemented"),
             indicators,
             reports,
-            experts: r.list("experts"),
+            experts: names(r.list("experts")),
             management: Management::read(r),
             date: r.date("date", false),
         }
     }
+}
+
+/// Titles written after a name with a space (张华 教授级高工): part of
+/// that name, not a person.
+const TITLES: [&str; 12] = [
+    "教授",
+    "高工",
+    "工程师",
+    "研究员",
+    "博士",
+    "主任",
+    "院长",
+    "所长",
+    "总工",
+    "经济师",
+    "会计师",
+    "专家",
+];
+
+/// The people of a list of names (an expert group): the list's items,
+/// each line of an item a person (`experts: |` with a name a line); and
+/// when that leaves a single item, its words separated by spaces
+/// (ASCII or U+3000: `张华 李明 王强`) — a note in brackets (`张华
+/// （教授级 高工）`) or a title (`张华 高工`) stays with its name, and a
+/// split that leaves a word of one character or of Latin letters alone
+/// (`王 强`, a name spaced to align) is not made.
+fn names(items: Vec<Spanned<String>>) -> Vec<Spanned<String>> {
+    let lines: Vec<Spanned<String>> = items
+        .into_iter()
+        .flat_map(|item| {
+            item.value
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Spanned {
+                    value: l.to_string(),
+                    span: item.span.clone(),
+                    key: item.key.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let [one] = lines.as_slice() else {
+        return lines;
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut depth = 0i32;
+    let mut word = String::new();
+    for c in one.value.chars() {
+        match crate::text::fold_width(c) {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        if c.is_whitespace() && depth <= 0 {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut people: Vec<String> = Vec::new();
+    for w in words {
+        let note = w.starts_with(['(', '（', '[', '【']) || TITLES.iter().any(|t| w.ends_with(t));
+        match people.last_mut() {
+            Some(last) if note => {
+                last.push(' ');
+                last.push_str(&w);
+            }
+            _ => people.push(w),
+        }
+    }
+    let names_alike = people
+        .iter()
+        .all(|p| p.chars().count() >= 2 && !p.is_ascii());
+    if people.len() < 2 || !names_alike {
+        return lines;
+    }
+    people
+        .into_iter()
+        .map(|p| Spanned {
+            value: p,
+            span: one.span.clone(),
+            key: one.key.clone(),
+        })
+        .collect()
 }
 
 pub fn date_zh(d: &DateTime<FixedOffset>) -> String {
@@ -471,4 +631,114 @@ pub fn date_zh(d: &DateTime<FixedOffset>) -> String {
 pub fn number(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_classes_in_every_order_and_bracket() {
+        for low in [
+            "无/低费",
+            "低/无费",
+            "无费/低费",
+            "低费/无费",
+            "无（低）费",
+            "无(低)费",
+            "低（无）费",
+            "无低费",
+            "无、低费",
+            "无费",
+            "低费",
+            "低费方案",
+            "无／低费",
+            "无/低",
+            "low",
+        ] {
+            assert_eq!(OptionClass::parse(low), Some(OptionClass::Low), "{low}");
+        }
+        for high in [
+            "中/高费",
+            "高/中费",
+            "中费/高费",
+            "高费/中费",
+            "中（高）费",
+            "中(高)费",
+            "中高费方案",
+            "中费",
+            "高费",
+            "high",
+        ] {
+            assert_eq!(OptionClass::parse(high), Some(OptionClass::High), "{high}");
+        }
+        // Not a class: none, one word without its 费, the two mixed, a type.
+        for bad in [
+            "无",
+            "低",
+            "无/高费",
+            "低/中费",
+            "技术改造",
+            "大额",
+            "无低低费",
+            "",
+        ] {
+            assert_eq!(OptionClass::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn statuses_as_authors_write_them() {
+        use OptionStatus::*;
+        for (s, want) in [
+            ("已实施", Done),
+            ("已投运", Done),
+            ("已投入使用", Done),
+            ("已建成投运", Done),
+            ("实施完毕", Done),
+            ("已实施完毕", Done),
+            ("已经实施", Done),
+            ("已实施（2022年12月）", Done),
+            ("已完成 (2023.03)", Done),
+            ("正在建设", Underway),
+            ("建设中", Underway),
+            ("调试中", Underway),
+            ("拟实施", Planned),
+            ("计划实施（2024年）", Planned),
+        ] {
+            assert_eq!(OptionStatus::parse(s), Some(want), "{s}");
+        }
+        for s in ["未投运", "暂缓实施", "（2022年12月）", "已", "投运"] {
+            assert_eq!(OptionStatus::parse(s), None, "{s}");
+        }
+    }
+
+    fn people(items: &[&str]) -> Vec<String> {
+        let items = items
+            .iter()
+            .map(|v| Spanned {
+                value: v.to_string(),
+                span: 0..0,
+                key: 0..0,
+            })
+            .collect();
+        names(items).into_iter().map(|p| p.value).collect()
+    }
+
+    #[test]
+    fn names_split_at_spaces_and_lines_but_not_within_a_title() {
+        assert_eq!(people(&["张华 李明 王强"]), ["张华", "李明", "王强"]);
+        assert_eq!(people(&["张华\u{3000}李明\u{3000}王强"]).len(), 3);
+        assert_eq!(people(&["张华\n李明\n王强\n"]).len(), 3);
+        assert_eq!(
+            people(&["张华（教授级 高工） 李明 高级工程师"]),
+            ["张华（教授级 高工）", "李明 高级工程师"]
+        );
+        assert_eq!(people(&["张华 （教授） 李明"]), ["张华 （教授）", "李明"]);
+        // A name spaced to align, and Latin names, stay whole.
+        assert_eq!(people(&["王 强"]), ["王 强"]);
+        assert_eq!(people(&["Zhang Hua"]), ["Zhang Hua"]);
+        // Items separated otherwise keep their spaces.
+        assert_eq!(people(&["张华 教授", "李明 高工"]).len(), 2);
+    }
 }

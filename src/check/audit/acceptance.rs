@@ -72,16 +72,46 @@ pub fn check_acceptance(
     );
 }
 
-/// The figure an indicator value starts with (`3.1`, `≤50`, `3.1 m³/t`).
+/// The figure an indicator value starts with (`3.1`, `≤50`, `3.1 m³/t`,
+/// `1,312` with thousands separators), after a year that labels it
+/// (`2021年：4.2`, `2021年度 4.2`).
 pub(super) fn leading_number(s: &str) -> Option<f64> {
-    let t = s
-        .trim()
-        .trim_start_matches(['≤', '<', '≥', '>', '约', '~', '～']);
-    let n: String = t
-        .chars()
-        .map(crate::text::fold_width)
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
+    let folded: String = s.trim().chars().map(crate::text::fold_width).collect();
+    let mut t = folded.as_str();
+    // A year label: four digits of a year, then 年 (or 年度), then what
+    // introduces the figure.
+    if let Some(rest) = t
+        .get(..4)
+        .filter(|y| {
+            (y.starts_with("19") || y.starts_with("20")) && y.bytes().all(|b| b.is_ascii_digit())
+        })
+        .and_then(|_| t[4..].strip_prefix('年'))
+    {
+        let rest = rest.strip_prefix('度').unwrap_or(rest);
+        t = rest.trim_start_matches([':', ' ', '为', '是', '-']);
+    }
+    let t = t.trim_start_matches(['≤', '<', '≥', '>', '约', '~', '～', ' ']);
+    let cs: Vec<char> = t.chars().collect();
+    let mut n = String::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c.is_ascii_digit() || c == '.' {
+            n.push(c);
+        } else if c == ','
+            // A thousands separator: digits before (no decimal point yet)
+            // and exactly three after.
+            && !n.is_empty()
+            && !n.contains('.')
+            && cs.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+            && cs.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+        {
+            // (the digits are taken on the next turns)
+        } else {
+            break;
+        }
+        i += 1;
+    }
     n.trim_end_matches('.').parse().ok()
 }
 

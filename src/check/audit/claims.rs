@@ -14,26 +14,72 @@ use crate::rule;
 use chrono::Months;
 
 /// Veto items of the acceptance scoring: named, not negated, and (for a
-/// target) with a quantity in the same sentence or table row.
+/// target) with a quantity in the same sentence or table row. What is
+/// certain is only that a report does not name the item at all — neither
+/// its words nor its hints (重点, 目标) stand anywhere but denied: an
+/// error. A report that names it in a way not read (a 重点 not tied to the
+/// audit, a 目标 whose figure is written otherwise) gets a warning, for a
+/// person to judge.
 pub(super) fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<Diagnostic>) {
     let body = doc.body_text();
     for item in items {
-        let ok = affirmed(body, &item.words)
-            .iter()
-            .any(|s| !item.quantified || has_quantity(s))
+        let named = affirmed(body, &item.words);
+        let ok = named.iter().any(|s| !item.quantified || has_quantity(s))
             || (item.quantified && quantified_elsewhere(doc, &item.words));
-        if !ok {
-            out.push(
-                diag(
-                    rule::AUDIT_VETO,
-                    Severity::Error,
-                    doc,
-                    body_span(doc),
-                    format!("报告没有写明{}（省级验收评分的否决项）", item.name),
-                )
-                .with_help(item.help.clone()),
-            );
+        if ok {
+            continue;
         }
+        let headed = |words: &[String]| {
+            doc.body.headings.iter().any(|h| {
+                words.iter().any(|w| names_word(&h.title, w))
+                    && !NEGATIONS.iter().any(|n| h.title.contains(n))
+            })
+        };
+        let hinted = affirmed(body, &item.hints);
+        let diagnostic = if !named.is_empty() || headed(&item.words) {
+            // Named, but no figure read beside it.
+            diag(
+                rule::AUDIT_VETO,
+                Severity::Warning,
+                doc,
+                body_span(doc),
+                format!(
+                    "写到了{}，但没有读到其中的数值（省级验收评分的否决项）",
+                    item.name
+                ),
+            )
+            .with_help(format!(
+                "{}。数值写成别的形式（如图表、附件）时请人工确认",
+                item.help
+            ))
+        } else if !hinted.is_empty() || headed(&item.hints) {
+            diag(
+                rule::AUDIT_VETO,
+                Severity::Warning,
+                doc,
+                body_span(doc),
+                format!("没有读到写明{}的句子（省级验收评分的否决项）", item.name),
+            )
+            .with_help(format!(
+                "{}。正文中写到了“{}”，如已写明请人工确认；写成“{}”最清楚",
+                item.help,
+                item.hints
+                    .iter()
+                    .find(|h| hinted.iter().any(|s| s.contains(h.as_str())))
+                    .unwrap_or(&item.name),
+                item.name
+            ))
+        } else {
+            diag(
+                rule::AUDIT_VETO,
+                Severity::Error,
+                doc,
+                body_span(doc),
+                format!("报告没有写明{}（省级验收评分的否决项）", item.name),
+            )
+            .with_help(item.help.clone())
+        };
+        out.push(diagnostic);
     }
 }
 
@@ -42,7 +88,7 @@ pub(super) fn vetoes(doc: &Document, items: &[crate::call::Veto], out: &mut Vec<
 /// 目标”: 单位产品能耗由94.9降至88.0千克标准煤/吨), or in a table captioned
 /// with them (表2-1 清洁生产目标) or whose header names a 目标 column.
 pub(super) fn quantified_elsewhere(doc: &Document, words: &[String]) -> bool {
-    let names = |t: &str| words.iter().any(|w| t.contains(w.as_str()));
+    let names = |t: &str| words.iter().any(|w| names_word(t, w));
     let text = &doc.src.text;
     let headings = &doc.body.headings;
     let end = text.len();
@@ -92,10 +138,12 @@ pub(super) fn mentioned(
     out: &mut Vec<Diagnostic>,
 ) {
     let body = doc.body_text();
+    // Enumerations sharing a head are written out (物料、能量和水平衡).
+    let heads = shared_heads(items);
     for item in items {
         // Named in a sentence that does not say it was not done (“尚未
         //建立水平衡” is not a water balance).
-        if affirmed(body, &item.words).is_empty() {
+        if affirmed_listed(body, &item.words, &heads).is_empty() {
             let label = what.replace("{}", &item.name);
             let help = if rule == rule::AUDIT_BALANCES {
                 "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"

@@ -1,11 +1,11 @@
 //! `audit/options`: the options as data and as the report's option tables
 //! (class, investment, benefit, status) and their totals.
 
-use super::super::{diag, field_span, key_span};
+use super::super::{diag, key_span};
 use super::*;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
-use crate::document::voluntary::{AuditMeta, OptionClass, Totals, number};
+use crate::document::voluntary::{AuditMeta, CpOption, OptionClass, Totals, number};
 use crate::rule;
 use std::ops::Range;
 
@@ -47,14 +47,16 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
             .name
             .as_ref()
             .map_or_else(|| o.path.clone(), |n| format!("“{}”", n.value));
-        let at = |k: &str| field_span(doc, &format!("{}.{k}", o.path));
+        // A value not written is reported at the option's item (its first
+        // line), not at `options:`.
+        let item = item_span(doc, &o.path);
         match &o.class {
             None => out.push(
                 diag(
                     rule::AUDIT_OPTIONS,
                     Severity::Error,
                     doc,
-                    key_span(doc, &o.path),
+                    item.clone(),
                     format!("方案{name}没有写类别"),
                 )
                 .with_help("class: 无/低费 或 class: 中/高费"),
@@ -87,7 +89,7 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
                 )
                 .with_label("实施状态")
                 .with_help(
-                    "status: 已实施、实施中 或 计划实施（已完成 视同已实施，拟实施 视同计划实施）",
+                    "status: 已实施、实施中 或 计划实施（已完成、已投运 视同已实施，建设中 视同实施中，拟实施 视同计划实施；可在后面括注日期，如 已实施（2022年12月））",
                 ),
             );
         }
@@ -97,7 +99,7 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
                     rule::AUDIT_OPTIONS,
                     Severity::Error,
                     doc,
-                    at("investment"),
+                    item.clone(),
                     format!("方案{name}没有写投资（万元）"),
                 )
                 .with_help("investment: 投资额，单位万元；无费方案写 0"),
@@ -105,7 +107,7 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
         }
         if o.economic_benefit.is_none() && !o.has_environmental_benefit() {
             out.push(
-                diag(rule::AUDIT_OPTIONS, Severity::Error, doc, key_span(doc, &o.path), format!("方案{name}没有写效益"))
+                diag(rule::AUDIT_OPTIONS, Severity::Error, doc, item.clone(), format!("方案{name}没有写效益"))
                     .with_help("写 economic_benefit（万元/年），和/或 environmental_benefit（一句话，或分写 energy、water、pollutants）"),
             );
         }
@@ -128,6 +130,21 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
         // done) is compared with those; else a table of one class's
         // options with that class, else with all.
         let all = table.named.unwrap_or_else(|| report.totals(table.class));
+        // The options the table stands for: a figure one of them does not
+        // write is already reported at that option (one missing value,
+        // one finding), and its total is not compared.
+        let set: Vec<&CpOption> = match &table.named_options {
+            Some(at) => at.iter().filter_map(|&i| report.options.get(i)).collect(),
+            None => report
+                .options
+                .iter()
+                .filter(|o| table.class.is_none() || o.class() == table.class)
+                .collect(),
+        };
+        let investment_known = set.iter().all(|o| o.investment.is_some());
+        let benefit_known = set
+            .iter()
+            .all(|o| o.economic_benefit.is_some() || o.has_environmental_benefit());
         // The rows against the options. The 合计 row against the rows is
         // `numbers/total`'s (at its cell): here only when the table has no
         // rows to add, so one slip is one finding.
@@ -141,20 +158,24 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
                 (None, Some(v)) => Some((t, v)),
                 (None, None) => None,
             };
-        if let Some((what, v)) = rows_or_total(
-            Some(table.row_investment),
-            table.total_investment,
-            "投资各行之和",
-            "投资合计行",
-        ) {
+        if investment_known
+            && let Some((what, v)) = rows_or_total(
+                Some(table.row_investment),
+                table.total_investment,
+                "投资各行之和",
+                "投资合计行",
+            )
+        {
             stated.push((what, v, all.investment, "投资"));
         }
-        if let Some((what, v)) = rows_or_total(
-            table.row_benefit,
-            table.total_benefit,
-            "年经济效益各行之和",
-            "年经济效益合计行",
-        ) {
+        if benefit_known
+            && let Some((what, v)) = rows_or_total(
+                table.row_benefit,
+                table.total_benefit,
+                "年经济效益各行之和",
+                "年经济效益合计行",
+            )
+        {
             stated.push((what, v, all.economic_benefit, "经济效益"));
         }
         for (what, value, expected, field) in stated {
@@ -185,6 +206,22 @@ pub(super) fn options(doc: &Document, report: &AuditMeta, out: &mut Vec<Diagnost
     }
 }
 
+/// Where an option of `options` is written: its first line (`- name:
+/// …`), found from the fields it has; `options:` when it has none.
+fn item_span(doc: &Document, path: &str) -> Range<usize> {
+    let inside = format!("{path}.");
+    doc.front
+        .as_ref()
+        .and_then(|fm| {
+            fm.locs
+                .iter()
+                .filter(|(p, _)| p.starts_with(&inside))
+                .map(|(_, l)| l.key.start..l.value.end.max(l.key.end))
+                .min_by_key(|r| r.start)
+        })
+        .unwrap_or_else(|| key_span(doc, path))
+}
+
 /// An options table found in the body, with the figures it states.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionTable {
@@ -198,6 +235,9 @@ pub struct OptionTable {
     /// The totals of the options its rows name, when every row names one
     /// (a table of the options still to do, or of those done).
     pub named: Option<Totals>,
+    /// The options its rows name (indices into `options`), when every
+    /// row names one.
+    pub named_options: Option<Vec<usize>>,
 }
 
 /// Tables whose header names options (方案) and investment (投资), from
@@ -241,10 +281,11 @@ pub(super) fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Opti
         row_benefit: ben.map(|_| 0.0),
         total_benefit: None,
         named: None,
+        named_options: None,
     };
     let mut classes: Vec<Option<OptionClass>> = Vec::new();
     // The options the rows name, in order; None for a row that names none.
-    let mut named: Vec<Option<&crate::document::voluntary::CpOption>> = Vec::new();
+    let mut named: Vec<Option<usize>> = Vec::new();
     let kinds = crate::check::numbers::row_kinds(&t.rows);
     for (row, &kind) in t.rows.iter().zip(&kinds) {
         // Rows are classified as the table arithmetic does.
@@ -275,19 +316,21 @@ pub(super) fn read_table(t: &crate::markdown::Table, report: &AuditMeta) -> Opti
             report
                 .options
                 .iter()
-                .find(|o| o.name.as_ref().is_some_and(|n| n.value.trim() == name))
+                .position(|o| o.name.as_ref().is_some_and(|n| n.value.trim() == name))
                 .or_else(|| {
                     report
                         .options
                         .iter()
-                        .find(|o| o.name.as_ref().is_some_and(|n| same_option(&n.value, name)))
+                        .position(|o| o.name.as_ref().is_some_and(|n| same_option(&n.value, name)))
                 })
         });
         named.push(option);
-        classes.push(by_column.or_else(|| option.and_then(|o| o.class())));
+        classes.push(by_column.or_else(|| option.and_then(|i| report.options[i].class())));
     }
     if !named.is_empty() && named.iter().all(Option::is_some) {
-        let opts: Vec<_> = named.iter().flatten().collect();
+        let at: Vec<usize> = named.iter().flatten().copied().collect();
+        let opts: Vec<&CpOption> = at.iter().map(|&i| &report.options[i]).collect();
+        out.named_options = Some(at);
         out.named = Some(Totals {
             count: opts.len(),
             investment: opts

@@ -289,7 +289,8 @@ fn mentioned_is_not_done_and_vetoes_are_errors() {
         .collect();
     assert_eq!(b.len(), 1, "{b:#?}");
     assert!(b[0].message.contains("水平衡"), "{}", b[0].message);
-    // No 审核重点, and a target without a figure: two vetoes.
+    // No 审核重点 at all, and a target without a figure: two vetoes; the
+    // first certain (an error), the second read from prose (a warning).
     let vague = GOOD_AUDIT.replace("确定审核重点", "分析问题").replace(
         "清洁生产目标为单位产品水耗降低10%",
         "清洁生产目标为持续改进",
@@ -297,7 +298,18 @@ fn mentioned_is_not_done_and_vetoes_are_errors() {
     let d = check(&vague, "2023-04-01");
     let v: Vec<_> = d.iter().filter(|x| x.rule == rule::AUDIT_VETO).collect();
     assert_eq!(v.len(), 2, "{v:#?}");
-    assert!(v.iter().all(|x| x.is_error()));
+    assert!(
+        v[0].is_error() && v[0].message.contains("审核重点"),
+        "{v:#?}"
+    );
+    assert_eq!(v[1].severity, Severity::Warning, "{v:#?}");
+    // No target named anywhere: an error.
+    let none = GOOD_AUDIT.replace("清洁生产目标为单位产品水耗降低10%；", "");
+    assert_ne!(none, GOOD_AUDIT);
+    let d = check(&none, "2023-04-01");
+    let v: Vec<_> = d.iter().filter(|x| x.rule == rule::AUDIT_VETO).collect();
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert!(v[0].is_error(), "{v:#?}");
 }
 
 #[test]
@@ -430,7 +442,11 @@ fn each_audit_rule_fires() {
             "# 下一步安排",
             rule::AUDIT_REQUIRED_SECTIONS,
         ),
-        ("审核准备阶段", "前期阶段", rule::AUDIT_STAGES),
+        (
+            "审核准备阶段成立审核小组",
+            "前期摸底调研",
+            rule::AUDIT_STAGES,
+        ),
         ("水平衡", "用水情况", rule::AUDIT_BALANCES),
         ("    class: 中/高费\n", "", rule::AUDIT_OPTIONS),
         ("    class: 中/高费", "    class: 大额", rule::AUDIT_OPTIONS),
@@ -758,4 +774,86 @@ fn an_indicator_that_got_worse_is_a_warning_by_its_direction() {
     assert!(worse("吨水泥电耗下降率", "1%", "3%").is_empty());
     // A name that says no direction is not judged.
     assert!(worse("产品产量", "100", "80").is_empty());
+}
+
+#[test]
+fn enumerations_sharing_a_head_are_written_out() {
+    let heads = vec!["平衡".to_string(), "衡算".to_string()];
+    let x = |s: &str| expand_enumerations(s, &heads);
+    assert_eq!(x("建立物料、能量和水平衡"), "建立物料平衡/能量平衡和水平衡");
+    assert_eq!(
+        x("建立了物料、水、能量平衡"),
+        "建立了物料平衡/水平衡/能量平衡"
+    );
+    assert_eq!(x("物料、能量平衡及水平衡"), "物料平衡/能量平衡及水平衡");
+    assert_eq!(
+        x("建立物料平衡、能量平衡和水平衡"),
+        "建立物料平衡/能量平衡和水平衡"
+    );
+    // A clause of its own is not an item of the list.
+    assert_eq!(
+        x("建立了物料平衡、尚未建立水平衡"),
+        "建立了物料平衡、尚未建立水平衡"
+    );
+    assert_eq!(x("开展物料衡算和水平衡测试"), "开展物料衡算和水平衡测试");
+    // The balances' words share 平衡 and 衡算; the stages' words nothing.
+    let v = crate::call::Voluntary::builtin();
+    assert_eq!(shared_heads(&v.balances), heads);
+    assert!(
+        shared_heads(&v.stages).is_empty(),
+        "{:?}",
+        shared_heads(&v.stages)
+    );
+    // Denied together, affirmed apart.
+    let words = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let b = words(&["水平衡"]);
+    assert!(affirmed_listed("尚未建立物料、能量和水平衡", &b, &heads).is_empty());
+    assert!(affirmed_listed("水平衡测试尚未开展", &b, &heads).is_empty());
+    assert!(!affirmed_listed("建立了物料、水、能量平衡", &b, &heads).is_empty());
+    let m = words(&["物料平衡"]);
+    assert!(!affirmed_listed("建立了物料平衡、尚未建立水平衡", &m, &heads).is_empty());
+}
+
+#[test]
+fn words_with_a_gap_and_quantities_in_chinese_numerals() {
+    assert!(names_word("确定合成工段为本轮审核的重点", "审核…重点"));
+    assert!(names_word("产生和筛选清洁生产方案", "产生…筛选"));
+    assert!(names_word("进行技术、经济和环境评估", "技术…经济…环境"));
+    // Not across a comma, nor further than the gap.
+    assert!(!names_word("审核，重点", "审核…重点"));
+    assert!(!names_word("审核报告中关于企业的重点", "审核…重点"));
+    for yes in [
+        "降低百分之十",
+        "降低一成",
+        "降低两成半",
+        "提高十个百分点",
+        "能耗减半",
+    ] {
+        assert!(has_quantity(yes), "{yes}");
+    }
+    assert!(!has_quantity("完成审核并组成审核小组"));
+    assert!(!has_quantity("取得重点成果"));
+}
+
+#[test]
+fn indicator_values_are_read_with_separators_and_year_labels() {
+    assert_eq!(leading_number("1,312"), Some(1312.0));
+    assert_eq!(leading_number("1,312.5 kgce/t"), Some(1312.5));
+    assert_eq!(leading_number("１，３１２"), Some(1312.0));
+    assert_eq!(leading_number("2,345,678"), Some(2_345_678.0));
+    assert_eq!(leading_number("3,4"), Some(3.0));
+    assert_eq!(leading_number("2021年：4.2"), Some(4.2));
+    assert_eq!(leading_number("2021年度 4.2"), Some(4.2));
+    assert_eq!(leading_number("≤50"), Some(50.0));
+    assert_eq!(leading_number("—"), None);
+    let dir = &crate::call::Voluntary::builtin().indicator_direction;
+    assert_eq!(dir.higher_is_better("产品不合格率"), Some(false));
+    assert_eq!(dir.higher_is_better("产品合格率"), Some(true));
+    assert_eq!(dir.higher_is_better("单位产品取水量"), Some(false));
+    assert_eq!(dir.higher_is_better("污泥产率"), None);
+    assert_eq!(dir.higher_is_better("单位产品综合能耗降低率"), Some(true));
+    assert_eq!(
+        dir.higher_is_better("水重复利用率（含冷却耗水）"),
+        Some(true)
+    );
 }

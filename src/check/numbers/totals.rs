@@ -171,15 +171,61 @@ pub(super) fn row_label<'a>(row: &'a [Cell], or: &'a str) -> &'a str {
         .unwrap_or(or)
 }
 
+/// A column of shares of a whole: named so (占比, 比例, 比重, 百分比,
+/// 构成), or in per cent without being a rate, a change or another figure
+/// that is no part of a whole (达标率（%）, 增幅（%）, 浓度（%）).
 pub(super) fn is_share_header(h: &str) -> bool {
     // One pass over the header's characters before any substring search:
     // this runs for every column of every table.
     if !h.contains(['比', '构', '%', '％']) {
         return false;
     }
-    ["占比", "比例", "比重", "百分比", "构成", "%", "％"]
+    if ["占比", "比例", "比重", "百分比", "构成"]
         .iter()
         .any(|k| h.contains(k))
+    {
+        return true;
+    }
+    h.contains(['%', '％']) && !is_non_additive(h) && !is_change(h)
+}
+
+/// A column of changes (增幅, 同比), in per cent or not: no share.
+fn is_change(h: &str) -> bool {
+    [
+        "增长", "增幅", "降幅", "下降", "提高", "降低", "减少", "增加", "同比", "环比", "变化",
+        "变动",
+    ]
+    .iter()
+    .any(|k| h.contains(k))
+}
+
+/// A header without what is in brackets (its unit), normalised:
+/// `工业产值（亿元）` → `工业产值`.
+fn header_words(h: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in h.chars() {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    crate::text::normalize_title(&out)
+}
+
+/// What a share column is a share of, by its header: `产值占比（%）` →
+/// `产值`, `能耗构成` → `能耗`; empty for `占比（%）`, `比重`, `所占比例`.
+fn share_stem(h: &str) -> String {
+    let mut s = header_words(h);
+    for w in ["百分比", "占比", "比例", "比重", "构成"] {
+        s = s.replace(w, "");
+    }
+    s.trim_start_matches("所占")
+        .trim_start_matches('占')
+        .trim_end_matches('的')
+        .to_string()
 }
 
 pub(super) fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
@@ -224,9 +270,14 @@ pub(super) fn table(doc: &Document, t: &Table, out: &mut Vec<Diagnostic>) {
         if summed.contains(&Val::Text) {
             continue;
         }
-        let share =
-            is_share_header(header) || summed.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
-        if !share && is_non_additive(header) {
+        // Cells in per cent make a column of shares, unless it is named
+        // a rate or a change (达标率 written 100%). A column in per cent
+        // that is no share is not added up either.
+        let percent_cells = summed.iter().any(|v| matches!(v, Val::Num(n) if n.percent));
+        let share = is_share_header(header)
+            || (percent_cells && !is_non_additive(header) && !is_change(header));
+        let in_percent = percent_cells || header.contains(['%', '％']);
+        if !share && (in_percent || is_non_additive(header)) {
             continue;
         }
         if share {
@@ -347,9 +398,13 @@ pub(super) fn compare(
     );
 }
 
-/// A share column: each row's share against its part in the nearest
-/// figure column to the left and that column's total, where the table
-/// states the whole (its total row's share is 100).
+/// A share column: each row's share against its part in a figure column
+/// and that column's total, where the table states the whole (its total
+/// row's share is 100). The figure column is the one the share's header
+/// names (`产值占比` → `工业产值（亿元）`), else the only one with a total;
+/// when several could be meant, the one most rows agree with — if more
+/// than half do and no other as many. Otherwise nothing is judged: which
+/// figure the shares are of cannot be told.
 pub(super) fn shares(
     doc: &Document,
     t: &Table,
@@ -362,38 +417,40 @@ pub(super) fn shares(
     if total_at >= t.rows.len() {
         return;
     }
-    let pct = |i: usize| t.rows[i].get(j).map(|c| value(&c.text));
-    let Some(Val::Num(whole)) = pct(total_at) else {
+    let cell = |i: usize, k: usize| t.rows[i].get(k).map(|c| value(&c.text));
+    let Some(Val::Num(whole)) = cell(total_at, j) else {
         return;
     };
     if (whole.value - 100.0).abs() > half_unit(whole.decimals) + 1e-9 {
         return;
     }
-    // The base: the nearest column to the left whose cells are figures,
-    // not shares, with a total.
-    let base = (0..j).rev().find(|&k| {
-        let h = t.header.get(k).map_or("", |c| c.text.as_str());
-        !is_share_header(h)
-            && matches!(
-                t.rows[total_at].get(k).map(|c| value(&c.text)),
-                Some(Val::Num(n)) if !n.percent && n.value != 0.0
-            )
-            && (0..total_at)
-                .all(|i| !matches!(t.rows[i].get(k).map(|c| value(&c.text)), Some(Val::Text)))
-    });
-    let Some(k) = base else { return };
-    let Some(Val::Num(all)) = t.rows[total_at].get(k).map(|c| value(&c.text)) else {
-        return;
-    };
-    let base_header = t.header.get(k).map_or("", |c| c.text.trim());
-    for (i, kind) in kinds.iter().enumerate().take(total_at) {
-        if *kind != RowKind::Data {
-            continue;
-        }
-        let (Some(Val::Num(part)), Some(Val::Num(stated))) =
-            (t.rows[i].get(k).map(|c| value(&c.text)), pct(i))
+    let header_of = |k: usize| t.header.get(k).map_or("", |c| c.text.trim());
+    // The columns to the left that may be the base: figures (not shares,
+    // rates or prices) with a total.
+    let candidates: Vec<usize> = (0..j)
+        .rev()
+        .filter(|&k| {
+            let h = header_of(k);
+            !is_share_header(h)
+                && !is_non_additive(h)
+                && matches!(
+                    cell(total_at, k),
+                    Some(Val::Num(n)) if !n.percent && n.value != 0.0
+                )
+                && (0..total_at).all(|i| !matches!(cell(i, k), Some(Val::Text)))
+        })
+        .collect();
+    // The data rows with a share and, in column k, a part.
+    let rows: Vec<usize> = (0..total_at)
+        .filter(|&i| kinds[i] == RowKind::Data && matches!(cell(i, j), Some(Val::Num(_))))
+        .collect();
+    // Row i's share against column k: None when it agrees, else what it
+    // should be, with the part and the whole.
+    let check = |i: usize, k: usize| -> Option<Option<(f64, Num, Num, Num)>> {
+        let (Some(Val::Num(part)), Some(Val::Num(stated)), Some(Val::Num(all))) =
+            (cell(i, k), cell(i, j), cell(total_at, k))
         else {
-            continue;
+            return None;
         };
         let expected = part.value / all.value * 100.0;
         // The share's own rounding, and what the rounding of the part and
@@ -401,9 +458,52 @@ pub(super) fn shares(
         let tol = half_unit(stated.decimals)
             + 100.0 * (half_unit(part.decimals) + half_unit(all.decimals)) / all.value.abs()
             + 1e-9;
-        if (expected - stated.value).abs() <= tol {
-            continue;
+        Some(((expected - stated.value).abs() > tol).then_some((expected, part, all, stated)))
+    };
+    let agreeing = |k: usize| {
+        rows.iter()
+            .filter(|&&i| matches!(check(i, k), Some(None)))
+            .count()
+    };
+    let stem = share_stem(header);
+    let named: Vec<usize> = if stem.chars().count() >= 2 {
+        candidates
+            .iter()
+            .copied()
+            .filter(|&k| {
+                let words = header_words(header_of(k));
+                words.contains(stem.as_str())
+                    || (words.chars().count() >= 2 && stem.contains(words.as_str()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let base = match (named.as_slice(), candidates.as_slice()) {
+        // The column the header names.
+        ([k], _) => Some(*k),
+        // The only figure column, and the header names none.
+        ([], [k]) if stem.is_empty() => Some(*k),
+        // Several, or one the header does not name: the one most rows
+        // agree with.
+        (several, all) => {
+            let pool = if several.len() >= 2 { several } else { all };
+            let counts: Vec<(usize, usize)> = pool.iter().map(|&k| (k, agreeing(k))).collect();
+            let best = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+            let leaders: Vec<usize> = counts
+                .iter()
+                .filter(|(_, n)| *n == best)
+                .map(|(k, _)| *k)
+                .collect();
+            (leaders.len() == 1 && best >= 2 && 2 * best > rows.len()).then(|| leaders[0])
         }
+    };
+    let Some(k) = base else { return };
+    let base_header = header_of(k);
+    for &i in &rows {
+        let Some(Some((expected, part, all, stated))) = check(i, k) else {
+            continue;
+        };
         let cell = &t.rows[i][j];
         let shown = show(expected, stated.decimals.max(1));
         out.push(
