@@ -33,9 +33,33 @@ use docx::{Package, Target, attr, child, is, rel_attr};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lost {
     pub what: String,
-    /// 1-based paragraph number in the document (table paragraphs count).
+    /// The order of the paragraph in the file (every paragraph, those of
+    /// tables too), for sorting.
     pub paragraph: usize,
+    /// Where a reader finds it in Word.
+    pub place: Place,
     pub first_words: String,
+}
+
+/// Where a paragraph is, as a reader counts in Word: the paragraphs of
+/// the body (a table's paragraphs are not counted), or a table and its
+/// row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    /// 1-based paragraph of the body; for a table, the last paragraph
+    /// before it.
+    pub paragraph: usize,
+    /// (1-based table, 1-based row) for a paragraph in a table.
+    pub table: Option<(usize, usize)>,
+}
+
+impl Place {
+    pub fn zh(&self) -> String {
+        match self.table {
+            Some((t, r)) => format!("第 {t} 个表格第 {r} 行"),
+            None => format!("第 {} 段", self.paragraph.max(1)),
+        }
+    }
 }
 
 /// The result of converting a .docx (nothing written yet).
@@ -357,6 +381,7 @@ struct Para {
     /// In a code style (preformatted text): its lines go into a code block.
     code: bool,
     number: usize,
+    place: Place,
 }
 
 impl Para {
@@ -408,7 +433,11 @@ struct Cell {
 #[derive(Debug)]
 enum Item {
     P(Para),
-    T { rows: Vec<Vec<Cell>>, number: usize },
+    T {
+        rows: Vec<Vec<Cell>>,
+        number: usize,
+        place: Place,
+    },
 }
 
 /// How deep inline wrappers (links, smart tags, content controls) and
@@ -424,7 +453,13 @@ struct Walker<'c> {
     /// (what, paragraph) already reported, and how many of each kind.
     lost_seen: std::collections::HashSet<(String, usize)>,
     lost_count: HashMap<String, usize>,
+    /// Every paragraph read so far (those of tables too).
     paragraph: usize,
+    /// The paragraphs of the body read so far, the tables, and the table
+    /// and row being read.
+    body_paragraphs: usize,
+    tables: usize,
+    in_table: Option<(usize, usize)>,
     items: Vec<Item>,
     skipped_toc: bool,
     /// The list counters Word keeps, by the list whose counters they are.
@@ -497,6 +532,7 @@ impl Walker<'_> {
         self.lost.push(Lost {
             what: what.to_string(),
             paragraph: para.number,
+            place: para.place,
             first_words: String::new(),
         });
     }
@@ -506,7 +542,12 @@ impl Walker<'_> {
     /// first one with its first words.
     fn lose_whole(&mut self, n: Node<'_, '_>, what: &str) {
         let number = self.paragraph + 1;
-        self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+        let place = self.place_next();
+        let count = n.descendants().filter(|d| is(*d, "p")).count();
+        self.paragraph += count;
+        if self.in_table.is_none() {
+            self.body_paragraphs += count;
+        }
         let text: String = n
             .descendants()
             .filter(|d| is(*d, "delText") || is(*d, "t"))
@@ -518,6 +559,7 @@ impl Walker<'_> {
             what,
             &Para {
                 number,
+                place,
                 ..Para::default()
             },
         );
@@ -530,6 +572,7 @@ impl Walker<'_> {
         if depth > MAX_NESTING {
             let para = Para {
                 number: self.paragraph + 1,
+                place: self.place_next(),
                 ..Para::default()
             };
             self.lose("嵌套过深的内容（未导入）", &para);
@@ -562,7 +605,9 @@ impl Walker<'_> {
                         .unwrap_or("");
                     if gallery.contains("Table of Contents") {
                         self.skipped_toc = true;
-                        self.paragraph += n.descendants().filter(|d| is(*d, "p")).count();
+                        let count = n.descendants().filter(|d| is(*d, "p")).count();
+                        self.paragraph += count;
+                        self.body_paragraphs += count;
                     } else if let Some(c) = child(n, "sdtContent") {
                         self.body(c, depth + 1);
                     }
@@ -572,6 +617,7 @@ impl Walker<'_> {
                     // Whole paragraphs or tables inserted with tracking on.
                     let para = Para {
                         number: self.paragraph + 1,
+                        place: self.place_next(),
                         ..Para::default()
                     };
                     self.lose("修订痕迹（插入的段落已保留为正文，请在 Word 中接受或拒绝修订后再导入以确认）", &para);
@@ -589,8 +635,15 @@ impl Walker<'_> {
     fn table(&mut self, tbl: Node<'_, '_>, depth: usize) -> Item {
         // The table is found at its first paragraph (never “第 0 段”).
         let number = self.paragraph + 1;
+        // A table in a table is found in the row of the outer one.
+        let outer = self.in_table;
+        if outer.is_none() {
+            self.tables += 1;
+        }
+        let table_no = outer.map_or(self.tables, |(t, _)| t);
         let mut rows = Vec::new();
-        for tr in tbl.children().filter(|c| is(*c, "tr")) {
+        for (r, tr) in tbl.children().filter(|c| is(*c, "tr")).enumerate() {
+            self.in_table = Some(outer.unwrap_or((table_no, r + 1)));
             // A row deleted with tracking on is not a row of the table.
             if child(tr, "trPr").is_some_and(|p| child(p, "del").is_some()) {
                 self.lose_whole(tr, "修订痕迹（删除的表格行未导入）");
@@ -655,7 +708,16 @@ impl Walker<'_> {
             }
             rows.push(row);
         }
-        Item::T { rows, number }
+        self.in_table = outer;
+        let place = Place {
+            paragraph: self.body_paragraphs,
+            table: Some(outer.unwrap_or((table_no, 1))),
+        };
+        Item::T {
+            rows,
+            number,
+            place,
+        }
     }
 
     /// The number Word shows before a paragraph of list `id` at level
@@ -691,10 +753,23 @@ impl Walker<'_> {
         Some(text)
     }
 
+    /// Where the next paragraph will be.
+    fn place_next(&self) -> Place {
+        Place {
+            paragraph: self.body_paragraphs + usize::from(self.in_table.is_none()),
+            table: self.in_table,
+        }
+    }
+
     fn paragraph(&mut self, p: Node<'_, '_>) -> Para {
+        let place = self.place_next();
         self.paragraph += 1;
+        if self.in_table.is_none() {
+            self.body_paragraphs += 1;
+        }
         let lost_before = self.lost.len();
         let mut para = Para {
+            place,
             number: self.paragraph,
             ..Para::default()
         };
@@ -1624,6 +1699,9 @@ pub fn convert(
         lost_seen: Default::default(),
         lost_count: HashMap::new(),
         paragraph: 0,
+        body_paragraphs: 0,
+        tables: 0,
+        in_table: None,
         items: Vec::new(),
         skipped_toc: false,
         counters: HashMap::new(),
@@ -1632,7 +1710,7 @@ pub fn convert(
     };
     w.body(body, 0);
     let mut out = Converted {
-        paragraphs: w.paragraph,
+        paragraphs: w.body_paragraphs,
         ..Converted::default()
     };
     let mut items = std::mem::take(&mut w.items);
@@ -1853,8 +1931,8 @@ pub fn convert(
                         return true;
                     };
                     out.notes.push(format!(
-                        "原文件第 {} 段起是附件“{}”：已作为正文段落保留，没有作为章节标题。shenbao 把附件作为文件装订在方案之后：请把附件另存为 PDF 或图片放进项目，在 front matter 的 attachments 中列出（推荐函写 type: recommendation-letter），再删去正文中的这部分",
-                        p.number,
+                        "原文件{}起是附件“{}”：已作为正文段落保留，没有作为章节标题。shenbao 把附件作为文件装订在方案之后：请把附件另存为 PDF 或图片放进项目，在 front matter 的 attachments 中列出（推荐函写 type: recommendation-letter），再删去正文中的这部分",
+                        p.place.zh(),
                         first_words(&label)
                     ));
                     false
@@ -1904,6 +1982,7 @@ pub fn convert(
                             lost.push(Lost {
                                 what: what.into(),
                                 paragraph: p.number,
+                                place: p.place,
                                 first_words: first_words(&text),
                             });
                         }
@@ -1922,7 +2001,11 @@ pub fn convert(
                     }
                 }
             }
-            Item::T { rows, number } => {
+            Item::T {
+                rows,
+                number,
+                place,
+            } => {
                 table_no += 1;
                 out.tables += 1;
                 let (text, note) = table_markdown(&mut w2, rows, table_no);
@@ -1933,6 +2016,7 @@ pub fn convert(
                     lost.push(Lost {
                         what: "表格中的表格（已改为 HTML 表格，PDF 中按文字印出）".into(),
                         paragraph: *number,
+                        place: *place,
                         first_words: format!("第 {table_no} 张表格"),
                     });
                 }
@@ -2519,8 +2603,8 @@ pub fn report(rel: &str, c: &Converted) -> String {
         for l in &c.lost {
             let _ = writeln!(
                 s,
-                "  - 第 {} 段（“{}”）：{}",
-                l.paragraph,
+                "  - {}（“{}”）：{}",
+                l.place.zh(),
                 if l.first_words.is_empty() {
                     "无文字"
                 } else {
@@ -3035,6 +3119,34 @@ mod tests {
             lost.iter().any(|l| l.0 == 7 && l.1.contains("插入的段落")),
             "{lost:?}"
         );
+        // Where a reader finds them in Word: the body's paragraphs are
+        // counted without the table's (the deleted paragraph is the 2nd
+        // of the body, not the 6th paragraph of the file), and what is in
+        // a table is found by its table and row.
+        let places: Vec<(String, &str)> = c
+            .lost
+            .iter()
+            .map(|l| (l.place.zh(), l.what.as_str()))
+            .collect();
+        assert!(
+            places
+                .iter()
+                .any(|(p, w)| p == "第 1 个表格第 1 行" && w.contains("表格中的表格")),
+            "{places:?}"
+        );
+        assert!(
+            places
+                .iter()
+                .any(|(p, w)| p == "第 2 段" && w.contains("删除的段落")),
+            "{places:?}"
+        );
+        assert!(
+            places
+                .iter()
+                .any(|(p, w)| p == "第 3 段" && w.contains("插入的段落")),
+            "{places:?}"
+        );
+        assert_eq!(c.paragraphs, 4, "the body's paragraphs, not the table's");
         // Tables nested five deep: the innermost is said, not dropped.
         let mut deep = "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>".to_string();
         for _ in 0..5 {
