@@ -293,6 +293,18 @@ impl Body {
     }
 }
 
+/// Whether a placeholder word at `at` in `text` is ordinary Chinese: 待完善
+/// and 待补充 after 有/亟/尚/仍/还 (“激励机制仍有待完善”, “亟待补充”)
+/// say that something remains to be done, in the prose of a 主要问题
+/// section; they are not a draft's blank.
+pub fn is_prose_use(text: &str, at: usize, word: &str) -> bool {
+    word.starts_with('待')
+        && text
+            .get(..at)
+            .and_then(|b| b.chars().next_back())
+            .is_some_and(|c| matches!(c, '有' | '亟' | '尚' | '仍' | '还'))
+}
+
 /// A matcher for placeholder words; build once per call.
 pub fn placeholder_matcher(words: &[String]) -> Option<AhoCorasick> {
     let words: Vec<&str> = words
@@ -562,6 +574,9 @@ pub fn parse_body(body: &str, offset: usize, placeholders: Option<&AhoCorasick>)
                     // the text was not unescaped; otherwise point at the run.
                     let exact = range.len() == t.len();
                     for m in ac.find_iter(t.as_ref()) {
+                        if is_prose_use(t, m.start(), &t[m.range()]) {
+                            continue;
+                        }
                         let s = if exact {
                             span.start + m.start()..span.start + m.end()
                         } else {

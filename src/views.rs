@@ -581,33 +581,62 @@ pub struct AttachmentView {
     pub found: bool,
 }
 
-/// A plan's attachments, each with an anchor on its page (`att-1`, …).
-pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView> {
+/// What a document binds after its body, as (file, title when it gives
+/// one): a plan's `attachments` (a recommendation letter is titled 省级推荐函),
+/// an acceptance report's supporting reports with a `file` (the test
+/// report it cites is bound with it). The PDF binds them, the Word file
+/// and the site list them.
+pub fn bound_files(doc: &Document) -> Vec<(&Spanned<String>, Option<String>)> {
     use crate::document::plan::AttachmentKind;
-    let Some(plan) = doc.plan() else {
-        return Vec::new();
-    };
-    plan.attachments
-        .iter()
+    match &doc.meta {
+        Meta::Plan(plan) => plan
+            .attachments
+            .iter()
+            .map(|a| {
+                let title = a
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .or_else(|| {
+                        (a.kind == AttachmentKind::RecommendationLetter)
+                            .then(|| "省级推荐函".to_string())
+                    });
+                (&a.file, title)
+            })
+            .collect(),
+        Meta::Acceptance(r) => r
+            .reports
+            .iter()
+            .filter_map(|s| {
+                let file = s.file.as_ref().filter(|f| !f.value.trim().is_empty())?;
+                let title = s
+                    .title
+                    .as_ref()
+                    .or(s.issuer.as_ref())
+                    .map(|t| t.value.trim().to_string())
+                    .filter(|t| !t.is_empty());
+                Some((file, title))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A document's attachments, each with an anchor on its page (`att-1`, …).
+pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView> {
+    bound_files(doc)
+        .into_iter()
         .enumerate()
-        .map(|(i, a)| {
-            let letter = a.kind == AttachmentKind::RecommendationLetter;
-            let file = a.file.value.clone();
-            let title = a
-                .title
-                .as_ref()
-                .map(|t| t.value.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| {
-                    if letter {
-                        "省级推荐函".to_string()
-                    } else {
-                        // As the print names it.
-                        std::path::Path::new(&file)
-                            .file_stem()
-                            .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned())
-                    }
-                });
+        .map(|(i, (file, title))| {
+            let letter = title.as_deref() == Some("省级推荐函");
+            let file = file.value.clone();
+            let title = title.unwrap_or_else(|| {
+                // As the print names it.
+                std::path::Path::new(&file)
+                    .file_stem()
+                    .map_or_else(|| file.clone(), |s| s.to_string_lossy().into_owned())
+            });
             AttachmentView {
                 id: format!("att-{}", i + 1),
                 title,

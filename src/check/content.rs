@@ -96,6 +96,9 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
     for v in spans {
         let text = &doc.src.text[v.clone()];
         for m in ac.find_iter(text) {
+            if crate::markdown::is_prose_use(text, m.start(), &text[m.range()]) {
+                continue;
+            }
             hits.push((v.start + m.start()..v.start + m.end(), &text[m.range()]));
         }
     }

@@ -345,8 +345,51 @@ fn example_line(spec: &FieldSpec) -> String {
     }
 }
 
-/// An 11-digit mobile number starting with 1, or a landline with area code.
+/// An 11-digit mobile number starting with 1, or a landline with area
+/// code and an optional extension (`0391-5612345转8012`,
+/// `0391-5612345-8012`); several numbers separated by 、，；/ are each
+/// such a number.
 pub(crate) fn is_phone(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split(['、', '，', ',', '；', ';', '/'])
+        .map(str::trim)
+        .collect();
+    !parts.is_empty() && parts.iter().all(|p| one_phone(p))
+}
+
+fn one_phone(s: &str) -> bool {
+    // An extension: 转8012, 分机8012, ext. 8012, or a third group after
+    // the area code and number (0391-5612345-8012).
+    let ext = |s: &str| -> Option<usize> {
+        ["转", "分机", "ext.", "ext", "x"]
+            .iter()
+            .find_map(|k| s.rfind(k).map(|i| (i, k.len())))
+            .filter(|(i, k)| {
+                let tail = s[i + k..].trim();
+                !tail.is_empty() && tail.len() <= 6 && tail.chars().all(|c| c.is_ascii_digit())
+            })
+            .map(|(i, _)| i)
+    };
+    if let Some(i) = ext(s) {
+        return landline(&s[..i]);
+    }
+    let groups: Vec<&str> = s.trim().split(['-', '—']).collect();
+    if groups.len() == 3
+        && groups[0].trim().starts_with('0')
+        && (1..=6).contains(&groups[2].trim().len())
+        && groups[2].trim().chars().all(|c| c.is_ascii_digit())
+        && landline(&format!("{}-{}", groups[0], groups[1]))
+    {
+        return true;
+    }
+    plain_phone(s)
+}
+
+fn landline(s: &str) -> bool {
+    plain_phone(s) && s.trim().trim_start_matches(['(', '（']).starts_with('0')
+}
+
+fn plain_phone(s: &str) -> bool {
     let digits: String = s
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '—' | '(' | ')' | '（' | '）' | '+'))
@@ -390,6 +433,12 @@ mod tests {
         assert!(!is_phone("1381234567"));
         assert!(!is_phone("23812345678"));
         assert!(!is_phone("电话"));
+        // Extensions and several numbers.
+        assert!(is_phone("0391-5612345转8012"));
+        assert!(is_phone("0391-5612345-8012"));
+        assert!(is_phone("0391-5612345、13839112764"));
+        assert!(!is_phone("13839112764转8012"));
+        assert!(!is_phone("0391-5612345、138391127"));
         assert!(is_email("kjcqjsc@126.com"));
         assert!(!is_email("kjcqjsc@126"));
         assert!(!is_email("王@126.com"));

@@ -597,3 +597,28 @@ fn a_justified_line_ending_at_the_margin_is_not_an_overflow() {
     assert!(cjk(&text).contains("西至国道南至纬五路"), "{text}");
     assert!(text.contains("G234"), "{text}");
 }
+
+#[test]
+fn an_acceptance_report_binds_the_test_report_it_cites() {
+    // A real PDF to bind: the demo plan, printed by shenbao.
+    let src = demo();
+    let report_pdf = built(src.path(), &[]);
+    let report_pages: u64 = pdf_info(&report_pdf)["Pages"].parse().unwrap();
+    let dir = fixture("voluntary");
+    std::fs::create_dir_all(dir.path().join("attachments")).unwrap();
+    std::fs::copy(&report_pdf, dir.path().join("attachments/环境监测报告.pdf")).unwrap();
+    let md = dir.path().join("content/验收自评报告.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "    issuer: 伏牛市环境监测站\n",
+        "    issuer: 伏牛市环境监测站\n    file: attachments/环境监测报告.pdf\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    let out = build(dir.path(), &[]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let pdf = dir.path().join("public/pdf/验收自评报告.pdf");
+    let pages: u64 = pdf_info(&pdf)["Pages"].parse().unwrap();
+    let outline = pdf_outline(&pdf);
+    let (_, title, start) = outline.last().unwrap();
+    assert!(title.starts_with("附件　环境监测报告"), "{outline:?}");
+    assert_eq!(pages, start + report_pages - 1, "every page is bound");
+}

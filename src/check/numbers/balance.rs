@@ -405,11 +405,32 @@ pub(super) fn figures_after(s: &str, from: usize) -> Option<(Num, std::ops::Rang
     let (mut total, first, unit) = figure_after(s, from)?;
     let mut span = first.clone();
     let mut at = first.end + s[first.end..].find(unit).unwrap_or(0) + unit.len();
-    while let Some(rest) = s[at..].strip_prefix('、') {
-        let next_from = at + (s[at..].len() - rest.len());
+    // The next item: after 、, or after a comma when the clause names no
+    // other role (输出产品8163 t，副产物335 t，损失22 t: 副产物 is output).
+    loop {
+        let here = s[at..].trim_start_matches([' ', '\u{a0}']);
+        let (rest, comma) = if let Some(r) = here.strip_prefix('、') {
+            (r, false)
+        } else if let Some(r) = here.strip_prefix(['，', ',']) {
+            (r, true)
+        } else {
+            break;
+        };
+        let next_from = s.len() - rest.len();
         let Some((n, r, u)) = figure_after(s, next_from) else {
             break;
         };
+        // Not a part (其中原料8000 t) or a total (合计8498 t) of what
+        // came before.
+        let words = &s[next_from..r.start];
+        if comma
+            && (prose_keys().is_match(words)
+                || ["其中", "合计", "共", "总", "累计", "约"]
+                    .iter()
+                    .any(|w| words.contains(w)))
+        {
+            break;
+        }
         if u != unit || n.percent != total.percent {
             return None;
         }

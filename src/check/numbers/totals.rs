@@ -35,6 +35,30 @@ pub(crate) fn row_kinds(rows: &[Vec<Cell>]) -> Vec<RowKind> {
         .filter(|(r, _)| r.first().is_some_and(|c| !c.text.trim().is_empty()))
         .count()
         >= 2;
+    // Group heads: in a table numbered 1, 2, 3 within groups 一, 二, the
+    // rows numbered 一, 二 carry their group's amount (a subtotal above
+    // its rows); the rows under them are the figures.
+    let first = |r: &Vec<Cell>| {
+        r.first()
+            .map(|c| c.text.trim().to_string())
+            .unwrap_or_default()
+    };
+    let is_group_head = |t: &str| {
+        !t.is_empty()
+            && t.chars().count() <= 3
+            && t.chars().all(|c| "一二三四五六七八九十".contains(c))
+    };
+    let arabic = rows
+        .iter()
+        .filter(|r| first(r).parse::<u32>().is_ok())
+        .count();
+    if arabic >= 2 {
+        for (i, row) in rows.iter().enumerate() {
+            if kinds[i] == RowKind::Data && is_group_head(&first(row)) {
+                kinds[i] = RowKind::Aside;
+            }
+        }
+    }
     let mut in_aside = false;
     for (i, row) in rows.iter().enumerate() {
         let aside_start = kinds[i] == RowKind::Aside
@@ -101,6 +125,10 @@ pub(crate) fn row_kind(row: &[Cell]) -> RowKind {
             .iter()
             .any(|k| t.starts_with(k))
         {
+            // 合计/平均: a row of averages as much as of sums.
+            if t.contains("平均") {
+                return RowKind::Aside;
+            }
             return RowKind::Total;
         }
         if t.starts_with("其中") {
@@ -159,7 +187,10 @@ pub(super) fn is_non_additive(header: &str) -> bool {
         "执行标准",
         "率",
     ];
-    WORDS.iter().any(|w| header.contains(w))
+    // Per unit of product or output (kgce/t, m³/t, 吨/万元): an
+    // intensity, whose 合计 row states an average.
+    const PER: [&str; 7] = ["单位产品", "单位产值", "/t）", "/t)", "/吨", "/万元", "/件"];
+    WORDS.iter().any(|w| header.contains(w)) || PER.iter().any(|w| header.contains(w))
 }
 
 /// The label of a total or subtotal row as written (输入合计, 小计).
@@ -346,9 +377,16 @@ pub(super) fn compare(
         return;
     }
     let sum: f64 = parts.iter().map(|n| n.value).sum();
-    let tol: f64 = parts.iter().map(|n| half_unit(n.decimals)).sum::<f64>()
-        + half_unit(stated.decimals)
-        + 1e-9;
+    // Counts (企业数（家）, 方案（项）, 人数) are exact whole numbers: no
+    // rounding to allow for.
+    let counted = is_count(header)
+        && stated.decimals == 0
+        && parts.iter().all(|n| n.decimals == 0 && !n.percent);
+    let tol: f64 = if counted {
+        1e-9
+    } else {
+        parts.iter().map(|n| half_unit(n.decimals)).sum::<f64>() + half_unit(stated.decimals) + 1e-9
+    };
     let diff = (sum - stated.value).abs();
     let decimals = parts
         .iter()
@@ -396,6 +434,18 @@ pub(super) fn compare(
             "差额在整数四舍五入的误差之内，但多半是笔误：请核对"
         }),
     );
+}
+
+/// A column of counts of things, by its unit: （家）, （个）, （项）, （人）,
+/// （台）, （套）, （座）, or 数量/个数 of such.
+fn is_count(header: &str) -> bool {
+    let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+    ["家", "个", "项", "人", "台", "套", "座", "处", "名"]
+        .iter()
+        .any(|u| h.contains(&format!("（{u}）")) || h.contains(&format!("({u})")))
+        || h.ends_with("家数")
+        || h.ends_with("企业数")
+        || h.ends_with("人数")
 }
 
 /// A share column: each row's share against its part in a figure column

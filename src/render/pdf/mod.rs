@@ -23,7 +23,7 @@ use crate::assets::resolve;
 use crate::call::{Call, beijing};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::fields::Spanned;
-use crate::document::plan::{AttachmentKind, PlanMeta};
+use crate::document::plan::PlanMeta;
 use crate::document::voluntary::{FormMeta, date_zh};
 use crate::document::{DocKind, Document, Meta};
 use crate::views::{FormRow, ReportView, form_rows};
@@ -88,6 +88,12 @@ struct Bound {
     pdf_pages: Option<usize>,
 }
 
+/// A file a document names to be bound, and its title when it gives one.
+struct Attached<'d> {
+    file: &'d Spanned<String>,
+    title: Option<String>,
+}
+
 impl<'a> Printer<'a> {
     pub fn new(
         root: &'a Path,
@@ -122,12 +128,13 @@ impl<'a> Printer<'a> {
         let body = convert::convert(doc, self.root);
         match &doc.meta {
             Meta::Plan(plan) => {
-                let attachments = self.attachments(doc, plan, &mut Vec::new());
+                let attachments = self.attachments(doc, &mut Vec::new());
                 Some(self.main_source(plan, &attachments, &body).0)
             }
             Meta::Audit(_) | Meta::Acceptance(_) => {
                 let report = crate::views::report(doc)?;
-                Some(self.report_source(doc, &report, &body).0)
+                let attachments = self.attachments(doc, &mut Vec::new());
+                Some(self.report_source(doc, &report, &attachments, &body).0)
             }
             Meta::Form(f) => Some(self.form_source(f)),
             Meta::None => None,
@@ -146,7 +153,7 @@ impl<'a> Printer<'a> {
         let body = convert::convert(doc, self.root);
         let (main_source, body_at, date) = match &doc.meta {
             Meta::Plan(plan) => {
-                let attachments = self.attachments(doc, plan, &mut diags);
+                let attachments = self.attachments(doc, &mut diags);
                 if diags.iter().any(Diagnostic::is_error) {
                     return Err(diags);
                 }
@@ -157,7 +164,11 @@ impl<'a> Printer<'a> {
                 let Some(report) = crate::views::report(doc) else {
                     return Err(diags);
                 };
-                let (m, at) = self.report_source(doc, &report, &body);
+                let attachments = self.attachments(doc, &mut diags);
+                if diags.iter().any(Diagnostic::is_error) {
+                    return Err(diags);
+                }
+                let (m, at) = self.report_source(doc, &report, &attachments, &body);
                 (m, at, report.date.map(|d| d.value))
             }
             Meta::Form(f) => {
@@ -370,14 +381,10 @@ impl<'a> Printer<'a> {
         typst_pdf::Timestamp::new_local(dt, 8 * 60)
     }
 
-    fn attachments(
-        &self,
-        doc: &Document,
-        plan: &PlanMeta,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Bound> {
+    fn attachments(&self, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Bound> {
         let mut out = Vec::new();
-        for a in &plan.attachments {
+        for (file, title) in crate::views::bound_files(doc) {
+            let a = Attached { file, title };
             let mut fail = |message: String, help: &str| {
                 diags.push(
                     Diagnostic::at(
@@ -406,16 +413,10 @@ impl<'a> Printer<'a> {
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            let title = a
-                .title
-                .as_ref()
-                .map(|t| t.value.clone())
-                .unwrap_or_else(|| match a.kind {
-                    AttachmentKind::RecommendationLetter => "省级推荐函".to_string(),
-                    AttachmentKind::Other => real
-                        .file_stem()
-                        .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
-                });
+            let title = a.title.clone().unwrap_or_else(|| {
+                real.file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+            });
             let pdf_pages = if ext == "pdf" {
                 if self.pdf_a {
                     fail(
@@ -489,6 +490,7 @@ impl<'a> Printer<'a> {
         &self,
         doc: &Document,
         report: &ReportView<'_>,
+        attachments: &[Bound],
         body: &Converted,
     ) -> (String, usize) {
         let kind = doc.kind.map_or("", DocKind::name_zh);
@@ -547,7 +549,8 @@ impl<'a> Printer<'a> {
             lit(kind)
         ));
         m.push_str(&self.fonts_arg());
-        m.push_str("  attachments: (),\n  appendix: (\n");
+        m.push_str(&attachments_arg(attachments));
+        m.push_str("  appendix: (\n");
         for (i, t) in tables.iter().enumerate() {
             let label = crate::views::appendix_label(i, tables.len());
             let row = |cells: &[String]| {
@@ -705,31 +708,39 @@ impl<'a> Printer<'a> {
             lit(&category)
         ));
         m.push_str(&self.fonts_arg());
-        m.push_str("  attachments: (\n");
-        for (i, a) in attachments.iter().enumerate() {
-            let (kind, pages) = match a.pdf_pages {
-                Some(n) => ("pdf", n),
-                None => ("image", 1),
-            };
-            // The title centred under the label, broken between words.
-            let lines: Vec<String> = layout::title_lines(&a.title, 20.0)
-                .iter()
-                .map(|l| lit(l))
-                .collect();
-            m.push_str(&format!(
-                "    (label: {}, title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
-                lit(&crate::views::attachment_label(i, attachments.len())),
-                lit(&a.title),
-                lines.join(", "),
-                lit(&a.vpath)
-            ));
-        }
-        m.push_str("  ),\n)\n#{\n");
+        m.push_str(&attachments_arg(attachments));
+        m.push_str(")\n#{\n");
         let at = m.len();
         m.push_str(&body.code);
         m.push_str("}\n");
         (m, at)
     }
+}
+
+/// The `attachments:` argument of the theme's volume: each bound file
+/// with its label (附件, 附件1 …), its title and its pages.
+fn attachments_arg(attachments: &[Bound]) -> String {
+    let mut m = String::from("  attachments: (\n");
+    for (i, a) in attachments.iter().enumerate() {
+        let (kind, pages) = match a.pdf_pages {
+            Some(n) => ("pdf", n),
+            None => ("image", 1),
+        };
+        // The title centred under the label, broken between words.
+        let lines: Vec<String> = layout::title_lines(&a.title, 20.0)
+            .iter()
+            .map(|l| lit(l))
+            .collect();
+        m.push_str(&format!(
+            "    (label: {}, title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
+            lit(&crate::views::attachment_label(i, attachments.len())),
+            lit(&a.title),
+            lines.join(", "),
+            lit(&a.vpath)
+        ));
+    }
+    m.push_str("  ),\n");
+    m
 }
 
 /// Maps typst diagnostics to the author's Markdown line, or the theme's.
