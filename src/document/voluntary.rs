@@ -137,6 +137,14 @@ impl OptionStatus {
             | "正在调试" => Some(OptionStatus::Underway),
             "计划实施" | "拟实施" | "待实施" | "未实施" | "计划" | "尚未实施" | "计划建设"
             | "拟建" | "待建" => Some(OptionStatus::Planned),
+            // 拟于2023年实施, 计划2023年底前完成: a plan with its date.
+            t if (t.starts_with("拟") || t.starts_with("计划"))
+                && ["实施", "建设", "完成", "投运"]
+                    .iter()
+                    .any(|v| t.ends_with(v)) =>
+            {
+                Some(OptionStatus::Planned)
+            }
             _ => None,
         }
     }
@@ -704,6 +712,8 @@ mod tests {
             ("建设中", Underway),
             ("调试中", Underway),
             ("拟实施", Planned),
+            ("拟于2023年实施", Planned),
+            ("计划2023年底前完成", Planned),
             ("计划实施（2024年）", Planned),
         ] {
             assert_eq!(OptionStatus::parse(s), Some(want), "{s}");
