@@ -73,9 +73,20 @@ pub(super) fn balance_role(label: &str) -> Option<BalanceRole> {
         "平衡差",
         "未计量",
     ];
-    if INPUT.iter().any(|w| t.starts_with(w)) {
+    // 输入物料总计, 输出水量合计: a side, a few words, a total's word.
+    let side_total = |sides: &[&str]| {
+        sides.iter().any(|side| {
+            t.strip_prefix(side).is_some_and(|rest| {
+                ["合计", "总计", "总量"]
+                    .iter()
+                    .any(|k| rest.ends_with(k) && rest.chars().count() <= 6)
+            })
+        })
+    };
+    if INPUT.iter().any(|w| t.starts_with(w)) || side_total(&["输入", "投入", "收入"]) {
         Some(BalanceRole::Input)
-    } else if OUTPUT.iter().any(|w| t.starts_with(w)) {
+    } else if OUTPUT.iter().any(|w| t.starts_with(w)) || side_total(&["输出", "产出", "支出"])
+    {
         Some(BalanceRole::Output)
     } else if LOSS.iter().any(|w| t.starts_with(w)) {
         Some(BalanceRole::Loss)
