@@ -21,7 +21,7 @@
 //! let project = Project::load(dir.path()).map_err(|e| e.to_string())?;
 //! let today = parse_datetime("2022-06-01", false).unwrap();
 //! let diagnostics = check_project(&project, &Options::at(today));
-//! assert!(diagnostics.iter().any(|d| d.rule == crate::rule::OUTLINE_MISSING_SECTION));
+//! assert!(diagnostics.iter().any(|d| d.rule == shenbao::rule::OUTLINE_MISSING_SECTION));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
