@@ -443,6 +443,12 @@ pub(super) fn figures_after(s: &str, from: usize) -> Option<(Num, std::ops::Rang
             break;
         }
         if u != unit || n.percent != total.percent {
+            // After a comma, a figure in another unit is another clause
+            // (损失6807 tce，能量利用率78.5%); in an enumeration it makes
+            // the sum unclear.
+            if comma {
+                break;
+            }
             return None;
         }
         total = Num {
