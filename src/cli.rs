@@ -33,8 +33,8 @@ pub enum Command {
     /// 新建文档骨架（完整大纲、每个字段带中文说明），或新的申报通知定义（new call）
     New {
         /// 要新建的内容
-        #[arg(value_enum, value_name = "类型")]
-        kind: NewKind,
+        #[arg(value_name = "类型", value_parser = new_target_parser())]
+        kind: NewTarget,
         /// 名称（文件名和项目名称），如 伏牛经开区清洁生产审核创新试点
         #[arg(value_name = "名称")]
         name: String,
@@ -151,32 +151,40 @@ pub struct BuildArgs {
     pub today: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NewKind {
-    /// 试点实施方案
-    Plan,
-    /// 自愿性清洁生产审核申请表
-    Form,
-    /// 清洁生产审核报告
-    AuditReport,
-    /// 清洁生产审核验收自评报告
-    AcceptanceReport,
-    /// 申报通知定义，写到 calls/名称.yaml
+/// What `shenbao new` makes: a document of a kind, or a call file. The
+/// words it takes come from the kinds' data (`command:` in the field
+/// files), so a new kind is offered without a change here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewTarget {
+    Doc(crate::document::DocKind),
     Call,
 }
 
-impl NewKind {
+impl NewTarget {
     /// The document kind; None for a call file.
     pub fn kind(self) -> Option<crate::document::DocKind> {
-        use crate::document::DocKind;
         match self {
-            NewKind::Plan => Some(DocKind::PilotPlan),
-            NewKind::Form => Some(DocKind::ApplicationForm),
-            NewKind::AuditReport => Some(DocKind::AuditReport),
-            NewKind::AcceptanceReport => Some(DocKind::AcceptanceReport),
-            NewKind::Call => None,
+            NewTarget::Doc(k) => Some(k),
+            NewTarget::Call => None,
         }
     }
+}
+
+fn new_target_parser() -> impl clap::builder::TypedValueParser<Value = NewTarget> {
+    use crate::document::DocKind;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let mut values: Vec<PossibleValue> = DocKind::ALL
+        .iter()
+        .map(|k| PossibleValue::new(k.spec().command.as_str()).help(k.name_zh()))
+        .collect();
+    values.push(PossibleValue::new("call").help("申报通知定义，写到 calls/名称.yaml"));
+    PossibleValuesParser::new(values).map(|s: String| {
+        DocKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.spec().command == s)
+            .map_or(NewTarget::Call, NewTarget::Doc)
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -673,6 +681,27 @@ impl BuildArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_offers_every_kind_by_its_data() {
+        use crate::document::DocKind;
+        for k in DocKind::ALL {
+            let cli = Cli::try_parse_from(["shenbao", "new", &k.spec().command, "甲"]).unwrap();
+            match cli.command {
+                Command::New { kind, .. } => assert_eq!(kind, NewTarget::Doc(*k)),
+                other => panic!("{other:?}"),
+            }
+        }
+        let cli = Cli::try_parse_from(["shenbao", "new", "call", "甲"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::New {
+                kind: NewTarget::Call,
+                ..
+            }
+        ));
+        assert!(Cli::try_parse_from(["shenbao", "new", "plann", "甲"]).is_err());
+    }
 
     #[test]
     fn the_command_line_is_consistent() {

@@ -81,6 +81,8 @@ impl FieldSpec {
 pub struct KindSpec {
     pub id: String,
     pub name: String,
+    /// The word `shenbao new` takes for the kind (`plan`; else its id).
+    pub command: String,
     pub aliases: Vec<String>,
     pub fields: Vec<FieldSpec>,
 }
@@ -104,6 +106,8 @@ struct RawKind {
     /// file only adds fields to one.
     #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    command: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
     fields: Vec<RawSpec>,
@@ -223,6 +227,7 @@ fn load(files: &[(&str, &str)]) -> Result<Vec<KindSpec>, String> {
                 .name
                 .ok_or_else(|| format!("{name}: {id}: a kind needs its Chinese `name`"))?;
             kinds.push(KindSpec {
+                command: k.command.unwrap_or_else(|| id.clone()),
                 id,
                 name,
                 aliases: k.aliases,
