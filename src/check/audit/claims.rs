@@ -145,10 +145,29 @@ pub(super) fn mentioned(
         //建立水平衡” is not a water balance).
         if affirmed_listed(body, &item.words, &heads).is_empty() {
             let label = what.replace("{}", &item.name);
+            // The chapter to write it in, as this report names it: the
+            // notice's 清洁生产审核过程和结果, or the stage chapter of a
+            // report organised by stage (第三章 评估 / 审核).
+            let chapter = doc
+                .body
+                .headings
+                .iter()
+                .map(|h| h.title.trim())
+                .find(|t| t.contains("过程和结果"))
+                .or_else(|| {
+                    doc.body.headings.iter().map(|h| h.title.trim()).find(|t| {
+                        let t = t
+                            .trim_start_matches(|c: char| !c.is_alphabetic() || c.is_ascii_digit());
+                        t.contains("评估") || t.ends_with("审核") && t.chars().count() <= 8
+                    })
+                })
+                .map_or_else(|| "写审核过程的章节".to_string(), |t| format!("“{t}”"));
             let help = if rule == rule::AUDIT_BALANCES {
-                "审核阶段应建立物料平衡、能量平衡和水平衡：在“清洁生产审核过程和结果”中写明平衡测算及结论"
+                format!("审核阶段应建立物料平衡、能量平衡和水平衡：在{chapter}中写明平衡测算及结论")
             } else {
-                "审核程序为：审核准备 → 审核 → 方案的产生和筛选 → 方案的确定 → 编写审核报告；在“清洁生产审核过程和结果”中逐一写明"
+                format!(
+                    "审核程序为：审核准备 → 审核 → 方案的产生和筛选 → 方案的确定 → 编写审核报告；在{chapter}中逐一写明"
+                )
             };
             out.push(
                 diag(

@@ -435,6 +435,31 @@ fn a_report_organised_by_audit_stage_covers_the_required_parts() {
 }
 
 #[test]
+fn a_missing_balance_is_asked_for_in_the_chapter_the_report_has() {
+    let no_balance = |t: &str| {
+        t.replace("水平衡", "用水情况")
+            .replace("物料平衡", "物料情况")
+    };
+    let d = check(&no_balance(GOOD_AUDIT), "2023-04-01");
+    let help = |d: &[Diagnostic]| {
+        d.iter()
+            .find(|x| x.rule == rule::AUDIT_BALANCES)
+            .and_then(|x| x.help.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        help(&d).contains("“清洁生产审核过程和结果”"),
+        "{}",
+        help(&d)
+    );
+    // A report organised by stage is told its own stage chapter.
+    let staged = GOOD_AUDIT.replace("# 清洁生产审核过程和结果", "# 第三章 审核");
+    let d = check(&no_balance(&staged), "2023-04-01");
+    let h = help(&d);
+    assert!(h.contains("审核”") && !h.contains("过程和结果"), "{h}");
+}
+
+#[test]
 fn each_audit_rule_fires() {
     let cases: &[(&str, &str, crate::rule::RuleId)] = &[
         (
