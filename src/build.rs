@@ -17,7 +17,6 @@ use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project};
 use crate::render::pdf::Printer;
 use crate::render::pdf::fonts::{Fonts, RoleFont};
-use crate::render::site::LiveSite;
 use crate::render::theme::Theme;
 use crate::render::{DocBuild, write_error};
 
@@ -881,7 +880,13 @@ fn docx_fingerprint(doc: &Document, root: &Path, fonts: &crate::render::docx::Wo
 pub fn live_site(
     project: &Project,
     opts: &BuildOptions,
-) -> Result<(LiveSite, crate::render::site::SiteReport), Fatal> {
+) -> Result<
+    (
+        crate::serve::live::LivePreview,
+        crate::render::site::SiteReport,
+    ),
+    Fatal,
+> {
     let out_dir = out_dir(project, opts.out_dir.as_deref())?;
-    LiveSite::new(project, &out_dir, opts.today)
+    crate::serve::live::LivePreview::new(project, &out_dir, opts.today)
 }

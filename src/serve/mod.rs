@@ -8,6 +8,7 @@
 //! (tokio + axum in `http`).
 
 pub mod http;
+pub mod live;
 pub mod session;
 pub mod watch;
 

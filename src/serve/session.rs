@@ -18,8 +18,8 @@ use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project, rel_path};
 use crate::render::pdf::Printer;
 use crate::render::pdf::fonts::{Fonts, RoleFont};
-use crate::render::site::LiveSite;
 use crate::render::theme::{TemplateFile, Theme};
+use crate::serve::live::LivePreview;
 
 /// What a batch of file events means for the build.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -133,7 +133,7 @@ struct Loaded {
     project: Project,
     roles: Vec<RoleFont>,
     template: TemplateFile,
-    live: LiveSite,
+    live: LivePreview,
 }
 
 pub struct Session {
@@ -215,7 +215,7 @@ fn rebuild_all(
     {
         blocked.entry(d.file.clone()).or_default().push(d.clone());
     }
-    let (live, report) = LiveSite::with_prints(
+    let (live, report) = LivePreview::with_prints(
         &project,
         &out_dir,
         opts.today,
