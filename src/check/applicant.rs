@@ -129,7 +129,7 @@ fn contracted(name: &str) -> String {
 /// alike), both end alike (the kind of body: 管委会, 政府, 局), and no
 /// place is left out inside the name (伏牛市人民政府 is not
 /// 伏牛市伏城区人民政府; a province before it, 河南省伏牛市人民政府, is).
-fn abbreviates(short: &str, full: &str) -> bool {
+pub(crate) fn abbreviates(short: &str, full: &str) -> bool {
     let (s, f) = (contracted(short), contracted(full));
     if s.chars().count() < 4 || s.chars().last() != f.chars().last() {
         return false;

@@ -2,7 +2,7 @@
 //! adds diagnostics. One file per rule family. `check` never writes.
 
 use crate::rule;
-mod applicant;
+pub(crate) mod applicant;
 pub mod attachment;
 pub mod audit;
 mod content;

@@ -291,6 +291,12 @@ impl Ctx {
         for _ in 0..10 {
             let s = self.styles.get(cur.as_deref()?)?;
             let name = s.name.to_lowercase();
+            // The document's title (Word's 标题 style, named Title, which
+            // zh-CN Word gives outline level 1) is the cover's title, not
+            // a chapter.
+            if is_title_style_name(&name) {
+                return None;
+            }
             for prefix in ["heading ", "标题 ", "标题"] {
                 if let Some(n) = name.strip_prefix(prefix)
                     && let Ok(n) = n.trim().parse::<usize>()
@@ -792,9 +798,11 @@ impl Walker<'_> {
                             | "纯文本"
                     );
             }
+            let title_style = is_title_style_name(&self.ctx.style_name(&para.style).to_lowercase());
             if let Some(o) = child(ppr, "outlineLvl").and_then(|o| attr(o, "val"))
                 && let Ok(o) = o.parse::<usize>()
                 && o < 9
+                && !title_style
             {
                 para.heading = Some(o + 1);
             }
@@ -1291,6 +1299,11 @@ fn read_numbering(xml: Option<String>) -> Result<Numbering, String> {
         out.nums.insert(id.to_string(), (counters, levels));
     }
     Ok(out)
+}
+
+/// Word's and WPS's names of the document-title styles (lowercased).
+fn is_title_style_name(name: &str) -> bool {
+    matches!(name, "title" | "标题" | "subtitle" | "副标题")
 }
 
 /// A list number as Word shows it: `n` in the level's format.
@@ -2750,6 +2763,38 @@ mod tests {
         );
         assert!(
             c.markdown.contains("# 一、概况\n\n正文。"),
+            "{}",
+            c.markdown
+        );
+    }
+
+    /// A title in Word's 标题 style (named Title, with outline level 1 in
+    /// zh-CN Word) is the document's title, read into `title:`, not a
+    /// chapter that swallows the cover lines after it.
+    #[test]
+    fn a_title_in_the_title_style_is_the_title_not_a_chapter() {
+        let styles = r#"<w:style w:type="paragraph" w:styleId="a3"><w:name w:val="Title"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>"#;
+        let body = r#"<w:p><w:pPr><w:pStyle w:val="a3"/><w:jc w:val="center"/></w:pPr><w:r><w:t>安阳市钢铁行业清洁生产整体审核创新试点实施方案</w:t></w:r></w:p><w:p><w:r><w:t>申报单位：安阳市工业和信息化局</w:t></w:r></w:p><w:p><w:r><w:t>一、试点对象基本概况</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p>"#;
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(
+            docx_styled(body, "", styles),
+            "甲",
+            Some(DocKind::PilotPlan),
+            &call,
+        )
+        .unwrap();
+        assert!(!c.markdown.contains("# 安阳市钢铁"), "{}", c.markdown);
+        assert!(
+            c.found
+                .iter()
+                .any(|(k, v)| *k == "title" && v.contains("安阳市钢铁行业")),
+            "{:?}",
+            c.found
+        );
+        assert!(
+            c.markdown.contains("# 一、试点对象基本概况"),
             "{}",
             c.markdown
         );

@@ -57,6 +57,23 @@ pub(super) fn title_names_the_enterprise(
     if a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a) {
         return;
     }
+    // A shortened name of the same enterprise (焦作沁北新材料公司 for
+    // 焦作市沁北新材料有限公司): one identity, written short.
+    if crate::check::applicant::abbreviates(&a, &b) || crate::check::applicant::abbreviates(&b, &a)
+    {
+        out.push(
+            diag(
+                rule,
+                Severity::Warning,
+                doc,
+                title.span.clone(),
+                format!("标题中的“{named}”看起来是企业名称“{}”的简称", name.value),
+            )
+            .with_label("简称")
+            .with_help("正式报送的报告，标题宜写企业全称（与营业执照一致）"),
+        );
+        return;
+    }
     out.push(
         diag(
             rule,
