@@ -1301,6 +1301,41 @@ fn read_numbering(xml: Option<String>) -> Result<Numbering, String> {
     Ok(out)
 }
 
+/// A row of a cover table as one line: `申报单位：伏牛经开区管委会` (the
+/// first cell is the label), or the lone cell's text; None when empty.
+fn cover_row(row: &[Cell]) -> Option<Para> {
+    let cells: Vec<String> = row
+        .iter()
+        .filter(|c| c.vmerge != Some(false))
+        .map(|c| {
+            c.paras
+                .iter()
+                .map(|p| p.text().trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let text = match cells.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        [label, rest @ ..] => format!(
+            "{}：{}",
+            label.trim_end_matches(['：', ':']).trim(),
+            rest.join(" ")
+        ),
+    };
+    Some(Para {
+        pieces: vec![Piece::Text {
+            text,
+            bold: false,
+            italic: false,
+        }],
+        ..Para::default()
+    })
+}
+
 /// Word's and WPS's names of the document-title styles (lowercased).
 fn is_title_style_name(name: &str) -> bool {
     matches!(name, "title" | "标题" | "subtitle" | "副标题")
@@ -1842,14 +1877,29 @@ pub fn convert(
     });
     let cover_end = first_heading.unwrap_or(0);
 
-    // Front matter from the cover and the text.
-    let cover: Vec<&Para> = items[..cover_end]
+    // Front matter from the cover and the text. A cover laid out as a
+    // table (申报单位 | 值) is read as lines `申报单位：值`, in its place.
+    let cover_rows: Vec<Vec<Para>> = items[..cover_end]
         .iter()
-        .filter_map(|i| match i {
-            Item::P(p) if !p.text().trim().is_empty() => Some(p),
-            _ => None,
+        .map(|i| match i {
+            Item::T { rows, .. } => rows.iter().filter_map(|r| cover_row(r)).collect(),
+            Item::P(_) => Vec::new(),
         })
         .collect();
+    let cover: Vec<&Para> = items[..cover_end]
+        .iter()
+        .zip(&cover_rows)
+        .flat_map(|(i, rows)| match i {
+            Item::P(p) if !p.text().trim().is_empty() => vec![p],
+            Item::P(_) => Vec::new(),
+            Item::T { .. } => rows.iter().collect(),
+        })
+        .collect();
+    if cover_rows.iter().any(|r| !r.is_empty()) {
+        out.notes.push(
+            "封面是表格：各行按“项目：内容”读入字段，并保留在正文开头的封面原文注释中（不打印）；shenbao 按字段排版封面".to_string(),
+        );
+    }
     let all_text: String = items
         .iter()
         .filter_map(|i| match i {
@@ -2765,6 +2815,47 @@ mod tests {
             c.markdown.contains("# 一、概况\n\n正文。"),
             "{}",
             c.markdown
+        );
+    }
+
+    /// A cover laid out as a table (申报单位 | 值) is read into the fields
+    /// and kept in the cover comment, not dropped without a word.
+    #[test]
+    fn a_cover_laid_out_as_a_table_is_read() {
+        let row = |a: &str, b: &str| {
+            format!(
+                "<w:tr><w:tc><w:p><w:r><w:t>{a}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>{b}</w:t></w:r></w:p></w:tc></w:tr>"
+            )
+        };
+        let body = format!(
+            "<w:p><w:r><w:t>修武县产业集聚区清洁生产整体审核创新试点实施方案</w:t></w:r></w:p><w:tbl>{}{}</w:tbl><w:p><w:r><w:t>一、试点对象基本概况</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p>",
+            row("申报单位", "修武县产业集聚区管理委员会"),
+            row("编制日期：", "二〇二二年六月")
+        );
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let found: Vec<(&str, &str)> = c.found.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert!(
+            found.contains(&("applicant", "修武县产业集聚区管理委员会")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(k, v)| *k == "date" && v.starts_with("2022-06")),
+            "{found:?}"
+        );
+        assert!(
+            c.markdown.contains("申报单位：修武县产业集聚区管理委员会"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.notes.iter().any(|n| n.contains("封面是表格")),
+            "{:?}",
+            c.notes
         );
     }
 
