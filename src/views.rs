@@ -581,28 +581,40 @@ pub struct AttachmentView {
     pub found: bool,
 }
 
-/// What a document binds after its body, as (file, title when it gives
-/// one): a plan's `attachments` (a recommendation letter is titled 省级推荐函),
-/// an acceptance report's supporting reports with a `file` (the test
-/// report it cites is bound with it). The PDF binds them, the Word file
-/// and the site list them.
-pub fn bound_files(doc: &Document) -> Vec<(&Spanned<String>, Option<String>)> {
+/// A file a document binds after its body.
+pub struct BoundFile<'d> {
+    pub file: &'d Spanned<String>,
+    /// The title it gives, if any (a recommendation letter without one is
+    /// titled 省级推荐函).
+    pub title: Option<String>,
+    /// A plan's provincial recommendation letter (`type:
+    /// recommendation-letter`).
+    pub letter: bool,
+}
+
+/// What a document binds after its body: a plan's `attachments`, an
+/// acceptance report's supporting reports with a `file` (the test report
+/// it cites is bound with it). The PDF binds them, the Word file and the
+/// site list them.
+pub fn bound_files(doc: &Document) -> Vec<BoundFile<'_>> {
     use crate::document::plan::AttachmentKind;
     match &doc.meta {
         Meta::Plan(plan) => plan
             .attachments
             .iter()
             .map(|a| {
+                let letter = a.kind == AttachmentKind::RecommendationLetter;
                 let title = a
                     .title
                     .as_ref()
                     .map(|t| t.value.trim().to_string())
                     .filter(|t| !t.is_empty())
-                    .or_else(|| {
-                        (a.kind == AttachmentKind::RecommendationLetter)
-                            .then(|| "省级推荐函".to_string())
-                    });
-                (&a.file, title)
+                    .or_else(|| letter.then(|| "省级推荐函".to_string()));
+                BoundFile {
+                    file: &a.file,
+                    title,
+                    letter,
+                }
             })
             .collect(),
         Meta::Acceptance(r) => r
@@ -616,7 +628,11 @@ pub fn bound_files(doc: &Document) -> Vec<(&Spanned<String>, Option<String>)> {
                     .or(s.issuer.as_ref())
                     .map(|t| t.value.trim().to_string())
                     .filter(|t| !t.is_empty());
-                Some((file, title))
+                Some(BoundFile {
+                    file,
+                    title,
+                    letter: false,
+                })
             })
             .collect(),
         _ => Vec::new(),
@@ -628,10 +644,9 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
     bound_files(doc)
         .into_iter()
         .enumerate()
-        .map(|(i, (file, title))| {
-            let letter = title.as_deref() == Some("省级推荐函");
-            let file = file.value.clone();
-            let title = title.unwrap_or_else(|| {
+        .map(|(i, b)| {
+            let file = b.file.value.clone();
+            let title = b.title.unwrap_or_else(|| {
                 // As the print names it.
                 std::path::Path::new(&file)
                     .file_stem()
@@ -640,7 +655,11 @@ pub fn attachments(root: &std::path::Path, doc: &Document) -> Vec<AttachmentView
             AttachmentView {
                 id: format!("att-{}", i + 1),
                 title,
-                kind: if letter { "省级推荐函" } else { "附件" },
+                kind: if b.letter {
+                    "省级推荐函"
+                } else {
+                    "附件"
+                },
                 found: crate::assets::resolve(root, root, &file).is_ok(),
                 file,
             }

@@ -38,11 +38,10 @@ pub(crate) fn row_kinds(rows: &[Vec<Cell>]) -> Vec<RowKind> {
     // Group heads: in a table numbered 1, 2, 3 within groups 一, 二, the
     // rows numbered 一, 二 carry their group's amount (a subtotal above
     // its rows); the rows under them are the figures.
-    let first = |r: &Vec<Cell>| {
-        r.first()
-            .map(|c| c.text.trim().to_string())
-            .unwrap_or_default()
-    };
+    // (No allocation: this runs for every row of every table.)
+    fn first(r: &[Cell]) -> &str {
+        r.first().map_or("", |c| c.text.trim())
+    }
     let is_group_head = |t: &str| {
         !t.is_empty()
             && t.chars().count() <= 3
@@ -54,7 +53,7 @@ pub(crate) fn row_kinds(rows: &[Vec<Cell>]) -> Vec<RowKind> {
         .count();
     if arabic >= 2 {
         for (i, row) in rows.iter().enumerate() {
-            if kinds[i] == RowKind::Data && is_group_head(&first(row)) {
+            if kinds[i] == RowKind::Data && is_group_head(first(row)) {
                 kinds[i] = RowKind::Aside;
             }
         }

@@ -88,12 +88,6 @@ struct Bound {
     pdf_pages: Option<usize>,
 }
 
-/// A file a document names to be bound, and its title when it gives one.
-struct Attached<'d> {
-    file: &'d Spanned<String>,
-    title: Option<String>,
-}
-
 impl<'a> Printer<'a> {
     pub fn new(
         root: &'a Path,
@@ -383,8 +377,7 @@ impl<'a> Printer<'a> {
 
     fn attachments(&self, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Bound> {
         let mut out = Vec::new();
-        for (file, title) in crate::views::bound_files(doc) {
-            let a = Attached { file, title };
+        for a in crate::views::bound_files(doc) {
             let mut fail = |message: String, help: &str| {
                 diags.push(
                     Diagnostic::at(
