@@ -312,7 +312,10 @@ fn split_key(line: &str) -> Option<(String, Range<usize>, Range<usize>)> {
     let mut vend = line.len();
     // Strip a trailing comment (` #`) outside quotes.
     let vtext = &line[vstart..];
-    if !vtext.starts_with('"')
+    if vtext.starts_with('#') {
+        // `key:   # 说明`: no value, only a comment.
+        vend = vstart;
+    } else if !vtext.starts_with('"')
         && !vtext.starts_with('\'')
         && let Some(i) = vtext.find(" #")
     {
@@ -1063,6 +1066,14 @@ mod tests {
         };
         assert_eq!(&blank[s.yaml.clone()], "title: 甲\n");
         assert_eq!(&blank[s.open.clone()], "---");
+    }
+
+    #[test]
+    fn a_comment_is_not_a_value() {
+        let t = "city:   # 待补充：导入时未在文件中找到\ntitle: 甲 # 核对\n";
+        let locs = locate_keys(t, 0..t.len());
+        assert_eq!(&t[locs["city"].value.clone()], "city");
+        assert_eq!(&t[locs["title"].value.clone()], "甲");
     }
 
     #[test]

@@ -95,13 +95,6 @@ pub fn check_placeholders(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnosti
     let mut hits = Vec::new();
     for v in spans {
         let text = &doc.src.text[v.clone()];
-        // Not in a YAML comment after the value (`date:   # 待补充：…`, as
-        // import writes an empty field: the empty field is reported as
-        // such, once).
-        let text = match text.find('#') {
-            Some(i) if i == 0 || text[..i].ends_with([' ', '\t']) => &text[..i],
-            _ => text,
-        };
         for m in ac.find_iter(text) {
             if crate::markdown::is_prose_use(text, m.start(), &text[m.range()]) {
                 continue;
