@@ -350,9 +350,11 @@ fn example_line(spec: &FieldSpec) -> String {
 /// `0391-5612345-8012`); several numbers separated by 、，；/ are each
 /// such a number.
 pub(crate) fn is_phone(s: &str) -> bool {
+    // (A separator left at the end, `0391-5612345、`, leaves no number.)
     let parts: Vec<&str> = s
         .split(['、', '，', ',', '；', ';', '/'])
         .map(str::trim)
+        .filter(|p| !p.is_empty())
         .collect();
     !parts.is_empty() && parts.iter().all(|p| one_phone(p))
 }
@@ -437,6 +439,8 @@ mod tests {
         assert!(is_phone("0391-5612345转8012"));
         assert!(is_phone("0391-5612345-8012"));
         assert!(is_phone("0391-5612345、13839112764"));
+        assert!(is_phone("0391-5612345、"));
+        assert!(!is_phone("、"));
         assert!(!is_phone("13839112764转8012"));
         assert!(!is_phone("0391-5612345、138391127"));
         assert!(is_email("kjcqjsc@126.com"));
