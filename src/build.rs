@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::check::{self, Options};
 use crate::config::Fatal;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{DocKind, Document};
+use crate::document::Document;
 use crate::fsutil::write_within;
 use crate::paths::pdf_path;
 use crate::project::{CONTENT_DIR, Project};
@@ -378,13 +378,7 @@ pub fn printable(project: &Project) -> impl Iterator<Item = &Document> {
             // not printed.
             !d.diagnostics.iter().any(|x| x.rule == rule::DOCUMENT_LIMIT)
         })
-        .filter(|d| match d.kind {
-            Some(DocKind::PilotPlan) => d.plan().is_some(),
-            Some(DocKind::ApplicationForm) => d.form().is_some(),
-            Some(DocKind::AuditReport) => d.audit().is_some(),
-            Some(DocKind::AcceptanceReport) => d.acceptance().is_some(),
-            None => false,
-        })
+        .filter(|d| d.kind().is_some())
 }
 
 /// Which font serves each of the theme's roles; an error when one has none.

@@ -575,7 +575,7 @@ mod tests {
         ] {
             let text = skeleton(kind, &call, "伏牛新材料有限公司");
             let doc = document::parse("content/a.md", PathBuf::from("a.md"), text.clone(), None);
-            assert_eq!(doc.kind, Some(kind));
+            assert_eq!(doc.kind(), Some(kind));
             assert!(
                 doc.diagnostics.is_empty(),
                 "{kind:?}: {:#?}",

@@ -332,7 +332,7 @@ fn joined(v: &[Spanned<String>]) -> Option<String> {
 /// application form shows as its own table (`form_rows`), not as fields.
 /// `category` is the plan's category as the call names it.
 pub fn fields(doc: &Document, category: &str) -> Vec<FieldView> {
-    let Some(kind) = doc.kind else {
+    let Some(kind) = doc.kind() else {
         return Vec::new();
     };
     let mut f = Fields {
@@ -536,7 +536,7 @@ pub struct Cover {
 
 /// The cover of a plan or a report; None for the application form.
 pub fn cover(doc: &Document) -> Option<Cover> {
-    let kind = doc.kind?;
+    let kind = doc.kind()?;
     if let Some(p) = doc.plan() {
         return Some(Cover {
             applicant_label: kind.label("applicant"),

@@ -124,7 +124,7 @@ pub fn province(value: &str) -> Option<&'static str> {
 
 /// `frontmatter/missing-field` for any kind of document, from its schema.
 pub fn required_fields(doc: &Document, out: &mut Vec<Diagnostic>) {
-    if let Some(kind) = doc.kind {
+    if let Some(kind) = doc.kind() {
         required(doc, kind.fields(), "", out);
     }
 }

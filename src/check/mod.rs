@@ -298,7 +298,7 @@ pub(crate) fn field_span(doc: &Document, path: &str) -> Range<usize> {
 /// Byte span of a front-matter field's key.
 /// A field's Chinese label as the specs give it, for messages.
 pub(crate) fn label(doc: &Document, path: &str) -> &'static str {
-    doc.kind.map_or("", |k| k.label(path))
+    doc.kind().map_or("", |k| k.label(path))
 }
 
 pub(crate) fn key_span(doc: &Document, path: &str) -> Range<usize> {

@@ -105,14 +105,32 @@ pub struct Document {
     pub src: SourceFile,
     pub path: PathBuf,
     pub front: Option<FrontMatter>,
-    pub kind: Option<DocKind>,
+    /// The typed front matter, which alone says the document's kind.
     pub meta: Meta,
     pub body: Body,
     /// Problems found while reading (syntax, types, unknown fields).
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Meta {
+    /// The kind these fields were read as (None: no known kind).
+    pub fn kind(&self) -> Option<DocKind> {
+        match self {
+            Meta::None => None,
+            Meta::Plan(_) => Some(DocKind::PilotPlan),
+            Meta::Form(_) => Some(DocKind::ApplicationForm),
+            Meta::Audit(_) => Some(DocKind::AuditReport),
+            Meta::Acceptance(_) => Some(DocKind::AcceptanceReport),
+        }
+    }
+}
+
 impl Document {
+    /// The document's kind, as its fields were read.
+    pub fn kind(&self) -> Option<DocKind> {
+        self.meta.kind()
+    }
+
     /// Byte offset where the body (after the front matter) starts.
     pub fn body_start(&self) -> usize {
         self.front
@@ -260,7 +278,6 @@ pub fn parse(
         src,
         path,
         front: None,
-        kind: None,
         meta: Meta::None,
         body: Body::default(),
         diagnostics: Vec::new(),
@@ -571,7 +588,6 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
         diags.push(d);
         return;
     };
-    doc.kind = Some(kind);
     let fm = FrontMatter::normalize(split, &mapping, &raw_locs, kind.fields(), &doc.src, diags);
     let meta = {
         let mut r = Reader {

@@ -457,7 +457,7 @@ pub fn export_with_remarks(
         .page_size(PAGE_W, PAGE_H)
         .page_margin(margins());
     docx.document = docx.document.doc_grid(grid());
-    let kind = doc.kind.unwrap_or(DocKind::PilotPlan);
+    let kind = doc.kind().unwrap_or(DocKind::PilotPlan);
     let mut front: Vec<Paragraph> = Vec::new();
     // Findings on the front matter or the whole file: on the title.
     let mut whole: Vec<&Remark> = Vec::new();

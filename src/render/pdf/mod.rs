@@ -486,7 +486,7 @@ impl<'a> Printer<'a> {
         attachments: &[Bound],
         body: &Converted,
     ) -> (String, usize) {
-        let kind = doc.kind.map_or("", DocKind::name_zh);
+        let kind = doc.kind().map_or("", DocKind::name_zh);
         let name = report
             .enterprise
             .name
@@ -509,7 +509,7 @@ impl<'a> Printer<'a> {
             ("applicant", name),
             (
                 "applicant-label",
-                doc.kind
+                doc.kind()
                     .map_or("企业名称", |k| k.label("enterprise.name"))
                     .to_string(),
             ),

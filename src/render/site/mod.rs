@@ -523,7 +523,7 @@ impl Site {
             &serde_json::json!({
                 "title": title,
                 "file": doc.src.rel,
-                "kind": doc.kind.map_or("未知类型", DocKind::name_zh),
+                "kind": doc.kind().map_or("未知类型", DocKind::name_zh),
                 "pdf": pdf_view,
                 "word": word.map(|w| href(&format!("{to_root}{w}"))),
                 // Which call it answers, when the plans answer several.
@@ -547,7 +547,7 @@ impl Site {
             &checklist(
                 project.call_for(doc),
                 diags,
-                doc.kind == Some(DocKind::PilotPlan),
+                doc.kind() == Some(DocKind::PilotPlan),
             ),
         );
         // Written at once, so a large project never holds every page.
@@ -754,7 +754,7 @@ impl Site {
                 &v.acceptance_what,
             ),
         ] {
-            if !project.documents.iter().any(|d| d.kind == Some(kind)) {
+            if !project.documents.iter().any(|d| d.kind() == Some(kind)) {
                 continue;
             }
             let (Some((month, day)), Some(next)) = (
@@ -913,7 +913,7 @@ fn notices(project: &Project) -> (bool, bool) {
         project
             .documents
             .iter()
-            .any(|d| d.kind.is_some_and(|k| kinds.contains(&k)))
+            .any(|d| d.kind().is_some_and(|k| kinds.contains(&k)))
     };
     (
         has(&[DocKind::PilotPlan]),
@@ -999,7 +999,7 @@ fn dashboard_row(
     DocRow {
         title: title.to_string(),
         file: doc.src.rel.clone(),
-        kind: doc.kind.map_or("未知类型", DocKind::name_zh).to_string(),
+        kind: doc.kind().map_or("未知类型", DocKind::name_zh).to_string(),
         // A plan's applicant; the enterprise of an audit document.
         applicant: get(plan
             .and_then(|p| p.applicant.as_ref())
