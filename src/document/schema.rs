@@ -517,7 +517,7 @@ mod tests {
                 check::Options::at(crate::call::parse_datetime("2022-06-20", false).expect("date"));
             let ctx = check::Ctx::new(&project, &opts);
             for loaded in &project.documents {
-                let Some(kind) = loaded.kind else { continue };
+                let Some(kind) = loaded.kind() else { continue };
                 kinds_seen.insert(kind.id());
                 let paths = asked::during(|| {
                     let doc = document::parse(
