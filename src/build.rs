@@ -78,6 +78,9 @@ pub struct BuildReport {
     /// (`<name>-检查意见.docx`), and whether this run wrote each (false:
     /// kept because the author changed it).
     pub docx_remarks: Vec<(PathBuf, bool)>,
+    /// The revised documents with tracked changes against the version the
+    /// experts read (`<name>-修订.docx`), written by this run.
+    pub docx_tracked: Vec<PathBuf>,
     /// Word files were asked for (so stale ones may be removed).
     pub docx_wanted: bool,
     /// The typst sources were written beside the PDFs (`--emit-typst`):
@@ -153,6 +156,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         pdf_wanted: opts.pdf,
         docx: Vec::new(),
         docx_remarks: Vec::new(),
+        docx_tracked: Vec::new(),
         docx_wanted: opts.docx && project.config.wants("docx"),
         typst_emitted: opts.emit_typst,
         stale_packages: Vec::new(),
@@ -169,9 +173,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
         report.no_pdf = without_pdf(project);
     }
     if opts.docx && project.config.wants("docx") {
-        let (docs, diags, remarks) = export_docx(project, &theme, &out_dir, opts, &report.check);
+        let (docs, diags, remarks, tracked) =
+            export_docx(project, &theme, &out_dir, opts, &report.check);
         report.docx = docs;
         report.docx_remarks = remarks;
+        report.docx_tracked = tracked;
         report.print.extend(diags);
     }
     if opts.site && project.config.wants("site") {
@@ -250,6 +256,9 @@ pub fn produced(report: &BuildReport) -> BTreeSet<String> {
         }
     }
     for (p, _) in report.docx_remarks.iter().filter(|(p, _)| p.is_file()) {
+        out.insert(crate::project::rel_path(&report.out_dir, p));
+    }
+    for p in report.docx_tracked.iter().filter(|p| p.is_file()) {
         out.insert(crate::project::rel_path(&report.out_dir, p));
     }
     if let Some(site) = &report.site {
@@ -332,6 +341,7 @@ fn print_all(
     );
     printer.force = opts.force;
     printer.others = Some(&project.other_calls);
+    printer.documents = &project.documents;
     let plans: Vec<(usize, &Document)> = printable(project).enumerate().collect();
     let (docs, diags) = print_docs(&printer, &plans, opts.jobs, out_dir, opts.emit_typst);
     report.docs = docs;
@@ -593,6 +603,15 @@ fn print_one(
     }
 }
 
+/// What exporting Word files gave: each document's file, the findings,
+/// the comments files (and whether written), the tracked-changes files.
+type DocxOutputs = (
+    Vec<DocBuild>,
+    Vec<Diagnostic>,
+    Vec<(PathBuf, bool)>,
+    Vec<PathBuf>,
+);
+
 /// Write the .docx of every printable document, on up to `jobs` threads,
 /// each as soon as it is made; one whose inputs (the document, the images
 /// and attachments it embeds, the theme's Word fonts, shenbao) are those
@@ -603,7 +622,7 @@ fn export_docx(
     out_dir: &Path,
     opts: &BuildOptions,
     check: &[Diagnostic],
-) -> (Vec<DocBuild>, Vec<Diagnostic>, Vec<(PathBuf, bool)>) {
+) -> DocxOutputs {
     use crate::output::{Record, hex};
     use crate::render::docx::{WordFonts, docx_path, export};
     let (jobs, force) = (opts.jobs, opts.force);
@@ -626,7 +645,15 @@ fn export_docx(
         let rel = doc.src.rel.clone();
         let target = docx_path(out_dir, &rel);
         let file = crate::project::rel_path(out_dir, &target);
-        let inputs = hex(docx_fingerprint(doc, &root, &fonts));
+        // A response's Word file holds its comparison with the document
+        // it answers: what that document and the reviewed version say.
+        let view = doc
+            .response()
+            .and_then(|_| crate::review::view(&root, &project.call, doc, &project.documents));
+        let extra = view.as_ref().map_or(0, |v| {
+            typst::utils::hash128(&format!("{:?}", (&v.rows, &v.sections, &v.reviewed)))
+        });
+        let inputs = hex(docx_fingerprint(doc, &root, &fonts, extra));
         // The comments file follows this run's findings whatever becomes
         // of the clean file (kept, the author's, failed).
         let (remarks, mut told) = write_remarks(
@@ -666,7 +693,11 @@ fn export_docx(
             told.push(crate::output::changed_diagnostic(&rel, out_dir, &file));
             return (done(true, 0, true), told, None, remarks);
         }
-        let written = export(doc, &root, &fonts)
+        let exported = match &view {
+            Some(v) => crate::render::docx::export_response(doc, v, &root, &fonts),
+            None => export(doc, &root, &fonts),
+        };
+        let written = exported
             .and_then(|e| write_docx(out_dir, &target, &e.bytes).map(|()| (e.bytes, e.problems)));
         match written {
             Ok((bytes, problems)) => {
@@ -723,6 +754,24 @@ fn export_docx(
         records.extend(r);
         remarks.extend(m);
     }
+    let mut tracked = Vec::new();
+    for doc in docs.iter().filter(|d| d.response().is_some()) {
+        if let Some((path, record, told)) = write_tracked(
+            project,
+            doc,
+            out_dir,
+            &fonts,
+            &remark_date,
+            &old,
+            &written_sums,
+        ) {
+            diags.extend(told);
+            if let Some(r) = record {
+                records.push(r);
+                tracked.push(path);
+            }
+        }
+    }
     if let Err(e) = crate::output::update_records(out_dir, records) {
         diags.push(write_error(
             rule::PRINT_WRITE,
@@ -731,7 +780,89 @@ fn export_docx(
             &e,
         ));
     }
-    (built, diags, remarks)
+    (built, diags, remarks, tracked)
+}
+
+/// The document a response answers, with tracked changes (`w:ins` and
+/// `w:del` by 修改稿) against the version the experts read, written as
+/// `<name>-修订.docx` beside its clean Word file. Kept when up to date,
+/// and never over a copy someone edited since. None when there is no
+/// comparison to write (no `reviewed`, or it cannot be read: the check
+/// says why).
+#[allow(clippy::type_complexity)]
+fn write_tracked(
+    project: &Project,
+    doc: &Document,
+    out_dir: &Path,
+    fonts: &crate::render::docx::WordFonts,
+    date: &str,
+    old: &std::collections::BTreeMap<String, crate::output::Record>,
+    written_sums: &std::collections::BTreeMap<String, String>,
+) -> Option<(
+    PathBuf,
+    Option<(String, Option<crate::output::Record>)>,
+    Vec<Diagnostic>,
+)> {
+    use crate::output::{Record, hex};
+    let meta = doc.response()?;
+    let revised = crate::review::find_revised(&project.documents, &meta.revised.as_ref()?.value)?;
+    let reviewed = crate::review::load_reviewed(
+        &project.root,
+        revised,
+        &meta.reviewed.as_ref()?.value,
+        &project.call,
+    )
+    .ok()?;
+    let changes = crate::review::diff::walk(
+        &crate::review::diff::blocks(&reviewed.doc),
+        &crate::review::diff::blocks(revised),
+    );
+    let clean = crate::render::docx::docx_path(out_dir, &revised.src.rel);
+    let stem = clean
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let target = clean.with_file_name(format!("{stem}-修订.docx"));
+    let file = crate::project::rel_path(out_dir, &target);
+    let title = crate::views::full_title(
+        &revised.display_title(),
+        revised.kind().map_or("", |k| k.name_zh()),
+    );
+    let bytes = match crate::render::docx::tracked::tracked(&title, &changes, fonts, date) {
+        Ok(b) => b,
+        Err(why) => {
+            return Some((
+                target,
+                None,
+                vec![docx_failed(
+                    &doc.src.rel,
+                    format!("无法生成修订稿 Word 文件：{why}"),
+                )],
+            ));
+        }
+    };
+    let inputs = hex(typst::utils::hash128(&bytes[..]));
+    if let Some(r) = old.get(&file)
+        && r.inputs == inputs
+        && crate::output::output_hash(&target) == r.output
+    {
+        return Some((target, Some((file, Some(r.clone()))), Vec::new()));
+    }
+    if crate::output::changed_since_written(out_dir, &file, written_sums) {
+        let told = crate::output::changed_diagnostic(&doc.src.rel, out_dir, &file);
+        return Some((target, None, vec![told]));
+    }
+    if let Err(e) = write_docx(out_dir, &target, &bytes) {
+        return Some((target.clone(), None, vec![docx_failed(&doc.src.rel, e)]));
+    }
+    let record = Record {
+        inputs: inputs.clone(),
+        deps: Default::default(),
+        output: inputs,
+        pages: 0,
+        bytes: bytes.len() as u64,
+        findings: Vec::new(),
+    };
+    Some((target, Some((file, Some(record))), Vec::new()))
 }
 
 /// The Word file with a document's findings as comments, beside its own
@@ -833,7 +964,12 @@ pub fn remarks_path(docx: &Path) -> PathBuf {
 /// What a document's .docx is made from: its text, the content of the
 /// images and attachments it embeds (or why they cannot be read), the
 /// theme's Word fonts and shenbao.
-fn docx_fingerprint(doc: &Document, root: &Path, fonts: &crate::render::docx::WordFonts) -> u128 {
+fn docx_fingerprint(
+    doc: &Document,
+    root: &Path,
+    fonts: &crate::render::docx::WordFonts,
+    extra: u128,
+) -> u128 {
     use crate::assets::resolve;
     let doc_dir = doc.path.parent().unwrap_or(root);
     let content = |r: Result<PathBuf, crate::assets::Resolve>| match r {
@@ -866,6 +1002,7 @@ fn docx_fingerprint(doc: &Document, root: &Path, fonts: &crate::render::docx::Wo
         format!("{fonts:?}"),
         images,
         attachments,
+        extra,
     ))
 }
 

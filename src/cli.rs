@@ -41,6 +41,12 @@ pub enum Command {
         /// new call：以哪份通知为底稿；new plan：这份方案所答的通知（写入它的 call:）。内置预设 id 或项目内通知文件，默认为项目当前的通知
         #[arg(long, value_name = "预设或文件")]
         from: Option<String>,
+        /// new response：按专家意见修改的文档，如 content/实施方案.md
+        #[arg(long = "for", value_name = "文件")]
+        revised: Option<String>,
+        /// new response：专家评审时看的版本（git 标签或提交，或保留的送审稿文件），默认为 送审版
+        #[arg(long, value_name = "版本")]
+        reviewed: Option<String>,
     },
     /// 打印 JSON Schema，供 YAML 编辑器补全和校验：call（通知定义）、config（shenbao.yaml）或文档类型（如 pilot-plan）
     Schema {

@@ -364,6 +364,13 @@ pub fn print_build(
             crate::text::escape_name(&project::rel_path(&project.root, p)),
         )?;
     }
+    for p in report.docx_tracked.iter().filter(|p| p.is_file()) {
+        writeln!(
+            out,
+            "生成 {}（对照送审版本的修订稿：修改处为 Word 修订，可逐条接受或拒绝）",
+            crate::text::escape_name(&project::rel_path(&project.root, p)),
+        )?;
+    }
     for line in report.kept_lines() {
         writeln!(out, "{line}")?;
     }

@@ -46,6 +46,7 @@ pub mod par;
 pub mod paths;
 pub mod project;
 pub mod render;
+pub mod review;
 pub mod rule;
 pub mod scaffold;
 pub mod serve;

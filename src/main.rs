@@ -70,7 +70,13 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             say!("  在 shenbao.yaml 的 name 中写项目名称，它是网站的标题");
             Ok(ExitCode::SUCCESS)
         }
-        Command::New { kind, name, from } => {
+        Command::New {
+            kind,
+            name,
+            from,
+            revised,
+            reviewed,
+        } => {
             let root = project::resolve_root(cli.root.as_deref())?;
             let config = shenbao::config::Config::load(&root)?;
             config.apply_fields(&root)?;
@@ -97,6 +103,25 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 return Ok(ExitCode::SUCCESS);
             };
+            if doc_kind == shenbao::document::DocKind::ReviewResponse {
+                let Some(revised) = revised else {
+                    return Err(shenbao::config::Fatal::new(
+                        "new response 要用 --for 指出修改的文档",
+                    )
+                    .with_help("如 shenbao new response 修改说明 --for content/实施方案.md"));
+                };
+                let path = scaffold::new_response(&root, &name, &revised, reviewed.as_deref())?;
+                say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
+                say!(
+                    "逐条写专家意见和修改情况，然后运行 shenbao check；shenbao build 生成修改说明和修改对照表"
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            if revised.is_some() || reviewed.is_some() {
+                return Err(shenbao::config::Fatal::new(
+                    "--for 和 --reviewed 只用于 new response",
+                ));
+            }
             // A plan of another season: its call, written into its `call:`.
             let (call, spec) = match from.as_deref().map(str::trim) {
                 Some(spec) if doc_kind == shenbao::document::DocKind::PilotPlan => {

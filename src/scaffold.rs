@@ -260,7 +260,98 @@ pub fn skeleton(kind: DocKind, call: &Call, title: &str) -> String {
             }
             s
         }
+        DocKind::ReviewResponse => {
+            let mut s = front(kind, title);
+            s.push_str(RESPONSE_BODY);
+            s
+        }
     }
+}
+
+/// The body of a new response: the opening paragraph such letters have;
+/// the table and the comparison are made from the fields.
+const RESPONSE_BODY: &str = "<!-- 编写提示：正文写开头的说明即可；意见逐条写在上面的 comments 中，shenbao build 会排成“序号 | 专家意见 | 修改情况 | 修改位置”表，并按 reviewed 生成修改对照表。 -->\n\n根据专家评审意见，我单位对文档进行了认真修改，现将修改情况说明如下。\n";
+
+/// A new response to the expert review of `revised` (a document of the
+/// project): its `for:`, its title from the revised document's, and the
+/// version the experts read named `reviewed`.
+pub fn new_response(
+    root: &Path,
+    name: &str,
+    revised: &str,
+    reviewed: Option<&str>,
+) -> Result<PathBuf, Fatal> {
+    let rel = revised.trim().replace('\\', "/");
+    let rel = rel.trim_start_matches("./").to_string();
+    let rel = if Path::new(&rel).extension().is_none() {
+        format!("{rel}.md")
+    } else {
+        rel
+    };
+    let candidates = [rel.clone(), format!("{CONTENT_DIR}/{rel}")];
+    let found =
+        candidates
+            .iter()
+            .find_map(|c| match crate::paths::ensure_inside(root, Path::new(c)) {
+                Ok(crate::paths::Inside::Yes(p)) if p.is_file() => Some((c.clone(), p)),
+                _ => None,
+            });
+    let Some((rel, real)) = found else {
+        return Err(
+            Fatal::new(format!("项目中没有 {}", crate::paths::shown(&rel)))
+                .with_help("--for 写按专家意见修改的文档，如 content/实施方案.md"),
+        );
+    };
+    let text = crate::fsutil::read_regular(&real, crate::document::MAX_DOCUMENT_BYTES)
+        .ok()
+        .and_then(|b| crate::document::decode(&rel, b).ok())
+        .unwrap_or_default();
+    let doc = crate::document::parse(&rel, real, text, None);
+    let doc_title = match doc.kind() {
+        Some(k) => crate::views::full_title(&doc.display_title(), k.name_zh()),
+        None => doc.display_title(),
+    };
+    let applicant = doc
+        .plan()
+        .and_then(|p| p.applicant.as_ref())
+        .or_else(|| doc.enterprise().and_then(|e| e.name.as_ref()))
+        .map(|a| a.value.clone());
+    let file = file_name(name)?;
+    let path = root.join(CONTENT_DIR).join(&file);
+    if path.exists() {
+        return Err(Fatal::new(format!("{} 已存在，不会覆盖", path.display()))
+            .with_help("换一个名称，或先把原文件改名"));
+    }
+    let kind = DocKind::ReviewResponse;
+    let mut s = format!("---\n{}", schema_line(kind.id(), 1));
+    s.push_str("kind: review-response\n");
+    s.push_str(&format!(
+        "title: {}\n",
+        yaml_quote(&format!("关于《{doc_title}》专家意见的修改说明"))
+    ));
+    s.push_str(&format!("for: {}   # 修改后的文档\n", yaml_quote(&rel)));
+    s.push_str(&format!(
+        "reviewed: {}   # 专家评审时看的版本：git 标签或提交，或保留的送审稿文件（.md/.docx，放在 content/ 之外）\n",
+        yaml_quote(reviewed.unwrap_or("送审版"))
+    ));
+    match applicant {
+        Some(a) => s.push_str(&format!("applicant: {}\n", yaml_quote(&a))),
+        None => s.push_str("applicant: 待补充\n"),
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&beijing())
+        .format("%Y-%m-%d")
+        .to_string();
+    s.push_str(&format!("date: {today}\n"));
+    s.push_str("comments:   # 逐条写专家意见：section 写修改后文档中的标题或编号（如 一（一））\n");
+    s.push_str(
+        "  - id: 1\n    by: 专家组\n    text: 待补充\n    section: 待补充\n    response: 待补充\n",
+    );
+    s.push_str("---\n\n");
+    s.push_str(RESPONSE_BODY);
+    create_new_atomic(&path, s.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
+    write_schemas(root)?;
+    Ok(path)
 }
 
 const REPORT_HINT: &str = "<!-- 编写提示：一级标题写作 `# 标题`，排版时自动编号。每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n";

@@ -20,6 +20,7 @@ pub(crate) mod outline;
 pub mod package;
 mod quota;
 pub mod registry;
+mod review;
 mod schedule;
 mod scope;
 mod text;
@@ -232,6 +233,7 @@ pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic
     }
     form::enterprise_consistency(docs, out);
     audit::across_documents(docs, out);
+    review::check(ctx, docs, out);
 }
 
 /// Whether a finding comes from [`cross_document`] (so that a re-check
@@ -275,6 +277,8 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
             audit::check_acceptance(ctx, doc, report, out);
             outline::written_numbers(doc, out);
         }
+        // Checked against the document it answers (review::check).
+        Meta::Response(_) => {}
         Meta::None => {}
     }
 }

@@ -5,6 +5,7 @@
 use crate::rule;
 pub mod fields;
 pub mod plan;
+pub mod response;
 pub mod schema;
 pub mod voluntary;
 
@@ -42,6 +43,8 @@ pub enum DocKind {
     ApplicationForm,
     AuditReport,
     AcceptanceReport,
+    /// The answer to the experts' comments (修改说明) on another document.
+    ReviewResponse,
 }
 
 impl DocKind {
@@ -50,6 +53,7 @@ impl DocKind {
         DocKind::ApplicationForm,
         DocKind::AuditReport,
         DocKind::AcceptanceReport,
+        DocKind::ReviewResponse,
     ];
 
     /// The kind named by its id, its Chinese name or one of its other
@@ -68,6 +72,7 @@ impl DocKind {
             DocKind::ApplicationForm => "application-form",
             DocKind::AuditReport => "audit-report",
             DocKind::AcceptanceReport => "acceptance-report",
+            DocKind::ReviewResponse => "review-response",
         }
     }
 
@@ -98,6 +103,7 @@ pub enum Meta {
     Form(Box<voluntary::FormMeta>),
     Audit(Box<voluntary::AuditMeta>),
     Acceptance(Box<voluntary::AcceptanceMeta>),
+    Response(Box<response::ResponseMeta>),
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +127,7 @@ impl Meta {
             Meta::Form(_) => Some(DocKind::ApplicationForm),
             Meta::Audit(_) => Some(DocKind::AuditReport),
             Meta::Acceptance(_) => Some(DocKind::AcceptanceReport),
+            Meta::Response(_) => Some(DocKind::ReviewResponse),
         }
     }
 }
@@ -165,6 +172,13 @@ impl Document {
         }
     }
 
+    pub fn response(&self) -> Option<&response::ResponseMeta> {
+        match &self.meta {
+            Meta::Response(m) => Some(m),
+            _ => None,
+        }
+    }
+
     pub fn acceptance(&self) -> Option<&voluntary::AcceptanceMeta> {
         match &self.meta {
             Meta::Acceptance(m) => Some(m),
@@ -190,6 +204,7 @@ impl Document {
             Meta::Form(m) => m.enterprise.name.as_ref(),
             Meta::Audit(m) => m.title.as_ref(),
             Meta::Acceptance(m) => m.title.as_ref(),
+            Meta::Response(m) => m.title.as_ref(),
             Meta::None => None,
         };
         title
@@ -601,6 +616,9 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
             DocKind::AuditReport => Meta::Audit(Box::new(voluntary::AuditMeta::read(&mut r))),
             DocKind::AcceptanceReport => {
                 Meta::Acceptance(Box::new(voluntary::AcceptanceMeta::read(&mut r)))
+            }
+            DocKind::ReviewResponse => {
+                Meta::Response(Box::new(response::ResponseMeta::read(&mut r)))
             }
         }
     };

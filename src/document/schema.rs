@@ -20,6 +20,10 @@ const FILES: &[(&str, &str)] = &[
         "fields/voluntary.yaml",
         include_str!("../call/presets/fields/voluntary.yaml"),
     ),
+    (
+        "fields/response.yaml",
+        include_str!("../call/presets/fields/response.yaml"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -474,7 +478,8 @@ mod tests {
                 "pilot-plan",
                 "application-form",
                 "audit-report",
-                "acceptance-report"
+                "acceptance-report",
+                "review-response"
             ]
         );
         for k in &kinds {

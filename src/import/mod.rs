@@ -2614,6 +2614,15 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
                 }
             }
         }
+        DocKind::ReviewResponse => {
+            keep(
+                field(&mut y, "title", title.clone(), ""),
+                &mut found,
+                &mut missing,
+            );
+            y.push_str("for:   # 待补充：按专家意见修改后的文档，如 content/实施方案.md\n");
+            y.push_str("comments: []   # 待补充：逐条写专家意见（shenbao import 意见.docx --comments --for 文档 可从 Word 批注读取）\n");
+        }
     }
     y.push_str("---\n\n");
     Front {

@@ -237,6 +237,7 @@ fn rebuild_all(
         // The preview writes no Word files and removes none.
         docx: Vec::new(),
         docx_remarks: Vec::new(),
+        docx_tracked: Vec::new(),
         docx_wanted: false,
         typst_emitted: opts.emit_typst,
         stale_packages: Vec::new(),
@@ -306,6 +307,7 @@ fn print_keyed(
         opts.today,
     );
     printer.others = Some(&project.other_calls);
+    printer.documents = &project.documents;
     let result = build::print_docs(&printer, keyed, opts.jobs, out_dir, opts.emit_typst);
     // Keep typst's memo cache to what the last two compiles used: a long session
     // must not grow without bound.

@@ -324,7 +324,7 @@ fn an_audit_report_keeps_its_chapter_numbers_in_word() {
 /// Findings of the independent validator openxml-audit (PyPI; tests/run
 /// installs it into target/openxml-audit) against what Microsoft 365
 /// expects, one line each.
-fn openxml_audit(files: &[PathBuf]) -> Vec<String> {
+pub fn openxml_audit(files: &[PathBuf]) -> Vec<String> {
     let mut cmd = Command::new("python3");
     if let Some(dir) = std::env::var_os("SHENBAO_OPENXML_AUDIT") {
         cmd.env("PYTHONPATH", dir);

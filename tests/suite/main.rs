@@ -18,6 +18,7 @@ mod incremental;
 mod pack;
 mod print;
 mod print_real;
+mod review;
 mod robustness;
 mod serve;
 mod shared_corpus;

@@ -15,6 +15,7 @@
 
 pub mod model;
 mod schema;
+pub mod tracked;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -422,6 +423,29 @@ pub fn export_with_remarks(
     remarks: &[Remark],
     date: &str,
 ) -> Result<Exported, String> {
+    export_inner(doc, root, fonts, remarks, date, None)
+}
+
+/// A response to the expert review: its text, then the table of comments
+/// and the revision comparison (修改对照表), deletions struck through and
+/// insertions underlined, as the PDF prints them.
+pub fn export_response(
+    doc: &Document,
+    view: &crate::review::ResponseView<'_>,
+    root: &Path,
+    fonts: &WordFonts,
+) -> Result<Exported, String> {
+    export_inner(doc, root, fonts, &[], "", Some(view))
+}
+
+fn export_inner(
+    doc: &Document,
+    root: &Path,
+    fonts: &WordFonts,
+    remarks: &[Remark],
+    date: &str,
+    response: Option<&crate::review::ResponseView<'_>>,
+) -> Result<Exported, String> {
     let mut next_id = 0usize;
     let mut comment = |r: &Remark| {
         next_id += 1;
@@ -505,9 +529,15 @@ pub fn export_with_remarks(
                 w.summary_table(t, &crate::views::appendix_label(i, report.tables.len()));
             }
         }
+        if let Some(v) = response {
+            w.response(v);
+        }
         w.attachments(&crate::views::attachments(root, doc));
-        front = w.cover(doc, kind, &title);
-        front.extend(w.contents());
+        // A response is a letter: no cover, no contents.
+        if kind != DocKind::ReviewResponse {
+            front = w.cover(doc, kind, &title);
+            front.extend(w.contents());
+        }
     }
     if !whole.is_empty() {
         let cs: Vec<docx_rs::Comment> = whole.iter().map(|r| comment(r)).collect();
@@ -539,6 +569,19 @@ pub fn export_with_remarks(
             .even_footer(page_footer(false));
     }
     docx = docx.custom_property("shenbao-source", doc.src.rel.as_str());
+    let bytes = package(docx, fonts)?;
+    Ok(Exported {
+        bytes,
+        headings: w.headings.len(),
+        tables: w.tables,
+        images: w.figures,
+        problems: w.problems,
+    })
+}
+
+/// The parts of a built document made canonical (schema order), its
+/// theme added, zipped: the bytes of the .docx.
+fn package(docx: Docx, fonts: &WordFonts) -> Result<Vec<u8>, String> {
     let mut xml = docx.build();
     xml.document = odd_page_sections(&repeat_header_rows(&xml.document));
     number_images_from_one(&mut xml);
@@ -575,13 +618,7 @@ pub fn export_with_remarks(
     })
     .map_err(|e| format!("无法写出 .docx：{e}"))?;
     let out = zip.finish().map_err(|e| format!("无法写出 .docx：{e}"))?;
-    Ok(Exported {
-        bytes: out.into_inner(),
-        headings: w.headings.len(),
-        tables: w.tables,
-        images: w.figures,
-        problems: w.problems,
-    })
+    Ok(out.into_inner())
 }
 
 /// docx-rs numbers images (`rIdImage7`, `media/rIdImage7.png`) from one
@@ -1116,6 +1153,128 @@ impl Writer<'_> {
         self.tables += 1;
         let table_ = table(&aligns, header, t.header.clone(), rows, &t.rows);
         self.body.push(Item::T(Box::new(table_)));
+    }
+
+    /// The response's table of comments, then the comparison: for each
+    /// changed section, before and after side by side.
+    fn response(&mut self, v: &crate::review::ResponseView<'_>) {
+        use crate::review::diff::{Mark, Seg};
+        let txt = |s: &str, bold: bool| {
+            let mut r = Run::new().add_text(s.to_string());
+            if bold {
+                r = r.bold();
+            }
+            vec![RunOrLink::Run(r)]
+        };
+        let head: Vec<String> = ["序号", "专家意见", "修改情况", "修改位置"]
+            .map(String::from)
+            .to_vec();
+        let plain: Vec<Vec<String>> = v
+            .rows
+            .iter()
+            .map(|r| {
+                let text = if r.by.is_empty() {
+                    r.text.clone()
+                } else {
+                    format!("{}（{}）", r.text, r.by)
+                };
+                vec![
+                    r.number.clone(),
+                    text,
+                    r.response.clone(),
+                    r.location.clone(),
+                ]
+            })
+            .collect();
+        if !plain.is_empty() {
+            let rows = plain
+                .iter()
+                .map(|r| r.iter().map(|c| txt(c, false)).collect())
+                .collect();
+            let header = head.iter().map(|h| txt(h, true)).collect();
+            self.tables += 1;
+            let aligns = [
+                Alignment::Center,
+                Alignment::None,
+                Alignment::None,
+                Alignment::None,
+            ];
+            self.body.push(Item::T(Box::new(table(
+                &aligns, header, head, rows, &plain,
+            ))));
+        }
+        if v.sections.is_empty() {
+            return;
+        }
+        self.headings.push((1, "修改对照表".to_string()));
+        self.para(
+            Paragraph::new()
+                .style("Title")
+                .page_break_before(true)
+                .add_run(Run::new().add_text("修改对照表")),
+        );
+        let reviewed = v
+            .reviewed
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(crate::review::Origin::describe)
+            .unwrap_or_default();
+        self.para(Paragraph::new().style("BodyText").add_run(Run::new().add_text(format!(
+            "修改前：{reviewed}；修改后：《{}》（本次提交的版本）。删除的文字加删除线，新增的文字加下划线；只列出有改动的段落。",
+            v.revised_title
+        ))));
+        let runs = |segs: &[Seg]| -> Vec<RunOrLink> {
+            if segs.is_empty() {
+                return vec![RunOrLink::Run(
+                    Run::new().add_text("（无）").color("787878"),
+                )];
+            }
+            segs.iter()
+                .map(|g| {
+                    let r = Run::new().add_text(g.text.as_str());
+                    RunOrLink::Run(match g.mark {
+                        Mark::Same => r,
+                        Mark::Deleted => r.strike().color("A40000"),
+                        Mark::Inserted => r.underline("single").color("0038A8"),
+                    })
+                })
+                .collect()
+        };
+        for sec in &v.sections {
+            let mut heading = sec.location.clone();
+            if !sec.comments.is_empty() {
+                heading.push_str(&format!("（意见 {}）", sec.comments.join("、")));
+            }
+            self.para(
+                Paragraph::new()
+                    .style("Heading2")
+                    .keep_next(true)
+                    .add_run(Run::new().add_text(heading)),
+            );
+            let plain: Vec<Vec<String>> = sec
+                .changes
+                .iter()
+                .map(|c| {
+                    let t = |s: &[Seg]| s.iter().map(|g| g.text.as_str()).collect::<String>();
+                    vec![t(&c.before), t(&c.after)]
+                })
+                .collect();
+            let rows = sec
+                .changes
+                .iter()
+                .map(|c| vec![runs(&c.before), runs(&c.after)])
+                .collect();
+            let head = vec!["修改前".to_string(), "修改后".to_string()];
+            let header = head.iter().map(|h| txt(h, true)).collect();
+            self.tables += 1;
+            self.body.push(Item::T(Box::new(table(
+                &[Alignment::None, Alignment::None],
+                header,
+                head,
+                rows,
+                &plain,
+            ))));
+        }
     }
 
     /// Attachments: images are set on their own page; a PDF cannot go

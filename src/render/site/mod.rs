@@ -532,6 +532,25 @@ impl Site {
             }),
         );
         ctx.insert("fields", &crate::views::fields(doc, &category));
+        ctx.insert("response", &response_json(project, doc, &to_root));
+        // The responses that answer this document's expert review.
+        let answered: Vec<serde_json::Value> = project
+            .documents
+            .iter()
+            .filter(|d| {
+                d.response()
+                    .and_then(|r| r.revised.as_ref())
+                    .and_then(|f| crate::review::find_revised(&project.documents, &f.value))
+                    .is_some_and(|r| std::ptr::eq(r, doc))
+            })
+            .map(|d| {
+                serde_json::json!({
+                    "title": d.display_title(),
+                    "url": format!("{to_root}{}", page_path(&d.src.rel).0),
+                })
+            })
+            .collect();
+        ctx.insert("responses", &answered);
         // The application form as the annex's table; the tables shenbao
         // computes for reports (the same the PDF prints).
         ctx.insert("form_rows", &doc.form().map(crate::views::form_rows));
@@ -1209,6 +1228,53 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                 .collect(),
         })
         .collect()
+}
+
+/// A response's comments and its comparison, for the page (tera escapes
+/// every text): null for other documents.
+fn response_json(project: &Project, doc: &Document, to_root: &str) -> serde_json::Value {
+    use crate::review::diff::{Mark, Seg};
+    let Some(v) = crate::review::view(&project.root, &project.call, doc, &project.documents) else {
+        return serde_json::Value::Null;
+    };
+    let segs = |s: &[Seg]| -> Vec<serde_json::Value> {
+        s.iter()
+            .map(|g| {
+                let mark = match g.mark {
+                    Mark::Same => "same",
+                    Mark::Deleted => "del",
+                    Mark::Inserted => "ins",
+                };
+                serde_json::json!({"text": g.text, "mark": mark})
+            })
+            .collect()
+    };
+    let (reviewed, reviewed_error) = match &v.reviewed {
+        Some(Ok(o)) => (o.describe(), None),
+        Some(Err(e)) => (String::new(), Some(e.message.clone())),
+        None => (String::new(), None),
+    };
+    serde_json::json!({
+        "revised": {
+            "title": v.revised_title,
+            "url": v.revised.map(|r| format!("{to_root}{}", page_path(&r.src.rel).0)),
+        },
+        "reviewed": reviewed,
+        "reviewed_error": reviewed_error,
+        "rows": v.rows.iter().map(|r| serde_json::json!({
+            "number": r.number, "by": r.by, "text": r.text,
+            "response": r.response, "location": r.location,
+            "unanswered": r.response.is_empty(),
+        })).collect::<Vec<_>>(),
+        "unanswered": v.rows.iter().filter(|r| r.response.is_empty()).count(),
+        "sections": v.sections.iter().map(|s| serde_json::json!({
+            "location": s.location,
+            "comments": s.comments,
+            "changes": s.changes.iter().map(|c| serde_json::json!({
+                "before": segs(&c.before), "after": segs(&c.after),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,188 @@
+//! `review/*`: a response to the expert review (修改说明) against the
+//! document it answers and the version the experts read. Each response
+//! reads another document, so these rules span documents and run again
+//! when either changes (`serve`).
+
+use crate::check::Ctx;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::document::response::{ResponseMeta, claims_a_change};
+use crate::review;
+use crate::rule;
+
+pub fn check(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+    for doc in docs {
+        if let Some(meta) = doc.response() {
+            response(ctx, doc, meta, docs, out);
+        }
+    }
+}
+
+fn response(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    meta: &ResponseMeta,
+    docs: &[Document],
+    out: &mut Vec<Diagnostic>,
+) {
+    unanswered(doc, meta, out);
+    // A missing `for:` is frontmatter/missing-field already.
+    let Some(spec) = &meta.revised else { return };
+    if ctx.placeholders.is_some_and(|p| p.is_match(&spec.value)) {
+        return;
+    }
+    let Some(revised) = review::find_revised(docs, &spec.value) else {
+        let names: Vec<&str> = docs
+            .iter()
+            .filter(|d| d.response().is_none() && d.kind().is_some())
+            .map(|d| d.src.rel.as_str())
+            .take(6)
+            .collect();
+        out.push(
+            Diagnostic::at(
+                rule::REVIEW_FOR,
+                Severity::Error,
+                &doc.src,
+                spec.span.clone(),
+                format!("项目中没有“{}”这份文档", spec.value),
+            )
+            .with_label("修改的文档")
+            .with_help(if names.is_empty() {
+                "写按专家意见修改后的文档在项目中的路径，如 content/实施方案.md".to_string()
+            } else {
+                format!("写修改后的文档的路径。项目中的文档有：{}", names.join("、"))
+            }),
+        );
+        return;
+    };
+    let located: Vec<Vec<(String, Option<usize>)>> = meta
+        .comments
+        .iter()
+        .map(|c| {
+            c.section
+                .as_ref()
+                .map(|s| review::locate(revised, &s.value))
+                .unwrap_or_default()
+        })
+        .collect();
+    let numbers = review::section_numbers(revised);
+    for (c, loc) in meta.comments.iter().zip(&located) {
+        let Some(section) = &c.section else { continue };
+        if ctx.placeholders.is_some_and(|p| p.is_match(&section.value)) {
+            continue;
+        }
+        for (written, _) in loc.iter().filter(|(_, hit)| hit.is_none()) {
+            let tops: Vec<String> = revised
+                .body
+                .headings
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.level == 1)
+                .map(|(i, _)| review::location(&numbers, i))
+                .take(8)
+                .collect();
+            out.push(
+                Diagnostic::at(
+                    rule::REVIEW_SECTION,
+                    Severity::Error,
+                    &doc.src,
+                    section.span.clone(),
+                    format!("{} 中没有“{written}”这一节", revised.src.rel),
+                )
+                .with_label("修改位置")
+                .with_help(format!(
+                    "写修改后文档中的标题（如 试点对象范围与区位）或编号（如 一（一））；它的一级标题有：{}",
+                    tops.join("、")
+                )),
+            );
+        }
+    }
+    let Some(spec) = &meta.reviewed else { return };
+    if ctx.placeholders.is_some_and(|p| p.is_match(&spec.value)) {
+        return;
+    }
+    let old = match review::load_reviewed(ctx.root, revised, &spec.value, ctx.call) {
+        Ok(old) => old,
+        Err(e) => {
+            out.push(
+                Diagnostic::at(
+                    rule::REVIEW_REVIEWED,
+                    Severity::Error,
+                    &doc.src,
+                    spec.span.clone(),
+                    e.message,
+                )
+                .with_label("送审版本")
+                .with_help(e.help),
+            );
+            return;
+        }
+    };
+    let changes = review::diff::compare(
+        &review::diff::blocks(&old.doc),
+        &review::diff::blocks(revised),
+    );
+    for (i, (c, loc)) in meta.comments.iter().zip(&located).enumerate() {
+        let Some(response) = &c.response else {
+            continue;
+        };
+        if !claims_a_change(&response.value) {
+            continue;
+        }
+        for (written, hit) in loc {
+            let Some(h) = hit else { continue };
+            let changed = changes
+                .iter()
+                .any(|ch| review::within(revised, ch.section, *h));
+            if !changed {
+                out.push(
+                    Diagnostic::at(
+                        rule::REVIEW_UNCHANGED,
+                        Severity::Warning,
+                        &doc.src,
+                        response.span.clone(),
+                        format!(
+                            "意见 {} 说已修改，但“{}”（{written}）与送审版本（{}）相比没有改动",
+                            c.label(i),
+                            review::location(&numbers, *h),
+                            old.origin.describe()
+                        ),
+                    )
+                    .with_label("修改情况")
+                    .with_help("核对修改位置是否写对，修改是否已保存；未采纳的意见请写明理由，不要写“已修改”"),
+                );
+            }
+        }
+    }
+}
+
+/// `review/unanswered`: a comment with no response.
+fn unanswered(doc: &Document, meta: &ResponseMeta, out: &mut Vec<Diagnostic>) {
+    for (i, c) in meta.comments.iter().enumerate() {
+        if c.response.is_some() {
+            // An answer still 待补充 is content/placeholder's.
+            continue;
+        }
+        let span = c
+            .text
+            .as_ref()
+            .map(|t| t.span.clone())
+            .or_else(|| c.id.as_ref().map(|t| t.span.clone()))
+            .unwrap_or_else(|| c.at.clone());
+        let text = c.text.as_ref().map_or_else(String::new, |t| {
+            let t: String = t.value.chars().take(24).collect();
+            format!("（{t}…）")
+        });
+        out.push(
+            Diagnostic::at(
+                rule::REVIEW_UNANSWERED,
+                Severity::Error,
+                &doc.src,
+                span,
+                format!("意见 {}{text}没有写修改情况", c.label(i)),
+            )
+            .with_label("没有答复")
+            .with_help("在这条意见下加 `response: 已在……中补充……`；未采纳的，写明理由"),
+        );
+    }
+}

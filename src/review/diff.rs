@@ -1,0 +1,499 @@
+//! The revision comparison (修改对照表): both versions read as blocks of
+//! plain text (headings, paragraphs, list items, table rows), the blocks
+//! matched, and each changed block diffed by characters. Chinese has no
+//! spaces between words: a diff by words would mark whole sentences.
+
+use std::time::Duration;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use similar::{Algorithm, DiffOp, DiffTag, TextDiff};
+
+use crate::document::Document;
+
+/// How a piece of text fares between the versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Same,
+    Deleted,
+    Inserted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seg {
+    pub text: String,
+    pub mark: Mark,
+}
+
+/// One block as text, and the section (heading index) it stands in.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub text: String,
+    /// Index into the document's headings of the heading this block is
+    /// (or stands under); None before the first heading.
+    pub section: Option<usize>,
+    /// Heading level (1 for a chapter); 0 for a block that is no heading.
+    pub level: usize,
+    pub heading: bool,
+    /// Byte offset of the block in its file.
+    pub at: usize,
+}
+
+/// One changed block: its text before (deletions marked) and after
+/// (insertions marked). A block added has no `before`; one removed no
+/// `after`.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub before: Vec<Seg>,
+    pub after: Vec<Seg>,
+    /// Both in one run of text, in reading order: what a tracked change
+    /// shows (kept, deleted and inserted text interleaved).
+    pub unified: Vec<Seg>,
+    /// The block's heading level (0: not a heading).
+    pub level: usize,
+    /// The section of the revised document the change stands in.
+    pub section: Option<usize>,
+    pub heading: bool,
+    /// Byte offset in the revised file (of the block after, or of the
+    /// block the removed one stood before).
+    pub at: usize,
+}
+
+/// The document's body as blocks of plain text, markup removed (the
+/// reader of a comparison reads text, not `**`).
+pub fn blocks(doc: &Document) -> Vec<Block> {
+    let start = doc.body_start();
+    let body = doc.body_text();
+    let heading_starts: Vec<usize> = doc.body.headings.iter().map(|h| h.span.start).collect();
+    let section_at = |at: usize| heading_starts.partition_point(|s| *s <= at).checked_sub(1);
+    let mut out = Vec::new();
+    // The open block: its text, where it began, whether a heading, and
+    // the nesting depth it opened at.
+    let mut open: Option<(String, usize, bool, usize)> = None;
+    let level_at = |at: usize| {
+        doc.body
+            .headings
+            .iter()
+            .find(|h| h.span.start == at)
+            .map_or(1, |h| h.level.max(1))
+    };
+    let mut depth = 0usize;
+    let mut in_cell = false;
+    let finish = |open: &mut Option<(String, usize, bool, usize)>, out: &mut Vec<Block>| {
+        if let Some((text, at, heading, _)) = open.take() {
+            let text = text.trim().to_string();
+            if !text.is_empty() {
+                out.push(Block {
+                    text,
+                    section: section_at(at),
+                    level: if heading { level_at(at) } else { 0 },
+                    heading,
+                    at,
+                });
+            }
+        }
+    };
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        let at = start + range.start;
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                match tag {
+                    Tag::Paragraph
+                    | Tag::Heading { .. }
+                    | Tag::Item
+                    | Tag::TableHead
+                    | Tag::TableRow
+                    | Tag::CodeBlock(_)
+                        if open.is_none() =>
+                    {
+                        let heading = matches!(tag, Tag::Heading { .. });
+                        open = Some((String::new(), at, heading, depth));
+                    }
+                    // A list inside an item: the item's own text is one
+                    // block, each nested item another.
+                    Tag::List(_) => finish(&mut open, &mut out),
+                    Tag::TableCell => {
+                        if let Some((t, ..)) = open.as_mut()
+                            && in_cell
+                        {
+                            t.push_str(" | ");
+                        }
+                        in_cell = true;
+                    }
+                    Tag::Image { .. } => {
+                        if let Some((t, ..)) = open.as_mut() {
+                            t.push_str("［图：");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(tag) => {
+                if open.as_ref().is_some_and(|(_, _, _, d)| *d == depth) {
+                    finish(&mut open, &mut out);
+                }
+                match tag {
+                    TagEnd::TableHead | TagEnd::TableRow => in_cell = false,
+                    TagEnd::Image => {
+                        if let Some((t, ..)) = open.as_mut() {
+                            t.push('］');
+                        }
+                    }
+                    _ => {}
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((text, ..)) = open.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                // A line break inside a Chinese paragraph is no space.
+                if let Some((text, ..)) = open.as_mut()
+                    && text
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+                    && body[range.end..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    finish(&mut open, &mut out);
+    out
+}
+
+/// Longest a character diff may take per paragraph before it settles for
+/// a coarser answer (a pathological pair, not a real paragraph).
+const CHAR_DIFF_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// Every block that changed between `old` and `new`, in the revised
+/// document's order.
+pub fn compare(old: &[Block], new: &[Block]) -> Vec<Change> {
+    diff_blocks(old, new, false)
+}
+
+/// The revised document whole, block by block, with the removed blocks
+/// in their places: what a tracked-changes file shows.
+pub fn walk(old: &[Block], new: &[Block]) -> Vec<Change> {
+    diff_blocks(old, new, true)
+}
+
+fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
+    let a: Vec<&str> = old.iter().map(|b| b.text.as_str()).collect();
+    let b: Vec<&str> = new.iter().map(|b| b.text.as_str()).collect();
+    let ops = similar::capture_diff_slices(Algorithm::Patience, &a, &b);
+    let mut out = Vec::new();
+    // A removed block stands in the section of the block after it.
+    let place = |new_index: usize| -> (Option<usize>, usize) {
+        match new.get(new_index).or_else(|| new.last()) {
+            Some(blk) => (blk.section, blk.at),
+            None => (None, 0),
+        }
+    };
+    for op in ops {
+        match op {
+            DiffOp::Equal { new_index, len, .. } => {
+                if keep_equal {
+                    for n in &new[new_index..new_index + len] {
+                        let same = vec![Seg {
+                            text: n.text.clone(),
+                            mark: Mark::Same,
+                        }];
+                        out.push(Change {
+                            before: same.clone(),
+                            after: same.clone(),
+                            unified: same,
+                            level: n.level,
+                            section: n.section,
+                            heading: n.heading,
+                            at: n.at,
+                        });
+                    }
+                }
+            }
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => {
+                for blk in &old[old_index..old_index + old_len] {
+                    let (section, at) = place(new_index);
+                    out.push(removed(blk, section, at));
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for blk in &new[new_index..new_index + new_len] {
+                    out.push(added(blk));
+                }
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let olds = &old[old_index..old_index + old_len];
+                let news = &new[new_index..new_index + new_len];
+                let mut j = 0;
+                for (i, o) in olds.iter().enumerate() {
+                    // Pair a block with the next revised one like it; the
+                    // revised blocks passed over were added.
+                    let pair = (j..news.len()).find(|&k| similar_enough(&o.text, &news[k].text));
+                    match pair {
+                        Some(k) => {
+                            for n in &news[j..k] {
+                                out.push(added(n));
+                            }
+                            out.push(changed(o, &news[k]));
+                            j = k + 1;
+                        }
+                        None => {
+                            let (section, at) = place(new_index + j.min(news.len()));
+                            // The last old block of a run with revised ones
+                            // left over pairs with the first of them.
+                            if i + 1 == olds.len() && j < news.len() {
+                                out.push(changed(o, &news[j]));
+                                j += 1;
+                            } else {
+                                out.push(removed(o, section, at));
+                            }
+                        }
+                    }
+                }
+                for n in &news[j..] {
+                    out.push(added(n));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn similar_enough(a: &str, b: &str) -> bool {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.max(lb) > 4 * la.min(lb).max(1) {
+        return false;
+    }
+    TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .timeout(CHAR_DIFF_TIMEOUT)
+        .diff_chars(a, b)
+        .ratio()
+        >= 0.4
+}
+
+fn added(n: &Block) -> Change {
+    let seg = vec![Seg {
+        text: n.text.clone(),
+        mark: Mark::Inserted,
+    }];
+    Change {
+        before: Vec::new(),
+        after: seg.clone(),
+        unified: seg,
+        level: n.level,
+        section: n.section,
+        heading: n.heading,
+        at: n.at,
+    }
+}
+
+fn removed(o: &Block, section: Option<usize>, at: usize) -> Change {
+    let seg = vec![Seg {
+        text: o.text.clone(),
+        mark: Mark::Deleted,
+    }];
+    Change {
+        before: seg.clone(),
+        after: Vec::new(),
+        unified: seg,
+        level: o.level,
+        section,
+        heading: o.heading,
+        at,
+    }
+}
+
+fn changed(o: &Block, n: &Block) -> Change {
+    let (before, after, unified) = char_diff(&o.text, &n.text);
+    Change {
+        before,
+        after,
+        unified,
+        level: n.level.max(o.level),
+        section: n.section,
+        heading: n.heading || o.heading,
+        at: n.at,
+    }
+}
+
+/// Two texts diffed by characters: the old one with its deletions marked,
+/// the new one with its insertions. An unchanged run of one or two
+/// characters between two changes is folded into them (`扩建为新建` reads
+/// better than a change on each side of one kept character).
+pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .timeout(CHAR_DIFF_TIMEOUT)
+        .diff_chars(old, new);
+    // (tag, old text, new text) per op.
+    let mut ops: Vec<(DiffTag, String, String)> = diff
+        .ops()
+        .iter()
+        .map(|op| {
+            let o: String = op
+                .old_range()
+                .map(|i| diff.old_slices()[i])
+                .collect::<String>();
+            let n: String = op
+                .new_range()
+                .map(|i| diff.new_slices()[i])
+                .collect::<String>();
+            (op.tag(), o, n)
+        })
+        .collect();
+    for i in 1..ops.len().saturating_sub(1) {
+        if ops[i].0 == DiffTag::Equal
+            && ops[i].1.chars().count() <= 2
+            && ops[i - 1].0 != DiffTag::Equal
+            && ops[i + 1].0 != DiffTag::Equal
+        {
+            ops[i].0 = DiffTag::Replace;
+        }
+    }
+    let mut before: Vec<Seg> = Vec::new();
+    let mut after: Vec<Seg> = Vec::new();
+    let mut unified: Vec<Seg> = Vec::new();
+    let push = |segs: &mut Vec<Seg>, text: &str, mark: Mark| {
+        if text.is_empty() {
+            return;
+        }
+        match segs.last_mut() {
+            Some(last) if last.mark == mark => last.text.push_str(text),
+            _ => segs.push(Seg {
+                text: text.to_string(),
+                mark,
+            }),
+        }
+    };
+    for (tag, o, n) in &ops {
+        match tag {
+            DiffTag::Equal => {
+                push(&mut before, o, Mark::Same);
+                push(&mut after, n, Mark::Same);
+                push(&mut unified, n, Mark::Same);
+            }
+            _ => {
+                push(&mut before, o, Mark::Deleted);
+                push(&mut after, n, Mark::Inserted);
+                push(&mut unified, o, Mark::Deleted);
+                push(&mut unified, n, Mark::Inserted);
+            }
+        }
+    }
+    (before, after, unified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        crate::document::parse(
+            "content/a.md",
+            "a.md".into(),
+            format!("---\nkind: pilot-plan\ntitle: 甲\n---\n{body}"),
+            None,
+        )
+    }
+
+    fn marked(segs: &[Seg]) -> String {
+        segs.iter()
+            .map(|s| match s.mark {
+                Mark::Same => s.text.clone(),
+                Mark::Deleted => format!("[-{}-]", s.text),
+                Mark::Inserted => format!("{{+{}+}}", s.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_are_plain_text_under_their_heading() {
+        let d = doc(
+            "前言。\n\n# 一、总体要求\n\n园区**面积**12.5\n平方公里。\n\n- 甲项\n- 乙项\n\n| 项目 | 投资 |\n|---|---|\n| 余热 | 120 |\n",
+        );
+        let b = blocks(&d);
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "前言。",
+                "一、总体要求",
+                "园区面积12.5平方公里。",
+                "甲项",
+                "乙项",
+                "项目 | 投资",
+                "余热 | 120"
+            ]
+        );
+        assert_eq!(b[0].section, None);
+        assert!(b[1].heading);
+        assert_eq!(b[2].section, Some(0));
+    }
+
+    #[test]
+    fn a_changed_paragraph_is_marked_by_characters() {
+        let (before, after, unified) = char_diff(
+            "园区规划面积12.5平方公里。",
+            "园区规划面积15.8平方公里，四至清楚。",
+        );
+        assert_eq!(
+            marked(&unified),
+            "园区规划面积1[-2.5-]{+5.8+}平方公里{+，四至清楚+}。"
+        );
+        assert_eq!(marked(&before), "园区规划面积1[-2.5-]平方公里。");
+        assert_eq!(
+            marked(&after),
+            "园区规划面积1{+5.8+}平方公里{+，四至清楚+}。"
+        );
+    }
+
+    #[test]
+    fn added_removed_and_changed_blocks_are_told_apart() {
+        let old = doc("# 一、基础\n\n甲段不变。\n\n乙段将删除。\n\n丙段原文写法。\n");
+        let new = doc("# 一、基础\n\n甲段不变。\n\n丙段修改后的写法。\n\n丁段是新增的。\n");
+        let changes = compare(&blocks(&old), &blocks(&new));
+        let shown: Vec<(String, String)> = changes
+            .iter()
+            .map(|c| (marked(&c.before), marked(&c.after)))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("[-乙段将删除。-]".to_string(), String::new()),
+                (
+                    "丙段[-原文-]写法。".to_string(),
+                    "丙段{+修改后的+}写法。".to_string()
+                ),
+                (String::new(), "{+丁段是新增的。+}".to_string()),
+            ]
+        );
+        assert!(changes.iter().all(|c| c.section == Some(0)));
+    }
+
+    #[test]
+    fn identical_versions_have_no_changes() {
+        let d = doc("# 一、基础\n\n甲。\n");
+        assert!(compare(&blocks(&d), &blocks(&d)).is_empty());
+    }
+}

@@ -1,0 +1,273 @@
+//! The second round on a real-shaped plan with a git history: the plan as
+//! the experts read it is tagged 送审版, then revised; a response answers
+//! the comments. Checked, printed (read back with pdftotext), exported
+//! (the tracked-changes .docx read back, validated, and opened by
+//! LibreOffice) and shown on the site.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{build, demo, finding, json, pdf_text, rules_of, run};
+
+const PLAN: &str = "content/伏牛经开区试点实施方案.md";
+
+fn git(root: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(root)
+        .args(["-c", "user.name=测试", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .expect("git is needed to make the test's history");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The demo, committed and tagged 送审版, then revised: a sentence in
+/// 一（一） changed and one added, one paragraph of 二（一） deleted.
+fn revised_project() -> tempfile::TempDir {
+    let dir = demo();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "送审"]);
+    git(root, &["tag", "送审版"]);
+    let plan = root.join(PLAN);
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let text = text.replacen(
+        "经开区位于伏牛市中心城区东南方向12公里",
+        "经开区位于伏牛市中心城区东南方向约12公里，四至范围为东至京港澳高速、西至伏牛河，规划面积42.6平方公里",
+        1,
+    );
+    let at = text.find("## （二）试点对象产业概况").unwrap();
+    let text = format!(
+        "{}经开区边界清晰，不跨地市行政区域。\n\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&plan, text).unwrap();
+    dir
+}
+
+fn response(root: &Path, comments: &str, reviewed: &str) {
+    std::fs::write(
+        root.join("content/专家意见修改说明.md"),
+        format!(
+            "---\nkind: review-response\ntitle: 关于《伏牛经开区试点实施方案》专家意见的修改说明\nfor: {PLAN}\nreviewed: {reviewed}\napplicant: 伏牛经济技术开发区管理委员会\ndate: 2022-08-20\ncomments:\n{comments}---\n\n根据专家评审意见，我委对实施方案进行了修改，现将修改情况说明如下。\n"
+        ),
+    )
+    .unwrap();
+}
+
+const ANSWERED: &str = "  - id: 1\n    by: 专家组\n    text: 补充园区边界四至范围和规划面积\n    section: 一（一）\n    response: 已在一（一）中补充园区四至范围和规划面积\n  - id: 2\n    text: 核实技术路线\n    section: 试点方法及技术路线\n    response: 经核实无误，未作修改\n";
+
+#[test]
+fn a_response_is_checked_against_the_revised_plan_and_its_reviewed_version() {
+    let dir = revised_project();
+    let root = dir.path();
+    response(
+        root,
+        "  - id: 1\n    text: 补充园区边界四至范围\n    section: 一（一）\n    response: 已补充四至范围\n  - id: 2\n    text: 细化工作目标\n    section: 三、试点工作目标\n    response: 已补充量化目标\n  - id: 3\n    text: 说明资金来源\n    section: 试点对象范围与区位\n  - id: 4\n    text: 补充保障措施\n    section: 第九章 保障措施\n    response: 已补充\n",
+        "送审版",
+    );
+    let v = json(&run(
+        root,
+        &["check", "--format", "json", "--today", "2022-08-20"],
+    ));
+    let of = |rule: &str| -> Vec<(String, u64)> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == rule)
+            .map(|d| {
+                (
+                    d["severity"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    // Comment 3 has no answer (line of its text), comment 4 names a
+    // section the plan does not have, comment 2 says it changed a section
+    // that is as the experts read it; comment 1 changed 一（一） and is
+    // not reported.
+    assert_eq!(
+        of("review/unanswered"),
+        [("error".to_string(), 18)],
+        "{v:#}"
+    );
+    assert_eq!(of("review/section"), [("error".to_string(), 22)], "{v:#}");
+    assert_eq!(
+        of("review/unchanged"),
+        [("warning".to_string(), 16)],
+        "{v:#}"
+    );
+    assert!(finding(&v, "review/reviewed").is_none(), "{v:#}");
+
+    // An unknown revision: the tags the repository has are named.
+    response(root, ANSWERED, "终审版");
+    let v = json(&run(root, &["check", "--format", "json"]));
+    let d = finding(&v, "review/reviewed").expect("unknown revision");
+    assert_eq!(d["severity"], "error");
+    assert!(d["help"].as_str().unwrap().contains("送审版"), "{d:#}");
+
+    // A kept copy in place of git: no repository needed.
+    let kept = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(root, kept.path());
+    std::fs::remove_dir_all(kept.path().join(".git")).unwrap();
+    std::fs::create_dir(kept.path().join("送审稿")).unwrap();
+    let old = Command::new("git")
+        .current_dir(root)
+        .args(["show", &format!("送审版:{PLAN}")])
+        .output()
+        .unwrap();
+    std::fs::write(kept.path().join("送审稿/实施方案.md"), &old.stdout).unwrap();
+    response(kept.path(), ANSWERED, "送审稿/实施方案.md");
+    let v = json(&run(kept.path(), &["check", "--format", "json"]));
+    assert!(
+        !rules_of(&v).iter().any(|r| r.starts_with("review/")),
+        "{v:#}"
+    );
+    // Without the copy, and without git, it says so.
+    response(kept.path(), ANSWERED, "送审版");
+    let v = json(&run(kept.path(), &["check", "--format", "json"]));
+    let d = finding(&v, "review/reviewed").expect("no repository");
+    assert!(d["message"].as_str().unwrap().contains("git"), "{d:#}");
+}
+
+#[test]
+fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() {
+    let dir = revised_project();
+    let root = dir.path();
+    response(root, ANSWERED, "送审版");
+    let out = build(root, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("伏牛经开区试点实施方案-修订.docx"),
+        "{stdout}"
+    );
+
+    // The PDF: the table of comments with the section as numbered, then
+    // the comparison of 一（一） with the comment it answers.
+    let pdf = root.join("public/pdf/专家意见修改说明.pdf");
+    let text: String = pdf_text(&pdf, None, None, false)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for want in [
+        "序号专家意见修改情况修改位置",
+        "一（一）试点对象范围与区位",
+        "修改对照表",
+        "送审版（git提交",
+        "一（一）试点对象范围与区位（意见1）",
+        "经开区边界清晰，不跨地市行政区域。",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    // Only the changed section is compared.
+    assert!(!text.contains("（二）清洁生产工作基础（意见"), "{text}");
+
+    // The tracked-changes file: the inserted characters as w:ins by
+    // 修改稿, the unchanged text as plain runs, no deletion but those made.
+    let tracked = root.join("public/docx/伏牛经开区试点实施方案-修订.docx");
+    let xml = unzip(&tracked, "word/document.xml");
+    let ins: Vec<String> = between(&xml, "<w:ins ", "</w:ins>");
+    assert!(
+        ins.iter().all(|i| i.contains("w:author=\"修改稿\"")),
+        "{ins:?}"
+    );
+    let inserted: String = ins.iter().map(|i| texts(i)).collect();
+    assert!(inserted.contains("约"), "{inserted}");
+    assert!(
+        inserted.contains("四至范围为东至京港澳高速、西至伏牛河，规划面积42.6平方公里"),
+        "{inserted}"
+    );
+    assert!(
+        inserted.contains("经开区边界清晰，不跨地市行政区域。"),
+        "{inserted}"
+    );
+    assert!(
+        between(&xml, "<w:del ", "</w:del>").is_empty(),
+        "nothing was deleted"
+    );
+    assert!(
+        texts(&xml).contains("伏牛港铁路专用线"),
+        "unchanged text is kept"
+    );
+
+    // Valid for Word, and LibreOffice shows the revisions as changes: with
+    // them rejected the text is the reviewed version's.
+    let findings = crate::docx::openxml_audit(&[
+        tracked.clone(),
+        root.join("public/docx/专家意见修改说明.docx"),
+    ]);
+    assert!(findings.is_empty(), "{findings:#?}");
+    let lo = tempfile::tempdir().unwrap();
+    let pdfs = crate::docx::soffice_to_pdf(std::slice::from_ref(&tracked), lo.path());
+    let shown: String = pdf_text(&pdfs[0], None, None, false)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(shown.contains("东南方向约12公里"), "{shown}");
+
+    // The site: the response's page shows both sides; the plan links it.
+    let page = std::fs::read_to_string(root.join("public/docs/专家意见修改说明.html")).unwrap();
+    assert!(page.contains("<ins>约</ins>"), "no marked insertion");
+    assert!(page.contains("修改对照表"));
+    let plan_page =
+        std::fs::read_to_string(root.join("public/docs/伏牛经开区试点实施方案.html")).unwrap();
+    assert!(
+        plan_page.contains("专家意见修改说明.html"),
+        "plan page links its response"
+    );
+}
+
+#[test]
+fn new_response_scaffolds_from_the_revised_document() {
+    let dir = demo();
+    let root = dir.path();
+    let o = run(root, &["new", "response", "修改说明", "--for", PLAN]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(root.join("content/修改说明.md")).unwrap();
+    assert!(text.contains(&format!("for: \"{PLAN}\"")), "{text}");
+    assert!(text.contains("专家意见的修改说明"), "{text}");
+    assert!(
+        text.contains("applicant: \"伏牛经济技术开发区管理委员会\""),
+        "{text}"
+    );
+    // Without --for it says what to write; over a file it refuses.
+    let o = run(root, &["new", "response", "另一份"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--for"));
+    let o = run(root, &["new", "response", "修改说明", "--for", PLAN]);
+    assert!(!o.status.success());
+}
+
+fn unzip(file: &Path, part: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    std::io::read_to_string(z.by_name(part).unwrap()).unwrap()
+}
+
+fn between(xml: &str, open: &str, close: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(open) {
+        let tail = &rest[i..];
+        let Some(j) = tail.find(close) else { break };
+        out.push(tail[..j].to_string());
+        rest = &tail[j..];
+    }
+    out
+}
+
+/// The text of the `w:t` elements in an XML fragment.
+fn texts(xml: &str) -> String {
+    between(xml, "<w:t", "</w:t>")
+        .iter()
+        .filter_map(|t| t.find('>').map(|i| t[i + 1..].to_string()))
+        .collect()
+}
