@@ -65,6 +65,12 @@ pub enum Command {
         /// 名称（content/ 下的文件名），默认为 Word 文件名
         #[arg(long, value_name = "名称")]
         name: Option<String>,
+        /// 只读取 Word 文件中的批注（专家意见），生成修改说明（review-response），要同时写 --for
+        #[arg(long, requires = "revised")]
+        comments: bool,
+        /// 与 --comments 同用：按专家意见修改的文档，如 content/实施方案.md
+        #[arg(long = "for", value_name = "文件")]
+        revised: Option<String>,
     },
     /// 按申报通知检查所有文档（形式校核），不写任何文件
     Check {

@@ -110,7 +110,8 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     )
                     .with_help("如 shenbao new response 修改说明 --for content/实施方案.md"));
                 };
-                let path = scaffold::new_response(&root, &name, &revised, reviewed.as_deref())?;
+                let path =
+                    scaffold::new_response(&root, &name, &revised, reviewed.as_deref(), &[])?;
                 say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
                 say!(
                     "逐条写专家意见和修改情况，然后运行 shenbao check；shenbao build 生成修改说明和修改对照表"
@@ -215,8 +216,38 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Import { file, kind, name } => {
+        Command::Import {
+            file,
+            kind,
+            name,
+            comments,
+            revised,
+        } => {
             let root = project::resolve_root(cli.root.as_deref())?;
+            if comments {
+                let revised = revised.unwrap_or_default();
+                let found = shenbao::import::read_comments(&file)?;
+                let stem = file.file_stem().map_or_else(
+                    || "专家意见".to_string(),
+                    |s| s.to_string_lossy().into_owned(),
+                );
+                let name = name.unwrap_or_else(|| format!("{stem}-修改说明"));
+                let path = scaffold::new_response(&root, &name, &revised, None, &found)?;
+                say!(
+                    "已生成 {}：{} 条批注成为专家意见",
+                    console::esc(&project::rel_path(&root, &path)),
+                    found.len()
+                );
+                say!(
+                    "逐条写修改情况（response），核对每条的修改位置（section），然后运行 shenbao check"
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            if revised.is_some() {
+                return Err(Fatal::new("--for 只与 --comments 同用").with_help(
+                    "导入批注：shenbao import 专家意见.docx --comments --for content/实施方案.md",
+                ));
+            }
             let config = shenbao::config::Config::load(&root)?;
             config.apply_fields(&root)?;
             let call = config.call(&root)?;

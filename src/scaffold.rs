@@ -280,6 +280,7 @@ pub fn new_response(
     name: &str,
     revised: &str,
     reviewed: Option<&str>,
+    comments: &[crate::import::comments::WordComment],
 ) -> Result<PathBuf, Fatal> {
     let rel = revised.trim().replace('\\', "/");
     let rel = rel.trim_start_matches("./").to_string();
@@ -344,9 +345,40 @@ pub fn new_response(
         .to_string();
     s.push_str(&format!("date: {today}\n"));
     s.push_str("comments:   # 逐条写专家意见：section 写修改后文档中的标题或编号（如 一（一））\n");
-    s.push_str(
-        "  - id: 1\n    by: 专家组\n    text: 待补充\n    section: 待补充\n    response: 待补充\n",
-    );
+    if comments.is_empty() {
+        s.push_str(
+            "  - id: 1\n    by: 专家组\n    text: 待补充\n    section: 待补充\n    response: 待补充\n",
+        );
+    }
+    for (i, c) in comments.iter().enumerate() {
+        s.push_str(&format!("  - id: {}\n", i + 1));
+        if !c.author.is_empty() {
+            s.push_str(&format!("    by: {}\n", yaml_quote(&c.author)));
+        }
+        s.push_str(&format!(
+            "    text: {}\n",
+            yaml_quote(&c.text.replace('\n', " "))
+        ));
+        let anchor: String = c
+            .anchor
+            .chars()
+            .take(30)
+            .collect::<String>()
+            .replace(['\n', '\r'], " ");
+        let note = if anchor.is_empty() {
+            String::new()
+        } else {
+            format!("批注所在段落：“{anchor}…”")
+        };
+        match crate::import::comments::section_of(&doc, c) {
+            Some(sec) if note.is_empty() => s.push_str(&format!("    section: {}\n", yaml_quote(&sec))),
+            Some(sec) => s.push_str(&format!("    section: {}   # {note}\n", yaml_quote(&sec))),
+            None => s.push_str(&format!(
+                "    section: 待补充   # 在修改后的文档中没有找到批注所在的段落，请填写章节。{note}\n"
+            )),
+        }
+        s.push_str("    response: 待补充\n");
+    }
     s.push_str("---\n\n");
     s.push_str(RESPONSE_BODY);
     create_new_atomic(&path, s.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;

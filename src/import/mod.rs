@@ -15,6 +15,7 @@
 //! - a report, in Chinese, of what could not be carried over, each with
 //!   its paragraph number and first words.
 
+pub mod comments;
 pub mod docx;
 
 use std::collections::HashMap;
@@ -107,6 +108,27 @@ pub fn sniff(path: &Path, bytes: &[u8]) -> Result<(), Fatal> {
         );
     }
     Ok(())
+}
+
+/// The Word comments (批注) of `file`, for a response to the review.
+pub fn read_comments(file: &Path) -> Result<Vec<comments::WordComment>, Fatal> {
+    let shown = crate::paths::shown(&file.display().to_string());
+    let bytes = crate::fsutil::read_regular(file, docx::MAX_FILE).map_err(|e| match e {
+        crate::fsutil::ReadError::TooLarge(_) => Fatal::new(format!("{shown} 过大，不导入")),
+        crate::fsutil::ReadError::NotRegular => Fatal::new(format!("{shown} 不是普通文件")),
+        crate::fsutil::ReadError::Io(e) => Fatal::new(format!(
+            "无法读取 {shown}：{}",
+            crate::fsutil::io_message(&e)
+        )),
+    })?;
+    sniff(file, &bytes)?;
+    let found = comments::read(bytes).map_err(|e| Fatal::new(format!("{shown}：{e}")))?;
+    if found.is_empty() {
+        return Err(Fatal::new(format!("{shown} 中没有批注")).with_help(
+            "专家意见要作为 Word 批注（审阅 → 新建批注）写在文件中；意见写在正文里的，请用 shenbao new response 新建修改说明后逐条填写",
+        ));
+    }
+    Ok(found)
 }
 
 /// Import `file` into the project at `root` as `content/NAME.md` and

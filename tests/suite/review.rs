@@ -271,3 +271,84 @@ fn texts(xml: &str) -> String {
         .filter_map(|t| t.find('>').map(|i| t[i + 1..].to_string()))
         .collect()
 }
+
+#[test]
+fn a_reviewers_word_comments_become_the_responses_comments() {
+    let dir = demo();
+    let root = dir.path();
+    // A reviewer's .docx as Word writes it: two comments on paragraphs of
+    // the plan, one on a table cell.
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let body = r#"<w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、试点对象基本概况</w:t></w:r></w:p><w:p><w:commentRangeStart w:id="0"/><w:r><w:t>经开区位于伏牛市中心城区东南方向12公里，距郑州新郑国际机场约85公里。</w:t></w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p><w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>六、试点项目实施计划</w:t></w:r></w:p><w:p><w:r><w:t>（正文已改写）</w:t></w:r><w:commentRangeStart w:id="1"/><w:r><w:t>x</w:t></w:r><w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r></w:p>"#;
+    let comments = r#"<w:comment w:id="0" w:author="李明"><w:p><w:r><w:t>补充园区边界四至范围</w:t></w:r></w:p></w:comment><w:comment w:id="1" w:author="专家组"><w:p><w:r><w:t>进度安排细化到月</w:t></w:r></w:p></w:comment>"#;
+    let styles =
+        r#"<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style>"#;
+    let file = root.join("专家意见.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&file).unwrap());
+    let o = zip::write::SimpleFileOptions::default();
+    for (name, tag, inner) in [
+        (
+            "word/document.xml",
+            "w:document",
+            format!("<w:body>{body}</w:body>"),
+        ),
+        ("word/comments.xml", "w:comments", comments.to_string()),
+        ("word/styles.xml", "w:styles", styles.to_string()),
+    ] {
+        z.start_file(name, o).unwrap();
+        std::io::Write::write_all(&mut z, format!("<{tag} {w}>{inner}</{tag}>").as_bytes())
+            .unwrap();
+    }
+    z.finish().unwrap();
+
+    let out = run(
+        root,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--comments",
+            "--for",
+            PLAN,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made = root.join("content/专家意见-修改说明.md");
+    let text = std::fs::read_to_string(&made).unwrap();
+    assert!(text.contains("by: \"李明\"\n    text: \"补充园区边界四至范围\"\n    section: \"一（一）试点对象范围与区位\""), "{text}");
+    // The second comment's paragraph is not in the plan: the heading
+    // above it in the reviewer's file places it.
+    assert!(
+        text.contains("text: \"进度安排细化到月\"\n    section: \"六、试点项目实施计划\""),
+        "{text}"
+    );
+    // Never over a file: the same import again refuses.
+    let again = run(
+        root,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--comments",
+            "--for",
+            PLAN,
+        ],
+    );
+    assert!(!again.status.success());
+    // The answers are still to write: the check says so at each.
+    let v = json(&run(root, &["check", "--format", "json"]));
+    let unanswered: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["file"] == "content/专家意见-修改说明.md" && d["rule"] == "content/placeholder"
+        })
+        .collect();
+    assert!(unanswered.len() >= 2, "{v:#}");
+    // --for without --comments is refused with what to write.
+    let o = run(root, &["import", file.to_str().unwrap(), "--for", PLAN]);
+    assert!(!o.status.success());
+}
