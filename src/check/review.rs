@@ -170,8 +170,13 @@ fn unanswered(doc: &Document, meta: &ResponseMeta, out: &mut Vec<Diagnostic>) {
             .or_else(|| c.id.as_ref().map(|t| t.span.clone()))
             .unwrap_or_else(|| c.at.clone());
         let text = c.text.as_ref().map_or_else(String::new, |t| {
-            let t: String = t.value.chars().take(24).collect();
-            format!("（{t}…）")
+            let short: String = t.value.chars().take(24).collect();
+            let more = if short.len() < t.value.len() {
+                "…"
+            } else {
+                ""
+            };
+            format!("（{short}{more}）")
         });
         out.push(
             Diagnostic::at(

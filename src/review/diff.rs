@@ -186,10 +186,52 @@ pub fn walk(old: &[Block], new: &[Block]) -> Vec<Change> {
     diff_blocks(old, new, true)
 }
 
+/// What makes two blocks the same text: spaces (a Word file's full-width
+/// space after 表1), and a list number typed into the text (Word's `1．`
+/// where Markdown has a list item) do not.
+fn key(text: &str) -> String {
+    strip_list_number(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The text after a list number typed at its start (`1．`, `2.`, `3、`);
+/// a decimal (`1.5万吨`) is no list number.
+fn strip_list_number(text: &str) -> &str {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits)
+        && t[digits..].starts_with(['.', '．', '、'])
+        && !t[digits..]
+            .chars()
+            .nth(1)
+            .is_some_and(|c| c.is_ascii_digit())
+    {
+        let mark = t[digits..].chars().next().map_or(1, char::len_utf8);
+        t[digits + mark..].trim_start()
+    } else {
+        t
+    }
+}
+
 fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
-    let a: Vec<&str> = old.iter().map(|b| b.text.as_str()).collect();
-    let b: Vec<&str> = new.iter().map(|b| b.text.as_str()).collect();
+    let a: Vec<String> = old.iter().map(|b| key(&b.text)).collect();
+    let b: Vec<String> = new.iter().map(|b| key(&b.text)).collect();
     let ops = similar::capture_diff_slices(Algorithm::Patience, &a, &b);
+    // Each old heading's section in the revised document, where its
+    // heading is kept: a block removed from the end of a section is shown
+    // in that section, not in the one after.
+    let mut moved: std::collections::HashMap<usize, usize> = Default::default();
+    // Removed blocks: (index in `out`, their old section, the section of
+    // the revised block before where they stood).
+    let mut removed_at: Vec<(usize, Option<usize>, Option<usize>)> = Vec::new();
+    let before = |new_index: usize| {
+        new_index
+            .checked_sub(1)
+            .and_then(|k| new.get(k))
+            .and_then(|b| b.section)
+    };
     let mut out = Vec::new();
     // A removed block stands in the section of the block after it.
     let place = |new_index: usize| -> (Option<usize>, usize) {
@@ -200,7 +242,20 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
     };
     for op in ops {
         match op {
-            DiffOp::Equal { new_index, len, .. } => {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                for k in 0..len {
+                    let (o, n) = (&old[old_index + k], &new[new_index + k]);
+                    if o.heading
+                        && n.heading
+                        && let (Some(os), Some(ns)) = (o.section, n.section)
+                    {
+                        moved.insert(os, ns);
+                    }
+                }
                 if keep_equal {
                     for n in &new[new_index..new_index + len] {
                         let same = vec![Seg {
@@ -226,6 +281,7 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
             } => {
                 for blk in &old[old_index..old_index + old_len] {
                     let (section, at) = place(new_index);
+                    removed_at.push((out.len(), blk.section, before(new_index)));
                     out.push(removed(blk, section, at));
                 }
             }
@@ -254,6 +310,12 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
                             for n in &news[j..k] {
                                 out.push(added(n));
                             }
+                            if o.heading
+                                && news[k].heading
+                                && let (Some(os), Some(ns)) = (o.section, news[k].section)
+                            {
+                                moved.insert(os, ns);
+                            }
                             out.push(changed(o, &news[k]));
                             j = k + 1;
                         }
@@ -265,6 +327,7 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
                                 out.push(changed(o, &news[j]));
                                 j += 1;
                             } else {
+                                removed_at.push((out.len(), o.section, before(new_index + j)));
                                 out.push(removed(o, section, at));
                             }
                         }
@@ -272,6 +335,17 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
                 }
                 for n in &news[j..] {
                     out.push(added(n));
+                }
+            }
+        }
+    }
+    for (i, section, prev) in removed_at {
+        match section.and_then(|s| moved.get(&s)) {
+            Some(&ns) => out[i].section = Some(ns),
+            // Its heading went too: the section before where it stood.
+            None => {
+                if prev.is_some() {
+                    out[i].section = prev;
                 }
             }
         }
@@ -325,7 +399,15 @@ fn removed(o: &Block, section: Option<usize>, at: usize) -> Change {
 }
 
 fn changed(o: &Block, n: &Block) -> Change {
-    let (before, after, unified) = char_diff(&o.text, &n.text);
+    // A list number Word typed into one side's text is no change.
+    let (a, b) = if strip_list_number(&o.text).len() != o.text.trim_start().len()
+        || strip_list_number(&n.text).len() != n.text.trim_start().len()
+    {
+        (strip_list_number(&o.text), strip_list_number(&n.text))
+    } else {
+        (o.text.as_str(), n.text.as_str())
+    };
+    let (before, after, unified) = char_diff(a, b);
     Change {
         before,
         after,
@@ -337,28 +419,43 @@ fn changed(o: &Block, n: &Block) -> Change {
     }
 }
 
+/// A paragraph's units of comparison: a number, a code or a Latin word
+/// whole (150 → 160 is one change, not 5 → 6), every other character
+/// alone (Chinese has no spaces to split words at).
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '%' | '_');
+    for (i, c) in text.char_indices() {
+        if word(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(&text[s..i]);
+        }
+        out.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
+    }
+    out
+}
+
 /// Two texts diffed by characters: the old one with its deletions marked,
 /// the new one with its insertions. An unchanged run of one or two
 /// characters between two changes is folded into them (`扩建为新建` reads
 /// better than a change on each side of one kept character).
 pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .timeout(CHAR_DIFF_TIMEOUT)
-        .diff_chars(old, new);
+    let (a, b) = (tokens(old), tokens(new));
+    let deadline = std::time::Instant::now() + CHAR_DIFF_TIMEOUT;
+    let found = similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(deadline));
     // (tag, old text, new text) per op.
-    let mut ops: Vec<(DiffTag, String, String)> = diff
-        .ops()
+    let mut ops: Vec<(DiffTag, String, String)> = found
         .iter()
         .map(|op| {
-            let o: String = op
-                .old_range()
-                .map(|i| diff.old_slices()[i])
-                .collect::<String>();
-            let n: String = op
-                .new_range()
-                .map(|i| diff.new_slices()[i])
-                .collect::<String>();
+            let o: String = op.old_range().map(|i| a[i]).collect();
+            let n: String = op.new_range().map(|i| b[i]).collect();
             (op.tag(), o, n)
         })
         .collect();
@@ -459,12 +556,12 @@ mod tests {
         );
         assert_eq!(
             marked(&unified),
-            "园区规划面积1[-2.5-]{+5.8+}平方公里{+，四至清楚+}。"
+            "园区规划面积[-12.5-]{+15.8+}平方公里{+，四至清楚+}。"
         );
-        assert_eq!(marked(&before), "园区规划面积1[-2.5-]平方公里。");
+        assert_eq!(marked(&before), "园区规划面积[-12.5-]平方公里。");
         assert_eq!(
             marked(&after),
-            "园区规划面积1{+5.8+}平方公里{+，四至清楚+}。"
+            "园区规划面积{+15.8+}平方公里{+，四至清楚+}。"
         );
     }
 
@@ -489,6 +586,41 @@ mod tests {
             ]
         );
         assert!(changes.iter().all(|c| c.section == Some(0)));
+    }
+
+    #[test]
+    fn a_paragraph_removed_from_a_sections_end_stays_in_that_section() {
+        let old = doc(
+            "# 一、基础\n\n甲。\n\n乙段在本节末尾。\n\n# 二、目标\n\n丙。\n\n## （一）细目\n\n丁。\n\n# 三、内容\n\n戊。\n",
+        );
+        let new = doc("# 一、基础\n\n甲。\n\n# 二、目标\n\n丙。\n\n# 三、内容\n\n戊。\n");
+        let changes = compare(&blocks(&old), &blocks(&new));
+        let placed: Vec<(String, Option<usize>)> = changes
+            .iter()
+            .map(|c| (marked(&c.before), c.section))
+            .collect();
+        // 乙 in 一 (heading 0); the whole of 二（一） in 二 (heading 1),
+        // not in 三 after them.
+        assert_eq!(
+            placed,
+            [
+                ("[-乙段在本节末尾。-]".to_string(), Some(0)),
+                ("[-（一）细目-]".to_string(), Some(1)),
+                ("[-丁。-]".to_string(), Some(1)),
+            ]
+        );
+    }
+
+    #[test]
+    fn spacing_and_typed_list_numbers_are_no_change() {
+        let old = doc("表1\u{3000}主要指标\n\n1．开展审核。\n\n2. 建立制度。\n");
+        let new = doc("表1 主要指标\n\n1. 开展审核。\n2. 建立制度。\n");
+        assert!(compare(&blocks(&old), &blocks(&new)).is_empty());
+        let (before, after, _) = char_diff("投资3000万元", "投资3200万元");
+        assert_eq!(
+            (marked(&before), marked(&after)),
+            ("投资[-3000-]万元".into(), "投资{+3200+}万元".into())
+        );
     }
 
     #[test]

@@ -73,8 +73,17 @@ pub fn load_reviewed(
     let spec = spec.trim();
     let lower = spec.to_ascii_lowercase();
     let is_file = lower.ends_with(".md") || lower.ends_with(".docx");
-    if is_file || spec.contains(['/', '\\']) && !spec.contains(':') {
-        return load_file(root, spec, call);
+    let is_dir = !spec.is_empty() && root.join(spec).is_dir();
+    if is_file || is_dir || spec.contains(['/', '\\']) && !spec.contains(':') {
+        let reviewed = load_file(root, spec, call)?;
+        // The revised file itself is no earlier version.
+        if revised.path.canonicalize().ok() == reviewed.doc.path.canonicalize().ok() {
+            return Err(unavailable(
+                format!("送审版本 {spec} 就是修改后的文档本身"),
+                "写专家评审时那一版：git 的标签或提交（如 送审版），或另存的送审稿文件（放在 content/ 之外）",
+            ));
+        }
+        return Ok(reviewed);
     }
     load_git(root, revised, spec)
 }
@@ -98,6 +107,29 @@ fn load_file(root: &Path, spec: &str, call: &Call) -> Result<Reviewed, Unavailab
             ));
         }
     };
+    if real.is_dir() {
+        let inside: Vec<String> = std::fs::read_dir(&real)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| {
+                        let n = n.to_ascii_lowercase();
+                        n.ends_with(".md") || n.ends_with(".docx")
+                    })
+                    .map(|n| format!("{}/{n}", rel.trim_end_matches('/')))
+                    .take(6)
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Err(unavailable(
+            format!("送审版本 {shown} 是文件夹，要写其中送审稿文件的路径"),
+            if inside.is_empty() {
+                "写送审稿文件（.md 或 .docx）的路径".to_string()
+            } else {
+                format!("其中有：{}", inside.join("、"))
+            },
+        ));
+    }
     let bytes = crate::fsutil::read_regular(&real, MAX_KEPT_COPY).map_err(|e| {
         unavailable(
             format!("无法读取送审版本 {shown}：{}", read_error(&e)),
@@ -362,18 +394,50 @@ pub fn locate(doc: &Document, section: &str) -> Vec<(String, Option<usize>)> {
                     .iter()
                     .position(|(n, t)| f(&squeeze(n), &squeeze(t)))
             };
+            // 第三章 / 第三部分: the third chapter, however it is numbered.
+            let chapter = q
+                .strip_prefix('第')
+                .and_then(|r| r.strip_suffix('章').or_else(|| r.strip_suffix("部分")))
+                .and_then(|n| crate::text::parse_cn_numeral(n).or_else(|| n.parse().ok()));
+            let nth_chapter = chapter.and_then(|k| {
+                doc.body
+                    .headings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| h.level == 1)
+                    .nth((k as usize).checked_sub(1)?)
+                    .map(|(i, _)| i)
+            });
             let hit = find(&|n, t| t == q || (!n.is_empty() && n == q))
                 .or_else(|| find(&|n, t| !n.is_empty() && format!("{n}{t}") == q))
+                .or(nth_chapter)
+                // The number with a title renamed since (四（一）试点内容):
+                // the longest number the query starts with.
                 .or_else(|| {
-                    find(&|n, t| {
-                        !t.is_empty() && q.len() > n.len() && q.ends_with(t) && q.starts_with(n)
-                    })
+                    numbers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (n, _))| {
+                            let n = squeeze(n);
+                            // Not 一 alone: 三废治理 is a title.
+                            n.chars().count() >= 2
+                                && q.starts_with(&n)
+                                && !q[n.len()..]
+                                    .starts_with(|c: char| c == '（' || c.is_ascii_digit())
+                        })
+                        .max_by_key(|(_, (n, _))| n.len())
+                        .map(|(i, _)| i)
                 })
+                // Part of one title (环境现状 for 环境现状与主要问题).
                 .or_else(|| {
-                    find(&|_, t| {
-                        t.chars().count() >= 4
-                            && (t.contains(q) && q.chars().count() >= 4 || q.contains(t))
-                    })
+                    let mut hits = numbers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (_, t))| q.chars().count() >= 4 && squeeze(t).contains(q));
+                    match (hits.next(), hits.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
                 });
             (part.to_string(), hit)
         })
@@ -539,6 +603,14 @@ fn group(
     }
     for (section, g) in &mut out {
         for (i, (c, loc)) in meta.comments.iter().zip(located).enumerate() {
+            // A declined comment (未采纳) answers no change.
+            let declined = c
+                .response
+                .as_ref()
+                .is_some_and(|r| !crate::document::response::claims_a_change(&r.value));
+            if declined {
+                continue;
+            }
             // A comment on a chapter answers the changes in its sections.
             let answers = loc
                 .iter()
@@ -576,12 +648,27 @@ mod tests {
         assert_eq!(location(&n, 3), "三、主要目标");
         let hits: Vec<Option<usize>> = locate(
             &d,
-            "一（二）；试点对象范围与区位；一、（一）试点对象范围与区位；第九章",
+            "一（二）；试点对象范围与区位；一、（一）试点对象范围与区位；第九章；第二章；一（二）产业情况；产业；范围与区位",
         )
         .into_iter()
         .map(|(_, h)| h)
         .collect();
-        assert_eq!(hits, [Some(2), Some(1), Some(1), None]);
+        // 第二章 is the second chapter; a number keeps a renamed title; a
+        // part of one title is that section, of none (产业, 2 characters)
+        // nothing.
+        assert_eq!(
+            hits,
+            [
+                Some(2),
+                Some(1),
+                Some(1),
+                None,
+                Some(3),
+                Some(2),
+                None,
+                Some(1)
+            ]
+        );
     }
 
     #[test]

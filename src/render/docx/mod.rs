@@ -1203,6 +1203,24 @@ impl Writer<'_> {
                 &aligns, header, head, rows, &plain,
             ))));
         }
+        // The signature (落款), as the PDF prints it.
+        let applicant = v.meta.applicant.as_ref().map(|a| a.value.clone());
+        let date = v
+            .meta
+            .date
+            .as_ref()
+            .map(|d| crate::document::voluntary::date_zh(&d.value));
+        if applicant.is_some() || date.is_some() {
+            self.para(Paragraph::new().style("BodyText"));
+            for line in [applicant, date].into_iter().flatten() {
+                self.para(
+                    Paragraph::new()
+                        .style("BodyText")
+                        .align(AlignmentType::Right)
+                        .add_run(Run::new().add_text(line)),
+                );
+            }
+        }
         if v.sections.is_empty() {
             return;
         }

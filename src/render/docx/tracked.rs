@@ -34,6 +34,13 @@ pub fn tracked(
             l => format!("Heading{}", l.min(4)),
         };
         let mut p = Paragraph::new().style(&style);
+        // A paragraph added or removed whole: its mark too, so that
+        // rejecting (or accepting) it leaves no empty paragraph behind.
+        if c.before.is_empty() {
+            p = p.insert(AUTHOR, date);
+        } else if c.after.is_empty() {
+            p = p.delete(AUTHOR, date);
+        }
         for seg in &c.unified {
             p = match seg.mark {
                 Mark::Same => p.add_run(Run::new().add_text(seg.text.as_str())),
