@@ -823,36 +823,75 @@ fn write_tracked(
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let target = clean.with_file_name(format!("{stem}-修订.docx"));
     let file = crate::project::rel_path(out_dir, &target);
-    let title = crate::views::full_title(
-        &revised.display_title(),
-        revised.kind().map_or("", |k| k.name_zh()),
-    );
-    let bytes = match crate::render::docx::tracked::tracked(&title, &changes, fonts, date) {
-        Ok(b) => b,
-        Err(why) => {
-            return Some((
-                target,
-                None,
-                vec![docx_failed(
-                    &doc.src.rel,
-                    format!("无法生成修订稿 Word 文件：{why}"),
-                )],
-            ));
-        }
+    let date = if date.is_empty() {
+        "2000-01-01T00:00:00Z"
+    } else {
+        date
     };
+    let wanted = changes
+        .iter()
+        .filter(|c| {
+            c.unified
+                .iter()
+                .any(|s| s.mark != crate::review::diff::Mark::Same)
+        })
+        .count();
+    let mut told = Vec::new();
+    let bytes =
+        match crate::render::docx::export_tracked(revised, &project.root, fonts, &changes, date) {
+            Ok(e) => {
+                // Never silent: a change the Word file does not show as a
+                // revision (in a figure, a footnote) is said.
+                if e.revisions < wanted {
+                    told.push(
+                        Diagnostic::file(
+                            rule::DOCX_TRACKED,
+                            Severity::Warning,
+                            &doc.src.rel,
+                            format!(
+                                "修订稿 {} 中有 {} 处改动没有标成修订（共 {wanted} 处）",
+                                crate::text::escape_name(&crate::project::rel_path(
+                                    out_dir, &target
+                                )),
+                                wanted - e.revisions
+                            ),
+                        )
+                        .with_help(
+                            "多半是图片、脚注或代码块中的改动：请以修改对照表（修改说明 PDF）为准",
+                        ),
+                    );
+                }
+                e.bytes
+            }
+            Err(why) => {
+                return Some((
+                    target,
+                    None,
+                    vec![docx_failed(
+                        &doc.src.rel,
+                        format!("无法生成修订稿 Word 文件：{why}"),
+                    )],
+                ));
+            }
+        };
     let inputs = hex(typst::utils::hash128(&bytes[..]));
     if let Some(r) = old.get(&file)
         && r.inputs == inputs
         && crate::output::output_hash(&target) == r.output
     {
-        return Some((target, Some((file, Some(r.clone()))), Vec::new()));
+        return Some((target, Some((file, Some(r.clone()))), told));
     }
     if crate::output::changed_since_written(out_dir, &file, written_sums) {
-        let told = crate::output::changed_diagnostic(&doc.src.rel, out_dir, &file);
-        return Some((target, None, vec![told]));
+        told.push(crate::output::changed_diagnostic(
+            &doc.src.rel,
+            out_dir,
+            &file,
+        ));
+        return Some((target, None, told));
     }
     if let Err(e) = write_docx(out_dir, &target, &bytes) {
-        return Some((target.clone(), None, vec![docx_failed(&doc.src.rel, e)]));
+        told.push(docx_failed(&doc.src.rel, e));
+        return Some((target.clone(), None, told));
     }
     let record = Record {
         inputs: inputs.clone(),
@@ -862,7 +901,7 @@ fn write_tracked(
         bytes: bytes.len() as u64,
         findings: Vec::new(),
     };
-    Some((target, Some((file, Some(record))), Vec::new()))
+    Some((target, Some((file, Some(record))), told))
 }
 
 /// The Word file with a document's findings as comments, beside its own

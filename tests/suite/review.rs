@@ -22,7 +22,8 @@ fn git(root: &Path, args: &[&str]) {
 }
 
 /// The demo, committed and tagged 送审版, then revised: a sentence in
-/// 一（一） changed and one added, one paragraph of 二（一） deleted.
+/// 一（一） changed and a paragraph added after it, a cell of the
+/// industry table changed, the last paragraph of 二（一） deleted.
 fn revised_project() -> tempfile::TempDir {
     let dir = demo();
     let root = dir.path();
@@ -43,6 +44,10 @@ fn revised_project() -> tempfile::TempDir {
         &text[..at],
         &text[at..]
     );
+    let text = text.replacen("| 新型建材 | 24 | 96.2 |", "| 新型建材 | 24 | 98.6 |", 1);
+    let start = text.find("对照国家和河南省的要求").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap() + 2;
+    let text = format!("{}{}", &text[..start], &text[end..]);
     std::fs::write(&plan, text).unwrap();
     dir
 }
@@ -168,8 +173,13 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
     ] {
         assert!(text.contains(want), "{want} not in {text}");
     }
-    // Only the changed section is compared.
-    assert!(!text.contains("（二）清洁生产工作基础（意见"), "{text}");
+    // The paragraph removed from the end of 二（一） is shown there, not
+    // under 二（二） after it; no comment claims it.
+    assert!(
+        text.contains("二（一）环境现状与主要问题修改前修改后对照国家"),
+        "{text}"
+    );
+    assert!(!text.contains("二（二）清洁生产工作基础"), "{text}");
 
     // The tracked-changes file: the inserted characters as w:ins by
     // 修改稿, the unchanged text as plain runs, no deletion but those made.
@@ -190,10 +200,20 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
         inserted.contains("经开区边界清晰，不跨地市行政区域。"),
         "{inserted}"
     );
-    assert!(
-        between(&xml, "<w:del ", "</w:del>").is_empty(),
-        "nothing was deleted"
-    );
+    // The table cell changed, as a revision in its cell: 96.2 → 98.6.
+    assert!(inserted.contains("98.6"), "{inserted}");
+    let deleted: String = between(&xml, "<w:del ", "</w:del>")
+        .iter()
+        .flat_map(|d| between(d, "<w:delText", "</w:delText>"))
+        .filter_map(|t| t.find('>').map(|i| t[i + 1..].to_string()))
+        .collect();
+    assert!(deleted.contains("96.2"), "{deleted}");
+    // The paragraph removed from the end of 二（一）, kept as deleted text.
+    assert!(deleted.contains("对照国家和河南省的要求"), "{deleted}");
+    // It is the plan's own Word file: its tables and its sections
+    // (cover, contents, body) are there.
+    assert!(xml.matches("<w:tbl>").count() >= 3, "tables kept");
+    assert!(xml.matches("<w:sectPr").count() >= 2, "sections kept");
     assert!(
         texts(&xml).contains("伏牛港铁路专用线"),
         "unchanged text is kept"

@@ -337,6 +337,8 @@ pub struct Exported {
     pub headings: usize,
     pub tables: usize,
     pub images: usize,
+    /// Changed blocks marked as revisions (a tracked-changes file).
+    pub revisions: usize,
 }
 
 /// A finding shown in Word as a comment (批注) where it applies.
@@ -423,7 +425,7 @@ pub fn export_with_remarks(
     remarks: &[Remark],
     date: &str,
 ) -> Result<Exported, String> {
-    export_inner(doc, root, fonts, remarks, date, None)
+    export_inner(doc, root, fonts, remarks, date, None, None)
 }
 
 /// A response to the expert review: its text, then the table of comments
@@ -435,7 +437,19 @@ pub fn export_response(
     root: &Path,
     fonts: &WordFonts,
 ) -> Result<Exported, String> {
-    export_inner(doc, root, fonts, &[], "", Some(view))
+    export_inner(doc, root, fonts, &[], "", Some(view), None)
+}
+
+/// The revised document's Word file with the changes since the reviewed
+/// version as tracked revisions (see [`tracked`]), dated `date`.
+pub fn export_tracked(
+    doc: &Document,
+    root: &Path,
+    fonts: &WordFonts,
+    changes: &[crate::review::diff::Change],
+    date: &str,
+) -> Result<Exported, String> {
+    export_inner(doc, root, fonts, &[], "", None, Some((changes, date)))
 }
 
 fn export_inner(
@@ -445,7 +459,9 @@ fn export_inner(
     remarks: &[Remark],
     date: &str,
     response: Option<&crate::review::ResponseView<'_>>,
+    revisions: Option<(&[crate::review::diff::Change], &str)>,
 ) -> Result<Exported, String> {
+    let mut marked = 0;
     let mut next_id = 0usize;
     let mut comment = |r: &Remark| {
         next_id += 1;
@@ -524,6 +540,9 @@ fn export_inner(
                 }
             }
         }
+        if let Some((changes, date)) = revisions {
+            marked = tracked::mark(&mut w.body, changes, date);
+        }
         if let Some(report) = crate::views::report(doc) {
             for (i, t) in report.tables.iter().enumerate() {
                 w.summary_table(t, &crate::views::appendix_label(i, report.tables.len()));
@@ -576,6 +595,7 @@ fn export_inner(
         tables: w.tables,
         images: w.figures,
         problems: w.problems,
+        revisions: marked,
     })
 }
 
