@@ -283,6 +283,28 @@ pub fn find_revised<'a>(docs: &'a [Document], spec: &str) -> Option<&'a Document
         })
 }
 
+/// The documents whose pages show `rel` too: the responses answering it,
+/// or (for a response) the document it answers.
+pub fn related(docs: &[Document], rel: &str) -> Vec<String> {
+    let answers = |d: &Document| {
+        d.response()
+            .and_then(|r| r.revised.as_ref())
+            .and_then(|f| find_revised(docs, &f.value))
+            .map(|r| r.src.rel.clone())
+    };
+    let mut out: Vec<String> = docs
+        .iter()
+        .filter(|d| answers(d).as_deref() == Some(rel))
+        .map(|d| d.src.rel.clone())
+        .collect();
+    if let Some(d) = docs.iter().find(|d| d.src.rel == rel)
+        && let Some(revised) = answers(d)
+    {
+        out.push(revised);
+    }
+    out
+}
+
 /// A heading's number as the printed document shows it: the author's own
 /// (一、, 1.2, 第三章), else the official numbering by level (一、（一）
 /// 1. （1）).

@@ -98,10 +98,17 @@ impl LivePreview {
             out_dir: Some(self.out_dir.clone()),
         };
         let print = self.print.get(rel).map_or(&[][..], Vec::as_slice);
-        let touched: Vec<String> =
+        let mut touched: Vec<String> =
             check::recheck(project, &opts, rel, print, &mut self.diagnostics)
                 .into_iter()
                 .collect();
+        // A response shows its comparison with the document it answers,
+        // whose page links it back: both pages follow either's edits.
+        for other in crate::review::related(&project.documents, rel) {
+            if !touched.contains(&other) {
+                touched.push(other);
+            }
+        }
         self.site.refresh(project, rel, &self.diagnostics, &touched)
     }
 

@@ -372,3 +372,48 @@ fn a_reviewers_word_comments_become_the_responses_comments() {
     let o = run(root, &["import", file.to_str().unwrap(), "--for", PLAN]);
     assert!(!o.status.success());
 }
+
+/// In the preview, an edit of the revised plan reaches its response's
+/// page and PDF (the comparison is of the plan), not only the plan's.
+#[test]
+fn the_preview_updates_the_comparison_when_the_revised_plan_is_edited() {
+    use crate::common::serve::{enc, events, get, start, wait_for};
+    let dir = revised_project();
+    let root = dir.path();
+    response(root, ANSWERED, "送审版");
+    let server = start(root, &[]);
+    let rx = events(&server.addr);
+    wait_for(&rx, "hello", |v| v["type"] == "hello");
+    let page = "docs/专家意见修改说明.html";
+    let pdf = "pdf/专家意见修改说明.pdf";
+    let plan = root.join(PLAN);
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        text.replacen("经开区边界清晰", "经开区边界清晰（预览新增）", 1),
+    )
+    .unwrap();
+    let lists = |v: &serde_json::Value, key: &str, item: &str| {
+        v[key]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|p| p == item || p == "*"))
+    };
+    wait_for(&rx, "the response's page", |v| {
+        v["type"] == "reload" && lists(v, "pages", page)
+    });
+    let (status, body) = get(&server.addr, &format!("/{}", enc(page)));
+    assert_eq!(status, 200);
+    assert!(body.contains("预览新增"), "the comparison follows the plan");
+    wait_for(&rx, "the response's PDF", |v| {
+        v["type"] == "pdf" && lists(v, "pdfs", pdf)
+    });
+    let (_, _, bytes) =
+        crate::common::serve::request(&server.addr, "GET", &format!("/{}", enc(pdf)));
+    let file = root.join("got.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let printed: String = pdf_text(&file, None, None, false)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(printed.contains("预览新增"), "{printed}");
+}
