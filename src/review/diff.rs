@@ -36,6 +36,8 @@ pub struct Block {
     pub heading: bool,
     /// Byte offset of the block in its file.
     pub at: usize,
+    /// For a table row: its table's header row (what the cells are).
+    pub columns: Option<String>,
 }
 
 /// One changed block: its text before (deletions marked) and after
@@ -50,6 +52,8 @@ pub struct Change {
     pub unified: Vec<Seg>,
     /// The block's heading level (0: not a heading).
     pub level: usize,
+    /// For a table row: its table's header row.
+    pub columns: Option<String>,
     /// The section of the revised document the change stands in.
     pub section: Option<usize>,
     pub heading: bool,
@@ -78,7 +82,13 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
     };
     let mut depth = 0usize;
     let mut in_cell = false;
-    let finish = |open: &mut Option<(String, usize, bool, usize)>, out: &mut Vec<Block>| {
+    // The current table's header row, and whether the open block is a
+    // table's head (1) or body row (2).
+    let mut columns: Option<String> = None;
+    let mut row_kind = 0u8;
+    let finish = |open: &mut Option<(String, usize, bool, usize)>,
+                  out: &mut Vec<Block>,
+                  columns: Option<String>| {
         if let Some((text, at, heading, _)) = open.take() {
             let text = text.trim().to_string();
             if !text.is_empty() {
@@ -88,6 +98,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
                     level: if heading { level_at(at) } else { 0 },
                     heading,
                     at,
+                    columns,
                 });
             }
         }
@@ -107,11 +118,17 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
                         if open.is_none() =>
                     {
                         let heading = matches!(tag, Tag::Heading { .. });
+                        row_kind = match tag {
+                            Tag::TableHead => 1,
+                            Tag::TableRow => 2,
+                            _ => 0,
+                        };
                         open = Some((String::new(), at, heading, depth));
                     }
                     // A list inside an item: the item's own text is one
                     // block, each nested item another.
-                    Tag::List(_) => finish(&mut open, &mut out),
+                    Tag::List(_) => finish(&mut open, &mut out, None),
+                    Tag::Table(_) => columns = None,
                     Tag::TableCell => {
                         if let Some((t, ..)) = open.as_mut()
                             && in_cell
@@ -130,7 +147,12 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             }
             Event::End(tag) => {
                 if open.as_ref().is_some_and(|(_, _, _, d)| *d == depth) {
-                    finish(&mut open, &mut out);
+                    if row_kind == 1 {
+                        columns = open.as_ref().map(|(t, ..)| t.trim().to_string());
+                    }
+                    let of_row = (row_kind == 2).then(|| columns.clone()).flatten();
+                    finish(&mut open, &mut out, of_row);
+                    row_kind = 0;
                 }
                 match tag {
                     TagEnd::TableHead | TagEnd::TableRow => in_cell = false,
@@ -166,7 +188,7 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             _ => {}
         }
     }
-    finish(&mut open, &mut out);
+    finish(&mut open, &mut out, None);
     out
 }
 
@@ -267,6 +289,7 @@ fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
                             after: same.clone(),
                             unified: same,
                             level: n.level,
+                            columns: n.columns.clone(),
                             section: n.section,
                             heading: n.heading,
                             at: n.at,
@@ -376,6 +399,7 @@ fn added(n: &Block) -> Change {
         after: seg.clone(),
         unified: seg,
         level: n.level,
+        columns: n.columns.clone(),
         section: n.section,
         heading: n.heading,
         at: n.at,
@@ -392,6 +416,7 @@ fn removed(o: &Block, section: Option<usize>, at: usize) -> Change {
         after: Vec::new(),
         unified: seg,
         level: o.level,
+        columns: o.columns.clone(),
         section,
         heading: o.heading,
         at,
@@ -413,6 +438,7 @@ fn changed(o: &Block, n: &Block) -> Change {
         after,
         unified,
         level: n.level.max(o.level),
+        columns: n.columns.clone().or_else(|| o.columns.clone()),
         section: n.section,
         heading: n.heading || o.heading,
         at: n.at,

@@ -531,7 +531,11 @@ pub fn view<'a>(
                 .as_ref()
                 .map_or_else(String::new, |f| f.value.clone())
         },
-        Document::display_title,
+        // As its cover names it (…试点实施方案).
+        |r| match r.kind() {
+            Some(k) => crate::views::full_title(&r.display_title(), k.name_zh()),
+            None => r.display_title(),
+        },
     );
     let numbers = revised.map(section_numbers).unwrap_or_default();
     let located: Vec<Vec<(String, Option<usize>)>> = meta

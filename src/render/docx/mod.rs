@@ -1300,7 +1300,20 @@ impl Writer<'_> {
             let rows = sec
                 .changes
                 .iter()
-                .map(|c| vec![runs(&c.before), runs(&c.after)])
+                .map(|c| {
+                    let mut before = Vec::new();
+                    // A table row says which columns its cells are.
+                    if let Some(cols) = &c.columns {
+                        before.push(RunOrLink::Run(
+                            Run::new()
+                                .add_text(format!("表格行，各列为：{cols}"))
+                                .color("5A5A5A")
+                                .add_break(BreakType::TextWrapping),
+                        ));
+                    }
+                    before.extend(runs(&c.before));
+                    vec![before, runs(&c.after)]
+                })
                 .collect();
             let head = vec!["修改前".to_string(), "修改后".to_string()];
             let header = head.iter().map(|h| txt(h, true)).collect();

@@ -678,9 +678,10 @@ impl<'a> Printer<'a> {
             ));
             for c in &sec.changes {
                 m.push_str(&format!(
-                    "      (before: ({}), after: ({})),\n",
+                    "      (before: ({}), after: ({}), columns: {}),\n",
                     runs(&c.before),
-                    runs(&c.after)
+                    runs(&c.after),
+                    lit(c.columns.as_deref().unwrap_or(""))
                 ));
             }
             m.push_str("    )),\n");

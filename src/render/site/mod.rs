@@ -1272,6 +1272,7 @@ fn response_json(project: &Project, doc: &Document, to_root: &str) -> serde_json
             "comments": s.comments,
             "changes": s.changes.iter().map(|c| serde_json::json!({
                 "before": segs(&c.before), "after": segs(&c.after),
+                "columns": c.columns,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
