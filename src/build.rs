@@ -828,22 +828,35 @@ fn write_tracked(
     } else {
         date
     };
-    let wanted = changes
-        .iter()
-        .filter(|c| {
-            c.unified
-                .iter()
-                .any(|s| s.mark != crate::review::diff::Mark::Same)
-        })
-        .count();
+    // Changes to the fields (the cover, 附表) are not marked in the
+    // body: they count as not shown.
+    let fields = crate::review::diff::compare(
+        &crate::review::diff::field_blocks(&reviewed.doc),
+        &crate::review::diff::field_blocks(revised),
+    )
+    .len();
+    let wanted = fields
+        + changes
+            .iter()
+            .filter(|c| {
+                c.unified
+                    .iter()
+                    .any(|s| s.mark != crate::review::diff::Mark::Same)
+            })
+            .count();
     let mut told = Vec::new();
-    let bytes =
-        match crate::render::docx::export_tracked(revised, &project.root, fonts, &changes, date) {
-            Ok(e) => {
-                // Never silent: a change the Word file does not show as a
-                // revision (in a figure, a footnote) is said.
-                if e.revisions < wanted {
-                    told.push(
+    let bytes = match crate::render::docx::export_tracked(
+        revised,
+        &project.root,
+        fonts,
+        &changes,
+        date,
+    ) {
+        Ok(e) => {
+            // Never silent: a change the Word file does not show as a
+            // revision (in a figure, a footnote) is said.
+            if e.revisions < wanted {
+                told.push(
                         Diagnostic::file(
                             rule::DOCX_TRACKED,
                             Severity::Warning,
@@ -857,23 +870,23 @@ fn write_tracked(
                             ),
                         )
                         .with_help(
-                            "多半是图片、脚注或代码块中的改动：请以修改对照表（修改说明 PDF）为准",
+                            "字段区（封面、附表）、图片、脚注或代码块中的改动不标成修订：请以修改对照表（修改说明 PDF）为准",
                         ),
                     );
-                }
-                e.bytes
             }
-            Err(why) => {
-                return Some((
-                    target,
-                    None,
-                    vec![docx_failed(
-                        &doc.src.rel,
-                        format!("无法生成修订稿 Word 文件：{why}"),
-                    )],
-                ));
-            }
-        };
+            e.bytes
+        }
+        Err(why) => {
+            return Some((
+                target,
+                None,
+                vec![docx_failed(
+                    &doc.src.rel,
+                    format!("无法生成修订稿 Word 文件：{why}"),
+                )],
+            ));
+        }
+    };
     let inputs = hex(typst::utils::hash128(&bytes[..]));
     if let Some(r) = old.get(&file)
         && r.inputs == inputs

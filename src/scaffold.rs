@@ -333,7 +333,12 @@ pub fn new_response(
     s.push_str(&format!("for: {}   # 修改后的文档\n", yaml_quote(&rel)));
     s.push_str(&format!(
         "reviewed: {}   # 专家评审时看的版本：git 标签或提交，或保留的送审稿文件（.md/.docx，放在 content/ 之外）\n",
-        yaml_quote(reviewed.unwrap_or("送审版"))
+        yaml_quote(
+            &reviewed
+                .map(str::to_string)
+                .or_else(|| crate::review::reviewed_tag(root))
+                .unwrap_or_else(|| "送审版".to_string())
+        )
     ));
     match applicant {
         Some(a) => s.push_str(&format!("applicant: {}\n", yaml_quote(&a))),

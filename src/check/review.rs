@@ -71,7 +71,10 @@ fn response(
         if ctx.placeholders.is_some_and(|p| p.is_match(&section.value)) {
             continue;
         }
-        for (written, _) in loc.iter().filter(|(_, hit)| hit.is_none()) {
+        for (written, _) in loc
+            .iter()
+            .filter(|(w, hit)| hit.is_none() && !review::names_fields(w))
+        {
             let tops: Vec<String> = revised
                 .body
                 .headings
@@ -91,7 +94,7 @@ fn response(
                 )
                 .with_label("修改位置")
                 .with_help(format!(
-                    "写修改后文档中的标题（如 试点对象范围与区位）或编号（如 一（一））；它的一级标题有：{}",
+                    "写修改后文档中的标题或编号（多处用“；”分开）；它的一级标题有：{}",
                     tops.join("、")
                 )),
             );
@@ -122,6 +125,11 @@ fn response(
         &review::diff::blocks(&old.doc),
         &review::diff::blocks(revised),
     );
+    let fields_changed = !review::diff::compare(
+        &review::diff::field_blocks(&old.doc),
+        &review::diff::field_blocks(revised),
+    )
+    .is_empty();
     for (i, (c, loc)) in meta.comments.iter().zip(&located).enumerate() {
         let Some(response) = &c.response else {
             continue;
@@ -130,6 +138,24 @@ fn response(
             continue;
         }
         for (written, hit) in loc {
+            if review::names_fields(written) && !fields_changed {
+                out.push(
+                    Diagnostic::at(
+                        rule::REVIEW_UNCHANGED,
+                        Severity::Warning,
+                        &doc.src,
+                        response.span.clone(),
+                        format!(
+                            "意见 {} 说已修改，但“{written}”所用的字段与送审版本（{}）相比没有改动",
+                            c.label(i),
+                            old.origin.describe()
+                        ),
+                    )
+                    .with_label("修改情况")
+                    .with_help("附表、封面由字段区生成：核对字段是否已改并保存"),
+                );
+                continue;
+            }
             let Some(h) = hit else { continue };
             let changed = changes
                 .iter()

@@ -192,6 +192,40 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
     out
 }
 
+/// The front matter as blocks, one per field line (comments and blank
+/// lines left out): what the cover and the tables made from the fields
+/// (附表) print, compared as the body is.
+pub fn field_blocks(doc: &Document) -> Vec<Block> {
+    let Some(front) = doc.front.as_ref() else {
+        return Vec::new();
+    };
+    let yaml = &doc.src.text[front.split.yaml.clone()];
+    let mut at = front.split.yaml.start;
+    let mut out = Vec::new();
+    for line in yaml.split_inclusive('\n') {
+        let here = at;
+        at += line.len();
+        // The value without its trailing comment (a `#` after a space).
+        let text = match line.find(" #") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let text = text.trim_end();
+        if text.trim().is_empty() || text.trim_start().starts_with('#') {
+            continue;
+        }
+        out.push(Block {
+            text: text.trim().to_string(),
+            section: None,
+            level: 0,
+            heading: false,
+            at: here,
+            columns: None,
+        });
+    }
+    out
+}
+
 /// Longest a character diff may take per paragraph before it settles for
 /// a coarser answer (a pathological pair, not a real paragraph).
 const CHAR_DIFF_TIMEOUT: Duration = Duration::from_millis(100);
@@ -469,9 +503,9 @@ fn tokens(text: &str) -> Vec<&str> {
 }
 
 /// Two texts diffed by characters: the old one with its deletions marked,
-/// the new one with its insertions. An unchanged run of one or two
-/// characters between two changes is folded into them (`扩建为新建` reads
-/// better than a change on each side of one kept character).
+/// the new one with its insertions. An unchanged character alone between
+/// two changes is folded into them (`扩建为新建` reads better than a
+/// change on each side of one kept character).
 pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
     let (a, b) = (tokens(old), tokens(new));
     let deadline = std::time::Instant::now() + CHAR_DIFF_TIMEOUT;
@@ -487,7 +521,7 @@ pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
         .collect();
     for i in 1..ops.len().saturating_sub(1) {
         if ops[i].0 == DiffTag::Equal
-            && ops[i].1.chars().count() <= 2
+            && ops[i].1.chars().count() <= 1
             && ops[i - 1].0 != DiffTag::Equal
             && ops[i + 1].0 != DiffTag::Equal
         {

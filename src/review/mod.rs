@@ -283,6 +283,28 @@ pub fn find_revised<'a>(docs: &'a [Document], spec: &str) -> Option<&'a Document
         })
 }
 
+/// Where the changes to the front matter are shown (the cover, the
+/// tables made from the fields).
+pub const FIELDS_LOCATION: &str = "字段区（封面、附表等由字段生成的内容）";
+
+/// Whether a comment's `section:` names what the fields make (附表,
+/// 封面, 字段): no heading of the body, but a place all the same.
+pub fn names_fields(section: &str) -> bool {
+    let s = squeeze(section);
+    s.starts_with("附表") || s == "封面" || s.starts_with("字段")
+}
+
+/// The git tag the experts' version most likely has: one named 送审,
+/// 评估 or 评审, else the only one. None outside a repository.
+pub fn reviewed_tag(root: &Path) -> Option<String> {
+    let repo = gix::discover(root).ok()?;
+    let tags = tag_names(&repo);
+    tags.iter()
+        .find(|t| ["送审", "评估", "评审"].iter().any(|w| t.contains(w)))
+        .cloned()
+        .or_else(|| (tags.len() == 1).then(|| tags[0].clone()))
+}
+
 /// The documents whose pages show `rel` too: the responses answering it,
 /// or (for a response) the document it answers.
 pub fn related(docs: &[Document], rel: &str) -> Vec<String> {
@@ -315,6 +337,11 @@ fn own_number(doc: &Document, i: usize, counters: &[u32]) -> String {
         return written
             .trim_end_matches(['、', '.', '．', ' ', '　'])
             .to_string();
+    }
+    // A report numbered as written leaves 前言 and 结论 unnumbered, as
+    // it prints them.
+    if doc.body.numbers_as_written || crate::text::is_unnumbered_section(&h.title) {
+        return String::new();
     }
     let n = counters
         .get(h.level.saturating_sub(1))
@@ -377,9 +404,13 @@ pub fn location(numbers: &[(String, String)], i: usize) -> String {
         {
             // 三、试点工作目标, as the heading prints.
             format!("{n}、{t}")
-        } else if n.chars().next_back().is_some_and(|c| c.is_ascii_digit())
+        } else if n
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '章' | '节' | '分'))
             && t.chars().next().is_some_and(|c| !c.is_ascii())
         {
+            // 1.2 生产工艺, 第一章 筹划与组织.
             format!("{n} {t}")
         } else {
             format!("{n}{t}")
@@ -421,7 +452,12 @@ pub fn locate(doc: &Document, section: &str) -> Vec<(String, Option<usize>)> {
                 .strip_prefix('第')
                 .and_then(|r| r.strip_suffix('章').or_else(|| r.strip_suffix("部分")))
                 .and_then(|n| crate::text::parse_cn_numeral(n).or_else(|| n.parse().ok()));
-            let nth_chapter = chapter.and_then(|k| {
+            // Only where the chapters carry no written number of their own
+            // (第八章 of a report with seven is no chapter).
+            let written = doc.body.headings.iter().any(|h| {
+                h.level == 1 && h.number.is_some() && h.text.trim_start().starts_with('第')
+            });
+            let nth_chapter = chapter.filter(|_| !written).and_then(|k| {
                 doc.body
                     .headings
                     .iter()
@@ -561,6 +597,24 @@ pub fn view<'a>(
             Ok(old) => {
                 let changes = diff::compare(&diff::blocks(&old.doc), &diff::blocks(r));
                 sections = group(r, &numbers, changes, meta, &located);
+                let fields = diff::compare(&diff::field_blocks(&old.doc), &diff::field_blocks(r));
+                if !fields.is_empty() {
+                    let comments = meta
+                        .comments
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.section.as_ref().is_some_and(|s| names_fields(&s.value)))
+                        .map(|(i, c)| c.label(i))
+                        .collect();
+                    sections.insert(
+                        0,
+                        SectionChanges {
+                            location: FIELDS_LOCATION.to_string(),
+                            comments,
+                            changes: fields,
+                        },
+                    );
+                }
                 reviewed = Some(Ok(old.origin));
             }
             Err(e) => reviewed = Some(Err(e)),

@@ -48,6 +48,13 @@ fn revised_project() -> tempfile::TempDir {
     let start = text.find("对照国家和河南省的要求").unwrap();
     let end = start + text[start..].find("\n\n").unwrap() + 2;
     let text = format!("{}{}", &text[..start], &text[end..]);
+    // A field the cover and tables are made from, and a small new table.
+    let text = text.replacen("专职管理人员3名", "专职管理人员5名", 1);
+    let text = text.replacen(
+        "经开区边界清晰，不跨地市行政区域。\n",
+        "经开区边界清晰，不跨地市行政区域。\n\n| 方位 | 界线 |\n|---|---|\n| 东 | 京港澳高速 |\n| 西 | 伏牛河 |\n",
+        1,
+    );
     std::fs::write(&plan, text).unwrap();
     dir
 }
@@ -170,6 +177,9 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
         "送审版（git提交",
         "一（一）试点对象范围与区位（意见1）",
         "经开区边界清晰，不跨地市行政区域。",
+        // The field change, in its own place.
+        "字段区（封面、附表等由字段生成的内容）",
+        "专职管理人员5名",
     ] {
         assert!(text.contains(want), "{want} not in {text}");
     }
@@ -213,6 +223,15 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
     // It is the plan's own Word file: its tables and its sections
     // (cover, contents, body) are there.
     assert!(xml.matches("<w:tbl>").count() >= 3, "tables kept");
+    // The new table's rows are inserted rows (w:trPr/w:ins), so that
+    // rejecting them leaves no empty grid.
+    let inserted_rows = between(&xml, "<w:trPr>", "</w:trPr>")
+        .iter()
+        .filter(|p| p.contains("<w:ins "))
+        .count();
+    assert_eq!(inserted_rows, 3, "header and two rows");
+    // The changed field is not a revision in the body: said, not silent.
+    assert!(stdout.contains("docx/tracked"), "{stdout}");
     assert!(xml.matches("<w:sectPr").count() >= 2, "sections kept");
     assert!(
         texts(&xml).contains("伏牛港铁路专用线"),

@@ -354,6 +354,25 @@ const SETTINGS: &[&str] = &[
     "listSeparator",
 ];
 
+/// CT_TrPr: the row's properties, then its revision marks.
+const TR_PR: &[&str] = &[
+    "cnfStyle",
+    "divId",
+    "gridBefore",
+    "gridAfter",
+    "wBefore",
+    "wAfter",
+    "cantSplit",
+    "trHeight",
+    "tblHeader",
+    "tblCellSpacing",
+    "jc",
+    "hidden",
+    "ins",
+    "del",
+    "trPrChange",
+];
+
 /// The sequence a `w:` element's children follow, by the element's name
 /// (and, where one name has two types, its parent's).
 fn sequence(name: &str, parent: &str) -> Option<&'static [&'static str]> {
@@ -364,6 +383,7 @@ fn sequence(name: &str, parent: &str) -> Option<&'static [&'static str]> {
         "style" => STYLE,
         "tblPr" => TBL_PR,
         "tcPr" => TC_PR,
+        "trPr" => TR_PR,
         "tblBorders" | "tcBorders" | "tblCellMar" | "tcMar" => BORDERS,
         "pBdr" => P_BDR,
         "lvl" => LVL,

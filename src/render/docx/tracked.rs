@@ -72,10 +72,10 @@ fn removed_paragraph(c: &Change, date: &str) -> Paragraph {
 }
 
 /// Mark the changes into the body the writer made from the revised
-/// document. Returns how many changed blocks were marked.
+/// document. Returns how many of the changes were marked.
 pub(super) fn mark(items: &mut Vec<Item>, changes: &[Change], date: &str) -> usize {
+    let mut done = vec![false; changes.len()];
     let mut next = 0usize;
-    let mut marked = 0usize;
     let mut i = 0usize;
     while i < items.len() {
         match &mut items[i] {
@@ -111,15 +111,16 @@ pub(super) fn mark(items: &mut Vec<Item>, changes: &[Change], date: &str) -> usi
                         np = np.insert(AUTHOR, date);
                     }
                     **p = np;
-                    marked += 1;
+                    done[k] = true;
                 }
                 // The blocks removed just before this one.
-                let gone: Vec<Paragraph> = changes[next..k]
-                    .iter()
-                    .filter(|c| c.after.is_empty())
-                    .map(|c| removed_paragraph(c, date))
+                let gone: Vec<Paragraph> = (next..k)
+                    .filter(|&j| changes[j].after.is_empty())
+                    .map(|j| {
+                        done[j] = true;
+                        removed_paragraph(&changes[j], date)
+                    })
                     .collect();
-                marked += gone.len();
                 let n = gone.len();
                 for (j, g) in gone.into_iter().enumerate() {
                     items.insert(i + j, Item::P(Box::new(g)));
@@ -128,8 +129,7 @@ pub(super) fn mark(items: &mut Vec<Item>, changes: &[Change], date: &str) -> usi
                 next = k + 1;
             }
             Item::T(t) => {
-                let (n, at, before) = mark_table(t, changes, next, date);
-                marked += n + before.len();
+                let (at, before) = mark_table(t, changes, next, date, &mut done);
                 next = at;
                 // Paragraphs removed just before the table: before it.
                 let count = before.len();
@@ -141,11 +141,17 @@ pub(super) fn mark(items: &mut Vec<Item>, changes: &[Change], date: &str) -> usi
         }
     }
     // Removed at the very end of the body.
-    for c in changes[next..].iter().filter(|c| c.after.is_empty()) {
-        items.push(Item::P(Box::new(removed_paragraph(c, date))));
-        marked += 1;
+    for j in next..changes.len() {
+        if changes[j].after.is_empty() {
+            items.push(Item::P(Box::new(removed_paragraph(&changes[j], date))));
+            done[j] = true;
+        }
     }
-    marked
+    changes
+        .iter()
+        .zip(&done)
+        .filter(|(c, d)| **d && changed(c))
+        .count()
 }
 
 fn cell_paragraph(cell: &mut TableCell) -> Option<&mut Paragraph> {
@@ -155,18 +161,61 @@ fn cell_paragraph(cell: &mut TableCell) -> Option<&mut Paragraph> {
     })
 }
 
-/// Mark a table's rows (each a block `cell | cell`); rows removed are
-/// kept as rows of deleted text. Returns (marked, next change, the
+/// A row's cells as the comparison writes them (`a | b | c`), the empty
+/// ones left out: a merged cell (合计 over two columns) has no twin.
+fn filled(row: &str) -> Vec<String> {
+    row.split('|').map(key).filter(|c| !c.is_empty()).collect()
+}
+
+fn row_mark_insert(row: &mut TableRow, date: &str) {
+    row.property = row
+        .property
+        .clone()
+        .insert(Insert::new_with_empty().author(AUTHOR).date(date));
+}
+
+/// A removed row, rebuilt as a row of deleted text marked deleted.
+fn removed_row(c: &Change, date: &str) -> TableChild {
+    let cells = plain(&c.before)
+        .split(" | ")
+        .map(|cell| {
+            let p = add_segs(
+                Paragraph::new().style("TableText"),
+                &[Seg {
+                    text: cell.trim().to_string(),
+                    mark: Mark::Deleted,
+                }],
+                date,
+            );
+            TableCell::new().add_paragraph(p)
+        })
+        .collect();
+    let mut row = TableRow::new(cells);
+    row.property = row
+        .property
+        .clone()
+        .delete(Delete::new().author(AUTHOR).date(date));
+    TableChild::TableRow(row)
+}
+
+fn is_row(c: &Change) -> bool {
+    c.columns.is_some() || plain(&c.before).contains(" | ") || plain(&c.after).contains(" | ")
+}
+
+/// Mark a table's rows (each a block `cell | cell`): a row added is an
+/// inserted row, a row removed stays as a deleted row where it stood, a
+/// changed row is diffed cell by cell. Returns (marked, next change, the
 /// paragraphs removed before the table's first row).
 fn mark_table(
     t: &mut Table,
     changes: &[Change],
     mut next: usize,
     date: &str,
-) -> (usize, usize, Vec<Paragraph>) {
-    let mut marked = 0;
+    done: &mut [bool],
+) -> (usize, Vec<Paragraph>) {
     let mut before_table: Vec<Paragraph> = Vec::new();
     let mut r = 0;
+    let mut matched_any = false;
     while r < t.rows.len() {
         let TableChild::TableRow(row) = &mut t.rows[r];
         let texts: Vec<String> = row
@@ -179,33 +228,69 @@ fn mark_table(
                     .unwrap_or_default()
             })
             .collect();
-        let text = texts.join(" | ");
+        let mine: Vec<String> = texts
+            .iter()
+            .map(|t| key(t))
+            .filter(|t| !t.is_empty())
+            .collect();
         let end = (next + LOOKAHEAD).min(changes.len());
-        let Some(k) = (next..end).find(|&k| {
-            !changes[k].after.is_empty() && key(&text) == key(&plain(&changes[k].after))
-        }) else {
+        let Some(k) = (next..end)
+            .find(|&k| !changes[k].after.is_empty() && filled(&plain(&changes[k].after)) == mine)
+        else {
             r += 1;
             continue;
         };
         let c = &changes[k];
         if changed(c) {
-            let before: Vec<String> = plain(&c.before).split(" | ").map(str::to_string).collect();
+            if c.before.is_empty() {
+                row_mark_insert(row, date);
+            }
+            // The old row's filled cells, paired in order with this row's
+            // (a merged cell in Word is one cell).
+            let old: Vec<String> = plain(&c.before)
+                .split('|')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect();
+            let same_shape = old.len() == mine.len();
+            let mut filled_index = 0usize;
+            let mut first = true;
             for (ci, cell) in row.cells.iter_mut().enumerate() {
                 let TableRowChild::TableCell(cell) = cell;
                 let Some(p) = cell_paragraph(cell) else {
                     continue;
                 };
                 let new_text = texts.get(ci).cloned().unwrap_or_default();
-                // A row added whole, or one whose cells no longer line
-                // up: each cell inserted; else each cell diffed.
-                let segs = if c.before.is_empty() || before.len() != texts.len() {
+                if key(&new_text).is_empty() {
+                    continue;
+                }
+                let segs = if c.before.is_empty() {
                     vec![Seg {
                         text: new_text.clone(),
                         mark: Mark::Inserted,
                     }]
+                } else if same_shape {
+                    char_diff(&old[filled_index], &new_text).2
+                } else if first {
+                    // Cells that no longer line up: the old row whole,
+                    // deleted, in the first cell; each new cell inserted.
+                    let mut v = vec![Seg {
+                        text: old.join(" | "),
+                        mark: Mark::Deleted,
+                    }];
+                    v.push(Seg {
+                        text: new_text.clone(),
+                        mark: Mark::Inserted,
+                    });
+                    v
                 } else {
-                    char_diff(&before[ci], &new_text).2
+                    vec![Seg {
+                        text: new_text.clone(),
+                        mark: Mark::Inserted,
+                    }]
                 };
+                filled_index += 1;
+                first = false;
                 if segs.iter().all(|s| s.mark == Mark::Same) {
                     continue;
                 }
@@ -213,41 +298,27 @@ fn mark_table(
                 np.property = p.property.clone();
                 *p = add_segs(np, &segs, date);
             }
-            marked += 1;
+            done[k] = true;
         }
         // Removed paragraphs (not rows) before the first row stood
         // before the table.
-        if r == 0 {
-            before_table.extend(
-                changes[next..k]
-                    .iter()
-                    .filter(|c| c.after.is_empty() && !plain(&c.before).contains(" | "))
-                    .map(|c| removed_paragraph(c, date)),
-            );
+        if !matched_any {
+            for j in next..k {
+                if changes[j].after.is_empty() && !is_row(&changes[j]) {
+                    before_table.push(removed_paragraph(&changes[j], date));
+                    done[j] = true;
+                }
+            }
         }
-        // Rows removed just before this one: rows of deleted text.
-        let gone: Vec<TableChild> = changes[next..k]
-            .iter()
-            .filter(|c| c.after.is_empty() && plain(&c.before).contains(" | "))
-            .map(|c| {
-                let cells = plain(&c.before)
-                    .split(" | ")
-                    .map(|cell| {
-                        let p = add_segs(
-                            Paragraph::new().style("TableText"),
-                            &[Seg {
-                                text: cell.to_string(),
-                                mark: Mark::Deleted,
-                            }],
-                            date,
-                        );
-                        TableCell::new().add_paragraph(p)
-                    })
-                    .collect();
-                TableChild::TableRow(TableRow::new(cells))
+        matched_any = true;
+        // Rows removed just before this one: deleted rows.
+        let gone: Vec<TableChild> = (next..k)
+            .filter(|&j| changes[j].after.is_empty() && is_row(&changes[j]))
+            .map(|j| {
+                done[j] = true;
+                removed_row(&changes[j], date)
             })
             .collect();
-        marked += gone.len();
         let n = gone.len();
         for (j, g) in gone.into_iter().enumerate() {
             t.rows.insert(r + j, g);
@@ -255,5 +326,13 @@ fn mark_table(
         r += n + 1;
         next = k + 1;
     }
-    (marked, next, before_table)
+    // Rows removed after the table's last row.
+    if matched_any {
+        while next < changes.len() && changes[next].after.is_empty() && is_row(&changes[next]) {
+            t.rows.push(removed_row(&changes[next], date));
+            done[next] = true;
+            next += 1;
+        }
+    }
+    (next, before_table)
 }
