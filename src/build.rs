@@ -658,6 +658,7 @@ fn export_docx(
         // of the clean file (kept, the author's, failed).
         let (remarks, mut told) = write_remarks(
             doc,
+            project.call_for(doc),
             &root,
             &fonts,
             out_dir,
@@ -694,8 +695,10 @@ fn export_docx(
             return (done(true, 0, true), told, None, remarks);
         }
         let exported = match &view {
-            Some(v) => crate::render::docx::export_response(doc, v, &root, &fonts),
-            None => export(doc, &root, &fonts),
+            Some(v) => {
+                crate::render::docx::export_response(doc, project.call_for(doc), v, &root, &fonts)
+            }
+            None => export(doc, project.call_for(doc), &root, &fonts),
         };
         let written = exported
             .and_then(|e| write_docx(out_dir, &target, &e.bytes).map(|()| (e.bytes, e.problems)));
@@ -847,6 +850,7 @@ fn write_tracked(
     let mut told = Vec::new();
     let bytes = match crate::render::docx::export_tracked(
         revised,
+        project.call_for(revised),
         &project.root,
         fonts,
         &changes,
@@ -921,8 +925,10 @@ fn write_tracked(
 /// .docx (`<name>-检查意见.docx`), when the check found anything in it:
 /// its path (also when kept because the author changed it, so it is not
 /// removed) and what to tell. None when there is nothing to comment on.
+#[allow(clippy::too_many_arguments)]
 fn write_remarks(
     doc: &Document,
+    call: &crate::call::Call,
     root: &Path,
     fonts: &crate::render::docx::WordFonts,
     out_dir: &Path,
@@ -966,7 +972,7 @@ fn write_remarks(
             }
         })
         .collect();
-    let written = export_with_remarks(doc, root, fonts, &remarks, date).and_then(|e| {
+    let written = export_with_remarks(doc, call, root, fonts, &remarks, date).and_then(|e| {
         // The same comments as last time: the file stays as it is.
         if crate::output::output_hash(&target)
             == crate::output::hex(typst::utils::hash128(&e.bytes[..]))

@@ -534,8 +534,18 @@ pub struct Cover {
     pub date: Option<String>,
 }
 
-/// The cover of a plan or a report; None for the application form.
-pub fn cover(doc: &Document) -> Option<Cover> {
+/// The version a plan's cover prints: its own, else the one its call
+/// asks for (送审版 in 2022), never a word of shenbao's own. The PDF and
+/// the Word file both ask here.
+pub fn plan_version(plan: &crate::document::plan::PlanMeta, call: &crate::call::Call) -> String {
+    text(&plan.version)
+        .or_else(|| call.required_version.clone())
+        .unwrap_or_default()
+}
+
+/// The cover of a plan or a report (a plan's with `call`, the one it
+/// answers); None for the application form.
+pub fn cover(doc: &Document, call: &crate::call::Call) -> Option<Cover> {
     let kind = doc.kind()?;
     if let Some(p) = doc.plan() {
         return Some(Cover {
@@ -543,7 +553,7 @@ pub fn cover(doc: &Document) -> Option<Cover> {
             applicant: text(&p.applicant),
             compiled_by: None,
             signatures: Vec::new(),
-            version: text(&p.version),
+            version: Some(plan_version(p, call)).filter(|v| !v.is_empty()),
             date: day(&p.date),
         });
     }

@@ -540,7 +540,10 @@ mod tests {
                             loaded.src.rel
                         );
                     }
-                    if let Some(c) = crate::views::cover(&doc) {
+                    let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+                        .and_then(Result::ok)
+                        .expect("the default call");
+                    if let Some(c) = crate::views::cover(&doc, &call) {
                         assert_ne!(c.applicant_label, UNKNOWN_LABEL);
                     }
                     if let Some(form) = doc.form() {

@@ -547,3 +547,32 @@ fn paragraph_up_to<'a>(xml: &'a str, needle: &str) -> &'a str {
         .unwrap_or(0);
     &xml[start..at]
 }
+
+/// A plan that leaves `version` unset prints the version its call asks
+/// for (送审版) on the cover: the PDF and the Word file alike, from one
+/// place (views::plan_version).
+#[test]
+fn an_unset_version_is_the_calls_on_both_covers() {
+    let dir = demo();
+    let plan = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains("version: 送审版\n"));
+    std::fs::write(&plan, text.replacen("version: 送审版\n", "", 1)).unwrap();
+    let out = build(dir.path(), &[]);
+    assert!(out.status.success(), "{}", log(&out));
+    let pdf = pdf_text(
+        &dir.path().join("public/pdf/伏牛经开区试点实施方案.pdf"),
+        Some(1),
+        Some(1),
+        false,
+    );
+    assert!(pdf.contains("（送审版）"), "{pdf}");
+    let xml = zip_part(
+        &dir.path().join("public/docx/伏牛经开区试点实施方案.docx"),
+        "word/document.xml",
+    );
+    assert!(
+        xml.contains("（送审版）"),
+        "the Word cover names the version"
+    );
+}

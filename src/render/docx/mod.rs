@@ -355,8 +355,13 @@ pub const REMARK_AUTHOR: &str = "shenbao 形式检查";
 
 /// Export a document. `root` is the canonical project root (images and
 /// attachments are read only inside it).
-pub fn export(doc: &Document, root: &Path, fonts: &WordFonts) -> Result<Exported, String> {
-    export_with_remarks(doc, root, fonts, &[], "")
+pub fn export(
+    doc: &Document,
+    call: &crate::call::Call,
+    root: &Path,
+    fonts: &WordFonts,
+) -> Result<Exported, String> {
+    export_with_remarks(doc, call, root, fonts, &[], "")
 }
 
 /// Put comments at the start and end of a paragraph (they mark its
@@ -420,12 +425,13 @@ fn attach(items: &mut [Item], from: usize, comments: Vec<docx_rs::Comment>) -> b
 /// `date` is the comments' time (RFC 3339), empty for none.
 pub fn export_with_remarks(
     doc: &Document,
+    call: &crate::call::Call,
     root: &Path,
     fonts: &WordFonts,
     remarks: &[Remark],
     date: &str,
 ) -> Result<Exported, String> {
-    export_inner(doc, root, fonts, remarks, date, None, None)
+    export_inner(doc, call, root, fonts, remarks, date, None, None)
 }
 
 /// A response to the expert review: its text, then the table of comments
@@ -433,27 +439,31 @@ pub fn export_with_remarks(
 /// insertions underlined, as the PDF prints them.
 pub fn export_response(
     doc: &Document,
+    call: &crate::call::Call,
     view: &crate::review::ResponseView<'_>,
     root: &Path,
     fonts: &WordFonts,
 ) -> Result<Exported, String> {
-    export_inner(doc, root, fonts, &[], "", Some(view), None)
+    export_inner(doc, call, root, fonts, &[], "", Some(view), None)
 }
 
 /// The revised document's Word file with the changes since the reviewed
 /// version as tracked revisions (see [`tracked`]), dated `date`.
 pub fn export_tracked(
     doc: &Document,
+    call: &crate::call::Call,
     root: &Path,
     fonts: &WordFonts,
     changes: &[crate::review::diff::Change],
     date: &str,
 ) -> Result<Exported, String> {
-    export_inner(doc, root, fonts, &[], "", None, Some((changes, date)))
+    export_inner(doc, call, root, fonts, &[], "", None, Some((changes, date)))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn export_inner(
     doc: &Document,
+    call: &crate::call::Call,
     root: &Path,
     fonts: &WordFonts,
     remarks: &[Remark],
@@ -554,7 +564,7 @@ fn export_inner(
         w.attachments(&crate::views::attachments(root, doc));
         // A response is a letter: no cover, no contents.
         if kind != DocKind::ReviewResponse {
-            front = w.cover(doc, kind, &title);
+            front = w.cover(doc, call, kind, &title);
             front.extend(w.contents());
         }
     }
@@ -1384,8 +1394,14 @@ impl Writer<'_> {
         }
     }
 
-    fn cover(&self, doc: &Document, kind: DocKind, title: &str) -> Vec<Paragraph> {
-        let cover = crate::views::cover(doc);
+    fn cover(
+        &self,
+        doc: &Document,
+        call: &crate::call::Call,
+        kind: DocKind,
+        title: &str,
+    ) -> Vec<Paragraph> {
+        let cover = crate::views::cover(doc, call);
         let (label, applicant, version, date, compiled_by, signatures) = match cover {
             Some(c) => (
                 c.applicant_label,
