@@ -315,10 +315,30 @@ fn split_key(line: &str) -> Option<(String, Range<usize>, Range<usize>)> {
     if vtext.starts_with('#') {
         // `key:   # 说明`: no value, only a comment.
         vend = vstart;
-    } else if !vtext.starts_with('"')
-        && !vtext.starts_with('\'')
-        && let Some(i) = vtext.find(" #")
-    {
+    } else if let Some(q) = vtext.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        // A quoted value ends at its closing quote (`\"` and `''` are
+        // escapes); a comment may follow it.
+        let body = &vtext[1..];
+        let mut close = None;
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if q == '"' && c == '\\' {
+                chars.next();
+            } else if c == q {
+                if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    chars.next();
+                } else {
+                    close = Some(i + 1 + c.len_utf8());
+                    break;
+                }
+            }
+        }
+        if let Some(end) = close
+            && vtext[end..].trim_start().starts_with('#')
+        {
+            vend = vstart + end;
+        }
+    } else if let Some(i) = vtext.find(" #") {
         vend = vstart + i;
     }
     let vtrim = line[vstart..vend].trim_end();
@@ -1066,6 +1086,16 @@ mod tests {
         };
         assert_eq!(&blank[s.yaml.clone()], "title: 甲\n");
         assert_eq!(&blank[s.open.clone()], "---");
+    }
+
+    #[test]
+    fn a_quoted_value_ends_at_its_quote_before_a_comment() {
+        let text = "---\nreviewed: \"终审版\"   # 专家看的版本\nb: 'it''s # x'  # 注\nc: \"a \\\" # b\"\n---\n";
+        let yaml = 4..text.len() - 4;
+        let locs = locate_keys(text, yaml);
+        assert_eq!(&text[locs["reviewed"].value.clone()], "\"终审版\"");
+        assert_eq!(&text[locs["b"].value.clone()], "'it''s # x'");
+        assert_eq!(&text[locs["c"].value.clone()], "\"a \\\" # b\"");
     }
 
     #[test]
