@@ -50,7 +50,7 @@ pub enum Command {
     },
     /// 打印 JSON Schema，供 YAML 编辑器补全和校验：call（通知定义）、config（shenbao.yaml）或文档类型（如 pilot-plan）
     Schema {
-        /// call、config、pilot-plan、application-form、audit-report、acceptance-report
+        /// call、config、pilot-plan、application-form、audit-report、acceptance-report、review-response
         #[arg(value_name = "名称")]
         what: String,
     },
