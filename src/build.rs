@@ -430,7 +430,7 @@ pub fn print_docs(
         }
         done
     };
-    let results: Vec<Printing> = crate::par::map(docs, jobs, print_one, |(_, doc)| {
+    let crashed = |(_, doc): &(usize, &Document)| {
         let d = Diagnostic::file(
             rule::PRINT_INTERNAL,
             Severity::Error,
@@ -442,7 +442,31 @@ pub fn print_docs(
             diagnostics: vec![d],
             record: None,
         }
-    });
+    };
+    // A response names the pages of the document it answers: those are
+    // printed first, and their headings' pages handed to the responses.
+    let (responses, others): (Vec<_>, Vec<_>) = docs
+        .iter()
+        .copied()
+        .partition(|(_, d): &(usize, &Document)| d.response().is_some());
+    let mut results: Vec<Printing> = crate::par::map(&others, jobs, print_one, crashed);
+    if !responses.is_empty() {
+        let fresh: std::collections::BTreeMap<&str, &crate::output::Record> = results
+            .iter()
+            .filter_map(|r| r.record.as_ref())
+            .filter_map(|(file, rec)| Some((file.as_str(), rec.as_ref()?)))
+            .collect();
+        let mut pages = std::collections::BTreeMap::new();
+        for d in printer.documents {
+            let file = crate::project::rel_path(out_dir, &pdf_path(out_dir, &d.src.rel));
+            let rec = fresh.get(file.as_str()).copied().or_else(|| old.get(&file));
+            if let Some(rec) = rec.filter(|r| !r.headings.is_empty()) {
+                pages.insert(d.src.rel.clone(), rec.headings.clone());
+            }
+        }
+        printer.set_heading_pages(pages);
+        results.extend(crate::par::map(&responses, jobs, print_one, crashed));
+    }
     let mut built = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut records = Vec::new();
@@ -587,6 +611,7 @@ fn print_one(
         pages: printed.pages,
         bytes: printed.pdf.len() as u64,
         findings: printed.diagnostics.iter().map(Finding::of).collect(),
+        headings: printed.headings.clone(),
     });
     Printing {
         build: DocBuild {
@@ -718,6 +743,7 @@ fn export_docx(
                     pages: 0,
                     bytes: bytes.len() as u64,
                     findings: warnings.iter().map(crate::output::Finding::of).collect(),
+                    headings: Vec::new(),
                 };
                 told.extend(warnings);
                 (
@@ -917,6 +943,7 @@ fn write_tracked(
         pages: 0,
         bytes: bytes.len() as u64,
         findings: Vec::new(),
+        headings: Vec::new(),
     };
     Some((target, Some((file, Some(record))), told))
 }

@@ -72,6 +72,10 @@ pub struct Record {
     /// never recorded.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// A PDF's body headings and their printed page numbers (a response
+    /// to the review names the pages of the document it answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<(String, usize)>,
 }
 
 /// A [`Diagnostic`] as stored in the manifest.

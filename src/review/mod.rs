@@ -391,6 +391,26 @@ pub fn section_numbers(doc: &Document) -> Vec<(String, String)> {
     out
 }
 
+/// The printed page of each heading of `doc` (None for one not found),
+/// from the headings a printed PDF holds in order (`printed`: the text
+/// typst shows, which may carry the number the author wrote).
+pub fn pages_of(doc: &Document, printed: &[(String, usize)]) -> Vec<Option<usize>> {
+    let mut cursor = 0;
+    doc.body
+        .headings
+        .iter()
+        .map(|h| {
+            let title = squeeze(&h.title);
+            if title.is_empty() {
+                return None;
+            }
+            let j = (cursor..printed.len()).find(|&j| squeeze(&printed[j].0).ends_with(&title))?;
+            cursor = j + 1;
+            Some(printed[j].1)
+        })
+        .collect()
+}
+
 /// `一（一）试点对象范围与区位`: where a section is, as a reader finds it.
 pub fn location(numbers: &[(String, String)], i: usize) -> String {
     numbers.get(i).map_or_else(String::new, |(n, t)| {
@@ -523,6 +543,9 @@ pub struct CommentRow {
     pub response: String,
     /// The sections it concerns, as the revised document numbers them.
     pub location: String,
+    /// Each section it names, as written and the heading found (None:
+    /// not found, or the fields).
+    pub sections: Vec<(String, Option<usize>)>,
 }
 
 /// One section of the revised document that changed, with the comments
@@ -650,6 +673,7 @@ fn comment_row(
         text: s(&c.text),
         response: s(&c.response),
         location,
+        sections: located.to_vec(),
     }
 }
 

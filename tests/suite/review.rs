@@ -170,8 +170,36 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    // 修改位置 names the page the revised PDF prints the section on
+    // (the number printed at its foot, — N —).
+    let at = text
+        .find("四（二）试点方法及技术路线（第")
+        .expect("a page for 四（二）")
+        + "四（二）试点方法及技术路线（第".len();
+    let page: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(
+        !page.is_empty() && text[at + page.len()..].starts_with("页）"),
+        "{text}"
+    );
+    let plan_pdf = root.join("public/pdf/伏牛经开区试点实施方案.pdf");
+    let layout = pdf_text(&plan_pdf, None, None, true);
+    let pages: Vec<&str> = layout.split('\u{c}').collect();
+    let on = pages
+        .iter()
+        .find(|p| {
+            p.contains("试点方法及技术路线") && p.contains(&format!("—{page}—"))
+                || p.contains("试点方法及技术路线") && p.contains(&format!("— {page} —"))
+        })
+        .is_some();
+    assert!(
+        on,
+        "section 四（二） is printed on the page numbered {page}"
+    );
     for want in [
-        "序号专家意见修改情况修改位置",
+        "修改位置",
         "一（一）试点对象范围与区位",
         "修改对照表",
         "送审版（git提交",

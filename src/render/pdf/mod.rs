@@ -59,6 +59,9 @@ pub struct Printer<'a> {
     /// The project's documents: a response to the expert review prints
     /// the comparison with the document it answers.
     pub documents: &'a [Document],
+    /// Each printed document's body headings and their printed pages, by
+    /// the document's path: a response names the pages it points to.
+    heading_pages: std::sync::RwLock<std::collections::BTreeMap<String, Vec<(String, usize)>>>,
 }
 
 /// One printed document.
@@ -73,6 +76,9 @@ pub struct Printed {
     /// could be read: with the [fingerprint](Printer::fingerprint), all
     /// the PDF was made from.
     pub deps: Vec<(String, Option<u128>)>,
+    /// Each body heading's text and the page number printed on its page
+    /// (`— N —`), in order.
+    pub headings: Vec<(String, usize)>,
 }
 
 /// A document's generated source, before layout.
@@ -113,6 +119,7 @@ impl<'a> Printer<'a> {
             force: false,
             others: None,
             documents: &[],
+            heading_pages: Default::default(),
         }
     }
 
@@ -137,6 +144,17 @@ impl<'a> Printer<'a> {
             Meta::Form(f) => Some(self.form_source(f)),
             Meta::Response(_) => Some(self.response_source(doc, &body).0),
             Meta::None => None,
+        }
+    }
+
+    /// The pages of the documents printed so far (see `heading_pages`).
+    pub fn set_heading_pages(
+        &self,
+        pages: std::collections::BTreeMap<String, Vec<(String, usize)>>,
+    ) {
+        match self.heading_pages.write() {
+            Ok(mut p) => *p = pages,
+            Err(poisoned) => *poisoned.into_inner() = pages,
         }
     }
 
@@ -355,6 +373,7 @@ impl<'a> Printer<'a> {
         };
         match typst_pdf::pdf(&paged, &options) {
             Ok(pdf) => Ok(Printed {
+                headings: heading_pages(&paged),
                 pdf,
                 pages: paged.pages().len(),
                 main_source,
@@ -631,8 +650,42 @@ impl<'a> Printer<'a> {
         }
         m.push_str("  ),\n");
         m.push_str(&self.fonts_arg());
+        // The pages of the revised PDF, when it was printed this run or
+        // before: 修改位置 names them.
+        let pages: Vec<Option<usize>> = view
+            .as_ref()
+            .and_then(|v| v.revised)
+            .and_then(|r| {
+                let known = self.heading_pages.read().ok()?;
+                let printed = known.get(&r.src.rel)?;
+                Some(crate::review::pages_of(r, printed))
+            })
+            .unwrap_or_default();
+        let numbers = view
+            .as_ref()
+            .and_then(|v| v.revised)
+            .map(crate::review::section_numbers)
+            .unwrap_or_default();
         m.push_str("  comments: (\n");
         for r in view.iter().flat_map(|v| &v.rows) {
+            let location = if pages.is_empty() {
+                r.location.clone()
+            } else {
+                r.sections
+                    .iter()
+                    .map(|(written, hit)| match hit {
+                        Some(h) => {
+                            let at = crate::review::location(&numbers, *h);
+                            match pages.get(*h).copied().flatten() {
+                                Some(p) => format!("{at}（第{p}页）"),
+                                None => at,
+                            }
+                        }
+                        None => written.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+            };
             let text = if r.by.is_empty() {
                 r.text.clone()
             } else {
@@ -643,7 +696,7 @@ impl<'a> Printer<'a> {
                 lit(&r.number),
                 lit(&text),
                 lit(&r.response),
-                lit(&r.location)
+                lit(&location)
             ));
         }
         m.push_str("  ),\n");
@@ -1107,6 +1160,35 @@ fn translate(message: &str) -> (Zh, Severity) {
 }
 
 /// The theme's text area, from its `<shenbao-geometry>` metadata.
+/// The body's headings with the page number printed on their page: the
+/// physical page counted from the theme's `<shenbao-body-start>` (page 1).
+/// Empty for a theme without that mark.
+fn heading_pages(doc: &PagedDocument) -> Vec<(String, usize)> {
+    use typst::foundations::{Label, NativeElement, Selector};
+    use typst::introspection::Introspector;
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("shenbao-body-start")) else {
+        return Vec::new();
+    };
+    let intro = doc.introspector();
+    let Some(start) = intro
+        .query_label(label)
+        .ok()
+        .and_then(|c| c.location())
+        .and_then(|l| intro.page(l))
+        .map(|p| p.get())
+    else {
+        return Vec::new();
+    };
+    intro
+        .query(&Selector::Elem(typst::model::HeadingElem::ELEM, None))
+        .iter()
+        .filter_map(|h| {
+            let page = intro.page(h.location()?)?.get();
+            (page >= start).then(|| (h.plain_text().to_string(), page - start + 1))
+        })
+        .collect()
+}
+
 fn geometry(doc: &PagedDocument) -> Option<layout::Geometry> {
     use typst::foundations::{Label, Value};
     use typst::introspection::{Introspector, MetadataElem};
