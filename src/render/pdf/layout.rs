@@ -516,9 +516,26 @@ pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
     if total <= capacity || capacity <= 1.0 {
         return vec![title.to_string()];
     }
+    let fewest = (total / capacity).ceil().max(2.0) as usize;
+    // The fewest lines that hold it: a break the words allow may leave
+    // the last line longer than a line (typst would then wrap it, and
+    // strand 说明 on a line of its own).
+    let mut tried = Vec::new();
+    for lines in fewest..fewest + 4 {
+        let out = title_lines_in(title, capacity, lines);
+        if out.iter().all(|l| ems(l) <= capacity + 0.01) {
+            return out;
+        }
+        tried = out;
+    }
+    tried
+}
+
+/// [`title_lines`] with the number of lines given.
+fn title_lines_in(title: &str, capacity: f32, lines: usize) -> Vec<String> {
+    let total = ems(title);
     let chars: Vec<char> = title.chars().collect();
     let words = word_breaks(title);
-    let lines = (total / capacity).ceil().max(2.0) as usize;
     let target = total / lines as f32;
     // Score every break position (between chars[i-1] and chars[i]).
     let good = |i: usize| -> f32 {
@@ -584,6 +601,15 @@ pub fn title_lines(title: &str, capacity: f32) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_line_of_a_title_is_longer_than_a_line() {
+        let t = "关于《伏牛经济技术开发区工业园区清洁生产整体审核创新试点》专家意见的修改说明";
+        let lines = title_lines(t, 20.0);
+        assert_eq!(lines.concat(), t);
+        assert!(lines.iter().all(|l| ems(l) <= 20.0), "{lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() > 2), "{lines:?}");
+    }
 
     #[test]
     fn short_titles_stay_whole() {
