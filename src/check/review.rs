@@ -28,10 +28,16 @@ fn response(
     unanswered(doc, meta, out);
     // A missing `for:` is frontmatter/missing-field already.
     let Some(spec) = &meta.revised else { return };
-    if ctx.placeholders.is_some_and(|p| p.is_match(&spec.value)) {
+    let unfilled = |v: &str| ctx.placeholders.is_some_and(|p| p.is_match(v));
+    if unfilled(&spec.value) {
         return;
     }
-    let Some(revised) = review::find_revised(docs, &spec.value) else {
+    // The same view the PDF, Word and the site show: what is found here
+    // is what they print.
+    let Some(view) = review::view(ctx.root, ctx.call, doc, docs) else {
+        return;
+    };
+    let Some(revised) = view.revised else {
         let names: Vec<&str> = docs
             .iter()
             .filter(|d| d.response().is_none() && d.kind().is_some())
@@ -55,25 +61,15 @@ fn response(
         );
         return;
     };
-    let located: Vec<Vec<(String, Option<usize>)>> = meta
-        .comments
-        .iter()
-        .map(|c| {
-            c.section
-                .as_ref()
-                .map(|s| review::locate(revised, &s.value))
-                .unwrap_or_default()
-        })
-        .collect();
-    let numbers = review::section_numbers(revised);
-    for (c, loc) in meta.comments.iter().zip(&located) {
+    for (c, row) in meta.comments.iter().zip(&view.rows) {
         let Some(section) = &c.section else { continue };
-        if ctx.placeholders.is_some_and(|p| p.is_match(&section.value)) {
+        if unfilled(&section.value) {
             continue;
         }
-        for (written, _) in loc
+        for (written, _) in row
+            .sections
             .iter()
-            .filter(|(w, hit)| hit.is_none() && !review::names_fields(w))
+            .filter(|(w, hit)| hit.is_none() && !review::names_no_heading(w))
         {
             let tops: Vec<String> = revised
                 .body
@@ -81,7 +77,7 @@ fn response(
                 .iter()
                 .enumerate()
                 .filter(|(_, h)| h.level == 1)
-                .map(|(i, _)| review::location(&numbers, i))
+                .map(|(i, _)| review::location(&view.numbers, i))
                 .take(8)
                 .collect();
             out.push(
@@ -94,90 +90,75 @@ fn response(
                 )
                 .with_label("修改位置")
                 .with_help(format!(
-                    "写修改后文档中的标题或编号（多处用“；”分开）；它的一级标题有：{}",
+                    "写修改后文档中的标题或编号（多处用“；”分开；全文、附件、表3、附表也可以写）；它的一级标题有：{}",
                     tops.join("、")
                 )),
             );
         }
     }
     let Some(spec) = &meta.reviewed else { return };
-    if ctx.placeholders.is_some_and(|p| p.is_match(&spec.value)) {
+    if unfilled(&spec.value) {
         return;
     }
-    let old = match review::load_reviewed(ctx.root, revised, &spec.value, ctx.call) {
-        Ok(old) => old,
-        Err(e) => {
+    let origin = match &view.reviewed {
+        Some(Ok(origin)) => origin.describe(),
+        Some(Err(e)) => {
             out.push(
                 Diagnostic::at(
                     rule::REVIEW_REVIEWED,
                     Severity::Error,
                     &doc.src,
                     spec.span.clone(),
-                    e.message,
+                    e.message.clone(),
                 )
                 .with_label("送审版本")
-                .with_help(e.help),
+                .with_help(e.help.clone()),
             );
             return;
         }
+        None => return,
     };
-    let changes = review::diff::compare(
-        &review::diff::blocks(&old.doc),
-        &review::diff::blocks(revised),
-    );
-    let fields_changed = !review::diff::compare(
-        &review::diff::field_blocks(&old.doc),
-        &review::diff::field_blocks(revised),
-    )
-    .is_empty();
-    for (i, (c, loc)) in meta.comments.iter().zip(&located).enumerate() {
+    for (i, (c, row)) in meta.comments.iter().zip(&view.rows).enumerate() {
         let Some(response) = &c.response else {
             continue;
         };
         if !claims_a_change(&response.value) {
             continue;
         }
-        for (written, hit) in loc {
-            if review::names_fields(written) && !fields_changed {
-                out.push(
-                    Diagnostic::at(
-                        rule::REVIEW_UNCHANGED,
-                        Severity::Warning,
-                        &doc.src,
-                        response.span.clone(),
-                        format!(
-                            "意见 {} 说已修改，但“{written}”所用的字段与送审版本（{}）相比没有改动",
-                            c.label(i),
-                            old.origin.describe()
-                        ),
-                    )
-                    .with_label("修改情况")
-                    .with_help("附表、封面由字段区生成：核对字段是否已改并保存"),
-                );
-                continue;
-            }
-            let Some(h) = hit else { continue };
-            let changed = changes
-                .iter()
-                .any(|ch| review::within(revised, ch.section, *h));
-            if !changed {
-                out.push(
-                    Diagnostic::at(
-                        rule::REVIEW_UNCHANGED,
-                        Severity::Warning,
-                        &doc.src,
-                        response.span.clone(),
-                        format!(
-                            "意见 {} 说已修改，但“{}”（{written}）与送审版本（{}）相比没有改动",
-                            c.label(i),
-                            review::location(&numbers, *h),
-                            old.origin.describe()
-                        ),
-                    )
-                    .with_label("修改情况")
-                    .with_help("核对修改位置是否写对，修改是否已保存；未采纳的意见请写明理由，不要写“已修改”"),
-                );
-            }
+        for (written, hit) in &row.sections {
+            // What is unchanged, and how to say so.
+            let (place, help) = if review::names_fields(written) {
+                if view.fields_changed() {
+                    continue;
+                }
+                (
+                    format!("“{written}”所用的字段"),
+                    "附表、封面由字段区生成：核对字段是否已改并保存",
+                )
+            } else {
+                let Some(h) = hit else { continue };
+                if view.changed_under(*h) {
+                    continue;
+                }
+                (
+                    format!("“{}”（{written}）", review::location(&view.numbers, *h)),
+                    "核对修改位置是否写对，修改是否已保存；未采纳的意见请写明理由，不要写“已修改”",
+                )
+            };
+            out.push(
+                Diagnostic::at(
+                    rule::REVIEW_UNCHANGED,
+                    Severity::Warning,
+                    &doc.src,
+                    response.span.clone(),
+                    format!(
+                        "意见 {} 说已修改，但{place}与送审版本（{origin}）相比没有改动",
+                        c.label(i)
+                    ),
+                )
+                .with_label("修改情况")
+                .with_help(help),
+            );
         }
     }
 }

@@ -294,6 +294,24 @@ pub fn names_fields(section: &str) -> bool {
     s.starts_with("附表") || s == "封面" || s.starts_with("字段")
 }
 
+/// Whether a `section:` names a place that is no heading and is not
+/// looked for: the whole text (全文, 通篇, 多处), an attachment, a table
+/// or a figure by its number (表3, 图2-1), or the fields. Reviewers write
+/// these; an error on them would refuse a correct response.
+pub fn names_no_heading(section: &str) -> bool {
+    let s = squeeze(section);
+    let numbered = |p: &str| {
+        s.strip_prefix(p)
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    names_fields(section)
+        || ["全文", "通篇", "全篇", "多处", "各处", "各章", "附件"]
+            .iter()
+            .any(|w| s.starts_with(w))
+        || numbered("表")
+        || numbered("图")
+}
+
 /// The git tag the experts' version most likely has: one named 送审,
 /// 评估 or 评审, else the only one. None outside a repository.
 pub fn reviewed_tag(root: &Path) -> Option<String> {
@@ -454,7 +472,15 @@ fn squeeze(s: &str) -> String {
 /// Several are split by ；. A title, a number path (一（一）, 1.2), or
 /// both together are accepted.
 pub fn locate(doc: &Document, section: &str) -> Vec<(String, Option<usize>)> {
-    let numbers = section_numbers(doc);
+    locate_in(doc, &section_numbers(doc), section)
+}
+
+/// [`locate`] with the document's [`section_numbers`] already made.
+fn locate_in(
+    doc: &Document,
+    numbers: &[(String, String)],
+    section: &str,
+) -> Vec<(String, Option<usize>)> {
     section
         .split(['；', ';'])
         .map(str::trim)
@@ -486,8 +512,16 @@ pub fn locate(doc: &Document, section: &str) -> Vec<(String, Option<usize>)> {
                     .nth((k as usize).checked_sub(1)?)
                     .map(|(i, _)| i)
             });
+            // A title as the outline check compares them (punctuation,
+            // width and spacing aside).
+            let title = crate::text::normalize_title(part);
             let hit = find(&|n, t| t == q || (!n.is_empty() && n == q))
                 .or_else(|| find(&|n, t| !n.is_empty() && format!("{n}{t}") == q))
+                .or_else(|| {
+                    numbers.iter().position(|(_, t)| {
+                        !title.is_empty() && crate::text::normalize_title(t) == title
+                    })
+                })
                 .or(nth_chapter)
                 // The number with a title renamed since (四（一）试点内容):
                 // the longest number the query starts with.
@@ -553,6 +587,11 @@ pub struct CommentRow {
 #[derive(Debug, Clone)]
 pub struct SectionChanges {
     pub location: String,
+    /// The revised document's heading the changes stand under (None: the
+    /// text before the first heading, or the fields).
+    pub heading: Option<usize>,
+    /// The changes are to the fields (the cover, 附表), not the body.
+    pub fields: bool,
     /// Numbers of the comments it answers (意见 1、3).
     pub comments: Vec<String>,
     pub changes: Vec<Change>,
@@ -569,6 +608,26 @@ pub struct ResponseView<'a> {
     /// The reviewed version and the comparison, when it could be read.
     pub reviewed: Option<Result<Origin, Unavailable>>,
     pub sections: Vec<SectionChanges>,
+    /// The revised document's section numbers (see [`section_numbers`]).
+    pub numbers: Vec<(String, String)>,
+}
+
+impl ResponseView<'_> {
+    /// Whether anything changed under heading `h` of the revised document
+    /// (in it or in a section under it).
+    pub fn changed_under(&self, h: usize) -> bool {
+        let Some(revised) = self.revised else {
+            return false;
+        };
+        self.sections
+            .iter()
+            .any(|s| !s.fields && within(revised, s.heading, h))
+    }
+
+    /// Whether the fields (the cover, 附表) changed.
+    pub fn fields_changed(&self) -> bool {
+        self.sections.iter().any(|s| s.fields)
+    }
 }
 
 /// The response's view: its comments located in the revised document, and
@@ -601,7 +660,7 @@ pub fn view<'a>(
         .comments
         .iter()
         .map(|c| match (revised, &c.section) {
-            (Some(r), Some(s)) => locate(r, &s.value),
+            (Some(r), Some(s)) => locate_in(r, &numbers, &s.value),
             (None, Some(s)) => vec![(s.value.clone(), None)],
             _ => Vec::new(),
         })
@@ -633,6 +692,8 @@ pub fn view<'a>(
                         0,
                         SectionChanges {
                             location: FIELDS_LOCATION.to_string(),
+                            heading: None,
+                            fields: true,
                             comments,
                             changes: fields,
                         },
@@ -650,6 +711,7 @@ pub fn view<'a>(
         rows,
         reviewed,
         sections,
+        numbers,
     })
 }
 
@@ -698,6 +760,8 @@ fn group(
                     c.section,
                     SectionChanges {
                         location,
+                        heading: c.section,
+                        fields: false,
                         comments: Vec::new(),
                         changes: vec![c],
                     },
@@ -773,6 +837,19 @@ mod tests {
                 Some(1)
             ]
         );
+    }
+
+    #[test]
+    fn places_that_are_no_heading_are_not_looked_for() {
+        for p in [
+            "全文", "通篇", "多处", "附件1", "表3", "图2-1", "附表", "封面",
+        ] {
+            assert!(names_no_heading(p), "{p}");
+        }
+        // A title that starts like one is a title.
+        for p in ["表格说明", "图例", "全部企业", "试点基础"] {
+            assert!(!names_no_heading(p), "{p}");
+        }
     }
 
     #[test]

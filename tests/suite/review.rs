@@ -69,7 +69,7 @@ fn response(root: &Path, comments: &str, reviewed: &str) {
     .unwrap();
 }
 
-const ANSWERED: &str = "  - id: 1\n    by: 专家组\n    text: 补充园区边界四至范围和规划面积\n    section: 一（一）\n    response: 已在一（一）中补充园区四至范围和规划面积\n  - id: 2\n    text: 核实技术路线\n    section: 试点方法及技术路线\n    response: 经核实无误，未作修改\n";
+const ANSWERED: &str = "  - id: 1\n    by: 专家组\n    text: 补充园区边界四至范围和规划面积\n    section: 一（一）\n    response: 已在一（一）中补充园区四至范围和规划面积\n  - id: 2\n    text: 核实技术路线\n    section: 试点方法及技术路线\n    response: 经核实无误，未作修改\n  - id: 3\n    text: 全文统一计量单位\n    section: 全文\n    response: 已统一为法定计量单位\n";
 
 #[test]
 fn a_response_is_checked_against_the_revised_plan_and_its_reviewed_version() {

@@ -661,11 +661,7 @@ impl<'a> Printer<'a> {
                 Some(crate::review::pages_of(r, printed))
             })
             .unwrap_or_default();
-        let numbers = view
-            .as_ref()
-            .and_then(|v| v.revised)
-            .map(crate::review::section_numbers)
-            .unwrap_or_default();
+        let numbers = view.as_ref().map_or(&[][..], |v| v.numbers.as_slice());
         m.push_str("  comments: (\n");
         for r in view.iter().flat_map(|v| &v.rows) {
             let location = if pages.is_empty() {
@@ -675,7 +671,7 @@ impl<'a> Printer<'a> {
                     .iter()
                     .map(|(written, hit)| match hit {
                         Some(h) => {
-                            let at = crate::review::location(&numbers, *h);
+                            let at = crate::review::location(numbers, *h);
                             match pages.get(*h).copied().flatten() {
                                 Some(p) => format!("{at}（第{p}页）"),
                                 None => at,
