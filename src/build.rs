@@ -448,7 +448,7 @@ pub fn print_docs(
     let (responses, others): (Vec<_>, Vec<_>) = docs
         .iter()
         .copied()
-        .partition(|(_, d): &(usize, &Document)| d.response().is_some());
+        .partition(|(_, d): &(usize, &Document)| d.kind().is_some_and(|k| k.prints_after_others()));
     let mut results: Vec<Printing> = crate::par::map(&others, jobs, print_one, crashed);
     if !responses.is_empty() {
         let fresh: std::collections::BTreeMap<&str, &crate::output::Record> = results
@@ -649,7 +649,7 @@ fn export_docx(
     check: &[Diagnostic],
 ) -> DocxOutputs {
     use crate::output::{Record, hex};
-    use crate::render::docx::{WordFonts, docx_path, export};
+    use crate::render::docx::{WordFonts, docx_path};
     let (jobs, force) = (opts.jobs, opts.force);
     let remark_date = opts
         .today
@@ -670,15 +670,10 @@ fn export_docx(
         let rel = doc.src.rel.clone();
         let target = docx_path(out_dir, &rel);
         let file = crate::project::rel_path(out_dir, &target);
-        // A response's Word file holds its comparison with the document
-        // it answers: what that document and the reviewed version say.
-        let view = doc
-            .response()
-            .and_then(|_| crate::review::view(&root, &project.call, doc, &project.documents));
-        let extra = view.as_ref().map_or(0, |v| {
-            typst::utils::hash128(&format!("{:?}", (&v.rows, &v.sections, &v.reviewed)))
-        });
-        let inputs = hex(docx_fingerprint(doc, &root, &fonts, extra));
+        // What the kind's Word file reads besides the document (a
+        // response: the document it answers and the reviewed version).
+        let job = crate::kinds::word_file(project, doc, &root, &fonts);
+        let inputs = hex(docx_fingerprint(doc, &root, &fonts, job.inputs));
         // The comments file follows this run's findings whatever becomes
         // of the clean file (kept, the author's, failed).
         let (remarks, mut told) = write_remarks(
@@ -719,13 +714,7 @@ fn export_docx(
             told.push(crate::output::changed_diagnostic(&rel, out_dir, &file));
             return (done(true, 0, true), told, None, remarks);
         }
-        let exported = match &view {
-            Some(v) => {
-                crate::render::docx::export_response(doc, project.call_for(doc), v, &root, &fonts)
-            }
-            None => export(doc, project.call_for(doc), &root, &fonts),
-        };
-        let written = exported
+        let written = (job.export)()
             .and_then(|e| write_docx(out_dir, &target, &e.bytes).map(|()| (e.bytes, e.problems)));
         match written {
             Ok((bytes, problems)) => {
@@ -783,17 +772,12 @@ fn export_docx(
         records.extend(r);
         remarks.extend(m);
     }
+    // The Word files kinds add beside the documents' own.
     let mut tracked = Vec::new();
-    for doc in docs.iter().filter(|d| d.response().is_some()) {
-        if let Some((path, record, told)) = write_tracked(
-            project,
-            doc,
-            out_dir,
-            &fonts,
-            &remark_date,
-            &old,
-            &written_sums,
-        ) {
+    for doc in &docs {
+        let Some(kind) = doc.kind() else { continue };
+        for extra in kind.extra_word_files(project, doc, out_dir, &fonts, &remark_date) {
+            let (path, record, told) = write_extra(doc, extra, out_dir, &old, &written_sums);
             diags.extend(told);
             if let Some(r) = record {
                 records.push(r);
@@ -812,109 +796,37 @@ fn export_docx(
     (built, diags, remarks, tracked)
 }
 
-/// The document a response answers, with tracked changes (`w:ins` and
-/// `w:del` by 修改稿) against the version the experts read, written as
-/// `<name>-修订.docx` beside its clean Word file. Kept when up to date,
-/// and never over a copy someone edited since. None when there is no
-/// comparison to write (no `reviewed`, or it cannot be read: the check
-/// says why).
+/// A Word file a kind adds beside a document's own (a response: the
+/// revised document with its changes tracked). Kept when up to date, and
+/// never over a copy someone edited since.
 #[allow(clippy::type_complexity)]
-fn write_tracked(
-    project: &Project,
+fn write_extra(
     doc: &Document,
+    extra: crate::kinds::ExtraWord,
     out_dir: &Path,
-    fonts: &crate::render::docx::WordFonts,
-    date: &str,
     old: &std::collections::BTreeMap<String, crate::output::Record>,
     written_sums: &std::collections::BTreeMap<String, String>,
-) -> Option<(
+) -> (
     PathBuf,
     Option<(String, Option<crate::output::Record>)>,
     Vec<Diagnostic>,
-)> {
+) {
     use crate::output::{Record, hex};
-    let meta = doc.response()?;
-    let revised = crate::review::find_revised(&project.documents, &meta.revised.as_ref()?.value)?;
-    let reviewed = crate::review::load_reviewed(
-        &project.root,
-        revised,
-        &meta.reviewed.as_ref()?.value,
-        &project.call,
-    )
-    .ok()?;
-    let changes = crate::review::diff::walk(
-        &crate::review::diff::blocks(&reviewed.doc),
-        &crate::review::diff::blocks(revised),
-    );
-    let clean = crate::render::docx::docx_path(out_dir, &revised.src.rel);
-    let stem = clean
-        .file_stem()
-        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    let target = clean.with_file_name(format!("{stem}-修订.docx"));
+    let crate::kinds::ExtraWord {
+        target,
+        what,
+        bytes,
+        diagnostics: mut told,
+    } = extra;
     let file = crate::project::rel_path(out_dir, &target);
-    let date = if date.is_empty() {
-        "2000-01-01T00:00:00Z"
-    } else {
-        date
-    };
-    // Changes to the fields (the cover, 附表) are not marked in the
-    // body: they count as not shown.
-    let fields = crate::review::diff::compare(
-        &crate::review::diff::field_blocks(&reviewed.doc),
-        &crate::review::diff::field_blocks(revised),
-    )
-    .len();
-    let wanted = fields
-        + changes
-            .iter()
-            .filter(|c| {
-                c.unified
-                    .iter()
-                    .any(|s| s.mark != crate::review::diff::Mark::Same)
-            })
-            .count();
-    let mut told = Vec::new();
-    let bytes = match crate::render::docx::export_tracked(
-        revised,
-        project.call_for(revised),
-        &project.root,
-        fonts,
-        &changes,
-        date,
-    ) {
-        Ok(e) => {
-            // Never silent: a change the Word file does not show as a
-            // revision (in a figure, a footnote) is said.
-            if e.revisions < wanted {
-                told.push(
-                        Diagnostic::file(
-                            rule::DOCX_TRACKED,
-                            Severity::Warning,
-                            &doc.src.rel,
-                            format!(
-                                "修订稿 {} 中有 {} 处改动没有标成修订（共 {wanted} 处）",
-                                crate::text::escape_name(&crate::project::rel_path(
-                                    out_dir, &target
-                                )),
-                                wanted - e.revisions
-                            ),
-                        )
-                        .with_help(
-                            "字段区（封面、附表）、图片、脚注或代码块中的改动不标成修订：请以修改对照表（修改说明 PDF）为准",
-                        ),
-                    );
-            }
-            e.bytes
-        }
+    let bytes = match bytes {
+        Ok(b) => b,
         Err(why) => {
-            return Some((
-                target,
-                None,
-                vec![docx_failed(
-                    &doc.src.rel,
-                    format!("无法生成修订稿 Word 文件：{why}"),
-                )],
+            told.push(docx_failed(
+                &doc.src.rel,
+                format!("无法生成{what} Word 文件：{why}"),
             ));
+            return (target, None, told);
         }
     };
     let inputs = hex(typst::utils::hash128(&bytes[..]));
@@ -922,7 +834,7 @@ fn write_tracked(
         && r.inputs == inputs
         && crate::output::output_hash(&target) == r.output
     {
-        return Some((target, Some((file, Some(r.clone()))), told));
+        return (target, Some((file, Some(r.clone()))), told);
     }
     if crate::output::changed_since_written(out_dir, &file, written_sums) {
         told.push(crate::output::changed_diagnostic(
@@ -930,11 +842,11 @@ fn write_tracked(
             out_dir,
             &file,
         ));
-        return Some((target, None, told));
+        return (target, None, told);
     }
     if let Err(e) = write_docx(out_dir, &target, &bytes) {
         told.push(docx_failed(&doc.src.rel, e));
-        return Some((target.clone(), None, told));
+        return (target, None, told);
     }
     let record = Record {
         inputs: inputs.clone(),
@@ -945,7 +857,7 @@ fn write_tracked(
         findings: Vec::new(),
         headings: Vec::new(),
     };
-    Some((target, Some((file, Some(record))), told))
+    (target, Some((file, Some(record))), told)
 }
 
 /// The Word file with a document's findings as comments, beside its own
@@ -1071,14 +983,10 @@ fn docx_fingerprint(
         .filter(|l| l.image)
         .map(|l| content(resolve(root, doc_dir, &l.dest)))
         .collect();
-    let attachments: Vec<String> = match &doc.meta {
-        crate::document::Meta::Plan(plan) => plan
-            .attachments
-            .iter()
-            .map(|a| content(resolve(root, root, &a.file.value)))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let attachments: Vec<String> = crate::views::bound_files(doc)
+        .iter()
+        .map(|a| content(resolve(root, root, &a.file.value)))
+        .collect();
     typst::utils::hash128(&(
         "docx",
         crate::output::shenbao_identity(),

@@ -38,6 +38,7 @@ pub mod document;
 pub mod frontmatter;
 pub mod fsutil;
 pub mod import;
+pub mod kinds;
 pub mod markdown;
 pub mod output;
 pub mod pack;

@@ -103,42 +103,14 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 return Ok(ExitCode::SUCCESS);
             };
-            if doc_kind == shenbao::document::DocKind::ReviewResponse {
-                let Some(revised) = revised else {
-                    return Err(shenbao::config::Fatal::new(
-                        "new response 要用 --for 指出修改的文档",
-                    )
-                    .with_help("如 shenbao new response 修改说明 --for content/实施方案.md"));
-                };
-                let path =
-                    scaffold::new_response(&root, &name, &revised, reviewed.as_deref(), &[])?;
-                say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
-                say!(
-                    "逐条写专家意见和修改情况，然后运行 shenbao check；shenbao build 生成修改说明和修改对照表"
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            if revised.is_some() || reviewed.is_some() {
-                return Err(shenbao::config::Fatal::new(
-                    "--for 和 --reviewed 只用于 new response",
-                ));
-            }
-            // A plan of another season: its call, written into its `call:`.
-            let (call, spec) = match from.as_deref().map(str::trim) {
-                Some(spec) if doc_kind == shenbao::document::DocKind::PilotPlan => {
-                    (shenbao::config::Config::load_call(&root, spec)?, Some(spec))
-                }
-                Some(_) => {
-                    return Err(
-                        shenbao::config::Fatal::new("--from 只用于 new call 和 new plan")
-                            .with_help("企业的文档不按申报通知区分，不要写 --from"),
-                    );
-                }
-                None => (config.call(&root)?, None),
+            let opts = shenbao::kinds::NewOptions {
+                from,
+                revised,
+                reviewed,
             };
-            let path = scaffold::new_document_for(&root, doc_kind, &call, spec, &name)?;
+            let path = doc_kind.create(&root, &config, &name, &opts)?;
             say!("已生成 {}", console::esc(&project::rel_path(&root, &path)));
-            say!("把每个“待补充”换成实际内容，然后运行 shenbao check");
+            say!("{}", doc_kind.next_step());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { what } => {
@@ -232,7 +204,8 @@ fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     |s| s.to_string_lossy().into_owned(),
                 );
                 let name = name.unwrap_or_else(|| format!("{stem}-修改说明"));
-                let path = scaffold::new_response(&root, &name, &revised, None, &found)?;
+                let path =
+                    shenbao::kinds::response::new_response(&root, &name, &revised, None, &found)?;
                 say!(
                     "已生成 {}：{} 条批注成为专家意见",
                     console::esc(&project::rel_path(&root, &path)),

@@ -120,7 +120,7 @@ pub fn write_schemas(root: &Path) -> Result<Vec<PathBuf>, Fatal> {
 }
 
 /// The editor line for a YAML file `depth` folders below the root.
-fn schema_line(name: &str, depth: usize) -> String {
+pub(crate) fn schema_line(name: &str, depth: usize) -> String {
     format!(
         "# yaml-language-server: $schema={}{SCHEMA_DIR}/{name}.schema.json\n",
         "../".repeat(depth)
@@ -169,7 +169,7 @@ pub fn new_call(root: &Path, name: &str, source: &Call, from: &str) -> Result<Pa
 }
 
 /// `无法写入 <path>：<reason>` as a fatal error.
-fn io_fatal(what: &str, path: &Path, e: &std::io::Error) -> Fatal {
+pub(crate) fn io_fatal(what: &str, path: &Path, e: &std::io::Error) -> Fatal {
     Fatal::new(format!(
         "{what} {}：{}",
         path.display(),
@@ -182,7 +182,7 @@ fn io_fatal(what: &str, path: &Path, e: &std::io::Error) -> Fatal {
 const CALL_EXAMPLE: &str = "# call: calls/2023.yaml\n";
 
 /// Validate a document name given on the command line.
-fn file_name(name: &str) -> Result<String, Fatal> {
+pub(crate) fn file_name(name: &str) -> Result<String, Fatal> {
     let n = name.trim().trim_end_matches(".md");
     if n.is_empty()
         || n.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|'])
@@ -196,7 +196,7 @@ fn file_name(name: &str) -> Result<String, Fatal> {
 }
 
 pub fn new_plan(root: &Path, call: &Call, name: &str) -> Result<PathBuf, Fatal> {
-    new_document(root, DocKind::PilotPlan, call, name)
+    new_document(root, crate::kinds::plan::KIND, call, name)
 }
 
 /// Write a skeleton of `kind` to `content/<name>.md`, never over a file.
@@ -230,183 +230,14 @@ pub fn new_document_for(
     Ok(path)
 }
 
-/// The text of a new document of any kind.
+/// The text of a new document of any kind (each kind writes its own).
 pub fn skeleton(kind: DocKind, call: &Call, title: &str) -> String {
-    match kind {
-        DocKind::PilotPlan => plan_skeleton(call, title),
-        DocKind::ApplicationForm => {
-            let mut s = front(kind, title);
-            s.push_str("\n<!-- 申请表只有上面的字段，不需要正文。填好后运行 `shenbao check`，`shenbao build` 会把它排成通知附件中的表格（一页 A4），打印后加盖公章。 -->\n");
-            s
-        }
-        DocKind::AuditReport => {
-            let mut s = front(kind, title);
-            s.push_str(REPORT_HINT);
-            for e in &call.voluntary.report_sections {
-                let (title, guidance) = (&e.title, &e.guidance);
-                s.push_str(&format!(
-                    "# {title}\n\n> 编写提示：{guidance}\n\n待补充。\n\n"
-                ));
-            }
-            s
-        }
-        DocKind::AcceptanceReport => {
-            let mut s = front(kind, title);
-            s.push_str(REPORT_HINT);
-            for (title, guidance) in ACCEPTANCE_SECTIONS {
-                s.push_str(&format!(
-                    "# {title}\n\n> 编写提示：{guidance}\n\n待补充。\n\n"
-                ));
-            }
-            s
-        }
-        DocKind::ReviewResponse => {
-            let mut s = front(kind, title);
-            s.push_str(RESPONSE_BODY);
-            s
-        }
-    }
+    kind.skeleton(call, title)
 }
 
-/// The body of a new response: the opening paragraph such letters have;
-/// the table and the comparison are made from the fields.
-const RESPONSE_BODY: &str = "<!-- 编写提示：正文写开头的说明即可；意见逐条写在上面的 comments 中，shenbao build 会排成“序号 | 专家意见 | 修改情况 | 修改位置”表，并按 reviewed 生成修改对照表。 -->\n\n根据专家评审意见，我单位对文档进行了认真修改，现将修改情况说明如下。\n";
+pub(crate) const REPORT_HINT: &str = "<!-- 编写提示：一级标题写作 `# 标题`，排版时自动编号。每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n";
 
-/// A new response to the expert review of `revised` (a document of the
-/// project): its `for:`, its title from the revised document's, and the
-/// version the experts read named `reviewed`.
-pub fn new_response(
-    root: &Path,
-    name: &str,
-    revised: &str,
-    reviewed: Option<&str>,
-    comments: &[crate::import::comments::WordComment],
-) -> Result<PathBuf, Fatal> {
-    let rel = revised.trim().replace('\\', "/");
-    let rel = rel.trim_start_matches("./").to_string();
-    let rel = if Path::new(&rel).extension().is_none() {
-        format!("{rel}.md")
-    } else {
-        rel
-    };
-    let candidates = [rel.clone(), format!("{CONTENT_DIR}/{rel}")];
-    let found =
-        candidates
-            .iter()
-            .find_map(|c| match crate::paths::ensure_inside(root, Path::new(c)) {
-                Ok(crate::paths::Inside::Yes(p)) if p.is_file() => Some((c.clone(), p)),
-                _ => None,
-            });
-    let Some((rel, real)) = found else {
-        return Err(
-            Fatal::new(format!("项目中没有 {}", crate::paths::shown(&rel)))
-                .with_help("--for 写按专家意见修改的文档，如 content/实施方案.md"),
-        );
-    };
-    let text = crate::fsutil::read_regular(&real, crate::document::MAX_DOCUMENT_BYTES)
-        .ok()
-        .and_then(|b| crate::document::decode(&rel, b).ok())
-        .unwrap_or_default();
-    let doc = crate::document::parse(&rel, real, text, None);
-    let doc_title = match doc.kind() {
-        Some(k) => crate::views::full_title(&doc.display_title(), k.name_zh()),
-        None => doc.display_title(),
-    };
-    let applicant = doc
-        .plan()
-        .and_then(|p| p.applicant.as_ref())
-        .or_else(|| doc.enterprise().and_then(|e| e.name.as_ref()))
-        .map(|a| a.value.clone());
-    let file = file_name(name)?;
-    let path = root.join(CONTENT_DIR).join(&file);
-    if path.exists() {
-        return Err(Fatal::new(format!("{} 已存在，不会覆盖", path.display()))
-            .with_help("换一个名称，或先把原文件改名"));
-    }
-    let kind = DocKind::ReviewResponse;
-    let mut s = format!("---\n{}", schema_line(kind.id(), 1));
-    s.push_str("kind: review-response\n");
-    s.push_str(&format!(
-        "title: {}\n",
-        yaml_quote(&format!("关于《{doc_title}》专家意见的修改说明"))
-    ));
-    s.push_str(&format!("for: {}   # 修改后的文档\n", yaml_quote(&rel)));
-    s.push_str(&format!(
-        "reviewed: {}   # 专家评审时看的版本：git 标签或提交，或保留的送审稿文件（.md/.docx，放在 content/ 之外）\n",
-        yaml_quote(
-            &reviewed
-                .map(str::to_string)
-                .or_else(|| crate::review::reviewed_tag(root))
-                .unwrap_or_else(|| "送审版".to_string())
-        )
-    ));
-    match applicant {
-        Some(a) => s.push_str(&format!("applicant: {}\n", yaml_quote(&a))),
-        None => s.push_str("applicant: 待补充\n"),
-    }
-    let today = chrono::Utc::now()
-        .with_timezone(&beijing())
-        .format("%Y-%m-%d")
-        .to_string();
-    s.push_str(&format!("date: {today}\n"));
-    s.push_str("comments:   # 逐条写专家意见：section 写修改后文档中的标题或编号（如 一（一））\n");
-    if comments.is_empty() {
-        s.push_str(
-            "  - id: 1\n    by: 专家组\n    text: 待补充\n    section: 待补充\n    response: 待补充\n",
-        );
-    }
-    for (i, c) in comments.iter().enumerate() {
-        s.push_str(&format!("  - id: {}\n", i + 1));
-        if !c.author.is_empty() {
-            s.push_str(&format!("    by: {}\n", yaml_quote(&c.author)));
-        }
-        s.push_str(&format!(
-            "    text: {}\n",
-            yaml_quote(&c.text.replace('\n', " "))
-        ));
-        let anchor: String = c
-            .anchor
-            .chars()
-            .take(30)
-            .collect::<String>()
-            .replace(['\n', '\r'], " ");
-        let note = if anchor.is_empty() {
-            String::new()
-        } else {
-            format!("批注所在段落：“{anchor}…”")
-        };
-        match crate::import::comments::section_of(&doc, c) {
-            Some(sec) if note.is_empty() => s.push_str(&format!("    section: {}\n", yaml_quote(&sec))),
-            Some(sec) => s.push_str(&format!("    section: {}   # {note}\n", yaml_quote(&sec))),
-            None => s.push_str(&format!(
-                "    section: 待补充   # 在修改后的文档中没有找到批注所在的段落，请填写章节。{note}\n"
-            )),
-        }
-        s.push_str("    response: 待补充\n");
-    }
-    s.push_str("---\n\n");
-    s.push_str(RESPONSE_BODY);
-    create_new_atomic(&path, s.as_bytes()).map_err(|e| io_fatal("无法写入", &path, &e))?;
-    write_schemas(root)?;
-    Ok(path)
-}
-
-const REPORT_HINT: &str = "<!-- 编写提示：一级标题写作 `# 标题`，排版时自动编号。每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n";
-
-const ACCEPTANCE_SECTIONS: &[(&str, &str)] = &[
-    ("审核及评估情况", "审核过程概述、评估时间和专家组意见"),
-    (
-        "方案实施情况",
-        "逐项说明已实施方案（与字段区的 implemented 一致）的实施内容、投资和完成时间",
-    ),
-    (
-        "实施效果",
-        "方案实施前后主要指标对比（与字段区的 indicators 一致），附节能审计报告、环境监测报告或在线监测数据",
-    ),
-    ("验收条件符合情况", "对照通知中的六项验收条件逐条自评"),
-];
-
-fn front(kind: DocKind, title: &str) -> String {
+pub(crate) fn front(kind: DocKind, title: &str) -> String {
     let today = chrono::Utc::now()
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
@@ -420,19 +251,13 @@ fn front(kind: DocKind, title: &str) -> String {
 /// The text of a new plan: front matter with a comment on every field,
 /// then the call's outline with guidance under each heading.
 pub fn plan_skeleton(call: &Call, title: &str) -> String {
-    let mut s = format!("---\n{}", schema_line(DocKind::PilotPlan.id(), 1));
+    let kind = crate::kinds::plan::KIND;
+    let mut s = format!("---\n{}", schema_line(kind.id(), 1));
     let today = chrono::Utc::now()
         .with_timezone(&beijing())
         .format("%Y-%m-%d")
         .to_string();
-    write_fields(
-        &mut s,
-        DocKind::PilotPlan.fields(),
-        0,
-        title,
-        &today,
-        Some(call),
-    );
+    write_fields(&mut s, kind.fields(), 0, title, &today, Some(call));
     s.push_str("---\n\n");
     s.push_str("<!-- 编写提示：一级标题写作 `# 一、标题`，二级标题写作 `## （一）标题`，也可以不写编号，排版时自动编号。\n");
     s.push_str("     每个“待补充”都要换成实际内容；运行 `shenbao check` 查看还差什么。 -->\n\n");
@@ -668,7 +493,7 @@ fn call_comment(call: &Call, key: &str) -> Option<String> {
     }
 }
 
-fn yaml_quote(s: &str) -> String {
+pub(crate) fn yaml_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
@@ -697,9 +522,9 @@ mod tests {
     fn every_kind_has_a_skeleton_that_parses_and_names_its_fields() {
         let call = Call::preset(DEFAULT_PRESET).unwrap().unwrap();
         for kind in [
-            DocKind::ApplicationForm,
-            DocKind::AuditReport,
-            DocKind::AcceptanceReport,
+            crate::kinds::form::KIND,
+            crate::kinds::audit::KIND,
+            crate::kinds::acceptance::KIND,
         ] {
             let text = skeleton(kind, &call, "伏牛新材料有限公司");
             let doc = document::parse("content/a.md", PathBuf::from("a.md"), text.clone(), None);
@@ -721,7 +546,7 @@ mod tests {
                 );
             }
         }
-        let report = skeleton(DocKind::AuditReport, &call, "甲");
+        let report = skeleton(crate::kinds::audit::KIND, &call, "甲");
         for title in call.voluntary.report_sections.iter().map(|e| &e.title) {
             assert!(report.contains(&format!("# {title}\n")));
         }

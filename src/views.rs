@@ -11,7 +11,7 @@ use crate::document::fields::Spanned;
 use crate::document::voluntary::{
     AcceptanceMeta, AuditMeta, Enterprise, FormMeta, OptionClass, date_zh, number,
 };
-use crate::document::{DocKind, Document, Meta};
+use crate::document::{DocKind, Document};
 
 /// A table shenbao computes from a report's fields: printed after the
 /// report's body and shown on its page in the site.
@@ -260,22 +260,23 @@ pub fn form_rows(f: &FormMeta) -> Vec<FormRow> {
 /// A document's own report: an audit or acceptance report's cover data
 /// and the tables shenbao computes.
 pub fn report(doc: &Document) -> Option<ReportView<'_>> {
-    let (enterprise, management, title, date, tables) = match &doc.meta {
-        Meta::Audit(m) => (
+    let (enterprise, management, title, date, tables) = if let Some(m) = doc.audit() {
+        (
             &m.enterprise,
             &m.management,
             m.title.as_ref(),
             m.date.as_ref(),
             m.summary_tables(&doc.src.text),
-        ),
-        Meta::Acceptance(m) => (
+        )
+    } else {
+        let m = doc.acceptance()?;
+        (
             &m.enterprise,
             &m.management,
             m.title.as_ref(),
             m.date.as_ref(),
             m.summary_tables(),
-        ),
-        _ => return None,
+        )
     };
     Some(ReportView {
         enterprise,
@@ -607,46 +608,7 @@ pub struct BoundFile<'d> {
 /// it cites is bound with it). The PDF binds them, the Word file and the
 /// site list them.
 pub fn bound_files(doc: &Document) -> Vec<BoundFile<'_>> {
-    use crate::document::plan::AttachmentKind;
-    match &doc.meta {
-        Meta::Plan(plan) => plan
-            .attachments
-            .iter()
-            .map(|a| {
-                let letter = a.kind == AttachmentKind::RecommendationLetter;
-                let title = a
-                    .title
-                    .as_ref()
-                    .map(|t| t.value.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .or_else(|| letter.then(|| "省级推荐函".to_string()));
-                BoundFile {
-                    file: &a.file,
-                    title,
-                    letter,
-                }
-            })
-            .collect(),
-        Meta::Acceptance(r) => r
-            .reports
-            .iter()
-            .filter_map(|s| {
-                let file = s.file.as_ref().filter(|f| !f.value.trim().is_empty())?;
-                let title = s
-                    .title
-                    .as_ref()
-                    .or(s.issuer.as_ref())
-                    .map(|t| t.value.trim().to_string())
-                    .filter(|t| !t.is_empty());
-                Some(BoundFile {
-                    file,
-                    title,
-                    letter: false,
-                })
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    doc.meta.fields().map_or_else(Vec::new, |f| f.bound())
 }
 
 /// A document's attachments, each with an anchor on its page (`att-1`, …).
@@ -722,7 +684,7 @@ mod tests {
     }
 
     fn env_column(doc: &Document) -> Vec<String> {
-        let Meta::Audit(m) = &doc.meta else {
+        let Some(m) = doc.audit() else {
             panic!("{:?}", doc.diagnostics)
         };
         let t = &m.summary_tables(&doc.src.text)[0];
@@ -739,7 +701,7 @@ mod tests {
         let doc = audit(
             "  - name: 甲\n    class: 无/低费\n    investment: 2.0\n    economic_benefit: 1\n  - name: 乙\n    class: 中/高费\n    investment: 86.0\n    economic_benefit: 30\n  - name: 丙\n    class: 中/高费\n    investment: 14.9\n    economic_benefit: 2.25\n",
         );
-        let Meta::Audit(m) = &doc.meta else {
+        let Some(m) = doc.audit() else {
             panic!("{:?}", doc.diagnostics)
         };
         let t = &m.summary_tables(&doc.src.text)[0];

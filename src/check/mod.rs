@@ -20,7 +20,7 @@ pub(crate) mod outline;
 pub mod package;
 mod quota;
 pub mod registry;
-mod review;
+pub(crate) mod review;
 mod schedule;
 mod scope;
 mod text;
@@ -32,8 +32,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::call::Call;
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::document::Document;
 use crate::document::plan::PlanMeta;
-use crate::document::{Document, Meta};
 use crate::project::Project;
 
 /// What a check run needs besides the project.
@@ -232,8 +232,10 @@ pub fn cross_document(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic
         quota::check(c, group, out);
     }
     form::enterprise_consistency(docs, out);
-    audit::across_documents(docs, out);
-    review::check(ctx, docs, out);
+    // Each kind's own rules across documents.
+    for kind in crate::document::DocKind::ALL {
+        kind.check_across(ctx, docs, out);
+    }
 }
 
 /// Whether a finding comes from [`cross_document`] (so that a re-check
@@ -251,36 +253,30 @@ pub fn check_document(ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) 
     text::check(doc, out);
     derived::check(doc, out);
     fields::required_fields(doc, out);
-    match &doc.meta {
-        Meta::Plan(plan) => {
-            fields::check(ctx, doc, plan, out);
-            outline::check(ctx, doc, out);
-            applicant::check(ctx, doc, plan, out);
-            scope::check(ctx, doc, plan, out);
-            eligibility::check(ctx, doc, plan, out);
-            deadline::check(ctx, doc, plan, out);
-            schedule::check(ctx, doc, out);
-            attachment::check(ctx, doc, plan, out);
-            package::check(ctx, doc, plan, out);
-            // A plan numbered 第一章/1.1 is checked as reports are.
-            outline::written_numbers(doc, out);
-        }
-        Meta::Form(form) => {
-            form::check(ctx, doc, form, out);
-            audit::deadline_form(ctx, doc, form, out);
-        }
-        Meta::Audit(report) => {
-            audit::check(ctx, doc, report, out);
-            outline::written_numbers(doc, out);
-        }
-        Meta::Acceptance(report) => {
-            audit::check_acceptance(ctx, doc, report, out);
-            outline::written_numbers(doc, out);
-        }
-        // Checked against the document it answers (review::check).
-        Meta::Response(_) => {}
-        Meta::None => {}
+    if let Some(kind) = doc.kind() {
+        kind.check(ctx, doc, out);
     }
+}
+
+/// A plan's rules: the pilot call's fields, outline, applicant, scope,
+/// eligibility, deadlines, schedule, attachments and package.
+pub(crate) fn plan_rules(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    plan: &PlanMeta,
+    out: &mut Vec<Diagnostic>,
+) {
+    fields::check(ctx, doc, plan, out);
+    outline::check(ctx, doc, out);
+    applicant::check(ctx, doc, plan, out);
+    scope::check(ctx, doc, plan, out);
+    eligibility::check(ctx, doc, plan, out);
+    deadline::check(ctx, doc, plan, out);
+    schedule::check(ctx, doc, out);
+    attachment::check(ctx, doc, plan, out);
+    package::check(ctx, doc, plan, out);
+    // A plan numbered 第一章/1.1 is checked as reports are.
+    outline::written_numbers(doc, out);
 }
 
 /// A value still holding a placeholder (待补充…): `content/placeholder`

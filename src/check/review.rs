@@ -12,7 +12,7 @@ use crate::rule;
 
 pub fn check(ctx: &Ctx<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
     for doc in docs {
-        if let Some(meta) = doc.response() {
+        if let Some(meta) = crate::kinds::response::of(doc) {
             response(ctx, doc, meta, docs, out);
         }
     }
@@ -40,7 +40,7 @@ fn response(
     let Some(revised) = view.revised else {
         let names: Vec<&str> = docs
             .iter()
-            .filter(|d| d.response().is_none() && d.kind().is_some())
+            .filter(|d| crate::kinds::response::of(d).is_none() && d.kind().is_some())
             .map(|d| d.src.rel.as_str())
             .take(6)
             .collect();

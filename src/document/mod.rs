@@ -37,74 +37,7 @@ pub const MAX_HEADINGS: usize = 2000;
 /// 4.9 GB); a long audit report has about a hundred.
 pub const MAX_TABLES: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    PilotPlan,
-    ApplicationForm,
-    AuditReport,
-    AcceptanceReport,
-    /// The answer to the experts' comments (修改说明) on another document.
-    ReviewResponse,
-}
-
-impl DocKind {
-    pub const ALL: &'static [DocKind] = &[
-        DocKind::PilotPlan,
-        DocKind::ApplicationForm,
-        DocKind::AuditReport,
-        DocKind::AcceptanceReport,
-        DocKind::ReviewResponse,
-    ];
-
-    /// The kind named by its id, its Chinese name or one of its other
-    /// names (all data, in the field files).
-    pub fn parse(s: &str) -> Option<DocKind> {
-        let s = s.trim();
-        Self::ALL.iter().copied().find(|k| {
-            let spec = k.spec();
-            spec.id == s || spec.name == s || spec.aliases.iter().any(|a| a == s)
-        })
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            DocKind::PilotPlan => "pilot-plan",
-            DocKind::ApplicationForm => "application-form",
-            DocKind::AuditReport => "audit-report",
-            DocKind::AcceptanceReport => "acceptance-report",
-            DocKind::ReviewResponse => "review-response",
-        }
-    }
-
-    /// The kind as data: names and fields.
-    pub fn spec(self) -> &'static schema::KindSpec {
-        schema::kind(self.id())
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        &self.spec().name
-    }
-
-    pub fn fields(self) -> &'static [schema::FieldSpec] {
-        &self.spec().fields
-    }
-
-    /// The Chinese label of one of this kind's fields (`enterprise.uscc`).
-    pub fn label(self, path: &str) -> &'static str {
-        schema::label(self.id(), path)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum Meta {
-    /// The front matter could not be read or named no known kind.
-    None,
-    Plan(Box<PlanMeta>),
-    Form(Box<voluntary::FormMeta>),
-    Audit(Box<voluntary::AuditMeta>),
-    Acceptance(Box<voluntary::AcceptanceMeta>),
-    Response(Box<response::ResponseMeta>),
-}
+pub use crate::kinds::{DocKind, Meta};
 
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -116,20 +49,6 @@ pub struct Document {
     pub body: Body,
     /// Problems found while reading (syntax, types, unknown fields).
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Meta {
-    /// The kind these fields were read as (None: no known kind).
-    pub fn kind(&self) -> Option<DocKind> {
-        match self {
-            Meta::None => None,
-            Meta::Plan(_) => Some(DocKind::PilotPlan),
-            Meta::Form(_) => Some(DocKind::ApplicationForm),
-            Meta::Audit(_) => Some(DocKind::AuditReport),
-            Meta::Acceptance(_) => Some(DocKind::AcceptanceReport),
-            Meta::Response(_) => Some(DocKind::ReviewResponse),
-        }
-    }
 }
 
 impl Document {
@@ -152,62 +71,32 @@ impl Document {
     }
 
     pub fn plan(&self) -> Option<&PlanMeta> {
-        match &self.meta {
-            Meta::Plan(p) => Some(p),
-            _ => None,
-        }
+        self.meta.get()
     }
 
     pub fn form(&self) -> Option<&voluntary::FormMeta> {
-        match &self.meta {
-            Meta::Form(m) => Some(m),
-            _ => None,
-        }
+        self.meta.get()
     }
 
     pub fn audit(&self) -> Option<&voluntary::AuditMeta> {
-        match &self.meta {
-            Meta::Audit(m) => Some(m),
-            _ => None,
-        }
-    }
-
-    pub fn response(&self) -> Option<&response::ResponseMeta> {
-        match &self.meta {
-            Meta::Response(m) => Some(m),
-            _ => None,
-        }
+        self.meta.get()
     }
 
     pub fn acceptance(&self) -> Option<&voluntary::AcceptanceMeta> {
-        match &self.meta {
-            Meta::Acceptance(m) => Some(m),
-            _ => None,
-        }
+        self.meta.get()
     }
 
     /// The enterprise a voluntary-audit document is about.
     pub fn enterprise(&self) -> Option<&voluntary::Enterprise> {
-        match &self.meta {
-            Meta::Form(m) => Some(&m.enterprise),
-            Meta::Audit(m) => Some(&m.enterprise),
-            Meta::Acceptance(m) => Some(&m.enterprise),
-            _ => None,
-        }
+        self.meta.fields()?.enterprise()
     }
 
     /// The title for lists: the front matter title (a form's enterprise
     /// name), else the file name.
     pub fn display_title(&self) -> String {
-        let title = match &self.meta {
-            Meta::Plan(p) => p.title.as_ref(),
-            Meta::Form(m) => m.enterprise.name.as_ref(),
-            Meta::Audit(m) => m.title.as_ref(),
-            Meta::Acceptance(m) => m.title.as_ref(),
-            Meta::Response(m) => m.title.as_ref(),
-            Meta::None => None,
-        };
-        title
+        self.meta
+            .fields()
+            .and_then(|f| f.title())
             .map(|t| t.value.clone())
             .unwrap_or_else(|| self.src.rel.clone())
     }
@@ -293,7 +182,7 @@ pub fn parse(
         src,
         path,
         front: None,
-        meta: Meta::None,
+        meta: Meta::NONE,
         body: Body::default(),
         diagnostics: Vec::new(),
     };
@@ -610,17 +499,7 @@ fn read_front_matter(doc: &mut Document, split: frontmatter::Split, diags: &mut 
             src: &doc.src,
             diags,
         };
-        match kind {
-            DocKind::PilotPlan => Meta::Plan(Box::new(PlanMeta::read(&mut r))),
-            DocKind::ApplicationForm => Meta::Form(Box::new(voluntary::FormMeta::read(&mut r))),
-            DocKind::AuditReport => Meta::Audit(Box::new(voluntary::AuditMeta::read(&mut r))),
-            DocKind::AcceptanceReport => {
-                Meta::Acceptance(Box::new(voluntary::AcceptanceMeta::read(&mut r)))
-            }
-            DocKind::ReviewResponse => {
-                Meta::Response(Box::new(response::ResponseMeta::read(&mut r)))
-            }
-        }
+        Meta::new(kind.read(&mut r))
     };
     doc.meta = meta;
     doc.front = Some(fm);

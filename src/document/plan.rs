@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::DocKind;
 use super::fields::{Reader, Spanned};
 use super::schema;
 
@@ -79,7 +78,7 @@ pub struct PlanMeta {
 
 impl PlanMeta {
     pub fn read(r: &mut Reader<'_>) -> PlanMeta {
-        for spec in DocKind::PilotPlan.fields() {
+        for spec in crate::kinds::plan::KIND.fields() {
             r.expect_shape(&spec.key, &spec.ty);
         }
         let mut submissions = Vec::new();
@@ -117,7 +116,7 @@ impl PlanMeta {
                 }
                 continue;
             }
-            let item = schema::resolve(DocKind::PilotPlan.fields(), "attachments")
+            let item = schema::resolve(crate::kinds::plan::KIND.fields(), "attachments")
                 .map(|s| s.ty.children());
             for spec in item.unwrap_or_default() {
                 r.expect_shape(&format!("{base}.{}", spec.key), &spec.ty);

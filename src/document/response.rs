@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::DocKind;
 use super::fields::{Reader, Spanned};
 
 /// One expert comment and how it was answered.
@@ -46,7 +45,7 @@ pub struct ResponseMeta {
 
 impl ResponseMeta {
     pub fn read(r: &mut Reader<'_>) -> ResponseMeta {
-        for spec in DocKind::ReviewResponse.fields() {
+        for spec in crate::kinds::response::KIND.fields() {
             r.expect_shape(&spec.key, &spec.ty);
         }
         let comments = (0..r.len("comments"))

@@ -388,7 +388,7 @@ impl Management {
 
 impl AuditMeta {
     pub fn read(r: &mut Reader<'_>) -> AuditMeta {
-        for spec in super::DocKind::AuditReport.fields() {
+        for spec in crate::kinds::audit::KIND.fields() {
             r.expect_shape(&spec.key, &spec.ty);
         }
         let team = (0..r.len("team"))
@@ -499,7 +499,7 @@ pub struct AcceptanceMeta {
 
 impl AcceptanceMeta {
     pub fn read(r: &mut Reader<'_>) -> AcceptanceMeta {
-        for spec in super::DocKind::AcceptanceReport.fields() {
+        for spec in crate::kinds::acceptance::KIND.fields() {
             r.expect_shape(&spec.key, &spec.ty);
         }
         let indicators = (0..r.len("indicators"))

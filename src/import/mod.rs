@@ -2381,8 +2381,6 @@ fn find_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
 }
 
 fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) -> Front {
-    let mut found = Vec::new();
-    let mut missing = Vec::new();
     let cover_text: Vec<String> = cover.iter().map(|p| p.text().trim().to_string()).collect();
     // The title: a Title style, else the largest type, else the first line.
     let title = cover
@@ -2408,15 +2406,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
             title.clone().unwrap_or_default(),
             cover_text.join("\n")
         );
-        if probe.contains("验收") {
-            DocKind::AcceptanceReport
-        } else if probe.contains("审核报告") {
-            DocKind::AuditReport
-        } else if probe.contains("申请表") {
-            DocKind::ApplicationForm
-        } else {
-            DocKind::PilotPlan
-        }
+        guess_kind(&probe)
     });
     let labelled = |labels: &[&str]| -> Option<String> {
         cover_text.iter().find_map(|t| {
@@ -2441,10 +2431,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     ];
     // An enterprise's documents are titled by it (伏牛新材料有限公司清洁
     // 生产审核报告); their 编制单位 is often the consulting agency.
-    let enterprise_doc = matches!(
-        kind,
-        DocKind::AuditReport | DocKind::AcceptanceReport | DocKind::ApplicationForm
-    );
+    let enterprise_doc = kind.about_enterprise();
     let from_title = title.as_deref().filter(|_| enterprise_doc).and_then(|t| {
         [
             "股份有限公司",
@@ -2521,26 +2508,6 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
             (before.chars().count() >= 2).then(|| format!("{before}市"))
         });
 
-    let mut y = String::from(
-        "---\n# 由 shenbao import 从 Word 文件导入：请逐项核对；留空的字段 shenbao check 会列出\n",
-    );
-    let _ = writeln!(y, "kind: {}", kind.id());
-    let field = |y: &mut String, key: &'static str, value: Option<String>, note: &str| match value {
-        Some(v) => {
-            let _ = writeln!(y, "{key}: {}{note}", yaml_str(&v));
-            (Some((key, v)), None)
-        }
-        None => {
-            let _ = writeln!(y, "{key}:   # 待补充：导入时未在文件中找到");
-            (None, Some(key))
-        }
-    };
-    let keep = |r: (Option<(&'static str, String)>, Option<&'static str>),
-                found: &mut Vec<(&'static str, String)>,
-                missing: &mut Vec<&'static str>| {
-        found.extend(r.0);
-        missing.extend(r.1);
-    };
     let date_str = date.map(|(yy, m, d)| match d {
         Some(d) => format!("{yy}-{m:02}-{d:02}"),
         None => format!("{yy}-{m:02}-01"),
@@ -2550,108 +2517,129 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     } else {
         ""
     };
-    match kind {
-        DocKind::PilotPlan => {
-            keep(
-                field(&mut y, "title", title.clone(), ""),
-                &mut found,
-                &mut missing,
-            );
-            keep(
-                field(&mut y, "applicant", applicant.clone(), ""),
-                &mut found,
-                &mut missing,
-            );
-            let category = if all.contains("流域") || all.contains("协同审核") {
-                Some("3")
-            } else if all.contains("工业园区") || all.contains("产业集群") || all.contains("园区")
-            {
-                Some("2")
-            } else if all.contains("重点行业") {
-                Some("1")
-            } else {
-                None
-            };
-            field(
-                &mut y,
-                "category",
-                category.map(str::to_string),
-                "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
-            );
-            let province_note = if province_guessed {
-                "   # 由正文中第一次出现的省份推测（可能是相邻省份），请核对"
-            } else {
-                ""
-            };
-            keep(
-                field(&mut y, "province", province, province_note),
-                &mut found,
-                &mut missing,
-            );
-            keep(field(&mut y, "city", city, ""), &mut found, &mut missing);
-            keep(
-                field(&mut y, "version", version.map(str::to_string), ""),
-                &mut found,
-                &mut missing,
-            );
-            keep(
-                field(&mut y, "date", date_str, date_note),
-                &mut found,
-                &mut missing,
-            );
-        }
-        DocKind::AuditReport | DocKind::AcceptanceReport => {
-            keep(
-                field(&mut y, "title", title.clone(), ""),
-                &mut found,
-                &mut missing,
-            );
-            y.push_str("enterprise:\n");
-            match applicant {
-                Some(a) => {
-                    let _ = writeln!(y, "  name: {}", yaml_str(&a));
-                    found.push(("enterprise.name", a));
-                }
-                None => {
-                    y.push_str("  name:   # 待补充：导入时未在文件中找到\n");
-                    missing.push("enterprise.name");
-                }
+    let facts = CoverFacts {
+        title,
+        applicant,
+        province,
+        province_guessed,
+        city,
+        version: version.map(str::to_string),
+        date: date_str,
+        date_note,
+        all_text: all.to_string(),
+    };
+    let mut w = FrontWriter {
+        yaml: String::from(
+            "---\n# 由 shenbao import 从 Word 文件导入：请逐项核对；留空的字段 shenbao check 会列出\n",
+        ),
+        found: Vec::new(),
+        missing: Vec::new(),
+    };
+    let _ = writeln!(w.yaml, "kind: {}", kind.id());
+    kind.import_front(&facts, &mut w);
+    w.yaml.push_str("---\n\n");
+    Front {
+        yaml: w.yaml,
+        kind,
+        found: w.found,
+        missing: w.missing,
+    }
+}
+
+/// The kind a Word file's title and cover say: the kind whose word
+/// ([`crate::kinds::Kind::cover_words`]) comes last, so that 审核报告的验收
+/// reads as an acceptance report; none, the first kind.
+fn guess_kind(probe: &str) -> DocKind {
+    DocKind::ALL
+        .iter()
+        .filter_map(|k| {
+            k.cover_words()
+                .iter()
+                .filter_map(|w| probe.rfind(w).map(|i| i + w.len()))
+                .max()
+                .map(|end| (end, *k))
+        })
+        .max_by_key(|(end, _)| *end)
+        .map_or(DocKind::ALL[0], |(_, k)| k)
+}
+
+/// What `import` read off a Word file's cover, for the kind to turn into
+/// its front matter.
+#[derive(Debug, Clone, Default)]
+pub struct CoverFacts {
+    pub title: Option<String>,
+    /// The applicant, or the enterprise of an enterprise's document.
+    pub applicant: Option<String>,
+    pub province: Option<String>,
+    /// The province is the first the text names, maybe a neighbour's.
+    pub province_guessed: bool,
+    pub city: Option<String>,
+    /// 送审版, 征求意见稿 … as the cover says it.
+    pub version: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// A YAML comment for the date (only the month was written).
+    pub date_note: &'static str,
+    /// The whole file's text, for guesses from the body.
+    pub all_text: String,
+}
+
+/// The front matter `import` writes: each field found, or left to fill in
+/// with a comment saying so; what was found and what was not are listed in
+/// the import report.
+#[derive(Debug, Default)]
+pub struct FrontWriter {
+    yaml: String,
+    found: Vec<(&'static str, String)>,
+    missing: Vec<&'static str>,
+}
+
+impl FrontWriter {
+    /// A field the report lists as found or missing.
+    pub fn field(&mut self, key: &'static str, value: Option<String>, note: &str) {
+        match value {
+            Some(v) => {
+                let _ = writeln!(self.yaml, "{key}: {}{note}", yaml_str(&v));
+                self.found.push((key, v));
             }
-            keep(
-                field(&mut y, "date", date_str, date_note),
-                &mut found,
-                &mut missing,
-            );
-        }
-        DocKind::ApplicationForm => {
-            y.push_str("enterprise:\n");
-            match applicant {
-                Some(a) => {
-                    let _ = writeln!(y, "  name: {}", yaml_str(&a));
-                    found.push(("enterprise.name", a));
-                }
-                None => {
-                    y.push_str("  name:   # 待补充：导入时未在文件中找到\n");
-                    missing.push("enterprise.name");
-                }
+            None => {
+                let _ = writeln!(self.yaml, "{key}:   # 待补充：导入时未在文件中找到");
+                self.missing.push(key);
             }
-        }
-        DocKind::ReviewResponse => {
-            keep(
-                field(&mut y, "title", title.clone(), ""),
-                &mut found,
-                &mut missing,
-            );
-            y.push_str("for:   # 待补充：按专家意见修改后的文档，如 content/实施方案.md\n");
-            y.push_str("comments: []   # 待补充：逐条写专家意见（shenbao import 意见.docx --comments --for 文档 可从 Word 批注读取）\n");
         }
     }
-    y.push_str("---\n\n");
-    Front {
-        yaml: y,
-        kind,
-        found,
-        missing,
+
+    /// A field guessed from the text: written with its note, not listed.
+    pub fn note(&mut self, key: &'static str, value: Option<String>, note: &str) {
+        match value {
+            Some(v) => {
+                let _ = writeln!(self.yaml, "{key}: {}{note}", yaml_str(&v));
+            }
+            None => {
+                let _ = writeln!(self.yaml, "{key}:   # 待补充：导入时未在文件中找到");
+            }
+        }
+    }
+
+    /// An enterprise's name (`enterprise.name`), under `enterprise:`.
+    pub fn enterprise_name(&mut self, value: Option<String>) {
+        self.yaml.push_str("enterprise:\n");
+        match value {
+            Some(a) => {
+                let _ = writeln!(self.yaml, "  name: {}", yaml_str(&a));
+                self.found.push(("enterprise.name", a));
+            }
+            None => {
+                self.yaml
+                    .push_str("  name:   # 待补充：导入时未在文件中找到\n");
+                self.missing.push("enterprise.name");
+            }
+        }
+    }
+
+    /// Lines written as they are (a kind's own hints).
+    pub fn raw(&mut self, lines: &str) {
+        self.yaml.push_str(lines);
     }
 }
 
@@ -2739,6 +2727,25 @@ fn generated_section(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kind_is_the_one_whose_cover_word_comes_last() {
+        let id = |t: &str| guess_kind(t).id();
+        assert_eq!(id("伏牛新材料有限公司清洁生产审核报告"), "audit-report");
+        assert_eq!(
+            id("伏牛新材料有限公司清洁生产审核验收报告"),
+            "acceptance-report"
+        );
+        // An audit report's acceptance is an acceptance report.
+        assert_eq!(id("关于清洁生产审核报告的验收意见"), "acceptance-report");
+        assert_eq!(id("自愿性清洁生产审核申请表"), "application-form");
+        assert_eq!(
+            id("伏牛经开区清洁生产审核创新试点实施方案\n编制单位：甲"),
+            "pilot-plan"
+        );
+        // Nothing said: the first kind.
+        assert_eq!(id("关于某事的报告"), DocKind::ALL[0].id());
+    }
 
     #[test]
     fn attachment_labels_are_told_from_headings_that_start_with_the_word() {
@@ -2833,7 +2840,7 @@ mod tests {
         let c = convert(
             docx_styled(body, "", styles),
             "甲",
-            Some(DocKind::PilotPlan),
+            Some(crate::kinds::plan::KIND),
             &call,
         )
         .unwrap();
@@ -2866,7 +2873,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         let found: Vec<(&str, &str)> = c.found.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert!(
             found.contains(&("applicant", "修武县产业集聚区管理委员会")),
@@ -2903,7 +2910,7 @@ mod tests {
         let c = convert(
             docx_styled(body, "", styles),
             "甲",
-            Some(DocKind::PilotPlan),
+            Some(crate::kinds::plan::KIND),
             &call,
         )
         .unwrap();
@@ -2941,7 +2948,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         assert!(
             c.markdown.contains("# 一、试点对象基本概况"),
             "{}",
@@ -2978,7 +2985,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         assert!(c.markdown.contains("| 产值 | 12 |"), "{}", c.markdown);
         assert!(
             !c.markdown.contains("| 9 |") && !c.markdown.contains("|  |"),
@@ -3027,7 +3034,7 @@ mod tests {
             p("青溪县位于省境北部，北与河北省相邻。"),
         ]
         .concat();
-        let c = convert(docx(&body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         let line = c
             .markdown
             .lines()
@@ -3105,7 +3112,7 @@ mod tests {
         let c = convert(
             docx_styled(&body, numbering, &styles),
             "乙",
-            Some(DocKind::AuditReport),
+            Some(crate::kinds::audit::KIND),
             &call,
         )
         .unwrap();
@@ -3163,7 +3170,7 @@ mod tests {
         let c = convert(
             docx_numbered(&body, &numbering),
             "甲",
-            Some(DocKind::PilotPlan),
+            Some(crate::kinds::plan::KIND),
             &call,
         )
         .unwrap();
@@ -3231,7 +3238,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(&body), "报告", Some(DocKind::AuditReport), &call).unwrap();
+        let c = convert(docx(&body), "报告", Some(crate::kinds::audit::KIND), &call).unwrap();
         let md = &c.markdown;
         for h in [
             "# 第一章　筹划与组织",
@@ -3261,7 +3268,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         let lost: Vec<(usize, &str, &str)> = c
             .lost
             .iter()
@@ -3324,7 +3331,7 @@ mod tests {
         let c2 = convert(
             docx(&format!("<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>{deep}")),
             "乙",
-            Some(DocKind::PilotPlan),
+            Some(crate::kinds::plan::KIND),
             &call,
         )
         .unwrap();
@@ -3358,7 +3365,7 @@ mod tests {
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
-        let c = convert(docx(body), "甲", Some(DocKind::PilotPlan), &call).unwrap();
+        let c = convert(docx(body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
         let lost: Vec<(usize, &str, &str)> = c
             .lost
             .iter()

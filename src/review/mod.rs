@@ -9,8 +9,8 @@ pub mod diff;
 use std::path::Path;
 
 use crate::call::Call;
+use crate::document::Document;
 use crate::document::response::{ResponseMeta, ReviewComment};
-use crate::document::{Document, Meta};
 use crate::text::{NumberStyle, cn_numeral};
 use diff::Change;
 
@@ -272,7 +272,7 @@ pub fn find_revised<'a>(docs: &'a [Document], spec: &str) -> Option<&'a Document
         }
     };
     let candidates = [with_ext(s), format!("content/{}", with_ext(s))];
-    let not_a_response = |d: &&Document| !matches!(d.meta, Meta::Response(_));
+    let not_a_response = |d: &&Document| crate::kinds::response::of(d).is_none();
     docs.iter()
         .filter(not_a_response)
         .find(|d| candidates.contains(&d.src.rel))
@@ -321,28 +321,6 @@ pub fn reviewed_tag(root: &Path) -> Option<String> {
         .find(|t| ["送审", "评估", "评审"].iter().any(|w| t.contains(w)))
         .cloned()
         .or_else(|| (tags.len() == 1).then(|| tags[0].clone()))
-}
-
-/// The documents whose pages show `rel` too: the responses answering it,
-/// or (for a response) the document it answers.
-pub fn related(docs: &[Document], rel: &str) -> Vec<String> {
-    let answers = |d: &Document| {
-        d.response()
-            .and_then(|r| r.revised.as_ref())
-            .and_then(|f| find_revised(docs, &f.value))
-            .map(|r| r.src.rel.clone())
-    };
-    let mut out: Vec<String> = docs
-        .iter()
-        .filter(|d| answers(d).as_deref() == Some(rel))
-        .map(|d| d.src.rel.clone())
-        .collect();
-    if let Some(d) = docs.iter().find(|d| d.src.rel == rel)
-        && let Some(revised) = answers(d)
-    {
-        out.push(revised);
-    }
-    out
 }
 
 /// A heading's number as the printed document shows it: the author's own
@@ -638,7 +616,7 @@ pub fn view<'a>(
     doc: &'a Document,
     docs: &'a [Document],
 ) -> Option<ResponseView<'a>> {
-    let meta = doc.response()?;
+    let meta = crate::kinds::response::of(doc)?;
     let revised = meta
         .revised
         .as_ref()

@@ -104,7 +104,7 @@ impl LivePreview {
                 .collect();
         // A response shows its comparison with the document it answers,
         // whose page links it back: both pages follow either's edits.
-        for other in crate::review::related(&project.documents, rel) {
+        for other in crate::kinds::related(&project.documents, rel) {
             if !touched.contains(&other) {
                 touched.push(other);
             }

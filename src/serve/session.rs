@@ -427,7 +427,7 @@ impl Session {
                 step.to_print.insert(rel.clone());
                 // A response prints its comparison with this document.
                 step.to_print
-                    .extend(crate::review::related(&self.loaded.project.documents, rel));
+                    .extend(crate::kinds::related(&self.loaded.project.documents, rel));
             } else {
                 let pdf = rel_path(&self.out_dir, &pdf_path(&self.out_dir, rel));
                 // The PDF of a document that is gone goes too (only as

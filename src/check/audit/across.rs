@@ -36,16 +36,13 @@ pub fn across_documents(docs: &[Document], out: &mut Vec<Diagnostic>) {
     };
     let reports: Vec<(&Document, &AuditMeta, Option<String>)> = docs
         .iter()
-        .filter_map(|d| match &d.meta {
-            crate::document::Meta::Audit(r) => Some((d, &**r, key(d))),
-            _ => None,
-        })
+        .filter_map(|d| Some((d, d.audit()?, key(d))))
         .collect();
     if reports.is_empty() {
         return;
     }
     for doc in docs {
-        let crate::document::Meta::Acceptance(acc) = &doc.meta else {
+        let Some(acc) = doc.acceptance() else {
             continue;
         };
         let Some(k) = key(doc) else { continue };

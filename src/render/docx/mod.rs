@@ -31,6 +31,7 @@ use pulldown_cmark::Alignment;
 use crate::assets::{is_remote, resolve};
 use crate::document::voluntary::date_zh;
 use crate::document::{DocKind, Document};
+use crate::kinds::WordLayout;
 use crate::render::theme::Theme;
 use crate::text::NumberStyle;
 use crate::views::{FormRow, form_rows};
@@ -507,16 +508,15 @@ fn export_inner(
         .page_size(PAGE_W, PAGE_H)
         .page_margin(margins());
     docx.document = docx.document.doc_grid(grid());
-    let kind = doc.kind().unwrap_or(DocKind::PilotPlan);
+    let kind = doc.kind().unwrap_or(DocKind::ALL[0]);
+    let layout = kind.word();
     let mut front: Vec<Paragraph> = Vec::new();
     // Findings on the front matter or the whole file: on the title.
     let mut whole: Vec<&Remark> = Vec::new();
-    if kind == DocKind::ApplicationForm {
+    if layout == WordLayout::Sheet {
         whole.extend(remarks.iter());
-    }
-    if kind == DocKind::ApplicationForm {
         if let Some(f) = doc.form() {
-            w.form(f);
+            w.form(f, kind);
         }
     } else {
         let mut parsed = model::read(doc);
@@ -562,8 +562,8 @@ fn export_inner(
             w.response(v);
         }
         w.attachments(&crate::views::attachments(root, doc));
-        // A response is a letter: no cover, no contents.
-        if kind != DocKind::ReviewResponse {
+        // A letter has no cover and no contents.
+        if layout == WordLayout::Volume {
             front = w.cover(doc, call, kind, &title);
             front.extend(w.contents());
         }
@@ -591,7 +591,7 @@ fn export_inner(
             Item::T(t) => docx.add_table(*t),
         };
     }
-    if kind != DocKind::ApplicationForm {
+    if layout != WordLayout::Sheet {
         docx = docx
             .page_num_type(PageNumType::new().start(1))
             .footer(page_footer(true))
@@ -1069,11 +1069,11 @@ impl Writer<'_> {
         picture(&path, TEXT_W as u32 * 4 / 5)
     }
 
-    fn form(&mut self, f: &crate::document::voluntary::FormMeta) {
+    fn form(&mut self, f: &crate::document::voluntary::FormMeta, kind: DocKind) {
         self.para(
             Paragraph::new()
                 .style("Title")
-                .add_run(Run::new().add_text(DocKind::ApplicationForm.name_zh())),
+                .add_run(Run::new().add_text(kind.name_zh())),
         );
         self.para(Paragraph::new().style("TableText"));
         let widths = [2211usize, 2211, 2211, 2211];

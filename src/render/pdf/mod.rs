@@ -22,12 +22,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 use crate::assets::resolve;
 use crate::call::{Call, beijing};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::fields::Spanned;
-use crate::document::plan::PlanMeta;
-use crate::document::voluntary::{FormMeta, date_zh};
-use crate::document::{DocKind, Document, Meta};
-use crate::views::{FormRow, ReportView, form_rows};
-use convert::{Converted, lit};
+use crate::document::Document;
+use convert::Converted;
 use fonts::{Fonts, RoleFont};
 use world::{PrintWorld, file_id};
 
@@ -91,7 +87,7 @@ pub struct Prepared {
 }
 
 /// An attachment ready to bind.
-struct Bound {
+pub struct Bound {
     title: String,
     vpath: String,
     pdf_pages: Option<usize>,
@@ -131,20 +127,8 @@ impl<'a> Printer<'a> {
     /// author needs to see it). None for a document of no known kind.
     pub fn source(&self, doc: &Document) -> Option<String> {
         let body = convert::convert(doc, self.root);
-        match &doc.meta {
-            Meta::Plan(plan) => {
-                let attachments = self.attachments(doc, &mut Vec::new());
-                Some(self.main_source(plan, &attachments, &body).0)
-            }
-            Meta::Audit(_) | Meta::Acceptance(_) => {
-                let report = crate::views::report(doc)?;
-                let attachments = self.attachments(doc, &mut Vec::new());
-                Some(self.report_source(doc, &report, &attachments, &body).0)
-            }
-            Meta::Form(f) => Some(self.form_source(f)),
-            Meta::Response(_) => Some(self.response_source(doc, &body).0),
-            Meta::None => None,
-        }
+        let data = doc.kind()?.print(self, doc, &body, &mut Vec::new())?;
+        Some(main_source(&data, &body).0)
     }
 
     /// The pages of the documents printed so far (see `heading_pages`).
@@ -168,44 +152,20 @@ impl<'a> Printer<'a> {
     pub fn prepare(&self, doc: &Document) -> Result<Prepared, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let body = convert::convert(doc, self.root);
-        let (main_source, body_at, date) = match &doc.meta {
-            Meta::Plan(plan) => {
-                let attachments = self.attachments(doc, &mut diags);
-                if diags.iter().any(Diagnostic::is_error) {
-                    return Err(diags);
-                }
-                let (m, at) = self.main_source(plan, &attachments, &body);
-                (m, at, plan.date.as_ref().map(|d| d.value))
-            }
-            Meta::Audit(_) | Meta::Acceptance(_) => {
-                let Some(report) = crate::views::report(doc) else {
-                    return Err(diags);
-                };
-                let attachments = self.attachments(doc, &mut diags);
-                if diags.iter().any(Diagnostic::is_error) {
-                    return Err(diags);
-                }
-                let (m, at) = self.report_source(doc, &report, &attachments, &body);
-                (m, at, report.date.map(|d| d.value))
-            }
-            Meta::Form(f) => {
-                let m = self.form_source(f);
-                let at = m.len();
-                (m, at, f.filled_on.as_ref().map(|d| d.value))
-            }
-            Meta::Response(r) => {
-                let (m, at) = self.response_source(doc, &body);
-                (m, at, r.date.as_ref().map(|d| d.value))
-            }
-            Meta::None => {
-                return Err(vec![Diagnostic::file(
-                    rule::PRINT_KIND,
-                    Severity::Error,
-                    &doc.src.rel,
-                    "文档类型不明，无法排版",
-                )]);
-            }
+        let Some(kind) = doc.kind() else {
+            return Err(vec![Diagnostic::file(
+                rule::PRINT_KIND,
+                Severity::Error,
+                &doc.src.rel,
+                "文档类型不明，无法排版",
+            )]);
         };
+        let data = kind.print(self, doc, &body, &mut diags);
+        let Some(data) = data.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
+            return Err(diags);
+        };
+        let (main_source, body_at) = main_source(&data, &body);
+        let date = data.date;
         Ok(Prepared {
             main_source,
             body,
@@ -403,7 +363,9 @@ impl<'a> Printer<'a> {
         typst_pdf::Timestamp::new_local(dt, 8 * 60)
     }
 
-    fn attachments(&self, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Bound> {
+    /// The files a document binds after its body, read and counted;
+    /// one that cannot be bound is an error in `diags`.
+    pub fn bound(&self, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<Bound> {
         let mut out = Vec::new();
         for a in crate::views::bound_files(doc) {
             let mut fail = |message: String, help: &str| {
@@ -478,422 +440,118 @@ impl<'a> Printer<'a> {
     /// role, for Latin letters and digits only (typst's `latin-in-cjk`:
     /// quotes, dashes and the middle dot stay with the Chinese font), as
     /// Word sets them with the Times New Roman the .docx names.
-    fn fonts_arg(&self) -> String {
-        let latin: Vec<String> = self
+    pub fn fonts_json(&self) -> serde_json::Value {
+        let latin: Vec<serde_json::Value> = self
             .roles
             .iter()
             .find(|r| r.role == "latin")
             .map(|r| {
                 r.families
                     .iter()
-                    .map(|f| format!("(name: {}, covers: \"latin-in-cjk\")", lit(f)))
+                    .map(|f| serde_json::json!({"name": f, "covers": "latin-in-cjk"}))
                     .collect()
             })
             .unwrap_or_default();
-        let mut m = String::from("  fonts: (\n");
+        let mut m = serde_json::Map::new();
         for r in &self.roles {
-            let mut fams: Vec<String> = Vec::new();
+            let mut fams: Vec<serde_json::Value> = Vec::new();
             if !matches!(r.role.as_str(), "latin" | "mono") {
                 fams.extend(latin.iter().cloned());
             }
-            fams.extend(r.families.iter().map(|f| lit(f)));
-            m.push_str(&format!("    {}: ({},),\n", r.role, fams.join(", ")));
-        }
-        m.push_str("  ),\n");
-        m
-    }
-
-    /// An audit or acceptance report: the plan's volume (cover, contents,
-    /// numbered body) with the enterprise in place of the applicant and
-    /// the tables shenbao computes (options and their totals, indicators)
-    /// after the body.
-    fn report_source(
-        &self,
-        doc: &Document,
-        report: &ReportView<'_>,
-        attachments: &[Bound],
-        body: &Converted,
-    ) -> (String, usize) {
-        let kind = doc.kind().map_or("", DocKind::name_zh);
-        let name = report
-            .enterprise
-            .name
-            .as_ref()
-            .map_or_else(String::new, |v| v.value.clone());
-        let title = report.title;
-        let tables = &report.tables;
-        let date = report.date.map(|d| date_zh(&d.value)).unwrap_or_default();
-        let mut m = String::new();
-        m.push_str("// Generated by shenbao from Markdown.\n");
-        m.push_str("#import \"_theme/plan.typ\": volume, doc-table, doc-image\n");
-        m.push_str("#show: volume.with(\n  meta: (\n");
-        let title_text = title.map_or_else(|| kind.to_string(), |t| t.value.clone());
-        m.push_str(&title_lines_arg(&title_text, kind));
-        for (k, v) in [
-            (
-                "title",
-                title.map_or_else(|| kind.to_string(), |t| t.value.clone()),
-            ),
-            ("applicant", name),
-            (
-                "applicant-label",
-                doc.kind()
-                    .map_or("企业名称", |k| k.label("enterprise.name"))
-                    .to_string(),
-            ),
-            ("version", String::new()),
-            ("date", date),
-            // The title says the kind (see `title_lines_arg`).
-            ("document-name", String::new()),
-        ] {
-            m.push_str(&format!("    {k}: {},\n", lit(&v)));
-        }
-        // The cover's 编制单位 and the back of the cover's signatures.
-        if let Some(cover) = crate::views::cover(doc, self.call) {
-            if let Some(c) = &cover.compiled_by {
-                m.push_str(&format!(
-                    "    compiled-by: {},\n",
-                    lit(&format!("{}：{}", c.label, c.value))
-                ));
-            }
-            if !cover.signatures.is_empty() {
-                m.push_str("    signatures: (");
-                for f in &cover.signatures {
-                    let people: String = f.people.iter().map(|p| format!("{}, ", lit(p))).collect();
-                    m.push_str(&format!("({}, ({people})), ", lit(f.label)));
-                }
-                m.push_str("),\n");
-            }
-        }
-        m.push_str(&format!(
-            "    keywords: ({}, \"清洁生产审核\",),\n  ),\n",
-            lit(kind)
-        ));
-        m.push_str(&self.fonts_arg());
-        m.push_str(&attachments_arg(attachments));
-        m.push_str("  appendix: (\n");
-        for (i, t) in tables.iter().enumerate() {
-            let label = crate::views::appendix_label(i, tables.len());
-            let row = |cells: &[String]| {
-                format!(
-                    "({},)",
-                    cells.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", ")
-                )
-            };
-            let rows: Vec<String> = t.rows.iter().map(|r| row(r)).collect();
-            m.push_str(&format!(
-                "    (label: {}, title: {}, header: {}, rows: ({}), totals: {}, numeric: ({})),\n",
-                lit(&label),
-                lit(&t.title),
-                row(&t.header),
-                if rows.is_empty() {
-                    String::new()
-                } else {
-                    format!("{},", rows.join(", "))
-                },
-                t.totals,
-                t.numeric
+            fams.extend(
+                r.families
                     .iter()
-                    .map(|n| format!("{n},"))
-                    .collect::<String>(),
-            ));
+                    .map(|f| serde_json::Value::from(f.as_str())),
+            );
+            m.insert(r.role.clone(), fams.into());
         }
-        m.push_str("  ),\n)\n#{\n");
-        let at = m.len();
-        m.push_str(&body.code);
-        m.push_str("}\n");
-        (m, at)
+        m.into()
     }
 
-    /// A response to the expert review: its comments and the comparison
-    /// with the version the experts read, as data for the theme's
-    /// `response`, then the author's own text.
-    fn response_source(&self, doc: &Document, body: &Converted) -> (String, usize) {
-        let mut m = String::new();
-        m.push_str("// Generated by shenbao from Markdown.\n");
-        m.push_str("#import \"_theme/plan.typ\": response, doc-table, doc-image\n");
-        m.push_str("#show: response.with(\n  meta: (\n");
-        let view = crate::review::view(self.root, self.call, doc, self.documents);
-        let meta = doc.response();
-        let s = |v: Option<&crate::document::fields::Spanned<String>>| {
-            v.map_or_else(String::new, |x| x.value.clone())
-        };
-        let title = s(meta.and_then(|r| r.title.as_ref()));
-        let title = if title.is_empty() {
-            DocKind::ReviewResponse.name_zh().to_string()
-        } else {
-            title
-        };
-        let lines = layout::title_lines(&title, 20.0);
-        m.push_str(&format!(
-            "    title-lines: ({}),\n",
-            lines
-                .iter()
-                .map(|l| format!("{},", lit(l)))
-                .collect::<String>()
-        ));
-        let date = meta
-            .and_then(|r| r.date.as_ref())
-            .map(|d| date_zh(&d.value))
-            .unwrap_or_default();
-        for (k, v) in [
-            ("title", title.clone()),
-            ("applicant", s(meta.and_then(|r| r.applicant.as_ref()))),
-            ("date", date),
-            (
-                "revised",
-                view.as_ref()
-                    .map_or_else(String::new, |v| format!("《{}》", v.revised_title)),
-            ),
-        ] {
-            m.push_str(&format!("    {k}: {},\n", lit(&v)));
-        }
-        m.push_str("  ),\n");
-        m.push_str(&self.fonts_arg());
-        // The pages of the revised PDF, when it was printed this run or
-        // before: 修改位置 names them.
-        let pages: Vec<Option<usize>> = view
-            .as_ref()
-            .and_then(|v| v.revised)
-            .and_then(|r| {
-                let known = self.heading_pages.read().ok()?;
-                let printed = known.get(&r.src.rel)?;
-                Some(crate::review::pages_of(r, printed))
-            })
-            .unwrap_or_default();
-        let numbers = view.as_ref().map_or(&[][..], |v| v.numbers.as_slice());
-        m.push_str("  comments: (\n");
-        for r in view.iter().flat_map(|v| &v.rows) {
-            let location = if pages.is_empty() {
-                r.location.clone()
-            } else {
-                r.sections
-                    .iter()
-                    .map(|(written, hit)| match hit {
-                        Some(h) => {
-                            let at = crate::review::location(numbers, *h);
-                            match pages.get(*h).copied().flatten() {
-                                Some(p) => format!("{at}（第{p}页）"),
-                                None => at,
-                            }
-                        }
-                        None => written.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("；")
-            };
-            let text = if r.by.is_empty() {
-                r.text.clone()
-            } else {
-                format!("{}（{}）", r.text, r.by)
-            };
-            m.push_str(&format!(
-                "    (number: {}, text: {}, response: {}, location: {}),\n",
-                lit(&r.number),
-                lit(&text),
-                lit(&r.response),
-                lit(&location)
-            ));
-        }
-        m.push_str("  ),\n");
-        let reviewed = view
-            .as_ref()
-            .and_then(|v| v.reviewed.as_ref())
-            .and_then(|r| r.as_ref().ok())
-            .map(crate::review::Origin::describe)
-            .unwrap_or_default();
-        m.push_str(&format!("  reviewed: {},\n", lit(&reviewed)));
-        m.push_str("  sections: (\n");
-        let runs = |segs: &[crate::review::diff::Seg]| -> String {
-            segs.iter()
-                .map(|g| {
-                    let mark = match g.mark {
-                        crate::review::diff::Mark::Same => "s",
-                        crate::review::diff::Mark::Deleted => "d",
-                        crate::review::diff::Mark::Inserted => "i",
-                    };
-                    format!("({}, \"{mark}\"), ", lit(&g.text))
-                })
-                .collect()
-        };
-        for sec in view.iter().flat_map(|v| &v.sections) {
-            m.push_str(&format!(
-                "    (location: {}, comments: ({}), rows: (\n",
-                lit(&sec.location),
-                sec.comments
-                    .iter()
-                    .map(|c| format!("{},", lit(c)))
-                    .collect::<String>()
-            ));
-            for c in &sec.changes {
-                m.push_str(&format!(
-                    "      (before: ({}), after: ({}), columns: {}),\n",
-                    runs(&c.before),
-                    runs(&c.after),
-                    lit(c.columns.as_deref().unwrap_or(""))
-                ));
-            }
-            m.push_str("    )),\n");
-        }
-        m.push_str("  ),\n)\n#{\n");
-        let at = m.len();
-        m.push_str(&body.code);
-        m.push_str("}\n");
-        (m, at)
+    /// The body headings of a document printed this run or before, with
+    /// the page numbers printed on their pages (see `set_heading_pages`).
+    pub fn heading_pages(&self, rel: &str) -> Option<Vec<(String, usize)>> {
+        self.heading_pages.read().ok()?.get(rel).cloned()
     }
 
-    /// The application form: data for the theme's `form-sheet`.
-    fn form_source(&self, f: &FormMeta) -> String {
-        let s =
-            |v: &Option<Spanned<String>>| v.as_ref().map_or_else(String::new, |x| x.value.clone());
-        let e = &f.enterprise;
-        let rows: Vec<String> = form_rows(f)
-            .into_iter()
-            .map(|r| match r {
-                FormRow::Wide { label, value } => {
-                    format!(
-                        "(kind: \"wide\", label: {}, value: {})",
-                        lit(label),
-                        lit(&value)
-                    )
-                }
-                FormRow::Pair {
-                    label,
-                    value,
-                    label2,
-                    value2,
-                } => format!(
-                    "(kind: \"pair\", label: {}, value: {}, label2: {}, value2: {})",
-                    lit(label),
-                    lit(&value),
-                    lit(label2),
-                    lit(&value2)
-                ),
-                FormRow::YesNo { label, answer } => format!(
-                    "(kind: \"yesno\", label: {}, answer: {})",
-                    lit(label),
-                    answer.map_or("none", |a| if a { "true" } else { "false" })
-                ),
-            })
-            .collect();
-        let mut m = String::new();
-        m.push_str("// Generated by shenbao from the form's fields.\n");
-        m.push_str("#import \"_theme/plan.typ\": form-sheet\n");
-        m.push_str("#form-sheet(\n  meta: (\n");
-        m.push_str(&format!(
-            "    title: {},\n",
-            lit(DocKind::ApplicationForm.name_zh())
-        ));
-        m.push_str(&format!("    enterprise: {},\n", lit(&s(&e.name))));
-        m.push_str(&format!("    filled-by: {},\n", lit(&s(&f.filled_by))));
-        m.push_str(&format!(
-            "    filled-on: {},\n  ),\n",
-            lit(&f
-                .filled_on
-                .as_ref()
-                .map(|d| date_zh(&d.value))
-                .unwrap_or_default())
-        ));
-        m.push_str(&self.fonts_arg());
-        m.push_str("  rows: (\n");
-        for r in rows {
-            m.push_str(&format!("    {r},\n"));
-        }
-        m.push_str("  ),\n)\n");
-        m
-    }
-
-    /// The main file: import the theme, pass data, then the body as one
-    /// code block. Returns the text and where the body code starts.
-    fn main_source(
-        &self,
-        plan: &PlanMeta,
-        attachments: &[Bound],
-        body: &Converted,
-    ) -> (String, usize) {
-        let s = |f: &Option<crate::document::fields::Spanned<String>>| {
-            f.as_ref().map_or_else(String::new, |v| v.value.clone())
-        };
-        let call = self
-            .others
-            .and_then(|o| crate::project::other_call(o, plan))
-            .map_or(self.call, |o| &o.call);
-        let date = plan
-            .date
-            .as_ref()
-            .map(|d| date_zh(&d.value))
-            .unwrap_or_default();
-        let category = plan
-            .category
-            .as_ref()
-            .and_then(|c| call.category(&c.value))
-            .map_or_else(String::new, |c| c.name.clone());
-        // An unset version prints the one the call asks for (送审版 in
-        // 2022), not a word of shenbao's own.
-        let version = crate::views::plan_version(plan, call);
-        let mut m = String::new();
-        m.push_str("// Generated by shenbao from Markdown. Compile with:\n");
-        m.push_str(
-            "//   typst compile --root <project> --font-path themes/default/fonts <this file>\n",
+    /// A document's title broken into lines between words, over the
+    /// body's first page and on the cover: `title-lines`, `cover-lines`.
+    pub fn title_lines(title: &str, kind: &str) -> serde_json::Map<String, serde_json::Value> {
+        let full = crate::views::full_title(title, kind);
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "title-lines".into(),
+            layout::title_lines(&full, 20.0).into(),
         );
-        m.push_str("#import \"_theme/plan.typ\": volume, doc-table, doc-image\n");
-        m.push_str("#show: volume.with(\n  meta: (\n");
-        // The kind's own name (试点实施方案), as the Word file says it.
-        let kind = DocKind::PilotPlan.name_zh();
-        m.push_str(&title_lines_arg(&s(&plan.title), kind));
-        for (k, v) in [
-            ("title", crate::views::full_title(&s(&plan.title), kind)),
-            ("applicant", s(&plan.applicant)),
-            (
-                "applicant-label",
-                DocKind::PilotPlan.label("applicant").to_string(),
-            ),
-            ("version", version),
-            ("date", date),
-            // The title says the kind (see `title_lines_arg`).
-            ("document-name", String::new()),
-        ] {
-            m.push_str(&format!("    {k}: {},\n", lit(&v)));
-        }
-        m.push_str(&format!(
-            "    keywords: ({}, {},),\n  ),\n",
-            lit(&call.document_name),
-            lit(&category)
-        ));
-        m.push_str(&self.fonts_arg());
-        m.push_str(&attachments_arg(attachments));
-        m.push_str(")\n#{\n");
-        let at = m.len();
-        m.push_str(&body.code);
-        m.push_str("}\n");
-        (m, at)
+        m.insert(
+            "cover-lines".into(),
+            layout::title_lines(&full, 17.0).into(),
+        );
+        m
+    }
+
+    /// The theme's `attachments` argument: each bound file with its label
+    /// (附件, 附件1 …), its title and its pages.
+    pub fn attachments_json(attachments: &[Bound]) -> serde_json::Value {
+        attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (kind, pages) = match a.pdf_pages {
+                    Some(n) => ("pdf", n),
+                    None => ("image", 1),
+                };
+                serde_json::json!({
+                    "label": crate::views::attachment_label(i, attachments.len()),
+                    "title": a.title,
+                    // The title centred under the label, broken between words.
+                    "lines": layout::title_lines(&a.title, 20.0),
+                    "path": a.vpath,
+                    "kind": kind,
+                    "pages": pages,
+                })
+            })
+            .collect::<Vec<_>>()
+            .into()
     }
 }
 
-/// The `attachments:` argument of the theme's volume: each bound file
-/// with its label (附件, 附件1 …), its title and its pages.
-fn attachments_arg(attachments: &[Bound]) -> String {
-    let mut m = String::from("  attachments: (\n");
-    for (i, a) in attachments.iter().enumerate() {
-        let (kind, pages) = match a.pdf_pages {
-            Some(n) => ("pdf", n),
-            None => ("image", 1),
-        };
-        // The title centred under the label, broken between words.
-        let lines: Vec<String> = layout::title_lines(&a.title, 20.0)
-            .iter()
-            .map(|l| lit(l))
-            .collect();
+/// The main file: the theme function handed its data (JSON, parsed by
+/// typst), then the body as one code block. Returns the text and where
+/// the body code starts.
+fn main_source(data: &crate::kinds::PrintData, body: &Converted) -> (String, usize) {
+    let json = serde_json::to_string_pretty(&data.args).unwrap_or_else(|_| "{}".into());
+    // A raw block holds the JSON verbatim (readable in `--emit-typst`):
+    // its fence is longer than any run of backticks in the text.
+    let longest = json.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let f = data.function;
+    let mut m = String::new();
+    m.push_str("// Generated by shenbao from Markdown. Compile with:\n");
+    m.push_str(
+        "//   typst compile --root <project> --font-path themes/default/fonts <this file>\n",
+    );
+    if data.wraps_body {
         m.push_str(&format!(
-            "    (label: {}, title: {}, lines: ({},), path: {}, kind: \"{kind}\", pages: {pages}),\n",
-            lit(&crate::views::attachment_label(i, attachments.len())),
-            lit(&a.title),
-            lines.join(", "),
-            lit(&a.vpath)
+            "#import \"_theme/plan.typ\": {f}, doc-table, doc-image\n"
         ));
+    } else {
+        m.push_str(&format!("#import \"_theme/plan.typ\": {f}\n"));
     }
-    m.push_str("  ),\n");
-    m
+    // The document's data, as data: never typst code.
+    m.push_str(&format!(
+        "#let data = json(bytes({fence}json\n{json}\n{fence}.text))\n"
+    ));
+    if !data.wraps_body {
+        m.push_str(&format!("#{f}(..data)\n"));
+        let at = m.len();
+        return (m, at);
+    }
+    m.push_str(&format!("#show: {f}.with(..data)\n#{{\n"));
+    let at = m.len();
+    m.push_str(&body.code);
+    m.push_str("}\n");
+    (m, at)
 }
 
 /// Maps typst diagnostics to the author's Markdown line, or the theme's.
@@ -1203,22 +861,6 @@ fn geometry(doc: &PagedDocument) -> Option<layout::Geometry> {
         bottom: pt("bottom")?,
         side: pt("inside")?.min(pt("outside")?),
     })
-}
-
-/// `title-lines` (the first body page, 二号 on the 156 mm block: 20 ems)
-/// and `cover-lines` (26 pt: 17 ems), balanced and broken between words,
-/// of the title with the kind it is (…创新试点实施方案), as in Word.
-fn title_lines_arg(title: &str, kind: &str) -> String {
-    let full = crate::views::full_title(title, kind);
-    let arr = |lines: Vec<String>| {
-        let items: Vec<String> = lines.iter().map(|l| lit(l)).collect();
-        format!("({},)", items.join(", "))
-    };
-    format!(
-        "    title-lines: {},\n    cover-lines: {},\n",
-        arr(layout::title_lines(&full, 20.0)),
-        arr(layout::title_lines(&full, 17.0))
-    )
 }
 
 /// A finding about some characters, at the first place one of them stands

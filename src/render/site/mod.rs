@@ -206,7 +206,7 @@ fn severity_key(s: Severity) -> &'static str {
 }
 
 /// `content/a/甲.md` → `docs/a/甲.html`, and the way back to the root.
-fn page_path(rel: &str) -> (String, String) {
+pub(crate) fn page_path(rel: &str) -> (String, String) {
     let stem = rel.strip_prefix("content/").unwrap_or(rel);
     let stem = stem
         .strip_suffix(".md")
@@ -532,16 +532,21 @@ impl Site {
             }),
         );
         ctx.insert("fields", &crate::views::fields(doc, &category));
-        ctx.insert("response", &response_json(project, doc, &to_root));
-        // The responses that answer this document's expert review.
+        // What the document's kind shows of its own (a response: its
+        // table and the comparison).
+        ctx.insert(
+            "view",
+            &doc.kind().map_or(serde_json::Value::Null, |k| {
+                k.site_view(project, doc, &to_root)
+            }),
+        );
+        // The documents about this one (the responses to its expert
+        // review).
         let answered: Vec<serde_json::Value> = project
             .documents
             .iter()
             .filter(|d| {
-                d.response()
-                    .and_then(|r| r.revised.as_ref())
-                    .and_then(|f| crate::review::find_revised(&project.documents, &f.value))
-                    .is_some_and(|r| std::ptr::eq(r, doc))
+                crate::kinds::refers_to(d, &project.documents).is_some_and(|r| std::ptr::eq(r, doc))
             })
             .map(|d| {
                 serde_json::json!({
@@ -566,7 +571,7 @@ impl Site {
             &checklist(
                 project.call_for(doc),
                 diags,
-                doc.kind() == Some(DocKind::PilotPlan),
+                doc.kind().map(|k| k.notice()) == Some(crate::kinds::Notice::Pilot),
             ),
         );
         // Written at once, so a large project never holds every page.
@@ -765,15 +770,13 @@ impl Site {
             })
             .collect();
         let v = &call.voluntary;
-        for (kind, due, what) in [
-            (DocKind::ApplicationForm, &v.list_due, &v.list_what),
-            (
-                DocKind::AcceptanceReport,
-                &v.acceptance_due,
-                &v.acceptance_what,
-            ),
-        ] {
-            if !project.documents.iter().any(|d| d.kind() == Some(kind)) {
+        // The yearly milestones of the voluntary notice the project's
+        // documents are due by (the list of forms, acceptance).
+        for kind in DocKind::ALL {
+            let Some((due, what)) = kind.milestone(v) else {
+                continue;
+            };
+            if !project.documents.iter().any(|d| d.kind() == Some(*kind)) {
                 continue;
             }
             let (Some((month, day)), Some(next)) = (
@@ -783,7 +786,7 @@ impl Site {
                 continue;
             };
             milestones.push(MilestoneView {
-                name: what.clone(),
+                name: what.to_string(),
                 due: format_zh(&next),
                 days_left: days_left(&self.today, &next).max(0),
                 passed: false,
@@ -928,20 +931,14 @@ impl Site {
 /// plans; the voluntary-audit notice, with forms and audit or acceptance
 /// reports).
 fn notices(project: &Project) -> (bool, bool) {
-    let has = |kinds: &[DocKind]| {
+    use crate::kinds::Notice;
+    let has = |notice: Notice| {
         project
             .documents
             .iter()
-            .any(|d| d.kind().is_some_and(|k| kinds.contains(&k)))
+            .any(|d| d.kind().is_some_and(|k| k.notice() == notice))
     };
-    (
-        has(&[DocKind::PilotPlan]),
-        has(&[
-            DocKind::ApplicationForm,
-            DocKind::AuditReport,
-            DocKind::AcceptanceReport,
-        ]),
-    )
+    (has(Notice::Pilot), has(Notice::Voluntary))
 }
 
 fn category_name(call: &crate::call::Call, doc: &Document) -> String {
@@ -1228,54 +1225,6 @@ fn checklist(call: &crate::call::Call, diags: &[&Diagnostic], applies: bool) -> 
                 .collect(),
         })
         .collect()
-}
-
-/// A response's comments and its comparison, for the page (tera escapes
-/// every text): null for other documents.
-fn response_json(project: &Project, doc: &Document, to_root: &str) -> serde_json::Value {
-    use crate::review::diff::{Mark, Seg};
-    let Some(v) = crate::review::view(&project.root, &project.call, doc, &project.documents) else {
-        return serde_json::Value::Null;
-    };
-    let segs = |s: &[Seg]| -> Vec<serde_json::Value> {
-        s.iter()
-            .map(|g| {
-                let mark = match g.mark {
-                    Mark::Same => "same",
-                    Mark::Deleted => "del",
-                    Mark::Inserted => "ins",
-                };
-                serde_json::json!({"text": g.text, "mark": mark})
-            })
-            .collect()
-    };
-    let (reviewed, reviewed_error) = match &v.reviewed {
-        Some(Ok(o)) => (o.describe(), None),
-        Some(Err(e)) => (String::new(), Some(e.message.clone())),
-        None => (String::new(), None),
-    };
-    serde_json::json!({
-        "revised": {
-            "title": v.revised_title,
-            "url": v.revised.map(|r| format!("{to_root}{}", page_path(&r.src.rel).0)),
-        },
-        "reviewed": reviewed,
-        "reviewed_error": reviewed_error,
-        "rows": v.rows.iter().map(|r| serde_json::json!({
-            "number": r.number, "by": r.by, "text": r.text,
-            "response": r.response, "location": r.location,
-            "unanswered": r.response.is_empty(),
-        })).collect::<Vec<_>>(),
-        "unanswered": v.rows.iter().filter(|r| r.response.is_empty()).count(),
-        "sections": v.sections.iter().map(|s| serde_json::json!({
-            "location": s.location,
-            "comments": s.comments,
-            "changes": s.changes.iter().map(|c| serde_json::json!({
-                "before": segs(&c.before), "after": segs(&c.after),
-                "columns": c.columns,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 #[cfg(test)]

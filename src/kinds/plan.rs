@@ -1,0 +1,193 @@
+//! The pilot's implementation plan (试点实施方案): the pilot call's
+//! outline, rules and deadlines; printed as a bound volume.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{DocKind, Fields, Kind, NewOptions, Notice, PrintData, text};
+use crate::call::Call;
+use crate::check::{self, Ctx};
+use crate::config::{Config, Fatal};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::document::fields::{Reader, Spanned};
+use crate::document::plan::{AttachmentKind, PlanMeta};
+use crate::document::voluntary::date_zh;
+use crate::render::pdf::Printer;
+use crate::render::pdf::convert::Converted;
+use crate::views::BoundFile;
+
+pub struct Plan;
+
+pub const KIND: DocKind = DocKind::new(&Plan);
+
+impl Fields for PlanMeta {
+    fn kind(&self) -> DocKind {
+        KIND
+    }
+    fn title(&self) -> Option<&Spanned<String>> {
+        self.title.as_ref()
+    }
+    fn date(&self) -> Option<&Spanned<chrono::DateTime<chrono::FixedOffset>>> {
+        self.date.as_ref()
+    }
+    /// Its `attachments`; the provincial recommendation letter is titled
+    /// 省级推荐函 when its title is not written.
+    fn bound(&self) -> Vec<BoundFile<'_>> {
+        self.attachments
+            .iter()
+            .map(|a| {
+                let letter = a.kind == AttachmentKind::RecommendationLetter;
+                let title = a
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .or_else(|| letter.then(|| "省级推荐函".to_string()));
+                BoundFile {
+                    file: &a.file,
+                    title,
+                    letter,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Kind for Plan {
+    fn id(&self) -> &'static str {
+        "pilot-plan"
+    }
+
+    fn read(&self, r: &mut Reader<'_>) -> Arc<dyn Fields> {
+        Arc::new(PlanMeta::read(r))
+    }
+
+    fn notice(&self) -> Notice {
+        Notice::Pilot
+    }
+
+    fn check(&self, ctx: &Ctx<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+        if let Some(plan) = doc.meta.get::<PlanMeta>() {
+            check::plan_rules(ctx, doc, plan, out);
+        }
+    }
+
+    fn print(
+        &self,
+        p: &Printer<'_>,
+        doc: &Document,
+        _body: &Converted,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<PrintData> {
+        let plan = doc.meta.get::<PlanMeta>()?;
+        let attachments = p.bound(doc, diags);
+        // A plan of another season follows its own call.
+        let call = p
+            .others
+            .and_then(|o| crate::project::other_call(o, plan))
+            .map_or(p.call, |o| &o.call);
+        let category = plan
+            .category
+            .as_ref()
+            .and_then(|c| call.category(&c.value))
+            .map_or_else(String::new, |c| c.name.clone());
+        // The kind's own name (试点实施方案), as the Word file says it.
+        let kind = KIND.name_zh();
+        let title = text(plan.title.as_ref());
+        let mut meta = Printer::title_lines(&title, kind);
+        meta.extend(
+            json!({
+                "title": crate::views::full_title(&title, kind),
+                "applicant": text(plan.applicant.as_ref()),
+                "applicant-label": KIND.label("applicant"),
+                // An unset version prints the one the call asks for
+                // (送审版 in 2022), not a word of shenbao's own.
+                "version": crate::views::plan_version(plan, call),
+                "date": plan.date.as_ref().map(|d| date_zh(&d.value)).unwrap_or_default(),
+                // The title says the kind (see `Printer::title_lines`).
+                "document-name": "",
+                "keywords": [call.document_name, category],
+            })
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        let mut args = serde_json::Map::new();
+        args.insert("meta".into(), meta.into());
+        args.insert("fonts".into(), p.fonts_json());
+        args.insert(
+            "attachments".into(),
+            Printer::attachments_json(&attachments),
+        );
+        Some(PrintData {
+            function: "volume",
+            wraps_body: true,
+            args,
+            date: plan.date.as_ref().map(|d| d.value),
+        })
+    }
+
+    fn skeleton(&self, call: &Call, title: &str) -> String {
+        crate::scaffold::plan_skeleton(call, title)
+    }
+
+    /// A plan of another season answers the call `--from` names, written
+    /// into its `call:`.
+    fn create(
+        &self,
+        root: &Path,
+        config: &Config,
+        name: &str,
+        opts: &NewOptions,
+    ) -> Result<PathBuf, Fatal> {
+        opts.refuse_review()?;
+        match opts.from.as_deref().map(str::trim) {
+            Some(spec) => {
+                let call = Config::load_call(root, spec)?;
+                crate::scaffold::new_document_for(root, KIND, &call, Some(spec), name)
+            }
+            None => crate::scaffold::new_document(root, KIND, &config.call(root)?, name),
+        }
+    }
+
+    fn cover_words(&self) -> &'static [&'static str] {
+        &["实施方案", "试点"]
+    }
+
+    fn import_front(
+        &self,
+        cover: &crate::import::CoverFacts,
+        front: &mut crate::import::FrontWriter,
+    ) {
+        front.field("title", cover.title.clone(), "");
+        front.field("applicant", cover.applicant.clone(), "");
+        let all = &cover.all_text;
+        let category = if all.contains("流域") || all.contains("协同审核") {
+            Some("3")
+        } else if all.contains("工业园区") || all.contains("产业集群") || all.contains("园区")
+        {
+            Some("2")
+        } else if all.contains("重点行业") {
+            Some("1")
+        } else {
+            None
+        };
+        front.note(
+            "category",
+            category.map(str::to_string),
+            "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
+        );
+        let province_note = if cover.province_guessed {
+            "   # 由正文中第一次出现的省份推测（可能是相邻省份），请核对"
+        } else {
+            ""
+        };
+        front.field("province", cover.province.clone(), province_note);
+        front.field("city", cover.city.clone(), "");
+        front.field("version", cover.version.clone(), "");
+        front.field("date", cover.date.clone(), cover.date_note);
+    }
+}
