@@ -2460,11 +2460,19 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         ]
     };
     let applicant = labelled(labels).or(from_title).or_else(|| {
-        cover_text
-            .iter()
-            .rev()
-            .find(|t| t.chars().count() <= 30 && org_suffix.iter().any(|s| t.ends_with(s)))
-            .cloned()
+        cover_text.iter().rev().find_map(|t| {
+            // A labelled line the labels above did not take names someone
+            // else: on an enterprise's cover, 编制单位 is the agency.
+            let (label, value) = match t.split_once(['：', ':']) {
+                Some((l, v)) => (Some(l), v.trim()),
+                None => (None, t.trim()),
+            };
+            if enterprise_doc && label.is_some() {
+                return None;
+            }
+            (value.chars().count() <= 30 && org_suffix.iter().any(|s| value.ends_with(s)))
+                .then(|| value.to_string())
+        })
     });
     let date = labelled(&["编制日期", "日期", "申报日期"])
         .and_then(|d| find_date(&d))
@@ -2472,14 +2480,18 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     let version = ["送审版", "征求意见稿", "报批稿", "修改稿", "定稿", "终稿"]
         .into_iter()
         .find(|v| cover_text.iter().any(|t| t.contains(v)));
-    // The province named in the title or by the applicant; else the first
-    // one the text names, which may be a neighbour's (北与河北省相邻):
-    // marked to check.
+    // Where the cover says the applicant is (所在地区：河南省濮阳市).
+    let place = labelled(&["所在地区", "所在地", "所属地区", "所在城市", "地区"]);
+    // The province named in the title, by the applicant or the cover's
+    // place; else the first one the text names, which may be a
+    // neighbour's (北与河北省相邻): marked to check.
     let named = PROVINCES
         .iter()
         .find(|p| {
-            title.as_deref().is_some_and(|t| t.contains(*p))
-                || applicant.as_deref().is_some_and(|t| t.contains(*p))
+            [title.as_deref(), applicant.as_deref(), place.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| t.contains(*p))
         })
         .map(|s| s.to_string());
     let province_guessed = named.is_none();
@@ -2489,7 +2501,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
             .find(|p| all.contains(*p))
             .map(|s| s.to_string())
     });
-    let city = [title.as_deref(), applicant.as_deref()]
+    let city = [place.as_deref(), title.as_deref(), applicant.as_deref()]
         .into_iter()
         .flatten()
         .find_map(|t| {
@@ -3002,6 +3014,69 @@ mod tests {
     /// An enterprise's report is titled by the enterprise; its 编制单位 is
     /// the consulting agency. A province only the text names (a neighbour)
     /// is marked to check.
+    #[test]
+    fn the_agency_that_compiled_a_report_is_not_its_enterprise() {
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let field = |md: &str, key: &str| -> String {
+            md.lines()
+                .find(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .unwrap_or_default()
+                .to_string()
+        };
+        // The title does not name the enterprise; the only organisation
+        // on the cover is the agency under its label.
+        let body = [
+            p("清洁生产审核报告"),
+            p("编制单位：河南绿源环保咨询有限公司"),
+            p("二〇二二年六月"),
+            p("第一章　筹划与组织"),
+            p("公司成立审核小组。"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "乙", Some(crate::kinds::audit::KIND), &call).unwrap();
+        let name = field(&c.markdown, "name");
+        assert!(!name.contains("咨询"), "{}", c.markdown);
+        assert!(name.contains("待补充"), "{}", c.markdown);
+        // An unlabelled line naming a company is the enterprise.
+        let body = [
+            p("清洁生产审核报告"),
+            p("伏牛新材料有限公司"),
+            p("编制单位：河南绿源环保咨询有限公司"),
+            p("第一章　筹划与组织"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "乙", Some(crate::kinds::audit::KIND), &call).unwrap();
+        assert_eq!(
+            field(&c.markdown, "name").trim(),
+            "name: \"伏牛新材料有限公司\"",
+            "{}",
+            c.markdown
+        );
+        // A plan's city on its cover's 所在地区 line.
+        let body = [
+            p("工业园区清洁生产整体审核创新试点实施方案"),
+            p("申报单位：伏牛经济技术开发区管理委员会"),
+            p("所在地区：河南省濮阳市"),
+            p("一、试点对象基本概况"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        assert_eq!(
+            field(&c.markdown, "city"),
+            "city: \"濮阳市\"",
+            "{}",
+            c.markdown
+        );
+        assert!(
+            field(&c.markdown, "province").starts_with("province: \"河南省\""),
+            "{}",
+            c.markdown
+        );
+    }
+
     #[test]
     fn a_reports_enterprise_comes_from_its_title_and_a_guessed_province_is_marked() {
         let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
