@@ -155,6 +155,26 @@ pub fn stage<'a>(
 }
 
 pub fn pack(project: &Project, opts: &PackOptions) -> Result<PackReport, Fatal> {
+    // Only plans are sent by e-mail: a project of an enterprise's
+    // voluntary audit has nothing to pack, and is told so before any work.
+    let of = |n: crate::kinds::Notice| {
+        project
+            .documents
+            .iter()
+            .filter(|d| d.kind().is_some_and(|k| k.notice() == n))
+            .count()
+    };
+    let voluntary = of(crate::kinds::Notice::Voluntary);
+    if of(crate::kinds::Notice::Pilot) == 0 && voluntary > 0 {
+        let v = &project.call.voluntary;
+        return Err(Fatal::new(format!(
+            "没有可打包的实施方案：shenbao pack 打包的是试点实施方案的电子邮件报送件；项目中的 {voluntary} 份企业自愿性清洁生产审核文档不通过电子邮件报送"
+        ))
+        .with_help(format!(
+            "用 shenbao build 生成 PDF 和 Word 文件，按{}的要求报送{}",
+            v.notice, v.authority
+        )));
+    }
     // Each call the plans answer gets its own stage (two seasons in one
     // project); said before any work when one has nowhere to send.
     let calls = project.plan_calls();

@@ -95,8 +95,40 @@ pub fn claims_a_change(response: &str) -> bool {
     ];
     const CHANGED: &[&str] = &[
         "补充", "修改", "增加", "增补", "新增", "删除", "删去", "调整", "完善", "更新", "修订",
-        "改为", "更正", "修正", "细化", "充实", "重写", "改写", "核实", "核对", "统一",
+        "改为", "更正", "修正", "细化", "充实", "重写", "改写", "统一",
     ];
+    // Checked and found right (经核实，数据无误) is no change; a response
+    // still to write (待补充) claims nothing yet.
+    const CHECKED_ONLY: &[&str] = &["无误", "准确无", "一致，", "一致。", "待补充", "待填写"];
     let r: String = response.chars().filter(|c| !c.is_whitespace()).collect();
-    !DECLINED.iter().any(|w| r.contains(w)) && CHANGED.iter().any(|w| r.contains(w))
+    let r = format!("{r}。");
+    !DECLINED.iter().any(|w| r.contains(w))
+        && !CHECKED_ONLY.iter().any(|w| r.contains(w))
+        && CHANGED.iter().any(|w| r.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claims_a_change;
+
+    #[test]
+    fn a_response_claims_a_change_only_when_it_says_one() {
+        for r in [
+            "已在一（一）中补充园区四至",
+            "已将表1中的产量修改为9868吨",
+            "删除了重复的段落",
+            "经核实，已将数据更正为统计报表数",
+        ] {
+            assert!(claims_a_change(r), "{r}");
+        }
+        for r in [
+            "经核实，表1数据与企业统计报表一致，数据无误。",
+            "未采纳：该指标已在第三章说明",
+            "待补充",
+            "已作出说明",
+            "经核对，数据一致",
+        ] {
+            assert!(!claims_a_change(r), "{r}");
+        }
+    }
 }

@@ -1009,6 +1009,9 @@ impl Walker<'_> {
             // The page numbers of a contents line: dropped with the
             // contents, not a field lost.
             "PAGEREF" if para.toc => {}
+            // A caption's number (图 SEQ, with STYLEREF for the chapter in
+            // 图2-1): shenbao numbers figures and tables itself.
+            "SEQ" | "STYLEREF" => {}
             other => {
                 let what = format!("域 {other}（只保留了显示的结果，不会自动更新）");
                 self.lose(&what, para);
@@ -2140,7 +2143,6 @@ const MAX_GRID_COLUMNS: usize = 63;
 /// Text copied into merged cells of one file, at most.
 const MAX_COPIED_BYTES: usize = 1 << 20;
 
-/// `图1 区位图` / `图 2-1：流程` → the caption text.
 /// `附件一　…推荐函`, `附件1：…`, `附件`: the title of an attachment.
 fn attachment_title(t: &str) -> Option<String> {
     let t = t.trim();
@@ -2154,6 +2156,8 @@ fn attachment_title(t: &str) -> Option<String> {
     (numbered || rest.is_empty() || rest.starts_with([' ', '　', '：', ':'])).then(|| t.to_string())
 }
 
+/// `图1 区位图` / `图 2-1：流程` → the caption text (shenbao numbers
+/// figures itself).
 fn figure_caption(t: &str) -> Option<String> {
     let t = t.trim();
     if t.chars().count() > 60 {

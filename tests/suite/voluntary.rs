@@ -1113,3 +1113,15 @@ fn a_reports_numbers_as_written_are_checked_once_where_they_break() {
     assert_eq!(found[0].0, line);
     assert!(found[0].1.contains("应以“3.”开头"), "{}", found[0].1);
 }
+
+#[test]
+fn pack_says_an_enterprise_s_documents_are_not_sent_by_e_mail() {
+    let dir = fixture("voluntary");
+    let out = run(dir.path(), &["pack", "--today", "2023-03-10"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("不通过电子邮件报送"), "{err}");
+    assert!(err.contains("shenbao build"), "{err}");
+    // Nothing was built or written.
+    assert!(!dir.path().join("public").exists());
+}
