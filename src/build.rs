@@ -695,6 +695,14 @@ fn export_docx(
             ok,
             kept,
         };
+        // Not made (a response without its comparison): said once, by the
+        // PDF's print when there is one.
+        if let Some(d) = job.refused {
+            if !opts.pdf {
+                told.push(d);
+            }
+            return (done(false, 0, false), told, None, remarks);
+        }
         if !force
             && let Some(r) = old.get(&file)
             && r.inputs == inputs

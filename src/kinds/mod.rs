@@ -126,6 +126,7 @@ pub trait Kind: Send + Sync + 'static {
     ) -> WordJob<'a> {
         WordJob {
             inputs: 0,
+            refused: None,
             export: Box::new(move || {
                 crate::render::docx::export(doc, project.call_for(doc), root, fonts)
             }),
@@ -211,6 +212,8 @@ pub struct PrintData {
 pub struct WordJob<'a> {
     /// A hash of what it reads besides the document (0: nothing).
     pub inputs: u128,
+    /// Why it is not made (said by the PDF's print too, at the same line).
+    pub refused: Option<Diagnostic>,
     pub export: Box<dyn FnOnce() -> Result<crate::render::docx::Exported, String> + 'a>,
 }
 
@@ -406,6 +409,7 @@ pub fn word_file<'a>(
         Some(kind) => kind.word_file(project, doc, root, fonts),
         None => WordJob {
             inputs: 0,
+            refused: None,
             export: Box::new(move || {
                 crate::render::docx::export(doc, project.call_for(doc), root, fonts)
             }),

@@ -66,13 +66,18 @@ impl Kind for Response {
         p: &Printer<'_>,
         doc: &Document,
         _body: &Converted,
-        _diags: &mut Vec<Diagnostic>,
+        diags: &mut Vec<Diagnostic>,
     ) -> Option<PrintData> {
         let meta = of(doc)?;
+        let view = crate::review::view(p.root, p.call, doc, p.documents);
+        if let Some(d) = unreadable(doc, meta, view.as_ref()) {
+            diags.push(d);
+            return None;
+        }
         Some(PrintData {
             function: "response",
             wraps_body: true,
-            args: print_args(p, doc, meta),
+            args: print_args(p, meta, view.as_ref()),
             date: meta.date.as_ref().map(|d| d.value),
         })
     }
@@ -109,8 +114,11 @@ impl Kind for Response {
         let inputs = view.as_ref().map_or(0, |v| {
             typst::utils::hash128(&format!("{:?}", (&v.rows, &v.sections, &v.reviewed)))
         });
+        // Not without its comparison (see `unreadable`).
+        let refused = of(doc).and_then(|m| unreadable(doc, m, view.as_ref()));
         WordJob {
             inputs,
+            refused,
             export: Box::new(move || match &view {
                 Some(v) => {
                     crate::render::docx::export_response(doc, project.call_for(doc), v, root, fonts)
@@ -221,15 +229,43 @@ fn site_view(project: &Project, doc: &Document, to_root: &str) -> Value {
     })
 }
 
+/// `print/comparison`: the version the experts read is named but cannot
+/// be read, so the comparison would be missing from what is printed: the
+/// response is not printed (nor its Word files) rather than printed
+/// without it. `review/reviewed` says why in the check.
+fn unreadable(
+    doc: &Document,
+    meta: &ResponseMeta,
+    view: Option<&crate::review::ResponseView<'_>>,
+) -> Option<Diagnostic> {
+    let spec = meta.reviewed.as_ref()?;
+    let Some(Err(e)) = view.and_then(|v| v.reviewed.as_ref()) else {
+        return None;
+    };
+    Some(
+        Diagnostic::at(
+            rule::PRINT_COMPARISON,
+            Severity::Error,
+            &doc.src,
+            spec.span.clone(),
+            format!(
+                "送审版本“{}”无法读取，不生成缺少修改对照表的修改说明：{}",
+                spec.value, e.message
+            ),
+        )
+        .with_label("送审版本")
+        .with_help("改正 reviewed（git 标签、提交，或保留的送审稿文件路径）后重新构建；不需要修改对照表时删去 reviewed 这一行"),
+    )
+}
+
 /// The theme's `response` arguments: the comments with where each was
 /// changed (and on which page of the revised PDF, when it was printed),
 /// and the comparison with the version the experts read.
 fn print_args(
     p: &Printer<'_>,
-    doc: &Document,
     meta: &ResponseMeta,
+    view: Option<&crate::review::ResponseView<'_>>,
 ) -> serde_json::Map<String, Value> {
-    let view = crate::review::view(p.root, p.call, doc, p.documents);
     let title = text(meta.title.as_ref());
     let title = if title.is_empty() {
         KIND.name_zh().to_string()
@@ -244,18 +280,17 @@ fn print_args(
             "title": title,
             "applicant": text(meta.applicant.as_ref()),
             "date": meta.date.as_ref().map(|d| date_zh(&d.value)).unwrap_or_default(),
-            "revised": view.as_ref().map_or_else(String::new, |v| format!("《{}》", v.revised_title)),
+            "revised": view.map_or_else(String::new, |v| format!("《{}》", v.revised_title)),
         }),
     );
     args.insert("fonts".into(), p.fonts_json());
     // The pages of the revised PDF, when it was printed this run or
     // before: 修改位置 names them.
     let pages: Vec<Option<usize>> = view
-        .as_ref()
         .and_then(|v| v.revised)
         .and_then(|r| Some(crate::review::pages_of(r, &p.heading_pages(&r.src.rel)?)))
         .unwrap_or_default();
-    let numbers = view.as_ref().map_or(&[][..], |v| v.numbers.as_slice());
+    let numbers = view.map_or(&[][..], |v| v.numbers.as_slice());
     let comments: Vec<Value> = view
         .iter()
         .flat_map(|v| &v.rows)
@@ -288,7 +323,6 @@ fn print_args(
         .collect();
     args.insert("comments".into(), comments.into());
     let reviewed = view
-        .as_ref()
         .and_then(|v| v.reviewed.as_ref())
         .and_then(|r| r.as_ref().ok())
         .map(crate::review::Origin::describe)

@@ -121,6 +121,22 @@ fn a_response_is_checked_against_the_revised_plan_and_its_reviewed_version() {
     let d = finding(&v, "review/reviewed").expect("unknown revision");
     assert_eq!(d["severity"], "error");
     assert!(d["help"].as_str().unwrap().contains("送审版"), "{d:#}");
+    // The build does not print the response without its comparison, and
+    // says so at the line of `reviewed` (it printed one without it).
+    let out = build(root, &[]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(said.matches("print/comparison").count(), 1, "{said}");
+    assert!(said.contains("专家意见修改说明.md:5:"), "{said}");
+    assert!(!said.contains("docx/export"), "{said}");
+    assert!(said.contains("终审版"), "{said}");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!root.join("public/pdf/专家意见修改说明.pdf").exists());
+    assert!(!root.join("public/docx/专家意见修改说明.docx").exists());
+    assert!(root.join("public/pdf/伏牛经开区试点实施方案.pdf").exists());
 
     // A kept copy in place of git: no repository needed.
     let kept = tempfile::tempdir().unwrap();
