@@ -399,11 +399,15 @@ fn tracked(
     };
     // Changes to the fields (the cover, 附表) are not marked in the
     // body: they count as not shown.
-    let fields = crate::review::diff::compare(
-        &crate::review::diff::field_blocks(&reviewed.doc),
-        &crate::review::diff::field_blocks(revised),
-    )
-    .len();
+    let fields = if reviewed.origin.is_word() {
+        0
+    } else {
+        crate::review::diff::compare(
+            &crate::review::diff::field_blocks(&reviewed.doc),
+            &crate::review::diff::field_blocks(revised),
+        )
+        .len()
+    };
     let wanted = fields
         + changes
             .iter()

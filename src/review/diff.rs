@@ -243,13 +243,17 @@ pub fn walk(old: &[Block], new: &[Block]) -> Vec<Change> {
 }
 
 /// What makes two blocks the same text: spaces (a Word file's full-width
-/// space after 表1), and a list number typed into the text (Word's `1．`
-/// where Markdown has a list item) do not.
-fn key(text: &str) -> String {
-    strip_list_number(text)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+/// space after 表1), a list number typed into the text (Word's `1．` where
+/// Markdown has a list item) and a heading's number do not. A heading
+/// renumbered because a section was inserted before it is the same
+/// heading: the inserted section is the change (it showed as a rename).
+fn key(block: &Block) -> String {
+    let text = if block.heading {
+        crate::text::split_heading_number(&block.text).1
+    } else {
+        strip_list_number(&block.text)
+    };
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The text after a list number typed at its start (`1．`, `2.`, `3、`);
@@ -272,8 +276,8 @@ fn strip_list_number(text: &str) -> &str {
 }
 
 fn diff_blocks(old: &[Block], new: &[Block], keep_equal: bool) -> Vec<Change> {
-    let a: Vec<String> = old.iter().map(|b| key(&b.text)).collect();
-    let b: Vec<String> = new.iter().map(|b| key(&b.text)).collect();
+    let a: Vec<String> = old.iter().map(key).collect();
+    let b: Vec<String> = new.iter().map(key).collect();
     let ops = similar::capture_diff_slices(Algorithm::Patience, &a, &b);
     // Each old heading's section in the revised document, where its
     // heading is kept: a block removed from the end of a section is shown
@@ -646,6 +650,30 @@ mod tests {
             ]
         );
         assert!(changes.iter().all(|c| c.section == Some(0)));
+    }
+
+    #[test]
+    fn a_section_inserted_before_another_is_an_insertion_not_a_rename() {
+        let old = doc("# 一、基础\n\n甲。\n\n## （四）原因分析\n\n乙。\n");
+        let new = doc(
+            "# 一、基础\n\n甲。\n\n## （四）审核重点能耗分析\n\n新增。\n\n## （五）原因分析\n\n乙。\n",
+        );
+        let shown: Vec<(String, String)> = compare(&blocks(&old), &blocks(&new))
+            .iter()
+            .map(|c| (marked(&c.before), marked(&c.after)))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (String::new(), "{+（四）审核重点能耗分析+}".to_string()),
+                (String::new(), "{+新增。+}".to_string()),
+            ]
+        );
+        // The same headings, numbered by hand in one and not in the other
+        // (a Word file against its Markdown): no change.
+        let typed = doc("# 一、基础\n\n甲。\n");
+        let plain = doc("# 基础\n\n甲。\n");
+        assert!(compare(&blocks(&typed), &blocks(&plain)).is_empty());
     }
 
     #[test]

@@ -31,8 +31,18 @@ impl Origin {
                 format!("git 提交 {commit}")
             }
             Origin::Git { rev, commit } => format!("{rev}（git 提交 {commit}）"),
+            Origin::File(rel) if self.is_word() => {
+                format!("{rel}（Word 文件，只比较正文）")
+            }
             Origin::File(rel) => rel.clone(),
         }
+    }
+
+    /// A Word file: its fields are what `import` guessed from its cover,
+    /// not what was written, so they are not compared (every field would
+    /// show as changed).
+    pub fn is_word(&self) -> bool {
+        matches!(self, Origin::File(rel) if rel.to_lowercase().ends_with(".docx"))
     }
 }
 
@@ -657,7 +667,11 @@ pub fn view<'a>(
             Ok(old) => {
                 let changes = diff::compare(&diff::blocks(&old.doc), &diff::blocks(r));
                 sections = group(r, &numbers, changes, meta, &located);
-                let fields = diff::compare(&diff::field_blocks(&old.doc), &diff::field_blocks(r));
+                let fields = if old.origin.is_word() {
+                    Vec::new()
+                } else {
+                    diff::compare(&diff::field_blocks(&old.doc), &diff::field_blocks(r))
+                };
                 if !fields.is_empty() {
                     let comments = meta
                         .comments

@@ -1251,7 +1251,23 @@ impl Writer<'_> {
                 );
             }
         }
+        let reviewed = v
+            .reviewed
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(crate::review::Origin::describe)
+            .unwrap_or_default();
         if v.sections.is_empty() {
+            // Compared, and nothing changed: said, as the PDF says it.
+            if !reviewed.is_empty() {
+                self.para(
+                    Paragraph::new()
+                        .style("BodyText")
+                        .add_run(Run::new().add_text(format!(
+                            "修改对照表：正文与送审版本相比没有改动。送审版本：{reviewed}。"
+                        ))),
+                );
+            }
             return;
         }
         self.headings.push((1, "修改对照表".to_string()));
@@ -1261,12 +1277,6 @@ impl Writer<'_> {
                 .page_break_before(true)
                 .add_run(Run::new().add_text("修改对照表")),
         );
-        let reviewed = v
-            .reviewed
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .map(crate::review::Origin::describe)
-            .unwrap_or_default();
         self.para(Paragraph::new().style("BodyText").add_run(Run::new().add_text(format!(
             "修改前：{reviewed}；修改后：《{}》（本次提交的版本）。删除的文字加删除线，新增的文字加下划线；只列出有改动的段落。",
             v.revised_title
@@ -1299,30 +1309,43 @@ impl Writer<'_> {
                     .keep_next(true)
                     .add_run(Run::new().add_text(heading)),
             );
+            // Both sides measured as the longer one: the two columns are
+            // equal, as in the PDF (sized by content, a short 修改前 was
+            // one character wide).
             let plain: Vec<Vec<String>> = sec
                 .changes
                 .iter()
                 .map(|c| {
                     let t = |s: &[Seg]| s.iter().map(|g| g.text.as_str()).collect::<String>();
-                    vec![t(&c.before), t(&c.after)]
+                    let (b, a) = (t(&c.before), t(&c.after));
+                    let longer = if b.chars().count() >= a.chars().count() {
+                        b
+                    } else {
+                        a
+                    };
+                    vec![longer.clone(), longer]
                 })
                 .collect();
             let rows = sec
                 .changes
                 .iter()
                 .map(|c| {
-                    let mut before = Vec::new();
-                    // A table row says which columns its cells are.
-                    if let Some(cols) = &c.columns {
-                        before.push(RunOrLink::Run(
-                            Run::new()
-                                .add_text(format!("表格行，各列为：{cols}"))
-                                .color("5A5A5A")
-                                .add_break(BreakType::TextWrapping),
-                        ));
-                    }
-                    before.extend(runs(&c.before));
-                    vec![before, runs(&c.after)]
+                    // A table row says which columns its cells are, on
+                    // both sides.
+                    let side = |segs: &[Seg]| {
+                        let mut cell = Vec::new();
+                        if let Some(cols) = &c.columns {
+                            cell.push(RunOrLink::Run(
+                                Run::new()
+                                    .add_text(format!("表格行，各列为：{cols}"))
+                                    .color("5A5A5A")
+                                    .add_break(BreakType::TextWrapping),
+                            ));
+                        }
+                        cell.extend(runs(segs));
+                        cell
+                    };
+                    vec![side(&c.before), side(&c.after)]
                 })
                 .collect();
             let head = vec!["修改前".to_string(), "修改后".to_string()];
