@@ -672,7 +672,7 @@ fn export_docx(
         let file = crate::project::rel_path(out_dir, &target);
         // What the kind's Word file reads besides the document (a
         // response: the document it answers and the reviewed version).
-        let job = crate::kinds::word_file(project, doc, &root, &fonts);
+        let job = crate::kinds::word_file(project, doc, &root, out_dir, &fonts);
         let inputs = hex(docx_fingerprint(doc, &root, &fonts, job.inputs));
         // The comments file follows this run's findings whatever becomes
         // of the clean file (kept, the author's, failed).

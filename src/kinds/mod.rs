@@ -122,6 +122,7 @@ pub trait Kind: Send + Sync + 'static {
         project: &'a Project,
         doc: &'a Document,
         root: &'a Path,
+        _out_dir: &'a Path,
         fonts: &'a WordFonts,
     ) -> WordJob<'a> {
         WordJob {
@@ -403,10 +404,11 @@ pub fn word_file<'a>(
     project: &'a Project,
     doc: &'a Document,
     root: &'a Path,
+    out_dir: &'a Path,
     fonts: &'a WordFonts,
 ) -> WordJob<'a> {
     match doc.kind() {
-        Some(kind) => kind.word_file(project, doc, root, fonts),
+        Some(kind) => kind.word_file(project, doc, root, out_dir, fonts),
         None => WordJob {
             inputs: 0,
             refused: None,

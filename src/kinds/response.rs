@@ -108,9 +108,31 @@ impl Kind for Response {
         project: &'a Project,
         doc: &'a Document,
         root: &'a Path,
+        out_dir: &'a Path,
         fonts: &'a crate::render::docx::WordFonts,
     ) -> WordJob<'a> {
-        let view = crate::review::view(root, &project.call, doc, &project.documents);
+        let mut view = crate::review::view(root, &project.call, doc, &project.documents);
+        // 修改位置 names the pages of the revised PDF, as the response's PDF
+        // does, when that PDF was printed (its record keeps its headings).
+        if let Some(v) = view.as_mut()
+            && let Some(r) = v.revised
+        {
+            let pdf = crate::paths::pdf_path(out_dir, &r.src.rel);
+            let file = crate::project::rel_path(out_dir, &pdf);
+            let pages = crate::output::records(out_dir)
+                .get(&file)
+                .filter(|rec| !rec.headings.is_empty())
+                .map(|rec| crate::review::pages_of(r, &rec.headings))
+                .unwrap_or_default();
+            let located: Vec<String> = v
+                .rows
+                .iter()
+                .map(|row| with_pages(v, row, &pages))
+                .collect();
+            for (row, at) in v.rows.iter_mut().zip(located) {
+                row.location = at;
+            }
+        }
         let inputs = view.as_ref().map_or(0, |v| {
             typst::utils::hash128(&format!("{:?}", (&v.rows, &v.sections, &v.reviewed)))
         });
@@ -229,6 +251,33 @@ fn site_view(project: &Project, doc: &Document, to_root: &str) -> Value {
     })
 }
 
+/// A comment's 修改位置 with the page of the revised PDF each located
+/// section is printed on (`pages`, by heading; empty when that PDF was not
+/// printed): 一（一）试点对象范围与区位（第1页）.
+fn with_pages(
+    view: &crate::review::ResponseView<'_>,
+    row: &crate::review::CommentRow,
+    pages: &[Option<usize>],
+) -> String {
+    if pages.is_empty() {
+        return row.location.clone();
+    }
+    row.sections
+        .iter()
+        .map(|(written, hit)| match hit {
+            Some(h) => {
+                let at = crate::review::location(&view.numbers, *h);
+                match pages.get(*h).copied().flatten() {
+                    Some(n) => format!("{at}（第{n}页）"),
+                    None => at,
+                }
+            }
+            None => written.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// `print/comparison`: the version the experts read is named but cannot
 /// be read, so the comparison would be missing from what is printed: the
 /// response is not printed (nor its Word files) rather than printed
@@ -290,29 +339,10 @@ fn print_args(
         .and_then(|v| v.revised)
         .and_then(|r| Some(crate::review::pages_of(r, &p.heading_pages(&r.src.rel)?)))
         .unwrap_or_default();
-    let numbers = view.map_or(&[][..], |v| v.numbers.as_slice());
     let comments: Vec<Value> = view
         .iter()
-        .flat_map(|v| &v.rows)
-        .map(|r| {
-            let location = if pages.is_empty() {
-                r.location.clone()
-            } else {
-                r.sections
-                    .iter()
-                    .map(|(written, hit)| match hit {
-                        Some(h) => {
-                            let at = crate::review::location(numbers, *h);
-                            match pages.get(*h).copied().flatten() {
-                                Some(n) => format!("{at}（第{n}页）"),
-                                None => at,
-                            }
-                        }
-                        None => written.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("；")
-            };
+        .flat_map(|v| v.rows.iter().map(|r| (r, with_pages(v, r, &pages))))
+        .map(|(r, location)| {
             let text = if r.by.is_empty() {
                 r.text.clone()
             } else {

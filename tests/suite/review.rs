@@ -214,6 +214,15 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
         on,
         "section 四（二） is printed on the page numbered {page}"
     );
+    // The Word file names the same page.
+    let word = texts(&unzip(
+        &root.join("public/docx/专家意见修改说明.docx"),
+        "word/document.xml",
+    ));
+    assert!(
+        word.contains(&format!("四（二）试点方法及技术路线（第{page}页）")),
+        "{word}"
+    );
     for want in [
         "修改位置",
         "一（一）试点对象范围与区位",
