@@ -202,6 +202,9 @@ pub fn field_blocks(doc: &Document) -> Vec<Block> {
     let yaml = &doc.src.text[front.split.yaml.clone()];
     let mut at = front.split.yaml.start;
     let mut out = Vec::new();
+    // The list item a line belongs to (`- name: 余热回收`): its indent and
+    // its first value, so that `investment: 240` says whose it is.
+    let mut item: Option<(usize, String)> = None;
     for line in yaml.split_inclusive('\n') {
         let here = at;
         at += line.len();
@@ -214,8 +217,22 @@ pub fn field_blocks(doc: &Document) -> Vec<Block> {
         if text.trim().is_empty() || text.trim_start().starts_with('#') {
             continue;
         }
+        let indent = text.len() - text.trim_start().len();
+        let body = text.trim();
+        if let Some(rest) = body.strip_prefix("- ") {
+            let value = rest.split_once(':').map_or(rest, |(_, v)| v).trim();
+            item = Some((indent, value.trim_matches(['"', '\'']).to_string()));
+        } else if item.as_ref().is_some_and(|(i, _)| indent <= *i) {
+            item = None;
+        }
+        let text = match &item {
+            Some((_, name)) if !body.starts_with("- ") && !name.is_empty() => {
+                format!("{name}：{body}")
+            }
+            _ => body.to_string(),
+        };
         out.push(Block {
-            text: text.trim().to_string(),
+            text,
             section: None,
             level: 0,
             heading: false,
@@ -650,6 +667,26 @@ mod tests {
             ]
         );
         assert!(changes.iter().all(|c| c.section == Some(0)));
+    }
+
+    #[test]
+    fn a_field_in_a_list_item_says_whose_it_is() {
+        let d = |inv: &str| {
+            crate::document::parse(
+                "content/a.md",
+                std::path::PathBuf::from("a.md"),
+                format!(
+                    "---\nkind: audit-report\ntitle: 甲\noptions:\n  - name: 余热回收\n    investment: {inv}\n  - name: 节水改造\n    investment: 12\ndate: 2022-06-01\n---\n\n# 一\n"
+                ),
+                None,
+            )
+        };
+        let changes = compare(&field_blocks(&d("260")), &field_blocks(&d("240")));
+        let shown: Vec<String> = changes.iter().map(|c| marked(&c.after)).collect();
+        assert_eq!(shown, ["余热回收：investment: {+240+}"]);
+        // A key after the list is nobody's item.
+        let texts: Vec<String> = field_blocks(&d("1")).into_iter().map(|b| b.text).collect();
+        assert!(texts.contains(&"date: 2022-06-01".to_string()), "{texts:?}");
     }
 
     #[test]
