@@ -187,11 +187,18 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Fata
             .chain(report.print.iter())
             .cloned()
             .collect();
+        let extra_word: Vec<PathBuf> = report
+            .docx_remarks
+            .iter()
+            .map(|(p, _)| p.clone())
+            .chain(report.docx_tracked.iter().cloned())
+            .collect();
         let input = crate::render::site::SiteInput {
             project,
             diagnostics: &findings,
             pdfs: &report.docs,
             docx: &report.docx,
+            docx_extra: &extra_word,
             out_dir: &out_dir,
             today: opts.today,
             theme: &theme,

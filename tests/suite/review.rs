@@ -316,6 +316,11 @@ fn a_response_prints_its_table_and_comparison_and_a_tracked_changes_word_file() 
         plan_page.contains("专家意见修改说明.html"),
         "plan page links its response"
     );
+    // …and the Word files made beside its own: the tracked changes.
+    assert!(
+        plan_page.contains("伏牛经开区试点实施方案-修订.docx\">Word 文件（修订）"),
+        "plan page links its tracked-changes file"
+    );
 }
 
 #[test]

@@ -42,6 +42,9 @@ pub struct SiteInput<'a> {
     pub pdfs: &'a [DocBuild],
     /// Word files written or kept in this run (`pdf` holds the .docx).
     pub docx: &'a [DocBuild],
+    /// The other Word files written beside them (`<name>-检查意见.docx`,
+    /// `<name>-修订.docx`): linked from their document's page.
+    pub docx_extra: &'a [PathBuf],
     pub out_dir: &'a Path,
     pub today: DateTime<FixedOffset>,
     pub theme: &'a Theme,
@@ -350,6 +353,9 @@ pub struct Site {
     /// Each document's Word file this build wrote or kept, relative to the
     /// output folder: linked from its page and the dashboard.
     word: std::collections::HashMap<String, String>,
+    /// The Word files beside a document's own, as (what, path relative to
+    /// the output folder), by document path.
+    word_extra: std::collections::HashMap<String, Vec<(String, String)>>,
 }
 
 /// Build the whole site.
@@ -371,6 +377,29 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             Some((d.rel.clone(), crate::project::rel_path(Path::new(""), rel)))
         })
         .collect();
+    // `<stem>-检查意见.docx` beside `<stem>.docx` is that document's.
+    for doc in &input.project.documents {
+        let own = crate::render::docx::docx_path(input.out_dir, &doc.src.rel);
+        let (Some(dir), Some(stem)) = (own.parent(), own.file_stem()) else {
+            continue;
+        };
+        let prefix = format!("{}-", stem.to_string_lossy());
+        let mut found: Vec<(String, String)> = input
+            .docx_extra
+            .iter()
+            .filter(|p| p.parent() == Some(dir) && p.is_file())
+            .filter_map(|p| {
+                let name = p.file_stem()?.to_string_lossy().into_owned();
+                let what = name.strip_prefix(&prefix)?.to_string();
+                let rel = p.strip_prefix(input.out_dir).ok()?;
+                Some((what, crate::project::rel_path(Path::new(""), rel)))
+            })
+            .collect();
+        found.sort();
+        if !found.is_empty() {
+            site.word_extra.insert(doc.src.rel.clone(), found);
+        }
+    }
     site.render_all(input.project, input.diagnostics, input.pdfs, &mut report);
     report
 }
@@ -391,6 +420,7 @@ impl Site {
             docs: std::collections::BTreeMap::new(),
             zip_sizes: Default::default(),
             word: Default::default(),
+            word_extra: Default::default(),
         })
     }
 
@@ -526,6 +556,12 @@ impl Site {
                 "kind": doc.kind().map_or("未知类型", DocKind::name_zh),
                 "pdf": pdf_view,
                 "word": word.map(|w| href(&format!("{to_root}{w}"))),
+                // 检查意见 (findings as Word comments), 修订 (tracked changes).
+                "word_extra": self.word_extra.get(&doc.src.rel).map_or_else(Vec::new, |v| {
+                    v.iter()
+                        .map(|(what, w)| serde_json::json!({"what": what, "url": href(&format!("{to_root}{w}"))}))
+                        .collect()
+                }),
                 // Which call it answers, when the plans answer several.
                 "call": (doc.plan().is_some() && project.plan_calls().len() > 1)
                     .then(|| project.call_for(doc).name.clone()),
