@@ -89,10 +89,16 @@ fn response(
                     format!("{} 中没有“{written}”这一节", revised.src.rel),
                 )
                 .with_label("修改位置")
-                .with_help(format!(
-                    "写修改后文档中的标题或编号（多处用“；”分开；全文、附件、表3、附表也可以写）；它的一级标题有：{}",
-                    tops.join("、")
-                )),
+                .with_help(match closest_heading(revised, &view.numbers, written) {
+                    // A title renamed in the revision: the nearest one.
+                    Some(near) => format!(
+                        "是否是“{near}”？写修改后文档中的标题或编号（多处用“；”分开；全文、附件、表3、附表也可以写）"
+                    ),
+                    None => format!(
+                        "写修改后文档中的标题或编号（多处用“；”分开；全文、附件、表3、附表也可以写）；它的一级标题有：{}",
+                        tops.join("、")
+                    ),
+                }),
             );
         }
     }
@@ -197,4 +203,24 @@ fn unanswered(doc: &Document, meta: &ResponseMeta, out: &mut Vec<Diagnostic>) {
             .with_help("在这条意见下加 `response: 已在……中补充……`；未采纳的，写明理由"),
         );
     }
+}
+
+/// The revised document's heading nearest to a section written as the
+/// experts' version named it (方案的产生和筛选 → 方案的产生、筛选和确定),
+/// with its number.
+fn closest_heading(
+    revised: &Document,
+    numbers: &[(String, String)],
+    written: &str,
+) -> Option<String> {
+    let (_, title) = crate::text::split_heading_number(written);
+    let titles: Vec<&str> = revised
+        .body
+        .headings
+        .iter()
+        .map(|h| crate::text::split_heading_number(&h.text).1)
+        .collect();
+    let near = crate::text::closest(title, titles.iter().copied())?;
+    let i = titles.iter().position(|t| *t == near)?;
+    Some(review::location(numbers, i))
 }

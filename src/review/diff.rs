@@ -525,7 +525,7 @@ fn tokens(text: &str) -> Vec<&str> {
 
 /// Two texts diffed by characters: the old one with its deletions marked,
 /// the new one with its insertions. An unchanged character alone between
-/// two changes is folded into them (`扩建为新建` reads better than a
+/// two replacements is folded into them (`扩建为新建` reads better than a
 /// change on each side of one kept character).
 pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
     let (a, b) = (tokens(old), tokens(new));
@@ -541,10 +541,12 @@ pub fn char_diff(old: &str, new: &str) -> (Vec<Seg>, Vec<Seg>, Vec<Seg>) {
         })
         .collect();
     for i in 1..ops.len().saturating_sub(1) {
+        // Only between two replacements: a unit after a changed number
+        // followed by an addition (9860→9868吨 + （…）) stays kept.
         if ops[i].0 == DiffTag::Equal
             && ops[i].1.chars().count() <= 1
-            && ops[i - 1].0 != DiffTag::Equal
-            && ops[i + 1].0 != DiffTag::Equal
+            && ops[i - 1].0 == DiffTag::Replace
+            && ops[i + 1].0 == DiffTag::Replace
         {
             ops[i].0 = DiffTag::Replace;
         }
@@ -627,6 +629,18 @@ mod tests {
         assert_eq!(b[0].section, None);
         assert!(b[1].heading);
         assert_eq!(b[2].section, Some(0));
+    }
+
+    #[test]
+    fn a_unit_after_a_changed_number_is_kept() {
+        let (_, _, unified) = char_diff(
+            "年产量9860吨，能耗下降。",
+            "年产量9868吨（以统计报表为准），能耗下降。",
+        );
+        assert_eq!(
+            marked(&unified),
+            "年产量[-9860-]{+9868+}吨{+（以统计报表为准）+}，能耗下降。"
+        );
     }
 
     #[test]

@@ -115,6 +115,23 @@ fn a_response_is_checked_against_the_revised_plan_and_its_reviewed_version() {
     );
     assert!(finding(&v, "review/reviewed").is_none(), "{v:#}");
 
+    // A title as the experts' version had it: the nearest heading is
+    // suggested.
+    response(
+        root,
+        "  - id: 1\n    text: 突出特色\n    section: 试点工作特色与创新点\n    response: 已补充\n",
+        "送审版",
+    );
+    let v = json(&run(root, &["check", "--format", "json"]));
+    let d = finding(&v, "review/section").expect("a renamed title");
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("是否是“五、试点工作特色及主要创新点”"),
+        "{d:#}"
+    );
+
     // An unknown revision: the tags the repository has are named.
     response(root, ANSWERED, "终审版");
     let v = json(&run(root, &["check", "--format", "json"]));
