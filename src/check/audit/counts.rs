@@ -379,12 +379,23 @@ pub(super) fn prose_figures(
                     |o| o.investment.as_ref().map(|x| x.value),
                 )
             {
+                // Named as the sentence names it: a class's subtotal
+                // for a sentence about 中/高费方案.
+                let sentence = &body[sentence_start(body, range.start)..range.start];
+                let (what, total) = if ["中/高费", "中高费"].iter().any(|w| sentence.contains(w))
+                {
+                    ("中/高费方案的合计", high.investment)
+                } else if ["无/低费", "无低费"].iter().any(|w| sentence.contains(w)) {
+                    ("无/低费方案的合计", low.investment)
+                } else {
+                    ("合计", all.investment)
+                };
                 push(
                     range,
                     Severity::Warning,
                     format!(
-                        "正文写{key} {v} 万元，与 {options_of} 的合计 {} 万元及各方案投资都不一致",
-                        number(all.investment)
+                        "正文写{key} {v} 万元，与 {options_of} 中{what} {} 万元及各方案投资都不一致",
+                        number(total)
                     ),
                 );
             }
