@@ -134,7 +134,9 @@ fn response(
         for (written, hit) in &row.sections {
             // What is unchanged, and how to say so.
             let (place, help) = if review::names_fields(written) {
-                if view.fields_changed() {
+                // A Word file's fields are not compared: nothing is known.
+                let word = matches!(&view.reviewed, Some(Ok(o)) if o.is_word());
+                if view.fields_changed() || word {
                     continue;
                 }
                 (

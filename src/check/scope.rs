@@ -1,5 +1,6 @@
 //! `scope/key-industry`, `scope/region-pollutants`, `scope/park-boundary`:
-//! what the chosen category requires (通知 一、（二）与（四））.
+//! what the chosen category requires (通知 一、（二）与（四））;
+//! `scope/province`: a plan of another province than the call's.
 
 use super::{Ctx, diag, field_span, scope_of};
 use crate::call::Scope;
@@ -11,6 +12,7 @@ use crate::text::{closest, normalize_title};
 
 pub fn check(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
     let call = ctx.call;
+    province(ctx, doc, plan, out);
     let is_key = |s: &str| {
         call.key_industries
             .iter()
@@ -219,6 +221,46 @@ fn park(doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
         ),
         Some(_) => {}
     }
+}
+
+/// `scope/province`: the call's provincial stages (where the provincial
+/// e-mail and paper copies go, by when) are one province's: a plan of
+/// another province would be sent there. A warning: the national stages
+/// hold for every province, and the author may mean it.
+fn province(ctx: &Ctx<'_>, doc: &Document, plan: &PlanMeta, out: &mut Vec<Diagnostic>) {
+    let (Some(mine), Some(call_province)) = (&plan.province, ctx.call.province.as_deref()) else {
+        return;
+    };
+    let base = |s: &str| {
+        let s = s.trim();
+        s.strip_suffix('省')
+            .or_else(|| s.strip_suffix('市'))
+            .unwrap_or(s)
+            .to_string()
+    };
+    // Only a province the check knows (a typo is frontmatter/invalid-value).
+    if !super::fields::PROVINCES.contains(&mine.value.trim())
+        || base(&mine.value) == base(call_province)
+    {
+        return;
+    }
+    out.push(
+        diag(
+            rule::SCOPE_PROVINCE,
+            Severity::Warning,
+            doc,
+            mine.span.clone(),
+            format!(
+                "方案的省份是{}，而所用通知中省级报送节点（收件单位、邮箱、地址和截止时间）是{call_province}的",
+                mine.value.trim()
+            ),
+        )
+        .with_label("省份")
+        .with_help(format!(
+            "按本省的通知写一份通知文件：shenbao new call 2022{0} 以内置通知为底稿，改省级节点的时间、收件单位、邮箱和地址，写 province: {0}，再在 shenbao.yaml 中写 call: calls/2022{0}.yaml",
+            mine.value.trim()
+        )),
+    );
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use similar::{Algorithm, DiffOp, DiffTag, TextDiff};
 
 use crate::document::Document;
@@ -103,7 +103,9 @@ pub fn blocks(doc: &Document) -> Vec<Block> {
             }
         }
     };
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+    // As every view reads the body: CJK-friendly emphasis (`**一是……。**`
+    // is bold, not asterisks), guidance left out.
+    for (event, range) in crate::markdown::events(body) {
         let at = start + range.start;
         match event {
             Event::Start(tag) => {
@@ -681,6 +683,16 @@ mod tests {
             ]
         );
         assert!(changes.iter().all(|c| c.section == Some(0)));
+    }
+
+    #[test]
+    fn bold_closed_after_chinese_punctuation_is_bold_not_asterisks() {
+        let d = doc("# 一、基础\n\n**一是蒸汽梯级利用不足。**园区现有热源3处。\n");
+        let texts: Vec<String> = blocks(&d).into_iter().map(|b| b.text).collect();
+        assert_eq!(
+            texts,
+            ["一、基础", "一是蒸汽梯级利用不足。园区现有热源3处。"]
+        );
     }
 
     #[test]

@@ -510,6 +510,22 @@ fn locate_in(
                         !title.is_empty() && crate::text::normalize_title(t) == title
                     })
                 })
+                // The title with a number changed since (a section inserted
+                // before it: 四（一）试点内容 is 四（二） now): the title
+                // says which section, the number is old.
+                .or_else(|| {
+                    let bare = part.trim_start_matches(|c: char| {
+                        c.is_ascii_digit() || "一二三四五六七八九十百（）().．、 　".contains(c)
+                    });
+                    let bare = crate::text::normalize_title(bare);
+                    (bare.chars().count() >= 2 && bare.len() < title.len())
+                        .then(|| {
+                            numbers
+                                .iter()
+                                .position(|(_, t)| crate::text::normalize_title(t) == bare)
+                        })
+                        .flatten()
+                })
                 .or(nth_chapter)
                 // The number with a title renamed since (四（一）试点内容):
                 // the longest number the query starts with.
@@ -829,6 +845,24 @@ mod tests {
                 Some(1)
             ]
         );
+    }
+
+    #[test]
+    fn an_old_number_with_its_title_finds_the_renumbered_section() {
+        // 试点组织架构 was inserted as 一（一）: 试点内容 is 一（二) now.
+        let d = doc(
+            "content/a.md",
+            "# 一、试点工作内容\n\n## （一）试点组织架构\n\n文。\n\n## （二）试点内容\n\n文。\n\n## （三）试点方法及技术路线\n\n文。\n\n# 二、保障措施\n\n文。\n",
+        );
+        let hits: Vec<Option<usize>> = locate(
+            &d,
+            "一（一）试点内容；一（二）试点方法及技术路线；一（一）试点工作组织",
+        )
+        .into_iter()
+        .map(|(_, h)| h)
+        .collect();
+        // The title decides; a title found nowhere keeps its number.
+        assert_eq!(hits, [Some(2), Some(3), Some(1)]);
     }
 
     #[test]
