@@ -207,6 +207,9 @@ pub fn field_blocks(doc: &Document) -> Vec<Block> {
     // The list item a line belongs to (`- name: 余热回收`): its indent and
     // its first value, so that `investment: 240` says whose it is.
     let mut item: Option<(usize, String)> = None;
+    // The mapping keys above a line, with their indent.
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let fields = doc.kind().map_or(&[][..], |k| k.fields());
     for line in yaml.split_inclusive('\n') {
         let here = at;
         at += line.len();
@@ -227,11 +230,38 @@ pub fn field_blocks(doc: &Document) -> Vec<Block> {
         } else if item.as_ref().is_some_and(|(i, _)| indent <= *i) {
             item = None;
         }
+        // The key as the field's Chinese label (联系人姓名：周海燕, not
+        // name: 周海燕), its path from the keys above it.
+        let entry = body.strip_prefix("- ").unwrap_or(body);
+        let dash = body.len() - entry.len();
+        parents.retain(|(i, _)| *i < indent + dash);
+        let labelled = entry.split_once(':').and_then(|(key, value)| {
+            let key = key.trim();
+            let path: String = parents
+                .iter()
+                .map(|(_, k)| k.as_str())
+                .chain([key])
+                .collect::<Vec<_>>()
+                .join(".");
+            if value.trim().is_empty() {
+                parents.push((indent + dash, key.to_string()));
+            }
+            let spec = crate::document::schema::resolve(fields, &path)?;
+            // Under a mapping, its label first (联系人 + 姓名); a list
+            // item is named by its item already.
+            let parent = path
+                .rsplit_once('.')
+                .filter(|_| item.is_none())
+                .and_then(|(p, _)| crate::document::schema::resolve(fields, p))
+                .map_or("", |p| p.label.as_str());
+            Some(format!("{parent}{}：{}", spec.label, value.trim()))
+        });
+        let shown = labelled.unwrap_or_else(|| body.to_string());
         let text = match &item {
             Some((_, name)) if !body.starts_with("- ") && !name.is_empty() => {
-                format!("{name}：{body}")
+                format!("{name}：{shown}")
             }
-            _ => body.to_string(),
+            _ => shown,
         };
         out.push(Block {
             text,
@@ -709,10 +739,15 @@ mod tests {
         };
         let changes = compare(&field_blocks(&d("260")), &field_blocks(&d("240")));
         let shown: Vec<String> = changes.iter().map(|c| marked(&c.after)).collect();
-        assert_eq!(shown, ["余热回收：investment: {+240+}"]);
+        // Named by the option and by the field's label, not its YAML key.
+        assert_eq!(shown, ["余热回收：投资：{+240+}"]);
         // A key after the list is nobody's item.
         let texts: Vec<String> = field_blocks(&d("1")).into_iter().map(|b| b.text).collect();
-        assert!(texts.contains(&"date: 2022-06-01".to_string()), "{texts:?}");
+        let date = texts.iter().find(|t| t.contains("2022-06-01")).unwrap();
+        assert!(
+            !date.contains("节水改造") && !date.starts_with("date"),
+            "{texts:?}"
+        );
     }
 
     #[test]

@@ -1329,12 +1329,16 @@ impl Writer<'_> {
             let rows = sec
                 .changes
                 .iter()
-                .map(|c| {
+                .enumerate()
+                .map(|(i, c)| {
                     // A table row says which columns its cells are, on
-                    // both sides.
+                    // both sides, once for rows of one table in a row.
+                    let shown = c.columns.as_ref().filter(|cols| {
+                        i == 0 || sec.changes[i - 1].columns.as_ref() != Some(*cols)
+                    });
                     let side = |segs: &[Seg]| {
                         let mut cell = Vec::new();
-                        if let Some(cols) = &c.columns {
+                        if let Some(cols) = shown {
                             cell.push(RunOrLink::Run(
                                 Run::new()
                                     .add_text(format!("表格行，各列为：{cols}"))
