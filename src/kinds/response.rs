@@ -20,10 +20,13 @@ use crate::document::fields::{Reader, Spanned};
 use crate::document::response::ResponseMeta;
 use crate::document::voluntary::date_zh;
 use crate::project::{CONTENT_DIR, Project};
+use crate::render::docx::{Item, RunOrLink, Writer, table};
 use crate::render::pdf::Printer;
 use crate::render::pdf::convert::Converted;
 use crate::rule;
 use crate::scaffold;
+use docx_rs::{AlignmentType, BreakType, Paragraph, Run};
+use pulldown_cmark::Alignment;
 
 pub struct Response;
 
@@ -142,9 +145,13 @@ impl Kind for Response {
             inputs,
             refused,
             export: Box::new(move || match &view {
-                Some(v) => {
-                    crate::render::docx::export_response(doc, project.call_for(doc), v, root, fonts)
-                }
+                Some(v) => crate::render::docx::export_with(
+                    doc,
+                    project.call_for(doc),
+                    root,
+                    fonts,
+                    &|w| write_word(w, v),
+                ),
                 None => crate::render::docx::export(doc, project.call_for(doc), root, fonts),
             }),
         }
@@ -200,6 +207,187 @@ impl Kind for Response {
         front.field("title", cover.title.clone(), "");
         front.raw("for:   # 待补充：按专家意见修改后的文档，如 content/实施方案.md\n");
         front.raw("comments: []   # 待补充：逐条写专家意见（shenbao import 意见.docx --comments --for 文档 可从 Word 批注读取）\n");
+    }
+}
+
+/// The response's Word content after its text: the table of comments,
+/// then the comparison, each changed section before and after side by
+/// side (deletions struck through, insertions underlined, as the PDF).
+fn write_word(w: &mut Writer<'_>, v: &crate::review::ResponseView<'_>) {
+    use crate::review::diff::{Mark, Seg};
+    let txt = |s: &str, bold: bool| {
+        let mut r = Run::new().add_text(s.to_string());
+        if bold {
+            r = r.bold();
+        }
+        vec![RunOrLink::Run(r)]
+    };
+    let head: Vec<String> = ["序号", "专家意见", "修改情况", "修改位置"]
+        .map(String::from)
+        .to_vec();
+    let plain: Vec<Vec<String>> = v
+        .rows
+        .iter()
+        .map(|r| {
+            let text = if r.by.is_empty() {
+                r.text.clone()
+            } else {
+                format!("{}（{}）", r.text, r.by)
+            };
+            vec![
+                r.number.clone(),
+                text,
+                r.response.clone(),
+                r.location.clone(),
+            ]
+        })
+        .collect();
+    if !plain.is_empty() {
+        let rows = plain
+            .iter()
+            .map(|r| r.iter().map(|c| txt(c, false)).collect())
+            .collect();
+        let header = head.iter().map(|h| txt(h, true)).collect();
+        w.tables += 1;
+        let aligns = [
+            Alignment::Center,
+            Alignment::None,
+            Alignment::None,
+            Alignment::None,
+        ];
+        w.body.push(Item::T(Box::new(table(
+            &aligns, header, head, rows, &plain,
+        ))));
+    }
+    // The signature (落款), as the PDF prints it.
+    let applicant = v.meta.applicant.as_ref().map(|a| a.value.clone());
+    let date = v
+        .meta
+        .date
+        .as_ref()
+        .map(|d| crate::document::voluntary::date_zh(&d.value));
+    if applicant.is_some() || date.is_some() {
+        w.para(Paragraph::new().style("BodyText"));
+        for line in [applicant, date].into_iter().flatten() {
+            w.para(
+                Paragraph::new()
+                    .style("BodyText")
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(line)),
+            );
+        }
+    }
+    let reviewed = v
+        .reviewed
+        .as_ref()
+        .and_then(|r| r.as_ref().ok())
+        .map(crate::review::Origin::describe)
+        .unwrap_or_default();
+    if v.sections.is_empty() {
+        // Compared, and nothing changed: said, as the PDF says it.
+        if !reviewed.is_empty() {
+            w.para(
+                Paragraph::new()
+                    .style("BodyText")
+                    .add_run(Run::new().add_text(format!(
+                        "修改对照表：正文与送审版本相比没有改动。送审版本：{reviewed}。"
+                    ))),
+            );
+        }
+        return;
+    }
+    w.headings.push((1, "修改对照表".to_string()));
+    w.para(
+        Paragraph::new()
+            .style("Title")
+            .page_break_before(true)
+            .add_run(Run::new().add_text("修改对照表")),
+    );
+    w.para(Paragraph::new().style("BodyText").add_run(Run::new().add_text(format!(
+        "修改前：{reviewed}；修改后：《{}》（本次提交的版本）。删除的文字加删除线，新增的文字加下划线；只列出有改动的段落。",
+        v.revised_title
+    ))));
+    let runs = |segs: &[Seg]| -> Vec<RunOrLink> {
+        if segs.is_empty() {
+            return vec![RunOrLink::Run(
+                Run::new().add_text("（无）").color("787878"),
+            )];
+        }
+        segs.iter()
+            .map(|g| {
+                let r = Run::new().add_text(g.text.as_str());
+                RunOrLink::Run(match g.mark {
+                    Mark::Same => r,
+                    Mark::Deleted => r.strike().color("A40000"),
+                    Mark::Inserted => r.underline("single").color("0038A8"),
+                })
+            })
+            .collect()
+    };
+    for sec in &v.sections {
+        let mut heading = sec.location.clone();
+        if !sec.comments.is_empty() {
+            heading.push_str(&format!("（意见 {}）", sec.comments.join("、")));
+        }
+        w.para(
+            Paragraph::new()
+                .style("Heading2")
+                .keep_next(true)
+                .add_run(Run::new().add_text(heading)),
+        );
+        // Both sides measured as the longer one: the two columns are
+        // equal, as in the PDF (sized by content, a short 修改前 was
+        // one character wide).
+        let plain: Vec<Vec<String>> = sec
+            .changes
+            .iter()
+            .map(|c| {
+                let t = |s: &[Seg]| s.iter().map(|g| g.text.as_str()).collect::<String>();
+                let (b, a) = (t(&c.before), t(&c.after));
+                let longer = if b.chars().count() >= a.chars().count() {
+                    b
+                } else {
+                    a
+                };
+                vec![longer.clone(), longer]
+            })
+            .collect();
+        let rows =
+            sec.changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    // A table row says which columns its cells are, on
+                    // both sides, once for rows of one table in a row.
+                    let shown = c.columns.as_ref().filter(|cols| {
+                        i == 0 || sec.changes[i - 1].columns.as_ref() != Some(*cols)
+                    });
+                    let side = |segs: &[Seg]| {
+                        let mut cell = Vec::new();
+                        if let Some(cols) = shown {
+                            cell.push(RunOrLink::Run(
+                                Run::new()
+                                    .add_text(format!("表格行，各列为：{cols}"))
+                                    .color("5A5A5A")
+                                    .add_break(BreakType::TextWrapping),
+                            ));
+                        }
+                        cell.extend(runs(segs));
+                        cell
+                    };
+                    vec![side(&c.before), side(&c.after)]
+                })
+                .collect();
+        let head = vec!["修改前".to_string(), "修改后".to_string()];
+        let header = head.iter().map(|h| txt(h, true)).collect();
+        w.tables += 1;
+        w.body.push(Item::T(Box::new(table(
+            &[Alignment::None, Alignment::None],
+            header,
+            head,
+            rows,
+            &plain,
+        ))));
     }
 }
 

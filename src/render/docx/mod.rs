@@ -435,17 +435,17 @@ pub fn export_with_remarks(
     export_inner(doc, call, root, fonts, remarks, date, None, None)
 }
 
-/// A response to the expert review: its text, then the table of comments
-/// and the revision comparison (修改对照表), deletions struck through and
-/// insertions underlined, as the PDF prints them.
-pub fn export_response(
+/// A document with what its kind adds after the body (a response: the
+/// table of comments and the revision comparison), written by `after_body`
+/// with the same writer.
+pub fn export_with(
     doc: &Document,
     call: &crate::call::Call,
-    view: &crate::review::ResponseView<'_>,
     root: &Path,
     fonts: &WordFonts,
+    after_body: &dyn Fn(&mut Writer<'_>),
 ) -> Result<Exported, String> {
-    export_inner(doc, call, root, fonts, &[], "", Some(view), None)
+    export_inner(doc, call, root, fonts, &[], "", Some(after_body), None)
 }
 
 /// The revised document's Word file with the changes since the reviewed
@@ -469,7 +469,7 @@ fn export_inner(
     fonts: &WordFonts,
     remarks: &[Remark],
     date: &str,
-    response: Option<&crate::review::ResponseView<'_>>,
+    after_body: Option<&dyn Fn(&mut Writer<'_>)>,
     revisions: Option<(&[crate::review::diff::Change], &str)>,
 ) -> Result<Exported, String> {
     let mut marked = 0;
@@ -558,8 +558,8 @@ fn export_inner(
                 w.summary_table(t, &crate::views::appendix_label(i, report.tables.len()));
             }
         }
-        if let Some(v) = response {
-            w.response(v);
+        if let Some(f) = after_body {
+            f(&mut w);
         }
         w.attachments(&crate::views::attachments(root, doc));
         // A letter has no cover and no contents.
@@ -772,27 +772,27 @@ pub fn odd_page_sections(document: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-enum Item {
+pub(crate) enum Item {
     P(Box<Paragraph>),
     T(Box<Table>),
 }
 
-struct Writer<'a> {
+pub struct Writer<'a> {
     root: &'a Path,
     doc_dir: PathBuf,
     fonts: &'a WordFonts,
-    body: Vec<Item>,
+    pub(crate) body: Vec<Item>,
     footnotes: std::collections::HashMap<String, Vec<Inline>>,
     counters: [u32; 4],
-    tables: usize,
+    pub(crate) tables: usize,
     figures: usize,
     problems: Vec<String>,
     /// (level, numbered text) for the contents list.
-    headings: Vec<(usize, String)>,
+    pub(crate) headings: Vec<(usize, String)>,
 }
 
 impl Writer<'_> {
-    fn para(&mut self, p: Paragraph) {
+    pub(crate) fn para(&mut self, p: Paragraph) {
         self.body.push(Item::P(Box::new(p)));
     }
 
@@ -1185,186 +1185,6 @@ impl Writer<'_> {
         self.body.push(Item::T(Box::new(table_)));
     }
 
-    /// The response's table of comments, then the comparison: for each
-    /// changed section, before and after side by side.
-    fn response(&mut self, v: &crate::review::ResponseView<'_>) {
-        use crate::review::diff::{Mark, Seg};
-        let txt = |s: &str, bold: bool| {
-            let mut r = Run::new().add_text(s.to_string());
-            if bold {
-                r = r.bold();
-            }
-            vec![RunOrLink::Run(r)]
-        };
-        let head: Vec<String> = ["序号", "专家意见", "修改情况", "修改位置"]
-            .map(String::from)
-            .to_vec();
-        let plain: Vec<Vec<String>> = v
-            .rows
-            .iter()
-            .map(|r| {
-                let text = if r.by.is_empty() {
-                    r.text.clone()
-                } else {
-                    format!("{}（{}）", r.text, r.by)
-                };
-                vec![
-                    r.number.clone(),
-                    text,
-                    r.response.clone(),
-                    r.location.clone(),
-                ]
-            })
-            .collect();
-        if !plain.is_empty() {
-            let rows = plain
-                .iter()
-                .map(|r| r.iter().map(|c| txt(c, false)).collect())
-                .collect();
-            let header = head.iter().map(|h| txt(h, true)).collect();
-            self.tables += 1;
-            let aligns = [
-                Alignment::Center,
-                Alignment::None,
-                Alignment::None,
-                Alignment::None,
-            ];
-            self.body.push(Item::T(Box::new(table(
-                &aligns, header, head, rows, &plain,
-            ))));
-        }
-        // The signature (落款), as the PDF prints it.
-        let applicant = v.meta.applicant.as_ref().map(|a| a.value.clone());
-        let date = v
-            .meta
-            .date
-            .as_ref()
-            .map(|d| crate::document::voluntary::date_zh(&d.value));
-        if applicant.is_some() || date.is_some() {
-            self.para(Paragraph::new().style("BodyText"));
-            for line in [applicant, date].into_iter().flatten() {
-                self.para(
-                    Paragraph::new()
-                        .style("BodyText")
-                        .align(AlignmentType::Right)
-                        .add_run(Run::new().add_text(line)),
-                );
-            }
-        }
-        let reviewed = v
-            .reviewed
-            .as_ref()
-            .and_then(|r| r.as_ref().ok())
-            .map(crate::review::Origin::describe)
-            .unwrap_or_default();
-        if v.sections.is_empty() {
-            // Compared, and nothing changed: said, as the PDF says it.
-            if !reviewed.is_empty() {
-                self.para(
-                    Paragraph::new()
-                        .style("BodyText")
-                        .add_run(Run::new().add_text(format!(
-                            "修改对照表：正文与送审版本相比没有改动。送审版本：{reviewed}。"
-                        ))),
-                );
-            }
-            return;
-        }
-        self.headings.push((1, "修改对照表".to_string()));
-        self.para(
-            Paragraph::new()
-                .style("Title")
-                .page_break_before(true)
-                .add_run(Run::new().add_text("修改对照表")),
-        );
-        self.para(Paragraph::new().style("BodyText").add_run(Run::new().add_text(format!(
-            "修改前：{reviewed}；修改后：《{}》（本次提交的版本）。删除的文字加删除线，新增的文字加下划线；只列出有改动的段落。",
-            v.revised_title
-        ))));
-        let runs = |segs: &[Seg]| -> Vec<RunOrLink> {
-            if segs.is_empty() {
-                return vec![RunOrLink::Run(
-                    Run::new().add_text("（无）").color("787878"),
-                )];
-            }
-            segs.iter()
-                .map(|g| {
-                    let r = Run::new().add_text(g.text.as_str());
-                    RunOrLink::Run(match g.mark {
-                        Mark::Same => r,
-                        Mark::Deleted => r.strike().color("A40000"),
-                        Mark::Inserted => r.underline("single").color("0038A8"),
-                    })
-                })
-                .collect()
-        };
-        for sec in &v.sections {
-            let mut heading = sec.location.clone();
-            if !sec.comments.is_empty() {
-                heading.push_str(&format!("（意见 {}）", sec.comments.join("、")));
-            }
-            self.para(
-                Paragraph::new()
-                    .style("Heading2")
-                    .keep_next(true)
-                    .add_run(Run::new().add_text(heading)),
-            );
-            // Both sides measured as the longer one: the two columns are
-            // equal, as in the PDF (sized by content, a short 修改前 was
-            // one character wide).
-            let plain: Vec<Vec<String>> = sec
-                .changes
-                .iter()
-                .map(|c| {
-                    let t = |s: &[Seg]| s.iter().map(|g| g.text.as_str()).collect::<String>();
-                    let (b, a) = (t(&c.before), t(&c.after));
-                    let longer = if b.chars().count() >= a.chars().count() {
-                        b
-                    } else {
-                        a
-                    };
-                    vec![longer.clone(), longer]
-                })
-                .collect();
-            let rows = sec
-                .changes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    // A table row says which columns its cells are, on
-                    // both sides, once for rows of one table in a row.
-                    let shown = c.columns.as_ref().filter(|cols| {
-                        i == 0 || sec.changes[i - 1].columns.as_ref() != Some(*cols)
-                    });
-                    let side = |segs: &[Seg]| {
-                        let mut cell = Vec::new();
-                        if let Some(cols) = shown {
-                            cell.push(RunOrLink::Run(
-                                Run::new()
-                                    .add_text(format!("表格行，各列为：{cols}"))
-                                    .color("5A5A5A")
-                                    .add_break(BreakType::TextWrapping),
-                            ));
-                        }
-                        cell.extend(runs(segs));
-                        cell
-                    };
-                    vec![side(&c.before), side(&c.after)]
-                })
-                .collect();
-            let head = vec!["修改前".to_string(), "修改后".to_string()];
-            let header = head.iter().map(|h| txt(h, true)).collect();
-            self.tables += 1;
-            self.body.push(Item::T(Box::new(table(
-                &[Alignment::None, Alignment::None],
-                header,
-                head,
-                rows,
-                &plain,
-            ))));
-        }
-    }
-
     /// Attachments: images are set on their own page; a PDF cannot go
     /// inside a .docx, so its place says where it is.
     fn attachments(&mut self, list: &[crate::views::AttachmentView]) {
@@ -1556,7 +1376,7 @@ fn rows_plain_header(header: &[Vec<RunOrLink>]) -> Vec<String> {
 }
 
 /// A run, or a run inside an external hyperlink.
-enum RunOrLink {
+pub(crate) enum RunOrLink {
     Run(Run),
     Link(String, Run),
 }
@@ -1661,7 +1481,7 @@ fn widths_twips(pts: Option<Vec<f32>>, natural: &[f32], size_pt: f32) -> Vec<usi
     out
 }
 
-fn table(
+pub(crate) fn table(
     aligns: &[Alignment],
     header: Vec<Vec<RunOrLink>>,
     head_plain: Vec<String>,
