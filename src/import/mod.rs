@@ -2386,24 +2386,48 @@ fn find_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
 
 fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) -> Front {
     let cover_text: Vec<String> = cover.iter().map(|p| p.text().trim().to_string()).collect();
-    // The title: a Title style, else the largest type, else the first line.
-    let title = cover
+    // The title: a Title style, else the largest type (its first line),
+    // else the first line; a title set on two or three lines in the same
+    // style or size is one title (伏牛经济技术开发区 / 清洁生产审核创新试点
+    // 实施方案).
+    let is_title_style = |p: &Para| ctx.style_name(&p.style) == "title";
+    let largest = cover
         .iter()
-        .find(|p| ctx.style_name(&p.style) == "title")
-        .or_else(|| {
-            cover
-                .iter()
-                .filter(|p| p.text().chars().count() >= 4)
-                .max_by(|a, b| {
-                    a.size
-                        .unwrap_or(0.0)
-                        .partial_cmp(&b.size.unwrap_or(0.0))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                })
-                .filter(|p| p.size.is_some())
-        })
-        .or_else(|| cover.first())
-        .map(|p| p.text().split_whitespace().collect::<Vec<_>>().join(""));
+        .filter(|p| p.text().chars().count() >= 4)
+        .filter_map(|p| p.size)
+        .fold(None, |m: Option<f32>, s| Some(m.map_or(s, |m| m.max(s))));
+    let by_style = cover.iter().position(|p| is_title_style(p));
+    let by_size = largest.and_then(|max| {
+        cover
+            .iter()
+            .position(|p| p.size == Some(max) && p.text().chars().count() >= 4)
+    });
+    let title = match by_style.or(by_size) {
+        Some(i) => {
+            let alike = |p: &Para| match by_style {
+                Some(_) => is_title_style(p),
+                None => p.size == cover[i].size,
+            };
+            let squash = |p: &Para| p.text().split_whitespace().collect::<Vec<_>>().join("");
+            let mut t = squash(cover[i]);
+            for p in cover[i + 1..].iter().take(2) {
+                let line = squash(p);
+                // A labelled line or a date is the cover's, not the title's.
+                if !alike(p)
+                    || line.chars().count() < 2
+                    || line.contains(['：', ':'])
+                    || find_date(&line).is_some()
+                {
+                    break;
+                }
+                t.push_str(&line);
+            }
+            Some(t)
+        }
+        None => cover
+            .first()
+            .map(|p| p.text().split_whitespace().collect::<Vec<_>>().join("")),
+    };
     let kind = kind.unwrap_or_else(|| {
         let probe = format!(
             "{}\n{}",
@@ -3018,6 +3042,33 @@ mod tests {
     /// An enterprise's report is titled by the enterprise; its 编制单位 is
     /// the consulting agency. A province only the text names (a neighbour)
     /// is marked to check.
+    #[test]
+    fn a_title_on_two_lines_of_the_cover_is_one_title() {
+        let big = |t: &str| {
+            format!("<w:p><w:r><w:rPr><w:sz w:val=\"44\"/></w:rPr><w:t>{t}</w:t></w:r></w:p>")
+        };
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let body = [
+            big("伏牛经济技术开发区"),
+            big("清洁生产审核创新试点实施方案"),
+            p("申报单位：伏牛经济技术开发区管理委员会"),
+            p("二〇二二年六月"),
+            p("一、试点对象基本概况"),
+            p("正文。"),
+        ]
+        .concat();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        assert!(
+            c.markdown
+                .contains("title: \"伏牛经济技术开发区清洁生产审核创新试点实施方案\""),
+            "{}",
+            c.markdown
+        );
+    }
+
     #[test]
     fn the_agency_that_compiled_a_report_is_not_its_enterprise() {
         let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
