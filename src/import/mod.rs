@@ -40,6 +40,9 @@ pub struct Lost {
     /// Where a reader finds it in Word.
     pub place: Place,
     pub first_words: String,
+    /// The first words of the paragraph before, for one without text of
+    /// its own (a deleted paragraph, an empty frame): where to look.
+    pub after: String,
 }
 
 /// Where a paragraph is, as a reader counts in Word: the paragraphs of
@@ -498,6 +501,8 @@ struct Walker<'c> {
     pending: Vec<Para>,
     /// Text boxes being read, one inside another.
     box_depth: usize,
+    /// The first words of the last paragraph with text (see `Lost::after`).
+    last_words: String,
 }
 
 /// The elements named `local` that `n` wraps in content controls, custom
@@ -562,6 +567,7 @@ impl Walker<'_> {
             paragraph: para.number,
             place: para.place,
             first_words: String::new(),
+            after: self.last_words.clone(),
         });
     }
 
@@ -897,11 +903,14 @@ impl Walker<'_> {
         }
         para.pieces = pieces;
         // The lost entries of this paragraph get its first words.
+        let words = first_words(&para.text());
         if self.lost.len() > lost_before {
-            let words = first_words(&para.text());
             for l in &mut self.lost[lost_before..] {
                 l.first_words.clone_from(&words);
             }
+        }
+        if !words.is_empty() {
+            self.last_words = words;
         }
         para
     }
@@ -1780,6 +1789,7 @@ pub fn convert(
         counters: HashMap::new(),
         pending: Vec::new(),
         box_depth: 0,
+        last_words: String::new(),
     };
     w.body(body, 0);
     let mut out = Converted {
@@ -2072,6 +2082,7 @@ pub fn convert(
                                 paragraph: p.number,
                                 place: p.place,
                                 first_words: first_words(&text),
+                                after: String::new(),
                             });
                         }
                     }
@@ -2106,6 +2117,7 @@ pub fn convert(
                         paragraph: *number,
                         place: *place,
                         first_words: format!("第 {table_no} 张表格"),
+                        after: String::new(),
                     });
                 }
                 md.push_str(&text);
@@ -2723,17 +2735,15 @@ pub fn report(rel: &str, c: &Converted) -> String {
             c.lost.len() + c.lost_unlisted
         );
         for l in &c.lost {
-            let _ = writeln!(
-                s,
-                "  - {}（“{}”）：{}",
-                l.place.zh(),
-                if l.first_words.is_empty() {
-                    "无文字"
-                } else {
-                    &l.first_words
-                },
-                l.what
-            );
+            // A paragraph without text is found by the one before it.
+            let at = if !l.first_words.is_empty() {
+                format!("“{}”", l.first_words)
+            } else if !l.after.is_empty() {
+                format!("无文字，在“{}”之后", l.after)
+            } else {
+                "无文字".to_string()
+            };
+            let _ = writeln!(s, "  - {}（{at}）：{}", l.place.zh(), l.what);
         }
         if c.lost_unlisted > 0 {
             let _ = writeln!(s, "  - ……另有 {} 处同类内容未逐一列出", c.lost_unlisted);
@@ -3491,7 +3501,8 @@ mod tests {
 <w:p><w:commentRangeStart w:id="0"/><w:r><w:t>有批注的段落</w:t></w:r><m:oMath><m:r><m:t>x=1</m:t></m:r></m:oMath></w:p>
 <w:p><w:r><w:t>文本框所在段落</w:t></w:r><w:r><w:drawing><wp:anchor xmlns:wp="x"><a:graphic xmlns:a="y"><a:graphicData uri="wps"><wps:wsp xmlns:wps="z"><wps:txbx><w:txbxContent><w:p><w:r><w:t>框中字</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>
 <w:p><w:fldSimple w:instr=" DATE \@ &quot;yyyy&quot; "><w:r><w:t>2022</w:t></w:r></w:fldSimple><w:r><w:drawing><a:blip xmlns:a="y" r:embed="rId9"/></w:drawing></w:r><w:hyperlink r:id="rId8"><w:r><w:t>本地文件</w:t></w:r></w:hyperlink></w:p>
-<w:p><w:r><w:t>二、基础</w:t></w:r></w:p>"#;
+<w:p><w:r><w:t>二、基础</w:t></w:r></w:p>
+<w:p><w:del><w:r><w:delText>整段删去</w:delText></w:r></w:del></w:p>"#;
         let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
             .unwrap()
             .unwrap();
@@ -3527,6 +3538,11 @@ mod tests {
         assert!(c.markdown.contains("# 一、概况") && c.markdown.contains("# 二、基础"));
         let r = report("content/甲.md", &c);
         assert!(r.contains("第 4 段（“文本框所在段落”）：文本框"), "{r}");
+        // A paragraph without text is found by the one before it.
+        assert!(
+            r.contains("（无文字，在“二、基础”之后）：修订痕迹（删除"),
+            "{r}"
+        );
     }
 
     #[test]
