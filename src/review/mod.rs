@@ -514,10 +514,7 @@ fn locate_in(
                 // before it: 四（一）试点内容 is 四（二） now): the title
                 // says which section, the number is old.
                 .or_else(|| {
-                    let bare = part.trim_start_matches(|c: char| {
-                        c.is_ascii_digit() || "一二三四五六七八九十百（）().．、 　".contains(c)
-                    });
-                    let bare = crate::text::normalize_title(bare);
+                    let bare = crate::text::normalize_title(strip_number_path(part));
                     (bare.chars().count() >= 2 && bare.len() < title.len())
                         .then(|| {
                             numbers
@@ -558,6 +555,47 @@ fn locate_in(
             (part.to_string(), hit)
         })
         .collect()
+}
+
+/// A section written with its number path (四（一）试点内容, 1.2 生产工艺,
+/// 第三章 概况) without the numbers: only numbers are taken, so a title
+/// that starts with a numeral (一体化管理, 三废治理) keeps it.
+fn strip_number_path(s: &str) -> &str {
+    const CN: &str = "零一二三四五六七八九十百";
+    let mut t = s.trim_start_matches([' ', '　']);
+    loop {
+        let before = t.len();
+        // 第三章, 第二部分.
+        if let Some(r) = t.strip_prefix('第') {
+            let r = r.trim_start_matches(|c: char| CN.contains(c) || c.is_ascii_digit());
+            if let Some(r) = ["章", "节", "部分"].iter().find_map(|w| r.strip_prefix(w)) {
+                t = r;
+            }
+        }
+        // 四、 or 四（一）: numerals before 、 or a bracket only.
+        let r = t.trim_start_matches(|c: char| CN.contains(c));
+        if r.len() < t.len() && r.starts_with(['、', '（', '(']) {
+            t = r.strip_prefix('、').unwrap_or(r);
+        }
+        // （一）, (2).
+        if let Some(r) = t.strip_prefix(['（', '(']) {
+            let inner = r.trim_start_matches(|c: char| CN.contains(c) || c.is_ascii_digit());
+            if inner.len() < r.len()
+                && let Some(r) = inner.strip_prefix(['）', ')'])
+            {
+                t = r;
+            }
+        }
+        // 1.2, 3、, 1．
+        let r = t.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．'));
+        if r.len() < t.len() && !r.starts_with(|c: char| c.is_ascii_digit()) {
+            t = r.strip_prefix('、').unwrap_or(r);
+        }
+        t = t.trim_start_matches([' ', '　']);
+        if t.len() == before {
+            return t;
+        }
+    }
 }
 
 /// Whether heading `i` or any heading under it is `section`.
@@ -863,6 +901,21 @@ mod tests {
         .collect();
         // The title decides; a title found nowhere keeps its number.
         assert_eq!(hits, [Some(2), Some(3), Some(1)]);
+    }
+
+    #[test]
+    fn a_number_path_is_taken_off_but_not_a_title_that_starts_with_a_numeral() {
+        for (written, title) in [
+            ("四（一）试点内容", "试点内容"),
+            ("四、（二）试点方法", "试点方法"),
+            ("（三）一体化管理", "一体化管理"),
+            ("三废治理", "三废治理"),
+            ("1.2 生产工艺", "生产工艺"),
+            ("第三章 筹划与组织", "筹划与组织"),
+            ("十大工程", "十大工程"),
+        ] {
+            assert_eq!(strip_number_path(written), title, "{written}");
+        }
     }
 
     #[test]
