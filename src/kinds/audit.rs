@@ -122,21 +122,19 @@ pub(super) fn print_report(
     let title = report
         .title
         .map_or_else(|| name.to_string(), |t| t.value.clone());
-    let mut meta = Printer::title_lines(&title, name);
-    meta.extend(
+    let mut meta = Printer::volume_meta(
+        &title,
+        name,
         json!({
             "title": title,
             "applicant": text(report.enterprise.name.as_ref()),
             "applicant-label": kind.label("enterprise.name"),
             "version": "",
             "date": report.date.map(|d| date_zh(&d.value)).unwrap_or_default(),
-            // The title says the kind (see `Printer::title_lines`).
+            // The title says the kind (see `Printer::volume_meta`).
             "document-name": "",
             "keywords": [name, "清洁生产审核"],
-        })
-        .as_object()
-        .cloned()
-        .unwrap_or_default(),
+        }),
     );
     // The cover's 编制单位 and the back of the cover's signatures.
     if let Some(cover) = crate::views::cover(doc, p.call) {

@@ -125,13 +125,7 @@ pub trait Kind: Send + Sync + 'static {
         _out_dir: &'a Path,
         fonts: &'a WordFonts,
     ) -> WordJob<'a> {
-        WordJob {
-            inputs: 0,
-            refused: None,
-            export: Box::new(move || {
-                crate::render::docx::export(doc, project.call_for(doc), root, fonts)
-            }),
-        }
+        WordJob::plain(project, doc, root, fonts)
     }
 
     /// Word files it adds beside the documents' own (a response: the
@@ -216,6 +210,24 @@ pub struct WordJob<'a> {
     /// Why it is not made (said by the PDF's print too, at the same line).
     pub refused: Option<Diagnostic>,
     pub export: Box<dyn FnOnce() -> Result<crate::render::docx::Exported, String> + 'a>,
+}
+
+impl<'a> WordJob<'a> {
+    /// The document alone, as its kind's [`WordLayout`] lays it out.
+    pub fn plain(
+        project: &'a Project,
+        doc: &'a Document,
+        root: &'a Path,
+        fonts: &'a WordFonts,
+    ) -> WordJob<'a> {
+        WordJob {
+            inputs: 0,
+            refused: None,
+            export: Box::new(move || {
+                crate::render::docx::export(doc, project.call_for(doc), root, fonts)
+            }),
+        }
+    }
 }
 
 /// A Word file a kind adds beside the documents' own.
@@ -409,13 +421,7 @@ pub fn word_file<'a>(
 ) -> WordJob<'a> {
     match doc.kind() {
         Some(kind) => kind.word_file(project, doc, root, out_dir, fonts),
-        None => WordJob {
-            inputs: 0,
-            refused: None,
-            export: Box::new(move || {
-                crate::render::docx::export(doc, project.call_for(doc), root, fonts)
-            }),
-        },
+        None => WordJob::plain(project, doc, root, fonts),
     }
 }
 

@@ -97,8 +97,9 @@ impl Kind for Plan {
         // The kind's own name (试点实施方案), as the Word file says it.
         let kind = KIND.name_zh();
         let title = text(plan.title.as_ref());
-        let mut meta = Printer::title_lines(&title, kind);
-        meta.extend(
+        let meta = Printer::volume_meta(
+            &title,
+            kind,
             json!({
                 "title": crate::views::full_title(&title, kind),
                 "applicant": text(plan.applicant.as_ref()),
@@ -107,13 +108,10 @@ impl Kind for Plan {
                 // (送审版 in 2022), not a word of shenbao's own.
                 "version": crate::views::plan_version(plan, call),
                 "date": plan.date.as_ref().map(|d| date_zh(&d.value)).unwrap_or_default(),
-                // The title says the kind (see `Printer::title_lines`).
+                // The title says the kind (see `Printer::volume_meta`).
                 "document-name": "",
                 "keywords": [call.document_name, category],
-            })
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
+            }),
         );
         let mut args = serde_json::Map::new();
         args.insert("meta".into(), meta.into());

@@ -114,12 +114,15 @@ impl Kind for Response {
         out_dir: &'a Path,
         fonts: &'a crate::render::docx::WordFonts,
     ) -> WordJob<'a> {
-        let mut view = crate::review::view(root, &project.call, doc, &project.documents);
+        let (Some(meta), Some(mut view)) = (
+            of(doc),
+            crate::review::view(root, &project.call, doc, &project.documents),
+        ) else {
+            return WordJob::plain(project, doc, root, fonts);
+        };
         // 修改位置 names the pages of the revised PDF, as the response's PDF
         // does, when that PDF was printed (its record keeps its headings).
-        if let Some(v) = view.as_mut()
-            && let Some(r) = v.revised
-        {
+        if let Some(r) = view.revised {
             let pdf = crate::paths::pdf_path(out_dir, &r.src.rel);
             let file = crate::project::rel_path(out_dir, &pdf);
             let pages = crate::output::records(out_dir)
@@ -127,32 +130,27 @@ impl Kind for Response {
                 .filter(|rec| !rec.headings.is_empty())
                 .map(|rec| crate::review::pages_of(r, &rec.headings))
                 .unwrap_or_default();
-            let located: Vec<String> = v
+            let located: Vec<String> = view
                 .rows
                 .iter()
-                .map(|row| with_pages(v, row, &pages))
+                .map(|row| with_pages(&view, row, &pages))
                 .collect();
-            for (row, at) in v.rows.iter_mut().zip(located) {
+            for (row, at) in view.rows.iter_mut().zip(located) {
                 row.location = at;
             }
         }
-        let inputs = view.as_ref().map_or(0, |v| {
-            typst::utils::hash128(&format!("{:?}", (&v.rows, &v.sections, &v.reviewed)))
-        });
-        // Not without its comparison (see `unreadable`).
-        let refused = of(doc).and_then(|m| unreadable(doc, m, view.as_ref()));
+        let inputs = typst::utils::hash128(&format!(
+            "{:?}",
+            (&view.rows, &view.sections, &view.reviewed)
+        ));
         WordJob {
             inputs,
-            refused,
-            export: Box::new(move || match &view {
-                Some(v) => crate::render::docx::export_with(
-                    doc,
-                    project.call_for(doc),
-                    root,
-                    fonts,
-                    &|w| write_word(w, v),
-                ),
-                None => crate::render::docx::export(doc, project.call_for(doc), root, fonts),
+            // Not without its comparison (see `unreadable`).
+            refused: unreadable(doc, meta, Some(&view)),
+            export: Box::new(move || {
+                crate::render::docx::export_with(doc, project.call_for(doc), root, fonts, &|w| {
+                    write_word(w, &view)
+                })
             }),
         }
     }
@@ -229,14 +227,9 @@ fn write_word(w: &mut Writer<'_>, v: &crate::review::ResponseView<'_>) {
         .rows
         .iter()
         .map(|r| {
-            let text = if r.by.is_empty() {
-                r.text.clone()
-            } else {
-                format!("{}（{}）", r.text, r.by)
-            };
             vec![
                 r.number.clone(),
-                text,
+                r.text_with_author(),
                 r.response.clone(),
                 r.location.clone(),
             ]
@@ -277,12 +270,7 @@ fn write_word(w: &mut Writer<'_>, v: &crate::review::ResponseView<'_>) {
             );
         }
     }
-    let reviewed = v
-        .reviewed
-        .as_ref()
-        .and_then(|r| r.as_ref().ok())
-        .map(crate::review::Origin::describe)
-        .unwrap_or_default();
+    let reviewed = v.reviewed_label();
     if v.sections.is_empty() {
         // Compared, and nothing changed: said, as the PDF says it.
         if !reviewed.is_empty() {
@@ -394,22 +382,10 @@ fn write_word(w: &mut Writer<'_>, v: &crate::review::ResponseView<'_>) {
 /// The site's view of a response: the table, and the comparison side by
 /// side (`templates/document.html`).
 fn site_view(project: &Project, doc: &Document, to_root: &str) -> Value {
-    use crate::review::diff::{Mark, Seg};
     let Some(v) = crate::review::view(&project.root, &project.call, doc, &project.documents) else {
         return serde_json::Value::Null;
     };
-    let segs = |s: &[Seg]| -> Vec<serde_json::Value> {
-        s.iter()
-            .map(|g| {
-                let mark = match g.mark {
-                    Mark::Same => "same",
-                    Mark::Deleted => "del",
-                    Mark::Inserted => "ins",
-                };
-                serde_json::json!({"text": g.text, "mark": mark})
-            })
-            .collect()
-    };
+    let segs = segs_json;
     let (reviewed, reviewed_error) = match &v.reviewed {
         Some(Ok(o)) => (o.describe(), None),
         Some(Err(e)) => (String::new(), Some(e.message.clone())),
@@ -437,6 +413,22 @@ fn site_view(project: &Project, doc: &Document, to_root: &str) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Runs of a compared paragraph as the PDF's theme and the site read
+/// them: `{text, mark}` with mark `same`, `del` or `ins`.
+fn segs_json(segs: &[crate::review::diff::Seg]) -> Vec<Value> {
+    use crate::review::diff::Mark;
+    segs.iter()
+        .map(|g| {
+            let mark = match g.mark {
+                Mark::Same => "same",
+                Mark::Deleted => "del",
+                Mark::Inserted => "ins",
+            };
+            json!({"text": g.text, "mark": mark})
+        })
+        .collect()
 }
 
 /// A comment's 修改位置 with the page of the revised PDF each located
@@ -531,33 +523,13 @@ fn print_args(
         .iter()
         .flat_map(|v| v.rows.iter().map(|r| (r, with_pages(v, r, &pages))))
         .map(|(r, location)| {
-            let text = if r.by.is_empty() {
-                r.text.clone()
-            } else {
-                format!("{}（{}）", r.text, r.by)
-            };
-            json!({"number": r.number, "text": text, "response": r.response, "location": location})
+            json!({"number": r.number, "text": r.text_with_author(), "response": r.response, "location": location})
         })
         .collect();
     args.insert("comments".into(), comments.into());
-    let reviewed = view
-        .and_then(|v| v.reviewed.as_ref())
-        .and_then(|r| r.as_ref().ok())
-        .map(crate::review::Origin::describe)
-        .unwrap_or_default();
+    let reviewed = view.map(|v| v.reviewed_label()).unwrap_or_default();
     args.insert("reviewed".into(), reviewed.into());
-    let runs = |segs: &[crate::review::diff::Seg]| -> Vec<Value> {
-        segs.iter()
-            .map(|g| {
-                let mark = match g.mark {
-                    crate::review::diff::Mark::Same => "s",
-                    crate::review::diff::Mark::Deleted => "d",
-                    crate::review::diff::Mark::Inserted => "i",
-                };
-                json!([g.text, mark])
-            })
-            .collect()
-    };
+    let runs = segs_json;
     let sections: Vec<Value> = view
         .iter()
         .flat_map(|v| &v.sections)

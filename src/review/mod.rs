@@ -624,6 +624,17 @@ pub struct CommentRow {
     pub sections: Vec<(String, Option<usize>)>,
 }
 
+impl CommentRow {
+    /// The comment as the table prints it: its text, and who made it.
+    pub fn text_with_author(&self) -> String {
+        if self.by.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}（{}）", self.text, self.by)
+        }
+    }
+}
+
 /// One section of the revised document that changed, with the comments
 /// that concern it.
 #[derive(Debug, Clone)]
@@ -655,6 +666,16 @@ pub struct ResponseView<'a> {
 }
 
 impl ResponseView<'_> {
+    /// How the outputs name the reviewed version (empty when it is not
+    /// written or cannot be read).
+    pub fn reviewed_label(&self) -> String {
+        self.reviewed
+            .as_ref()
+            .and_then(|r| r.as_ref().ok())
+            .map(Origin::describe)
+            .unwrap_or_default()
+    }
+
     /// Whether anything changed under heading `h` of the revised document
     /// (in it or in a section under it).
     pub fn changed_under(&self, h: usize) -> bool {

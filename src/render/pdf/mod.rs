@@ -474,11 +474,20 @@ impl<'a> Printer<'a> {
         self.heading_pages.read().ok()?.get(rel).cloned()
     }
 
-    /// A document's title broken into lines between words, over the
-    /// body's first page and on the cover: `title-lines`, `cover-lines`.
-    pub fn title_lines(title: &str, kind: &str) -> serde_json::Map<String, serde_json::Value> {
+    /// The theme's `meta` for a volume: `rest` (an object) with the
+    /// title broken into lines between words, over the body's first page
+    /// and on the cover (`title-lines`, `cover-lines`), of the title with
+    /// the kind it is.
+    pub fn volume_meta(
+        title: &str,
+        kind: &str,
+        rest: serde_json::Value,
+    ) -> serde_json::Map<String, serde_json::Value> {
         let full = crate::views::full_title(title, kind);
-        let mut m = serde_json::Map::new();
+        let mut m = match rest {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
         m.insert(
             "title-lines".into(),
             layout::title_lines(&full, 20.0).into(),
