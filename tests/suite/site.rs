@@ -530,3 +530,30 @@ fn the_site_counts_what_it_lists_says_what_it_checked_and_links_every_file() {
     );
     assert!(index.contains("本项目没有这两类文档"), "{index}");
 }
+
+#[test]
+fn a_pages_extra_word_files_are_its_own_not_those_of_a_document_named_after_it() {
+    let dir = demo();
+    let root = dir.path();
+    let plan = root.join("content/伏牛经开区试点实施方案.md");
+    let second = root.join("content/伏牛经开区试点实施方案-二期.md");
+    std::fs::copy(&plan, &second).unwrap();
+    // After the deadlines: the check has findings, so both get a comments
+    // file.
+    let out = run(
+        root,
+        &["build", "--no-system-fonts", "--today", "2022-12-01"],
+    );
+    assert!(out.status.code().is_some(), "{out:?}");
+    // Both have a comments file: 甲-二期-检查意见 is 甲-二期's, not 甲's.
+    assert!(
+        root.join("public/docx/伏牛经开区试点实施方案-二期-检查意见.docx")
+            .is_file()
+    );
+    let first = page(&root.join("public/docs/伏牛经开区试点实施方案.html"));
+    let other = page(&root.join("public/docs/伏牛经开区试点实施方案-二期.html"));
+    assert_eq!(first.matches("Word 文件（").count(), 1, "{first}");
+    assert!(first.contains("Word 文件（检查意见）"), "{first}");
+    assert!(!first.contains("二期-检查意见"), "{first}");
+    assert!(other.contains("Word 文件（检查意见）"), "{other}");
+}

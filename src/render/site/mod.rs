@@ -377,28 +377,42 @@ pub fn build_site(input: &SiteInput<'_>) -> SiteReport {
             Some((d.rel.clone(), crate::project::rel_path(Path::new(""), rel)))
         })
         .collect();
-    // `<stem>-检查意见.docx` beside `<stem>.docx` is that document's.
-    for doc in &input.project.documents {
-        let own = crate::render::docx::docx_path(input.out_dir, &doc.src.rel);
-        let (Some(dir), Some(stem)) = (own.parent(), own.file_stem()) else {
+    // `<stem>-检查意见.docx` beside `<stem>.docx` is that document's: the
+    // one with the longest such stem (甲-二期-修订 is 甲-二期's, not 甲's).
+    let owners: Vec<(std::path::PathBuf, String, &str)> = input
+        .project
+        .documents
+        .iter()
+        .filter_map(|doc| {
+            let own = crate::render::docx::docx_path(input.out_dir, &doc.src.rel);
+            let dir = own.parent()?.to_path_buf();
+            let prefix = format!("{}-", own.file_stem()?.to_string_lossy());
+            Some((dir, prefix, doc.src.rel.as_str()))
+        })
+        .collect();
+    for p in input.docx_extra.iter().filter(|p| p.is_file()) {
+        let (Some(name), Some(rel)) = (p.file_stem(), p.strip_prefix(input.out_dir).ok()) else {
             continue;
         };
-        let prefix = format!("{}-", stem.to_string_lossy());
-        let mut found: Vec<(String, String)> = input
-            .docx_extra
+        let name = name.to_string_lossy();
+        let owner = owners
             .iter()
-            .filter(|p| p.parent() == Some(dir) && p.is_file())
-            .filter_map(|p| {
-                let name = p.file_stem()?.to_string_lossy().into_owned();
-                let what = name.strip_prefix(&prefix)?.to_string();
-                let rel = p.strip_prefix(input.out_dir).ok()?;
-                Some((what, crate::project::rel_path(Path::new(""), rel)))
+            .filter(|(dir, prefix, _)| {
+                p.parent() == Some(dir.as_path()) && name.starts_with(prefix.as_str())
             })
-            .collect();
-        found.sort();
-        if !found.is_empty() {
-            site.word_extra.insert(doc.src.rel.clone(), found);
+            .max_by_key(|(_, prefix, _)| prefix.len());
+        if let Some((_, prefix, doc)) = owner {
+            site.word_extra
+                .entry((*doc).to_string())
+                .or_default()
+                .push((
+                    name[prefix.len()..].to_string(),
+                    crate::project::rel_path(Path::new(""), rel),
+                ));
         }
+    }
+    for v in site.word_extra.values_mut() {
+        v.sort();
     }
     site.render_all(input.project, input.diagnostics, input.pdfs, &mut report);
     report
