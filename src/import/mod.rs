@@ -2783,6 +2783,10 @@ mod tests {
         let id = |t: &str| guess_kind(t).id();
         assert_eq!(id("伏牛新材料有限公司清洁生产审核报告"), "audit-report");
         assert_eq!(
+            id("伏牛新材料有限公司清洁生产审核报告（清洁生产审核创新试点企业）"),
+            "audit-report"
+        );
+        assert_eq!(
             id("伏牛新材料有限公司清洁生产审核验收报告"),
             "acceptance-report"
         );
