@@ -144,6 +144,53 @@ pub fn content_chars(s: &str) -> usize {
     n
 }
 
+/// An image's caption and the author's own number in it. A number by
+/// chapter (`图2-1`, `图 3.2`) is the author's and is kept as written:
+/// reports are numbered so, and their text says 见图2-1. A plain `图1`
+/// is dropped, since shenbao numbers figures in order (`图1　图1 区位图`
+/// would print it twice). Returns (own number, caption text).
+///
+/// ```
+/// use shenbao::text::split_figure_number;
+///
+/// assert_eq!(split_figure_number("图 2-1：工艺流程"), (Some("2-1"), "工艺流程"));
+/// assert_eq!(split_figure_number("图1 区位图"), (None, "区位图"));
+/// assert_eq!(split_figure_number("图书馆位置"), (None, "图书馆位置"));
+/// assert_eq!(split_figure_number("图1"), (None, "图1"));
+/// ```
+pub fn split_figure_number(caption: &str) -> (Option<&str>, &str) {
+    let caption = caption.trim();
+    let Some(rest) = caption.strip_prefix('图') else {
+        return (None, caption);
+    };
+    let rest = rest.trim_start_matches([' ', '　']);
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return (None, caption);
+    }
+    let end = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '-' | '.' | '—' | '－' | '．'))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    // A trailing separator is not part of the number (`图1. 区位图`).
+    let number = rest[..end].trim_end_matches(['-', '.', '—', '－', '．']);
+    let body = rest[number.len()..].trim_start_matches([' ', '　', '：', ':', '、', '.', '．']);
+    if body.is_empty() {
+        return (None, caption);
+    }
+    let own = number.contains(|c: char| !c.is_ascii_digit());
+    (own.then_some(number), body)
+}
+
+/// The label a figure is printed with: the author's own number by
+/// chapter (`图2-1`), or the figure's place among the counted ones.
+pub fn figure_label(own: Option<&str>, counted: usize) -> String {
+    match own {
+        Some(n) => format!("图{n}"),
+        None => format!("图{counted}"),
+    }
+}
+
 /// Text made safe to stand in HTML, as an element's content or a quoted
 /// attribute.
 pub fn escape_html(s: &str) -> String {

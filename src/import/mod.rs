@@ -461,6 +461,31 @@ struct Cell {
     nested: bool,
 }
 
+/// One row of a table nested in a cell as one paragraph of that cell.
+fn joined_row(row: Vec<Cell>) -> Para {
+    let mut line = Para::default();
+    for cell in row {
+        for p in cell.paras {
+            if p.pieces.is_empty() {
+                continue;
+            }
+            if !line.pieces.is_empty() {
+                line.pieces.push(Piece::Text {
+                    text: "　".into(),
+                    bold: false,
+                    italic: false,
+                });
+            }
+            if line.number == 0 {
+                line.number = p.number;
+                line.place = p.place;
+            }
+            line.pieces.extend(p.pieces);
+        }
+    }
+    line
+}
+
 #[derive(Debug)]
 enum Item {
     P(Para),
@@ -707,11 +732,13 @@ impl Walker<'_> {
                         "tbl" => {
                             nested = true;
                             if depth < 3 {
+                                // Markdown has no table in a table: each
+                                // row of the inner one becomes a line of
+                                // the cell, its cells apart by a
+                                // full-width space (产品　产能).
                                 if let Item::T { rows: inner, .. } = self.table(c, depth + 1) {
                                     for r in inner {
-                                        for cell in r {
-                                            paras.extend(cell.paras);
-                                        }
+                                        paras.push(joined_row(r));
                                     }
                                 }
                             } else {
@@ -2111,11 +2138,16 @@ pub fn convert(
                 if let Some(n) = note {
                     out.notes.push(n);
                 }
-                if rows.iter().flatten().any(|c| c.nested) {
+                // Found in the row that holds it, not at the table's top.
+                if let Some(row) = rows.iter().position(|r| r.iter().any(|c| c.nested)) {
                     lost.push(Lost {
-                        what: "表格中的表格（已改为 HTML 表格，PDF 中按文字印出）".into(),
+                        what: "表格中的表格（内层表格的每一行已改为单元格中的一行文字，格与格之间空一格，请核对）"
+                            .into(),
                         paragraph: *number,
-                        place: *place,
+                        place: Place {
+                            table: place.table.map(|(t, _)| (t, row + 1)),
+                            ..*place
+                        },
                         first_words: format!("第 {table_no} 张表格"),
                         after: String::new(),
                     });
@@ -2168,22 +2200,19 @@ fn attachment_title(t: &str) -> Option<String> {
     (numbered || rest.is_empty() || rest.starts_with([' ', '　', '：', ':'])).then(|| t.to_string())
 }
 
-/// `图1 区位图` / `图 2-1：流程` → the caption text (shenbao numbers
-/// figures itself).
+/// `图1 区位图` → the caption text (shenbao numbers figures itself);
+/// `图 2-1：流程` → `图2-1　流程`: a number by chapter is the author's and
+/// is printed as written, as the text refers to it (见图2-1).
 fn figure_caption(t: &str) -> Option<String> {
     let t = t.trim();
     if t.chars().count() > 60 {
         return None;
     }
-    let rest = t.strip_prefix('图')?;
-    let rest = rest.trim_start_matches([' ', '　']);
-    let after = rest
-        .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | '．' | '—'));
-    if after.len() == rest.len() {
-        return None;
+    match crate::text::split_figure_number(t) {
+        (Some(n), body) => Some(format!("图{n}　{body}")),
+        (None, body) if body.len() < t.len() => Some(body.to_string()),
+        _ => None,
     }
-    let cap = after.trim_start_matches([' ', '　', '：', ':']);
-    (!cap.is_empty()).then(|| cap.to_string())
 }
 
 fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String, Option<String>) {
@@ -2265,34 +2294,20 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
             )),
         );
     }
-    let nested = rows.iter().flatten().any(|c| c.nested);
     let mut md = String::new();
-    if nested {
-        // GFM cannot hold it: escaped HTML (the site sanitises it again).
-        md.push_str("<table>\n");
-        for r in &grid {
-            md.push_str("<tr>");
-            for c in r {
-                let _ = write!(md, "<td>{}</td>", html_escape(c));
-            }
-            md.push_str("</tr>\n");
+    for (i, r) in grid.iter().enumerate() {
+        md.push('|');
+        for c in 0..cols {
+            let cell = r.get(c).map(String::as_str).unwrap_or("");
+            let _ = write!(md, " {} |", cell.replace('\n', " "));
         }
-        md.push_str("</table>\n");
-    } else {
-        for (i, r) in grid.iter().enumerate() {
+        md.push('\n');
+        if i == 0 {
             md.push('|');
-            for c in 0..cols {
-                let cell = r.get(c).map(String::as_str).unwrap_or("");
-                let _ = write!(md, " {} |", cell.replace('\n', " "));
+            for _ in 0..cols {
+                md.push_str(" --- |");
             }
             md.push('\n');
-            if i == 0 {
-                md.push('|');
-                for _ in 0..cols {
-                    md.push_str(" --- |");
-                }
-                md.push('\n');
-            }
         }
     }
     let note = if capped {
@@ -2305,13 +2320,6 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
         })
     };
     (md, note)
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace("&lt;br&gt;", "<br>")
 }
 
 // ---------------------------------------------------------------------
@@ -2863,6 +2871,10 @@ mod tests {
         assert_eq!(guard_line_start("1. 园区".into()), "1\\. 园区");
         assert_eq!(guard_line_start("- 甲".into()), "\\- 甲");
         assert_eq!(figure_caption("图1 区位图").as_deref(), Some("区位图"));
+        assert_eq!(
+            figure_caption("图 2-1：流程").as_deref(),
+            Some("图2-1　流程")
+        );
         assert_eq!(figure_caption("图表说明"), None);
     }
 
@@ -3403,6 +3415,38 @@ mod tests {
     }
 
     #[test]
+    fn a_table_in_a_table_becomes_lines_of_its_cell() {
+        let cell = |t: &str| format!("<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>");
+        let bold = "<w:tc><w:p><w:r><w:rPr><w:b/></w:rPr><w:t>染色</w:t></w:r></w:p></w:tc>";
+        let inner = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{bold}{}</w:tr></w:tbl>",
+            cell("工序"),
+            cell("产能"),
+            cell("10万米/年")
+        );
+        let body = format!(
+            "<w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:p><w:r><w:t>二、基础</w:t></w:r></w:p>\
+             <w:tbl><w:tr>{}{}</w:tr><w:tr>{}<w:tc>{inner}</w:tc></w:tr></w:tbl>",
+            cell("企业"),
+            cell("主要工序"),
+            cell("甲公司")
+        );
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        // A pipe table the PDF prints as a table (it used to be HTML
+        // printed as text, with literal `**`): each inner row a line.
+        assert!(
+            c.markdown
+                .contains("| 甲公司 | 工序　产能<br>**染色**　10万米/年 |"),
+            "{}",
+            c.markdown
+        );
+        assert!(!c.markdown.contains("<table>"), "{}", c.markdown);
+    }
+
+    #[test]
     fn whole_tracked_paragraphs_images_and_first_tables_are_named_rightly() {
         let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p>
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内容</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内表</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>
@@ -3449,7 +3493,7 @@ mod tests {
         assert!(
             places
                 .iter()
-                .any(|(p, w)| p == "第 1 个表格第 1 行" && w.contains("表格中的表格")),
+                .any(|(p, w)| p == "第 1 个表格第 2 行" && w.contains("表格中的表格")),
             "{places:?}"
         );
         assert!(

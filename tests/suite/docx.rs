@@ -126,6 +126,33 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
                 None => panic!("heading {h} missing or out of order in {}", lo[i].display()),
             }
         }
+        // An attachment starts on a right-hand page, numbered on from
+        // the body (GB/T 9704 §8), as in shenbao's PDF: the demo binds
+        // its letter.
+        if i == 0 {
+            let pages: Vec<String> = pdf_text(&lo[i], None, None, false)
+                .split('\u{c}')
+                .map(squash)
+                .collect();
+            let at = pages
+                .iter()
+                .rposition(|p| p.starts_with("附件") && p.contains("推荐函"))
+                .unwrap_or_else(|| panic!("no attachment page: {pages:?}"));
+            assert_eq!(at % 2, 0, "the attachment starts on page {}", at + 1);
+            let xml = zip_part(&docs[0], "word/document.xml");
+            let sects: Vec<&str> = xml.split("<w:sectPr>").skip(1).collect();
+            assert_eq!(sects.len(), 4, "cover, contents, body, attachment");
+            for (k, s) in sects.iter().enumerate() {
+                let s = &s[..s.find("</w:sectPr>").unwrap()];
+                // No numbers on the cover and the contents.
+                assert_eq!(s.contains("footerReference"), k >= 2, "section {k}: {s}");
+                // Numbering starts at the body and goes on.
+                assert_eq!(s.contains("pgNumType"), k == 2, "section {k}: {s}");
+                assert_eq!(s.contains("oddPage"), k >= 1, "section {k}: {s}");
+            }
+            // Its page is numbered, on from the body's.
+            assert!(pages[at].contains('—'), "{}", pages[at]);
+        }
         // Page count within 15 % of shenbao's own PDF.
         let ours: f64 = pdf_info(&pdfs[i])["Pages"].parse().unwrap();
         let theirs: f64 = pdf_info(&lo[i])["Pages"].parse().unwrap();

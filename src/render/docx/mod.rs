@@ -500,6 +500,7 @@ fn export_inner(
         counters: [0; 4],
         tables: 0,
         figures: 0,
+        counted_figures: 0,
         headings: Vec::new(),
         problems: Vec::new(),
     };
@@ -582,6 +583,10 @@ fn export_inner(
             }
         }
     }
+    let front_sections = front
+        .iter()
+        .filter(|p| p.property.section_property.is_some())
+        .count();
     for p in front {
         docx = docx.add_paragraph(p);
     }
@@ -598,7 +603,7 @@ fn export_inner(
             .even_footer(page_footer(false));
     }
     docx = docx.custom_property("shenbao-source", doc.src.rel.as_str());
-    let bytes = package(docx, fonts)?;
+    let bytes = package(docx, fonts, front_sections)?;
     Ok(Exported {
         bytes,
         headings: w.headings.len(),
@@ -611,9 +616,9 @@ fn export_inner(
 
 /// The parts of a built document made canonical (schema order), its
 /// theme added, zipped: the bytes of the .docx.
-fn package(docx: Docx, fonts: &WordFonts) -> Result<Vec<u8>, String> {
+fn package(docx: Docx, fonts: &WordFonts, front: usize) -> Result<Vec<u8>, String> {
     let mut xml = docx.build();
-    xml.document = odd_page_sections(&repeat_header_rows(&xml.document));
+    xml.document = odd_page_sections(&repeat_header_rows(&xml.document), front);
     number_images_from_one(&mut xml);
     for part in [
         &mut xml.document,
@@ -754,20 +759,66 @@ pub fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
 /// Every part after the cover starts on a right-hand page, as in the
 /// bound PDF (`<w:type w:val="oddPage"/>`, which docx-rs cannot set): a
 /// section's type sits in the `sectPr` that ends it, before `w:pgSz`.
-pub fn odd_page_sections(document: &[u8]) -> Vec<u8> {
+///
+/// `front` sections (cover, contents) have no page numbers. The body and
+/// each attachment after it are sections of their own (an attachment
+/// starts on a right-hand page, GB/T 9704 §8): docx-rs writes the footers
+/// and the page-number start only on the document's last section, so the
+/// body's section gets the footers and the start at 1, and the sections
+/// after it the footers, numbering on.
+pub fn odd_page_sections(document: &[u8], front: usize) -> Vec<u8> {
     let Ok(xml) = std::str::from_utf8(document) else {
         return document.to_vec();
     };
+    let parts: Vec<&str> = xml.split("<w:sectPr>").collect();
+    let sections = parts.len() - 1;
+    let last = parts.last().copied().unwrap_or("");
+    let last_props = &last[..last.find("</w:sectPr>").unwrap_or(0)];
+    let elements = |name: &str| -> Vec<&str> {
+        let open = format!("<w:{name} ");
+        let mut found = Vec::new();
+        let mut rest = last_props;
+        while let Some(i) = rest.find(&open) {
+            let Some(end) = rest[i..].find("/>") else {
+                break;
+            };
+            found.push(&rest[i..i + end + 2]);
+            rest = &rest[i + end + 2..];
+        }
+        found
+    };
+    let footers = elements("footerReference");
+    let start = elements("pgNumType");
+    // Sections after the front and before the last: the body, then the
+    // attachments but the last one.
+    let split_body = sections > front + 1;
     let mut out = String::with_capacity(xml.len() + 256);
-    for (i, part) in xml.split("<w:sectPr>").enumerate() {
+    for (i, part) in parts.iter().enumerate() {
+        let mut part: std::borrow::Cow<'_, str> = (*part).into();
         if i > 0 {
             out.push_str("<w:sectPr>");
+            if split_body && i > front && i < sections {
+                for f in &footers {
+                    out.push_str(f);
+                }
+                if i == front + 1 {
+                    for s in &start {
+                        out.push_str(s);
+                    }
+                }
+            }
+            if split_body && i == sections {
+                // Numbering goes on from the body into the attachments.
+                for s in &start {
+                    part = part.replacen(s, "", 1).into();
+                }
+            }
             // The first section (the cover) starts the document.
             if i > 1 && part.starts_with("<w:pgSz") {
                 out.push_str("<w:type w:val=\"oddPage\" />");
             }
         }
-        out.push_str(part);
+        out.push_str(&part);
     }
     out.into_bytes()
 }
@@ -786,6 +837,8 @@ pub struct Writer<'a> {
     counters: [u32; 4],
     pub(crate) tables: usize,
     figures: usize,
+    /// Figures numbered in order (not those with the author's 图2-1).
+    counted_figures: usize,
     problems: Vec<String>,
     /// (level, numbered text) for the contents list.
     pub(crate) headings: Vec<(usize, String)>,
@@ -1015,7 +1068,13 @@ impl Writer<'_> {
     fn image(&mut self, dest: &str, alt: &str) {
         match self.load_image(dest) {
             Ok(pic) => {
+                // As in print: a number by chapter (图2-1) is the author's,
+                // and only the others are counted.
+                let (own, caption) = crate::text::split_figure_number(alt);
                 self.figures += 1;
+                if own.is_none() {
+                    self.counted_figures += 1;
+                }
                 self.para(
                     Paragraph::new()
                         .style("BodyText")
@@ -1027,14 +1086,11 @@ impl Writer<'_> {
                         .add_run(Run::new().add_image(pic)),
                 );
                 if !alt.trim().is_empty() {
-                    let n = self.figures;
+                    let label = crate::text::figure_label(own, self.counted_figures);
                     self.para(
                         Paragraph::new()
                             .style("Caption")
-                            .add_run(Run::new().add_text(format!(
-                                "图{n}　{}",
-                                crate::render::pdf::convert::strip_figure_number(alt.trim())
-                            ))),
+                            .add_run(Run::new().add_text(format!("{label}　{caption}"))),
                     );
                 }
             }
@@ -1194,10 +1250,17 @@ impl Writer<'_> {
             // on the next line; the contents lists both.
             let label = crate::views::attachment_label(i, list.len());
             self.headings.push((1, format!("{label}　{}", a.title)));
+            // The part before ends here: the attachment is a section of
+            // its own, starting on a right-hand page (see
+            // `odd_page_sections`), numbered on.
+            self.para(
+                Paragraph::new()
+                    .style("BodyText")
+                    .section_property(section_end()),
+            );
             self.para(
                 Paragraph::new()
                     .style("Heading1")
-                    .page_break_before(true)
                     .keep_next(true)
                     .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
                     .add_run(Run::new().add_text(label)),
@@ -1524,7 +1587,17 @@ pub(crate) fn table(
         let mut out = Vec::new();
         let n = cells.len();
         for (i, runs) in cells.into_iter().enumerate().take(cols) {
-            let mut p = Paragraph::new().style(table_style).align(align_of(i, head));
+            // A total's label (合计, 小计) centred, as in the PDF.
+            let label = !head
+                && crate::render::pdf::convert::is_total_label(
+                    &runs.iter().map(RunOrLink::text).collect::<String>(),
+                );
+            let align = if label {
+                AlignmentType::Center
+            } else {
+                align_of(i, head)
+            };
+            let mut p = Paragraph::new().style(table_style).align(align);
             for r in runs {
                 let r = match r {
                     RunOrLink::Run(r) if head => RunOrLink::Run(r.bold()),

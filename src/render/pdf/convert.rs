@@ -736,8 +736,9 @@ impl Converter<'_> {
             }
             Frame::Image { path, missing } => {
                 // The theme numbers figures: an author's own 图1 is not
-                // printed twice (图1　图1 区位图).
-                let text = strip_figure_number(plain.trim());
+                // printed twice (图1　图1 区位图); a number by chapter
+                // (图2-1) is the author's, printed as written.
+                let (own, text) = crate::text::split_figure_number(plain.trim());
                 // A linked image's address goes in its caption: on paper
                 // the link is its address.
                 let address = match self.stack.last() {
@@ -755,14 +756,21 @@ impl Converter<'_> {
                 let text = format!("{text}{address}");
                 let caption = if text.is_empty() {
                     "none".to_string()
+                } else if let Some(n) = own {
+                    lit(&format!("图{n}　{text}"))
                 } else {
                     lit(&text)
+                };
+                let numbering = if own.is_some() {
+                    ", numbering: none"
+                } else {
+                    ""
                 };
                 let expr = match path {
                     Some(p) => {
                         self.out.images += 1;
                         format!(
-                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\", placement: auto)",
+                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\"{numbering}, placement: auto)",
                             lit(&p)
                         )
                     }
@@ -1163,24 +1171,6 @@ pub(crate) fn heads_what_follows(plain: &str) -> bool {
                     .is_some_and(|c| matches!(c, '.' | '．' | '、'))
         };
     numbered && t.chars().count() <= 30 && !t.ends_with(['。', '；', '，', '.', ';'])
-}
-
-/// A caption without the author's own figure number (`图1 `, `图 2-1：`).
-pub(crate) fn strip_figure_number(caption: &str) -> &str {
-    let Some(rest) = caption.strip_prefix('图') else {
-        return caption;
-    };
-    let rest = rest.trim_start();
-    let digits = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '-' | '.' | '—'))
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    if digits == 0 || !rest.starts_with(|c: char| c.is_ascii_digit()) {
-        return caption;
-    }
-    let body = rest[digits..].trim_start_matches([' ', '　', '：', ':', '、', '.']);
-    if body.is_empty() { caption } else { body }
 }
 
 /// Expressions that must stand as blocks of their own.
@@ -1751,15 +1741,20 @@ fn table_call(
             .map(|r| height(r))
             .sum::<f32>()
             < 0.3 * BLOCK_HEIGHT_PT;
-    let cells = |row: &[(String, String)]| {
+    let cells = |row: &[(String, String)], body: bool| {
         // A row that would be taller than most of a page may split (rows
         // stay whole otherwise): it could not fit on any page whole.
         let tall = height(row) > 0.8 * BLOCK_HEIGHT_PT;
         let mut out = String::from("(");
         for i in 0..cols {
             let code = row.get(i).map_or("[]", |(code, _)| code.as_str());
+            let label = body && row.get(i).is_some_and(|(_, plain)| is_total_label(plain));
             if tall {
                 out.push_str(&format!("table.cell(breakable: true, {code})"));
+            } else if label {
+                // 合计, 小计 are centred in their cell, as a typesetter
+                // sets a total's label, whatever the column's alignment.
+                out.push_str(&format!("table.cell(align: center + horizon, {code})"));
             } else {
                 out.push_str(&format!("[#({code})]"));
             }
@@ -1777,14 +1772,20 @@ fn table_call(
         align.join(", "),
         numeric.concat(),
         if keep_last { "keep-last: true, " } else { "" },
-        cells(header),
+        cells(header, false),
     );
     for row in rows {
-        t.push_str(&cells(row));
+        t.push_str(&cells(row, true));
         t.push_str(", ");
     }
     t.push_str("))");
     t
+}
+
+/// The label of a total row's cell: 合计, 小计, 总计, 共计 (spaced or not).
+pub(crate) fn is_total_label(cell: &str) -> bool {
+    let t: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(t.as_str(), "合计" | "小计" | "总计" | "共计" | "总合计")
 }
 
 /// A column of row numbers: 序号, 编号, No.
@@ -2218,11 +2219,14 @@ mod tests {
 
     #[test]
     fn an_authors_figure_number_is_not_printed_twice() {
-        assert_eq!(strip_figure_number("图1 鹤阳市区位图"), "鹤阳市区位图");
-        assert_eq!(strip_figure_number("图 2-1：工艺流程"), "工艺流程");
-        assert_eq!(strip_figure_number("区位图"), "区位图");
-        assert_eq!(strip_figure_number("图书馆位置"), "图书馆位置");
-        assert_eq!(strip_figure_number("图1"), "图1");
+        use crate::text::split_figure_number as split;
+        assert_eq!(split("图1 鹤阳市区位图"), (None, "鹤阳市区位图"));
+        assert_eq!(split("图 2-1：工艺流程"), (Some("2-1"), "工艺流程"));
+        assert_eq!(split("图3.2 水平衡图"), (Some("3.2"), "水平衡图"));
+        assert_eq!(split("图1. 区位图"), (None, "区位图"));
+        assert_eq!(split("区位图"), (None, "区位图"));
+        assert_eq!(split("图书馆位置"), (None, "图书馆位置"));
+        assert_eq!(split("图1"), (None, "图1"));
     }
 
     #[test]

@@ -226,7 +226,6 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
                 let dest = image_dest(&dest_url, root, &doc_dir, to_root, &mut out.files);
                 // A printed image is a numbered figure: so is the page's.
                 if !dest.is_empty() {
-                    figures += 1;
                     chunk.push(Event::InlineHtml("<span class=\"figure\">".into()));
                     alt = Some(String::new());
                 }
@@ -240,11 +239,17 @@ pub fn render(doc: &Document, root: &Path, to_root: &str) -> HtmlDoc {
             Event::End(TagEnd::Image) => {
                 chunk.push(Event::End(TagEnd::Image));
                 if let Some(caption) = alt.take() {
-                    let caption = caption.trim();
+                    // As in print: the author's 图2-1 as written, a plain
+                    // 图1 not twice, the others counted.
+                    let (own, caption) = crate::text::split_figure_number(&caption);
+                    if own.is_none() {
+                        figures += 1;
+                    }
+                    let label = crate::text::figure_label(own, figures);
                     let label = if caption.is_empty() {
-                        format!("图{figures}")
+                        label
                     } else {
-                        format!("图{figures}　{}", crate::text::escape_html(caption))
+                        format!("{label}　{}", crate::text::escape_html(caption))
                     };
                     chunk.push(Event::InlineHtml(
                         format!("<span class=\"figcaption\">{label}</span></span>").into(),
