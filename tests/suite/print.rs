@@ -622,3 +622,74 @@ fn an_acceptance_report_binds_the_test_report_it_cites() {
     assert!(title.starts_with("附件　环境监测报告"), "{outline:?}");
     assert_eq!(pages, start + report_pages - 1, "every page is bound");
 }
+
+/// A PNG of `w`×`h` grey pixels (96 dpi: 15 twips, 0.75 pt a pixel).
+fn grey_png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::RgbImage::from_pixel(w, h, image::Rgb([200, 200, 200]))
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_figure_keeps_its_authors_chapter_number_and_its_chapter() {
+    // Chapter 一 ends with a tall figure after most of a page of text: it
+    // floats to the next page, and chapter 二 starts after it. Its own
+    // number 图1-1 is printed as written (the text says 见图1-1); the
+    // plain figure in chapter 二 is counted on its own: 图1.
+    let mut body = String::from("# 一、概况\n\n");
+    for _ in 0..12 {
+        body.push_str(&"园区位于城市东部，规划面积十八平方公里。".repeat(3));
+        body.push_str("\n\n");
+    }
+    body.push_str("区位见图1-1。\n\n![图1-1 园区区位图](images/tall.png)\n\n# 二、基础\n\n第二章的正文。\n\n![区位图](images/small.png)\n\n# 三、目标\n\n正文。\n");
+    let dir = plan_project(&body);
+    let images = dir.path().join("content/images");
+    std::fs::create_dir_all(&images).unwrap();
+    std::fs::write(images.join("tall.png"), grey_png(400, 600)).unwrap();
+    std::fs::write(images.join("small.png"), grey_png(300, 100)).unwrap();
+    let pdf = built(dir.path(), &[]);
+    let text = pdf_text(&pdf, None, None, true);
+    let squashed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squashed.contains("图1-1园区区位图"), "{text}");
+    assert!(
+        !squashed.contains("图1园区区位图") && !squashed.contains("图2"),
+        "{text}"
+    );
+    assert!(squashed.contains("图1区位图"), "{text}");
+    // The floated figure comes before chapter 二's heading, not after it.
+    let body_text = &squashed[squashed.rfind("一、概况").unwrap()..];
+    let fig = body_text.find("图1-1园区区位图").unwrap();
+    let next = body_text.find("二、基础").unwrap();
+    assert!(
+        fig < next,
+        "the figure floated past chapter 二: {body_text}"
+    );
+    // Word and the site say the same.
+    let docx = dir.path().join("public/docx/伏牛经开区试点实施方案.docx");
+    let f = std::fs::File::open(&docx).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(
+        xml.contains("图1-1　园区区位图") && xml.contains("图1　区位图"),
+        "Word captions"
+    );
+    let site = walk_html(&dir.path().join("public"));
+    assert!(
+        site.contains("图1-1　园区区位图") && site.contains("图1　区位图"),
+        "site captions"
+    );
+}
+
+/// Every HTML page under `dir`, concatenated.
+fn walk_html(dir: &Path) -> String {
+    let mut all = String::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.path().extension().is_some_and(|x| x == "html") {
+            all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+    }
+    all
+}
