@@ -429,6 +429,33 @@ impl Para {
         s
     }
 
+    /// The text of a heading: a line break inside it (资源能源消耗与⏎污染物
+    /// 排放) is nothing between Chinese characters, a space elsewhere.
+    fn heading_text(&self) -> String {
+        let cjk = |c: Option<char>| {
+            c.is_some_and(|c| {
+                ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+            })
+        };
+        let mut s = String::new();
+        for (i, p) in self.pieces.iter().enumerate() {
+            match p {
+                Piece::Text { text, .. } | Piece::Link { text, .. } => s.push_str(text),
+                Piece::Break => {
+                    let next = self.pieces[i + 1..].iter().find_map(|p| match p {
+                        Piece::Text { text, .. } | Piece::Link { text, .. } => text.chars().next(),
+                        _ => None,
+                    });
+                    if !(cjk(s.chars().last()) && cjk(next)) {
+                        s.push(' ');
+                    }
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
     fn text(&self) -> String {
         let mut s = String::new();
         for p in &self.pieces {
@@ -459,6 +486,34 @@ struct Cell {
     /// vMerge: Some(true) restart, Some(false) continue.
     vmerge: Option<bool>,
     nested: bool,
+}
+
+/// The images in a table's cells, each with its row (0-based) and its
+/// caption: a `图N …` in the same cell, else in the cell below it (a
+/// layout table: images in one row, captions in the next).
+fn cell_figures(rows: &[Vec<Cell>]) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let images: Vec<&str> = cell.paras.iter().flat_map(Para::images).collect();
+            if images.is_empty() {
+                continue;
+            }
+            let own = cell.paras.iter().map(Para::text).collect::<String>();
+            let below = rows
+                .get(r + 1)
+                .and_then(|next| next.get(c))
+                .map(|cell| cell.paras.iter().map(Para::text).collect::<String>())
+                .unwrap_or_default();
+            let caption = figure_caption(&own)
+                .or_else(|| figure_caption(&below))
+                .unwrap_or_default();
+            for rid in images {
+                out.push((r, rid.to_string(), caption.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// One row of a table nested in a cell as one paragraph of that cell.
@@ -929,11 +984,24 @@ impl Walker<'_> {
             para.list = None;
         }
         para.pieces = pieces;
-        // The lost entries of this paragraph get its first words.
+        // The lost entries of this paragraph get its first words; a
+        // paragraph deleted whole with tracking on (Word deletes its runs
+        // and its mark) is named by the words it had.
         let words = first_words(&para.text());
         if self.lost.len() > lost_before {
+            let named = if words.is_empty() {
+                let deleted: String = p
+                    .descendants()
+                    .filter(|d| is(*d, "delText"))
+                    .filter_map(|d| d.text())
+                    .take(20)
+                    .collect();
+                first_words(&deleted)
+            } else {
+                words.clone()
+            };
             for l in &mut self.lost[lost_before..] {
-                l.first_words.clone_from(&words);
+                l.first_words.clone_from(&named);
             }
         }
         if !words.is_empty() {
@@ -1442,9 +1510,13 @@ fn format_number(n: u32, fmt: &str) -> String {
         if upper { s.to_uppercase() } else { s }
     };
     match fmt {
+        // LibreOffice writes its 一、二、三 as taiwaneseCountingThousand.
         "chineseCounting"
         | "chineseCountingThousand"
         | "chineseLegalSimplified"
+        | "taiwaneseCounting"
+        | "taiwaneseCountingThousand"
+        | "taiwaneseDigital"
         | "ideographDigital"
         | "japaneseCounting" => crate::text::cn_numeral(n),
         "ideographTraditional" => "甲乙丙丁戊己庚辛壬癸"
@@ -2065,7 +2137,9 @@ pub fn convert(
                 if let Some(level) = level.filter(|_| !text.trim().is_empty()) {
                     out.headings += 1;
                     let hashes = "#".repeat(level.clamp(1, 6));
-                    let _ = writeln!(md, "{hashes} {}\n", escape(text.trim()));
+                    // A heading broken over two lines in Word (与⏎污染物)
+                    // is one line, without a space between Chinese words.
+                    let _ = writeln!(md, "{hashes} {}\n", escape(p.heading_text().trim()));
                 } else if !images.is_empty() {
                     // A caption “图N …” beside the image in its own paragraph
                     // (a LibreOffice caption frame) or in the next one
@@ -2134,12 +2208,70 @@ pub fn convert(
             } => {
                 table_no += 1;
                 out.tables += 1;
-                let (text, note) = table_markdown(&mut w2, rows, table_no);
-                if let Some(n) = note {
-                    out.notes.push(n);
+                // Images in cells: Markdown tables hold no figures. A
+                // table of images and their captions only (two figures
+                // side by side) becomes those figures; other images go
+                // after their table, said.
+                let figures = cell_figures(rows);
+                let layout_only = !figures.is_empty()
+                    && rows.iter().flatten().all(|c| {
+                        let t = c.paras.iter().map(Para::text).collect::<String>();
+                        t.trim().is_empty() || figure_caption(&t).is_some()
+                    });
+                if !layout_only {
+                    let (text, note) = table_markdown(&mut w2, rows, table_no);
+                    if let Some(n) = note {
+                        out.notes.push(n);
+                    }
+                    md.push_str(&text);
+                    md.push('\n');
+                } else {
+                    out.tables -= 1;
+                    out.notes.push(format!(
+                        "第 {table_no} 个表格只用来排放图片和图题，已改为 {} 张图片",
+                        figures.len()
+                    ));
                 }
-                // Found in the row that holds it, not at the table's top.
+                for (row, rid, caption) in &figures {
+                    match w2.image(&mut pkg, rid)? {
+                        Img::Path(path) => {
+                            let _ = writeln!(md, "![{}]({path})\n", escape(caption));
+                            if !layout_only {
+                                lost.push(Lost {
+                                    what:
+                                        "表格中的图片（Markdown 表格中不能放图片，已移到表格之后）"
+                                            .into(),
+                                    paragraph: *number,
+                                    place: Place {
+                                        table: place.table.map(|(t, _)| (t, row + 1)),
+                                        ..*place
+                                    },
+                                    first_words: first_words(caption),
+                                    after: String::new(),
+                                });
+                            }
+                        }
+                        _ => lost.push(Lost {
+                            what: "表格中的图片（无法使用：缺少数据、链接到文档外或格式不能用）"
+                                .into(),
+                            paragraph: *number,
+                            place: Place {
+                                table: place.table.map(|(t, _)| (t, row + 1)),
+                                ..*place
+                            },
+                            first_words: first_words(caption),
+                            after: String::new(),
+                        }),
+                    }
+                }
+                // Found in the row that holds it, not at the table's top,
+                // by its first words.
                 if let Some(row) = rows.iter().position(|r| r.iter().any(|c| c.nested)) {
+                    let words = rows[row]
+                        .iter()
+                        .filter(|c| c.nested)
+                        .flat_map(|c| c.paras.iter().map(Para::text))
+                        .collect::<String>();
                     lost.push(Lost {
                         what: "表格中的表格（内层表格的每一行已改为单元格中的一行文字，格与格之间空一格，请核对）"
                             .into(),
@@ -2148,12 +2280,10 @@ pub fn convert(
                             table: place.table.map(|(t, _)| (t, row + 1)),
                             ..*place
                         },
-                        first_words: format!("第 {table_no} 张表格"),
+                        first_words: first_words(&words),
                         after: String::new(),
                     });
                 }
-                md.push_str(&text);
-                md.push('\n');
             }
         }
         i += 1;
@@ -2459,7 +2589,17 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     let labelled = |labels: &[&str]| -> Option<String> {
         cover_text.iter().find_map(|t| {
             labels.iter().find_map(|l| {
-                let rest = t.strip_prefix(l)?;
+                let rest = t.strip_prefix(l)?.trim_start_matches([' ', '　']);
+                // 申报单位（盖章）：… — a note in brackets after the label.
+                let rest = match rest.strip_prefix(['（', '(']) {
+                    Some(inner) => match inner.find(['）', ')']) {
+                        Some(end) if inner[..end].chars().count() <= 6 => {
+                            &inner[end + inner[end..].chars().next().map_or(0, char::len_utf8)..]
+                        }
+                        _ => rest,
+                    },
+                    None => rest,
+                };
                 let rest = rest.trim_start_matches([' ', '　', '：', ':']);
                 let v = rest.split_whitespace().collect::<Vec<_>>().join("");
                 (!v.is_empty()).then_some(v)
@@ -2543,11 +2683,17 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         })
         .map(|s| s.to_string());
     let province_guessed = named.is_none();
+    // Else the one the text names most often (its own, more than the
+    // neighbours it names once), the first of equals.
     let province = named.or_else(|| {
         PROVINCES
             .iter()
-            .find(|p| all.contains(*p))
-            .map(|s| s.to_string())
+            .filter_map(|p| {
+                let first = all.find(*p)?;
+                Some((all.matches(*p).count(), std::cmp::Reverse(first), *p))
+            })
+            .max()
+            .map(|(_, _, p)| p.to_string())
     });
     let city = [place.as_deref(), title.as_deref(), applicant.as_deref()]
         .into_iter()
@@ -2567,6 +2713,19 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
             });
             (before.chars().count() >= 2).then(|| format!("{before}市"))
         });
+    // Else a city of the text: the one whose name starts the title or the
+    // applicant (常州市 for 常州武进…开发区), or the one the applicant's
+    // county or district is written under (湖州市长兴县 for 长兴县人民政府).
+    let city_guessed = city.is_none();
+    let city = city.or_else(|| city_in_text(all, title.as_deref(), applicant.as_deref()));
+    let compiled_by = labelled(&[
+        "编制单位",
+        "报告编制单位",
+        "编写单位",
+        "咨询机构",
+        "技术服务单位",
+    ])
+    .filter(|v| Some(v) != applicant.as_ref());
 
     let date_str = date.map(|(yy, m, d)| match d {
         Some(d) => format!("{yy}-{m:02}-{d:02}"),
@@ -2583,6 +2742,8 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         province,
         province_guessed,
         city,
+        city_guessed,
+        compiled_by,
         version: version.map(str::to_string),
         date: date_str,
         date_note,
@@ -2604,6 +2765,42 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         found: w.found,
         missing: w.missing,
     }
+}
+
+/// A city the body names, tied to the cover: its name starts the title or
+/// the applicant, or the applicant's county or district is written under
+/// it (`湖州市长兴县`). None when nothing ties one.
+fn city_in_text(all: &str, title: Option<&str>, applicant: Option<&str>) -> Option<String> {
+    let cities = || {
+        all.match_indices('市').filter_map(|(i, _)| {
+            let stem: String = all[..i]
+                .chars()
+                .rev()
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            (stem.chars().count() == 2
+                && stem.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+            .then_some((i, stem))
+        })
+    };
+    let starts = |t: Option<&str>, stem: &str| t.is_some_and(|t| t.starts_with(stem));
+    if let Some((_, stem)) =
+        cities().find(|(_, stem)| starts(title, stem) || starts(applicant, stem))
+    {
+        return Some(format!("{stem}市"));
+    }
+    // 长兴县人民政府 → 长兴县, written after its city in the text.
+    let county = applicant.and_then(|a| {
+        let i = a.find(['县', '区'])?;
+        let end = i + '县'.len_utf8();
+        (a[..i].chars().count() >= 2).then(|| &a[..end])
+    })?;
+    cities()
+        .find(|(i, _)| all[i + '市'.len_utf8()..].starts_with(county))
+        .map(|(_, stem)| format!("{stem}市"))
 }
 
 /// The kind a Word file's title and cover say: the kind whose word
@@ -2634,6 +2831,10 @@ pub struct CoverFacts {
     /// The province is the first the text names, maybe a neighbour's.
     pub province_guessed: bool,
     pub city: Option<String>,
+    /// The city is read from the body's text, not the cover.
+    pub city_guessed: bool,
+    /// 编制单位: who wrote the document (a consulting agency).
+    pub compiled_by: Option<String>,
     /// 送审版, 征求意见稿 … as the cover says it.
     pub version: Option<String>,
     /// `YYYY-MM-DD`.

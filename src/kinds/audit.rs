@@ -103,6 +103,10 @@ pub(super) fn import_report(
 ) {
     front.field("title", cover.title.clone(), "");
     front.enterprise_name(cover.applicant.clone());
+    // The agency that wrote it, printed on the cover (optional).
+    if let Some(by) = &cover.compiled_by {
+        front.field("compiled_by", Some(by.clone()), "");
+    }
     front.field("date", cover.date.clone(), cover.date_note);
 }
 

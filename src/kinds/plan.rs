@@ -187,7 +187,12 @@ impl Kind for Plan {
             ""
         };
         front.field("province", cover.province.clone(), province_note);
-        front.field("city", cover.city.clone(), "");
+        let city_note = if cover.city_guessed {
+            "   # 由正文推测，请核对"
+        } else {
+            ""
+        };
+        front.field("city", cover.city.clone(), city_note);
         front.field("version", cover.version.clone(), "");
         front.field("date", cover.date.clone(), cover.date_note);
     }

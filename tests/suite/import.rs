@@ -317,3 +317,155 @@ fn other_formats_existing_files_and_hostile_archives_are_refused() {
     assert!(log(&out).contains("过大"), "{}", log(&out));
     assert!(!dir.path().join("content/炸弹.md").exists());
 }
+
+/// The 14 real-shaped Word files of `tests/fixtures/wordcorpus`, written
+/// independently of this code (LibreOffice `.fodt` converted by soffice,
+/// and WordprocessingML as Word 2016/365 and WPS write it), each with its
+/// truth in `truth/`: every heading at its level with the number Word
+/// shows, the kind, the cover's fields, every figure with its caption,
+/// and the text in order. `measure.py` there scores the same files
+/// against pandoc.
+#[test]
+fn the_word_corpus_imports_as_its_truth_says() {
+    let corpus = repo().join("tests/fixtures/wordcorpus");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "docx"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 14);
+    let mut wrong = Vec::new();
+    for docx in &files {
+        let name = docx.file_stem().unwrap().to_string_lossy().to_string();
+        let truth: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(corpus.join(format!("truth/{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        let dir = empty_project();
+        let out = run(dir.path(), &["import", &docx.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", log(&out));
+        let md = std::fs::read_to_string(dir.path().join(format!("content/{name}.md"))).unwrap();
+        let (front, body) = md[4..].split_once("\n---\n").unwrap();
+        let front: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+
+        // Headings: level, and the number Word shows with the text.
+        let got: Vec<(usize, String)> = body
+            .lines()
+            .filter_map(|l| {
+                let hashes = l.chars().take_while(|c| *c == '#').count();
+                (hashes > 0 && l[hashes..].starts_with(' '))
+                    .then(|| (hashes, squash(&l[hashes..]).replace('\\', "")))
+            })
+            .collect();
+        let want: Vec<(usize, String)> = truth["headings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(truth["numbers"].as_array().unwrap())
+            .map(|(h, n)| {
+                let level = h[0].as_u64().unwrap() as usize;
+                let text = h[1].as_str().unwrap();
+                (level, squash(&format!("{}{text}", n.as_str().unwrap())))
+            })
+            .collect();
+        if got != want {
+            wrong.push(format!("{name}: headings\n got {got:?}\nwant {want:?}"));
+        }
+
+        // The kind guessed from the cover.
+        let kind = front["kind"].as_str().unwrap_or("");
+        let report = truth["cover"].get("enterprise").is_some();
+        if (kind == "audit-report") != report {
+            wrong.push(format!("{name}: kind {kind}"));
+        }
+        // The cover's fields.
+        let cover = &truth["cover"];
+        let field = |v: &serde_yaml::Value| v.as_str().map(squash).unwrap_or_default();
+        let mut check = |what: &str, got: String, want: &[&serde_json::Value]| {
+            if !want
+                .iter()
+                .any(|w| w.as_str().map(squash) == Some(got.clone()))
+            {
+                wrong.push(format!("{name}: {what} {got:?}, want {want:?}"));
+            }
+        };
+        check("title", field(&front["title"]), &[&cover["title"]]);
+        if report {
+            check(
+                "enterprise",
+                field(&front["enterprise"]["name"]),
+                &[&cover["enterprise"]],
+            );
+            check(
+                "compiled_by",
+                field(&front["compiled_by"]),
+                &[&cover["consultant"]],
+            );
+        } else {
+            check(
+                "applicant",
+                field(&front["applicant"]),
+                &[&cover["applicant"]],
+            );
+            check("province", field(&front["province"]), &[&cover["province"]]);
+            check(
+                "city",
+                field(&front["city"]),
+                &[&cover["city"], &cover["city_alt"]],
+            );
+        }
+        let date = field(&front["date"]);
+        if !date.starts_with(cover["date"].as_str().unwrap()) {
+            wrong.push(format!("{name}: date {date}"));
+        }
+
+        // Every figure, with its caption as the author numbered it.
+        for f in truth["figures"].as_array().unwrap() {
+            let caption = f.as_str().unwrap();
+            let (own, text) = shenbao::text::split_figure_number(caption);
+            let want = match own {
+                Some(n) => format!("![图{n}　{text}]("),
+                None => format!("![{text}]("),
+            };
+            if !md.contains(&want) {
+                wrong.push(format!("{name}: figure {want}"));
+            }
+        }
+        // The body's text, in order: every Chinese character of the
+        // truth, none of the contents, deleted text or comments.
+        let han = |s: &str| -> Vec<char> {
+            s.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .collect()
+        };
+        let theirs = han(truth["text"].as_str().unwrap());
+        let ours = han(body);
+        let mut at = 0;
+        let mut found = 0;
+        for c in &theirs {
+            if let Some(p) = ours[at..].iter().position(|o| o == c) {
+                at += p + 1;
+                found += 1;
+            }
+        }
+        let recall = found as f64 / theirs.len().max(1) as f64;
+        if recall < 0.995 {
+            wrong.push(format!("{name}: text recall {recall:.3}"));
+        }
+        for leak in ["toc", "deleted", "comments"] {
+            for t in truth["leak"][leak].as_array().into_iter().flatten() {
+                // More often than the body has it (a contents entry is
+                // also its heading's text).
+                let t = squash(t.as_str().unwrap());
+                let times = |s: &str| squash(s).matches(t.as_str()).count();
+                if t.chars().count() >= 6 && times(body) > times(truth["text"].as_str().unwrap()) {
+                    wrong.push(format!("{name}: {leak} text leaked: {t}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
