@@ -1000,11 +1000,41 @@ fn keep_together(t: &str, cell: bool) -> Vec<(&str, bool)> {
             && run.chars().count() >= 2
             && !run.chars().all(char::is_whitespace)
             && (end > i || digit(run) || (cell && width <= 6.0));
-        out.push((run, keep));
+        if keep {
+            // Chinese brackets stay outside the box: at a box's edge typst
+            // sets them half width, as at a line's end (〔2018〕24号 would
+            // print its 〕 squeezed). A line never breaks after an opening
+            // or before a closing bracket anyway.
+            let core = run.trim_start_matches(OPENING_PUNCT);
+            let lead = &run[..run.len() - core.len()];
+            let inner = core.trim_end_matches(CLOSING_PUNCT);
+            let trail = &core[inner.len()..];
+            if !lead.is_empty() {
+                out.push((lead, false));
+            }
+            if !inner.is_empty() {
+                out.push((inner, inner.chars().count() >= 2));
+            }
+            if !trail.is_empty() {
+                out.push((trail, false));
+            }
+        } else {
+            out.push((run, keep));
+        }
         i = end + 1;
     }
     out
 }
+
+/// Chinese punctuation typst sets half width at the start (opening) or
+/// the end (closing) of a line, and so of a box.
+const OPENING_PUNCT: &[char] = &[
+    '“', '‘', '《', '〈', '（', '『', '「', '【', '〖', '〔', '［', '｛',
+];
+const CLOSING_PUNCT: &[char] = &[
+    '”', '’', '，', '．', '。', '、', '：', '；', '》', '〉', '）', '』', '」', '】', '〗', '〕',
+    '］', '｝', '？', '！',
+];
 
 /// A superscript (true) or subscript character and the character it
 /// stands for.
@@ -1755,6 +1785,14 @@ fn table_call(
                 // 合计, 小计 are centred in their cell, as a typesetter
                 // sets a total's label, whatever the column's alignment.
                 out.push_str(&format!("table.cell(align: center + horizon, {code})"));
+            } else if row
+                .get(i)
+                .is_some_and(|(_, plain)| plain.starts_with(OPENING_PUNCT))
+            {
+                // A cell that starts with a bracket (（C3360）): typst would
+                // set it half width at the line's start; a word joiner
+                // before it keeps it whole, as Word prints it.
+                out.push_str(&format!("[#(\"\\u{{2060}}\")#({code})]"));
             } else {
                 out.push_str(&format!("[#({code})]"));
             }
@@ -2104,6 +2142,23 @@ mod tests {
             .map(|(p, _)| p)
             .collect();
         assert_eq!(cell, vec!["所在", "位置"]);
+        // Brackets stay outside the boxes, where typst would set them half
+        // width (〔2018〕24号 printed its 〕 squeezed).
+        let code = conv(
+            "依据豫环办〔2018〕24号文件。\n\n| 代码 | 行业 |\n|---|---|\n| （C3360）其他 | 金属 |\n",
+        );
+        assert!(
+            code.contains("box(\"2018\"); \"〕\"; box(\"24号\")"),
+            "{code}"
+        );
+        for p in keep_together("（C3360）", true) {
+            assert!(
+                !(p.1 && (p.0.starts_with('（') || p.0.ends_with('）'))),
+                "{p:?}"
+            );
+        }
+        // A cell starting with a bracket keeps it whole at the line start.
+        assert!(code.contains("[#(\"\\u{2060}\")#("), "{code}");
     }
 
     #[test]
