@@ -666,6 +666,10 @@ fn a_figure_keeps_its_authors_chapter_number_and_its_chapter() {
         fig < next,
         "the figure floated past chapter 二: {body_text}"
     );
+    // The text after each figure (a float at the top of a page) stays on
+    // the 22-line grid: the float takes whole lines.
+    let off = off_grid_lines(&pdf, "一、概况");
+    assert!(off.is_empty(), "{off:#?}");
     // Word and the site say the same.
     let docx = dir.path().join("public/docx/伏牛经开区试点实施方案.docx");
     let f = std::fs::File::open(&docx).unwrap();
@@ -692,4 +696,58 @@ fn walk_html(dir: &Path) -> String {
         }
     }
     all
+}
+
+/// Lines of 三号 Chinese text off the body's 22-line grid, page by page
+/// from the page holding `first` (whose line sets the grid).
+fn off_grid_lines(pdf: &Path, first: &str) -> Vec<String> {
+    let xml = tool("pdftotext", &["-bbox", &pdf.to_string_lossy(), "-"]);
+    let pitch = 225.0 / 22.0 / 25.4 * 72.0;
+    let pages: Vec<Vec<(f64, f64, String)>> = xml
+        .split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .filter_map(|w| {
+                    let num = |k: &str| -> Option<f64> {
+                        let at = w.find(&format!("{k}=\""))? + k.len() + 2;
+                        w[at..at + w[at..].find('"')?].parse().ok()
+                    };
+                    let text = w.split_once('>')?.1.split_once("</word>")?.0.to_string();
+                    Some((num("yMin")?, num("yMax")?, text))
+                })
+                .filter(|(y0, y1, t)| {
+                    (y1 - y0 - 16.0).abs() < 0.5
+                        && *y0 < 742.0
+                        && t.chars().count() >= 2
+                        && t.chars().all(|c| !c.is_ascii())
+                })
+                .collect()
+        })
+        .collect();
+    let Some(start) = pages
+        .iter()
+        .position(|p| p.iter().any(|(_, _, t)| t.contains(first)))
+    else {
+        return vec![format!("no page holds {first}")];
+    };
+    let origin = pages[start]
+        .iter()
+        .find(|(_, _, t)| t.contains(first))
+        .map_or(0.0, |w| w.1);
+    let mut off = Vec::new();
+    for (i, page) in pages.iter().enumerate().skip(start) {
+        for (_, y1, t) in page {
+            let k = (y1 - origin) / pitch;
+            if (k - k.round()).abs() * pitch > 1.5 {
+                off.push(format!(
+                    "page {}: “{t}” {:.1} pt off",
+                    i + 1,
+                    (k - k.round()) * pitch
+                ));
+            }
+        }
+    }
+    off
 }
