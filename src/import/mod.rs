@@ -2058,6 +2058,11 @@ pub fn convert(
     };
     let mut md = String::new();
     md.push_str(&front.yaml);
+    // Where the front matter closes: attachments read from the body (a
+    // scanned letter after its 附件 title) are listed there at the end.
+    let front_end = md.len() - "---\n\n".len();
+    let binds_attachments = front.kind.fields().iter().any(|f| f.key == "attachments");
+    let mut attachments: Vec<(String, String)> = Vec::new();
     out.found = front.found;
     out.missing = front.missing;
     if !cover.is_empty() {
@@ -2110,6 +2115,32 @@ pub fn convert(
                 let fence = if body.contains("```") { "````" } else { "```" };
                 let _ = writeln!(md, "{fence}\n{body}\n{fence}\n");
                 continue;
+            }
+            Item::P(p)
+                if binds_attachments
+                    && let Some((title, rid, next)) = scanned_attachment(&items, i) =>
+            {
+                // 附件一　…推荐函 and the page it is, scanned: an entry of
+                // `attachments`, bound after the body as the file it is.
+                match w2.image(&mut pkg, &rid)? {
+                    Img::Path(path) => {
+                        out.notes.push(format!(
+                            "原文件{}起的附件“{}”是一张扫描图片：已列入 front matter 的 attachments（content/{path}），装订在正文之后，正文中不再保留；请核对它的类型和名称",
+                            p.place.zh(),
+                            first_words(&title)
+                        ));
+                        attachments.push((title, format!("content/{path}")));
+                        i = next;
+                        continue;
+                    }
+                    _ => {
+                        // Its image cannot be used: kept as the body has it
+                        // (the image's problem is said there).
+                        let _ = writeln!(md, "{}\n", guard_line_start(w2.inline(&p.pieces)));
+                        i += 1;
+                        continue;
+                    }
+                }
             }
             Item::P(p) => {
                 let text = p.text();
@@ -2288,6 +2319,23 @@ pub fn convert(
         }
         i += 1;
     }
+    if !attachments.is_empty() {
+        let mut yaml = String::from("attachments:   # 由 import 从原文件末尾的附件读出，请核对\n");
+        for (title, file) in &attachments {
+            let kind = if title.contains("推荐函") {
+                "recommendation-letter"
+            } else {
+                "other"
+            };
+            let _ = writeln!(
+                yaml,
+                "  - type: {kind}\n    file: {}\n    title: {}",
+                yaml_str(file),
+                yaml_str(title)
+            );
+        }
+        md.insert_str(front_end, &yaml);
+    }
     if !w2.notes_used.is_empty() {
         for (n, id) in w2.notes_used.clone().iter().enumerate() {
             let text = ctx.footnotes.get(id).cloned().unwrap_or_default();
@@ -2316,6 +2364,58 @@ pub fn convert(
 const MAX_GRID_COLUMNS: usize = 63;
 /// Text copied into merged cells of one file, at most.
 const MAX_COPIED_BYTES: usize = 1 << 20;
+
+/// An attachment that is one scanned page: its title paragraph at `i`
+/// (`附件1　省级推荐函`), then one image with nothing else up to the next
+/// attachment or the end. Its title (without the label), the image, and
+/// the item after it.
+fn scanned_attachment(items: &[Item], i: usize) -> Option<(String, String, usize)> {
+    let Some(Item::P(p)) = items.get(i) else {
+        return None;
+    };
+    let text = p.text();
+    let label = attachment_title(&text)?;
+    if !p.images().is_empty() {
+        return None;
+    }
+    let rest = label.trim_start_matches("附件");
+    let mut title = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        .trim_start_matches([' ', '　', '：', ':', '、', '.', '．'])
+        .trim()
+        .to_string();
+    let mut j = i + 1;
+    // GB/T 9704 sets the label alone and the title centred on the next
+    // line.
+    if title.is_empty()
+        && let Some(Item::P(next)) = items.get(j)
+        && next.images().is_empty()
+        && (2..=40).contains(&next.text().trim().chars().count())
+    {
+        title = next.text().trim().to_string();
+        j += 1;
+    }
+    let mut image = None;
+    while let Some(Item::P(q)) = items.get(j) {
+        let t = q.text();
+        if attachment_title(&t).is_some() {
+            break;
+        }
+        if !t.trim().is_empty() {
+            return None;
+        }
+        for rid in q.images() {
+            if image.replace(rid.to_string()).is_some() {
+                return None;
+            }
+        }
+        j += 1;
+    }
+    if matches!(items.get(j), Some(Item::T { .. })) || title.is_empty() {
+        return None;
+    }
+    Some((title, image?, j))
+}
 
 /// `附件一　…推荐函`, `附件1：…`, `附件`: the title of an attachment.
 fn attachment_title(t: &str) -> Option<String> {
@@ -3092,6 +3192,66 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A scanned letter after its 附件 label and title (the label alone,
+    /// the title on the next line, as GB/T 9704 sets them): an entry of
+    /// `attachments`, not body text.
+    #[test]
+    fn a_scanned_attachment_becomes_an_attachments_entry() {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(2, 3, image::Rgb([9, 9, 9]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p><w:p><w:r><w:t>二、基础</w:t></w:r></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p><w:p><w:r><w:t>附件1</w:t></w:r></w:p><w:p><w:r><w:t>河南省生态环境厅推荐函</w:t></w:r></w:p><w:p/><w:p><w:r><w:drawing><a:blip xmlns:a="y" r:embed="rId5"/></w:drawing></w:r></w:p>"#;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("word/document.xml", o).unwrap();
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>"#
+        );
+        std::io::Write::write_all(&mut z, xml.as_bytes()).unwrap();
+        z.start_file("word/_rels/document.xml.rels", o).unwrap();
+        std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId5" Type="image" Target="media/image1.png"/></Relationships>"#).unwrap();
+        z.start_file("word/media/image1.png", o).unwrap();
+        std::io::Write::write_all(&mut z, &png).unwrap();
+        z.finish().unwrap();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(
+            buf.into_inner(),
+            "甲",
+            Some(crate::kinds::plan::KIND),
+            &call,
+        )
+        .unwrap();
+        let (front, body) = c.markdown[4..].split_once("\n---\n").unwrap();
+        assert!(
+            front.contains("attachments:")
+                && front.contains("  - type: recommendation-letter\n    file: \"content/images/甲/图1.png\"\n    title: \"河南省生态环境厅推荐函\""),
+            "{front}"
+        );
+        assert!(
+            !body.contains("推荐函") && !body.contains("附件1"),
+            "{body}"
+        );
+        assert_eq!(c.images.len(), 1);
+        assert!(
+            c.notes
+                .iter()
+                .any(|n| n.contains("已列入 front matter 的 attachments"))
+        );
+        // A report has no `attachments`: its attachment stays in the body.
+        let r = convert(
+            docx(r#"<w:p><w:r><w:t>附件1</w:t></w:r></w:p>"#),
+            "乙",
+            Some(crate::kinds::audit::KIND),
+            &call,
+        )
+        .unwrap();
+        assert!(r.markdown.contains("附件1") && !r.markdown.contains("attachments:"));
     }
 
     /// A contents built as a TOC field: its lines are dropped, and their

@@ -417,6 +417,26 @@ fn the_word_corpus_imports_as_its_truth_says() {
                 &[&cover["city"], &cover["city_alt"]],
             );
         }
+        // A plan's attachment that is one scanned page is listed under
+        // `attachments` (the body no longer holds it); a report's text
+        // attachment stays in the body.
+        if !report {
+            for a in truth["attachments"].as_array().unwrap() {
+                let label = a.as_str().unwrap();
+                let title = label.split(['　', '：']).next_back().unwrap();
+                let listed = front["attachments"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| {
+                        e["title"].as_str() == Some(title)
+                            && e["type"].as_str() == Some("recommendation-letter")
+                    });
+                if !listed || body.contains(title) {
+                    wrong.push(format!("{name}: attachment {title} not listed"));
+                }
+            }
+        }
         let date = field(&front["date"]);
         if !date.starts_with(cover["date"].as_str().unwrap()) {
             wrong.push(format!("{name}: date {date}"));
