@@ -2159,6 +2159,15 @@ mod tests {
         }
         // A cell starting with a bracket keeps it whole at the line start.
         assert!(code.contains("[#(\"\\u{2060}\")#("), "{code}");
+        // A total's label is centred in its cell, whatever its column's
+        // alignment; the same word in a header is left alone.
+        let code = conv("| 项目 | 投资 |\n|:--|--:|\n| 甲 | 1 |\n| 合　计 | 1 |\n");
+        assert!(
+            code.contains("table.cell(align: center + horizon, [#(\"合　计\")])")
+                || code.contains("table.cell(align: center + horizon, \"合　计\")"),
+            "{code}"
+        );
+        assert!(is_total_label("小 计") && !is_total_label("合计投资"));
     }
 
     #[test]
