@@ -1910,15 +1910,24 @@ pub fn convert(
     }
     // Table-of-contents paragraphs and the 目录 title are dropped: the
     // PDF and the .docx make their own.
+    // A contents typed by hand (目录, then `一、概况……1` lines with a tab
+    // or dot leaders and a page number) goes with its title.
     let mut skipped_toc = w.skipped_toc;
+    let mut in_typed_toc = false;
     items.retain(|i| match i {
         Item::P(p) => {
-            let t = normalize_title(&p.text());
-            let drop = p.toc || t == "目录";
+            let text = p.text();
+            let t = normalize_title(&text);
+            let entry = in_typed_toc && (text.trim().is_empty() || is_typed_toc_entry(&text));
+            in_typed_toc = t == "目录" || entry;
+            let drop = p.toc || t == "目录" || entry;
             skipped_toc |= drop;
             !drop
         }
-        _ => true,
+        _ => {
+            in_typed_toc = false;
+            true
+        }
     });
     if skipped_toc {
         out.notes
@@ -2078,6 +2087,34 @@ pub fn convert(
     while i < items.len() {
         match &items[i] {
             Item::P(p)
+                if binds_attachments
+                    && let Some((title, rid, next)) = scanned_attachment(&items, i) =>
+            {
+                // 附件一　…推荐函 and the page it is, scanned: an entry of
+                // `attachments`, bound after the body as the file it is
+                // (shenbao's own attachment pages too: the file is the
+                // letter, and a fresh project has no other copy).
+                match w2.image(&mut pkg, &rid)? {
+                    Img::Path(path) => {
+                        out.notes.push(format!(
+                            "原文件{}起的附件“{}”是一张扫描图片：已列入 front matter 的 attachments（content/{path}），装订在正文之后，正文中不再保留；请核对它的类型和名称",
+                            p.place.zh(),
+                            first_words(&title)
+                        ));
+                        attachments.push((title, format!("content/{path}")));
+                        i = next;
+                        continue;
+                    }
+                    _ => {
+                        // Its image cannot be used: kept as the body has it
+                        // (the image's problem is said there).
+                        let _ = writeln!(md, "{}\n", guard_line_start(w2.inline(&p.pieces)));
+                        i += 1;
+                        continue;
+                    }
+                }
+            }
+            Item::P(p)
                 if from_shenbao
                     && p.heading == Some(1)
                     && let Some(note) = generated_section(&p.text()) =>
@@ -2115,32 +2152,6 @@ pub fn convert(
                 let fence = if body.contains("```") { "````" } else { "```" };
                 let _ = writeln!(md, "{fence}\n{body}\n{fence}\n");
                 continue;
-            }
-            Item::P(p)
-                if binds_attachments
-                    && let Some((title, rid, next)) = scanned_attachment(&items, i) =>
-            {
-                // 附件一　…推荐函 and the page it is, scanned: an entry of
-                // `attachments`, bound after the body as the file it is.
-                match w2.image(&mut pkg, &rid)? {
-                    Img::Path(path) => {
-                        out.notes.push(format!(
-                            "原文件{}起的附件“{}”是一张扫描图片：已列入 front matter 的 attachments（content/{path}），装订在正文之后，正文中不再保留；请核对它的类型和名称",
-                            p.place.zh(),
-                            first_words(&title)
-                        ));
-                        attachments.push((title, format!("content/{path}")));
-                        i = next;
-                        continue;
-                    }
-                    _ => {
-                        // Its image cannot be used: kept as the body has it
-                        // (the image's problem is said there).
-                        let _ = writeln!(md, "{}\n", guard_line_start(w2.inline(&p.pieces)));
-                        i += 1;
-                        continue;
-                    }
-                }
             }
             Item::P(p) => {
                 let text = p.text();
@@ -2227,7 +2238,14 @@ pub fn convert(
                     }
                 } else {
                     let line = w2.inline(&p.pieces);
-                    if !line.is_empty() {
+                    // A bullet typed or written before the text (•, ●, as
+                    // shenbao's own Word files and many others set an
+                    // unordered list): a list item again.
+                    if let Some(rest) = line.strip_prefix(['•', '●', '▪'])
+                        && !rest.trim().is_empty()
+                    {
+                        let _ = writeln!(md, "- {}\n", rest.trim_start_matches([' ', '　', '\t']));
+                    } else if !line.is_empty() {
                         let _ = writeln!(md, "{}\n", guard_line_start(line));
                     }
                 }
@@ -2322,7 +2340,10 @@ pub fn convert(
     if !attachments.is_empty() {
         let mut yaml = String::from("attachments:   # 由 import 从原文件末尾的附件读出，请核对\n");
         for (title, file) in &attachments {
-            let kind = if title.contains("推荐函") {
+            // 推荐函, or 关于推荐……的函 as such letters are titled.
+            let kind = if title.contains("推荐函")
+                || (title.contains("推荐") && title.ends_with('函'))
+            {
                 "recommendation-letter"
             } else {
                 "other"
@@ -2364,6 +2385,25 @@ pub fn convert(
 const MAX_GRID_COLUMNS: usize = 63;
 /// Text copied into merged cells of one file, at most.
 const MAX_COPIED_BYTES: usize = 1 << 20;
+
+/// A line of a contents typed by hand: a title, then a tab, dot leaders
+/// or spaces, then its page number (`一、试点基础\t3`, `（一）范围……2`).
+fn is_typed_toc_entry(text: &str) -> bool {
+    let t = text.trim_end();
+    let digits = t.len() - t.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=4).contains(&digits) {
+        return false;
+    }
+    let before = &t[..t.len() - digits];
+    let title = before.trim_end_matches([' ', '\t', '.', '…', '·', '．', '-', '—', '　']);
+    let leader = &before[title.len()..];
+    !title.trim().is_empty()
+        && title.chars().count() <= 60
+        && (leader.contains(['\t', '…', '·', '．'])
+            || leader.contains("..")
+            || leader.chars().count() >= 2
+            || leader == " ")
+}
 
 /// An attachment that is one scanned page: its title paragraph at `i`
 /// (`附件1　省级推荐函`), then one image with nothing else up to the next
@@ -2480,11 +2520,7 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
                 merged += 1;
             }
             let span = cell.span.min(MAX_GRID_COLUMNS - col);
-            let copies = if cell.vmerge == Some(false) {
-                span
-            } else {
-                span - 1
-            };
+            let copies = usize::from(cell.vmerge == Some(false));
             if copied + copies * text.len() > MAX_COPIED_BYTES {
                 // Past the bound the merged cells stay empty.
                 capped = true;
@@ -2498,9 +2534,11 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
                 continue;
             }
             copied += copies * text.len();
-            for _ in 0..span {
-                out_row.push(text.clone());
-            }
+            // Across, the value stays in the first cell (a 合计 label over
+            // three columns is one 合计); down, each row gets it (the
+            // industry of every enterprise under it).
+            out_row.push(text);
+            out_row.extend(std::iter::repeat_n(String::new(), span - 1));
         }
         grid.push(out_row);
     }
@@ -2542,11 +2580,11 @@ fn table_markdown(w: &mut Writer<'_>, rows: &[Vec<Cell>], no: usize) -> (String,
     }
     let note = if capped {
         Some(format!(
-            "第 {no} 张表过宽或合并单元格过多：超过 {MAX_GRID_COLUMNS} 列的部分未导入，合并单元格的值只在第一格保留，请对照原文件核对"
+            "第 {no} 个表格过宽或合并单元格过多：超过 {MAX_GRID_COLUMNS} 列的部分未导入，合并单元格的值只在第一格保留，请对照原文件核对"
         ))
     } else {
         (merged > 0).then(|| {
-            format!("第 {no} 张表有 {merged} 处合并单元格：合并的值已在每个格中重复，请核对")
+            format!("第 {no} 个表格有 {merged} 处合并单元格：上下合并的值已在每格重复，左右合并的只留在第一格，请核对")
         })
     };
     (md, note)
@@ -2818,6 +2856,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     // county or district is written under (湖州市长兴县 for 长兴县人民政府).
     let city_guessed = city.is_none();
     let city = city.or_else(|| city_in_text(all, title.as_deref(), applicant.as_deref()));
+    let category_text = labelled(&["试点类别", "申报类别", "试点类型"]);
     let compiled_by = labelled(&[
         "编制单位",
         "报告编制单位",
@@ -2844,6 +2883,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         city,
         city_guessed,
         compiled_by,
+        category_text,
         version: version.map(str::to_string),
         date: date_str,
         date_note,
@@ -2935,6 +2975,8 @@ pub struct CoverFacts {
     pub city_guessed: bool,
     /// 编制单位: who wrote the document (a consulting agency).
     pub compiled_by: Option<String>,
+    /// What the cover's 试点类别 line says, as written.
+    pub category_text: Option<String>,
     /// 送审版, 征求意见稿 … as the cover says it.
     pub version: Option<String>,
     /// `YYYY-MM-DD`.
@@ -3192,6 +3234,101 @@ mod tests {
         std::io::Write::write_all(&mut z, br#"<Relationships><Relationship Id="rId9" Type="image" Target="../../../../etc/passwd"/><Relationship Id="rId8" Type="hyperlink" Target="file:///etc/passwd" TargetMode="External"/></Relationships>"#).unwrap();
         z.finish().unwrap();
         buf.into_inner()
+    }
+
+    /// A contents typed by hand (目录, then lines with a tab or dot leaders
+    /// and a page number) is dropped with its title; the headings after it
+    /// are the document's.
+    #[test]
+    fn a_typed_contents_is_dropped_with_its_title() {
+        let p = |t: &str| format!("<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>");
+        let tab = |a: &str, n: &str| {
+            format!(
+                "<w:p><w:r><w:t>{a}</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>{n}</w:t></w:r></w:p>"
+            )
+        };
+        let body = [
+            p("目  录"),
+            tab("一、概况", "1"),
+            p("（一）范围……………………2"),
+            p("二、基础 . . . . . 3"),
+            p("一、概况"),
+            p("园区面积1.5万亩。"),
+            p("二、基础"),
+            p("正文。"),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        assert_eq!(c.headings, 2, "{}", c.markdown);
+        assert!(!c.markdown.contains("范围"), "{}", c.markdown);
+        assert!(
+            c.markdown.contains("# 一、概况\n\n园区面积1.5万亩。"),
+            "{}",
+            c.markdown
+        );
+        assert!(is_typed_toc_entry("一、试点对象基本概况\t1"));
+        assert!(!is_typed_toc_entry("园区共有企业12"));
+        assert!(!is_typed_toc_entry("2021年"));
+    }
+
+    /// From a trial with a real-shaped file: the cover's 试点类别 decides the
+    /// category (the body named a river basin), a label spanning three
+    /// columns is one 合计, and a `•` paragraph is a list item again.
+    #[test]
+    fn cover_category_spanned_labels_and_bullets() {
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let c = |t: &str, span: u32| {
+            format!(
+                "<w:tc><w:tcPr><w:gridSpan w:val=\"{span}\"/></w:tcPr><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"
+            )
+        };
+        let body = [
+            p("长葛经济技术开发区清洁生产审核创新试点实施方案"),
+            p("申报单位（盖章）：长葛经济技术开发区管理委员会"),
+            p("试点类别：工业园区（产业集群）清洁生产整体审核"),
+            p("一、概况"),
+            p("园区位于淮河流域。"),
+            format!(
+                "<w:tbl><w:tr>{}{}{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+                c("序号", 1),
+                c("项目", 1),
+                c("内容", 1),
+                c("投资", 1),
+                c("合计", 3),
+                c("291.0", 1)
+            ),
+            p("二、基础"),
+            p("•审核模式创新。"),
+        ]
+        .concat();
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let out = convert(docx(&body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        let md = &out.markdown;
+        assert!(md.contains("category: \"2\""), "{md}");
+        assert!(
+            md.contains("applicant: \"长葛经济技术开发区管理委员会\""),
+            "{md}"
+        );
+        assert!(md.contains("| 合计 |  |  | 291.0 |"), "{md}");
+        assert!(md.contains("\n- 审核模式创新。\n"), "{md}");
+    }
+
+    /// A paragraph without text (a comment's marks alone) is found by the
+    /// paragraph before it.
+    #[test]
+    fn a_paragraph_without_text_is_found_by_the_one_before() {
+        let body = r#"<w:p><w:r><w:t>一、概况</w:t></w:r></w:p><w:p><w:r><w:t>二、基础</w:t></w:r></w:p><w:p><w:commentRangeStart w:id="1"/><w:commentRangeEnd w:id="1"/></w:p><w:p><w:r><w:t>正文。</w:t></w:r></w:p>"#;
+        let call = crate::call::Call::preset(crate::call::DEFAULT_PRESET)
+            .unwrap()
+            .unwrap();
+        let c = convert(docx(body), "甲", Some(crate::kinds::plan::KIND), &call).unwrap();
+        let r = report("content/甲.md", &c);
+        assert!(r.contains("（无文字，在“二、基础”之后）：批注"), "{r}");
     }
 
     /// A scanned letter after its 附件 label and title (the label alone,

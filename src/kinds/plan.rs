@@ -165,24 +165,77 @@ impl Kind for Plan {
     ) {
         front.field("title", cover.title.clone(), "");
         front.field("applicant", cover.applicant.clone(), "");
-        let all = &cover.all_text;
-        let category = if all.contains("流域") || all.contains("协同审核") {
-            Some("3")
-        } else if all.contains("工业园区") || all.contains("产业集群") || all.contains("园区")
-        {
-            Some("2")
-        } else if all.contains("重点行业") {
-            Some("1")
-        } else {
-            None
+        // The kind of body the applicant is, from its name; the
+        // implementer must be the applicant itself (the notice says so).
+        let applicant_type = cover.applicant.as_deref().and_then(|a| {
+            if a.ends_with("管理委员会") || a.ends_with("管委会") {
+                Some("园区管委会")
+            } else if a.ends_with("人民政府") {
+                Some("市（县、区）政府")
+            } else if a.ends_with('局') || a.ends_with("委员会") || a.ends_with('委') {
+                Some("市级政府组成部门")
+            } else {
+                None
+            }
+        });
+        if let Some(t) = applicant_type {
+            front.note(
+                "applicant_type",
+                Some(t.to_string()),
+                "   # 由申报单位名称推测，请核对",
+            );
+        }
+        if let Some(a) = &cover.applicant {
+            front.note(
+                "implementer",
+                Some(a.clone()),
+                "   # 实施主体须与申报单位为同一主体：已按申报单位填写，请核对",
+            );
+        }
+        // The title says the category first (…产业集群清洁生产审核创新试点);
+        // the body names rivers and industries in passing.
+        let guess = |t: &str| {
+            if t.contains("工业园区")
+                || t.contains("产业集群")
+                || t.contains("园区")
+                || t.contains("开发区")
+            {
+                Some("2")
+            } else if t.contains("流域") || t.contains("区域") || t.contains("协同审核") {
+                Some("3")
+            } else if t.contains("重点行业") || t.contains("行业") {
+                Some("1")
+            } else {
+                None
+            }
         };
+        let all = &cover.all_text;
+        let category = cover
+            .category_text
+            .as_deref()
+            .and_then(guess)
+            .or_else(|| cover.title.as_deref().and_then(guess))
+            .or_else(|| {
+                if all.contains("流域") || all.contains("协同审核") {
+                    Some("3")
+                } else if all.contains("工业园区")
+                    || all.contains("产业集群")
+                    || all.contains("园区")
+                {
+                    Some("2")
+                } else if all.contains("重点行业") {
+                    Some("1")
+                } else {
+                    None
+                }
+            });
         front.note(
             "category",
             category.map(str::to_string),
             "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
         );
         let province_note = if cover.province_guessed {
-            "   # 由正文中第一次出现的省份推测（可能是相邻省份），请核对"
+            "   # 由正文中提到最多的省份推测（可能是相邻省份），请核对"
         } else {
             ""
         };

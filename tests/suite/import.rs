@@ -244,6 +244,24 @@ fn the_demo_round_trips_through_word() {
     let docx = dir.path().join("public/docx/伏牛经开区试点实施方案.docx");
     let out = run(target.path(), &["import", &docx.to_string_lossy()]);
     assert!(log(&out).contains("没有无法转换的内容"), "{}", log(&out));
+    // The bound letter comes back as the attachment it was (a fresh
+    // project has no other copy of it), with its title and type.
+    let md =
+        std::fs::read_to_string(target.path().join("content/伏牛经开区试点实施方案.md")).unwrap();
+    let front = &md[..md[4..].find("\n---\n").unwrap() + 4];
+    assert!(
+        front.contains("attachments:")
+            && front.contains("  - type: recommendation-letter\n    file: \"content/images/伏牛经开区试点实施方案/")
+            && front.contains("    title: \"河南省清洁生产审核创新试点项目推荐函（样例）\""),
+        "{front}"
+    );
+    // …and the applicant's kind and the implementer are filled in from
+    // the applicant's name, to be checked.
+    assert!(front.contains("applicant_type: \"园区管委会\""), "{front}");
+    assert!(
+        front.contains("implementer: \"伏牛经济技术开发区管理委员会\""),
+        "{front}"
+    );
 }
 
 #[test]
