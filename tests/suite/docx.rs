@@ -228,9 +228,19 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
     assert_eq!(xml.matches("<w:tblHeader").count(), tables);
     assert!(xml.contains("<w:gridCol w:w="));
     assert!(!xml.contains("<w:tcW w:w=\"0\""));
-    // The demo's recommendation letter (an image) is in the .docx.
+    // The demo's recommendation letter (an image) is in the .docx, short
+    // enough to stay on its title's page: under the label, a blank line
+    // and the title, 225 mm less six lines of the grid (579 twips).
     let demo_xml = zip_part(&docs[0], "word/document.xml");
     assert!(demo_xml.contains("<w:drawing>"));
+    let extent = demo_xml.rsplit("<wp:extent ").next().unwrap();
+    let cy: u64 = extent
+        .split("cy=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(cy <= (12756 - 6 * 579) * 635, "the letter is {cy} EMU tall");
     // One attachment: 附件, as in the PDF (GB/T 9704 §8).
     assert!(demo_xml.contains("附件　"));
     assert!(!demo_xml.contains("附件一") && !demo_xml.contains("附件1"));

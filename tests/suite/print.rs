@@ -666,6 +666,19 @@ fn a_figure_keeps_its_authors_chapter_number_and_its_chapter() {
         fig < next,
         "the figure floated past chapter 二: {body_text}"
     );
+    // Each image at its own size (96 dpi, as Word places it): the small
+    // one is not blown up to 80 % of the line.
+    let list = tool("pdfimages", &["-list", &pdf.to_string_lossy()]);
+    let ppi: Vec<&str> = list
+        .lines()
+        .skip(2)
+        .filter(|l| l.contains("image"))
+        .filter_map(|l| l.split_whitespace().nth(12))
+        .collect();
+    assert!(
+        ppi.len() >= 2 && ppi.iter().take(2).all(|p| *p == "96"),
+        "{list}"
+    );
     // The text after each figure (a float at the top of a page) stays on
     // the 22-line grid: the float takes whole lines.
     let off = off_grid_lines(&pdf, "一、概况");
@@ -750,4 +763,47 @@ fn off_grid_lines(pdf: &Path, first: &str) -> Vec<String> {
         }
     }
     off
+}
+
+#[test]
+fn the_text_after_a_table_that_ends_a_page_starts_the_next_on_its_first_line() {
+    // Tables of 20 to 44 rows after a paragraph: one of them ends at the
+    // foot of a page, and the heading after it starts the next page on
+    // the grid's first line (the gap that puts text after a table back on
+    // the grid goes with the page break; it used to cost a line).
+    let mut hits = 0;
+    for n in 20usize..=44 {
+        let mut body = String::from("# 一、试点对象基本概况\n\n");
+        body.push_str(&"试点范围内的企业按行业分布如下。".repeat(14));
+        body.push_str("\n\n表1 企业名单\n\n| 序号 | 企业名称 | 产值（万元） |\n|--:|---|--:|\n");
+        for i in 1..=n {
+            body.push_str(&format!("| {i} | 淇川市第{i}号企业有限公司 | 10 |\n"));
+        }
+        body.push_str("\n## （二）表后的标题\n\n正文继续。\n\n# 二、试点基础\n\n正文。\n");
+        let dir = plan_project(&body);
+        let pdf = built(dir.path(), &["--no-site", "--no-docx"]);
+        let xml = tool("pdftotext", &["-bbox", &pdf.to_string_lossy(), "-"]);
+        for page in xml.split("<page ").skip(1) {
+            let first = page
+                .split("<word ")
+                .skip(1)
+                .filter_map(|w| {
+                    let at = w.find("yMin=\"")? + 6;
+                    let y: f64 = w[at..at + w[at..].find('"')?].parse().ok()?;
+                    let text = w.split_once('>')?.1.split_once("</word>")?.0;
+                    (y < 742.0).then(|| (y, text.to_string()))
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((y, text)) = first
+                && text.contains("表后的标题")
+            {
+                hits += 1;
+                assert!(
+                    y < 106.0,
+                    "{n} rows: the heading after the table starts at {y:.1} pt"
+                );
+            }
+        }
+    }
+    assert!(hits > 0, "no table ended a page: change the sizes");
 }

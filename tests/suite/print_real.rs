@@ -233,6 +233,20 @@ fn the_real_plan_prints_whole_and_readable() {
             .any(|w| is_footer(w) && w.text.chars().any(|c| c.is_ascii_digit())),
         "the letter's page is numbered"
     );
+    // The label on the text block's first line, the title centred on its
+    // third (GB/T 9704 §8).
+    let pitch = 225.0 / 22.0 / 25.4 * 72.0;
+    let label = pages[letter].iter().find(|w| w.text == "附件").unwrap();
+    let title = pages[letter]
+        .iter()
+        .filter(|w| w.y0 > label.y1 && (w.y1 - w.y0) > 18.0)
+        .map(|w| w.y1)
+        .fold(f64::MAX, f64::min);
+    let lines = (title - label.y1) / pitch;
+    assert!(
+        (lines - 2.0).abs() < 0.3,
+        "the attachment's title is {lines:.2} lines under its label"
+    );
     let numbered: Vec<usize> = (0..letter)
         .filter(|i| {
             pages[*i]

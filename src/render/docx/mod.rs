@@ -1122,7 +1122,7 @@ impl Writer<'_> {
                     .into(),
             );
         }
-        picture(&path, TEXT_W as u32 * 4 / 5)
+        picture(&path, TEXT_W as u32 * 4 / 5, 10772)
     }
 
     fn form(&mut self, f: &crate::document::voluntary::FormMeta, kind: DocKind) {
@@ -1265,6 +1265,8 @@ impl Writer<'_> {
                     .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
                     .add_run(Run::new().add_text(label)),
             );
+            // GB/T 9704 §8: the title on the block's third line.
+            self.para(Paragraph::new().style("BodyText").keep_next(true));
             self.para(
                 Paragraph::new()
                     .style("Title")
@@ -1278,7 +1280,10 @@ impl Writer<'_> {
             let pic = if is_image {
                 resolve(self.root, self.root, file)
                     .ok()
-                    .and_then(|p| picture(&p, TEXT_W as u32).ok())
+                    // Under the label, a blank line and a title of up to
+                    // two lines, with a line to spare: the letter stays
+                    // on the page of its title.
+                    .and_then(|p| picture(&p, TEXT_W as u32, TEXT_H_TWIPS - 6 * 579).ok())
             } else {
                 None
             };
@@ -1632,10 +1637,13 @@ pub(crate) fn table(
         .align(docx_rs::TableAlignmentType::Center)
 }
 
+/// The text block's height in twips (225 mm).
+const TEXT_H_TWIPS: u32 = 12756;
+
 /// A PNG or JPEG from disk as an inline picture at most `max_w` twips
-/// wide and 190 mm tall (JPEG is re-encoded as PNG: docx-rs names every
+/// wide and `max_h` tall (190 mm, 10772, for a figure) (JPEG is re-encoded as PNG: docx-rs names every
 /// picture part .png).
-fn picture(path: &Path, max_w: u32) -> Result<Pic, String> {
+fn picture(path: &Path, max_w: u32, max_h: u32) -> Result<Pic, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_IMAGE_BYTES {
         return Err("图片超过 32 MB".into());
@@ -1664,7 +1672,6 @@ fn picture(path: &Path, max_w: u32) -> Result<Pic, String> {
     let nat_w = w.saturating_mul(15);
     let mut tw = nat_w.min(max_w);
     let mut th = (u64::from(tw) * u64::from(h) / u64::from(w)) as u32;
-    let max_h = 10772; // 190 mm
     if th > max_h {
         tw = (u64::from(tw) * u64::from(max_h) / u64::from(th)) as u32;
         th = max_h;

@@ -769,8 +769,17 @@ impl Converter<'_> {
                 let expr = match path {
                     Some(p) => {
                         self.out.images += 1;
+                        // At its own size (96 dpi, as Word places it), at
+                        // most 80 % of the line: a small chart is not
+                        // blown up past its pixels.
+                        let width =
+                            image::image_dimensions(self.root.join(p.trim_start_matches('/')))
+                                .ok()
+                                .map(|(w, _)| f64::from(w) * 0.75)
+                                .filter(|w| *w < FIGURE_MAX_PT)
+                                .map_or("80%".to_string(), |w| format!("{w:.1}pt"));
                         format!(
-                            "figure(doc-image(image({}, width: 80%)), caption: {caption}, kind: image, supplement: \"图\"{numbering}, placement: auto)",
+                            "figure(doc-image(image({}, width: {width})), caption: {caption}, kind: image, supplement: \"图\"{numbering}, placement: auto)",
                             lit(&p)
                         )
                     }
@@ -1202,6 +1211,9 @@ pub(crate) fn heads_what_follows(plain: &str) -> bool {
         };
     numbered && t.chars().count() <= 30 && !t.ends_with(['。', '；', '，', '.', ';'])
 }
+
+/// A figure's widest: 80 % of the 156 mm line, in points.
+const FIGURE_MAX_PT: f64 = 156.0 / 25.4 * 72.0 * 0.8;
 
 /// Expressions that must stand as blocks of their own.
 fn is_block(expr: &str) -> bool {
