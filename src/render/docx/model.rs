@@ -122,6 +122,8 @@ struct Reader<'a> {
     headings: &'a [crate::markdown::Heading],
     /// Headings keep the author's numbers (`Body::numbers_as_written`).
     as_written: bool,
+    /// The level of the numbered heading the text is under (0: none).
+    section: usize,
     table: Option<TableState>,
     image: Option<(String, String)>,
     code: Option<String>,
@@ -157,6 +159,7 @@ pub fn read_markdown(body: &str, headings: &[crate::markdown::Heading]) -> Body 
         heading_index: 0,
         headings,
         as_written: crate::markdown::numbered_as_written(headings),
+        section: 0,
         table: None,
         image: None,
         code: None,
@@ -359,7 +362,16 @@ impl Reader<'_> {
                 self.flush_para();
                 let info = self.headings.get(self.heading_index);
                 self.heading_index += 1;
-                self.heading = Some(info.map_or(level as usize, |h| h.level));
+                let level = info.map_or(level as usize, |h| h.level);
+                self.heading = Some(level);
+                // Lists number on from it, as in print (`item_marker`).
+                self.section = if self.as_written
+                    || info.is_some_and(|h| crate::text::is_unnumbered_section(&h.title))
+                {
+                    0
+                } else {
+                    level
+                };
             }
             Tag::BlockQuote(_) => {
                 self.flush_para();
@@ -402,11 +414,11 @@ impl Reader<'_> {
                     }) => {
                         let n = *next;
                         *next += 1;
-                        Some(match ordered_depth {
-                            0 | 1 => format!("{n}."),
-                            2 => format!("（{n}）"),
-                            _ => circled(n),
-                        })
+                        Some(crate::render::pdf::convert::item_marker(
+                            ordered_depth,
+                            n,
+                            self.section,
+                        ))
                     }
                     _ => Some("•".to_string()),
                 };
@@ -609,16 +621,6 @@ impl Reader<'_> {
             }
             _ => {}
         }
-    }
-}
-
-/// ① … ⑳, then the number in parentheses.
-fn circled(n: u64) -> String {
-    match n {
-        1..=20 => {
-            char::from_u32(0x2460 + n as u32 - 1).map_or_else(|| format!("({n})"), String::from)
-        }
-        _ => format!("({n})"),
     }
 }
 

@@ -150,6 +150,7 @@ pub fn convert(doc: &Document, root: &Path) -> Converted {
         lists: 0,
         enums: 0,
         numbers_as_written: doc.body.numbers_as_written,
+        section: 0,
         last_par_colon: false,
     };
     for (event, range) in crate::markdown::events(body) {
@@ -179,6 +180,9 @@ struct Converter<'a> {
     enums: usize,
     /// Headings keep the author's numbers (see `Body::numbers_as_written`).
     numbers_as_written: bool,
+    /// The level of the numbered heading the text is under (0: none, or
+    /// numbers as written), for the numbering of lists (`item_marker`).
+    section: usize,
     /// The last paragraph closed ends with a colon (it introduces what
     /// follows).
     last_par_colon: bool,
@@ -414,6 +418,7 @@ impl Converter<'_> {
                 };
                 let unnumbered = as_written
                     || info.is_some_and(|h| crate::text::is_unnumbered_section(&h.title));
+                self.section = if unnumbered { 0 } else { level_n };
                 self.push(Frame::Heading {
                     level: level_n,
                     strip,
@@ -686,7 +691,7 @@ impl Converter<'_> {
                     }) => {
                         let number = n.saturating_add(*items);
                         *items += 1;
-                        Some(item_marker(*depth, number))
+                        Some(item_marker(*depth, number, self.section))
                     }
                     _ => None,
                 };
@@ -1096,7 +1101,13 @@ fn breakable(t: &str) -> std::borrow::Cow<'_, str> {
 
 /// The number of an item of an ordered list, as official documents number
 /// their paragraphs: `1.` at the top, `（1）` inside it, `①` below that.
-fn item_marker(depth: usize, n: u64) -> String {
+/// The numbering goes on from the headings' (一、（一）1.（1）): under a
+/// third-level heading (`1.`) a list starts at `（1）`, under a fourth at
+/// `①`, so a `1.` item never sits under a `1.` heading. `section` is the
+/// level of the heading the list is under (0 when the headings keep
+/// their authors' numbers, as a report's 1.1.1).
+pub(crate) fn item_marker(depth: usize, n: u64, section: usize) -> String {
+    let depth = depth.max(1) + section.saturating_sub(2);
     match depth {
         0 | 1 => format!("{n}."),
         2 => format!("（{n}）"),
@@ -1677,15 +1688,30 @@ pub(crate) fn fit_table(
         .map(|(m, n)| (n * size + CELL_INSET).max(least_pt(*m, size)))
         .sum::<f32>()
         <= avail;
-    let mut widths =
-        (!fits).then(|| least_height_widths(&cells, &capped(cap), &natural, size, avail));
+    // The least widths keep words whole; a word of five or more
+    // characters (化学需氧量) may break when that makes the table much
+    // shorter: a sources column two characters wide wrapped every row on
+    // four lines while the names column kept its long words whole.
+    let best = |size: f32, cap: f32| -> (Vec<f32>, f32) {
+        let mut best = least_height_widths(&cells, &capped(cap), &natural, size, avail);
+        for c in [5.0, 4.0, 3.0] {
+            if c < cap {
+                let other = least_height_widths(&cells, &capped(c), &natural, size, avail);
+                if other.1 < best.1 * 0.9 {
+                    best = other;
+                }
+            }
+        }
+        best
+    };
+    let mut widths = (!fits).then(|| best(size, cap));
     // 小四 is the size to read, but not at any price: when its columns
     // are so tight that the table is more than a tenth taller than in 五号
     // (names wrapping on four lines rather than two), 五号 it is.
     if let Some((_, tall)) = widths.as_ref().filter(|_| size > 10.5 && !rotated)
         && least_width(10.5, cap) <= avail
     {
-        let (w, short) = least_height_widths(&cells, &capped(cap), &natural, 10.5, avail);
+        let (w, short) = best(10.5, cap);
         if *tall > short * 1.1 {
             size = 10.5;
             widths = Some((w, short));
@@ -2119,6 +2145,50 @@ mod tests {
                 && code.contains("quote(block: true, par(\"引用的政策原文。\"))"),
             "{code}"
         );
+    }
+
+    /// Under a third-level heading (1.) a list numbers from （1）, under a
+    /// fourth from ①: a `1.` item never sits under a `1.` heading.
+    #[test]
+    fn lists_number_on_from_the_heading_they_are_under() {
+        let code = conv(
+            "# 一、甲\n\n1. 第一条\n\n# 二、乙\n\n## （一）丙\n\n### 1.丁\n\n1. 第二条\n    1. 第三条\n\n#### （1）戊\n\n1. 第四条\n",
+        );
+        let first = code.find("第一条").unwrap();
+        let second = code.find("第二条").unwrap();
+        let third = code.find("第三条").unwrap();
+        let fourth = code.find("第四条").unwrap();
+        assert!(code[..first].ends_with("{\"1.\"; \""), "{code}");
+        assert!(code[..second].ends_with("{\"（1）\"; \""), "{code}");
+        assert!(code[..third].ends_with("{\"①\"; \""), "{code}");
+        assert!(code[..fourth].ends_with("{\"①\"; \""), "{code}");
+        assert_eq!(item_marker(1, 2, 0), "2.");
+        assert_eq!(item_marker(1, 2, 3), "（2）");
+        assert_eq!(item_marker(2, 2, 3), "②");
+    }
+
+    /// A typesetter's trial: a 9-column indicator table whose sources
+    /// column was two characters wide (every row on four lines) while the
+    /// names column kept its long words whole. A long word may break when
+    /// it makes the table much shorter.
+    #[test]
+    fn a_narrow_sources_column_is_not_starved_by_long_words() {
+        let md = "| 序号 | 指标类别 | 指标名称 | 单位 | 现状值（2021年） | 2023年目标 | 2024年目标 | 指标属性 | 数据来源 |\n| 1 | 资源能源利用 | 印染布单位产品综合能耗 | kgce/hm | 32.5 | 30.0 | 28.6 | 约束性 | 企业能源统计台账 |\n| 2 | 资源能源利用 | 单位产品新鲜水取水量 | t/hm | 1.85 | 1.60 | 1.50 | 约束性 | 取水计量台账 |\n| 3 | 资源能源利用 | 水重复利用率 | % | 38.2 | 42.0 | 45.0 | 约束性 | 水平衡测试报告 |\n| 4 | 资源能源利用 | 园区中水回用率 | % | 15.6 | 22.0 | 28.0 | 预期性 | 污水处理厂运行台账 |\n| 5 | 污染物排放 | 单位产品化学需氧量产生量 | kg/hm | 1.52 | 1.38 | 1.30 | 约束性 | 企业自行监测数据 |\n| 6 | 污染物排放 | 污水处理厂出水总磷 | mg/L | 0.27 | 0.23 | 0.20 | 约束性 | 在线监测数据 |\n| 7 | 污染物排放 | 挥发性有机物排放量 | t/a | 186.4 | 160.0 | 149.1 | 约束性 | 排污许可执行报告 |\n| 8 | 污染物排放 | 印染污泥资源化利用率 | % | 45.0 | 70.0 | 85.0 | 预期性 | 固体废物管理台账 |\n| 9 | 碳排放 | 单位工业产值二氧化碳排放量 | tCO₂/万元 | 0.86 | 0.78 | 0.73 | 预期性 | 碳排放核算报告 |\n| 10 | 碳排放 | 热电联产供电排放因子 | tCO₂/MWh | 0.92 | 0.88 | 0.85 | 预期性 | 热电企业核算报告 |";
+        let rows: Vec<Vec<&str>> = md
+            .lines()
+            .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+            .collect();
+        let fit = fit_table(&rows[0], &rows[1..], 9, true);
+        let w = fit.widths.unwrap();
+        let ems = |pt: f32| (pt - CELL_INSET) / (fit.size * 1.06);
+        // 数据来源 holds 企业能源统计台账 on two lines at most.
+        assert!(ems(w[8]) >= 4.0, "{w:?}");
+        assert!(
+            (w.iter().sum::<f32>() - BLOCK_WIDTH_PT).abs() < 1.0,
+            "{w:?}"
+        );
+        // Units and codes stay whole: kgce/hm, tCO₂/MWh.
+        assert!(ems(w[3]) >= 4.8, "{w:?}");
     }
 
     #[test]

@@ -318,7 +318,7 @@ static LATIN: std::sync::LazyLock<Vec<f32>> = std::sync::LazyLock::new(|| {
 
 /// Words a line must not break inside that the Unicode dictionary splits or
 /// does not know: the words Chinese pilot and audit titles are made of.
-const NO_BREAK: [&str; 101] = [
+const NO_BREAK: [&str; 111] = [
     "降低率",
     "基准值",
     "目标值",
@@ -412,6 +412,16 @@ const NO_BREAK: [&str; 101] = [
     "加工",
     "化工",
     "印染",
+    "纺织",
+    "服饰",
+    "面料",
+    "化纤",
+    "染整",
+    "铸造",
+    "余热",
+    "冷凝水",
+    "油烟",
+    "资源化",
     "电镀",
     "制革",
     "造纸",
@@ -739,6 +749,11 @@ mod tests {
         }
         let at = chars.iter().position(|&c| c == '公').unwrap();
         assert!(!ok[at], "12|公里");
+        // A trial's table broke 服饰面/料 (the dictionary reads 饰面).
+        let t = "周口银河服饰面料有限公司";
+        let ok = word_breaks(t);
+        let at = t.chars().position(|c| c == '料').unwrap();
+        assert!(!ok[at], "面|料");
     }
 
     #[test]
