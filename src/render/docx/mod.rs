@@ -1283,7 +1283,7 @@ impl Writer<'_> {
                     // Under the label, a blank line and a title of up to
                     // two lines, with a line to spare: the letter stays
                     // on the page of its title.
-                    .and_then(|p| picture(&p, TEXT_W as u32, TEXT_H_TWIPS - 6 * 579).ok())
+                    .and_then(|p| picture(&p, TEXT_W as u32, TEXT_H_TWIPS - 9 * 579).ok())
             } else {
                 None
             };

@@ -1111,12 +1111,18 @@ pub(crate) fn item_marker(depth: usize, n: u64, section: usize) -> String {
     match depth {
         0 | 1 => format!("{n}."),
         2 => format!("（{n}）"),
-        _ => match u32::try_from(n)
+        3 => match u32::try_from(n)
             .ok()
             .filter(|n| (1..=20).contains(n))
             .and_then(|n| char::from_u32(0x2460 + n - 1))
         {
             Some(c) => c.to_string(),
+            None => format!("({n})"),
+        },
+        // Below ① (a list under a （1） heading, or nested four deep):
+        // a. b. c., never a second ① level.
+        _ => match u8::try_from(n).ok().filter(|n| (1..=26).contains(n)) {
+            Some(n) => format!("{}.", char::from(b'a' + n - 1)),
             None => format!("({n})"),
         },
     }
@@ -1488,7 +1494,7 @@ fn lines_at(pieces: &[f32], width: f32) -> u32 {
 
 /// Column widths (points) that make the table as short as it can be:
 /// each column starts at its least width, and the width left over goes,
-/// half an em at a time, to the column where it saves the most lines per
+/// a quarter of an em at a time, to the column where it saves the most lines per
 /// em (a name column that wraps on every row before a remarks column that
 /// wraps on two); what no column can use goes to the columns still short
 /// of their natural width. The header counts twice (it repeats on every
@@ -1529,7 +1535,7 @@ fn least_height_widths(
                 .collect()
         })
         .collect();
-    let step = size * 0.5;
+    let step = size * 0.25;
     while left >= step * 0.5 {
         // The best (lines saved per point, column, new width, its lines).
         let mut best: Option<(f32, usize, f32, Vec<u32>)> = None;
@@ -2165,6 +2171,8 @@ mod tests {
         assert_eq!(item_marker(1, 2, 0), "2.");
         assert_eq!(item_marker(1, 2, 3), "（2）");
         assert_eq!(item_marker(2, 2, 3), "②");
+        // Under a （1） heading a nested list is not a second ① level.
+        assert_eq!(item_marker(2, 2, 4), "b.");
     }
 
     /// A typesetter's trial: a 9-column indicator table whose sources

@@ -318,7 +318,7 @@ static LATIN: std::sync::LazyLock<Vec<f32>> = std::sync::LazyLock::new(|| {
 
 /// Words a line must not break inside that the Unicode dictionary splits or
 /// does not know: the words Chinese pilot and audit titles are made of.
-const NO_BREAK: [&str; 111] = [
+const NO_BREAK: [&str; 118] = [
     "降低率",
     "基准值",
     "目标值",
@@ -422,6 +422,13 @@ const NO_BREAK: [&str; 111] = [
     "冷凝水",
     "油烟",
     "资源化",
+    "约束性",
+    "预期性",
+    "污水处理厂",
+    "化学需氧量",
+    "取水量",
+    "用水量",
+    "台账",
     "电镀",
     "制革",
     "造纸",
@@ -754,6 +761,10 @@ mod tests {
         let ok = word_breaks(t);
         let at = t.chars().position(|c| c == '料').unwrap();
         assert!(!ok[at], "面|料");
+        for (t, c) in [("约束性", '性'), ("园区污水处理厂", '厂')] {
+            let at = t.chars().position(|x| x == c).unwrap();
+            assert!(!word_breaks(t)[at], "{t}");
+        }
     }
 
     #[test]
