@@ -139,6 +139,16 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
                 .rposition(|p| p.starts_with("附件") && p.contains("推荐函"))
                 .unwrap_or_else(|| panic!("no attachment page: {pages:?}"));
             assert_eq!(at % 2, 0, "the attachment starts on page {}", at + 1);
+            // The letter is on its title's page, not on a page of its own.
+            let images = tool("pdfimages", &["-list", &lo[i].to_string_lossy()]);
+            let page = format!("{}", at + 1);
+            assert!(
+                images
+                    .lines()
+                    .skip(2)
+                    .any(|l| l.split_whitespace().next() == Some(page.as_str())),
+                "no image on page {page}: {images}"
+            );
             let xml = zip_part(&docs[0], "word/document.xml");
             let sects: Vec<&str> = xml.split("<w:sectPr>").skip(1).collect();
             assert_eq!(sects.len(), 4, "cover, contents, body, attachment");
@@ -230,7 +240,7 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
     assert!(!xml.contains("<w:tcW w:w=\"0\""));
     // The demo's recommendation letter (an image) is in the .docx, short
     // enough to stay on its title's page: under the label, a blank line
-    // and the title, 225 mm less six lines of the grid (579 twips).
+    // and the title, 225 mm less nine lines of the grid (579 twips).
     let demo_xml = zip_part(&docs[0], "word/document.xml");
     assert!(demo_xml.contains("<w:drawing>"));
     let extent = demo_xml.rsplit("<wp:extent ").next().unwrap();
@@ -240,7 +250,7 @@ fn exported_docx_opens_in_libreoffice_and_matches_the_pdf() {
         .and_then(|r| r.split('"').next())
         .and_then(|v| v.parse().ok())
         .unwrap();
-    assert!(cy <= (12756 - 6 * 579) * 635, "the letter is {cy} EMU tall");
+    assert!(cy <= (12756 - 9 * 579) * 635, "the letter is {cy} EMU tall");
     // One attachment: 附件, as in the PDF (GB/T 9704 §8).
     assert!(demo_xml.contains("附件　"));
     assert!(!demo_xml.contains("附件一") && !demo_xml.contains("附件1"));
