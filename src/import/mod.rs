@@ -2603,7 +2603,7 @@ struct Front {
 /// The provincial-level divisions, as `check` knows them.
 use crate::check::fields::PROVINCES;
 
-fn yaml_str(s: &str) -> String {
+pub(crate) fn yaml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
@@ -2857,6 +2857,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
     let city_guessed = city.is_none();
     let city = city.or_else(|| city_in_text(all, title.as_deref(), applicant.as_deref()));
     let category_text = labelled(&["试点类别", "申报类别", "试点类型"]);
+    let contact = cover_contact(&cover_text);
     let compiled_by = labelled(&[
         "编制单位",
         "报告编制单位",
@@ -2884,6 +2885,7 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         city_guessed,
         compiled_by,
         category_text,
+        contact,
         version: version.map(str::to_string),
         date: date_str,
         date_note,
@@ -2905,6 +2907,53 @@ fn front_matter(cover: &[&Para], all: &str, kind: Option<DocKind>, ctx: &Ctx) ->
         found: w.found,
         missing: w.missing,
     }
+}
+
+/// Who to contact, as a cover gives it (`联 系 人：王建国　电话：0374-…`).
+#[derive(Debug, Clone, Default)]
+pub struct CoverContact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The 联系人, 电话 and 邮箱 of a cover's lines, labels spaced or not, on
+/// one line or several.
+fn cover_contact(lines: &[String]) -> Option<CoverContact> {
+    const NAME: &[&str] = &["联系人"];
+    const PHONE: &[&str] = &["联系电话", "电话", "手机"];
+    const EMAIL: &[&str] = &["电子邮箱", "电子邮件", "邮箱", "E-mail", "Email", "e-mail"];
+    let labels: Vec<&str> = NAME
+        .iter()
+        .chain(PHONE)
+        .chain(EMAIL)
+        .copied()
+        .chain(["传真", "地址"])
+        .collect();
+    let mut out = CoverContact::default();
+    for line in lines {
+        let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let value = |names: &[&str]| -> Option<String> {
+            names.iter().find_map(|l| {
+                let at = t
+                    .find(&format!("{l}："))
+                    .map(|i| i + l.len() + '：'.len_utf8())
+                    .or_else(|| t.find(&format!("{l}:")).map(|i| i + l.len() + 1))?;
+                let rest = &t[at..];
+                let end = labels
+                    .iter()
+                    .filter_map(|m| rest.find(m))
+                    .min()
+                    .unwrap_or(rest.len());
+                let v = rest[..end].trim_end_matches(['，', '；', ',', ';', '、']);
+                (!v.is_empty()).then(|| v.to_string())
+            })
+        };
+        out.name = out.name.or_else(|| value(NAME));
+        out.phone = out.phone.or_else(|| value(PHONE));
+        out.email = out.email.or_else(|| value(EMAIL));
+    }
+    (out.name.is_some() || out.phone.is_some() || out.email.is_some()).then_some(out)
 }
 
 /// A city the body names, tied to the cover: its name starts the title or
@@ -2977,6 +3026,8 @@ pub struct CoverFacts {
     pub compiled_by: Option<String>,
     /// What the cover's 试点类别 line says, as written.
     pub category_text: Option<String>,
+    /// The cover's 联系人, 电话 and 邮箱 lines.
+    pub contact: Option<CoverContact>,
     /// 送审版, 征求意见稿 … as the cover says it.
     pub version: Option<String>,
     /// `YYYY-MM-DD`.
@@ -3289,6 +3340,7 @@ mod tests {
             p("长葛经济技术开发区清洁生产审核创新试点实施方案"),
             p("申报单位（盖章）：长葛经济技术开发区管理委员会"),
             p("试点类别：工业园区（产业集群）清洁生产整体审核"),
+            p("联 系 人：王建国　　电话：0374-6102375"),
             p("一、概况"),
             p("园区位于淮河流域。"),
             format!(
@@ -3315,6 +3367,10 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| 合计 |  |  | 291.0 |"), "{md}");
+        assert!(
+            md.contains("contact: { name: \"王建国\", phone: \"0374-6102375\" }"),
+            "{md}"
+        );
         assert!(md.contains("\n- 审核模式创新。\n"), "{md}");
     }
 

@@ -232,7 +232,7 @@ impl Kind for Plan {
         front.note(
             "category",
             category.map(str::to_string),
-            "   # 由正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
+            "   # 由封面的试点类别、项目名称或正文推测：1 重点行业 / 2 工业园区（产业集群）/ 3 重点区域和流域，请核对",
         );
         let province_note = if cover.province_guessed {
             "   # 由正文中提到最多的省份推测（可能是相邻省份），请核对"
@@ -246,6 +246,21 @@ impl Kind for Plan {
             ""
         };
         front.field("city", cover.city.clone(), city_note);
+        // The cover's contact lines, as one map; what they leave out,
+        // check asks for.
+        if let Some(c) = &cover.contact {
+            let parts: Vec<String> = [("name", &c.name), ("phone", &c.phone), ("email", &c.email)]
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    v.as_ref()
+                        .map(|v| format!("{k}: {}", crate::import::yaml_str(v)))
+                })
+                .collect();
+            front.raw(&format!(
+                "contact: {{ {} }}   # 由封面读出，请核对\n",
+                parts.join(", ")
+            ));
+        }
         front.field("version", cover.version.clone(), "");
         front.field("date", cover.date.clone(), cover.date_note);
     }
