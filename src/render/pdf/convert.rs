@@ -636,6 +636,14 @@ impl Converter<'_> {
                     return;
                 }
                 let body = strip_number(&open.children, &plain, strip);
+                // A plain title breaks between words, in the body and on
+                // the contents page (…到“一园一/审” was broken inside a
+                // word there): its words are boxes, as in table cells.
+                let body = if open.children.len() == 1 && is_plain_literal(&body) {
+                    words_boxed(&unlit(&body))
+                } else {
+                    body
+                };
                 if unnumbered {
                     self.emit(
                         format!("heading(level: {level}, numbering: none, {body})"),
@@ -1315,6 +1323,41 @@ fn strip_number(children: &[String], plain: &str, strip: usize) -> String {
 }
 
 /// The inverse of [`lit`] for literals produced by it.
+/// A single typst string literal (`"…"`), nothing around it.
+fn is_plain_literal(code: &str) -> bool {
+    code.len() >= 2 && code.starts_with('"') && code.ends_with('"') && lit(&unlit(code)) == code
+}
+
+/// A title's pieces as data for the theme: [text, kept whole], as
+/// [`words_boxed`] boxes them.
+pub(crate) fn title_words(text: &str) -> serde_json::Value {
+    keep_together(text, true)
+        .into_iter()
+        .map(|(p, keep)| serde_json::json!([p, keep]))
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// A title's text with its words as boxes (see [`keep_together`]), so
+/// that a line breaks between words.
+fn words_boxed(text: &str) -> String {
+    let pieces = keep_together(text, true);
+    if pieces.iter().all(|(_, keep)| !keep) {
+        return lit(text);
+    }
+    let parts: Vec<String> = pieces
+        .into_iter()
+        .map(|(p, keep)| {
+            if keep {
+                format!("box({})", lit(p))
+            } else {
+                lit(p)
+            }
+        })
+        .collect();
+    format!("{{{}}}", parts.join("; "))
+}
+
 fn unlit(s: &str) -> String {
     let inner = s
         .strip_prefix('"')
@@ -2007,14 +2050,48 @@ mod tests {
         assert_eq!(code.matches("link(").count(), 1, "{code}");
     }
 
+    /// Each heading call of the code: its level and numbering arguments
+    /// (`level: 1, numbering: none`) and its title, the string literals
+    /// of its body joined (its words may be boxes).
+    fn headings_of(code: &str) -> Vec<(String, String)> {
+        code.lines()
+            .filter_map(|l| l.strip_prefix("heading("))
+            .map(|rest| {
+                let args_end = rest.find(['"', '{']).unwrap_or(rest.len());
+                let args = rest[..args_end].trim_end_matches([',', ' ']).to_string();
+                let mut title = String::new();
+                let mut parts = rest[args_end..].split('"');
+                parts.next();
+                for (i, p) in parts.enumerate() {
+                    if i % 2 == 0 {
+                        title.push_str(p);
+                    }
+                }
+                (args, title)
+            })
+            .collect()
+    }
+
     #[test]
     fn headings_lose_the_authors_number() {
         let code = conv("# 一、试点对象基本概况\n\n## (一)范围\n\n正文\n\n# 二、试点基础\n");
+        let h = headings_of(&code);
         assert!(
-            code.contains("heading(level: 1, \"试点对象基本概况\")"),
+            h.contains(&("level: 1".into(), "试点对象基本概况".into())),
             "{code}"
         );
-        assert!(code.contains("heading(level: 2, \"范围\")"), "{code}");
+        assert!(h.contains(&("level: 2".into(), "范围".into())), "{code}");
+        // A title's words are boxes: a line breaks between them, in the
+        // body and on the contents page; an attachment's title the same.
+        assert!(code.contains("box(\"试点\")"), "{code}");
+        let words = title_words("关于推荐纺织印染产业园清洁生产整体审核创新试点项目的函");
+        assert!(
+            words
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!(["清洁生产", true])),
+            "{words}"
+        );
     }
 
     #[test]
@@ -2022,29 +2099,23 @@ mod tests {
         let code = conv(
             "# 前言\n\n正文\n\n# 第一章 筹划与组织\n\n## 1.1 公司领导重视\n\n### 1.1.1 成立审核小组\n\n正文\n",
         );
-        assert!(
-            code.contains("heading(level: 1, numbering: none, \"前言\")"),
-            "{code}"
-        );
-        assert!(
-            code.contains("heading(level: 1, numbering: none, \"第一章 筹划与组织\")"),
-            "{code}"
-        );
-        assert!(
-            code.contains("heading(level: 2, numbering: none, \"1.1 公司领导重视\")"),
-            "{code}"
-        );
-        assert!(
-            code.contains("heading(level: 3, numbering: none, \"1.1.1 成立审核小组\")"),
-            "{code}"
-        );
+        let h = headings_of(&code);
+        for (args, title) in [
+            ("level: 1, numbering: none", "前言"),
+            ("level: 1, numbering: none", "第一章 筹划与组织"),
+            ("level: 2, numbering: none", "1.1 公司领导重视"),
+            ("level: 3, numbering: none", "1.1.1 成立审核小组"),
+        ] {
+            assert!(h.contains(&(args.into(), title.into())), "{title}: {code}");
+        }
         // A plan keeps the official numbering, and its preface none.
         let code = conv("# 前言\n\n正文\n\n# 一、概况\n\n正文\n");
+        let h = headings_of(&code);
         assert!(
-            code.contains("heading(level: 1, numbering: none, \"前言\")"),
+            h.contains(&("level: 1, numbering: none".into(), "前言".into())),
             "{code}"
         );
-        assert!(code.contains("heading(level: 1, \"概况\")"), "{code}");
+        assert!(h.contains(&("level: 1".into(), "概况".into())), "{code}");
     }
 
     #[test]

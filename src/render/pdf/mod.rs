@@ -515,6 +515,9 @@ impl<'a> Printer<'a> {
                     "title": a.title,
                     // The title centred under the label, broken between words.
                     "lines": layout::title_lines(&a.title, 20.0),
+                    // Its words, for the contents entry to break between
+                    // them: [text, kept whole].
+                    "words": convert::title_words(&a.title),
                     "path": a.vpath,
                     "kind": kind,
                     "pages": pages,
