@@ -2281,36 +2281,34 @@ pub fn convert(
                         figures.len()
                     ));
                 }
+                // What is said of this table is found in its row.
+                let in_row = |what: &str, row: usize, words: &str| Lost {
+                    what: what.into(),
+                    paragraph: *number,
+                    place: Place {
+                        table: place.table.map(|(t, _)| (t, row + 1)),
+                        ..*place
+                    },
+                    first_words: first_words(words),
+                    after: String::new(),
+                };
                 for (row, rid, caption) in &figures {
                     match w2.image(&mut pkg, rid)? {
                         Img::Path(path) => {
                             let _ = writeln!(md, "![{}]({path})\n", escape(caption));
                             if !layout_only {
-                                lost.push(Lost {
-                                    what:
-                                        "表格中的图片（Markdown 表格中不能放图片，已移到表格之后）"
-                                            .into(),
-                                    paragraph: *number,
-                                    place: Place {
-                                        table: place.table.map(|(t, _)| (t, row + 1)),
-                                        ..*place
-                                    },
-                                    first_words: first_words(caption),
-                                    after: String::new(),
-                                });
+                                lost.push(in_row(
+                                    "表格中的图片（Markdown 表格中不能放图片，已移到表格之后）",
+                                    *row,
+                                    caption,
+                                ));
                             }
                         }
-                        _ => lost.push(Lost {
-                            what: "表格中的图片（无法使用：缺少数据、链接到文档外或格式不能用）"
-                                .into(),
-                            paragraph: *number,
-                            place: Place {
-                                table: place.table.map(|(t, _)| (t, row + 1)),
-                                ..*place
-                            },
-                            first_words: first_words(caption),
-                            after: String::new(),
-                        }),
+                        _ => lost.push(in_row(
+                            "表格中的图片（无法使用：缺少数据、链接到文档外或格式不能用）",
+                            *row,
+                            caption,
+                        )),
                     }
                 }
                 // Found in the row that holds it, not at the table's top,
@@ -2321,17 +2319,11 @@ pub fn convert(
                         .filter(|c| c.nested)
                         .flat_map(|c| c.paras.iter().map(Para::text))
                         .collect::<String>();
-                    lost.push(Lost {
-                        what: "表格中的表格（内层表格的每一行已改为单元格中的一行文字，格与格之间空一格，请核对）"
-                            .into(),
-                        paragraph: *number,
-                        place: Place {
-                            table: place.table.map(|(t, _)| (t, row + 1)),
-                            ..*place
-                        },
-                        first_words: first_words(&words),
-                        after: String::new(),
-                    });
+                    lost.push(in_row(
+                        "表格中的表格（内层表格的每一行已改为单元格中的一行文字，格与格之间空一格，请核对）",
+                        row,
+                        &words,
+                    ));
                 }
             }
         }
@@ -2414,16 +2406,10 @@ fn scanned_attachment(items: &[Item], i: usize) -> Option<(String, String, usize
         return None;
     };
     let text = p.text();
-    let label = attachment_title(&text)?;
+    let mut title = attachment_name(&text)?.to_string();
     if !p.images().is_empty() {
         return None;
     }
-    let rest = label.trim_start_matches("附件");
-    let mut title = rest
-        .trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-        .trim_start_matches([' ', '　', '：', ':', '、', '.', '．'])
-        .trim()
-        .to_string();
     let mut j = i + 1;
     // GB/T 9704 sets the label alone and the title centred on the next
     // line.
@@ -2438,7 +2424,7 @@ fn scanned_attachment(items: &[Item], i: usize) -> Option<(String, String, usize
     let mut image = None;
     while let Some(Item::P(q)) = items.get(j) {
         let t = q.text();
-        if attachment_title(&t).is_some() {
+        if attachment_name(&t).is_some() {
             break;
         }
         if !t.trim().is_empty() {
@@ -2459,6 +2445,12 @@ fn scanned_attachment(items: &[Item], i: usize) -> Option<(String, String, usize
 
 /// `附件一　…推荐函`, `附件1：…`, `附件`: the title of an attachment.
 fn attachment_title(t: &str) -> Option<String> {
+    attachment_name(t).map(|_| t.trim().to_string())
+}
+
+/// What follows an attachment's label (`附件一　…推荐函` → `…推荐函`, `附件1`
+/// → ``); None when the text is not an attachment's title.
+fn attachment_name(t: &str) -> Option<&str> {
     let t = t.trim();
     let rest = t.strip_prefix("附件")?;
     let after =
@@ -2467,7 +2459,7 @@ fn attachment_title(t: &str) -> Option<String> {
     // 附件 alone, or followed by a number or a separator: not a word such
     // as 附件清单 in running text.
     let numbered = after.len() < rest.len();
-    (numbered || rest.is_empty() || rest.starts_with([' ', '　', '：', ':'])).then(|| t.to_string())
+    (numbered || rest.is_empty() || rest.starts_with([' ', '　', '：', ':'])).then(|| after.trim())
 }
 
 /// `图1 区位图` → the caption text (shenbao numbers figures itself);

@@ -194,41 +194,31 @@ impl Kind for Plan {
         }
         // The title says the category first (…产业集群清洁生产审核创新试点);
         // the body names rivers and industries in passing.
+        // The cover's 试点类别, then the title, then the body: a park's
+        // body names its river basin in passing (淮河流域), so 园区 is
+        // looked for before 流域.
         let guess = |t: &str| {
-            if t.contains("工业园区")
-                || t.contains("产业集群")
-                || t.contains("园区")
-                || t.contains("开发区")
+            if ["工业园区", "产业集群", "园区", "开发区"]
+                .iter()
+                .any(|w| t.contains(w))
             {
                 Some("2")
-            } else if t.contains("流域") || t.contains("区域") || t.contains("协同审核") {
+            } else if ["流域", "区域", "协同审核"].iter().any(|w| t.contains(w)) {
                 Some("3")
-            } else if t.contains("重点行业") || t.contains("行业") {
+            } else if t.contains("行业") {
                 Some("1")
             } else {
                 None
             }
         };
-        let all = &cover.all_text;
-        let category = cover
-            .category_text
-            .as_deref()
-            .and_then(guess)
-            .or_else(|| cover.title.as_deref().and_then(guess))
-            .or_else(|| {
-                if all.contains("流域") || all.contains("协同审核") {
-                    Some("3")
-                } else if all.contains("工业园区")
-                    || all.contains("产业集群")
-                    || all.contains("园区")
-                {
-                    Some("2")
-                } else if all.contains("重点行业") {
-                    Some("1")
-                } else {
-                    None
-                }
-            });
+        let category = [
+            cover.category_text.as_deref(),
+            cover.title.as_deref(),
+            Some(&cover.all_text),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(guess);
         front.note(
             "category",
             category.map(str::to_string),

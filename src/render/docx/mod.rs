@@ -49,6 +49,10 @@ const MARGIN_RIGHT: i32 = 1474;
 const FOOTER_DIST: i32 = 1304;
 /// Text block width in twips (156 mm).
 pub const TEXT_W: usize = 8844;
+/// Text block height in twips (225 mm).
+const TEXT_H: u32 = 12756;
+/// The tallest a figure is set (190 mm), leaving its caption room.
+const FIGURE_H: u32 = 10772;
 /// 22 lines in 225 mm (the line pitch Word writes for this grid).
 pub const LINE_PITCH: usize = 579;
 /// 28 characters in 156 mm at 三号: each 16 pt character set 0.25 pt
@@ -1122,7 +1126,7 @@ impl Writer<'_> {
                     .into(),
             );
         }
-        picture(&path, TEXT_W as u32 * 4 / 5, 10772)
+        picture(&path, TEXT_W as u32 * 4 / 5, FIGURE_H)
     }
 
     fn form(&mut self, f: &crate::document::voluntary::FormMeta, kind: DocKind) {
@@ -1283,7 +1287,7 @@ impl Writer<'_> {
                     // Under the label, a blank line and a title of up to
                     // two lines, with a line to spare: the letter stays
                     // on the page of its title.
-                    .and_then(|p| picture(&p, TEXT_W as u32, TEXT_H_TWIPS - 9 * 579).ok())
+                    .and_then(|p| picture(&p, TEXT_W as u32, TEXT_H - 9 * LINE_PITCH as u32).ok())
             } else {
                 None
             };
@@ -1637,12 +1641,9 @@ pub(crate) fn table(
         .align(docx_rs::TableAlignmentType::Center)
 }
 
-/// The text block's height in twips (225 mm).
-const TEXT_H_TWIPS: u32 = 12756;
-
 /// A PNG or JPEG from disk as an inline picture at most `max_w` twips
-/// wide and `max_h` tall (190 mm, 10772, for a figure) (JPEG is re-encoded as PNG: docx-rs names every
-/// picture part .png).
+/// wide and `max_h` tall ([`FIGURE_H`] for a figure). JPEG is re-encoded
+/// as PNG: docx-rs names every picture part .png.
 fn picture(path: &Path, max_w: u32, max_h: u32) -> Result<Pic, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_IMAGE_BYTES {

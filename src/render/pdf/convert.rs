@@ -1238,7 +1238,7 @@ pub(crate) fn heads_what_follows(plain: &str) -> bool {
 }
 
 /// A figure's widest: 80 % of the 156 mm line, in points.
-const FIGURE_MAX_PT: f64 = 156.0 / 25.4 * 72.0 * 0.8;
+const FIGURE_MAX_PT: f64 = BLOCK_WIDTH_PT as f64 * 0.8;
 
 /// Expressions that must stand as blocks of their own.
 fn is_block(expr: &str) -> bool {
