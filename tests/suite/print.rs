@@ -807,3 +807,60 @@ fn the_text_after_a_table_that_ends_a_page_starts_the_next_on_its_first_line() {
     }
     assert!(hits > 0, "no table ended a page: change the sizes");
 }
+
+#[test]
+fn the_body_under_a_three_line_title_is_on_the_grid() {
+    // A long title takes three lines over the body; the body's first page
+    // stands on the same 22-line grid as the next (it was 5 pt off).
+    let mut body = String::from("# 一、试点对象基本概况\n\n");
+    for _ in 0..30 {
+        body.push_str("园区位于城市东部，规划面积十八平方公里，现有企业四十二家。\n\n");
+    }
+    body.push_str("# 二、试点基础\n\n正文。\n");
+    let dir = plan_project(&body);
+    let md = dir.path().join("content/伏牛经开区试点实施方案.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    let start = text.find("\ntitle: ").unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    let long = "title: 伏牛经济技术开发区化工新材料与高端装备制造产业集群工业园区清洁生产整体审核与减污降碳协同创新试点";
+    std::fs::write(&md, format!("{}{long}{}", &text[..start], &text[end..])).unwrap();
+    let pdf = built(dir.path(), &["--no-site", "--no-docx"]);
+    let xml = tool("pdftotext", &["-bbox", &pdf.to_string_lossy(), "-"]);
+    let pitch = 225.0 / 22.0 / 25.4 * 72.0;
+    // 三号 Chinese lines (y of their bottoms) of each page.
+    let lines: Vec<Vec<(f64, String)>> = xml
+        .split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .filter_map(|w| {
+                    let num = |k: &str| -> Option<f64> {
+                        let at = w.find(&format!("{k}=\""))? + k.len() + 2;
+                        w[at..at + w[at..].find('"')?].parse().ok()
+                    };
+                    let t = w.split_once('>')?.1.split_once("</word>")?.0.to_string();
+                    let (y0, y1) = (num("yMin")?, num("yMax")?);
+                    ((y1 - y0 - 16.0).abs() < 0.5 && y0 < 742.0 && t.chars().all(|c| !c.is_ascii()))
+                        .then_some((y1, t))
+                })
+                .collect()
+        })
+        .collect();
+    let first = lines
+        .iter()
+        .position(|p| p.iter().any(|(_, t)| t.contains("一、试点对象基本概况")))
+        .unwrap();
+    let origin = lines[first + 1]
+        .iter()
+        .map(|l| l.0)
+        .fold(f64::MAX, f64::min);
+    for (y, t) in &lines[first] {
+        let k = (y - origin) / pitch;
+        assert!(
+            (k - k.round()).abs() * pitch < 1.5,
+            "“{t}” is {:.1} pt off the next page's grid",
+            (k - k.round()) * pitch
+        );
+    }
+}
