@@ -480,7 +480,14 @@ impl Signature {
 /// title already says it (河南豫北新型建材有限公司清洁生产审核报告).
 pub fn cover_subtitle(title: &str, kind: &str) -> bool {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    !kind.is_empty() && !squash(title).contains(&squash(kind))
+    let (title, kind) = (squash(title), squash(kind));
+    // A title that ends as the kind's name ends (…自愿性清洁生产验收自评
+    // 报告 for 清洁生产审核验收自评报告) names the document already.
+    let tail: String = {
+        let k: Vec<char> = kind.chars().collect();
+        k[k.len().saturating_sub(4)..].iter().collect()
+    };
+    !kind.is_empty() && !title.contains(&kind) && !title.ends_with(&tail)
 }
 
 /// The label of the `i`-th (from 0) of `n` attachments (GB/T 9704 §8):
@@ -673,6 +680,15 @@ mod tests {
         assert_eq!(
             full_title("甲公司清洁生产审核报告", "清洁生产审核报告"),
             "甲公司清洁生产审核报告"
+        );
+        // Worded otherwise but ending as the kind ends: not said twice
+        // (the shared corpus's v3 printed 验收自评报告 over 验收自评报告).
+        assert_eq!(
+            full_title(
+                "河南汴东精工汽车部件有限公司自愿性清洁生产验收自评报告",
+                "清洁生产审核验收自评报告"
+            ),
+            "河南汴东精工汽车部件有限公司自愿性清洁生产验收自评报告"
         );
     }
 
